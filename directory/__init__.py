@@ -1,0 +1,47 @@
+"""The directory core: typed models, the YAML loader and validator, and analyses.
+
+Public interface (see the data contract):
+
+    from directory import load_directory, DirectoryError
+"""
+
+from directory.loader import Validation, data_dir_from_env, load_directory, validate_directory
+from directory.model import (
+    Address,
+    Age,
+    Contact,
+    ContactRole,
+    Department,
+    DepartmentKind,
+    Directory,
+    DirectoryError,
+    Location,
+    Phone,
+    PhoneKind,
+    Problem,
+    Referral,
+    Severity,
+    Unit,
+)
+
+__all__ = [
+    "Address",
+    "Age",
+    "Contact",
+    "ContactRole",
+    "Department",
+    "DepartmentKind",
+    "Directory",
+    "DirectoryError",
+    "Location",
+    "Phone",
+    "PhoneKind",
+    "Problem",
+    "Referral",
+    "Severity",
+    "Unit",
+    "Validation",
+    "data_dir_from_env",
+    "load_directory",
+    "validate_directory",
+]

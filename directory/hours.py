@@ -1,0 +1,80 @@
+"""Opening hours: open now, next change, in Danish, with Danish public holidays.
+
+`hours` strings are OpenStreetMap `opening_hours` expressions evaluated by opening-hours-py
+with country DK (so `PH off` closes on helligdage). Times are Copenhagen wall-clock time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import opening_hours
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+_WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+
+
+def now() -> dt.datetime:
+    """Copenhagen wall-clock time, naive (as opening-hours-py expects)."""
+    return dt.datetime.now(COPENHAGEN).replace(tzinfo=None, microsecond=0)
+
+
+@lru_cache(maxsize=8192)
+def _parse(hours: str) -> opening_hours.OpeningHours:
+    return opening_hours.OpeningHours(hours, country="DK")
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Open or closed at a moment, and when that changes."""
+
+    is_open: bool
+    unknown: bool
+    next_change: dt.datetime | None
+    at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """Short Danish text: 'Åben nu · lukker kl. 15:00' / 'Lukket · åbner tirsdag kl. 09:00'."""
+        if self.unknown:
+            return "Åbningstid ukendt"
+        if self.is_open:
+            if self.next_change is None:
+                return "Åben nu · døgnåben"
+            return f"Åben nu · lukker {when(self.next_change, self.at)}"
+        if self.next_change is None:
+            return "Lukket"
+        return f"Lukket · åbner {when(self.next_change, self.at)}"
+
+
+def status(hours: str | None, at: dt.datetime | None = None) -> Status:
+    """The status of an opening-hours expression at a moment (default: now in Copenhagen)."""
+    moment = (at or now()).replace(tzinfo=None)
+    if not hours:
+        return Status(False, True, None, moment)
+    oh = _parse(hours)
+    is_open = bool(oh.is_open(moment))
+    change = oh.next_change(moment)
+    if change is not None and change.year > moment.year + 5:  # "never changes", e.g. 24/7
+        change = None
+    return Status(is_open, bool(oh.is_unknown(moment)), change, moment)
+
+
+def is_open(hours: str | None, at: dt.datetime | None = None) -> bool:
+    return status(hours, at).is_open
+
+
+def when(moment: dt.datetime, reference: dt.datetime) -> str:
+    """'kl. 15:00', 'i morgen kl. 09:00', 'tirsdag kl. 09:00' or '28.12. kl. 09:00'."""
+    clock = f"kl. {moment:%H:%M}"
+    days = (moment.date() - reference.date()).days
+    if days == 0:
+        return clock
+    if days == 1:
+        return f"i morgen {clock}"
+    if 1 < days < 7:
+        return f"{_WEEKDAYS[moment.weekday()]} {clock}"
+    return f"{moment.day}.{moment.month}. {clock}"

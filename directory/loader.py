@@ -1,0 +1,639 @@
+"""Load and validate a data directory: every problem as `path:line: message`.
+
+`validate_directory` never raises for bad data; it returns every error and warning it finds.
+`load_directory` returns a `Directory` or raises one `DirectoryError` listing them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from directory.model import (
+    Department,
+    Directory,
+    DirectoryError,
+    Location,
+    Problem,
+    Record,
+    Referral,
+    Severity,
+    Unit,
+)
+from directory.yamltree import (
+    MAX_FILE_BYTES,
+    Node,
+    YamlProblem,
+    YMap,
+    YScalar,
+    YSeq,
+    line_at,
+    node_at,
+    parse_text,
+)
+
+DEFAULT_DATA_DIR = "data"
+STALE_AFTER_DAYS = 365
+_FILE_KINDS = {
+    "departments": Department,
+    "units": Unit,
+    "locations": Location,
+    "referrals": Referral,
+}
+_KIND_WORD = {
+    "departments": "department",
+    "units": "unit",
+    "locations": "location",
+    "referrals": "referral",
+    "synonyms": "synonym group",
+}
+
+
+def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
+    """The data directory: the argument, else `LANDKORT_DATA`, else `data`."""
+    if path is not None:
+        return os.fspath(path)
+    return os.environ.get("LANDKORT_DATA") or DEFAULT_DATA_DIR
+
+
+@dataclass
+class Validation:
+    """The outcome of validating a data directory."""
+
+    directory: Directory | None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return sorted(self.errors + self.warnings, key=_problem_order)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def load_directory(path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None) -> Directory:
+    """Load a data directory, or raise `DirectoryError` listing every problem."""
+    result = validate_directory(path, today=today)
+    if result.errors or result.directory is None:
+        raise DirectoryError(result.errors, result.warnings)
+    return result.directory
+
+
+def validate_directory(
+    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+) -> Validation:
+    """Validate a data directory; never raises for anything in the data."""
+    root = data_dir_from_env(path)
+    checker = _Checker(root, today or dt.date.today())
+    return checker.run()
+
+
+def classify(rel: str) -> str | None:
+    """The file kind for a path relative to the data directory, or None if not read."""
+    parts = rel.split("/")
+    if len(parts) == 1 and parts[0] in ("departments.yaml", "locations.yaml", "referrals.yaml", "synonyms.yaml"):
+        return parts[0][: -len(".yaml")]
+    if len(parts) == 2 and parts[0] in ("units", "referrals") and parts[1].endswith(".yaml"):
+        return parts[0]
+    return None
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    return (problem.path, problem.line, 0 if problem.severity is Severity.ERROR else 1)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+@dataclass
+class _Item:
+    """One record read from a file, before and after model validation."""
+
+    kind: str
+    path: str
+    node: YMap
+    model: Record | None = None
+    file_stem: str = ""
+
+
+class _Checker:
+    def __init__(self, root: str, today: dt.date) -> None:
+        self.root = root
+        self.today = today
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
+        self.synonyms: list[list[str]] = []
+        self.meta: dict[str, Any] = {}
+
+    # -- reporting -------------------------------------------------------------------
+    def error(self, path: str, line: int, message: str) -> None:
+        self.errors.append(Problem(path, line, message))
+
+    def warn(self, path: str, line: int, message: str) -> None:
+        self.warnings.append(Problem(path, line, message, Severity.WARNING))
+
+    def show(self, rel: str) -> str:
+        return os.path.join(self.root, rel)
+
+    # -- the run -----------------------------------------------------------------------
+    def run(self) -> Validation:
+        base = Path(self.root)
+        if not base.exists():
+            self.error(self.root, 1, f"data directory {self.root!r} does not exist: give the path to a folder with departments.yaml (or set LANDKORT_DATA)")
+            return Validation(None, self.errors, self.warnings)
+        if not base.is_dir():
+            self.error(self.root, 1, "is not a folder: give the path to a data directory with departments.yaml")
+            return Validation(None, self.errors, self.warnings)
+        try:
+            files = self._discover(base)
+        except OSError as exc:
+            self.error(self.root, 1, f"cannot read the data directory: {exc.strerror or exc}")
+            return Validation(None, self.errors, self.warnings)
+        if "departments.yaml" not in files:
+            self.error(self.show("departments.yaml"), 1, "departments.yaml is missing: every data directory needs one with a 'departments:' list")
+        for rel, kind in sorted(files.items()):
+            self._read_file(base, rel, kind)
+        models = self._validate_records()
+        directory = self._cross_check(models)
+        self.errors.sort(key=_problem_order)
+        self.warnings.sort(key=_problem_order)
+        return Validation(None if self.errors else directory, self.errors, self.warnings)
+
+    def _discover(self, base: Path) -> dict[str, str]:
+        files: dict[str, str] = {}
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                full = Path(dirpath, name)
+                rel = full.relative_to(base).as_posix()
+                if name.endswith(".yml"):
+                    self.warn(self.show(rel), 1, f"not read: directory files end in .yaml; rename it to {name[:-4]}.yaml")
+                elif name.endswith(".yaml"):
+                    kind = classify(rel)
+                    if kind is None:
+                        self.warn(
+                            self.show(rel),
+                            1,
+                            "not read: data files are departments.yaml, locations.yaml, synonyms.yaml, "
+                            "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
+                        )
+                    else:
+                        files[rel] = kind
+        return files
+
+    def _read_file(self, base: Path, rel: str, kind: str) -> None:
+        path = self.show(rel)
+        try:
+            size = (base / rel).stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.error(path, 1, f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files")
+                return
+            raw = (base / rel).read_bytes()
+        except OSError as exc:
+            self.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
+            return
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            self.error(path, line, "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
+                       f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)")
+            return
+        try:
+            parsed = parse_text(text)
+        except YamlProblem as exc:
+            self.error(path, exc.line, exc.message)
+            return
+        for line, message in parsed.problems:
+            self.error(path, line, message)
+        self._read_top(path, rel, kind, parsed.root)
+
+    def _read_top(self, path: str, rel: str, kind: str, root: Node | None) -> None:
+        if root is None:
+            return
+        if not isinstance(root, YMap):
+            what = "a list" if isinstance(root, YSeq) else f"the value {root.raw!r}"
+            self.error(path, root.line, f"the top level must be a mapping with the key '{kind}:', but it is {what}: "
+                       f"put '{kind}:' on the first line and indent the entries under it")
+            return
+        for key, value in root.items.items():
+            if key.startswith("x-"):
+                if kind == "departments":
+                    self.meta[key] = _plain(value)
+                continue
+            if key != kind:
+                self.error(path, root.key_lines[key], f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}")
+        value = root.items.get(kind)
+        if value is None or (isinstance(value, YScalar) and value.kind == "null"):
+            return
+        if not isinstance(value, YSeq):
+            self.error(path, value.line, f"'{kind}' must be a list: start each {_KIND_WORD[kind]} with '- ' on its own line")
+            return
+        if kind == "synonyms":
+            self._read_synonyms(path, value)
+            return
+        stem = Path(rel).stem
+        for item in value.items:
+            if not isinstance(item, YMap):
+                self.error(path, item.line, f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value")
+                continue
+            self.items[kind].append(_Item(kind, path, item, file_stem=stem))
+
+    def _read_synonyms(self, path: str, value: YSeq) -> None:
+        for group in value.items:
+            if not isinstance(group, YSeq):
+                self.error(path, group.line, "each synonym group must be a list of words, e.g. - [udsættelse, fogedsag]")
+                continue
+            words: list[str] = []
+            for word in group.items:
+                if isinstance(word, YScalar) and word.kind == "str" and word.value.strip():
+                    words.append(word.value)
+                elif isinstance(word, YScalar):
+                    self.error(path, word.line, _not_text_message("synonym", word))
+                else:
+                    self.error(path, word.line, "a synonym must be a word or phrase, not a list or a mapping")
+            if len(words) == 1 and len(group.items) == 1:
+                self.warn(path, group.line, f"synonym group [{words[0]}] has only one word: add the words that mean the same")
+            if words:
+                self.synonyms.append(words)
+
+    # -- records ------------------------------------------------------------------------
+    def _validate_records(self) -> dict[str, dict[str, Record]]:
+        models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
+        seen: dict[str, dict[str, tuple[str, int]]] = {kind: {} for kind in (*_FILE_KINDS, "contacts")}
+        for kind, items in self.items.items():
+            model_cls = _FILE_KINDS[kind]
+            for position, item in enumerate(items):
+                self._check_id(kind, item, seen)
+                if kind == "units":
+                    contacts = item.node.items.get("contacts")
+                    if isinstance(contacts, YSeq):
+                        for contact in contacts.items:
+                            if isinstance(contact, YMap):
+                                self._check_id("contacts", _Item("contacts", item.path, contact), seen)
+                data, bad_keys = _record_data(item.node, model_cls, ())
+                for loc, key, line in bad_keys:
+                    self.error(item.path, line, _unknown_key_message(model_cls, loc, key))
+                try:
+                    model = model_cls.model_validate(data)
+                except ValidationError as exc:
+                    for line, message in _translate(exc, item.node, model_cls):
+                        self.error(item.path, line, message)
+                    continue
+                if bad_keys:
+                    continue
+                _attach_sources(model, item.node, item.path)
+                item.model = model
+                key = getattr(model, "id", None) or str(position)
+                if kind == "referrals":
+                    key = str(position)
+                models[kind].setdefault(key, model)
+        self._seen = seen
+        return models
+
+    def _check_id(self, kind: str, item: _Item, seen: dict[str, dict[str, tuple[str, int]]]) -> None:
+        if kind == "referrals":
+            return
+        node = item.node.items.get("id")
+        if not isinstance(node, YScalar) or node.kind != "str":
+            return
+        word = "contact" if kind == "contacts" else _KIND_WORD[kind]
+        where = " (contact ids are unique across all units)" if kind == "contacts" else ""
+        first = seen[kind].get(node.value)
+        if first is not None:
+            self.error(item.path, node.line, f"duplicate {word} id {node.value!r}, first defined at {first[0]}:{first[1]}{where}: give one of them another id")
+        else:
+            seen[kind][node.value] = (item.path, node.line)
+
+    # -- cross-references ----------------------------------------------------------------
+    def _cross_check(self, models: dict[str, dict[str, Record]]) -> Directory:
+        departments: dict[str, Department] = typing.cast(dict[str, Department], models["departments"])
+        units: dict[str, Unit] = typing.cast(dict[str, Unit], models["units"])
+        locations: dict[str, Location] = typing.cast(dict[str, Location], models["locations"])
+        referrals = [typing.cast(Referral, m) for m in models["referrals"].values()]
+        known = {kind: set(ids) for kind, ids in self._seen.items()}
+        parents: dict[str, tuple[str, str, int]] = {}
+        for item in self.items["units"]:
+            path, node = item.path, item.node
+            unit_id = _text(node, "id")
+            department = _text(node, "department")
+            if department is not None:
+                self._ref(path, node.key_lines["department"], "department", department, known["departments"], "departments.yaml")
+                if department in known["departments"] and item.file_stem != department:
+                    self.warn(path, node.key_lines["department"], f"unit {unit_id!r} belongs to department {department!r} but sits in {item.file_stem}.yaml: move it to units/{department}.yaml")
+            parent = _text(node, "parent")
+            if parent is not None and parent != unit_id:
+                self._ref(path, node.key_lines["parent"], "parent", parent, known["units"], "units/*.yaml")
+                if unit_id is not None and unit_id not in parents:
+                    parents[unit_id] = (parent, path, node.key_lines["parent"])
+            locs = node.items.get("locations")
+            if isinstance(locs, YSeq):
+                for i, loc_node in enumerate(locs.items):
+                    if isinstance(loc_node, YScalar) and loc_node.kind == "str":
+                        self._ref(path, loc_node.line, f"locations[{i}]", loc_node.value, known["locations"], "locations.yaml")
+            contacts = node.items.get("contacts")
+            for contact in contacts.items if isinstance(contacts, YSeq) else []:
+                if isinstance(contact, YMap):
+                    backup = _text(contact, "backup")
+                    if backup is not None and backup != _text(contact, "id"):
+                        self._ref(path, contact.key_lines["backup"], "backup", backup, known["contacts"], "a unit's contacts")
+        for item in self.items["referrals"]:
+            for key in ("from", "to"):
+                value = _text(item.node, key)
+                if value is not None:
+                    self._ref(item.path, item.node.key_lines[key], key, value, known["units"], "units/*.yaml")
+        self._check_parent_cycles(parents)
+        self._warnings(units, referrals)
+        return Directory(
+            departments=departments,
+            units=units,
+            locations=locations,
+            referrals=referrals,
+            synonyms=self.synonyms,
+            warnings=self.warnings,
+            data_dir=self.root,
+            meta=self.meta,
+        )
+
+    def _ref(self, path: str, line: int, field_name: str, value: str, ids: set[str], where: str) -> None:
+        if value in ids:
+            return
+        word = {"department": "department", "backup": "contact"}.get(field_name, "unit")
+        if field_name.startswith("locations"):
+            word = "location"
+        self.error(path, line, f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})")
+
+    def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
+        done: set[str] = set()
+        for start in parents:
+            chain: list[str] = []
+            on_chain: set[str] = set()
+            current: str | None = start
+            while current in parents and current not in on_chain and current not in done:
+                chain.append(current)
+                on_chain.add(current)
+                current = parents[current][0]
+            if current in on_chain:
+                cycle = chain[chain.index(current):]
+                _, path, line = parents[cycle[0]]
+                text = " -> ".join([*cycle, cycle[0]])
+                self.error(path, line, f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove or change one 'parent'")
+            done.update(chain)
+
+    def _warnings(self, units: dict[str, Unit], referrals: list[Referral]) -> None:
+        try:
+            stale_before = self.today.replace(year=self.today.year - 1)
+        except ValueError:  # 29 February
+            stale_before = self.today.replace(year=self.today.year - 1, day=28)
+
+        def check_date(record: Record, verified: dt.date | None, what: str) -> None:
+            if verified is None:
+                return
+            line = record.source.line_of("verified")
+            if verified < stale_before:
+                self.warn(record.source.path, line, f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'")
+            elif verified > self.today:
+                self.warn(record.source.path, line, f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked")
+
+        for unit in units.values():
+            check_date(unit, unit.verified, f"unit {unit.id!r}")
+            if not unit.phones and not unit.contacts:
+                self.warn(unit.source.path, unit.source.line, f"unit {unit.id!r} has no phone and no contact: add a phone number or a contact so staff can reach it")
+            for contact in unit.contacts:
+                check_date(contact, contact.verified, f"contact {contact.id!r}")
+                if contact.is_gatekeeper and not contact.backup:
+                    self.warn(contact.source.path, contact.source.line, f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: <contact id>' for who covers when they are away")
+        for referral in referrals:
+            check_date(referral, referral.verified, f"referral {referral.from_} -> {referral.to}")
+
+
+# -- model validation helpers --------------------------------------------------------------
+
+def _text(node: YMap, key: str) -> str | None:
+    value = node.items.get(key)
+    if isinstance(value, YScalar) and value.kind == "str":
+        return value.value
+    return None
+
+
+def _plain(node: Node) -> Any:
+    from directory.yamltree import to_python
+
+    return to_python(node)
+
+
+def _model_fields(model_cls: type[BaseModel]) -> dict[str, Any]:
+    """Contract keys of a model (aliases where set) -> field annotation."""
+    out: dict[str, Any] = {}
+    for name, info in model_cls.model_fields.items():
+        if name == "extensions":
+            continue
+        out[info.alias or name] = info.annotation
+    return out
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The Record class inside an annotation such as `list[Phone]` or `Age | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return True
+    if origin is typing.Annotated:
+        return _is_list(typing.get_args(annotation)[0])
+    return any(_is_list(a) for a in typing.get_args(annotation) if origin is not None and origin is not list)
+
+
+def _record_data(node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]) -> tuple[dict[str, Any], list[tuple[tuple[Any, ...], str, int]]]:
+    """Plain data for a model from a mapping node; `x-` keys go to `extensions`.
+
+    Returns the data and the unknown keys found (location, key, line), at every depth.
+    """
+    fields = _model_fields(model_cls)
+    data: dict[str, Any] = {}
+    bad: list[tuple[tuple[Any, ...], str, int]] = []
+    extensions: dict[str, Any] = {}
+    for key, value in node.items.items():
+        if key.startswith("x-"):
+            extensions[key] = _plain(value)
+            continue
+        if key not in fields:
+            bad.append((loc, key, node.key_lines[key]))
+            continue
+        nested = _nested_model(fields[key])
+        if nested is not None and isinstance(value, YMap):
+            data[key], more = _record_data(value, nested, (*loc, key))
+            bad.extend(more)
+        elif nested is not None and isinstance(value, YSeq):
+            items: list[Any] = []
+            for i, item in enumerate(value.items):
+                if isinstance(item, YMap):
+                    sub, more = _record_data(item, nested, (*loc, key, i))
+                    items.append(sub)
+                    bad.extend(more)
+                else:
+                    items.append(_plain(item))
+            data[key] = items
+        else:
+            data[key] = _plain(value)
+    if extensions:
+        data["extensions"] = extensions
+    return data, bad
+
+
+def _model_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    current = model_cls
+    for part in loc:
+        if isinstance(part, str):
+            nested = _nested_model(_model_fields(current).get(part))
+            if nested is None:
+                break
+            current = nested
+    return current
+
+
+def _unknown_key_message(model_cls: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
+    owner = _model_at(model_cls, loc)
+    where = f" in {_loc_text(loc)}" if loc else ""
+    return (
+        f"unknown key {key!r}{where}{did_you_mean(key, _model_fields(owner))}"
+        " (keys of your own must start with 'x-')"
+    )
+
+
+def _loc_text(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+_WHAT = {"int": "a number", "float": "a number", "bool": "a yes/no value", "date": "a date", "datetime": "a date and time"}
+
+
+def _not_text_message(field_name: str, node: YScalar) -> str:
+    if node.kind == "null":
+        return f"{field_name}: is empty: write a value or remove the key"
+    what = _WHAT.get(node.kind, "something other than text")
+    shown = f" ({node.value!r})" if node.kind in ("int", "float", "bool") and str(node.value) != node.raw else ""
+    return f'{field_name}: YAML reads {node.raw} as {what}{shown}, not text: quote it: "{node.raw}"'
+
+
+_TEXT_ERRORS = {"string_type", "string_too_short"}
+_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_past", "date_future"}
+
+
+def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> list[tuple[int, str]]:
+    """Turn pydantic's errors into (line, message) pairs a coordinator can act on."""
+    out: list[tuple[int, str]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        msg = str(err.get("msg", ""))
+        if kind == "value_error":
+            msg = msg.removeprefix("Value error, ")
+            head, sep, rest = msg.partition(": ")
+            key = head.split("/")[0]
+            if sep and key in _model_fields(_model_at(model_cls, loc)) and " " not in head:
+                loc = (*loc, key)
+                msg = rest
+        # list items of a plain list arrive with the item index appended (keywords.2)
+        if loc in seen:
+            continue
+        seen.add(loc)
+        field_name = _loc_text(loc) or "entry"
+        target = node_at(node, loc)
+        parent = node_at(node, loc[:-1]) if loc else node
+        item_line = parent.line if parent is not None else node.line
+        line = line_at(node, loc, item_line)
+        if kind == "missing":
+            key = str(loc[-1])
+            where = f" in {_loc_text(loc[:-1])}" if loc[:-1] else ""
+            out.append((item_line, f"missing required key {key!r}{where}: add '{key}: ...'"))
+            continue
+        if isinstance(target, YScalar) and kind in _TEXT_ERRORS | {"enum", "literal_error"} and target.kind != "str":
+            out.append((line, _not_text_message(field_name, target)))
+            continue
+        if isinstance(target, YScalar) and target.kind == "null":
+            out.append((line, f"{field_name}: is empty: write a value or remove the key"))
+            continue
+        if kind in _DATE_ERRORS or field_name.endswith("verified"):
+            if isinstance(target, YScalar) and target.kind == "baddate":
+                out.append((line, f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)"))
+            else:
+                shown = target.raw if isinstance(target, YScalar) else "this value"
+                out.append((line, f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01"))
+            continue
+        if kind == "enum":
+            expected = err.get("ctx", {}).get("expected", "")
+            shown = target.raw if isinstance(target, YScalar) else "this value"
+            out.append((line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}"))
+            continue
+        if kind == "list_type":
+            out.append((line, f"{field_name}: must be a list: write each item on its own line starting with '- '"))
+            continue
+        if kind in ("model_type", "model_attributes_type", "dict_type"):
+            out.append((line, f"{field_name}: must be a mapping of keys, not a single value"))
+            continue
+        if kind == "too_short":
+            out.append((line, f"{field_name}: must list at least one item"))
+            continue
+        if kind in ("int_type", "int_parsing", "int_from_float"):
+            shown = target.raw if isinstance(target, YScalar) else "this value"
+            out.append((line, f"{field_name}: {shown} is not a whole number: write it without quotes, e.g. 18"))
+            continue
+        if kind in ("float_type", "float_parsing"):
+            shown = target.raw if isinstance(target, YScalar) else "this value"
+            out.append((line, f"{field_name}: {shown} is not a number: write decimal degrees without quotes, e.g. 55.6761"))
+            continue
+        if kind in ("string_type",):
+            out.append((line, f"{field_name}: must be text, not a list or a mapping"))
+            continue
+        if kind in ("greater_than_equal", "less_than_equal"):
+            out.append((line, f"{field_name}: {msg.lower()}"))
+            continue
+        out.append((line, f"{field_name}: {msg}"))
+    return out
+
+
+def _attach_sources(model: Record, node: YMap, path: str) -> None:
+    """Give a model (and its nested contacts) their source lines."""
+    from directory.model import Source
+
+    lines: dict[str, int] = dict(node.key_lines)
+    for key, value in node.items.items():
+        if isinstance(value, YSeq) and key in ("locations",):
+            for i, item in enumerate(value.items):
+                lines[f"{key}.{i}"] = item.line
+    model._source = Source(path, node.line, lines)
+    if isinstance(model, Unit):
+        contacts = node.items.get("contacts")
+        if isinstance(contacts, YSeq):
+            for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
+                if isinstance(contact_node, YMap):
+                    contact._source = Source(path, contact_node.line, dict(contact_node.key_lines))

@@ -1,0 +1,487 @@
+"""Typed models of the directory, one per entity, as in the data contract (v1).
+
+Field-level rules (slugs, phone numbers, opening hours, e-mails, dates, coordinates) live
+here as validators; cross-references between records are checked in `validate.py`.
+Every model keeps `x-` extension keys in `extensions` and its source position in `source`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any
+
+import opening_hours
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+    field_validator,
+    model_validator,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LAT_RANGE = (54.5, 57.8)
+LON_RANGE = (8.0, 15.3)
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty: write a value or remove the key")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters a-z, digits and '-', "
+            f"starting with a letter or digit (e.g. {suggest_slug(value)!r})"
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} does not look like an e-mail address (name@domain.dk)")
+    return value
+
+
+def _hours(value: str) -> str:
+    if not valid_hours(value):
+        raise ValueError(
+            f"{value!r} is not a valid OpenStreetMap opening_hours expression; "
+            'write it like "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
+            "(two-letter English day names, 24-hour times with two digits)"
+        )
+    return value
+
+
+def _color(value: str) -> str:
+    if not COLOR.match(value):
+        raise ValueError(f"{value!r} is not a colour: write it as #rrggbb, e.g. \"#1f77b4\"")
+    return value
+
+
+Text = Annotated[str, Strict(), AfterValidator(_nonempty)]
+Slug = Annotated[str, Strict(), AfterValidator(_slug)]
+Email = Annotated[str, Strict(), AfterValidator(_email)]
+Hours = Annotated[str, Strict(), AfterValidator(_hours)]
+Color = Annotated[str, Strict(), AfterValidator(_color)]
+TextList = list[Text]
+
+
+def suggest_slug(value: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+    slug = re.sub(r"[^a-z0-9]+", "-", value.translate(table).lower()).strip("-")
+    return slug or "my-id"
+
+
+@lru_cache(maxsize=4096)
+def valid_hours(value: str) -> bool:
+    return bool(opening_hours.validate(value))
+
+
+@lru_cache(maxsize=4096)
+def parse_phone(number: str) -> phonenumbers.PhoneNumber | None:
+    """The parsed number if it is a valid Danish or international (or Danish short) number."""
+    try:
+        parsed = phonenumbers.parse(number, "DK")
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(parsed):
+        return parsed
+    if parsed.country_code == 45 and phonenumbers.is_valid_short_number_for_region(parsed, "DK"):
+        return parsed
+    return None
+
+
+def format_phone(number: str) -> str:
+    """The number as staff read it: '33 66 33 66', '+46 8 123 456 78' or '1813'."""
+    parsed = parse_phone(number)
+    if parsed is None:
+        return number
+    if parsed.country_code == 45:
+        if not phonenumbers.is_valid_number(parsed):
+            return str(parsed.national_number)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def tel_uri(number: str) -> str:
+    """A `tel:` URI for a number ('tel:+4533663366', 'tel:1813')."""
+    parsed = parse_phone(number)
+    if parsed is None:
+        return "tel:" + re.sub(r"[^0-9+]", "", number)
+    if parsed.country_code == 45 and not phonenumbers.is_valid_number(parsed):
+        return f"tel:{parsed.national_number}"
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PhoneKind(StrEnum):
+    PUBLIC = "public"
+    FAST_TRACK = "fast_track"
+    INTERNAL = "internal"
+
+
+class DepartmentKind(StrEnum):
+    MUNICIPAL = "municipal"
+    EXTERNAL = "external"
+
+
+class ContactRole(StrEnum):
+    GATEKEEPER = "gatekeeper"
+    CONTACT = "contact"
+    MANAGER = "manager"
+    COORDINATOR = "coordinator"
+
+
+@dataclass(slots=True)
+class Source:
+    """Where a record was defined: the file (as reached from the cwd) and 1-based lines."""
+
+    path: str
+    line: int
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class Record(BaseModel):
+    """Base of every entity: extension keys and source position."""
+
+    model_config = ConfigDict(frozen=False, populate_by_name=True, extra="forbid")
+
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    _source: Source | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Source:
+        return self._source or Source("?", 1)
+
+    def to_record(self, *, extensions: bool = True) -> dict[str, Any]:
+        """The record shaped like its YAML (JSON-ready): contract keys, then `x-` keys.
+
+        Unset optional keys and empty lists are left out.
+        """
+        out: dict[str, Any] = {}
+        for name, info in type(self).model_fields.items():
+            if name == "extensions":
+                continue
+            value = getattr(self, name)
+            if value is None or value == []:
+                continue
+            out[info.alias or name] = _dump(value, extensions)
+        if extensions:
+            out.update(self.extensions)
+        return out
+
+
+def _dump(value: Any, extensions: bool) -> Any:
+    if isinstance(value, Record):
+        return value.to_record(extensions=extensions)
+    if isinstance(value, list):
+        return [_dump(item, extensions) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+class Phone(Record):
+    number: Text
+    kind: PhoneKind = PhoneKind.PUBLIC
+    label: Text | None = None
+    hours: Hours | None = None
+
+    @field_validator("number")
+    @classmethod
+    def _valid_number(cls, value: str) -> str:
+        if parse_phone(value) is None:
+            raise ValueError(
+                f"{value!r} is not a valid phone number: write a Danish number as \"33 66 33 66\", "
+                'an international one as "+46 8 123 456 78", or a short number such as "1813"'
+            )
+        return value
+
+    @property
+    def is_staff_only(self) -> bool:
+        return self.kind is not PhoneKind.PUBLIC
+
+    @property
+    def display(self) -> str:
+        return format_phone(self.number)
+
+    @property
+    def tel(self) -> str:
+        return tel_uri(self.number)
+
+
+class Contact(Record):
+    id: Slug
+    name: Text
+    title: Text | None = None
+    role: ContactRole = ContactRole.CONTACT
+    areas: TextList = Field(default_factory=list)
+    phones: list[Phone] = Field(default_factory=list)
+    email: Email | None = None
+    backup: Slug | None = None
+    verified: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _not_own_backup(self) -> Contact:
+        if self.backup is not None and self.backup == self.id:
+            raise ValueError("backup: a contact cannot be their own backup; name a colleague's contact id")
+        return self
+
+    @property
+    def is_gatekeeper(self) -> bool:
+        return self.role is ContactRole.GATEKEEPER
+
+
+class Age(Record):
+    min: Annotated[int, Strict(), Field(ge=0, le=130)] | None = None
+    max: Annotated[int, Strict(), Field(ge=0, le=130)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Age:
+        if self.min is None and self.max is None:
+            raise ValueError("needs 'min' and/or 'max' (whole years), e.g. {min: 18, max: 29}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is greater than max {self.max}: swap them")
+        return self
+
+    def includes(self, years: int) -> bool:
+        return (self.min is None or years >= self.min) and (self.max is None or years <= self.max)
+
+    def label(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min}-{self.max} år"
+        if self.min is not None:
+            return f"fra {self.min} år"
+        return f"op til {self.max} år"
+
+
+class Department(Record):
+    id: Slug
+    name: Text
+    short: Text | None = None
+    kind: DepartmentKind = DepartmentKind.MUNICIPAL
+    description: Text | None = None
+    website: Text | None = None
+    email: Email | None = None
+    phones: list[Phone] = Field(default_factory=list)
+    color: Color | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.short})" if self.short else self.name
+
+
+class Unit(Record):
+    id: Slug
+    name: Text
+    department: Slug
+    parent: Slug | None = None
+    description: Text | None = None
+    responsibilities: TextList = Field(default_factory=list)
+    target_groups: TextList = Field(default_factory=list)
+    age: Age | None = None
+    keywords: TextList = Field(default_factory=list)
+    locations: list[Slug] = Field(default_factory=list)
+    hours: Hours | None = None
+    phones: list[Phone] = Field(default_factory=list)
+    email: Email | None = None
+    website: Text | None = None
+    how_to_refer: Text | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+    verified: dt.date
+    owner: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_own_parent(self) -> Unit:
+        if self.parent is not None and self.parent == self.id:
+            raise ValueError("parent: a unit cannot be its own parent; remove 'parent' or name the unit above it")
+        return self
+
+    @property
+    def gatekeepers(self) -> list[Contact]:
+        return [c for c in self.contacts if c.is_gatekeeper]
+
+    @property
+    def public_phones(self) -> list[Phone]:
+        return [p for p in self.phones if p.kind is PhoneKind.PUBLIC]
+
+    def first_number(self) -> Phone | None:
+        """The number to call first: a fast-track line for staff, else the first public one."""
+        for kind in (PhoneKind.FAST_TRACK, PhoneKind.PUBLIC, PhoneKind.INTERNAL):
+            for phone in self.phones:
+                if phone.kind is kind:
+                    return phone
+        return None
+
+
+class Address(Record):
+    street: Text
+    postal_code: Annotated[str, Strict()]
+    city: Text
+
+    @field_validator("postal_code")
+    @classmethod
+    def _four_digits(cls, value: str) -> str:
+        if not re.fullmatch(r"[0-9]{4}", value):
+            raise ValueError(f"{value!r} is not a Danish postal code: write four digits in quotes, e.g. \"2300\"")
+        return value
+
+    def one_line(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+Number = Annotated[float, Strict()]
+
+
+class Location(Record):
+    id: Slug
+    name: Text
+    address: Address
+    lat: Number
+    lon: Number
+    hours: Hours | None = None
+    accessibility: Text | None = None
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _inside_denmark(self) -> Location:
+        lat_ok = LAT_RANGE[0] <= self.lat <= LAT_RANGE[1]
+        lon_ok = LON_RANGE[0] <= self.lon <= LON_RANGE[1]
+        if lat_ok and lon_ok:
+            return self
+        if LAT_RANGE[0] <= self.lon <= LAT_RANGE[1] and LON_RANGE[0] <= self.lat <= LON_RANGE[1]:
+            raise ValueError(
+                f"lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is about 55.7 "
+                "and lon about 12.6"
+            )
+        raise ValueError(
+            f"lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon 8.0-15.3): "
+            "check the coordinates (WGS84 decimal degrees)"
+        )
+
+
+class Referral(Record):
+    from_: Slug = Field(alias="from")
+    to: Slug
+    needs: Annotated[TextList, Field(min_length=1)]
+    criteria: Text | None = None
+    how: Text | None = None
+    requires: TextList = Field(default_factory=list)
+    notes: Text | None = None
+    verified: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _not_self(self) -> Referral:
+        if self.from_ == self.to:
+            raise ValueError(f"to: a unit cannot refer to itself ({self.to!r}); name the receiving unit")
+        return self
+
+
+SynonymGroup = list[str]
+
+# Which model each data file kind holds, and the key its top level must have.
+KINDS: dict[str, type[Record]] = {
+    "departments": Department,
+    "units": Unit,
+    "locations": Location,
+    "referrals": Referral,
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation finding, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        marker = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}: {marker}{self.message}"
+
+
+class DirectoryError(Exception):
+    """The data directory has errors. `.problems` lists every error, `.warnings` the rest."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        self.problems = list(problems)
+        self.warnings = list(warnings or [])
+        count = len(self.problems)
+        head = "\n".join(str(p) for p in self.problems[:20])
+        more = f"\n... and {count - 20} more" if count > 20 else ""
+        super().__init__(f"{count} error(s) in the directory data:\n{head}{more}")
+
+
+@dataclass
+class Directory:
+    """A validated directory. Dicts are keyed by id and keep the files' order."""
+
+    departments: dict[str, Department]
+    units: dict[str, Unit]
+    locations: dict[str, Location]
+    referrals: list[Referral]
+    synonyms: list[SynonymGroup]
+    warnings: list[Problem] = field(default_factory=list)
+    data_dir: str = "data"
+    meta: dict[str, Any] = field(default_factory=dict)  # top-level `x-` keys of departments.yaml
+
+    def __post_init__(self) -> None:
+        self.contacts: dict[str, Contact] = {}
+        self.contact_unit: dict[str, str] = {}
+        self.children: dict[str, list[str]] = {}
+        self.referrals_from: dict[str, list[Referral]] = {}
+        self.referrals_to: dict[str, list[Referral]] = {}
+        self.units_at: dict[str, list[str]] = {}
+        for unit in self.units.values():
+            for contact in unit.contacts:
+                self.contacts[contact.id] = contact
+                self.contact_unit[contact.id] = unit.id
+            if unit.parent:
+                self.children.setdefault(unit.parent, []).append(unit.id)
+            for location_id in unit.locations:
+                self.units_at.setdefault(location_id, []).append(unit.id)
+        for referral in self.referrals:
+            self.referrals_from.setdefault(referral.from_, []).append(referral)
+            self.referrals_to.setdefault(referral.to, []).append(referral)
+
+    @property
+    def example_notice(self) -> str | None:
+        """The data's own 'example data' notice (`x-example-data`), for the UI to show."""
+        value = self.meta.get("x-example-data")
+        return str(value) if value else None
+
+    def department_of(self, unit: Unit) -> Department:
+        return self.departments[unit.department]
+
+    def ancestors(self, unit_id: str) -> list[Unit]:
+        """The chain of parents above a unit, nearest first."""
+        chain: list[Unit] = []
+        parent = self.units[unit_id].parent
+        while parent and parent in self.units and len(chain) < len(self.units):
+            chain.append(self.units[parent])
+            parent = self.units[parent].parent
+        return chain

@@ -1,0 +1,205 @@
+"""Shared fixtures: a small, valid data directory written into tmp_path."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SMALL_DATA = {
+    "departments.yaml": """
+        x-example-data: "Eksempeldata til test"
+        departments:
+          - id: sof
+            name: Socialforvaltningen
+            short: SOF
+            color: "#b2182b"
+            phones:
+              - number: "33 66 33 66"
+          - id: bif
+            name: Beskæftigelses- og Integrationsforvaltningen
+            short: BIF
+            color: "#2166ac"
+          - id: stat
+            name: Statslige myndigheder
+            kind: external
+            color: "#4d4d4d"
+    """,
+    "units/sof.yaml": """
+        units:
+          - id: sof-bcv
+            name: Borgercenter Voksne
+            department: sof
+            description: Hjælp til udsatte voksne.
+            target_groups: [hjemløse, udsatte voksne]
+            age: {min: 18, max: 65}
+            keywords: [BCV, herberg]
+            locations: [matthaeusgade]
+            hours: "Mo-Fr 09:00-15:00; PH off"
+            phones:
+              - number: "33 17 41 22"
+              - number: "33 99 10 01"
+                kind: fast_track
+                label: Fagpersoner, udenom kø
+            contacts:
+              - id: k-bcv-1
+                name: Mette Test
+                role: gatekeeper
+                areas: [hjemløshed]
+                phones:
+                  - number: "33 99 10 02"
+                    kind: internal
+                email: mette.test@eksempel.kk.dk
+                backup: k-bcv-2
+              - id: k-bcv-2
+                name: Ali Test
+                role: contact
+            verified: 2026-09-01
+            owner: Datakoordinator SOF
+          - id: sof-hjemloese
+            name: Hjemløse- og Udsatteenheden
+            department: sof
+            parent: sof-bcv
+            description: Opsøgende arbejde og sagsbehandling for hjemløse.
+            keywords: [hjemløs, gadeplan]
+            locations: [matthaeusgade]
+            phones:
+              - number: "33 17 41 22"
+                hours: "Mo-Fr 10:00-13:00; PH off"
+            contacts:
+              - id: k-hue-1
+                name: Jonas Test
+                role: gatekeeper
+            verified: 2026-08-15
+          - id: sof-dognvagt
+            name: Døgnvagten
+            department: sof
+            hours: "24/7"
+            locations: [aaboulevard]
+            phones:
+              - number: "33 17 33 33"
+            verified: 2026-10-01
+    """,
+    "units/bif.yaml": """
+        units:
+          - id: bif-jku
+            name: Jobcenter København Ungecenter
+            department: bif
+            age: {max: 29}
+            keywords: [JKU, ungecenter]
+            locations: [skelbaekgade]
+            hours: "Mo-Th 09:00-15:00; Fr 09:00-14:00; PH off"
+            phones:
+              - number: "33 99 20 01"
+                kind: fast_track
+            verified: 2026-07-01
+          - id: bif-ydelse
+            name: Ydelsesservice København
+            department: bif
+            phones:
+              - number: "82 56 40 00"
+            verified: 2024-01-10
+    """,
+    "units/stat.yaml": """
+        units:
+          - id: stat-kif
+            name: Kriminalforsorgen København
+            department: stat
+            phones:
+              - number: "72 55 55 55"
+            verified: 2026-06-01
+    """,
+    "locations.yaml": """
+        locations:
+          - id: matthaeusgade
+            name: Socialcenter København
+            address: {street: Matthæusgade 1, postal_code: "1666", city: København V}
+            lat: 55.6705
+            lon: 12.5530
+            hours: "Mo-Fr 09:00-15:00; PH off"
+          - id: aaboulevard
+            name: Døgnvagten, Åboulevard
+            address: {street: Åboulevard 38, postal_code: "2200", city: København N}
+            lat: 55.6850
+            lon: 12.5485
+            hours: "24/7"
+          - id: skelbaekgade
+            name: Jobcenter Skelbækgade
+            address: {street: Skelbækgade 4, postal_code: "1717", city: København V}
+            lat: 55.6665
+            lon: 12.5475
+    """,
+    "referrals.yaml": """
+        referrals:
+          - from: stat-kif
+            to: sof-bcv
+            needs: [løsladelse, bolig]
+            requires: [samtykke fra borgeren]
+            verified: 2026-05-01
+          - from: sof-bcv
+            to: sof-hjemloese
+            needs: [hjemløshed]
+          - from: sof-hjemloese
+            to: sof-bcv
+            needs: [bostøtte]
+          - from: bif-jku
+            to: sof-bcv
+            needs: [misbrug]
+          - from: sof-bcv
+            to: bif-ydelse
+            needs: [kontanthjælp]
+          - from: sof-dognvagt
+            to: sof-hjemloese
+            needs: [akut husly]
+    """,
+    "synonyms.yaml": """
+        synonyms:
+          - [hjemløs, hjemløshed, herberg]
+          - [JKU, Ungecenter]
+    """,
+}
+
+
+def write_data(root: Path, files: dict[str, str]) -> Path:
+    """Write data files (dedented) under root; a value of None deletes the file."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A small valid data directory (3 departments, 6 units, 3 locations, 6 referrals)."""
+    return write_data(tmp_path / "data", SMALL_DATA)
+
+
+@pytest.fixture
+def small_directory(data_dir: Path):
+    from directory import load_directory
+
+    return load_directory(data_dir)
+
+
+@pytest.fixture
+def demo_data_dir() -> Path:
+    return ROOT / "data"
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run with the repository as the current directory."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+

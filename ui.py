@@ -1,0 +1,107 @@
+"""The one UI helper: cached loading of the directory and its indexes, and shared widgets.
+
+Only `app.py` and `pages/` import this module; the core packages never import streamlit.
+Everything cached here is keyed on the data directory and a fingerprint of its files, so an
+edited YAML file is picked up on the next rerun. Cached objects are shared: read-only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import streamlit as st
+
+from directory import Directory, Problem, Validation, data_dir_from_env, validate_directory
+
+APP_TITLE = "Kommunalt landkort"
+
+
+def data_dir() -> str:
+    return data_dir_from_env()
+
+
+def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
+    """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
+    out: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.endswith((".yaml", ".yml")):
+                stat = os.stat(os.path.join(dirpath, name))
+                out.append((os.path.join(dirpath, name), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(out))
+
+
+@st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
+def _validation(root: str, _fp: tuple) -> Validation:
+    return validate_directory(root)
+
+
+def validation() -> Validation:
+    root = data_dir()
+    return _validation(root, fingerprint(root))
+
+
+def require_directory() -> Directory:
+    """The validated directory, or the list of problems and a stop."""
+    result = validation()
+    if result.directory is None:
+        show_data_errors(result.errors)
+        st.stop()
+    return result.directory
+
+
+def show_data_errors(errors: list[Problem]) -> None:
+    """The UI's one translation of a `DirectoryError`: what is wrong and where."""
+    st.error(
+        f"Data kan ikke indlæses: der er {len(errors)} fejl i datafilerne. "
+        "Ret fejlene i filerne herunder (fil:linje: besked), og genindlæs siden."
+    )
+    st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
+    if len(errors) > 500:
+        st.caption(f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen.")
+
+
+@st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
+def _search_index(root: str, _fp: tuple) -> Any:
+    from search import SearchIndex
+
+    return SearchIndex(require_directory())
+
+
+def search_index() -> Any:
+    root = data_dir()
+    return _search_index(root, fingerprint(root))
+
+
+@st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
+def _referral_graph(root: str, _fp: tuple) -> Any:
+    from directory.graph import ReferralGraph
+
+    return ReferralGraph(require_directory())
+
+
+def referral_graph() -> Any:
+    root = data_dir()
+    return _referral_graph(root, fingerprint(root))
+
+
+def unit_href(unit_id: str) -> str:
+    """Relative link to a unit's page, usable in markdown and shared in a chat."""
+    return f"enhed?id={quote(unit_id)}"
+
+
+def department_href(department_id: str) -> str:
+    return f"oversigt?forvaltning={quote(department_id)}"
+
+
+def example_notice(directory: Directory) -> None:
+    if directory.example_notice:
+        st.caption(f"⚠️ {directory.example_notice}")
+
+
+def asset_path(*parts: str) -> Path:
+    return Path(__file__).resolve().parent.joinpath(*parts)
