@@ -137,6 +137,7 @@ class _Checker:
         self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
+        self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
 
     # -- reporting -------------------------------------------------------------------
     def error(self, path: str, line: int, message: str) -> None:
@@ -199,6 +200,7 @@ class _Checker:
         try:
             size = (base / rel).stat().st_size
             if size > MAX_FILE_BYTES:
+                self.unreadable.add(kind)
                 self.error(path, 1, f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files")
                 return
             raw = (base / rel).read_bytes()
@@ -209,6 +211,7 @@ class _Checker:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
+            self.unreadable.add(kind)
             self.error(path, line, "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
                        f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)")
             return
@@ -216,6 +219,7 @@ class _Checker:
             parsed = parse_text(text)
         except YamlProblem as exc:
             self.error(path, exc.line, exc.message)
+            self.unreadable.add(kind)
             return
         for line, message in parsed.problems:
             self.error(path, line, message)
@@ -374,6 +378,9 @@ class _Checker:
         word = {"department": "department", "backup": "contact"}.get(field_name, "unit")
         if field_name.startswith("locations"):
             word = "location"
+        source_kind = {"department": "departments", "location": "locations"}.get(word, "units")
+        if source_kind in self.unreadable:
+            return  # the id may be in the file that could not be read; that error is reported
         self.error(path, line, f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})")
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
@@ -555,18 +562,21 @@ def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> 
         loc = tuple(err["loc"])
         kind = err["type"]
         msg = str(err.get("msg", ""))
+        shown_name = ""
         if kind == "value_error":
             msg = msg.removeprefix("Value error, ")
             head, sep, rest = msg.partition(": ")
             key = head.split("/")[0]
             if sep and key in _model_fields(_model_at(model_cls, loc)) and " " not in head:
+                prefix = _loc_text(loc)
+                shown_name = f"{prefix}.{head}" if prefix else head
                 loc = (*loc, key)
                 msg = rest
         # list items of a plain list arrive with the item index appended (keywords.2)
         if loc in seen:
             continue
         seen.add(loc)
-        field_name = _loc_text(loc) or "entry"
+        field_name = shown_name or _loc_text(loc) or "entry"
         target = node_at(node, loc)
         parent = node_at(node, loc[:-1]) if loc else node
         item_line = parent.line if parent is not None else node.line

@@ -368,11 +368,11 @@ class Location(Record):
             return self
         if LAT_RANGE[0] <= self.lon <= LAT_RANGE[1] and LON_RANGE[0] <= self.lat <= LON_RANGE[1]:
             raise ValueError(
-                f"lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is about 55.7 "
+                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is about 55.7 "
                 "and lon about 12.6"
             )
         raise ValueError(
-            f"lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon 8.0-15.3): "
+            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon 8.0-15.3): "
             "check the coordinates (WGS84 decimal degrees)"
         )
 
