@@ -98,6 +98,15 @@ def department_href(department_id: str) -> str:
     return f"oversigt?forvaltning={quote(department_id)}"
 
 
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def md_escape(text: str) -> str:
+    """Escape data for st.markdown: no links, HTML, emphasis or LaTeX can come from data."""
+    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    return escaped.replace("\n", " ")
+
+
 def example_notice(directory: Directory) -> None:
     if directory.example_notice:
         st.caption(f"⚠️ {directory.example_notice}")

@@ -1,0 +1,57 @@
+"""Forvaltninger: what the landkort holds, per forvaltning, and each one's units."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from directory.overview import department_summaries, unit_tree
+
+directory = ui.require_directory()
+st.title("Forvaltninger og samarbejdspartnere")
+ui.example_notice(directory)
+
+chosen = st.query_params.get("forvaltning")
+if chosen and chosen not in directory.departments:
+    st.warning(f"Der findes ingen forvaltning med id »{chosen}«. Vælg en i tabellen herunder.")
+    chosen = None
+
+if chosen is None:
+    rows = department_summaries(directory)
+    st.caption(
+        f"{len(directory.units)} enheder, {len(directory.contacts)} kontakter, "
+        f"{len(directory.locations)} adresser og {len(directory.referrals)} henvisningsveje."
+    )
+    table = pd.DataFrame(
+        {
+            "Forvaltning": [ui.department_href(r.department_id) for r in rows],
+            "Navn": [r.name for r in rows],
+            "Type": ["Ekstern partner" if r.external else "Kommunal" for r in rows],
+            "Enheder": [r.units for r in rows],
+            "Gatekeepere": [r.gatekeepers for r in rows],
+            "Med fast-track": [r.fast_track for r in rows],
+            "Henviser videre": [r.referrals_out for r in rows],
+            "Modtager": [r.referrals_in for r in rows],
+            "Ikke tjekket i 12 mdr.": [r.stale for r in rows],
+            "Senest tjekket": [r.newest_verified for r in rows],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Forvaltning": st.column_config.LinkColumn(display_text=r"forvaltning=(.*)")},
+    )
+    st.stop()
+
+department = directory.departments[chosen]
+st.header(department.label)
+if department.description:
+    st.write(department.description)
+for phone in department.phones:
+    st.markdown(f"📞 [{phone.display}]({phone.tel}) {ui.md_escape(phone.label or '')}")
+tree = unit_tree(directory, chosen)
+st.subheader(f"{len(tree)} enheder")
+for depth, unit in tree:
+    indent = "\u2003" * depth
+    st.markdown(f"{indent}[{ui.md_escape(unit.name)}]({ui.unit_href(unit.id)})")
+st.page_link("pages/oversigt.py", label="Alle forvaltninger", icon=":material/arrow_back:")
