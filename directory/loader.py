@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import typing
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ from directory.yamltree import (
     line_at,
     node_at,
     parse_text,
+    to_python,
 )
 
 DEFAULT_DATA_DIR = "data"
@@ -437,11 +439,10 @@ def _text(node: YMap, key: str) -> str | None:
 
 
 def _plain(node: Node) -> Any:
-    from directory.yamltree import to_python
-
-    return to_python(node)
+    return node.value if type(node) is YScalar else to_python(node)
 
 
+@functools.cache
 def _model_fields(model_cls: type[BaseModel]) -> dict[str, Any]:
     """Contract keys of a model (aliases where set) -> field annotation."""
     out: dict[str, Any] = {}
@@ -463,13 +464,10 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _is_list(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        return True
-    if origin is typing.Annotated:
-        return _is_list(typing.get_args(annotation)[0])
-    return any(_is_list(a) for a in typing.get_args(annotation) if origin is not None and origin is not list)
+@functools.cache
+def _plan(model_cls: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    """Contract keys of a model -> the nested model class it holds, if any."""
+    return {key: _nested_model(annotation) for key, annotation in _model_fields(model_cls).items()}
 
 
 def _record_data(node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]) -> tuple[dict[str, Any], list[tuple[tuple[Any, ...], str, int]]]:
@@ -477,25 +475,27 @@ def _record_data(node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]) -
 
     Returns the data and the unknown keys found (location, key, line), at every depth.
     """
-    fields = _model_fields(model_cls)
+    plan = _plan(model_cls)
     data: dict[str, Any] = {}
     bad: list[tuple[tuple[Any, ...], str, int]] = []
     extensions: dict[str, Any] = {}
     for key, value in node.items.items():
-        if key.startswith("x-"):
-            extensions[key] = _plain(value)
+        if key not in plan:
+            if key.startswith("x-"):
+                extensions[key] = _plain(value)
+            else:
+                bad.append((loc, key, node.key_lines[key]))
             continue
-        if key not in fields:
-            bad.append((loc, key, node.key_lines[key]))
-            continue
-        nested = _nested_model(fields[key])
-        if nested is not None and isinstance(value, YMap):
+        nested = plan[key]
+        if type(value) is YScalar:
+            data[key] = value.value
+        elif nested is not None and type(value) is YMap:
             data[key], more = _record_data(value, nested, (*loc, key))
             bad.extend(more)
-        elif nested is not None and isinstance(value, YSeq):
+        elif nested is not None and type(value) is YSeq:
             items: list[Any] = []
             for i, item in enumerate(value.items):
-                if isinstance(item, YMap):
+                if type(item) is YMap:
                     sub, more = _record_data(item, nested, (*loc, key, i))
                     items.append(sub)
                     bad.extend(more)
@@ -504,8 +504,7 @@ def _record_data(node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]) -
             data[key] = items
         else:
             data[key] = _plain(value)
-    if extensions:
-        data["extensions"] = extensions
+    data["extensions"] = extensions
     return data, bad
 
 

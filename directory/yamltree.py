@@ -143,45 +143,71 @@ def parse_text(text: str) -> Parsed:
             f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker lines",
         )
     problems: list[tuple[int, str]] = []
-    stack: list[Any] = []  # YMap/YSeq under construction, with a pending key for maps
-    pending_key: list[tuple[str, int] | None] = []
+    stack: list[Any] = []  # YMap/YSeq under construction
+    keys: list[tuple[str, int] | None] = []  # per open mapping: the key waiting for its value
     root: Node | None = None
     documents = 0
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    doc_start = yaml.DocumentStartEvent
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = event.start_mark.line + 1 if event.start_mark else 1
             etype = type(event)
-            if etype is yaml.ScalarEvent:
-                if event.anchor is not None:
-                    raise YamlProblem(line, _ANCHOR_MESSAGE)
-                if event.tag is not None and event.tag != "!":
-                    raise YamlProblem(line, _tag_message(event.tag))
-                if event.tag == "!":
-                    raise YamlProblem(line, _tag_message("!"))
-                if event.implicit[0]:
-                    node: Node = resolve_plain(event.value, line)
-                else:
-                    node = YScalar(event.value, line, "str", event.value, plain=False)
-                root = _attach(stack, pending_key, node, problems, root)
-            elif etype is yaml.MappingStartEvent or etype is yaml.SequenceStartEvent:
+            if etype is scalar_event:
+                line = event.start_mark.line + 1
                 if event.anchor is not None:
                     raise YamlProblem(line, _ANCHOR_MESSAGE)
                 if event.tag is not None:
                     raise YamlProblem(line, _tag_message(event.tag))
-                container: Node = YMap({}, line) if etype is yaml.MappingStartEvent else YSeq([], line)
-                root = _attach(stack, pending_key, container, problems, root)
+                raw = event.value
+                if not event.implicit[0]:
+                    node: Node = YScalar(raw, line, "str", raw, False)
+                elif raw and raw[0] not in _SPECIAL_START:
+                    node = YScalar(raw, line, "str", raw)
+                else:
+                    node = resolve_plain(raw, line)
+                if not stack:
+                    root = node
+                    continue
+                parent = stack[-1]
+                if type(parent) is YSeq:
+                    parent.items.append(node)
+                elif keys[-1] is None:
+                    if node.plain and raw == "<<":
+                        raise YamlProblem(line, _MERGE_MESSAGE)
+                    keys[-1] = (raw, line)
+                else:
+                    _set_value(parent, keys, node, problems)
+            elif etype is map_start or etype is seq_start:
+                line = event.start_mark.line + 1
+                if event.anchor is not None:
+                    raise YamlProblem(line, _ANCHOR_MESSAGE)
+                if event.tag is not None:
+                    raise YamlProblem(line, _tag_message(event.tag))
+                container: Node = YMap({}, line) if etype is map_start else YSeq([], line)
+                if not stack:
+                    root = container
+                else:
+                    parent = stack[-1]
+                    if type(parent) is YSeq:
+                        parent.items.append(container)
+                    elif keys[-1] is None:
+                        raise YamlProblem(line, "a key must be plain text, not a list or a mapping")
+                    else:
+                        _set_value(parent, keys, container, problems)
                 stack.append(container)
-                pending_key.append(None)
-            elif etype is yaml.MappingEndEvent or etype is yaml.SequenceEndEvent:
+                keys.append(None)
+            elif etype is map_end or etype is seq_end:
                 stack.pop()
-                pending_key.pop()
-            elif etype is yaml.AliasEvent:
-                raise YamlProblem(line, _ANCHOR_MESSAGE)
-            elif etype is yaml.DocumentStartEvent:
+                keys.pop()
+            elif etype is alias_event:
+                raise YamlProblem(event.start_mark.line + 1, _ANCHOR_MESSAGE)
+            elif etype is doc_start:
                 documents += 1
                 if documents > 1:
                     raise YamlProblem(
-                        line,
+                        event.start_mark.line + 1,
                         "a second YAML document ('---') in one file: keep one document per file "
                         "and remove the extra '---' line",
                     )
@@ -219,31 +245,12 @@ def _syntax_hint(problem: str) -> str:
     return "; check the indentation and quoting on this line"
 
 
-def _attach(
-    stack: list[Any],
-    pending_key: list[tuple[str, int] | None],
-    node: Node,
-    problems: list[tuple[int, str]],
-    root: Node | None,
-) -> Node | None:
-    if not stack:
-        return node
-    parent = stack[-1]
-    if isinstance(parent, YSeq):
-        parent.items.append(node)
-        return root
-    key = pending_key[-1]
-    if key is None:  # this node is a key
-        if not isinstance(node, YScalar):
-            raise YamlProblem(node.line, "a key must be plain text, not a list or a mapping")
-        if node.plain and node.raw == "<<":
-            raise YamlProblem(
-                node.line, "merge keys ('<<') are not allowed in directory data: write the keys out in full"
-            )
-        pending_key[-1] = (str(node.raw), node.line)
-        return root
-    name, key_line = key
-    pending_key[-1] = None
+_MERGE_MESSAGE = "merge keys ('<<') are not allowed in directory data: write the keys out in full"
+
+
+def _set_value(parent: YMap, keys: list[tuple[str, int] | None], node: Node, problems: list[tuple[int, str]]) -> None:
+    name, key_line = keys[-1]  # type: ignore[misc]
+    keys[-1] = None
     if name in parent.items:
         problems.append(
             (
@@ -254,7 +261,6 @@ def _attach(
         )
     parent.items[name] = node
     parent.key_lines[name] = key_line
-    return root
 
 
 def to_python(node: Node | None) -> Any:
