@@ -40,7 +40,23 @@ def _validation(root: str, _fp: tuple) -> Validation:
     return validate_directory(root)
 
 
+def use_app_navigation() -> None:
+    """Make a deep link opened first after a restart use app.py's navigation.
+
+    Streamlit 1.67 treats a `pages/` folder next to app.py as the old multipage layout until
+    app.py has called `st.navigation` once; a deep link such as /enhed?id=... opened first
+    would run the page file alone, without app.py. Switch to app.py's navigation and rerun
+    once (the rerun keeps the page and its query parameters). Tested in tests/test_browser.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def validation() -> Validation:
+    use_app_navigation()
     root = data_dir()
     return _validation(root, fingerprint(root))
 

@@ -48,10 +48,12 @@ st.header(department.label)
 if department.description:
     st.write(department.description)
 for phone in department.phones:
-    st.markdown(f"📞 [{phone.display}]({phone.tel}) {ui.md_escape(phone.label or '')}")
+    st.markdown(f":material/call: [{phone.display}]({phone.tel}) {ui.md_escape(phone.label or '')}")
 tree = unit_tree(directory, chosen)
 st.subheader(f"{len(tree)} enheder")
-for depth, unit in tree:
-    indent = "\u2003" * depth
-    st.markdown(f"{indent}[{ui.md_escape(unit.name)}]({ui.unit_href(unit.id)})")
+st.markdown(
+    "\n".join(
+        f"{'    ' * depth}- [{ui.md_escape(unit.name)}]({ui.unit_href(unit.id)})" for depth, unit in tree
+    )
+)
 st.page_link("pages/oversigt.py", label="Alle forvaltninger", icon=":material/arrow_back:")

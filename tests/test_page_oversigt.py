@@ -33,7 +33,7 @@ def test_department_view_links_units(data_dir: Path, monkeypatch: pytest.MonkeyP
     assert not at.exception
     texts = [m.value for m in at.markdown]
     assert any("[Borgercenter Voksne](enhed?id=sof-bcv)" in t for t in texts)
-    assert any("Hjemløse\\-" in t and "enhed?id=sof-hjemloese" in t for t in texts)
+    assert any("    - [Hjemløse\\- og Udsatteenheden](enhed?id=sof-hjemloese)" in t for t in texts)
 
 
 def test_unknown_department(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
