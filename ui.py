@@ -50,7 +50,8 @@ def use_app_navigation() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get("_app_navigation"):
+        st.session_state["_app_navigation"] = True  # once per session: never lose a click
         PagesManager.uses_pages_directory = False
         st.rerun()
 
