@@ -28,6 +28,7 @@ from directory.model import (
     Referral,
     Severity,
     Unit,
+    stale_before,
 )
 from directory.yamltree import (
     MAX_FILE_BYTES,
@@ -403,16 +404,13 @@ class _Checker:
             done.update(chain)
 
     def _warnings(self, units: dict[str, Unit], referrals: list[Referral]) -> None:
-        try:
-            stale_before = self.today.replace(year=self.today.year - 1)
-        except ValueError:  # 29 February
-            stale_before = self.today.replace(year=self.today.year - 1, day=28)
+        cutoff = stale_before(self.today)
 
         def check_date(record: Record, verified: dt.date | None, what: str) -> None:
             if verified is None:
                 return
             line = record.source.line_of("verified")
-            if verified < stale_before:
+            if verified < cutoff:
                 self.warn(record.source.path, line, f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'")
             elif verified > self.today:
                 self.warn(record.source.path, line, f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked")

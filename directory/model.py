@@ -34,6 +34,14 @@ LAT_RANGE = (54.5, 57.8)
 LON_RANGE = (8.0, 15.3)
 
 
+def stale_before(today: dt.date) -> dt.date:
+    """`verified` dates before this are stale: more than 12 months before `today`."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28)
+
+
 def _nonempty(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty: write a value or remove the key")

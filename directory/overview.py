@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from directory.model import Directory, PhoneKind, Unit
+from directory.model import Directory, PhoneKind, Unit, stale_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +22,6 @@ class DepartmentSummary:
     stale: int
     newest_verified: dt.date | None
 
-
-def stale_before(today: dt.date) -> dt.date:
-    """The date before which `verified` counts as stale (12 months)."""
-    try:
-        return today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - 1, day=28)
 
 
 def is_stale(unit: Unit, today: dt.date | None = None) -> bool:

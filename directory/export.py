@@ -1,0 +1,421 @@
+"""Exports: the whole directory as JSON (staff or public), call lists and vCards.
+
+The staff view carries every number. The public view is built from an ALLOWLIST of keys
+per record kind (never by deleting known staff-only fields): it keeps only `public`
+phones, no contact phones or e-mails, no `x-` keys, and free text in it has any staff-only
+number it quotes replaced by `REDACTED`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from directory.model import Contact, ContactRole, Department, Directory, Phone, PhoneKind, Unit
+
+KEYS = ("departments", "units", "locations", "referrals", "synonyms")
+REDACTED = "[internt nummer fjernet]"
+
+# -- the public view: an allowlist per record kind -------------------------------------------
+_PHONE = ("number", "kind", "label", "hours")
+_PUBLIC_CONTACT = ("id", "name", "title", "role", "areas", "verified")
+_ALLOW: dict[str, tuple[str, ...]] = {
+    "departments": ("id", "name", "short", "kind", "description", "website", "email", "phones", "color"),
+    "units": (
+        "id", "name", "department", "parent", "description", "responsibilities", "target_groups",
+        "age", "keywords", "locations", "hours", "phones", "email", "website", "how_to_refer",
+        "contacts", "verified", "owner",
+    ),
+    "locations": ("id", "name", "address", "lat", "lon", "hours", "accessibility", "notes"),
+    "referrals": ("from", "to", "needs", "criteria", "how", "requires", "notes", "verified"),
+}
+_NESTED_ALLOW = {
+    "age": ("min", "max"),
+    "address": ("street", "postal_code", "city"),
+    "contacts": _PUBLIC_CONTACT,
+}
+
+
+def directory_json(directory: Directory, *, public: bool = False) -> dict[str, Any]:
+    """The whole directory as one JSON-ready object, records shaped like the YAML."""
+    staff = {
+        "departments": [d.to_record() for d in directory.departments.values()],
+        "units": [u.to_record() for u in directory.units.values()],
+        "locations": [loc.to_record() for loc in directory.locations.values()],
+        "referrals": [r.to_record() for r in directory.referrals],
+        "synonyms": [list(group) for group in directory.synonyms],
+    }
+    if not public:
+        return staff
+    secret = staff_only_digits(directory)
+    out: dict[str, Any] = {kind: [_allow(rec, _ALLOW[kind], secret) for rec in staff[kind]] for kind in _ALLOW}
+    out["synonyms"] = [[_scrub(word, secret) for word in group] for group in staff["synonyms"]]
+    return {key: out[key] for key in KEYS}
+
+
+def _allow(record: dict[str, Any], allowed: tuple[str, ...], secret: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in allowed:
+        if key not in record:
+            continue
+        value = record[key]
+        if key == "phones":
+            value = [_allow(p, _PHONE, secret) for p in value if _is_public_phone(p, secret)]
+            if not value:
+                continue
+        elif key in _NESTED_ALLOW:
+            nested = _NESTED_ALLOW[key]
+            value = [_allow(v, nested, secret) for v in value] if isinstance(value, list) else _allow(value, nested, secret)
+        else:
+            value = _public_value(value, secret)
+        out[key] = value
+    return out
+
+
+def _is_public_phone(phone: dict[str, Any], secret: set[str]) -> bool:
+    kind = phone.get("kind", PhoneKind.PUBLIC.value)
+    return kind == PhoneKind.PUBLIC.value and not digit_variants(phone["number"]) & secret
+
+
+def _public_value(value: Any, secret: set[str]) -> Any:
+    if isinstance(value, str):
+        return _scrub(value, secret)
+    if isinstance(value, list):
+        return [_public_value(v, secret) for v in value]
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    raise TypeError(f"unexpected value in the public export: {type(value).__name__}")
+
+
+def digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def digit_variants(number: str) -> set[str]:
+    """A number's digit string with and without the Danish 45 / 0045 prefix."""
+    d = digits(number)
+    out = {d}
+    for prefix in ("0045", "45"):
+        if d.startswith(prefix) and len(d) > len(prefix) + 2:
+            out.add(d[len(prefix):])
+    if len(d) == 8:
+        out.add("45" + d)
+    return out
+
+
+def staff_only_phones(directory: Directory) -> list[Phone]:
+    """Every fast_track and internal phone anywhere, and every contact's phone."""
+    phones: list[Phone] = [p for d in directory.departments.values() for p in d.phones if p.is_staff_only]
+    for unit in directory.units.values():
+        phones += [p for p in unit.phones if p.is_staff_only]
+        for contact in unit.contacts:
+            phones += contact.phones
+    return phones
+
+
+def staff_only_digits(directory: Directory) -> set[str]:
+    """Digit strings (with and without 45) of every staff-only number.
+
+    A number that is staff-only anywhere is treated as staff-only everywhere: a `public`
+    phone with the same number is left out of the public view too.
+    """
+    secret: set[str] = set()
+    for phone in staff_only_phones(directory):
+        secret |= digit_variants(phone.number)
+    return secret
+
+
+_NUMBERISH = re.compile(r"\+?\d[\d .\-/]*\d")
+
+
+def _scrub(text: str, secret: set[str]) -> str:
+    """Replace any quoted staff-only number in free text (defence in depth)."""
+    if not secret:
+        return text
+
+    def repl(match: re.Match[str]) -> str:
+        return REDACTED if digit_variants(match.group(0)) & secret else match.group(0)
+
+    return _NUMBERISH.sub(repl, text)
+
+
+# -- call lists ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    """One line of a call list (ringeliste)."""
+
+    unit: str
+    department: str
+    gatekeeper: str
+    call_first: str
+    public_number: str
+    hours: str
+    owner: str
+    verified: str
+    unit_id: str
+
+
+HEADERS_DA = {
+    "unit": "Enhed",
+    "department": "Forvaltning",
+    "gatekeeper": "Gatekeeper",
+    "call_first": "Ring først",
+    "public_number": "Offentligt nummer",
+    "hours": "Åbningstid",
+    "owner": "Ejer",
+    "verified": "Tjekket",
+    "unit_id": "Id",
+}
+COLUMNS = tuple(f.name for f in fields(CallRow))
+ROLE_DA = {
+    ContactRole.GATEKEEPER: "gatekeeper",
+    ContactRole.CONTACT: "kontaktperson",
+    ContactRole.MANAGER: "leder",
+    ContactRole.COORDINATOR: "koordinator",
+}
+_KIND_MARK = {PhoneKind.FAST_TRACK: "fast track", PhoneKind.INTERNAL: "internt"}
+
+
+def units_of_department(directory: Directory, department_id: str) -> list[str]:
+    """Ids of the units of one department, in file order."""
+    return [u.id for u in directory.units.values() if u.department == department_id]
+
+
+def unit_ids_from_hits(hits: Iterable[Any]) -> list[str]:
+    """Unit ids from search hits (unit and contact hits), best first, without repeats."""
+    seen: dict[str, None] = {}
+    for hit in hits:
+        unit_id = getattr(hit, "unit_id", None)
+        if unit_id:
+            seen.setdefault(unit_id, None)
+    return list(seen)
+
+
+def phone_text(phone: Phone, *, mark: bool = True) -> str:
+    """'33 99 10 01 (fast track, Fagpersoner)' for a staff list; label in parentheses."""
+    notes = [_KIND_MARK[phone.kind]] if mark and phone.kind in _KIND_MARK else []
+    if phone.label:
+        notes.append(phone.label)
+    return f"{phone.display} ({', '.join(notes)})" if notes else phone.display
+
+
+def _gatekeeper_text(contact: Contact, public: bool) -> str:
+    if public or not contact.phones:
+        return contact.name
+    return f"{contact.name}: {phone_text(contact.phones[0])}"
+
+
+def call_list(directory: Directory, unit_ids: Iterable[str], *, public: bool = False) -> list[CallRow]:
+    """The call list for some units. `public=True` leaves out every staff-only number."""
+    rows: list[CallRow] = []
+    for unit_id in unit_ids:
+        unit = directory.units.get(unit_id)
+        if unit is None:
+            continue
+        first = _first_public(unit) if public else unit.first_number()
+        public_phone = _first_public(unit)
+        rows.append(
+            CallRow(
+                unit=unit.name,
+                department=_department_label(directory.departments.get(unit.department), unit.department),
+                gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
+                call_first=phone_text(first) if first else "",
+                public_number=phone_text(public_phone, mark=False) if public_phone else "",
+                hours=unit.hours or _location_hours(directory, unit),
+                owner=unit.owner or "",
+                verified=unit.verified.isoformat(),
+                unit_id=unit.id,
+            )
+        )
+    return rows
+
+
+def _first_public(unit: Unit) -> Phone | None:
+    return unit.public_phones[0] if unit.public_phones else None
+
+
+def _department_label(department: Department | None, fallback: str) -> str:
+    return department.short or department.name if department else fallback
+
+
+def _location_hours(directory: Directory, unit: Unit) -> str:
+    for location_id in unit.locations:
+        location = directory.locations.get(location_id)
+        if location and location.hours:
+            return location.hours
+    return ""
+
+
+def rows_as_dicts(rows: Iterable[CallRow]) -> list[dict[str, str]]:
+    """Rows keyed by the Danish column headers (for a table)."""
+    return [{HEADERS_DA[c]: v for c, v in zip(COLUMNS, astuple(row), strict=True)} for row in rows]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    """Neutralise spreadsheet formula injection: a leading = + - @ becomes text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def call_list_csv(rows: Iterable[CallRow]) -> bytes:
+    """CSV for Danish Excel: UTF-8 with BOM, semicolon separated, CRLF line ends."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([HEADERS_DA[c] for c in COLUMNS])
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in astuple(row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def call_list_xlsx(rows: Iterable[CallRow], title: str = "Ringeliste") -> bytes:
+    """An Excel workbook with one sheet; every cell is text (never a formula)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(title)
+    sheet.append([HEADERS_DA[c] for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(HEADERS_DA[c]) for c in COLUMNS]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(astuple(row), start=1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = value
+            cell.data_type = "s"  # a value starting with '=' stays text
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[c - 1] = max(widths[c - 1], min(len(value), 60))
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width + 2
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Ringeliste"
+    return cleaned[:31]
+
+
+_PRINT_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #111;
+       margin: 1.5rem; font-size: 11pt; }
+h1 { font-size: 16pt; margin: 0 0 .25rem; }
+p.meta { color: #333; margin: 0 0 1rem; }
+p.warn { font-weight: bold; border: 2px solid #111; padding: .3rem .5rem; display: inline-block; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #555; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+th { background: #e8e8e8; }
+tr:nth-child(even) td { background: #f6f6f6; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { margin: 0; font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr { page-break-inside: avoid; }
+  th, tr:nth-child(even) td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def call_list_html(
+    rows: Iterable[CallRow], title: str, *, public: bool = False, generated: dt.date | None = None
+) -> str:
+    """A self-contained printable page (no external resources); every value is escaped."""
+    e = html.escape
+    columns = [c for c in COLUMNS if c != "unit_id"]
+    head = "".join(f"<th>{e(HEADERS_DA[c])}</th>" for c in columns)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{e(getattr(row, c))}</td>" for c in columns) + "</tr>" for row in rows
+    )
+    day = (generated or dt.date.today()).isoformat()
+    notice = (
+        "Offentlig udgave: uden interne numre og fast track-numre."
+        if public
+        else "Kun til intern brug: listen indeholder fast track-numre og interne numre."
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(title)}</title>\n<style>{_PRINT_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{e(title)}</h1>\n<p class=\"meta\">Udskrevet {e(day)} fra Kommunalt landkort.</p>\n"
+        f'<p class="warn">{e(notice)}</p>\n'
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</body>\n</html>\n"
+    )
+
+
+# -- vCard ---------------------------------------------------------------------------------------
+def vcard_escape(value: str) -> str:
+    """Escape a text value per RFC 6350 3.4: backslash, comma, semicolon and newlines."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 6350 3.2), never inside a UTF-8 character."""
+    out: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def contact_vcard(contact: Contact, unit: Unit, department: Department | None, version: str = "4.0") -> str:
+    """One contact as a vCard (version "4.0" or "3.0"), CRLF line ends."""
+    if version not in ("3.0", "4.0"):
+        raise ValueError(f"unknown vCard version {version!r}: use '3.0' or '4.0'")
+    e = vcard_escape
+    org = ";".join(e(part) for part in ((department.name if department else unit.department), unit.name))
+    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{e(contact.name)}", f"N:{e(contact.name)};;;;", f"ORG:{org}"]
+    if contact.title:
+        lines.append(f"TITLE:{e(contact.title)}")
+    for phone in contact.phones:
+        if version == "4.0":
+            lines.append(f"TEL;VALUE=uri;TYPE=work,voice:{phone.tel}")
+        else:
+            lines.append(f"TEL;TYPE=WORK,VOICE:{e(phone.tel.removeprefix('tel:'))}")
+    if contact.email:
+        lines.append(f"EMAIL;TYPE={'work' if version == '4.0' else 'INTERNET,WORK'}:{e(contact.email)}")
+    note = [f"Rolle: {ROLE_DA[contact.role]}"] + ([f"Områder: {', '.join(contact.areas)}"] if contact.areas else [])
+    lines.append(f"NOTE:{e(' · '.join(note))}")
+    uid = f"UID;VALUE=text:{e(contact.id)}" if version == "4.0" else f"UID:{e(contact.id)}"
+    lines += [uid, "END:VCARD"]
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def contacts_vcf(directory: Directory, unit_ids: Iterable[str], version: str = "4.0") -> str:
+    """Every contact of some units as one .vcf text."""
+    cards: list[str] = []
+    for unit_id in unit_ids:
+        unit = directory.units.get(unit_id)
+        if unit is None:
+            continue
+        department = directory.departments.get(unit.department)
+        cards += [contact_vcard(c, unit, department, version) for c in unit.contacts]
+    return "".join(cards)
+
+
+def contact_count(directory: Directory, unit_ids: Iterable[str]) -> int:
+    return sum(len(directory.units[u].contacts) for u in unit_ids if u in directory.units)

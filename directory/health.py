@@ -1,0 +1,274 @@
+"""Data quality for coordinators: what is wrong, old or missing, per forvaltning and owner.
+
+Everything here works from a `Validation`, so problems can be listed even when the data
+has errors (the other summaries then need a loaded directory and are empty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from directory.loader import Validation
+from directory.model import Directory, Problem, Severity, Unit, stale_before
+from directory.reports import NO_OWNER, Report, open_by_owner
+
+
+class Missing(StrEnum):
+    """What a unit lacks that a caseworker needs."""
+
+    PHONE = "telefon"
+    CONTACT = "kontaktperson"
+    HOURS = "åbningstid"
+    LOCATION = "adresse"
+
+
+class RecordKind(StrEnum):
+    UNIT = "enhed"
+    CONTACT = "kontaktperson"
+    REFERRAL = "henvisning"
+
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRow:
+    where: str  # path:line
+    severity: Severity
+    message: str
+    department: str | None  # from a units/<id>.yaml or referrals/<id>.yaml file name
+
+
+@dataclass(frozen=True, slots=True)
+class StaleRecord:
+    kind: RecordKind
+    id: str
+    name: str
+    department: str
+    owner: str
+    verified: dt.date
+    days: int
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRow:
+    unit_id: str
+    name: str
+    department: str
+    owner: str
+    missing: tuple[Missing, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoBackupRow:
+    contact_id: str
+    name: str
+    unit_id: str
+    unit: str
+    department: str
+    owner: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentCounts:
+    department: str
+    name: str
+    units: int
+    contacts: int
+    gatekeepers: int
+    referrals_out: int
+    stale: int
+    missing: int
+    no_backup: int
+    open_reports: int
+    errors: int
+    warnings: int
+
+
+@dataclass
+class Health:
+    """Every data-quality summary of one data directory (optionally one department)."""
+
+    problems: list[ProblemRow]
+    loaded: bool
+    stale: list[StaleRecord] = field(default_factory=list)
+    missing: list[MissingRow] = field(default_factory=list)
+    no_backup: list[NoBackupRow] = field(default_factory=list)
+    counts: list[DepartmentCounts] = field(default_factory=list)
+    open_reports: dict[str, list[Report]] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+    def stale_by(self, attribute: str) -> dict[str, list[StaleRecord]]:
+        """Stale records grouped by 'department' or 'owner', groups sorted by name."""
+        out: dict[str, list[StaleRecord]] = {}
+        for record in self.stale:
+            out.setdefault(getattr(record, attribute), []).append(record)
+        return dict(sorted(out.items()))
+
+
+def problem_department(path: str) -> str | None:
+    """The department a problem's file belongs to (`units/sof.yaml` → 'sof'), else None."""
+    parts = path.replace(os.sep, "/").split("/")
+    if len(parts) >= 2 and parts[-2] in ("units", "referrals") and parts[-1].endswith(".yaml"):
+        return parts[-1][: -len(".yaml")]
+    return None
+
+
+def problem_rows(problems: Iterable[Problem], department: str | None = None) -> list[ProblemRow]:
+    """Problems as rows; with a department, that department's files and the shared ones."""
+    rows = [ProblemRow(f"{p.path}:{p.line}", p.severity, p.message, problem_department(p.path)) for p in problems]
+    if department is None:
+        return rows
+    return [r for r in rows if r.department in (None, department)]
+
+
+def departments_in(validation: Validation) -> list[str]:
+    """Department ids to filter by: from the directory, or from file names if it has errors."""
+    if validation.directory is not None:
+        return list(validation.directory.departments)
+    found = {problem_department(p.path) for p in validation.problems}
+    return sorted(d for d in found if d)
+
+
+def _owner(unit: Unit) -> str:
+    return unit.owner or NO_OWNER
+
+
+def stale_records(directory: Directory, today: dt.date) -> list[StaleRecord]:
+    """Units, contacts and referrals verified more than 12 months before `today`, oldest first."""
+    cutoff = stale_before(today)
+    out: list[StaleRecord] = []
+
+    def add(kind: RecordKind, rid: str, name: str, unit: Unit, verified: dt.date | None, where: str) -> None:
+        if verified is not None and verified < cutoff:
+            out.append(StaleRecord(kind, rid, name, unit.department, _owner(unit), verified, (today - verified).days, where))
+
+    for unit in directory.units.values():
+        add(RecordKind.UNIT, unit.id, unit.name, unit, unit.verified, _where(unit.source.path, unit.source.line_of("verified")))
+        for c in unit.contacts:
+            add(RecordKind.CONTACT, c.id, c.name, unit, c.verified, _where(c.source.path, c.source.line_of("verified")))
+    for r in directory.referrals:
+        unit = directory.units.get(r.from_)
+        if unit is not None:
+            name = f"{r.from_} → {r.to}"
+            add(RecordKind.REFERRAL, name, name, unit, r.verified, _where(r.source.path, r.source.line_of("verified")))
+    return sorted(out, key=lambda s: (s.verified, s.kind, s.id))
+
+
+def _where(path: str, line: int) -> str:
+    return f"{path}:{line}"
+
+
+def missing_fields(directory: Directory, unit: Unit) -> tuple[Missing, ...]:
+    """What a unit lacks: a phone, a contact, opening hours (its own or a location's), a location."""
+    lacks: list[Missing] = []
+    if not unit.phones:
+        lacks.append(Missing.PHONE)
+    if not unit.contacts:
+        lacks.append(Missing.CONTACT)
+    location_hours = any(
+        directory.locations[loc].hours for loc in unit.locations if loc in directory.locations
+    )
+    if not unit.hours and not location_hours:
+        lacks.append(Missing.HOURS)
+    if not unit.locations:
+        lacks.append(Missing.LOCATION)
+    return tuple(lacks)
+
+
+def missing_rows(directory: Directory) -> list[MissingRow]:
+    rows = []
+    for unit in directory.units.values():
+        lacks = missing_fields(directory, unit)
+        if lacks:
+            rows.append(MissingRow(unit.id, unit.name, unit.department, _owner(unit), lacks))
+    return rows
+
+
+def gatekeepers_without_backup(directory: Directory) -> list[NoBackupRow]:
+    """Gatekeepers with no backup, or whose backup is not in the directory."""
+    rows = []
+    for unit in directory.units.values():
+        for c in unit.gatekeepers:
+            if not c.backup:
+                problem = "ingen backup"
+            elif c.backup not in directory.contacts:
+                problem = f"backup {c.backup} findes ikke"
+            else:
+                continue
+            rows.append(NoBackupRow(c.id, c.name, unit.id, unit.name, unit.department, _owner(unit), problem))
+    return rows
+
+
+def department_counts(
+    directory: Directory,
+    *,
+    stale: list[StaleRecord],
+    missing: list[MissingRow],
+    no_backup: list[NoBackupRow],
+    reports: Iterable[Report],
+    problems: list[ProblemRow],
+) -> list[DepartmentCounts]:
+    """Summary counts per department, in the order of departments.yaml."""
+    unit_dept = {u.id: u.department for u in directory.units.values()}
+    units = Counter(unit_dept.values())
+    contacts = Counter()
+    gatekeepers = Counter()
+    for unit in directory.units.values():
+        contacts[unit.department] += len(unit.contacts)
+        gatekeepers[unit.department] += len(unit.gatekeepers)
+    referrals = Counter(unit_dept.get(r.from_) for r in directory.referrals)
+    stale_n = Counter(s.department for s in stale)
+    missing_n = Counter(m.department for m in missing)
+    backup_n = Counter(b.department for b in no_backup)
+    reports_n = Counter(unit_dept.get(r.unit_id) for r in reports if r.is_open)
+    errors = Counter(p.department for p in problems if p.severity is Severity.ERROR)
+    warnings = Counter(p.department for p in problems if p.severity is Severity.WARNING)
+    return [
+        DepartmentCounts(
+            d.id, d.name, units[d.id], contacts[d.id], gatekeepers[d.id], referrals[d.id], stale_n[d.id],
+            missing_n[d.id], backup_n[d.id], reports_n[d.id], errors[d.id], warnings[d.id],
+        )
+        for d in directory.departments.values()
+    ]
+
+
+def build_health(
+    validation: Validation,
+    *,
+    today: dt.date,
+    reports: Iterable[Report] = (),
+    department: str | None = None,
+) -> Health:
+    """Every summary; with `department`, only that department's records and files."""
+    all_problems = problem_rows(validation.problems)
+    problems = problem_rows(validation.problems, department)
+    directory = validation.directory
+    if directory is None:
+        return Health(problems, loaded=False)
+    reports = list(reports)
+    stale = stale_records(directory, today)
+    missing = missing_rows(directory)
+    no_backup = gatekeepers_without_backup(directory)
+    counts = department_counts(
+        directory, stale=stale, missing=missing, no_backup=no_backup, reports=reports, problems=all_problems
+    )
+    grouped = open_by_owner(reports, directory)
+    if department is not None:
+        stale = [s for s in stale if s.department == department]
+        missing = [m for m in missing if m.department == department]
+        no_backup = [b for b in no_backup if b.department == department]
+        counts = [c for c in counts if c.department == department]
+        grouped = open_by_owner(
+            (r for r in reports if r.unit_id in directory.units and directory.units[r.unit_id].department == department),
+            directory,
+        )
+    return Health(problems, True, stale, missing, no_backup, counts, grouped)

@@ -1,0 +1,73 @@
+"""Datakvalitet: what is wrong, old or missing in the data, and caseworkers' open reports.
+
+Works when the data has errors too: the problems are listed, the rest waits for a fix.
+"""
+
+import streamlit as st
+
+import ui
+import ui_report
+from directory.health import build_health, departments_in
+from directory.hours import now
+from directory.reports import ReportStore
+
+st.title("Datakvalitet")
+validation = ui.validation()
+directory = validation.directory
+options = ui_report.department_options(departments_in(validation), directory)
+wanted = st.query_params.get("forvaltning")
+department = st.selectbox(
+    "Forvaltning",
+    list(options),
+    index=list(options).index(wanted) if wanted in options else 0,
+    format_func=options.__getitem__,
+)
+if department:
+    st.query_params["forvaltning"] = department
+else:
+    st.query_params.pop("forvaltning", None)
+
+log = ReportStore().read()
+health = build_health(validation, today=now().date(), reports=log.reports, department=department)
+
+cols = st.columns(5)
+cols[0].metric("Fejl", health.error_count)
+cols[1].metric("Advarsler", len(health.problems) - health.error_count)
+cols[2].metric("Forældede", len(health.stale))
+cols[3].metric("Mangler oplysninger", len(health.missing))
+cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.values()))
+
+st.subheader("Fejl og advarsler i datafilerne")
+st.caption("Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen.")
+ui_report.show_table(ui_report.problem_rows(health), "Ingen fejl eller advarsler. 👍")
+if directory is None:
+    st.warning(
+        "Data har fejl, så resten af siden kan først vises, når fejlene ovenfor er rettet. "
+        "De andre sider viser fejllisten, indtil da."
+    )
+    st.stop()
+
+st.subheader("Optælling pr. forvaltning")
+ui_report.show_table(ui_report.count_rows(health), "Ingen forvaltninger.")
+
+st.subheader("Forældede oplysninger")
+st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
+by_department, by_owner = st.columns(2)
+with by_department:
+    ui_report.show_table(ui_report.stale_summary(health, "department", "Forvaltning"), "Intet forældet.")
+with by_owner:
+    ui_report.show_table(ui_report.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
+with st.expander(f"Alle {len(health.stale)} forældede poster"):
+    ui_report.show_table(ui_report.stale_rows(health), "Intet forældet.")
+
+st.subheader("Enheder, der mangler oplysninger")
+st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
+ui_report.show_table(ui_report.missing_rows(health), "Alle enheder har telefon, kontakt, åbningstid og adresse.", links=True)
+
+st.subheader("Gatekeepere uden backup")
+ui_report.show_table(ui_report.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True)
+
+st.subheader("Åbne fejlmeldinger pr. ejer")
+if log.skipped_lines:
+    st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
+ui_report.open_reports(health.open_reports, directory)

@@ -1,0 +1,57 @@
+"""Ringelister og eksport: the call list of a forvaltning or a search, as CSV, Excel, print, vCard.
+
+`?forvaltning=<id>` or `?q=<search>` makes a shareable link to a list.
+"""
+
+import streamlit as st
+
+import ui
+import ui_report
+from directory import export
+
+directory = ui.require_directory()
+st.title("Ringelister og eksport")
+ui.example_notice(directory)
+
+query = st.text_input(
+    "Ringeliste ud fra en søgning (valgfrit)",
+    value=st.query_params.get("q", ""),
+    placeholder="fx hjemløs, jobcenter, misbrug",
+    help="Skriv en søgning for at få en ringeliste over de enheder, den finder. Tom: vælg en forvaltning.",
+).strip()
+if query:
+    st.query_params["q"] = query
+    st.query_params.pop("forvaltning", None)
+    unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
+    title, slug = f"Ringeliste: søgning »{query}«", "soegning"
+else:
+    st.query_params.pop("q", None)
+    ids = list(directory.departments)
+    wanted = st.query_params.get("forvaltning")
+    chosen = st.selectbox(
+        "Forvaltning",
+        ids,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=lambda d: directory.departments[d].label,
+    )
+    st.query_params["forvaltning"] = chosen
+    unit_ids = export.units_of_department(directory, chosen)
+    title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
+
+public = st.toggle(
+    "Offentlig udgave",
+    help="Uden fast track-numre, interne numre og kontaktpersoners direkte numre: til opslag uden for huset.",
+)
+rows = export.call_list(directory, unit_ids, public=public)
+st.subheader(title)
+if not rows:
+    st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
+    st.stop()
+st.caption(
+    f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et (kun for medarbejdere)."
+    if not public
+    else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
+)
+ui_report.show_table(ui_report.call_rows(rows), "", links=True)
+
+ui_report.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)

@@ -1,0 +1,65 @@
+"""AppTest for the Ringelister og eksport page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+
+def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("LANDKORT_DATA", str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/ringeliste.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _buttons(at: AppTest) -> list[str]:
+    return [b.label for b in at.get("download_button")]
+
+
+def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(data_dir, monkeypatch)
+    assert not at.exception
+    assert at.subheader[0].value == "Ringeliste: Socialforvaltningen (SOF)"
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == [
+        "Enhed", "Forvaltning", "Gatekeeper", "Ring først", "Offentligt nummer", "Åbningstid", "Ejer", "Tjekket", "Link",
+    ]
+    assert list(frame["Ring først"])[0] == "33 99 10 01 (fast track, Fagpersoner, udenom kø)"
+    assert list(frame["Link"])[0] == "enhed?id=sof-bcv"
+    assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift", "Kontakter som vCard (3)"]
+    assert at.query_params["forvaltning"] == "sof"
+
+
+def test_department_from_the_link(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(data_dir, monkeypatch, forvaltning="bif")
+    assert list(at.dataframe[0].value["Enhed"]) == ["Jobcenter København Ungecenter", "Ydelsesservice København"]
+    assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift"]  # no contacts
+
+
+def test_public_version_has_no_staff_numbers(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(data_dir, monkeypatch)
+    at.toggle[0].set_value(True).run()
+    frame = at.dataframe[0].value
+    assert "33 99" not in frame.to_csv()
+    assert list(frame["Gatekeeper"])[0] == "Mette Test"
+    assert "Kontakter som vCard (3)" not in _buttons(at)
+
+
+def test_call_list_of_a_search(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(data_dir, monkeypatch, q="hjemløs")
+    assert not at.exception
+    assert at.subheader[0].value == "Ringeliste: søgning »hjemløs«"
+    assert "Hjemløse- og Udsatteenheden" in list(at.dataframe[0].value["Enhed"])
+    assert not at.selectbox
+
+
+def test_search_without_units(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(data_dir, monkeypatch, q="zzzxxyyqq")
+    assert not at.exception
+    assert at.info[0].value == "Ingen enheder at vise. Prøv en anden søgning eller forvaltning."
