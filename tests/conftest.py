@@ -203,3 +203,15 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(ROOT)
     return ROOT
 
+
+
+def app_test(page: str, data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
+    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params; returns AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LANDKORT_DATA", str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()

@@ -5,18 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import app_test
 
 
-def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LANDKORT_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/oversigt.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
+    return app_test("pages/oversigt.py", data, monkeypatch, **params)
 
 
 def test_overview_lists_departments(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
