@@ -112,6 +112,7 @@ def parse_phone(number: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def format_phone(number: str) -> str:
     """The number as staff read it: '33 66 33 66', '+46 8 123 456 78' or '1813'."""
     parsed = parse_phone(number)
@@ -124,6 +125,7 @@ def format_phone(number: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=16384)
 def tel_uri(number: str) -> str:
     """A `tel:` URI for a number ('tel:+4533663366', 'tel:1813')."""
     parsed = parse_phone(number)

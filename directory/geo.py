@@ -1,0 +1,342 @@
+"""Where offices are: distances, Copenhagen's bydele and postal codes, map filters, nearest office.
+
+Everything the map page needs that is not drawing: which locations ("sites") match the
+filters, whether they are open at a moment (Danish holidays through `directory.hours`), and
+which open ones are nearest to a bydel or a postal code. Places come from the tables that
+ship in `directory/geodata/` (no network geocoding). No streamlit here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from directory import hours
+from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
+
+GEODATA = Path(__file__).resolve().parent / "geodata"
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+FALLBACK_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)
+NO_DEPARTMENT_COLOR = "#d0d0d0"  # a building with no units in the data
+_POSTAL = re.compile(r"^\s*(\d{4})\b")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two WGS84 points."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- places: bydele and postal codes -------------------------------------------------------
+
+
+class PlaceKind(StrEnum):
+    BYDEL = "bydel"
+    POSTAL = "postnummer"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A point to measure from: a bydel or a postal code (range) with a representative point."""
+
+    kind: PlaceKind
+    key: str  # "bydel-3", "2200", "1050-1199"
+    name: str  # "Nørrebro", "2200 København N"
+    label: str  # for the select box: "Nørrebro (bydel)", "2200 København N (Nørrebro)"
+    lat: float
+    lon: float
+    estimate: bool  # True when the point is estimated by hand (see geodata/README.md)
+    postal_from: int = 0
+    postal_to: int = 0
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (GEODATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def bydele() -> tuple[Place, ...]:
+    """Copenhagen's 10 bydele, in their official order (code 1-10)."""
+    return tuple(
+        Place(
+            PlaceKind.BYDEL,
+            f"bydel-{row['code']}",
+            row["name"],
+            f"{row['name']} (bydel)",
+            float(row["lat"]),
+            float(row["lon"]),
+            row["coord_status"] == "ESTIMATE",
+        )
+        for row in _read_csv("bydele.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def postal_areas() -> tuple[Place, ...]:
+    """Postal codes of Københavns Kommune (ranges in K and V), in numeric order."""
+    out = []
+    for row in _read_csv("postnumre.csv"):
+        low, high = int(row["postal_from"]), int(row["postal_to"])
+        code = row["postal_from"] if low == high else f"{low}-{high}"
+        name = f"{code.replace('-', '–')} {row['city']}"
+        label = name if row["area"] == row["city"] else f"{name} ({row['area']})"
+        out.append(
+            Place(PlaceKind.POSTAL, code, name, label, float(row["lat"]), float(row["lon"]),
+                  row["coord_status"] == "ESTIMATE", low, high)
+        )
+    return tuple(out)
+
+
+def places() -> tuple[Place, ...]:
+    """Everything 'nearest to' can start from: the bydele, then the postal codes."""
+    return bydele() + postal_areas()
+
+
+def find_place(text: str | None) -> Place | None:
+    """The place a key, a name, a label or a postal code names ('bydel-3', 'Nørrebro',
+    '2200', '1666', '2200 København N'); None when it is not in Københavns Kommune's tables."""
+    if not text or not text.strip():
+        return None
+    wanted = " ".join(text.split()).casefold()
+    for place in places():
+        if wanted in (place.key, place.name.casefold(), place.label.casefold()):
+            return place
+    match = _POSTAL.match(wanted)
+    if match:
+        number = int(match.group(1))
+        for place in postal_areas():
+            if place.postal_from <= number <= place.postal_to:
+                return place
+    return None
+
+
+# --- sites: locations with the units that match the filters ----------------------------------
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """What the caseworker asked for. Empty values mean 'no filter'."""
+
+    departments: frozenset[str] = frozenset()
+    need: str | None = None
+    text: str = ""
+    open_now: bool = False
+    at: dt.datetime | None = None  # the moment for 'open now'; None: now in Copenhagen
+
+    def moment(self) -> dt.datetime:
+        return self.at or hours.now()
+
+    @property
+    def narrows_units(self) -> bool:
+        return bool(self.departments or self.need)
+
+
+@dataclass(frozen=True)
+class UnitHere:
+    """A unit at a site, with its status at the filter's moment."""
+
+    unit: Unit
+    department: Department | None
+    status: hours.Status  # the unit's and the building's hours together (combined_status)
+
+    @property
+    def public_phone(self) -> Phone | None:
+        return next(iter(self.unit.public_phones), None)
+
+
+@dataclass
+class Site:
+    """One marker: a location, and the units of one kind (municipal or external) there."""
+
+    location: Location
+    kind: DepartmentKind
+    units: list[UnitHere] = field(default_factory=list)
+    status: hours.Status | None = None
+    color: str = NO_DEPARTMENT_COLOR
+    department_id: str | None = None  # the department with the most units here
+
+    @property
+    def key(self) -> str:
+        return self.location.id if self.kind is DepartmentKind.MUNICIPAL else f"{self.location.id}~ext"
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.status and self.status.is_open)
+
+
+def department_colors(directory: Directory) -> dict[str, str]:
+    """Each department's `color`, or a fixed fallback colour by its position in the file."""
+    return {
+        dep_id: dep.color or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+        for index, (dep_id, dep) in enumerate(directory.departments.items())
+    }
+
+
+def unit_needs(directory: Directory, unit: Unit) -> list[str]:
+    """What a unit is for, in staff's words: its target groups and the needs referred to it."""
+    words = list(unit.target_groups)
+    for referral in directory.referrals_to.get(unit.id, []):
+        words.extend(referral.needs)
+    return words
+
+
+def need_options(directory: Directory) -> list[str]:
+    """Every need and target group in the data, once each (case-insensitive), sorted."""
+    seen: dict[str, str] = {}
+    for unit in directory.units.values():
+        for word in unit_needs(directory, unit):
+            seen.setdefault(word.strip().casefold(), word.strip())
+    return [seen[key] for key in sorted(seen)]
+
+
+def _haystack(directory: Directory, unit: Unit | None, location: Location) -> str:
+    parts: list[str] = [location.name, location.address.one_line()]
+    if unit is not None:
+        department = directory.departments.get(unit.department)
+        parts += [unit.name, unit.id, unit.description or "", *unit.keywords,
+                  *unit.responsibilities, *unit_needs(directory, unit)]
+        if department is not None:
+            parts += [department.name, department.short or ""]
+    return " ".join(parts).casefold()
+
+
+def _text_matches(words: list[str], haystack: str) -> bool:
+    return all(word in haystack for word in words)
+
+
+def combined_status(unit_hours: str | None, location_hours: str | None,
+                    at: dt.datetime) -> hours.Status:
+    """Open when the unit and the building are both open; only one known: that one decides.
+
+    Neither known: unknown (counted as not open)."""
+    if not location_hours or not unit_hours:
+        return hours.status(unit_hours or location_hours, at)
+    unit_status = hours.status(unit_hours, at)
+    building = hours.status(location_hours, at)
+    if unit_status.is_open and building.is_open:
+        changes = [c for c in (unit_status.next_change, building.next_change) if c is not None]
+        return hours.Status(True, False, min(changes) if changes else None, at)
+    return building if not building.is_open else unit_status
+
+
+def sites(directory: Directory, flt: MapFilter | None = None) -> list[Site]:
+    """The map's markers: each location with the units that match the filter, split by kind
+    (municipal offices and external partners are separate layers). A location with no units
+    shows only when no department or need filter is set. Order: the locations' file order."""
+    flt = flt or MapFilter()
+    at = flt.moment()
+    words = flt.text.casefold().split()
+    need = flt.need.strip().casefold() if flt.need else None
+    colors = department_colors(directory)
+    out: list[Site] = []
+    for location in directory.locations.values():
+        by_kind: dict[DepartmentKind, Site] = {}
+        for unit_id in directory.units_at.get(location.id, []):
+            unit = directory.units[unit_id]
+            department = directory.departments.get(unit.department)
+            if flt.departments and unit.department not in flt.departments:
+                continue
+            if need and need not in {w.strip().casefold() for w in unit_needs(directory, unit)}:
+                continue
+            if words and not _text_matches(words, _haystack(directory, unit, location)):
+                continue
+            status = combined_status(unit.hours, location.hours, at)
+            if flt.open_now and not status.is_open:
+                continue
+            kind = department.kind if department else DepartmentKind.MUNICIPAL
+            site = by_kind.setdefault(kind, Site(location, kind))
+            site.units.append(UnitHere(unit, department, status))
+        if not directory.units_at.get(location.id) and not flt.narrows_units:
+            status = hours.status(location.hours, at)
+            text_ok = not words or _text_matches(words, _haystack(directory, None, location))
+            if text_ok and (status.is_open or not flt.open_now):
+                by_kind[DepartmentKind.MUNICIPAL] = Site(location, DepartmentKind.MUNICIPAL)
+        for site in by_kind.values():
+            _finish(site, colors, at)
+            out.append(site)
+    return out
+
+
+def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
+    """Set a site's status (open if any unit there is open) and its colour."""
+    if not site.units:
+        site.status = hours.status(site.location.hours, at)
+        return
+    open_units = [u.status for u in site.units if u.status.is_open]
+    if open_units:
+        changes = [s.next_change for s in open_units]
+        closes = None if None in changes else max(changes)  # None: one of them never closes
+        site.status = hours.Status(True, False, closes, at)
+    else:
+        known = [u.status for u in site.units if not u.status.unknown]
+        openings = [s.next_change for s in known if s.next_change is not None]
+        site.status = (hours.Status(False, False, min(openings), at) if openings
+                       else known[0] if known else site.units[0].status)
+    counts = Counter(u.unit.department for u in site.units)
+    department_id = max(counts, key=lambda dep: (counts[dep], -list(counts).index(dep)))
+    site.department_id = department_id
+    site.color = colors.get(department_id, NO_DEPARTMENT_COLOR)
+
+
+def units_without_location(directory: Directory, flt: MapFilter | None = None) -> list[Unit]:
+    """Units that match the department/need filter but have no address, so are not on the map."""
+    flt = flt or MapFilter()
+    need = flt.need.strip().casefold() if flt.need else None
+    return [
+        unit for unit in directory.units.values()
+        if not unit.locations
+        and (not flt.departments or unit.department in flt.departments)
+        and (not need or need in {w.strip().casefold() for w in unit_needs(directory, unit)})
+    ]
+
+
+# --- nearest -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nearby:
+    site: Site
+    distance_km: float
+
+
+def nearest(found: Iterable[Site], place: Place, *, limit: int = 10,
+            open_only: bool = True) -> list[Nearby]:
+    """The sites nearest to a place, closest first (ties: file order); open ones only unless
+    `open_only` is False. Sites without units (bare buildings) are left out: they serve no need."""
+    rows = [
+        Nearby(site, haversine_km(place.lat, place.lon, site.location.lat, site.location.lon))
+        for site in found
+        if site.units and (site.is_open or not open_only)
+    ]
+    rows.sort(key=lambda row: row.distance_km)
+    return rows[:limit]
+
+
+@dataclass(frozen=True)
+class NearestAnswer:
+    rows: list[Nearby]
+    none_open: bool  # True when nothing matching is open, so `rows` lists closed offices
+
+
+def nearest_open(found: list[Site], place: Place, *, limit: int = 10) -> NearestAnswer:
+    """The nearest open offices; when none is open, the nearest ones anyway (with their
+    next opening in the status), flagged so the page can say so."""
+    rows = nearest(found, place, limit=limit, open_only=True)
+    if rows:
+        return NearestAnswer(rows, False)
+    return NearestAnswer(nearest(found, place, limit=limit, open_only=False), True)

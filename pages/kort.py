@@ -1,0 +1,26 @@
+"""Kort: where each forvaltning and its partners sit, open now, and the nearest open office."""
+
+import streamlit as st
+
+import ui
+import ui_map
+from directory import geo
+
+directory = ui.require_directory()
+st.title("Kort over kontorer og samarbejdspartnere")
+ui.example_notice(directory)
+
+flt, place = ui_map.filters(directory)
+found = geo.sites(directory, flt)
+
+map_col, list_col = st.columns([4, 3], gap="small")
+with map_col:
+    ui_map.show_map(directory, found, place)
+with list_col:
+    ui_map.office_table(found, place)
+
+homeless = geo.units_without_location(directory, flt)
+if homeless:
+    st.caption(f"{len(homeless)} af de valgte enheder har ingen adresse i data og er ikke på "
+               "kortet. Find dem under Søg.")
+st.caption(f"Åben/lukket gælder kl. {flt.moment():%H:%M} dansk tid, med helligdage.")

@@ -1,0 +1,126 @@
+"""Widgets of the map page (pages/kort.py): filters, the folium map, the office tables.
+
+Rendering only: which offices match, their status and distances come from `directory.geo`,
+the map itself from `directory.mapview`. Every filter is kept in the URL, so a filtered map
+is a link that can be shared (`kort?forvaltning=sof&naer=2200&aaben=1`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui
+from directory import Directory, geo, hours, mapview
+
+MAP_HEIGHT = 560
+
+
+def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
+    """The filter widgets: the filter, and the 'nearest to' place if one is chosen.
+
+    Seeded from the URL (`?q=…&forvaltning=sof&behov=…&naer=2200&aaben=1`) and written
+    back to it, so the filtered map is a link to share."""
+    departments = directory.departments
+    needs = geo.need_options(directory)
+    _seed_from_url(directory, needs)
+    top = st.columns([3, 3, 3])
+    text = top[0].text_input("Søg på kortet", key="kort_q",
+                             placeholder="fx jobcenter, herberg, Nørrebro")
+    chosen = top[1].multiselect("Forvaltning", list(departments), key="kort_forvaltning",
+                                placeholder="Alle forvaltninger",
+                                format_func=lambda d: departments[d].label)
+    need = top[2].selectbox("Behov eller målgruppe", needs, key="kort_behov",
+                            placeholder="Alle behov og målgrupper")
+    low = st.columns([6, 3])
+    labels = {p.key: p.label for p in geo.places()}
+    near = low[0].selectbox(
+        "Nærmeste åbne kontor fra bydel eller postnummer", list(labels), key="kort_naer",
+        accept_new_options=True, format_func=lambda k: labels.get(k, k),
+        placeholder="Vælg en bydel, eller skriv et postnummer (fx 2200)",
+    )
+    open_now = low[1].toggle("Kun åbne nu", key="kort_aaben",
+                             help="Åbningstider med danske helligdage. Et kontor tæller som "
+                                  "åbent, når både enheden og bygningen har åbent.")
+    place = geo.find_place(near)
+    if near and place is None:
+        st.warning(f"Kender ikke »{ui.md_escape(near)}« som bydel eller postnummer i Københavns "
+                   "Kommune. Vælg fra listen (1800–2000 er Frederiksberg Kommune).")
+    st.query_params.from_dict({
+        key: value for key, value in (
+            ("q", text.strip()), ("forvaltning", chosen), ("behov", need or ""),
+            ("naer", place.key if place else near or ""), ("aaben", "1" if open_now else ""),
+        ) if value
+    })
+    return geo.MapFilter(frozenset(chosen), need, text, open_now, hours.now()), place
+
+
+def _seed_from_url(directory: Directory, needs: list[str]) -> None:
+    """Set each filter from the URL the first time the page is drawn (widget state is
+    dropped when the user leaves the page, so a link opened later seeds it again)."""
+    params = st.query_params
+    near = params.get("naer") or None
+    place = geo.find_place(near)
+    seeds = {
+        "kort_q": params.get("q", ""),
+        "kort_forvaltning": [d for d in params.get_all("forvaltning") if d in directory.departments],
+        "kort_behov": params.get("behov") if params.get("behov") in needs else None,
+        "kort_naer": place.key if place else near,  # unknown: kept, so the page can say so
+        "kort_aaben": params.get("aaben") in ("1", "true", "ja"),
+    }
+    for key, value in seeds.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | None) -> None:
+    try:
+        tiles = mapview.tiles_from_env()
+    except mapview.TilesError:
+        st.warning("Adressen til baggrundskort (LANDKORT_TILES) er ikke gyldig, så kortet vises "
+                   "uden baggrund. Skriv den som https://server/{z}/{x}/{y}.png.")
+        tiles = None
+    m = mapview.build_map(directory, found, place=place, tiles=tiles,
+                          unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid))
+    st_folium(m, key="kort", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+    if tiles is None:
+        st.caption("Kortet har ingen baggrund (intet internet); bydelsnavnene viser, hvor man er.")
+
+
+def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
+    """Beside the map: the nearest open offices from the chosen place, else every match."""
+    if place is None:
+        st.subheader(f"Kontorer ({len(found)})")
+        rows = [_row(site) for site in sorted(found, key=lambda s: s.location.name.casefold())]
+    else:
+        answer = geo.nearest_open(found, place)
+        st.subheader(f"Nærmeste åbne fra {place.name}")
+        if place.estimate:
+            st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
+        if answer.none_open:
+            st.info("Ingen af de valgte kontorer har åbent lige nu. Her er de nærmeste, "
+                    "med hvornår de åbner.")
+        rows = [_row(n.site, n.distance_km) for n in answer.rows]
+    if not rows:
+        st.info("Ingen kontorer passer til filtrene. Fjern et filter for at se flere.")
+        return
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={
+                     "Afstand (km)": st.column_config.NumberColumn("km", format="%.1f", width=44),
+                     "Kontor": st.column_config.TextColumn(width="medium"),
+                     "Status": st.column_config.TextColumn(width="medium"),
+                 })
+
+
+def _row(site: geo.Site, distance: float | None = None) -> dict[str, object]:
+    row: dict[str, object] = {}
+    if distance is not None:
+        row["Afstand (km)"] = round(distance, 1)
+    row |= {
+        "Kontor": site.location.name,
+        "Status": site.status.label if site.status else "",
+        "Enheder": ", ".join(u.unit.name for u in site.units) or "–",
+        "Adresse": site.location.address.one_line(),
+    }
+    return row
