@@ -36,7 +36,7 @@ def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, _fp: tuple) -> Validation:
+def _validation(root: str, fp: tuple) -> Validation:
     return validate_directory(root)
 
 
@@ -83,7 +83,7 @@ def show_data_errors(errors: list[Problem]) -> None:
 
 
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(root: str, _fp: tuple) -> Any:
+def _search_index(root: str, fp: tuple) -> Any:
     from search import SearchIndex
 
     return SearchIndex(require_directory())
@@ -95,7 +95,7 @@ def search_index() -> Any:
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(root: str, _fp: tuple) -> Any:
+def _referral_graph(root: str, fp: tuple) -> Any:
     from directory.graph import ReferralGraph
 
     return ReferralGraph(require_directory())

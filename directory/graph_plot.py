@@ -1,0 +1,367 @@
+"""Presentation of the referral graph without streamlit: plotly figures and tables.
+
+Layouts are deterministic (seeded `spring_layout` up to `SPRING_LIMIT` nodes, rings by
+distance from the focus or a circle above it) and cached per subgraph. Every piece of data
+that reaches plotly's hover text, labels or legend is escaped with `html.escape` (plotly
+renders a subset of HTML there). Table columns are Danish; columns named `id` or `id_<n>`
+hold unit ids, for the UI to turn into links.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from directory.graph import SEED, Reach, ReferralGraph, UnitStats
+
+SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
+UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning
+LABEL_LIMIT = 40
+SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more  # unit names are written on the graph up to this many nodes
+EDGE_COLOR = "#8a8f98"
+ARROW_COLOR = "#4a4f57"
+FOCUS_COLOR = "#111111"
+MAX_HOVER_ITEMS = 8
+
+Positions = dict[str, tuple[float, float]]
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _short(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _listing(values: Sequence[str]) -> str:
+    shown = ", ".join(esc(v) for v in values[:MAX_HOVER_ITEMS])
+    more = len(values) - MAX_HOVER_ITEMS
+    return shown + (f" og {more} flere" if more > 0 else "")
+
+
+def department_colors(rg: ReferralGraph) -> dict[str, str]:
+    """Each department's `color`, or a fixed palette colour by its place in the data."""
+    palette = qualitative.D3 + qualitative.Safe
+    departments = rg.directory.departments.items()
+    return {d: dept.color or palette[i % len(palette)] for i, (d, dept) in enumerate(departments)}
+
+
+def department_labels(rg: ReferralGraph) -> dict[str, str]:
+    """Short, unique labels for forvaltninger (`short`, else the name)."""
+    labels: dict[str, str] = {}
+    for dept_id, dept in rg.directory.departments.items():
+        label = dept.short or dept.name
+        labels[dept_id] = f"{label} ({dept_id})" if label in labels.values() else label
+    return labels
+
+
+# --- layout ----------------------------------------------------------------------------
+
+
+def layout(graph: nx.DiGraph, focus: str | None = None) -> Positions:
+    """Deterministic node positions for a (sub)graph, cached by its nodes and edges."""
+    nodes = tuple(sorted(graph))
+    edges = tuple(sorted(graph.edges))
+    return dict(_layout(nodes, edges, focus if focus in graph else None))
+
+
+@lru_cache(maxsize=64)
+def _layout(
+    nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], focus: str | None
+) -> tuple[tuple[str, tuple[float, float]], ...]:
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_edges_from(edges)
+    if len(nodes) <= SPRING_LIMIT:
+        pos = _packed_spring(g)
+    elif focus is not None:
+        distance = nx.single_source_shortest_path_length(g, focus)
+        rings: dict[int, list[str]] = {}
+        for node in nodes:
+            rings.setdefault(distance.get(node, max(distance.values()) + 1), []).append(node)
+        pos = nx.shell_layout(g, nlist=[rings[d] for d in sorted(rings)])
+    else:
+        pos = nx.circular_layout(g)
+    return tuple((n, (float(pos[n][0]), float(pos[n][1]))) for n in nodes)
+
+
+def _packed_spring(g: nx.Graph) -> dict[str, tuple[float, float]]:
+    """The largest connected part in the middle (spring layout, radius about 1); smaller
+    parts and lone units in rows below it, so they do not squeeze the main picture."""
+    parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
+    if not parts:
+        return {}
+    main = g.subgraph(parts[0])
+    pos = {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(
+        main, seed=SEED, k=SPRING_SPREAD / math.sqrt(len(main)), iterations=100).items()}
+    x, y = -1.0, -1.3
+    for part in parts[1:]:
+        radius = 0.06 * math.sqrt(len(part))
+        if x + 2 * radius > 1.0:
+            x, y = -1.0, y - 0.3
+        center = (x + radius, y)
+        if len(part) == 1:
+            pos[part[0]] = center
+        else:
+            sub = nx.spring_layout(g.subgraph(part), seed=SEED, scale=radius, center=center)
+            pos.update({n: (float(px), float(py)) for n, (px, py) in sub.items()})
+        x += 2 * radius + 0.1
+    return pos
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def _base_figure(height: int) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+        plot_bgcolor="#ffffff",
+        legend={"title": {"text": "Forvaltning"}, "orientation": "h", "yanchor": "top", "y": -0.02},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        hoverlabel={"align": "left"},
+    )
+    return fig
+
+
+def _edge_traces(
+    pos: Positions, edges: list[tuple[str, str]], hover: list[str], widths: list[float] | None = None
+) -> list[go.Scatter]:
+    """Lines for the edges, and one arrow marker near each head that carries the hover."""
+    traces = []
+    groups: dict[float, list[tuple[str, str]]] = {}
+    for i, edge in enumerate(edges):
+        groups.setdefault(widths[i] if widths else 1.0, []).append(edge)
+    for width, group in groups.items():
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b in group:
+            xs += [pos[a][0], pos[b][0], None]
+            ys += [pos[a][1], pos[b][1], None]
+        traces.append(
+            go.Scatter(x=xs, y=ys, mode="lines", line={"color": EDGE_COLOR, "width": width},
+                       hoverinfo="skip", showlegend=False)
+        )
+    # Each arrow is the second of two points (at 69 % and 70 % of the edge) and points away
+    # from the first ("previous"), so it follows the line on screen whatever the aspect ratio.
+    ax: list[float | None] = []
+    ay: list[float | None] = []
+    for a, b in edges:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax += [x0 + 0.69 * (x1 - x0), x0 + 0.7 * (x1 - x0), None]
+        ay += [y0 + 0.69 * (y1 - y0), y0 + 0.7 * (y1 - y0), None]
+    traces.append(
+        go.Scatter(
+            x=ax, y=ay, mode="markers", hovertext=[t for t in hover for t in (t, t, None)],
+            hoverinfo="text", showlegend=False, name="henvisninger", customdata=[""] * len(ax),
+            marker={"symbol": "arrow", "size": [0, 11, 0] * len(edges), "angleref": "previous",
+                    "color": ARROW_COLOR},
+        )
+    )
+    return traces
+
+
+def unit_figure(
+    rg: ReferralGraph, graph: nx.DiGraph, focus: str | None = None, height: int = 640
+) -> go.Figure:
+    """The units of `graph` coloured by forvaltning (legend), referral needs on hover.
+
+    Each node's `customdata` is its unit id (for selection).
+    """
+    pos = layout(graph, focus)
+    nodes = rg.graph.nodes
+    edges = list(graph.edges)
+    hover = []
+    for a, b in edges:
+        data = graph.edges[a, b]
+        text = f"<b>{esc(nodes[a]['name'])} → {esc(nodes[b]['name'])}</b><br>Behov: {_listing(data['needs'])}"
+        if data["requires"]:
+            text += f"<br>Kræver: {_listing(data['requires'])}"
+        if data["criteria"]:
+            text += f"<br>Kriterier: {_listing(data['criteria'])}"
+        hover.append(text)
+    fig = _base_figure(height)
+    fig.add_traces(_edge_traces(pos, edges, hover))
+    colors = department_colors(rg)
+    by_department: dict[str, list[str]] = {}
+    for unit_id in sorted(graph):
+        by_department.setdefault(nodes[unit_id]["department"], []).append(unit_id)
+    labels = len(graph) <= LABEL_LIMIT
+    for dept_id in [d for d in rg.directory.departments if d in by_department]:
+        units = by_department[dept_id]
+        color = colors.get(dept_id, "#777777")
+        name = esc(nodes[units[0]]["department_name"])
+        fig.add_trace(_legend_entry(dept_id, name, color))
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[u][0] for u in units],
+                y=[pos[u][1] for u in units],
+                mode="markers+text" if labels else "markers",
+                text=[esc(_short(nodes[u]["name"])) for u in units] if labels else None,
+                textposition="top center",
+                textfont={"size": 11},
+                hovertext=[_unit_hover(rg, u) for u in units],
+                hoverinfo="text",
+                customdata=units,
+                name=name,
+                legendgroup=dept_id,
+                showlegend=False,
+                marker={
+                    "color": color,
+                    "size": [10 + 3 * math.sqrt(rg.graph.degree(u)) + (6 if u == focus else 0) for u in units],
+                    "symbol": ["diamond" if nodes[u]["front_door"] else "circle" for u in units],
+                    "line": {"color": FOCUS_COLOR, "width": [3 if u == focus else 0.5 for u in units]},
+                },
+            )
+        )
+    return fig
+
+
+def _legend_entry(group: str, name: str, color: str) -> go.Scatter:
+    """A legend item only (a plain dot), so the legend does not copy one node's symbol."""
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", marker={"color": color, "size": 10},
+        name=name, legendgroup=group, hoverinfo="skip",
+    )
+
+
+def _unit_hover(rg: ReferralGraph, unit_id: str) -> str:
+    node = rg.graph.nodes[unit_id]
+    g = rg.graph
+    text = (
+        f"<b>{esc(node['name'])}</b><br>{esc(node['department_name'])}<br>"
+        f"Modtager fra {g.in_degree(unit_id)} · sender til {g.out_degree(unit_id)} enheder"
+    )
+    if node["front_door"]:
+        text += "<br>Indgang for borgere"
+    return text
+
+
+def department_figure(rg: ReferralGraph, graph: nx.DiGraph | None = None, height: int = 640) -> go.Figure:
+    """The view aggregated to forvaltninger; each node's `customdata` is a department id."""
+    agg = rg.aggregate_by_department(graph)
+    labels = department_labels(rg)
+    circle = nx.circular_layout(sorted(agg)) if len(agg) > 1 else dict.fromkeys(agg, (0.0, 0.0))
+    pos = {d: (float(x), float(y)) for d, (x, y) in circle.items()}
+    edges = list(agg.edges)
+    counts = [agg.edges[e]["count"] for e in edges]
+    top = max(counts, default=1)
+    hover = [
+        f"<b>{esc(labels[a])} → {esc(labels[b])}</b>: {agg.edges[a, b]['count']} henvisninger<br>"
+        f"Behov: {_listing([n for n, _ in agg.edges[a, b]['needs'].most_common()])}"
+        for a, b in edges
+    ]
+    widths = [round(1 + 7 * c / top) for c in counts]
+    fig = _base_figure(height)
+    fig.add_traces(_edge_traces(pos, edges, hover, widths))
+    colors = department_colors(rg)
+    for dept_id in agg:
+        data = agg.nodes[dept_id]
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[dept_id][0]], y=[pos[dept_id][1]], mode="markers+text",
+                text=[esc(labels[dept_id])], textposition="top center",
+                hovertext=[f"<b>{esc(data['name'])}</b><br>{data['units']} enheder<br>"
+                           f"{data['internal']} henvisninger internt"],
+                hoverinfo="text", customdata=[dept_id], name=esc(data["name"]), legendgroup=dept_id,
+                marker={"color": colors.get(dept_id, "#777777"), "size": 14 + 4 * math.sqrt(data["units"])},
+            )
+        )
+    return fig
+
+
+def matrix_figure(rg: ReferralGraph, height: int = 520) -> go.Figure:
+    """Heatmap of referrals from each forvaltning (rows) to each (columns)."""
+    matrix = rg.department_matrix()
+    labels = department_labels(rg)
+    names = [esc(labels[d]) for d in matrix.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(), x=names, y=names, colorscale="Blues",
+            text=matrix.to_numpy(), texttemplate="%{text}",
+            hovertemplate="Fra %{y} til %{x}: %{z} henvisninger<extra></extra>",
+            colorbar={"title": {"text": "Henvisninger"}},
+        )
+    )
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": "Til"}, "side": "top"},
+        yaxis={"title": {"text": "Fra"}, "autorange": "reversed"},
+    )
+    return fig
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def _unit_columns(rg: ReferralGraph, unit_id: str) -> dict[str, object]:
+    node = rg.graph.nodes[unit_id]
+    return {"Enhed": node["name"], "Forvaltning": node["department_name"]}
+
+
+def names_path(rg: ReferralGraph, path: Sequence[str]) -> str:
+    return " → ".join(rg.name(u) for u in path)
+
+
+def stats_frame(rg: ReferralGraph, stats: list[UnitStats]) -> pd.DataFrame:
+    rows = [
+        {**_unit_columns(rg, s.unit_id), "Modtager fra": s.in_degree, "Sender til": s.out_degree,
+         "Mellemled": round(s.betweenness, 3), "id": s.unit_id}
+        for s in stats
+    ]
+    return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Modtager fra", "Sender til", "Mellemled", "id"])
+
+
+def units_frame(rg: ReferralGraph, unit_ids: list[str]) -> pd.DataFrame:
+    """Units with their forvaltning and how many units refer to them."""
+    rows = [{**_unit_columns(rg, u), "Modtager fra": rg.graph.in_degree(u), "id": u} for u in unit_ids]
+    return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Modtager fra", "id"])
+
+
+def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
+    """One row per cycle: the names around it, its length and its unit ids (`id_1` …)."""
+    id_cols = [f"id_{i + 1}" for i in range(max_len)]
+    rows = []
+    for cycle in rg.cycles(max_len):
+        row: dict[str, object] = {"Sløjfe": names_path(rg, [*cycle, cycle[0]]), "Enheder": len(cycle)}
+        row.update(dict.fromkeys(id_cols))
+        row.update(zip(id_cols, cycle, strict=False))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Sløjfe", "Enheder", *id_cols])
+
+
+def bus_factor_frame(rg: ReferralGraph) -> pd.DataFrame:
+    rows = [
+        {"Område": r.area, "Eneste nøgleperson": r.contact_name, **_unit_columns(rg, r.unit_id), "id": r.unit_id}
+        for r in rg.bus_factor_risks()
+    ]
+    return pd.DataFrame(rows, columns=["Område", "Eneste nøgleperson", "Enhed", "Forvaltning", "id"])
+
+
+def reach_frame(rg: ReferralGraph, reaches: list[Reach]) -> pd.DataFrame:
+    rows = [
+        {**_unit_columns(rg, r.unit_id), "Skridt": r.steps, "Vej": names_path(rg, r.path), "id": r.unit_id}
+        for r in reaches
+    ]
+    return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Skridt", "Vej", "id"])
+
+
+def matrix_frame(rg: ReferralGraph) -> pd.DataFrame:
+    """The cross-forvaltning matrix with department labels instead of ids."""
+    labels = department_labels(rg)
+    matrix = rg.department_matrix().rename(index=labels, columns=labels)
+    matrix.index.name, matrix.columns.name = "Fra \\ til", None
+    return matrix

@@ -1,0 +1,152 @@
+"""`python -m directory path|loops|stats` on the small data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from directory.cli import main
+from tests.conftest import ROOT, SMALL_DATA, write_data
+
+
+@pytest.fixture
+def env_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
+    return data_dir
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdout"),
+    [
+        (["path", "stat-kif", "bif-ydelse"], "stat-kif -> sof-bcv -> bif-ydelse\n"),
+        (["path", "sof-dognvagt", "sof-bcv"], "sof-dognvagt -> sof-hjemloese -> sof-bcv\n"),
+        (["path", "sof-bcv", "sof-bcv"], "sof-bcv\n"),
+        (["path", "stat-kif", "sof-bcv", "--need", "Bolig"], "stat-kif -> sof-bcv\n"),
+        (["loops"], "sof-bcv -> sof-hjemloese -> sof-bcv\n"),
+        (["loops", "--max-len", "1"], "sof-bcv -> sof-hjemloese -> sof-bcv\n"),
+    ],
+)
+def test_output(env_data: Path, capsys, argv: list[str], stdout: str) -> None:
+    code, out, _ = run(capsys, *argv)
+    assert (code, out) == (0, stdout)
+
+
+def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
+    extra = SMALL_DATA["referrals.yaml"].rstrip(" ") + "          - {from: stat-kif, to: sof-hjemloese, needs: [husly]}\n"
+    write_data(env_data, {"referrals.yaml": extra})
+    code, out, _ = run(capsys, "path", "stat-kif", "sof-hjemloese")
+    assert code == 0
+    assert out.splitlines() == ["stat-kif -> sof-hjemloese", "stat-kif -> sof-bcv -> sof-hjemloese"]
+    code, out, _ = run(capsys, "path", "stat-kif", "sof-hjemloese", "-k", "1")
+    assert out.splitlines() == ["stat-kif -> sof-hjemloese"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "stderr"),
+    [
+        (
+            ["path", "stat-kif", "sof-bvc"],
+            "error: no unit with id 'sof-bvc'; did you mean 'sof-bcv'? Use a unit id as written in units/*.yaml.\n",
+        ),
+        (
+            ["path", "kriminalforsorgen", "sof-bcv"],
+            "error: no unit with id 'kriminalforsorgen'; did you mean 'stat-kif'? "
+            "Use a unit id as written in units/*.yaml.\n",
+        ),
+        (
+            ["path", "bif-ydelse", "stat-kif"],
+            "error: no referral path from 'bif-ydelse' to 'stat-kif': no chain of referrals leads there. "
+            "If citizens should be sent on, add the referral to referrals.yaml.\n",
+        ),
+        (
+            ["path", "stat-kif", "bif-ydelse", "--need", "job"],
+            "error: no referral path that carries the need 'job' from 'stat-kif' to 'bif-ydelse': no chain of "
+            "referrals leads there. If citizens should be sent on, add the referral to referrals.yaml.\n",
+        ),
+    ],
+)
+def test_path_errors(env_data: Path, capsys, argv: list[str], stderr: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (1, "", stderr)
+
+
+@pytest.mark.parametrize("command", [["path", "a", "b"], ["loops"], ["stats"]])
+def test_invalid_data_prints_problems_and_exits_1(data_dir: Path, monkeypatch, capsys, command) -> None:
+    write_data(data_dir, {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"})
+    monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
+    code, out, err = run(capsys, *command)
+    lines = err.splitlines()
+    assert code == 1 and out == ""
+    assert lines[0].startswith(f"{data_dir / 'referrals.yaml'}:3: ")
+    assert lines[-1] == (
+        f"error: 1 error(s) in the data in {data_dir}: fix them "
+        "(list them with `python -m directory validate`) and try again"
+    )
+    assert "Traceback" not in err
+
+
+def test_missing_data_dir(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LANDKORT_DATA", str(tmp_path / "nope"))
+    code, _, err = run(capsys, "loops")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{tmp_path / 'nope'}:1: data directory '{tmp_path / 'nope'}' does not exist: "
+        "give the path to a folder with departments.yaml (or set LANDKORT_DATA)"
+    )
+
+
+def test_stats(env_data: Path, capsys) -> None:
+    code, out, _ = run(capsys, "stats", "--top", "2")
+    assert code == 0
+    assert out.splitlines() == [
+        "6 units, 6 referrals (6 unit pairs), 1 two-way pairs",
+        "Front doors (name contains Kontaktcenter, Borgerservice or Jobcenter): bif-jku",
+        "",
+        "Hubs (most referral links in and out):",
+        "  sof-bcv  in 3  out 2  betweenness 0.300  (Borgercenter Voksne)",
+        "  sof-hjemloese  in 2  out 1  betweenness 0.100  (Hjemløse- og Udsatteenheden)",
+        "",
+        "Bottlenecks (most shortest paths pass through):",
+        "  sof-bcv  in 3  out 2  betweenness 0.300  (Borgercenter Voksne)",
+        "  sof-hjemloese  in 2  out 1  betweenness 0.100  (Hjemløse- og Udsatteenheden)",
+        "",
+        "Dead ends (receive referrals, never refer on):",
+        "  bif-ydelse  (Ydelsesservice København)",
+        "",
+        "Unreachable from the front doors:",
+        "  sof-dognvagt  (Døgnvagten)",
+        "  stat-kif  (Kriminalforsorgen København)",
+        "",
+        "Bus-factor risks (an area with one gatekeeper and no backup):",
+        "  (none)",
+    ]
+
+
+def test_stats_bus_factor_and_marked_front_doors(env_data: Path, capsys) -> None:
+    units = SMALL_DATA["units/sof.yaml"].replace("                backup: k-bcv-2\n", "")
+    units = units.replace("            hours: \"24/7\"\n", "            hours: \"24/7\"\n            x-front-door: true\n")
+    write_data(env_data, {"units/sof.yaml": units})
+    _, out, _ = run(capsys, "stats")
+    assert "Front doors (x-front-door: true): sof-dognvagt" in out.splitlines()
+    assert out.splitlines()[-1] == "  hjemløshed: k-bcv-1 (Mette Test, sof-bcv)"
+
+
+def test_module_entry_point(data_dir: Path) -> None:
+    env = {**os.environ, "LANDKORT_DATA": str(data_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "directory", "path", "stat-kif", "nope-unit"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("error: no unit with id 'nope-unit'")

@@ -1,0 +1,222 @@
+"""AppTest of the page Henvisningsveje (pages/henvisningsveje.py, ui_graph.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui_graph
+from directory import graph_plot
+from tests.conftest import ROOT, SMALL_DATA, write_data
+
+PAGE = "pages/henvisningsveje.py"
+
+
+def open_page(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("LANDKORT_DATA", str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(PAGE)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    return at
+
+
+def chart_ids(at: AppTest) -> list[str]:
+    return [el.proto.id for el in at.get("plotly_chart")]
+
+
+def chart_spec(at: AppTest, key: str) -> str:
+    """The figure's JSON with characters unescaped ("<" rather than "\\u003c")."""
+    spec = next(el.proto.spec for el in at.get("plotly_chart") if el.proto.id.endswith(key))
+    return json.dumps(json.loads(spec), ensure_ascii=False)
+
+
+def expander_labels(at: AppTest) -> list[str]:
+    return [e.label for e in at.expander]
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    at.session_state[ui_graph.TABS_KEY] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_page_opens_on_the_graph(data_dir: Path, monkeypatch) -> None:
+    at = open_page(data_dir, monkeypatch)
+    assert at.title[0].value == "Henvisningsveje"
+    assert [t.label for t in at.tabs] == list(ui_graph.SECTIONS)
+    assert list(ui_graph.SECTIONS) == [
+        "Graf", "Find vej", "Knudepunkter", "Sløjfer", "Blindgyder", "Sårbare områder", "Mellem forvaltninger",
+    ]
+    assert len(chart_ids(at)) == 1 and chart_ids(at)[0].endswith(ui_graph.CHART_KEY)
+    assert expander_labels(at) == ["Enheder i grafen (6)"]
+    assert "Eksempeldata til test" in [c.value for c in at.caption][1]
+    assert not at.subheader  # the other tabs are not computed
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    return [df.value for df in at.dataframe]
+
+
+def test_hubs_tab(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Knudepunkter")
+    assert [s.value for s in at.subheader] == ["Knudepunkter", "Flaskehalse"]
+    hubs, bottlenecks = tables(at)
+    assert hubs["id"].tolist()[:2] == ["enhed?id=sof-bcv", "enhed?id=sof-hjemloese"]
+    assert bottlenecks[["Enhed", "Mellemled"]].values.tolist() == [
+        ["Borgercenter Voksne", 0.3], ["Hjemløse- og Udsatteenheden", 0.1],
+    ]
+
+
+def test_loops_tab(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Sløjfer")
+    (loops,) = tables(at)
+    assert loops["Sløjfe"].tolist() == ["Borgercenter Voksne → Hjemløse- og Udsatteenheden → Borgercenter Voksne"]
+    assert loops["id_1"].tolist() == ["enhed?id=sof-bcv"]
+
+
+def test_dead_ends_tab(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Blindgyder")
+    dead_ends, unreachable = tables(at)
+    assert dead_ends["id"].tolist() == ["enhed?id=bif-ydelse"]
+    assert unreachable["Enhed"].tolist() == ["Døgnvagten", "Kriminalforsorgen København"]
+    assert (
+        "Indgange (enheder med Kontaktcenter, Borgerservice eller Jobcenter i navnet): "
+        "Jobcenter København Ungecenter." in [c.value for c in at.caption]
+    )
+
+
+def test_bus_factor_tab_without_risks(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Sårbare områder")
+    assert [s.value for s in at.success] == ["Alle områder har en stedfortræder eller flere nøglepersoner."]
+
+
+def test_bus_factor_tab(data_dir: Path, monkeypatch) -> None:
+    units = SMALL_DATA["units/sof.yaml"].replace("                backup: k-bcv-2\n", "")
+    write_data(data_dir, {"units/sof.yaml": units})
+    at = open_tab(open_page(data_dir, monkeypatch), "Sårbare områder")
+    (risks,) = tables(at)
+    assert risks.values.tolist() == [
+        ["hjemløshed", "Mette Test", "Borgercenter Voksne", "Socialforvaltningen (SOF)", "enhed?id=sof-bcv"]
+    ]
+
+
+def test_matrix_tab(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Mellem forvaltninger")
+    assert chart_ids(at)[0].endswith(ui_graph.MATRIX_KEY)
+    (matrix,) = tables(at)
+    assert matrix.loc["SOF", "BIF"] == 1 and matrix.loc["Statslige myndigheder", "SOF"] == 1
+
+
+def test_focus_from_the_link(data_dir: Path, monkeypatch) -> None:
+    at = open_page(data_dir, monkeypatch, enhed="sof-bcv")
+    assert at.selectbox(key=ui_graph.FOCUS_KEY).value == "sof-bcv"
+    assert expander_labels(at)[0] == "Enheder i grafen (5)"
+    at.selectbox(key="hv_dybde").select(3).run()
+    assert expander_labels(at)[0] == "Enheder i grafen (6)"
+    at.selectbox(key=ui_graph.FOCUS_KEY).select("sof-dognvagt").run()
+    assert at.query_params["enhed"] == "sof-dognvagt"
+
+
+def test_unknown_focus_in_the_link_shows_everything(data_dir: Path, monkeypatch) -> None:
+    at = open_page(data_dir, monkeypatch, enhed="findes-ikke")
+    assert at.selectbox(key=ui_graph.FOCUS_KEY).value is None
+    assert expander_labels(at)[0] == "Enheder i grafen (6)"
+    assert "enhed" not in at.query_params
+
+
+def test_need_filter(data_dir: Path, monkeypatch) -> None:
+    at = open_page(data_dir, monkeypatch)
+    at.selectbox(key=ui_graph.NEED_KEY).select("hjemløshed").run()
+    assert expander_labels(at)[0] == "Enheder i grafen (2)"
+    at.selectbox(key=ui_graph.NEED_KEY).select("misbrug").run()
+    at.multiselect(key=ui_graph.DEPARTMENTS_KEY).select("stat").run()
+    assert expander_labels(at)[0] == "Enheder i grafen (0)"
+    assert [i.value for i in at.info] == ["Ingen henvisninger passer til de valgte filtre."]
+
+
+def test_path_finder(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Find vej")
+    at.selectbox(key="hv_fra").select("stat-kif")
+    at.selectbox(key="hv_til").select("bif-ydelse").run()
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == [
+        "**Korteste vej** (2 skift): [Kriminalforsorgen København](enhed?id=stat-kif) → "
+        "[Borgercenter Voksne](enhed?id=sof-bcv) → [Ydelsesservice København](enhed?id=bif-ydelse)"
+    ]
+    at.selectbox(key="hv_fra").select("bif-ydelse")
+    at.selectbox(key="hv_til").select("stat-kif").run()
+    assert [w.value for w in at.warning] == ["Der er ingen henvisningsvej mellem de to enheder i data."]
+
+
+def test_where_can_the_citizen_go(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Find vej")
+    at.selectbox(key="hv_min_enhed").select("stat-kif").run()
+    reach = next(df.value for df in at.dataframe if "Skridt" in df.value.columns)
+    assert reach[["Enhed", "Skridt"]].values.tolist() == [
+        ["Borgercenter Voksne", 1], ["Ydelsesservice København", 2], ["Hjemløse- og Udsatteenheden", 2],
+    ]
+    at.selectbox(key="hv_behov_fra").select("hjemløshed").run()
+    assert [s.value for s in at.success][0] == "Herfra fører ingen henvisninger videre (med de valgte filtre)."
+
+
+HOSTILE = "Evil *fed* <b>x</b> [klik](http://evil.example) :red[rød] $x$"
+
+
+def test_hostile_names_are_escaped(data_dir: Path, monkeypatch) -> None:
+    units = SMALL_DATA["units/stat.yaml"].replace("Kriminalforsorgen København", f"'{HOSTILE}'")
+    write_data(data_dir, {"units/stat.yaml": units})
+    at = open_page(data_dir, monkeypatch)
+    spec = chart_spec(at, ui_graph.CHART_KEY)
+    assert "<b>x</b>" not in spec and "<b>Borgercenter Voksne</b>" in spec
+    assert "&lt;b&gt;x&lt;/b&gt;" in spec
+    open_tab(at, "Find vej")
+    at.selectbox(key="hv_fra").select("stat-kif")
+    at.selectbox(key="hv_til").select("sof-bcv").run()
+    path = next(m.value for m in at.markdown if m.value.startswith("**Korteste"))
+    assert path == (
+        r"**Korteste vej** (1 skift): [Evil \*fed\* \<b\>x\</b\> \[klik\]\(http\://evil\.example\) "
+        r"\:red\[rød\] \$x\$](enhed?id=stat-kif) → [Borgercenter Voksne](enhed?id=sof-bcv)"
+    )
+
+
+def test_large_view_is_drawn_per_forvaltning(data_dir: Path, monkeypatch) -> None:
+    monkeypatch.setattr(graph_plot, "UNIT_VIEW_LIMIT", 3)
+    at = open_page(data_dir, monkeypatch)
+    assert at.info[0].value.startswith("6 enheder er for mange at vise enkeltvis")
+    assert chart_ids(at)[0].endswith(ui_graph.DEPARTMENT_CHART_KEY)
+    at.selectbox(key=ui_graph.FOCUS_KEY).select("bif-jku").run()
+    assert chart_ids(at)[0].endswith(ui_graph.CHART_KEY)
+
+
+def test_invalid_data_shows_the_errors(data_dir: Path, monkeypatch) -> None:
+    write_data(data_dir, {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"})
+    at = open_page(data_dir, monkeypatch)
+    assert at.error[0].value.startswith("Data kan ikke indlæses: der er 1 fejl i datafilerne.")
+    assert not at.get("plotly_chart")
+
+
+def test_no_referrals(data_dir: Path, monkeypatch) -> None:
+    write_data(data_dir, {"referrals.yaml": None})
+    at = open_page(data_dir, monkeypatch)
+    assert [i.value for i in at.info] == ["Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml."]
+
+
+@pytest.mark.parametrize(
+    ("points", "expected"),
+    [
+        ([{"customdata": ["sof-bcv"]}], "sof-bcv"),
+        ([{"customdata": "sof-bcv"}], "sof-bcv"),
+        ([{"customdata": ""}, {"customdata": "bif"}], "bif"),
+        ([{"x": 1}], None),
+        ([], None),
+    ],
+)
+def test_picked(points: list[dict], expected: str | None) -> None:
+    assert ui_graph.picked({"selection": {"points": points}}) == expected
