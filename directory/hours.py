@@ -7,6 +7,7 @@ with country DK (so `PH off` closes on helligdage). Times are Copenhagen wall-cl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -78,3 +79,33 @@ def when(moment: dt.datetime, reference: dt.datetime) -> str:
     if 1 < days < 7:
         return f"{_WEEKDAYS[moment.weekday()]} {clock}"
     return f"{moment.day}.{moment.month}. {clock}"
+
+
+_DAY_NAMES = {"Mo": "man", "Tu": "tir", "We": "ons", "Th": "tor", "Fr": "fre", "Sa": "lør", "Su": "søn"}
+_MONTHS = {
+    "Jan": "jan.", "Feb": "feb.", "Mar": "mar.", "Apr": "apr.", "May": "maj", "Jun": "jun.",
+    "Jul": "jul.", "Aug": "aug.", "Sep": "sep.", "Oct": "okt.", "Nov": "nov.", "Dec": "dec.",
+}
+_TOKEN = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def danish(hours: str | None) -> str:
+    """An opening-hours expression in plain Danish, rule by rule.
+
+    "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" -> "man-tor 09:00-15:00 · fre 09:00-13:00 ·
+    lukket på helligdage". Parts it does not know are shown as written.
+    """
+    if not hours:
+        return "Ingen åbningstid oplyst"
+    rules = []
+    for rule in (r.strip() for r in hours.split(";")):
+        if not rule:
+            continue
+        if rule == "24/7":
+            rules.append("døgnåbent")
+            continue
+        text = rule.replace("PH off", "lukket på helligdage").replace("PH", "helligdage")
+        text = re.sub(r"\boff\b|\bclosed\b", "lukket", text)
+        text = _TOKEN.sub(lambda m: _DAY_NAMES.get(m.group(1)) or _MONTHS[m.group(1)], text)
+        rules.append(text.replace(",", ", "))
+    return " · ".join(rules)
