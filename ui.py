@@ -8,6 +8,7 @@ edited YAML file is picked up on the next rerun. Cached objects are shared: read
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -115,13 +116,14 @@ def department_href(department_id: str) -> str:
     return f"oversigt?forvaltning={quote(department_id)}"
 
 
-_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
 
 
-def md_escape(text: str) -> str:
-    """Escape data for st.markdown: no links, HTML, emphasis or LaTeX can come from data."""
-    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
-    return escaped.replace("\n", " ")
+def md_escape(value: object) -> str:
+    """Data as literal text in st.markdown: no links, HTML, emphasis, LaTeX, icons or
+    entities can come from data. Punctuation is backslash-escaped; the result is one line."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def example_notice(directory: Directory) -> None:

@@ -44,7 +44,6 @@ from directory.yamltree import (
 )
 
 DEFAULT_DATA_DIR = "data"
-STALE_AFTER_DAYS = 365
 _FILE_KINDS = {
     "departments": Department,
     "units": Unit,

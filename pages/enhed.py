@@ -1,0 +1,24 @@
+"""Enhed: everything about one unit, at the shareable link /enhed?id=<unit-id>.
+
+An unknown or missing id gets a friendly page with a search box, never a traceback.
+"""
+
+import streamlit as st
+
+import ui
+import ui_cards
+import ui_report
+from directory.hours import now
+
+directory = ui.require_directory()
+ui.example_notice(directory)
+
+unit_id = st.query_params.get("id")
+unit = directory.units.get(unit_id) if unit_id else None
+if unit is None:
+    ui_cards.unknown_unit(unit_id)
+    st.stop()
+
+at = now()
+ui_cards.unit_page(directory, unit, at, at.date())
+ui_report.report_form(unit, directory)

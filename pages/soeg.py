@@ -1,0 +1,58 @@
+"""Søg: the frontline start page. One search box (focused, Enter searches), results as cards.
+
+The query and the filters live in the URL (`?q=herberg&alder=17&aaben=true`), so a search
+is a link that can be shared. Matching and ranking are `search.SearchIndex`'s; the cards
+are `ui_cards`'.
+"""
+
+import streamlit as st
+
+import ui
+import ui_cards
+from directory.hours import now
+
+directory = ui.require_directory()
+index = ui.search_index()
+ui.example_notice(directory)
+
+st.title("Hvor skal borgeren hen?", anchor=False)
+query = st.text_input(
+    "Søg", key="q", type="search", bind="query-params", label_visibility="collapsed",
+    placeholder="Søg på behov, enhed, forkortelse eller en kollegas navn – fx herberg, JKU, bolig rådgivning",
+)
+# Put the cursor in the search box when the page opens (no external resource).
+st.html(
+    "<script>setTimeout(function(){var i=document.querySelector('input[aria-label=\"Søg\"]');"
+    "if(i&&document.activeElement!==i){i.focus();}},60);</script>",
+    unsafe_allow_javascript=True,
+)
+
+with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
+    cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
+    departments = cols[0].multiselect(
+        "Forvaltning", list(directory.departments), key="forvaltning", bind="query-params",
+        format_func=lambda d: directory.departments[d].label, placeholder="Alle",
+    )
+    need = cols[1].selectbox(
+        "Behov eller målgruppe", index.needs(), index=None, key="behov", bind="query-params",
+        accept_new_options=True, placeholder="Alle",
+    )
+    age = cols[2].number_input(
+        "Borgerens alder", min_value=0, max_value=120, value=None, step=1, key="alder",
+        bind="query-params", placeholder="år",
+    )
+    open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
+
+filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
+filtered = bool(departments or need or age is not None or open_now)
+at = now()
+hits = index.search(query or "", limit=10, at=at, **filters)
+
+if not (query or "").strip() and not filtered:
+    ui_cards.empty_state()
+elif not hits:
+    ui_cards.no_results(query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0)
+else:
+    st.caption(f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet")
+    for hit in hits:
+        ui_cards.result_card(hit, directory, at)

@@ -1,0 +1,142 @@
+"""AppTest of the start page (pages/soeg.py): search box, result cards, filters, empty states,
+and that hostile data is shown as text (md_escape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import SMALL_DATA, write_data
+from ui_cards import md_escape
+
+ROOT = Path(__file__).resolve().parent.parent
+TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
+TUESDAY_NIGHT = dt.datetime(2026, 11, 24, 22, 0)
+
+
+@pytest.fixture
+def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    def run(at: dt.datetime = TUESDAY_NOON, root: Path = data_dir, **params: str) -> AppTest:
+        monkeypatch.setenv("LANDKORT_DATA", str(root))
+        monkeypatch.setattr("directory.hours.now", lambda: at)
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        for key, value in params.items():
+            app.query_params[key] = value
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        return app
+
+    return run
+
+
+def links(app: AppTest) -> list[tuple[str, str]]:
+    """(label, page) of every st.page_link, in order."""
+    return [(link.value, link.proto.page) for link in app.get("page_link")]
+
+
+def texts(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown) + "\n" + "\n".join(c.value for c in app.caption)
+
+
+def test_the_start_page_is_the_default_and_explains_what_to_type(run_page) -> None:
+    app = run_page()
+    assert app.title[0].value == "Hvor skal borgeren hen?"
+    box = app.text_input(key="q")
+    assert box.value == "" and "herberg" in box.placeholder
+    assert "Skriv, hvad borgeren har brug for" in texts(app)
+    assert not app.get("page_link")
+
+
+def test_focus_script_focuses_the_search_box_and_holds_no_data(run_page) -> None:
+    (script,) = app_html = run_page().get("html")
+    assert "focus()" in script.value and 'aria-label=\\"Søg\\"' in script.value.replace('"', '\\"')
+    assert app_html[0].value.count("<script>") == 1
+
+
+def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> None:
+    app = run_page(q="herberg")
+    first = app.get("page_link")[0]
+    assert first.value == "**Borgercenter Voksne**"
+    assert first.proto.page.endswith("enhed") and first.proto.query_string == "id=sof-bcv"
+    text = texts(app)
+    assert "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**" in text
+    assert "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)" in text
+    assert "Fundet på\\: nøgleord \\'herberg\\'" in text
+    assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text
+
+
+def test_closed_unit_says_when_it_opens(run_page) -> None:
+    app = run_page(at=TUESDAY_NIGHT, q="ungecenter")
+    assert ":red-badge[:material/schedule: Lukket · åbner i morgen kl\\. 09\\:00]" in texts(app)
+
+
+def test_typing_a_query_and_enter_searches(run_page) -> None:
+    app = run_page()
+    app.text_input(key="q").input("JKU").run()
+    assert not app.exception
+    assert links(app)[0][0] == "**Jobcenter København Ungecenter**"
+    assert app.session_state["q"] == "JKU"  # bound to ?q= (the browser test sees the URL)
+
+
+def test_a_colleague_s_name_shows_the_person_and_the_unit(run_page) -> None:
+    text_and_links = run_page(q="mette test")
+    assert "**Mette Test**" in texts(text_and_links)
+    assert links(text_and_links)[0][0] == "**Borgercenter Voksne**"
+
+
+def test_no_result_suggests_what_to_try(run_page) -> None:
+    app = run_page(q="xyzzyqq")
+    assert app.info[0].value == "Ingen resultater for »xyzzyqq«."
+    assert "Prøv et andet ord" in texts(app)
+
+
+def test_filters_narrow_and_no_result_with_filters_says_remove_them(run_page) -> None:
+    app = run_page(q="herberg")
+    app.number_input(key="alder").set_value(70).run()
+    assert {label for label, _ in links(app)} == {"**Hjemløse\\- og Udsatteenheden**"}
+    app.number_input(key="alder").set_value(None)
+    app.toggle(key="aaben").set_value(True).run()
+    assert len({label for label, _ in links(app)}) == 2  # both are open on a Tuesday at noon
+    app.multiselect(key="forvaltning").set_value(["bif"]).run()
+    assert app.info[0].value == "Ingen resultater for »herberg«."
+    assert "Fjern filtrene: uden filtre er der" in texts(app)
+
+
+def test_filters_alone_list_the_units_that_fit(run_page) -> None:
+    app = run_page()
+    app.selectbox(key="behov").set_value("kontanthjælp").run()
+    assert [label for label, _ in links(app)] == ["**Ydelsesservice København**"]
+
+
+HOSTILE = "**Fed** [klik](javascript:alert(1)) <script>x</script> :red[rød] $x$"
+
+
+def test_hostile_data_is_shown_as_text(tmp_path: Path, run_page) -> None:
+    units = SMALL_DATA["units/sof.yaml"].replace("name: Borgercenter Voksne", f"name: '{HOSTILE}'")
+    units = units.replace("description: Hjælp til udsatte voksne.", "description: Hjælp")
+    root = write_data(tmp_path / "hostile", {**SMALL_DATA, "units/sof.yaml": units})
+    app = run_page(root=root, q="herberg")
+    label = links(app)[0][0]
+    assert label == f"**{md_escape(HOSTILE)}**"
+    assert "](javascript" not in label and "<script>" not in label and ":red[" not in label
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("Borgercenter Voksne", "Borgercenter Voksne"),
+        ("**x**", "\\*\\*x\\*\\*"),
+        ("[a](javascript:b)", "\\[a\\]\\(javascript\\:b\\)"),
+        ("<img src=x>", "\\<img src\\=x\\>"),
+        (":red[x] $y$", "\\:red\\[x\\] \\$y\\$"),
+        ("# titel\n- punkt", "\\# titel \\- punkt"),
+        ("a_b`c`", "a\\_b\\`c\\`"),
+        ("1. 2", "1\\. 2"),
+        ("&amp;", "\\&amp;"),
+    ],
+)
+def test_md_escape(raw: str, escaped: str) -> None:
+    assert md_escape(raw) == escaped

@@ -1,0 +1,335 @@
+"""Result cards (Søg) and the unit page (Enhed): rendering only, no search logic, no caching.
+
+Every data value that goes into markdown passes `md_escape`, so a name such as
+`**x** [y](javascript:…)` or `:red[x]` or `$x$` is shown as typed. Links to a unit's page
+are `st.page_link`s (a normal `<a href="enhed?id=…">`, opened in the same tab).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import ui
+from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Referral, Unit
+from directory.hours import Status
+from directory.model import stale_before
+from search import Hit, HitKind, unit_hours, unit_status
+from ui import md_escape
+
+UNIT_PAGE = "pages/enhed.py"
+SEARCH_PAGE = "pages/soeg.py"
+
+PHONE_KIND_DA = {
+    PhoneKind.PUBLIC: "Offentligt nummer",
+    PhoneKind.FAST_TRACK: "Fast-track (kun for personale)",
+    PhoneKind.INTERNAL: "Internt nummer (kun for personale)",
+}
+ROLE_DA = {
+    ContactRole.GATEKEEPER: "Gatekeeper",
+    ContactRole.CONTACT: "Kontaktperson",
+    ContactRole.MANAGER: "Leder",
+    ContactRole.COORDINATOR: "Koordinator",
+}
+
+
+def status_text(status: Status) -> str:
+    """A coloured badge: ':green-badge[Åben nu · lukker kl. 15:00]' (the text says it too)."""
+    color = "gray" if status.unknown else "green" if status.is_open else "red"
+    icon = ":material/help:" if status.unknown else ":material/schedule:"
+    return f":{color}-badge[{icon} {md_escape(status.label)}]"
+
+
+def phone_md(phone: Phone, *, with_kind: bool = True) -> str:
+    """'[33 99 10 01](tel:+4533991001) · Fast-track (kun for personale) · label'."""
+    parts = [f"[{md_escape(phone.display)}]({phone.tel})"]
+    if with_kind:
+        parts.append(f"**{PHONE_KIND_DA[phone.kind]}**" if phone.is_staff_only else PHONE_KIND_DA[phone.kind])
+    if phone.label:
+        parts.append(md_escape(phone.label))
+    return " · ".join(parts)
+
+
+def unit_link(unit: Unit, *, icon: str | None = None, label: str | None = None, bold: bool = False) -> None:
+    """A normal link to the unit's page (`enhed?id=<id>`), opened in the same tab."""
+    text = md_escape(label or unit.name)
+    st.page_link(UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon)
+
+
+def contact_line(contact: Contact, *, compact: bool = False) -> str:
+    """'Mette Hansen, socialrådgiver · [33 99 10 02](tel:…) · Internt nummer …'.
+
+    `compact`: the first number only, marked 'kun personale' when it is staff-only."""
+    parts = [f"**{md_escape(contact.name)}**" + (f", {md_escape(contact.title)}" if contact.title else "")]
+    if compact:
+        parts += [
+            f"[{md_escape(p.display)}]({p.tel})" + (" (kun personale)" if p.is_staff_only else "")
+            for p in contact.phones[:1]
+        ]
+    else:
+        parts += [phone_md(p) for p in contact.phones[:2]]
+    return " · ".join(parts)
+
+
+def call_first_md(unit: Unit) -> str:
+    phone = unit.first_number()
+    if phone is None:
+        return "**Ring først:** intet nummer i data"
+    return f"**Ring først:** {phone_md(phone)}"
+
+
+# ------------------------------------------------------------------ result cards
+
+
+def result_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
+    """One search result as a bordered card; what it shows depends on the hit's kind.
+
+    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it)."""
+    with st.container(border=True, key=f"hit-{hit.kind.value}-{hit.id}"):
+        if hit.kind in (HitKind.UNIT, HitKind.CONTACT):
+            _unit_card(hit, directory, at)
+        elif hit.kind is HitKind.DEPARTMENT:
+            _department_card(hit, directory)
+        else:
+            _location_card(hit, directory, at)
+        st.caption(md_escape(hit.explanation))
+
+
+def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
+    unit = directory.units[hit.unit_id or hit.id]
+    department = directory.departments.get(unit.department)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        if hit.kind is HitKind.CONTACT:
+            contact = directory.contacts[hit.id]
+            st.markdown(f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i")
+        unit_link(unit, icon=":material/badge:", bold=True)
+        dept = md_escape(department.label) if department else ""
+        st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
+    with right:
+        st.markdown(call_first_md(unit))
+        for gatekeeper in unit.gatekeepers[:1]:
+            st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+
+
+def _department_card(hit: Hit, directory: Directory) -> None:
+    department = directory.departments[hit.id]
+    st.markdown(f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning")
+    if department.phones:
+        st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
+
+
+def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
+    location = directory.locations[hit.id]
+    st.markdown(f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}")
+    if location.hours:
+        from directory.hours import status
+
+        st.markdown(status_text(status(location.hours, at)))
+    for unit_id in directory.units_at.get(location.id, [])[:4]:
+        unit_link(directory.units[unit_id])
+
+
+def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
+    st.info(f"Ingen resultater for »{md_escape(query)}«.", icon=":material/search_off:")
+    tips = [
+        "Prøv et andet ord for det samme, fx »bolig« i stedet for »husly«, eller et kortere ord.",
+        "Søg på navnet på en enhed, en forkortelse (JKU, BBU) eller en kollegas navn.",
+    ]
+    if filtered:
+        tips.insert(0, f"Fjern filtrene: uden filtre er der {unfiltered_count} resultater.")
+    st.markdown("\n".join(f"- {tip}" for tip in tips))
+
+
+def empty_state() -> None:
+    st.markdown(
+        "Skriv, hvad borgeren har brug for, navnet på en enhed eller en kollega, eller en "
+        "forkortelse. Tryk Enter for at søge. Eksempler: *herberg*, *bolig rådgivning*, *JKU*, "
+        "*misbrug ung*, *udsættelse*."
+    )
+
+
+# ------------------------------------------------------------------ the unit page
+
+
+def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date) -> None:
+    department = directory.departments.get(unit.department)
+    st.title(unit.name, anchor=False)
+    chain = [md_escape(department.label) if department else md_escape(unit.department)]
+    chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
+    st.caption(" › ".join(chain))
+    st.markdown(f"{status_text(unit_status(directory, unit, at))} · {call_first_md(unit)}")
+    for gatekeeper in unit.gatekeepers:
+        st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper)}")
+    if unit.description:
+        st.markdown(md_escape(unit.description))
+    _facts(unit)
+    left, right = st.columns(2, gap="large")
+    with left:
+        _hours_and_phones(directory, unit, at)
+        _contacts(directory, unit)
+    with right:
+        _how_to_refer(unit)
+        _locations(directory, unit)
+    _referrals(directory, unit)
+    _family(directory, unit)
+    _verified(unit, today)
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {md_escape(item)}" for item in items)
+
+
+def _facts(unit: Unit) -> None:
+    cols = st.columns(3)
+    facts = [
+        ("Ansvarsområder", unit.responsibilities),
+        ("Målgrupper", unit.target_groups),
+        ("Alder", [unit.age.label()] if unit.age else ["Alle aldre"]),
+    ]
+    for col, (title, items) in zip(cols, facts, strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            st.markdown(_bullets(items) if items else "Ikke angivet")
+
+
+def _hours_and_phones(directory: Directory, unit: Unit, at: dt.datetime) -> None:
+    st.subheader("Åbningstid og telefoner", anchor=False)
+    own, building = unit_hours(directory, unit)
+    status = unit_status(directory, unit, at)
+    st.markdown(f"{status_text(status)} (helligdage medregnet)")
+    if own:
+        st.markdown(f"Enheden: `{own}`")
+    if building:
+        st.markdown(f"Bygningen: `{building}`")
+    if not own and not building:
+        st.markdown("Ingen åbningstid i data.")
+    for phone in unit.phones:
+        staffed = f" · bemandet `{phone.hours}`" if phone.hours else ""
+        st.markdown(f":material/call: {phone_md(phone)}{staffed}")
+    if unit.email:
+        st.markdown(f":material/mail: [{md_escape(unit.email)}](mailto:{unit.email})")
+    if unit.website:
+        st.markdown(f":material/language: {md_escape(unit.website)}")
+
+
+def _contacts(directory: Directory, unit: Unit) -> None:
+    if not unit.contacts:
+        return
+    st.subheader("Kontaktpersoner", anchor=False)
+    for contact in sorted(unit.contacts, key=lambda c: (not c.is_gatekeeper, c.role.value, c.name)):
+        lines = [f"{contact_line(contact)} · {ROLE_DA[contact.role]}"]
+        if contact.areas:
+            lines.append("Områder: " + ", ".join(md_escape(a) for a in contact.areas))
+        if contact.email:
+            lines.append(f"[{md_escape(contact.email)}](mailto:{contact.email})")
+        backup = directory.contacts.get(contact.backup) if contact.backup else None
+        if backup is not None:
+            where = directory.units[directory.contact_unit[backup.id]]
+            lines.append(f"Backup: {contact_line(backup)} ({md_escape(where.name)})")
+        st.markdown("  \n".join(lines))
+
+
+def _how_to_refer(unit: Unit) -> None:
+    st.subheader("Sådan henviser du", anchor=False)
+    st.markdown(md_escape(unit.how_to_refer) if unit.how_to_refer else "Ikke beskrevet. Ring til enheden.")
+
+
+def _locations(directory: Directory, unit: Unit) -> None:
+    st.subheader("Adresser", anchor=False)
+    locations = [directory.locations[i] for i in unit.locations if i in directory.locations]
+    if not locations:
+        st.markdown("Ingen adresse i data.")
+        return
+    for location in locations:
+        extra = f" · {md_escape(location.accessibility)}" if location.accessibility else ""
+        st.markdown(f":material/location_on: **{md_escape(location.name)}**, {md_escape(location.address.one_line())}{extra}")
+    small_map(directory, unit)
+    st.page_link("pages/kort.py", label="Vis på det store kort", icon=":material/map:", query_params={"q": unit.name})
+
+
+def small_map(directory: Directory, unit: Unit) -> None:
+    """The unit's locations on the offline map (no CDN: assets come from the app)."""
+    from streamlit_folium import st_folium
+
+    from directory import geo, mapview
+
+    try:
+        tiles = mapview.tiles_from_env()
+    except mapview.TilesError:
+        tiles = None
+    found = [site for site in geo.sites(directory) if site.location.id in unit.locations]
+    if not found:
+        return
+    m = mapview.build_map(
+        directory, found, tiles=tiles, show_bydele=True,
+        unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid),
+    )
+    first = found[0].location
+    m.location = [first.lat, first.lon]
+    m.options["zoom"] = 14
+    st_folium(m, key=f"enhed-kort-{unit.id}", height=280, use_container_width=True, returned_objects=[])
+
+
+def _referral_block(directory: Directory, referral: Referral, other_id: str) -> None:
+    other = directory.units.get(other_id)
+    with st.container(border=True):
+        if other is not None:
+            unit_link(other, icon=":material/arrow_forward:")
+        lines = ["**Behov:** " + ", ".join(md_escape(n) for n in referral.needs)]
+        if referral.criteria:
+            lines.append(f"**Kriterier:** {md_escape(referral.criteria)}")
+        if referral.how:
+            lines.append(f"**Sådan:** {md_escape(referral.how)}")
+        if referral.requires:
+            lines.append("**Kræver:** " + ", ".join(md_escape(r) for r in referral.requires))
+        st.markdown("  \n".join(lines))
+
+
+def _referrals(directory: Directory, unit: Unit) -> None:
+    outgoing = directory.referrals_from.get(unit.id, [])
+    incoming = directory.referrals_to.get(unit.id, [])
+    st.subheader("Henvisningsveje", anchor=False)
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(f"**Henviser videre til** ({len(outgoing)})")
+        for referral in outgoing:
+            _referral_block(directory, referral, referral.to)
+    with right:
+        st.markdown(f"**Modtager henvisninger fra** ({len(incoming)})")
+        for referral in incoming:
+            _referral_block(directory, referral, referral.from_)
+
+
+def _family(directory: Directory, unit: Unit) -> None:
+    parent = directory.units.get(unit.parent) if unit.parent else None
+    children = [directory.units[c] for c in directory.children.get(unit.id, []) if c in directory.units]
+    if parent is None and not children:
+        return
+    st.subheader("Over- og underenheder", anchor=False)
+    if parent is not None:
+        unit_link(parent, icon=":material/arrow_upward:", label=f"Hører under: {parent.name}")
+    for child in children:
+        unit_link(child, icon=":material/subdirectory_arrow_right:")
+
+
+def _verified(unit: Unit, today: dt.date) -> None:
+    owner = md_escape(unit.owner) if unit.owner else "ingen ejer angivet"
+    text = f"Sidst kontrolleret {unit.verified:%d.%m.%Y} · ansvarlig: {owner}"
+    if unit.verified < stale_before(today):
+        st.warning(f"{text}. Oplysningerne er over et år gamle: ring og tjek, før du henviser.", icon=":material/schedule:")
+    else:
+        st.caption(text)
+
+
+def unknown_unit(unit_id: str | None) -> None:
+    """A friendly page for a link to a unit that does not exist (any more)."""
+    st.title("Enheden findes ikke", anchor=False)
+    if unit_id:
+        st.markdown(f"Der er ingen enhed med id »{md_escape(unit_id)}«. Linket kan være gammelt, eller enheden er lagt sammen med en anden.")
+    else:
+        st.markdown("Linket mangler et enheds-id (`enhed?id=…`).")
+    query = st.text_input("Søg efter enheden i stedet", key="enhed_soeg", placeholder="fx navn, forkortelse eller behov")
+    if query:
+        st.switch_page(SEARCH_PAGE, query_params={"q": query})
