@@ -13,7 +13,7 @@ import streamlit as st
 
 import ui
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Referral, Unit
-from directory.hours import Status
+from directory.hours import Status, danish
 from directory.model import stale_before
 from search import Hit, HitKind, unit_hours, unit_status
 from ui import md_escape
@@ -200,13 +200,13 @@ def _hours_and_phones(directory: Directory, unit: Unit, at: dt.datetime) -> None
     status = unit_status(directory, unit, at)
     st.markdown(f"{status_text(status)} (helligdage medregnet)")
     if own:
-        st.markdown(f"Enheden: `{own}`")
+        st.markdown(f"Enheden: {md_escape(danish(own))}")
     if building:
-        st.markdown(f"Bygningen: `{building}`")
+        st.markdown(f"Bygningen: {md_escape(danish(building))}")
     if not own and not building:
         st.markdown("Ingen åbningstid i data.")
     for phone in unit.phones:
-        staffed = f" · bemandet `{phone.hours}`" if phone.hours else ""
+        staffed = f" · bemandet {md_escape(danish(phone.hours))}" if phone.hours else ""
         st.markdown(f":material/call: {phone_md(phone)}{staffed}")
     if unit.email:
         st.markdown(f":material/mail: [{md_escape(unit.email)}](mailto:{unit.email})")

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LAT_RANGE = (54.5, 57.8)
 LON_RANGE = (8.0, 15.3)

@@ -64,7 +64,7 @@ def test_every_phone_is_a_tel_link_with_its_kind_and_hours(open_unit) -> None:
         "Fagpersoner, udenom kø"
     ) in body
     body = text(open_unit("sof-hjemloese"))
-    assert "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet `Mo-Fr 10:00-13:00; PH off`" in body
+    assert "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet man\\-fre 10\\:00\\-13\\:00 · lukket på helligdage" in body
 
 
 def test_open_now_with_next_change_and_holidays(open_unit) -> None:
