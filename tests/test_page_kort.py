@@ -153,7 +153,7 @@ def test_no_match_says_how_to_get_results(run_page) -> None:
     ("typed", "shown"),
     [
         ("2000", "2000"),
-        ("*fed* [klik](javascript:alert(1))", "\\*fed\\* \\[klik\\]\\(javascript:alert\\(1\\)\\)"),
+        ("*fed* [klik](javascript:alert(1))", "\\*fed\\* \\[klik\\]\\(javascript\\:alert\\(1\\)\\)"),
     ],
 )
 def test_an_unknown_place_is_named_and_escaped(run_page, typed, shown) -> None:
