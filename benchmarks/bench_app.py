@@ -1,0 +1,125 @@
+"""The app in Debian's Chromium: cold start to first render, and query-to-first-result latency.
+
+Cold start: from starting `streamlit run app.py` to the first complete render of the search
+page in the browser (`stApp` not running and the search box visible), per data size up to
+10k units. The loading of the data is part of it: that is what the first user after a
+restart waits for. Baseline: the same measurement for a bare Streamlit app with one title
+and one text box (what Streamlit itself costs), in the same run.
+
+Latency: on the largest size up to 10k, type a query into the search box, press Enter and
+time until the first result card (a link to `enhed?id=`) appears. The first query may
+include building the search index; the others are warm. Reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import data_dir, row, workdir
+
+MAX_SIZE = 10_000
+QUERIES = ["hjemløs", "misbrug", "jobcenter valby", "gældsrådgivning", "demens", "sygedagpenge"]
+TIMEOUT_MS = 300_000
+BARE_APP = 'import streamlit as st\n\nst.title("Søg")\nst.text_input("Søg efter enhed, person eller behov")\n'
+RESULT_LINK = "[data-testid=stMain] a[href*='enhed?id=']"
+_FIRST_HREF = f"() => {{ const a = document.querySelector(\"{RESULT_LINK}\"); return a ? a.getAttribute('href') : null; }}"
+
+
+def _cold_start(browser: Any, server: Any) -> tuple[dict[str, float], Any]:
+    """Start the server (not yet started), open it in a new page; seconds to health and render."""
+    from tests.browser_support import search_box, wait_for_render
+
+    server.start(timeout=120)
+    healthy = time.perf_counter() - server.started_at
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    wait_for_render(page, TIMEOUT_MS)
+    search_box(page).wait_for(state="visible", timeout=10_000)
+    rendered = time.perf_counter() - server.started_at
+    return {"health_s": healthy, "first_render_s": rendered}, page
+
+
+def _latency(page: Any) -> tuple[float, list[float]]:
+    """Seconds from Enter to the first result link: (first query, warm queries)."""
+    from tests.browser_support import search_box
+
+    samples: list[float] = []
+    for query in QUERIES:
+        before = page.evaluate(_FIRST_HREF)
+        box = search_box(page)
+        box.fill(query)
+        start = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function(
+            f"(before) => {{ const h = ({_FIRST_HREF})(); return h !== null && h !== before; }}",
+            arg=before, timeout=TIMEOUT_MS, polling="raf",
+        )
+        samples.append(time.perf_counter() - start)
+        page.wait_for_timeout(300)  # let the run finish before the next query
+    return samples[0], samples[1:]
+
+
+def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import AppServer, chromium_available, launch_chromium
+
+    if not chromium_available():
+        return [row("app: cold start", "-", "error", "Debian's chromium (/usr/bin/chromium) is missing")]
+    targets = sorted({s for s in sizes if s <= MAX_SIZE}) or [min(sizes)]
+    bare = workdir() / "bare_app" / "bare_app.py"
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    bare.write_text(BARE_APP, encoding="utf-8")
+    rows: list[dict[str, Any]] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            bare_server = AppServer(data_dir(targets[0], seed), app=str(bare))
+            base: dict[str, float] = {}
+            try:
+                base, page = _cold_start(browser, bare_server)
+                page.close()
+            except Exception as exc:  # without a baseline the app's own figures still count
+                rows.append(row("app: bare Streamlit baseline", targets[0], "error", _short(exc)))
+            finally:
+                bare_server.stop()
+            for size in targets:
+                rows.extend(_measure_size(browser, AppServer(data_dir(size, seed)), size, base, latency=size == targets[-1]))
+        finally:
+            browser.close()
+    return rows
+
+
+def _measure_size(browser: Any, server: Any, size: int, base: dict[str, float], latency: bool) -> list[dict[str, Any]]:
+    name = "app: cold start (streamlit run → first render)"
+    try:
+        figures, page = _cold_start(browser, server)
+    except Exception as exc:  # report and go on with the other sizes
+        server.stop()
+        return [row(name, size, "error", _short(exc))]
+    rows = [
+        row(name, size, "first_render_s", figures["first_render_s"], base.get("first_render_s"),
+            note="baseline: bare Streamlit app with one text box"),
+        row("app: server ready (/_stcore/health)", size, "time_s", figures["health_s"], base.get("health_s")),
+    ]
+    name = "app: query → first result card"
+    try:
+        if latency:
+            first, warm = _latency(page)
+            rows.append(row(name, size, "first_query_s", first, note="may include building the search index"))
+            rows.append(row(name, size, "median_warm_s", statistics.median(warm),
+                            note=f"{len(warm)} queries; max {max(warm):.2f} s"))
+    except Exception as exc:
+        rows.append(row(name, size, "error", _short(exc)))
+    finally:
+        page.close()
+        server.stop()
+        Path(server.log_path).unlink(missing_ok=True)
+    return rows
+
+
+def _short(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
