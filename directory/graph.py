@@ -314,8 +314,13 @@ class ReferralGraph:
         if not doors:
             return []
         seen = set(doors)
-        for door in doors:
-            seen |= nx.descendants(self.graph, door)
+        stack = list(doors)
+        successors = self.graph.successors
+        while stack:  # one search from all front doors at once: O(units + referrals)
+            for nxt in successors(stack.pop()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
         return sorted(set(self.graph) - seen)
 
     # --- departments and people ------------------------------------------------------
