@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import functools
+import gc
 import os
 import typing
 from collections.abc import Iterable
