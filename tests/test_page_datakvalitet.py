@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_data
+from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
 
 from directory.reports import ReportStore
@@ -14,13 +14,8 @@ HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
 
 
 def _app(data: Path, reports: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LANDKORT_DATA", str(data))
     monkeypatch.setenv("LANDKORT_REPORTS", str(reports))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/datakvalitet.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return app_test("pages/datakvalitet.py", data, monkeypatch, **params)
 
 
 def _frames(at: AppTest) -> list:

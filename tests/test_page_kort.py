@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import app_test
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,11 +26,7 @@ def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
 
     def run(at: dt.datetime = WEDNESDAY_10, **params: str | list[str]) -> AppTest:
         monkeypatch.setattr("directory.hours.now", lambda: at)
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        app.switch_page("pages/kort.py")
-        for key, value in params.items():
-            app.query_params[key] = value
-        app.run()
+        app = app_test("pages/kort.py", data_dir, monkeypatch, **params)
         assert not app.exception, [e.value for e in app.exception]
         return app
 

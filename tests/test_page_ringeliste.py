@@ -5,17 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import app_test
 from streamlit.testing.v1 import AppTest
 
 
 def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("LANDKORT_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/ringeliste.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return app_test("pages/ringeliste.py", data, monkeypatch, **params)
 
 
 def _buttons(at: AppTest) -> list[str]:
