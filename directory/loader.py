@@ -146,6 +146,9 @@ class _Checker:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
+        self.models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
+        self.seen: dict[str, dict[str, tuple[str, int]]] = {kind: {} for kind in (*_FILE_KINDS, "contacts")}
+        self._positions: dict[str, int] = dict.fromkeys(_FILE_KINDS, 0)
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
@@ -178,8 +181,7 @@ class _Checker:
             self.error(self.show("departments.yaml"), 1, "departments.yaml is missing: every data directory needs one with a 'departments:' list")
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
-        models = self._validate_records()
-        directory = self._cross_check(models)
+        directory = self._cross_check(self.models)
         self.errors.sort(key=_problem_order)
         self.warnings.sort(key=_problem_order)
         return Validation(None if self.errors else directory, self.errors, self.warnings)
@@ -265,7 +267,9 @@ class _Checker:
             if not isinstance(item, YMap):
                 self.error(path, item.line, f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value")
                 continue
-            self.items[kind].append(_Item(kind, path, item, file_stem=stem))
+            record = _Item(kind, path, item, file_stem=stem)
+            self._validate_item(record)
+            self.items[kind].append(record)
 
     def _read_synonyms(self, path: str, value: YSeq) -> None:
         for group in value.items:
@@ -286,38 +290,35 @@ class _Checker:
                 self.synonyms.append(words)
 
     # -- records ------------------------------------------------------------------------
-    def _validate_records(self) -> dict[str, dict[str, Record]]:
-        models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
-        seen: dict[str, dict[str, tuple[str, int]]] = {kind: {} for kind in (*_FILE_KINDS, "contacts")}
-        for kind, items in self.items.items():
-            model_cls = _FILE_KINDS[kind]
-            for position, item in enumerate(items):
-                self._check_id(kind, item, seen)
-                if kind == "units":
-                    contacts = item.node.items.get("contacts")
-                    if isinstance(contacts, YSeq):
-                        for contact in contacts.items:
-                            if isinstance(contact, YMap):
-                                self._check_id("contacts", _Item("contacts", item.path, contact), seen)
-                data, bad_keys = _record_data(item.node, model_cls, ())
-                for loc, key, line in bad_keys:
-                    self.error(item.path, line, _unknown_key_message(model_cls, loc, key))
-                try:
-                    model = model_cls.model_validate(data)
-                except ValidationError as exc:
-                    for line, message in _translate(exc, item.node, model_cls):
-                        self.error(item.path, line, message)
-                    continue
-                if bad_keys:
-                    continue
-                _attach_sources(model, item.node, item.path)
-                item.model = model
-                key = getattr(model, "id", None) or str(position)
-                if kind == "referrals":
-                    key = str(position)
-                models[kind].setdefault(key, model)
-        self._seen = seen
-        return models
+    def _validate_item(self, item: _Item) -> None:
+        """Validate one record as soon as its file is read, then keep only what the
+        cross-reference check needs (so the parse trees of big files can be freed)."""
+        kind, seen = item.kind, self.seen
+        model_cls = _FILE_KINDS[kind]
+        position = self._positions[kind]
+        self._positions[kind] = position + 1
+        self._check_id(kind, item, seen)
+        if kind == "units":
+            contacts = item.node.items.get("contacts")
+            if isinstance(contacts, YSeq):
+                for contact in contacts.items:
+                    if isinstance(contact, YMap):
+                        self._check_id("contacts", _Item("contacts", item.path, contact), seen)
+        data, bad_keys = _record_data(item.node, model_cls, ())
+        for loc, key, line in bad_keys:
+            self.error(item.path, line, _unknown_key_message(model_cls, loc, key))
+        try:
+            model = model_cls.model_validate(data)
+        except ValidationError as exc:
+            for line, message in _translate(exc, item.node, model_cls):
+                self.error(item.path, line, message)
+            model = None
+        if model is not None and not bad_keys:
+            _attach_sources(model, item.node, item.path)
+            item.model = model
+            key = str(position) if kind == "referrals" else getattr(model, "id", None) or str(position)
+            self.models[kind].setdefault(key, model)
+        item.node = _prune(item.node)
 
     def _check_id(self, kind: str, item: _Item, seen: dict[str, dict[str, tuple[str, int]]]) -> None:
         if kind == "referrals":
@@ -339,7 +340,7 @@ class _Checker:
         units: dict[str, Unit] = typing.cast(dict[str, Unit], models["units"])
         locations: dict[str, Location] = typing.cast(dict[str, Location], models["locations"])
         referrals = [typing.cast(Referral, m) for m in models["referrals"].values()]
-        known = {kind: set(ids) for kind, ids in self._seen.items()}
+        known = {kind: set(ids) for kind, ids in self.seen.items()}
         parents: dict[str, tuple[str, str, int]] = {}
         for item in self.items["units"]:
             path, node = item.path, item.node
@@ -436,6 +437,23 @@ class _Checker:
 
 
 # -- model validation helpers --------------------------------------------------------------
+
+_REFERENCE_KEYS = ("id", "department", "parent", "locations", "from", "to", "backup")
+
+
+def _prune(node: YMap) -> YMap:
+    """Only the keys the cross-reference check reads (contacts: their id and backup)."""
+    kept = YMap({}, node.line)
+    for key in (*_REFERENCE_KEYS, "contacts"):
+        if key not in node.items:
+            continue
+        value = node.items[key]
+        if key == "contacts" and isinstance(value, YSeq):
+            value = YSeq([_prune(c) if isinstance(c, YMap) else c for c in value.items], value.line)
+        kept.items[key] = value
+        kept.key_lines[key] = node.key_lines[key]
+    return kept
+
 
 def _text(node: YMap, key: str) -> str | None:
     value = node.items.get(key)
