@@ -13,6 +13,7 @@ No pytest here: the benchmark imports this module too.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,6 +58,7 @@ class AppServer:
     def __init__(self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.app = app
+        self._own_reports = reports_dir is None
         self.reports_dir = Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -121,6 +123,8 @@ class AppServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
         self.log_path.unlink(missing_ok=True)
+        if self._own_reports:
+            shutil.rmtree(self.reports_dir, ignore_errors=True)
 
 
 def launch_chromium(playwright: Any) -> Any:
