@@ -243,6 +243,23 @@ def test_map_page_shows_a_map_with_markers(page, server: AppServer) -> None:
     _assert_clean(page, "Kort")
 
 
+@pytest.mark.parametrize("path", ["?q=hjemløs", f"enhed?id={HOSTILE_ID}"], ids=["search", "unit"])
+def test_tablet_width_needs_no_sideways_scrolling(page, server: AppServer, path: str) -> None:
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet held upright
+    try:
+        _open(page, server, path)
+        screenshot(page, "tablet-" + ("search" if path.startswith("?") else "unit"))
+        _assert_clean(page, f"tablet {path}")
+        overflow = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth,"
+            " document.querySelector('[data-testid=stMain]').scrollWidth,"
+            " document.querySelector('[data-testid=stMain]').clientWidth]"
+        )
+        assert overflow[0] <= overflow[1] and overflow[2] <= overflow[3], overflow
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_no_request_left_localhost(context) -> None:
     """Runs last: every request of the tests above stayed on localhost (closed intranet)."""
     _, outside = context
