@@ -32,13 +32,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process, utils
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import libyaml_safe_load  # noqa: E402
 from directory.model import Department, Directory, Location, Referral, Unit  # noqa: E402
 from search import SearchIndex  # noqa: E402
 from search.normalize import phrase_key  # noqa: E402
@@ -86,7 +86,7 @@ def _build_directory(files: dict[str, str]) -> Directory:
 
     records: dict[str, list[dict]] = {"departments": [], "units": [], "locations": [], "referrals": [], "synonyms": []}
     for _path, text in sorted(files.items()):
-        loaded = yaml.load(text, Loader=yaml.CSafeLoader) or {}
+        loaded = libyaml_safe_load(text) or {}
         for key, value in loaded.items():
             if key in records and value:
                 records[key].extend(value)

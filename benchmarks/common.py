@@ -73,6 +73,17 @@ def row(
     }
 
 
+def libyaml_safe_load(text: str) -> Any:
+    """PyYAML's safe loader on libyaml (CSafeLoader): the fast, safe baseline reader."""
+    import yaml
+
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     """The best wall time in seconds over `repeat` calls, and the last result."""
     best = float("inf")
