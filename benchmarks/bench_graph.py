@@ -1,6 +1,6 @@
 """Referral graph benchmark: the analyses, the figures and the page Henvisningsveje.
 
-For each size (generated data, `directory.synth`, about 3 referrals per unit) it reports:
+For each size (generated data, `directory.devtools.synth`, about 3 referrals per unit) it reports:
 - the time to build `ReferralGraph`, and each analysis: betweenness (sampled above 1,000
   units; baseline: exact betweenness, up to 2,000 units), loops of at most 4 units
   (`short_cycles`; baseline: `networkx.simple_cycles(length_bound=4)`, up to 2,000 units),
@@ -41,7 +41,7 @@ def child_page(path: str) -> dict[str, Any]:
     os.environ["LANDKORT_DATA"] = path
     from streamlit.testing.v1 import AppTest
 
-    import ui_graph
+    import ui.henvisningsveje
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     at.switch_page(PAGE)
@@ -56,9 +56,9 @@ def child_page(path: str) -> dict[str, Any]:
 
     step("first_run")
     step("rerun")
-    out["aggregated"] = any(el.proto.id.endswith(ui_graph.DEPARTMENT_CHART_KEY) for el in at.get("plotly_chart"))
+    out["aggregated"] = any(el.proto.id.endswith(ui.henvisningsveje.DEPARTMENT_CHART_KEY) for el in at.get("plotly_chart"))
     for label in ("Knudepunkter", "Sløjfer"):
-        at.session_state[ui_graph.TABS_KEY] = label
+        at.session_state[ui.henvisningsveje.TABS_KEY] = label
         step(f"tab {label}")
     return out
 
@@ -66,10 +66,10 @@ def child_page(path: str) -> dict[str, Any]:
 def _analyses(size: int, seed: int) -> list[dict[str, Any]]:
     import networkx as nx
 
-    from directory import graph_plot as gp
-    from directory.graph import ReferralGraph, short_cycles
-    from directory.loader import load_directory
-    from directory.synth import ANCHOR
+    from directory.present import graph_plot as gp
+    from directory.graph.analysis import ReferralGraph, short_cycles
+    from directory.loading.loader import load_directory
+    from directory.devtools.synth import ANCHOR
 
     directory = load_directory(data_dir(size, seed), today=ANCHOR)
     rows = []

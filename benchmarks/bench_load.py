@@ -20,8 +20,8 @@ NAME = "load: validate_directory"
 
 
 def child_validate(path: str, gc_mode: str = "on") -> dict[str, Any]:
-    from directory.loader import validate_directory
-    from directory.synth import ANCHOR
+    from directory.loading.loader import validate_directory
+    from directory.devtools.synth import ANCHOR
 
     if gc_mode == "off":
         gc.disable()

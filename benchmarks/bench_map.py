@@ -44,7 +44,7 @@ def classic_map(directory: Any, found: list[Any]) -> Any:
     import folium
     from folium.plugins import MarkerCluster
 
-    from directory import mapview
+    from directory.present import mapview
 
     m = folium.Map(location=mapview.CENTER, zoom_start=mapview.ZOOM, tiles=None)
     m.options |= {"max_zoom": mapview.MAX_ZOOM}
@@ -61,8 +61,9 @@ def classic_map(directory: Any, found: list[Any]) -> Any:
 
 
 def measure(units: int, seed: int, browser: bool) -> list[dict[str, Any]]:
-    from directory import geo, load_directory, mapview
-
+    from directory import load_directory
+    from directory.geo import places as geo
+    from directory.present import mapview
     directory = load_directory(data_dir(units, seed))
     flt = geo.MapFilter(at=AT)
     sites_s, found = timed(lambda: geo.sites(directory, flt), repeat=3)

@@ -12,7 +12,7 @@ parametrized query table of `tests/test_search.py`.
 
     python -m benchmarks.bench_search [--sizes 1000 10000 50000] [--seed 7] [--queries 200]
 
-Data comes from `directory.synth` (the same generator as `python -m directory synth`); its
+Data comes from `directory.devtools.synth` (the same generator as `python -m directory synth`); its
 YAML is parsed with the C loader and the models built directly, which is much faster at 50k
 units than the full validator (the validator is not what is measured here).
 """
@@ -57,12 +57,12 @@ class Query:
 
 
 def generated_directory(units: int, seed: int) -> Directory:
-    """A generated directory of `units` units from `directory.synth`, cached between runs.
+    """A generated directory of `units` units from `directory.devtools.synth`, cached between runs.
 
     Building 50k units' models takes minutes on a busy 2-core machine, so the result is
     pickled into the temp folder, keyed by size, seed and the generator's source.
     """
-    import directory.synth as synth
+    import directory.devtools.synth as synth
 
     digest = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
     cache = Path(tempfile.gettempdir()) / "landkort-bench" / f"synth-{units}-{seed}-{digest}.pickle"

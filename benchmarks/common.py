@@ -39,7 +39,7 @@ def workdir() -> Path:
 
 def data_dir(size: int, seed: int = 0) -> Path:
     """A generated data directory of `size` units (made once per run)."""
-    from directory.synth import synth_directory
+    from directory.devtools.synth import synth_directory
 
     key = (size, seed)
     if key not in _cache:

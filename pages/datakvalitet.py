@@ -6,15 +6,15 @@ Works when the data has errors too: the problems are listed, the rest waits for 
 import streamlit as st
 
 import ui
-import ui_report
-from directory.health import build_health, departments_in
-from directory.hours import now
-from directory.reports import ReportStore
+import ui.reports
+from directory.quality.health import build_health, departments_in
+from directory.rules.hours import now
+from directory.quality.reports import ReportStore
 
 st.title("Datakvalitet")
 validation = ui.validation()
 directory = validation.directory
-options = ui_report.department_options(departments_in(validation), directory)
+options = ui.reports.department_options(departments_in(validation), directory)
 wanted = st.query_params.get("forvaltning")
 department = st.selectbox(
     "Forvaltning",
@@ -39,7 +39,7 @@ cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.va
 
 st.subheader("Fejl og advarsler i datafilerne")
 st.caption("Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen.")
-ui_report.show_table(ui_report.problem_rows(health), "Ingen fejl eller advarsler. 👍")
+ui.reports.show_table(ui.reports.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:
     st.warning(
         "Data har fejl, så resten af siden kan først vises, når fejlene ovenfor er rettet. "
@@ -48,26 +48,26 @@ if directory is None:
     st.stop()
 
 st.subheader("Optælling pr. forvaltning")
-ui_report.show_table(ui_report.count_rows(health), "Ingen forvaltninger.")
+ui.reports.show_table(ui.reports.count_rows(health), "Ingen forvaltninger.")
 
 st.subheader("Forældede oplysninger")
 st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
 by_department, by_owner = st.columns(2)
 with by_department:
-    ui_report.show_table(ui_report.stale_summary(health, "department", "Forvaltning"), "Intet forældet.")
+    ui.reports.show_table(ui.reports.stale_summary(health, "department", "Forvaltning"), "Intet forældet.")
 with by_owner:
-    ui_report.show_table(ui_report.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
+    ui.reports.show_table(ui.reports.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
-    ui_report.show_table(ui_report.stale_rows(health), "Intet forældet.")
+    ui.reports.show_table(ui.reports.stale_rows(health), "Intet forældet.")
 
 st.subheader("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
-ui_report.show_table(ui_report.missing_rows(health), "Alle enheder har telefon, kontakt, åbningstid og adresse.", links=True)
+ui.reports.show_table(ui.reports.missing_rows(health), "Alle enheder har telefon, kontakt, åbningstid og adresse.", links=True)
 
 st.subheader("Gatekeepere uden backup")
-ui_report.show_table(ui_report.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True)
+ui.reports.show_table(ui.reports.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True)
 
 st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
-ui_report.open_reports(health.open_reports, directory)
+ui.reports.open_reports(health.open_reports, directory)

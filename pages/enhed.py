@@ -6,9 +6,9 @@ An unknown or missing id gets a friendly page with a search box, never a traceba
 import streamlit as st
 
 import ui
-import ui_cards
-import ui_report
-from directory.hours import now
+import ui.cards
+import ui.reports
+from directory.rules.hours import now
 
 directory = ui.require_directory()
 ui.example_notice(directory)
@@ -16,9 +16,9 @@ ui.example_notice(directory)
 unit_id = st.query_params.get("id")
 unit = directory.units.get(unit_id) if unit_id else None
 if unit is None:
-    ui_cards.unknown_unit(unit_id)
+    ui.cards.unknown_unit(unit_id)
     st.stop()
 
 at = now()
-ui_cards.unit_page(directory, unit, at, at.date())
-ui_report.report_form(unit, directory)
+ui.cards.unit_page(directory, unit, at, at.date())
+ui.reports.report_form(unit, directory)

@@ -1,14 +1,14 @@
 """Henvisningsveje: how citizens move between units, for managers and coordinators.
 
-An adapter: the analyses are in `directory.graph`, figures and tables in
-`directory.graph_plot`, the widgets of each tab in `ui_graph`. Only the open tab is
+An adapter: the analyses are in `directory.graph.analysis`, figures and tables in
+`directory.present.graph_plot`, the widgets of each tab in `ui.henvisningsveje`. Only the open tab is
 computed, so the costly analyses (betweenness, loops) wait until someone asks for them.
 """
 
 import streamlit as st
 
 import ui
-import ui_graph
+import ui.henvisningsveje
 
 directory = ui.require_directory()
 rg = ui.referral_graph()
@@ -23,8 +23,8 @@ if not directory.referrals:
     st.info("Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml.")
     st.stop()
 
-tabs = st.tabs(list(ui_graph.SECTIONS), key=ui_graph.TABS_KEY, on_change="rerun")
-for tab, render in zip(tabs, ui_graph.SECTIONS.values(), strict=True):
+tabs = st.tabs(list(ui.henvisningsveje.SECTIONS), key=ui.henvisningsveje.TABS_KEY, on_change="rerun")
+for tab, render in zip(tabs, ui.henvisningsveje.SECTIONS.values(), strict=True):
     if tab.open:
         with tab:
             render(rg)

@@ -3,21 +3,20 @@
 import streamlit as st
 
 import ui
-import ui_map
-from directory import geo
-
+import ui.kort
+from directory.geo import places as geo
 directory = ui.require_directory()
 st.title("Kort over kontorer og samarbejdspartnere")
 ui.example_notice(directory)
 
-flt, place = ui_map.filters(directory)
+flt, place = ui.kort.filters(directory)
 found = geo.sites(directory, flt)
 
 map_col, list_col = st.columns([4, 3], gap="small")
 with map_col:
-    ui_map.show_map(directory, found, place)
+    ui.kort.show_map(directory, found, place)
 with list_col:
-    ui_map.office_table(found, place)
+    ui.kort.office_table(found, place)
 
 homeless = geo.units_without_location(directory, flt)
 if homeless:

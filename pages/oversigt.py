@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from directory.overview import department_summaries, unit_tree
+from directory.rules.overview import department_summaries, unit_tree
 
 directory = ui.require_directory()
 st.title("Forvaltninger og samarbejdspartnere")

@@ -6,9 +6,8 @@
 import streamlit as st
 
 import ui
-import ui_report
-from directory import export
-
+import ui.reports
+from directory.exports import export
 directory = ui.require_directory()
 st.title("Ringelister og eksport")
 ui.example_notice(directory)
@@ -52,6 +51,6 @@ st.caption(
     if not public
     else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
 )
-ui_report.show_table(ui_report.call_rows(rows), "", links=True)
+ui.reports.show_table(ui.reports.call_rows(rows), "", links=True)
 
-ui_report.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)
+ui.reports.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)

@@ -2,14 +2,14 @@
 
 The query and the filters live in the URL (`?q=herberg&alder=17&aaben=true`), so a search
 is a link that can be shared. Matching and ranking are `search.SearchIndex`'s; the cards
-are `ui_cards`'.
+are `ui.cards`'.
 """
 
 import streamlit as st
 
 import ui
-import ui_cards
-from directory.hours import now
+import ui.cards
+from directory.rules.hours import now
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -49,10 +49,10 @@ at = now()
 hits = index.search(query or "", limit=10, at=at, **filters)
 
 if not (query or "").strip() and not filtered:
-    ui_cards.empty_state()
+    ui.cards.empty_state()
 elif not hits:
-    ui_cards.no_results(query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0)
+    ui.cards.no_results(query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0)
 else:
     st.caption(f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet")
     for hit in hits:
-        ui_cards.result_card(hit, directory, at)
+        ui.cards.result_card(hit, directory, at)

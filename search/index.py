@@ -34,8 +34,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from directory.geo import combined_status
-from directory.hours import Status, now
+from directory.geo.places import combined_status
+from directory.rules.hours import Status, now
 from directory.model import Directory, Unit
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
 from search.synonyms import BUILTIN_SYNONYMS

@@ -86,7 +86,7 @@ def _require_page(file: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from directory.synth import synth_directory
+    from directory.devtools.synth import synth_directory
 
     root = tmp_path_factory.mktemp("browser") / "data"
     synth_directory(root, 60, seed=11, today=dt.date.today())

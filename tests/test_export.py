@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SMALL_DATA, write_data
 
 from directory import load_directory
-from directory.export import (
+from directory.exports.export import (
     REDACTED,
     call_list,
     call_list_csv,
@@ -29,7 +29,7 @@ from directory.export import (
     units_of_department,
     vcard_escape,
 )
-from directory.synth import synth_files
+from directory.devtools.synth import synth_files
 
 HOSTILE = '<script>alert("x")</script> & [link](javascript:alert(1)) =SUM(A1) ${x} `y`'
 

@@ -1,4 +1,4 @@
-"""directory.geo: distances, the shipped bydel/postal-code tables, map filters, open now
+"""directory.geo.places: distances, the shipped bydel/postal-code tables, map filters, open now
 (Danish holidays included) and the nearest open office."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import math
 import pytest
 from conftest import SMALL_DATA, write_data
 
-from directory import DepartmentKind, geo, load_directory
+from directory import DepartmentKind, load_directory
+from directory.geo import places as geo
 
 WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0)
 WEDNESDAY_20 = dt.datetime(2026, 11, 25, 20, 0)

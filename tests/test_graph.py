@@ -1,4 +1,4 @@
-"""The referral graph core (`directory.graph`) and its figures and tables (`directory.graph_plot`),
+"""The referral graph core (`directory.graph.analysis`) and its figures and tables (`directory.present.graph_plot`),
 on small graphs whose answers are known by hand."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from directory import graph_plot as gp
-from directory.graph import (
+from directory.present import graph_plot as gp
+from directory.graph.analysis import (
     BusFactorRisk,
     Reach,
     ReferralGraph,
@@ -183,7 +183,7 @@ def test_betweenness_on_a_chain() -> None:
 
 
 def test_betweenness_is_sampled_and_repeatable_on_large_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    import directory.graph as graph_module
+    import directory.graph.analysis as graph_module
 
     monkeypatch.setattr(graph_module, "BETWEENNESS_EXACT_LIMIT", 5)
     monkeypatch.setattr(graph_module, "BETWEENNESS_BUDGET", 30)

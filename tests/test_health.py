@@ -9,7 +9,7 @@ import pytest
 from conftest import write_data
 
 from directory import Severity, validate_directory
-from directory.health import (
+from directory.quality.health import (
     Missing,
     RecordKind,
     build_health,
@@ -17,7 +17,7 @@ from directory.health import (
     problem_department,
     stale_before,
 )
-from directory.reports import ReportStore
+from directory.quality.reports import ReportStore
 
 TODAY = dt.date(2026, 11, 22)
 

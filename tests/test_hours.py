@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from directory import hours
-
+from directory.rules import hours
 WEEKDAYS = "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off"
 
 

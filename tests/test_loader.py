@@ -20,7 +20,7 @@ from directory import (
     load_directory,
     validate_directory,
 )
-from directory.yamltree import parse_text
+from directory.loading.yamltree import parse_text
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,7 +243,7 @@ def test_arbitrary_yaml_never_crashes(text: str, kind: str, data_dir: Path) -> N
 @settings(max_examples=200, deadline=None)
 @given(text=YAML_TEXT)
 def test_yaml_tree_raises_only_yaml_problems(text: str) -> None:
-    from directory.yamltree import YamlProblem
+    from directory.loading.yamltree import YamlProblem
 
     try:
         parse_text(text)

@@ -1,4 +1,4 @@
-"""directory.mapview: escaping through the whole map HTML, offline assets, tiles, popups,
+"""directory.present.mapview: escaping through the whole map HTML, offline assets, tiles, popups,
 determinism."""
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from conftest import SMALL_DATA, write_data
 from hypothesis import given
 from hypothesis import strategies as st
 
-from directory import geo, load_directory, mapview
+from directory import load_directory
 
+from directory.geo import places as geo
+
+from directory.present import mapview
 AT = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning
 HOSTILE = [
     "${alert(1)}",

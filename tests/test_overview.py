@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from directory.model import stale_before
-from directory.overview import department_summaries, is_stale, unit_tree
+from directory.rules.overview import department_summaries, is_stale, unit_tree
 
 
 def test_department_summaries(small_directory) -> None:

@@ -8,7 +8,7 @@ import pytest
 from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
 
-from directory.reports import ReportStore
+from directory.quality.reports import ReportStore
 
 HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
 

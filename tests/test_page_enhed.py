@@ -21,7 +21,7 @@ def open_unit(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("LANDKORT_TILES", raising=False)
 
     def run(unit_id: str | None, at: dt.datetime = TUESDAY_NOON) -> AppTest:
-        monkeypatch.setattr("directory.hours.now", lambda: at)
+        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         app.switch_page("pages/enhed.py")
         if unit_id is not None:

@@ -1,4 +1,4 @@
-"""AppTest of the page Henvisningsveje (pages/henvisningsveje.py, ui_graph.py)."""
+"""AppTest of the page Henvisningsveje (pages/henvisningsveje.py, ui.henvisningsveje.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui_graph
-from directory import graph_plot
+import ui.henvisningsveje
+from directory.present import graph_plot
 from tests.conftest import ROOT, SMALL_DATA, write_data
 
 PAGE = "pages/henvisningsveje.py"
@@ -42,7 +42,7 @@ def expander_labels(at: AppTest) -> list[str]:
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
-    at.session_state[ui_graph.TABS_KEY] = label
+    at.session_state[ui.henvisningsveje.TABS_KEY] = label
     at.run()
     assert not at.exception
     return at
@@ -51,11 +51,11 @@ def open_tab(at: AppTest, label: str) -> AppTest:
 def test_page_opens_on_the_graph(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch)
     assert at.title[0].value == "Henvisningsveje"
-    assert [t.label for t in at.tabs] == list(ui_graph.SECTIONS)
-    assert list(ui_graph.SECTIONS) == [
+    assert [t.label for t in at.tabs] == list(ui.henvisningsveje.SECTIONS)
+    assert list(ui.henvisningsveje.SECTIONS) == [
         "Graf", "Find vej", "Knudepunkter", "Sløjfer", "Blindgyder", "Sårbare områder", "Mellem forvaltninger",
     ]
-    assert len(chart_ids(at)) == 1 and chart_ids(at)[0].endswith(ui_graph.CHART_KEY)
+    assert len(chart_ids(at)) == 1 and chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
     assert expander_labels(at) == ["Enheder i grafen (6)"]
     assert "Eksempeldata til test" in [c.value for c in at.caption][1]
     assert not at.subheader  # the other tabs are not computed
@@ -110,34 +110,34 @@ def test_bus_factor_tab(data_dir: Path, monkeypatch) -> None:
 
 def test_matrix_tab(data_dir: Path, monkeypatch) -> None:
     at = open_tab(open_page(data_dir, monkeypatch), "Mellem forvaltninger")
-    assert chart_ids(at)[0].endswith(ui_graph.MATRIX_KEY)
+    assert chart_ids(at)[0].endswith(ui.henvisningsveje.MATRIX_KEY)
     (matrix,) = tables(at)
     assert matrix.loc["SOF", "BIF"] == 1 and matrix.loc["Statslige myndigheder", "SOF"] == 1
 
 
 def test_focus_from_the_link(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch, enhed="sof-bcv")
-    assert at.selectbox(key=ui_graph.FOCUS_KEY).value == "sof-bcv"
+    assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value == "sof-bcv"
     assert expander_labels(at)[0] == "Enheder i grafen (5)"
     at.selectbox(key="hv_dybde").select(3).run()
     assert expander_labels(at)[0] == "Enheder i grafen (6)"
-    at.selectbox(key=ui_graph.FOCUS_KEY).select("sof-dognvagt").run()
+    at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).select("sof-dognvagt").run()
     assert at.query_params["enhed"] == "sof-dognvagt"
 
 
 def test_unknown_focus_in_the_link_shows_everything(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch, enhed="findes-ikke")
-    assert at.selectbox(key=ui_graph.FOCUS_KEY).value is None
+    assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value is None
     assert expander_labels(at)[0] == "Enheder i grafen (6)"
     assert "enhed" not in at.query_params
 
 
 def test_need_filter(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch)
-    at.selectbox(key=ui_graph.NEED_KEY).select("hjemløshed").run()
+    at.selectbox(key=ui.henvisningsveje.NEED_KEY).select("hjemløshed").run()
     assert expander_labels(at)[0] == "Enheder i grafen (2)"
-    at.selectbox(key=ui_graph.NEED_KEY).select("misbrug").run()
-    at.multiselect(key=ui_graph.DEPARTMENTS_KEY).select("stat").run()
+    at.selectbox(key=ui.henvisningsveje.NEED_KEY).select("misbrug").run()
+    at.multiselect(key=ui.henvisningsveje.DEPARTMENTS_KEY).select("stat").run()
     assert expander_labels(at)[0] == "Enheder i grafen (0)"
     assert [i.value for i in at.info] == ["Ingen henvisninger passer til de valgte filtre."]
 
@@ -173,7 +173,7 @@ def test_hostile_names_are_escaped(data_dir: Path, monkeypatch) -> None:
     units = SMALL_DATA["units/stat.yaml"].replace("Kriminalforsorgen København", f"'{HOSTILE}'")
     write_data(data_dir, {"units/stat.yaml": units})
     at = open_page(data_dir, monkeypatch)
-    spec = chart_spec(at, ui_graph.CHART_KEY)
+    spec = chart_spec(at, ui.henvisningsveje.CHART_KEY)
     assert "<b>x</b>" not in spec and "<b>Borgercenter Voksne</b>" in spec
     assert "&lt;b&gt;x&lt;/b&gt;" in spec
     open_tab(at, "Find vej")
@@ -190,9 +190,9 @@ def test_large_view_is_drawn_per_forvaltning(data_dir: Path, monkeypatch) -> Non
     monkeypatch.setattr(graph_plot, "UNIT_VIEW_LIMIT", 3)
     at = open_page(data_dir, monkeypatch)
     assert at.info[0].value.startswith("6 enheder er for mange at vise enkeltvis")
-    assert chart_ids(at)[0].endswith(ui_graph.DEPARTMENT_CHART_KEY)
-    at.selectbox(key=ui_graph.FOCUS_KEY).select("bif-jku").run()
-    assert chart_ids(at)[0].endswith(ui_graph.CHART_KEY)
+    assert chart_ids(at)[0].endswith(ui.henvisningsveje.DEPARTMENT_CHART_KEY)
+    at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).select("bif-jku").run()
+    assert chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
 
 
 def test_invalid_data_shows_the_errors(data_dir: Path, monkeypatch) -> None:
@@ -219,4 +219,4 @@ def test_no_referrals(data_dir: Path, monkeypatch) -> None:
     ],
 )
 def test_picked(points: list[dict], expected: str | None) -> None:
-    assert ui_graph.picked({"selection": {"points": points}}) == expected
+    assert ui.henvisningsveje.picked({"selection": {"points": points}}) == expected

@@ -25,7 +25,7 @@ def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("LANDKORT_TILES", raising=False)
 
     def run(at: dt.datetime = WEDNESDAY_10, **params: str | list[str]) -> AppTest:
-        monkeypatch.setattr("directory.hours.now", lambda: at)
+        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
         app = app_test("pages/kort.py", data_dir, monkeypatch, **params)
         assert not app.exception, [e.value for e in app.exception]
         return app

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SMALL_DATA, write_data
-from ui_cards import md_escape
+from ui.cards import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -21,7 +21,7 @@ TUESDAY_NIGHT = dt.datetime(2026, 11, 24, 22, 0)
 def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     def run(at: dt.datetime = TUESDAY_NOON, root: Path = data_dir, **params: str) -> AppTest:
         monkeypatch.setenv("LANDKORT_DATA", str(root))
-        monkeypatch.setattr("directory.hours.now", lambda: at)
+        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for key, value in params.items():
             app.query_params[key] = value

@@ -30,7 +30,7 @@ DATASETS = ["small", "demo", "synth"]
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from directory.synth import synth_directory
+    from directory.devtools.synth import synth_directory
 
     root = tmp_path_factory.mktemp("smoke") / "data"
     synth_directory(root, 60, seed=5, today=dt.date.today())

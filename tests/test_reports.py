@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.reports import (
+from directory.quality.reports import (
     DEFAULT_REPORTS_DIR,
     LOG_NAME,
     MAX_WHAT,
@@ -174,11 +174,11 @@ def test_open_reports_per_owner(store: ReportStore, small_directory) -> None:
 def _form_app() -> None:
     import streamlit as st
 
-    import ui_report
+    import ui.reports
     from directory import load_directory
 
     directory = load_directory(st.session_state.get("data") or None)
-    ui_report.report_form(directory.units["sof-bcv"], directory)
+    ui.reports.report_form(directory.units["sof-bcv"], directory)
 
 
 def _run_form(monkeypatch, data_dir: Path, tmp_path: Path, what: str, reporter: str = ""):

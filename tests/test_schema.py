@@ -14,8 +14,8 @@ from conftest import ROOT, SMALL_DATA, write_data
 
 from directory import validate_directory
 from directory.cli import main
-from directory.loader import classify
-from directory.schema import (
+from directory.loading.loader import classify
+from directory.devtools.schema import (
     KINDS,
     add_schema_headers,
     build_schema,

@@ -10,7 +10,7 @@ import yaml
 
 from directory import validate_directory
 from directory.cli import main
-from directory.synth import (
+from directory.devtools.synth import (
     ANCHOR,
     BOX_LAT,
     BOX_LON,
@@ -102,7 +102,7 @@ def test_every_string_is_quoted_so_yaml_reads_text(synth300) -> None:
 def test_big_departments_are_split_into_files_named_after_their_department(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("directory.synth.MAX_UNITS_PER_FILE", 40)
+    monkeypatch.setattr("directory.devtools.synth.MAX_UNITS_PER_FILE", 40)
     synth_directory(tmp_path / "data", 250, seed=2)
     result = validate_directory(tmp_path / "data", today=ANCHOR)
     assert result.errors == []
@@ -169,7 +169,7 @@ def test_cli_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_locations_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("directory.synth.MAX_LOCATIONS", 10)
+    monkeypatch.setattr("directory.devtools.synth.MAX_LOCATIONS", 10)
     assert synth_files(100)["locations.yaml"].count("\n- id: ") == 10
 
 
@@ -183,8 +183,8 @@ def test_locations_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_full_files_stay_under_the_size_limit(file: str, marker: str, per_file: str) -> None:
     """Average bytes per record here, times the most records a file gets, is under 5 MB."""
-    import directory.synth as synth
-    from directory.yamltree import MAX_FILE_BYTES
+    import directory.devtools.synth as synth
+    from directory.loading.yamltree import MAX_FILE_BYTES
 
     text = synth_files(400, seed=9)[file]
     per_record = len(text.encode("utf-8")) / text.count(marker)

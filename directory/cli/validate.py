@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from directory.loader import data_dir_from_env, validate_directory
+from directory.loading.loader import data_dir_from_env, validate_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -97,7 +97,7 @@ def search_index() -> Any:
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
 def _referral_graph(root: str, fp: tuple) -> Any:
-    from directory.graph import ReferralGraph
+    from directory.graph.analysis import ReferralGraph
 
     return ReferralGraph(require_directory())
 
@@ -132,4 +132,4 @@ def example_notice(directory: Directory) -> None:
 
 
 def asset_path(*parts: str) -> Path:
-    return Path(__file__).resolve().parent.joinpath(*parts)
+    return Path(__file__).resolve().parent.parent.joinpath(*parts)

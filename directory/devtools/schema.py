@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import AfterValidator, BaseModel
 
 from directory import model
-from directory.loader import classify
+from directory.loading.loader import classify
 
 SCHEMA_DIRNAME = "schema"
 KINDS = ("departments", "units", "locations", "referrals", "synonyms")

@@ -1,7 +1,7 @@
 """Widgets of the map page (pages/kort.py): filters, the folium map, the office tables.
 
-Rendering only: which offices match, their status and distances come from `directory.geo`,
-the map itself from `directory.mapview`. Every filter is kept in the URL, so a filtered map
+Rendering only: which offices match, their status and distances come from `directory.geo.places`,
+the map itself from `directory.present.mapview`. Every filter is kept in the URL, so a filtered map
 is a link that can be shared (`kort?forvaltning=sof&naer=2200&aaben=1`).
 """
 
@@ -12,8 +12,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from directory import Directory, geo, hours, mapview
-
+from directory import Directory
+from directory.geo import places as geo
+from directory.present import mapview
+from directory.rules import hours
 MAP_HEIGHT = 560
 
 

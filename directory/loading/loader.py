@@ -31,7 +31,7 @@ from directory.model import (
     Unit,
     stale_before,
 )
-from directory.yamltree import (
+from directory.loading.yamltree import (
     MAX_FILE_BYTES,
     Node,
     YamlProblem,

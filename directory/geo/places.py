@@ -1,9 +1,9 @@
 """Where offices are: distances, Copenhagen's bydele and postal codes, map filters, nearest office.
 
 Everything the map page needs that is not drawing: which locations ("sites") match the
-filters, whether they are open at a moment (Danish holidays through `directory.hours`), and
+filters, whether they are open at a moment (Danish holidays through `directory.rules.hours`), and
 which open ones are nearest to a bydel or a postal code. Places come from the tables that
-ship in `directory/geodata/` (no network geocoding). No streamlit here.
+ship in `directory/geo/geodata/` (no network geocoding). No streamlit here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from directory import hours
+from directory.rules import hours
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
 
 GEODATA = Path(__file__).resolve().parent / "geodata"

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from directory.synth import ANCHOR, synth_directory
+from directory.devtools.synth import ANCHOR, synth_directory
 
 
 def _date(text: str) -> dt.date:

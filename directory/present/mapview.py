@@ -31,10 +31,10 @@ from branca.element import Element, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from directory import geo
+from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 # The app's root as seen from inside streamlit-folium's component iframe
 # (/component/streamlit_folium.st_folium/index.html): relative, so links and assets also
 # work under `server.baseUrlPath`. Static files are at <root>app/static/.

@@ -11,10 +11,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from directory.loader import data_dir_from_env, validate_directory
+from directory.loading.loader import data_dir_from_env, validate_directory
 
 if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
-    from directory.graph import ReferralGraph, UnitStats
+    from directory.graph.analysis import ReferralGraph, UnitStats
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,7 +50,7 @@ def load_graph() -> ReferralGraph | None:
             file=sys.stderr,
         )
         return None
-    from directory.graph import ReferralGraph
+    from directory.graph.analysis import ReferralGraph
 
     return ReferralGraph(result.directory)
 
@@ -59,7 +59,7 @@ def run_path(args: argparse.Namespace) -> int:
     graph = load_graph()
     if graph is None:
         return 1
-    from directory.graph import UnknownUnitError, format_path
+    from directory.graph.analysis import UnknownUnitError, format_path
 
     try:
         paths = graph.shortest_paths(args.from_unit, args.to_unit, k=max(args.paths, 1), need=args.need)
@@ -83,7 +83,7 @@ def run_loops(args: argparse.Namespace) -> int:
     graph = load_graph()
     if graph is None:
         return 1
-    from directory.graph import format_cycle
+    from directory.graph.analysis import format_cycle
 
     cycles = graph.cycles(max(args.max_len, 2))
     for cycle in cycles:

@@ -1,6 +1,6 @@
 """Widgets of the page Henvisningsveje (streamlit; no caching, no graph logic).
 
-The analyses live in `directory.graph`, the figures and tables in `directory.graph_plot`;
+The analyses live in `directory.graph.analysis`, the figures and tables in `directory.present.graph_plot`;
 this module only reads widgets and renders. Keys that tests and the browser rely on:
 `CHART_KEY` (the unit graph), `DEPARTMENT_CHART_KEY` (the graph aggregated to
 forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query parameter `?enhed=`).
@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from directory import graph_plot as gp
-from directory.graph import ReferralGraph
+from directory.present import graph_plot as gp
+from directory.graph.analysis import ReferralGraph
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"

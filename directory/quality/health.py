@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from directory.loader import Validation
+from directory.loading.loader import Validation
 from directory.model import Directory, Problem, Severity, Unit, stale_before
-from directory.reports import NO_OWNER, Report, open_by_owner
+from directory.quality.reports import NO_OWNER, Report, open_by_owner
 
 
 class Missing(StrEnum):

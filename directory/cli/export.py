@@ -7,9 +7,9 @@ import json
 import os
 import sys
 
-from directory.export import directory_json
-from directory.loader import data_dir_from_env, validate_directory
-from directory.schema import SCHEMA_DIRNAME, add_schema_headers, stale_schema_files, write_schemas
+from directory.exports.export import directory_json
+from directory.loading.loader import data_dir_from_env, validate_directory
+from directory.devtools.schema import SCHEMA_DIRNAME, add_schema_headers, stale_schema_files, write_schemas
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from directory.graph import SEED, Reach, ReferralGraph, UnitStats
+from directory.graph.analysis import SEED, Reach, ReferralGraph, UnitStats
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
 UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning

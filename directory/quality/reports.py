@@ -28,7 +28,7 @@ from typing import Any
 
 from filelock import FileLock
 
-from directory.hours import COPENHAGEN
+from directory.rules.hours import COPENHAGEN
 from directory.model import Directory
 
 REPORTS_ENV = "LANDKORT_REPORTS"

@@ -13,7 +13,7 @@ import streamlit as st
 
 import ui
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Referral, Unit
-from directory.hours import Status, danish
+from directory.rules.hours import Status, danish
 from directory.model import stale_before
 from search import Hit, HitKind, unit_hours, unit_status
 from ui import md_escape
@@ -124,7 +124,7 @@ def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
     location = directory.locations[hit.id]
     st.markdown(f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}")
     if location.hours:
-        from directory.hours import status
+        from directory.rules.hours import status
 
         st.markdown(status_text(status(location.hours, at)))
     for unit_id in directory.units_at.get(location.id, [])[:4]:
@@ -253,8 +253,9 @@ def small_map(directory: Directory, unit: Unit) -> None:
     """The unit's locations on the offline map (no CDN: assets come from the app)."""
     from streamlit_folium import st_folium
 
-    from directory import geo, mapview
+    from directory.geo import places as geo
 
+    from directory.present import mapview
     try:
         tiles = mapview.tiles_from_env()
     except mapview.TilesError:

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
-    "directory.cli_validate",
-    "directory.cli_graph",
-    "directory.cli_export",
-    "directory.cli_synth",
+    "directory.cli.validate",
+    "directory.cli.graph",
+    "directory.cli.export",
+    "directory.cli.synth",
 )
 
 

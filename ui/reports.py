@@ -1,6 +1,6 @@
 """'Meld en fejl' widgets: the report form on a unit page and the open-reports list.
 
-Rendering only: storing, validation and grouping live in `directory.reports`. The reports
+Rendering only: storing, validation and grouping live in `directory.quality.reports`. The reports
 folder is `LANDKORT_REPORTS` (default `var/reports`).
 """
 
@@ -13,9 +13,10 @@ from typing import Any
 import streamlit as st
 
 import ui
-from directory import Directory, Severity, Unit, export
-from directory.health import Health
-from directory.reports import MAX_NAME, MAX_WHAT, Report, ReportError, ReportProblem, ReportStore
+from directory import Directory, Severity, Unit
+from directory.exports import export
+from directory.quality.health import Health
+from directory.quality.reports import MAX_NAME, MAX_WHAT, Report, ReportError, ReportProblem, ReportStore
 
 # The Danish (klarsprog) message for each refusal from the core.
 MESSAGES_DA = {
