@@ -12,7 +12,9 @@ import streamlit as st
 import ui
 
 # A local favicon: a material icon here would make the browser fetch it from the internet.
-st.set_page_config(page_title=ui.APP_TITLE, page_icon=str(ui.asset_path("static", "favicon.png")), layout="wide")
+st.set_page_config(
+    page_title=ui.APP_TITLE, page_icon=str(ui.asset_path("static", "favicon.png")), layout="wide"
+)
 
 _HERE = Path(__file__).resolve().parent
 # (file, title, icon, url_path, extra options)

@@ -42,24 +42,40 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: write sizes as whole numbers separated by commas, e.g. 1000,10000") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write sizes as whole numbers separated by commas, e.g. 1000,10000"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give at least one size of 1 or more")
     return sizes
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, no browser: a smoke run of the harness")
-    parser.add_argument("--sizes", type=_sizes, help="unit counts, comma-separated (default 1000,10000,50000)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n\n")[1]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, no browser: a smoke run of the harness"
+    )
+    parser.add_argument(
+        "--sizes", type=_sizes, help="unit counts, comma-separated (default 1000,10000,50000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json",
-                        help="where to save the JSON (default benchmarks/results/latest.json)")
-    parser.add_argument("--only", help="comma-separated benchmark names: " + ", ".join(n for n, _ in MODULES))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "benchmarks" / "results" / "latest.json",
+        help="where to save the JSON (default benchmarks/results/latest.json)",
+    )
+    parser.add_argument(
+        "--only", help="comma-separated benchmark names: " + ", ".join(n for n, _ in MODULES)
+    )
     return parser
 
 
-def run_all(sizes: list[int], seed: int, only: set[str] | None, browser: bool) -> tuple[list[dict[str, Any]], list[str]]:
+def run_all(
+    sizes: list[int], seed: int, only: set[str] | None, browser: bool
+) -> tuple[list[dict[str, Any]], list[str]]:
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     for name, module_name in MODULES:
@@ -105,8 +121,14 @@ def normalise(produced: list[dict[str, Any]]) -> list[dict[str, Any]]:
     wide: list[dict[str, Any]] = []
     for item in produced:
         if "metric" in item:
-            result = row(str(item.get("name", "?")), item.get("size", ""), str(item["metric"]),
-                         item.get("value"), item.get("baseline"), note=str(item.get("note", "")))
+            result = row(
+                str(item.get("name", "?")),
+                item.get("size", ""),
+                str(item["metric"]),
+                item.get("value"),
+                item.get("baseline"),
+                note=str(item.get("note", "")),
+            )
             if item.get("ratio") is not None:
                 result["ratio"] = item["ratio"]
             out.append(result)
@@ -123,14 +145,30 @@ def normalise(produced: list[dict[str, Any]]) -> list[dict[str, Any]]:
             label += f" [{dataset}]"
         note = f"baseline: {base.get('engine') or base.get('name')}" if base else ""
         for key, value in item.items():
-            if key not in _ID_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+            if (
+                key not in _ID_KEYS
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
                 baseline = base.get(key)
-                out.append(row(label, size, key, value, baseline if isinstance(baseline, int | float) else None, note=note))
+                out.append(
+                    row(
+                        label,
+                        size,
+                        key,
+                        value,
+                        baseline if isinstance(baseline, int | float) else None,
+                        note=note,
+                    )
+                )
     for base in baselines.values():  # a baseline with nothing to compare to: show it as it is
         label = ": ".join(str(base[k]) for k in ("benchmark", "name", "engine") if base.get(k))
         size = base.get("units", base.get("size", ""))
-        out.extend(row(label, size, k, v) for k, v in base.items()
-                   if k not in _ID_KEYS and isinstance(v, int | float) and not isinstance(v, bool))
+        out.extend(
+            row(label, size, k, v)
+            for k, v in base.items()
+            if k not in _ID_KEYS and isinstance(v, int | float) and not isinstance(v, bool)
+        )
     return out
 
 
@@ -155,7 +193,12 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = []
     for n, line in enumerate(cells):
-        lines.append("  ".join(v.rjust(w) if i >= 3 else v.ljust(w) for i, (v, w) in enumerate(zip(line, widths, strict=True))).rstrip())
+        lines.append(
+            "  ".join(
+                v.rjust(w) if i >= 3 else v.ljust(w)
+                for i, (v, w) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -182,8 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     only = {part.strip() for part in args.only.split(",")} if args.only else None
     if only is not None and (unknown := only - {n for n, _ in MODULES}):
-        print(f"error: unknown benchmark(s) {', '.join(sorted(unknown))}: choose from "
-              + ", ".join(n for n, _ in MODULES), file=sys.stderr)
+        print(
+            f"error: unknown benchmark(s) {', '.join(sorted(unknown))}: choose from "
+            + ", ".join(n for n, _ in MODULES),
+            file=sys.stderr,
+        )
         return 1
     started = dt.datetime.now(dt.UTC)
     rows, notes = run_all(sizes, args.seed, only, browser=not args.quick)

@@ -55,7 +55,9 @@ def _latency(page: Any) -> tuple[float, list[float]]:
         box.press("Enter")
         page.wait_for_function(
             f"(before) => {{ const h = ({_FIRST_HREF})(); return h !== null && h !== before; }}",
-            arg=before, timeout=TIMEOUT_MS, polling="raf",
+            arg=before,
+            timeout=TIMEOUT_MS,
+            polling="raf",
         )
         samples.append(time.perf_counter() - start)
         page.wait_for_timeout(300)  # let the run finish before the next query
@@ -68,7 +70,9 @@ def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
     from tests.browser_support import AppServer, chromium_available, launch_chromium
 
     if not chromium_available():
-        return [row("app: cold start", "-", "error", "Debian's chromium (/usr/bin/chromium) is missing")]
+        return [
+            row("app: cold start", "-", "error", "Debian's chromium (/usr/bin/chromium) is missing")
+        ]
     targets = sorted({s for s in sizes if s <= MAX_SIZE}) or [min(sizes)]
     bare = workdir() / "bare_app" / "bare_app.py"
     bare.parent.mkdir(parents=True, exist_ok=True)
@@ -87,13 +91,23 @@ def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
             finally:
                 bare_server.stop()
             for size in targets:
-                rows.extend(_measure_size(browser, AppServer(data_dir(size, seed)), size, base, latency=size == targets[-1]))
+                rows.extend(
+                    _measure_size(
+                        browser,
+                        AppServer(data_dir(size, seed)),
+                        size,
+                        base,
+                        latency=size == targets[-1],
+                    )
+                )
         finally:
             browser.close()
     return rows
 
 
-def _measure_size(browser: Any, server: Any, size: int, base: dict[str, float], latency: bool) -> list[dict[str, Any]]:
+def _measure_size(
+    browser: Any, server: Any, size: int, base: dict[str, float], latency: bool
+) -> list[dict[str, Any]]:
     name = "app: cold start (streamlit run → first render)"
     try:
         figures, page = _cold_start(browser, server)
@@ -101,17 +115,40 @@ def _measure_size(browser: Any, server: Any, size: int, base: dict[str, float], 
         server.stop()
         return [row(name, size, "error", _short(exc))]
     rows = [
-        row(name, size, "first_render_s", figures["first_render_s"], base.get("first_render_s"),
-            note="baseline: bare Streamlit app with one text box"),
-        row("app: server ready (/_stcore/health)", size, "time_s", figures["health_s"], base.get("health_s")),
+        row(
+            name,
+            size,
+            "first_render_s",
+            figures["first_render_s"],
+            base.get("first_render_s"),
+            note="baseline: bare Streamlit app with one text box",
+        ),
+        row(
+            "app: server ready (/_stcore/health)",
+            size,
+            "time_s",
+            figures["health_s"],
+            base.get("health_s"),
+        ),
     ]
     name = "app: query → first result card"
     try:
         if latency:
             first, warm = _latency(page)
-            rows.append(row(name, size, "first_query_s", first, note="may include building the search index"))
-            rows.append(row(name, size, "median_warm_s", statistics.median(warm),
-                            note=f"{len(warm)} queries; max {max(warm):.2f} s"))
+            rows.append(
+                row(
+                    name, size, "first_query_s", first, note="may include building the search index"
+                )
+            )
+            rows.append(
+                row(
+                    name,
+                    size,
+                    "median_warm_s",
+                    statistics.median(warm),
+                    note=f"{len(warm)} queries; max {max(warm):.2f} s",
+                )
+            )
     except Exception as exc:
         rows.append(row(name, size, "error", _short(exc)))
     finally:

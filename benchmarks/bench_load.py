@@ -20,8 +20,8 @@ NAME = "load: validate_directory"
 
 
 def child_validate(path: str, gc_mode: str = "on") -> dict[str, Any]:
-    from directory.loading.loader import validate_directory
     from directory.devtools.synth import ANCHOR
+    from directory.loading.loader import validate_directory
 
     if gc_mode == "off":
         gc.disable()
@@ -55,11 +55,35 @@ def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
             rows.append(row(NAME, size, "error", ours["error"]))
             continue
         base_ok = "error" not in base
-        rows.append(row(NAME, size, "time_s", ours["seconds"], base["seconds"] if base_ok else None,
-                        note="baseline: libyaml safe loader, same files"))
-        rows.append(row(NAME, size, "peak_rss_mb", ours["peak_rss_mb"], base["peak_rss_mb"] if base_ok else None))
+        rows.append(
+            row(
+                NAME,
+                size,
+                "time_s",
+                ours["seconds"],
+                base["seconds"] if base_ok else None,
+                note="baseline: libyaml safe loader, same files",
+            )
+        )
+        rows.append(
+            row(
+                NAME,
+                size,
+                "peak_rss_mb",
+                ours["peak_rss_mb"],
+                base["peak_rss_mb"] if base_ok else None,
+            )
+        )
         rows.append(row(NAME, size, "errors", ours["errors"], note=f"{ours['warnings']} warnings"))
         if "error" not in no_gc:
-            rows.append(row("load: validate_directory, gc off (experiment)", size, "time_s",
-                            no_gc["seconds"], ours["seconds"], note="baseline: gc on"))
+            rows.append(
+                row(
+                    "load: validate_directory, gc off (experiment)",
+                    size,
+                    "time_s",
+                    no_gc["seconds"],
+                    ours["seconds"],
+                    note="baseline: gc on",
+                )
+            )
     return rows

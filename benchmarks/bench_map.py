@@ -52,8 +52,9 @@ def classic_map(directory: Any, found: list[Any]) -> Any:
     for site in found:
         folium.Marker(
             (site.location.lat, site.location.lon),
-            icon=folium.DivIcon(html=f'<span style="background:{site.color}"></span>',
-                                class_name="landkort-pin"),
+            icon=folium.DivIcon(
+                html=f'<span style="background:{site.color}"></span>', class_name="landkort-pin"
+            ),
             popup=folium.Popup(mapview.popup_html(site, _href), max_width=320),
             tooltip=folium.Tooltip(mapview.tooltip_html(site)),
         ).add_to(cluster)
@@ -64,6 +65,7 @@ def measure(units: int, seed: int, browser: bool) -> list[dict[str, Any]]:
     from directory import load_directory
     from directory.geo import places as geo
     from directory.present import mapview
+
     directory = load_directory(data_dir(units, seed))
     flt = geo.MapFilter(at=AT)
     sites_s, found = timed(lambda: geo.sites(directory, flt), repeat=3)
@@ -71,8 +73,9 @@ def measure(units: int, seed: int, browser: bool) -> list[dict[str, Any]]:
     note = f"{count} locations, {len(found)} markers"
 
     def build(assets: str = mapview.COMPONENT_STATIC) -> str:
-        return mapview.render_html(mapview.build_map(directory, found, unit_href=_href,
-                                                     assets=assets))
+        return mapview.render_html(
+            mapview.build_map(directory, found, unit_href=_href, assets=assets)
+        )
 
     build_s, html_page = timed(build, repeat=3)
     html_inline = build(mapview.INLINE)
@@ -80,18 +83,37 @@ def measure(units: int, seed: int, browser: bool) -> list[dict[str, Any]]:
     rows = [
         row("map: locations", units, "count", count, note=note),
         row("map: sites (filter + open now)", units, "time_s", round(sites_s, 4), note=note),
-        row("map: build + render", units, "time_s", round(build_s, 4), round(classic_s, 4),
-            note=f"{note}; baseline: MarkerCluster + Marker/Popup objects"),
-        row("map: html as sent by the page", units, "kB", round(len(html_page) / 1e3, 1),
-            round(len(html_classic) / 1e3, 1), note="assets served from /app/static"),
-        row("map: html standalone (inlined assets)", units, "kB", round(len(html_inline) / 1e3, 1),
-            note="Leaflet + markercluster as data: URIs"),
+        row(
+            "map: build + render",
+            units,
+            "time_s",
+            round(build_s, 4),
+            round(classic_s, 4),
+            note=f"{note}; baseline: MarkerCluster + Marker/Popup objects",
+        ),
+        row(
+            "map: html as sent by the page",
+            units,
+            "kB",
+            round(len(html_page) / 1e3, 1),
+            round(len(html_classic) / 1e3, 1),
+            note="assets served from /app/static",
+        ),
+        row(
+            "map: html standalone (inlined assets)",
+            units,
+            "kB",
+            round(len(html_inline) / 1e3, 1),
+            note="Leaflet + markercluster as data: URIs",
+        ),
     ]
     if browser and count >= BROWSER_FROM:
         shown_s, zoom_s = browser_times(html_inline)
         rows += [
             row("map: browser, until clusters show", units, "time_s", round(shown_s, 3), note=note),
-            row("map: browser, zoom in and re-cluster", units, "time_s", round(zoom_s, 3), note=note),
+            row(
+                "map: browser, zoom in and re-cluster", units, "time_s", round(zoom_s, 3), note=note
+            ),
         ]
     return rows
 
@@ -105,10 +127,18 @@ def browser_times(html: str) -> tuple[float, float]:
         path.write_text(html, encoding="utf-8")
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True,
-                args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                      "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync", "--no-first-run"])
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1000, "height": 700})
             start = time.perf_counter()
             page.goto(path.as_uri())
@@ -136,14 +166,20 @@ def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_map", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--locations", type=int, default=2000, help="about this many locations (default 2000)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_map", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--locations", type=int, default=2000, help="about this many locations (default 2000)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     args = parser.parse_args(argv)
     for item in measure(max(2, args.locations * 2), args.seed, browser=not args.no_browser):
         value = item["value"]
-        base = f"  (baseline {item['baseline']}, ratio {item['ratio']:.2f})" if item["ratio"] else ""
+        base = (
+            f"  (baseline {item['baseline']}, ratio {item['ratio']:.2f})" if item["ratio"] else ""
+        )
         print(f"{item['name']:<45} {item['metric']:<7} {value}{base}  # {item['note']}")
     return 0
 

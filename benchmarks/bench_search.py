@@ -84,7 +84,13 @@ def generated_directory(units: int, seed: int) -> Directory:
 def _build_directory(files: dict[str, str]) -> Directory:
     """Models built straight from generated YAML texts (C loader, no line tracking)."""
 
-    records: dict[str, list[dict]] = {"departments": [], "units": [], "locations": [], "referrals": [], "synonyms": []}
+    records: dict[str, list[dict]] = {
+        "departments": [],
+        "units": [],
+        "locations": [],
+        "referrals": [],
+        "synonyms": [],
+    }
     for _path, text in sorted(files.items()):
         loaded = libyaml_safe_load(text) or {}
         for key, value in loaded.items():
@@ -141,7 +147,9 @@ def make_queries(directory: Directory, count: int, seed: int) -> list[Query]:
         kind = kinds[len(queries) % len(kinds)]
         if kind == "contact" and with_contacts:
             contact = rng.choice(rng.choice(with_contacts).contacts)
-            queries.append(Query(contact.name.lower(), frozenset(by_contact[phrase_key(contact.name)]), kind))
+            queries.append(
+                Query(contact.name.lower(), frozenset(by_contact[phrase_key(contact.name)]), kind)
+            )
             continue
         unit = rng.choice(units)
         accept = frozenset(by_name[phrase_key(unit.name)])
@@ -178,7 +186,9 @@ class Baseline:
             self.texts.append(utils.default_process(" ".join(parts)))
 
     def search(self, query: str, limit: int = 10) -> list[str]:
-        found = process.extract(utils.default_process(query), self.texts, scorer=fuzz.WRatio, limit=limit)
+        found = process.extract(
+            utils.default_process(query), self.texts, scorer=fuzz.WRatio, limit=limit
+        )
         return [self.ids[index] for _, _, index in found]
 
 
@@ -189,7 +199,9 @@ def _index_units(index: SearchIndex) -> Callable[[str], list[str]]:
     return search
 
 
-def _timed(search: Callable[[str], list[str]], queries: Sequence[Query]) -> tuple[list[float], float]:
+def _timed(
+    search: Callable[[str], list[str]], queries: Sequence[Query]
+) -> tuple[list[float], float]:
     """Latencies in ms, and the share of queries answered in the top 3."""
     for query in queries[:5]:  # warm up caches
         search(query.text)
@@ -209,7 +221,9 @@ def _percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def _row(units: int, engine: str, build_s: float, latencies: list[float], top3: float, dataset: str) -> dict:
+def _row(
+    units: int, engine: str, build_s: float, latencies: list[float], top3: float, dataset: str
+) -> dict:
     return {
         "benchmark": "search",
         "dataset": dataset,
@@ -252,7 +266,10 @@ def run(sizes: list[int], seed: int, queries: int = 200) -> list[dict]:
         demo = load_directory(ROOT / "data")
         rows += _compare(demo, demo_queries(), "demo data, test table")
     except Exception as exc:  # the demo data may be missing or invalid while being edited
-        print(f"(demo data skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]})", file=sys.stderr)
+        print(
+            f"(demo data skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]})",
+            file=sys.stderr,
+        )
     return rows
 
 
@@ -266,8 +283,12 @@ def format_rows(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_search", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="numbers of units")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_search", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=DEFAULT_SIZES, help="numbers of units"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--queries", type=int, default=200, help="queries per size")
     args = parser.parse_args(argv)

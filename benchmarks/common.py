@@ -121,7 +121,11 @@ def run_child(target: str, *args: str, timeout: float = 1800) -> dict[str, Any]:
     try:
         proc = subprocess.run(
             [sys.executable, "-c", code, *args],
-            capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}

@@ -5,7 +5,12 @@ Public interface (see the data contract):
     from directory import load_directory, DirectoryError
 """
 
-from directory.loading.loader import Validation, data_dir_from_env, load_directory, validate_directory
+from directory.loading.loader import (
+    Validation,
+    data_dir_from_env,
+    load_directory,
+    validate_directory,
+)
 from directory.model import (
     Address,
     Age,

@@ -75,7 +75,7 @@ def _hours(value: str) -> str:
 
 def _color(value: str) -> str:
     if not COLOR.match(value):
-        raise ValueError(f"{value!r} is not a colour: write it as #rrggbb, e.g. \"#1f77b4\"")
+        raise ValueError(f'{value!r} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
     return value
 
 
@@ -219,7 +219,7 @@ class Phone(Record):
     def _valid_number(cls, value: str) -> str:
         if parse_phone(value) is None:
             raise ValueError(
-                f"{value!r} is not a valid phone number: write a Danish number as \"33 66 33 66\", "
+                f'{value!r} is not a valid phone number: write a Danish number as "33 66 33 66", '
                 'an international one as "+46 8 123 456 78", or a short number such as "1813"'
             )
         return value
@@ -251,7 +251,9 @@ class Contact(Record):
     @model_validator(mode="after")
     def _not_own_backup(self) -> Contact:
         if self.backup is not None and self.backup == self.id:
-            raise ValueError("backup: a contact cannot be their own backup; name a colleague's contact id")
+            raise ValueError(
+                "backup: a contact cannot be their own backup; name a colleague's contact id"
+            )
         return self
 
     @property
@@ -321,7 +323,9 @@ class Unit(Record):
     @model_validator(mode="after")
     def _not_own_parent(self) -> Unit:
         if self.parent is not None and self.parent == self.id:
-            raise ValueError("parent: a unit cannot be its own parent; remove 'parent' or name the unit above it")
+            raise ValueError(
+                "parent: a unit cannot be its own parent; remove 'parent' or name the unit above it"
+            )
         return self
 
     @property
@@ -350,7 +354,9 @@ class Address(Record):
     @classmethod
     def _four_digits(cls, value: str) -> str:
         if not re.fullmatch(r"[0-9]{4}", value):
-            raise ValueError(f"{value!r} is not a Danish postal code: write four digits in quotes, e.g. \"2300\"")
+            raise ValueError(
+                f'{value!r} is not a Danish postal code: write four digits in quotes, e.g. "2300"'
+            )
         return value
 
     def one_line(self) -> str:
@@ -400,7 +406,9 @@ class Referral(Record):
     @model_validator(mode="after")
     def _not_self(self) -> Referral:
         if self.from_ == self.to:
-            raise ValueError(f"to: a unit cannot refer to itself ({self.to!r}); name the receiving unit")
+            raise ValueError(
+                f"to: a unit cannot refer to itself ({self.to!r}); name the receiving unit"
+            )
         return self
 
 

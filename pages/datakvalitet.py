@@ -8,8 +8,8 @@ import streamlit as st
 import ui
 import ui.reports
 from directory.quality.health import build_health, departments_in
-from directory.rules.hours import now
 from directory.quality.reports import ReportStore
+from directory.rules.hours import now
 
 st.title("Datakvalitet")
 validation = ui.validation()
@@ -38,7 +38,9 @@ cols[3].metric("Mangler oplysninger", len(health.missing))
 cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.values()))
 
 st.subheader("Fejl og advarsler i datafilerne")
-st.caption("Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen.")
+st.caption(
+    "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen."
+)
 ui.reports.show_table(ui.reports.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:
     st.warning(
@@ -54,7 +56,9 @@ st.subheader("Forældede oplysninger")
 st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
 by_department, by_owner = st.columns(2)
 with by_department:
-    ui.reports.show_table(ui.reports.stale_summary(health, "department", "Forvaltning"), "Intet forældet.")
+    ui.reports.show_table(
+        ui.reports.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
+    )
 with by_owner:
     ui.reports.show_table(ui.reports.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
@@ -62,10 +66,16 @@ with st.expander(f"Alle {len(health.stale)} forældede poster"):
 
 st.subheader("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
-ui.reports.show_table(ui.reports.missing_rows(health), "Alle enheder har telefon, kontakt, åbningstid og adresse.", links=True)
+ui.reports.show_table(
+    ui.reports.missing_rows(health),
+    "Alle enheder har telefon, kontakt, åbningstid og adresse.",
+    links=True,
+)
 
 st.subheader("Gatekeepere uden backup")
-ui.reports.show_table(ui.reports.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True)
+ui.reports.show_table(
+    ui.reports.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True
+)
 
 st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 import ui.kort
 from directory.geo import places as geo
+
 directory = ui.require_directory()
 st.title("Kort over kontorer og samarbejdspartnere")
 ui.example_notice(directory)
@@ -20,6 +21,8 @@ with list_col:
 
 homeless = geo.units_without_location(directory, flt)
 if homeless:
-    st.caption(f"{len(homeless)} af de valgte enheder har ingen adresse i data og er ikke på "
-               "kortet. Find dem under Søg.")
+    st.caption(
+        f"{len(homeless)} af de valgte enheder har ingen adresse i data og er ikke på "
+        "kortet. Find dem under Søg."
+    )
 st.caption(f"Åben/lukket gælder kl. {flt.moment():%H:%M} dansk tid, med helligdage.")

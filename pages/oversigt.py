@@ -39,7 +39,9 @@ if chosen is None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={"Forvaltning": st.column_config.LinkColumn(display_text=r"forvaltning=(.*)")},
+        column_config={
+            "Forvaltning": st.column_config.LinkColumn(display_text=r"forvaltning=(.*)")
+        },
     )
     st.stop()
 
@@ -53,7 +55,8 @@ tree = unit_tree(directory, chosen)
 st.subheader(f"{len(tree)} enheder")
 st.markdown(
     "\n".join(
-        f"{'    ' * depth}- [{ui.md_escape(unit.name)}]({ui.unit_href(unit.id)})" for depth, unit in tree
+        f"{'    ' * depth}- [{ui.md_escape(unit.name)}]({ui.unit_href(unit.id)})"
+        for depth, unit in tree
     )
 )
 st.page_link("pages/oversigt.py", label="Alle forvaltninger", icon=":material/arrow_back:")

@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 import ui.reports
 from directory.exports import export
+
 directory = ui.require_directory()
 st.title("Ringelister og eksport")
 ui.example_notice(directory)

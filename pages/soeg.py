@@ -17,7 +17,11 @@ ui.example_notice(directory)
 
 st.title("Hvor skal borgeren hen?", anchor=False)
 query = st.text_input(
-    "Søg", key="q", type="search", bind="query-params", label_visibility="collapsed",
+    "Søg",
+    key="q",
+    type="search",
+    bind="query-params",
+    label_visibility="collapsed",
     placeholder="Søg på behov, enhed, forkortelse eller en kollegas navn – fx herberg, JKU, bolig rådgivning",
 )
 # Put the cursor in the search box when the page opens (no external resource).
@@ -30,16 +34,31 @@ st.html(
 with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
     cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
     departments = cols[0].multiselect(
-        "Forvaltning", list(directory.departments), key="forvaltning", bind="query-params",
-        format_func=lambda d: directory.departments[d].label, placeholder="Alle",
+        "Forvaltning",
+        list(directory.departments),
+        key="forvaltning",
+        bind="query-params",
+        format_func=lambda d: directory.departments[d].label,
+        placeholder="Alle",
     )
     need = cols[1].selectbox(
-        "Behov eller målgruppe", index.needs(), index=None, key="behov", bind="query-params",
-        accept_new_options=True, placeholder="Alle",
+        "Behov eller målgruppe",
+        index.needs(),
+        index=None,
+        key="behov",
+        bind="query-params",
+        accept_new_options=True,
+        placeholder="Alle",
     )
     age = cols[2].number_input(
-        "Borgerens alder", min_value=0, max_value=120, value=None, step=1, key="alder",
-        bind="query-params", placeholder="år",
+        "Borgerens alder",
+        min_value=0,
+        max_value=120,
+        value=None,
+        step=1,
+        key="alder",
+        bind="query-params",
+        placeholder="år",
     )
     open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
 
@@ -51,8 +70,12 @@ hits = index.search(query or "", limit=10, at=at, **filters)
 if not (query or "").strip() and not filtered:
     ui.cards.empty_state()
 elif not hits:
-    ui.cards.no_results(query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0)
+    ui.cards.no_results(
+        query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0
+    )
 else:
-    st.caption(f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet")
+    st.caption(
+        f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
+    )
     for hit in hits:
         ui.cards.result_card(hit, directory, at)

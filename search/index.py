@@ -35,8 +35,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from directory.geo.places import combined_status
-from directory.rules.hours import Status, now
 from directory.model import Directory, Unit
+from directory.rules.hours import Status, now
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 

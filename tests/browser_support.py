@@ -55,11 +55,15 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
-    def __init__(self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.app = app
         self._own_reports = reports_dir is None
-        self.reports_dir = Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
+        self.reports_dir = (
+            Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
+        )
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="landkort-streamlit-", suffix=".log")[1])
@@ -70,17 +74,33 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> AppServer:
-        env = {**os.environ, "LANDKORT_DATA": str(self.data_dir), "LANDKORT_REPORTS": str(self.reports_dir)}
+        env = {
+            **os.environ,
+            "LANDKORT_DATA": str(self.data_dir),
+            "LANDKORT_REPORTS": str(self.reports_dir),
+        }
         cmd = [
-            sys.executable, "-m", "streamlit", "run", self.app,
-            "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.app,
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
         ]
         with open(self.log_path, "wb") as log:
             self.started_at = time.perf_counter()
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.wait_healthy(timeout)
         return self
 
@@ -88,7 +108,9 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.proc.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"streamlit exited with code {self.proc.returncode}:\n{self.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -97,11 +119,15 @@ class AppServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"streamlit did not answer /_stcore/health within {timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def log_tail(self, lines: int = 40) -> str:
         try:
-            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+            return "\n".join(
+                self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            )
         except OSError:
             return "(no log)"
 

@@ -11,25 +11,41 @@ from benchmarks.__main__ import format_table, main, normalise
 from benchmarks.common import row
 
 
-def test_quick_run_prints_one_table_and_saves_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_quick_run_prints_one_table_and_saves_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "results" / "quick.json"
     code = main(["--quick", "--only", "load", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0
-    assert printed.splitlines()[0].split() == ["name", "size", "metric", "value", "baseline", "ratio"]
+    assert printed.splitlines()[0].split() == [
+        "name",
+        "size",
+        "metric",
+        "value",
+        "baseline",
+        "ratio",
+    ]
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["quick"] is True and saved["sizes"] == [40]
     by_metric = {(r["name"], r["metric"]): r for r in saved["rows"]}
     assert by_metric[("load: validate_directory", "errors")]["value"] == 0
     timing = by_metric[("load: validate_directory", "time_s")]
-    assert timing["baseline"] > 0 and timing["ratio"] == pytest.approx(timing["value"] / timing["baseline"])
+    assert timing["baseline"] > 0 and timing["ratio"] == pytest.approx(
+        timing["value"] / timing["baseline"]
+    )
     assert saved["notes"][0].startswith("load: ") and len(saved["notes"]) == 1
     assert f"# saved {out}" in printed
 
 
-def test_unknown_benchmark_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_benchmark_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--quick", "--only", "lod", "--out", str(tmp_path / "x.json")]) == 1
-    assert capsys.readouterr().err == "error: unknown benchmark(s) lod: choose from load, search, graph, map, app\n"
+    assert (
+        capsys.readouterr().err
+        == "error: unknown benchmark(s) lod: choose from load, search, graph, map, app\n"
+    )
     assert not (tmp_path / "x.json").exists()
 
 
@@ -37,24 +53,64 @@ def test_unknown_benchmark_name_is_refused(tmp_path: Path, capsys: pytest.Captur
     ("produced", "expected"),
     [
         # long rows pass through, the ratio is worked out
-        ([{"name": "map: build", "size": 2000, "metric": "time_s", "value": 2.0, "baseline": 0.5}],
-         [("map: build", 2000, "time_s", 2.0, 0.5, 4.0)]),
+        (
+            [
+                {
+                    "name": "map: build",
+                    "size": 2000,
+                    "metric": "time_s",
+                    "value": 2.0,
+                    "baseline": 0.5,
+                }
+            ],
+            [("map: build", 2000, "time_s", 2.0, 0.5, 4.0)],
+        ),
         # wide rows become one row per metric; the baseline engine pairs by benchmark/dataset/size
-        ([{"benchmark": "search", "dataset": "synth 10", "units": 10, "engine": "SearchIndex", "p95_ms": 2.0},
-          {"benchmark": "search", "dataset": "synth 10", "units": 10, "engine": "baseline WRatio", "p95_ms": 8.0}],
-         [("search: SearchIndex", 10, "p95_ms", 2.0, 8.0, 0.25)]),
+        (
+            [
+                {
+                    "benchmark": "search",
+                    "dataset": "synth 10",
+                    "units": 10,
+                    "engine": "SearchIndex",
+                    "p95_ms": 2.0,
+                },
+                {
+                    "benchmark": "search",
+                    "dataset": "synth 10",
+                    "units": 10,
+                    "engine": "baseline WRatio",
+                    "p95_ms": 8.0,
+                },
+            ],
+            [("search: SearchIndex", 10, "p95_ms", 2.0, 8.0, 0.25)],
+        ),
         # a wide row on another data set keeps the data set in its name
-        ([{"benchmark": "search", "dataset": "demo", "units": 90, "engine": "SearchIndex", "top3": 1.0}],
-         [("search: SearchIndex [demo]", 90, "top3", 1.0, None, None)]),
+        (
+            [
+                {
+                    "benchmark": "search",
+                    "dataset": "demo",
+                    "units": 90,
+                    "engine": "SearchIndex",
+                    "top3": 1.0,
+                }
+            ],
+            [("search: SearchIndex [demo]", 90, "top3", 1.0, None, None)],
+        ),
     ],
 )
 def test_rows_are_normalised(produced: list[dict], expected: list[tuple]) -> None:
     rows = normalise(produced)
-    assert [(r["name"], r["size"], r["metric"], r["value"], r["baseline"], r["ratio"]) for r in rows] == expected
+    assert [
+        (r["name"], r["size"], r["metric"], r["value"], r["baseline"], r["ratio"]) for r in rows
+    ] == expected
 
 
 def test_table_lines_up() -> None:
-    table = format_table([row("load", 1000, "time_s", 1.23456, 0.5), row("load", 1000, "errors", 0)])
+    table = format_table(
+        [row("load", 1000, "time_s", 1.23456, 0.5), row("load", 1000, "errors", 0)]
+    )
     lines = table.splitlines()
     assert lines[0].split() == ["name", "size", "metric", "value", "baseline", "ratio"]
     assert lines[2].split() == ["load", "1000", "time_s", "1.23", "0.5", "2.47"]

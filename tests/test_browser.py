@@ -141,7 +141,9 @@ def _open(page, server: AppServer, path: str) -> None:
 def _assert_clean(page, what: str) -> None:
     boxes = page.locator(ERROR_BOXES)
     assert boxes.count() == 0, f"{what}: error box shown: {boxes.first.inner_text()[:500]}"
-    assert page.get_by_text("Page not found").count() == 0, f"{what}: Streamlit says 'Page not found'"
+    assert page.get_by_text("Page not found").count() == 0, (
+        f"{what}: Streamlit says 'Page not found'"
+    )
     assert page.js_errors == [], f"{what}: JavaScript errors: {page.js_errors}"
     assert page.get_by_text(APP_CAPTION).count() == 1, (
         f"{what}: app.py did not run (its sidebar caption is missing): Streamlit ran the page "
@@ -166,7 +168,9 @@ def test_unknown_unit_id_shows_a_friendly_page(page, server: AppServer) -> None:
     screenshot(page, "unit-unknown")
     _assert_clean(page, "unknown id")
     text = page.locator("[data-testid=stMain]").inner_text()
-    assert "findes-ikke-123" in text or re.search(r"findes ikke|ikke fundet|kender ikke|ukendt", text, re.I), text[:500]
+    assert "findes-ikke-123" in text or re.search(
+        r"findes ikke|ikke fundet|kender ikke|ukendt", text, re.I
+    ), text[:500]
 
 
 def test_markup_in_the_data_is_shown_as_text(page, server: AppServer) -> None:
@@ -184,7 +188,9 @@ def test_markup_in_the_data_is_shown_as_text(page, server: AppServer) -> None:
 
 
 @pytest.mark.parametrize(("path", "file", "name"), PAGES, ids=[p[2] for p in PAGES])
-def test_every_page_loads_without_an_error(page, server: AppServer, path: str, file: str, name: str) -> None:
+def test_every_page_loads_without_an_error(
+    page, server: AppServer, path: str, file: str, name: str
+) -> None:
     _require_page(file)
     _open(page, server, path)
     page.wait_for_timeout(500)  # let charts and iframes draw before the screenshot
@@ -222,7 +228,12 @@ def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
     chart = page.locator("[data-testid=stPlotlyChart] .js-plotly-plot").first
     chart.wait_for(timeout=30_000)
     assert chart.is_visible()
-    assert page.locator("[data-testid=stPlotlyChart] .scatterlayer .point, [data-testid=stPlotlyChart] .scatterlayer path").count() > 0
+    assert (
+        page.locator(
+            "[data-testid=stPlotlyChart] .scatterlayer .point, [data-testid=stPlotlyChart] .scatterlayer path"
+        ).count()
+        > 0
+    )
     screenshot(page, "graph")
     _assert_clean(page, "Henvisningsveje")
 
@@ -232,7 +243,11 @@ def test_map_page_shows_a_map_with_markers(page, server: AppServer) -> None:
     _open(page, server, "kort")
     markers = 0
     for _ in range(100):  # the map draws inside the st_folium iframe
-        frames = [f for f in page.frames if f != page.main_frame and f.locator(".leaflet-container").count()]
+        frames = [
+            f
+            for f in page.frames
+            if f != page.main_frame and f.locator(".leaflet-container").count()
+        ]
         markers = sum(f.locator(MARKERS).count() for f in frames)
         if markers:
             break

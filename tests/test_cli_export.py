@@ -20,7 +20,9 @@ def env_data(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:
     return data_dir
 
 
-def test_export_json_prints_the_whole_directory(env_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_json_prints_the_whole_directory(
+    env_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", "json"]) == 0
     out = capsys.readouterr().out
     data = json.loads(out)
@@ -30,21 +32,39 @@ def test_export_json_prints_the_whole_directory(env_data: Path, capsys: pytest.C
     assert '"kind": "fast_track"' in out and "mette.test@eksempel.kk.dk" in out
 
 
-def test_export_json_public_leaves_out_staff_only_data(env_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_json_public_leaves_out_staff_only_data(
+    env_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", "json", "--public"]) == 0
     out = capsys.readouterr().out
-    for secret in ("33 99 10 01", "33 99 10 02", "33 99 20 01", "mette.test@eksempel.kk.dk", "x-example-data"):
+    for secret in (
+        "33 99 10 01",
+        "33 99 10 02",
+        "33 99 20 01",
+        "mette.test@eksempel.kk.dk",
+        "x-example-data",
+    ):
         assert secret not in out
     assert "33 17 41 22" in out and "Hjemløse- og Udsatteenheden" in out
 
 
-def test_invalid_data_lists_problems_and_exits_1(env_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_data(env_data, {"units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"})
+def test_invalid_data_lists_problems_and_exits_1(
+    env_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_data(
+        env_data,
+        {
+            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+        },
+    )
     assert main(["export", "json"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert lines[-1] == "1 error(s): fix the data (see `python -m directory validate`) and export again"
+    assert (
+        lines[-1]
+        == "1 error(s): fix the data (see `python -m directory validate`) and export again"
+    )
     assert lines[0].startswith(f"{env_data / 'units' / 'stat.yaml'}:4: ")
     assert "Traceback" not in captured.err
 
@@ -60,7 +80,11 @@ def test_module_entry_point(data_dir: Path) -> None:
     env = {**os.environ, "LANDKORT_DATA": str(data_dir)}
     done = subprocess.run(
         [sys.executable, "-m", "directory", "export", "json", "--public"],
-        cwd=ROOT, env=env, capture_output=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.decode("utf-8"))["units"][0]["id"] == "bif-jku"

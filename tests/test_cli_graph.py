@@ -42,7 +42,10 @@ def test_output(env_data: Path, capsys, argv: list[str], stdout: str) -> None:
 
 
 def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
-    extra = SMALL_DATA["referrals.yaml"].rstrip(" ") + "          - {from: stat-kif, to: sof-hjemloese, needs: [husly]}\n"
+    extra = (
+        SMALL_DATA["referrals.yaml"].rstrip(" ")
+        + "          - {from: stat-kif, to: sof-hjemloese, needs: [husly]}\n"
+    )
     write_data(env_data, {"referrals.yaml": extra})
     code, out, _ = run(capsys, "path", "stat-kif", "sof-hjemloese")
     assert code == 0
@@ -81,8 +84,13 @@ def test_path_errors(env_data: Path, capsys, argv: list[str], stderr: str) -> No
 
 
 @pytest.mark.parametrize("command", [["path", "a", "b"], ["loops"], ["stats"]])
-def test_invalid_data_prints_problems_and_exits_1(data_dir: Path, monkeypatch, capsys, command) -> None:
-    write_data(data_dir, {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"})
+def test_invalid_data_prints_problems_and_exits_1(
+    data_dir: Path, monkeypatch, capsys, command
+) -> None:
+    write_data(
+        data_dir,
+        {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"},
+    )
     monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
     code, out, err = run(capsys, *command)
     lines = err.splitlines()
@@ -134,7 +142,9 @@ def test_stats(env_data: Path, capsys) -> None:
 
 def test_stats_bus_factor_and_marked_front_doors(env_data: Path, capsys) -> None:
     units = SMALL_DATA["units/sof.yaml"].replace("                backup: k-bcv-2\n", "")
-    units = units.replace("            hours: \"24/7\"\n", "            hours: \"24/7\"\n            x-front-door: true\n")
+    units = units.replace(
+        '            hours: "24/7"\n', '            hours: "24/7"\n            x-front-door: true\n'
+    )
     write_data(env_data, {"units/sof.yaml": units})
     _, out, _ = run(capsys, "stats")
     assert "Front doors (x-front-door: true): sof-dognvagt" in out.splitlines()
@@ -145,7 +155,11 @@ def test_module_entry_point(data_dir: Path) -> None:
     env = {**os.environ, "LANDKORT_DATA": str(data_dir)}
     done = subprocess.run(
         [sys.executable, "-m", "directory", "path", "stat-kif", "nope-unit"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     assert done.stdout == ""

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, SMALL_DATA, write_data
 
 from directory import load_directory
+from directory.devtools.synth import synth_files
 from directory.exports.export import (
     REDACTED,
     call_list,
@@ -29,7 +30,6 @@ from directory.exports.export import (
     units_of_department,
     vcard_escape,
 )
-from directory.devtools.synth import synth_files
 
 HOSTILE = '<script>alert("x")</script> & [link](javascript:alert(1)) =SUM(A1) ${x} `y`'
 
@@ -58,7 +58,12 @@ def _staff_secrets(directory) -> tuple[set[str], set[str]]:
     numbers: set[str] = set()
     emails: set[str] = set()
     for record in (*directory.departments.values(), *directory.units.values()):
-        numbers |= {v for p in record.phones if p.kind.value in ("fast_track", "internal") for v in digit_variants(p.number)}
+        numbers |= {
+            v
+            for p in record.phones
+            if p.kind.value in ("fast_track", "internal")
+            for v in digit_variants(p.number)
+        }
     for contact in directory.contacts.values():
         numbers |= {v for p in contact.phones for v in digit_variants(p.number)}
         if contact.email:
@@ -98,7 +103,10 @@ def test_staff_export_has_every_number_and_record(small_directory) -> None:
 
 
 def test_public_export_is_an_allowlist(data_dir: Path) -> None:
-    write_data(data_dir, {"units/kff.yaml": """
+    write_data(
+        data_dir,
+        {
+            "units/kff.yaml": """
         x-file-note: hemmelig
         units:
           - id: kff-bib
@@ -118,7 +126,9 @@ def test_public_export_is_an_allowlist(data_dir: Path) -> None:
                 email: bo@eksempel.kk.dk
             verified: 2026-09-01
             x-internal: note
-    """})
+    """
+        },
+    )
     public = directory_json(load_directory(data_dir), public=True)
     bib = next(u for u in public["units"] if u["id"] == "kff-bib")
     assert bib == {
@@ -139,7 +149,11 @@ def test_call_list_staff_and_public(small_directory) -> None:
     assert staff[0].call_first == "33 99 10 01 (fast track, Fagpersoner, udenom kø)"
     assert staff[0].gatekeeper == "Mette Test: 33 99 10 02 (internt)"
     assert staff[0].public_number == "33 17 41 22"
-    assert (staff[0].owner, staff[0].verified, staff[0].department) == ("Datakoordinator SOF", "2026-09-01", "SOF")
+    assert (staff[0].owner, staff[0].verified, staff[0].department) == (
+        "Datakoordinator SOF",
+        "2026-09-01",
+        "SOF",
+    )
     assert staff[1].hours == "Mo-Fr 09:00-15:00; PH off"  # from its location
     public = call_list(small_directory, ids, public=True)
     assert public[0].call_first == "33 17 41 22" and public[0].gatekeeper == "Mette Test"
@@ -171,7 +185,17 @@ def test_csv_round_trip_for_danish_excel(data_dir: Path) -> None:
     data = call_list_csv(rows)
     assert data.startswith(b"\xef\xbb\xbf")
     read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert read[0] == ["Enhed", "Forvaltning", "Gatekeeper", "Ring først", "Offentligt nummer", "Åbningstid", "Ejer", "Tjekket", "Id"]
+    assert read[0] == [
+        "Enhed",
+        "Forvaltning",
+        "Gatekeeper",
+        "Ring først",
+        "Offentligt nummer",
+        "Åbningstid",
+        "Ejer",
+        "Tjekket",
+        "Id",
+    ]
     assert read[1][0] == HOSTILE
     assert read[1][6] == "'-1+1@evil"  # no formula
     assert read[2][0] == "Hjemløse- og Udsatteenheden"
@@ -236,7 +260,11 @@ def test_vcard_of_a_contact(small_directory, version: str) -> None:
     assert lines[:3] == ["BEGIN:VCARD", f"VERSION:{version}", "FN:Mette Test"]
     assert "ORG:Socialforvaltningen;Borgercenter Voksne" in lines
     assert "TITLE:Leder\\; team\\, nord" in lines
-    tel = "TEL;VALUE=uri;TYPE=work,voice:tel:+4533991002" if version == "4.0" else "TEL;TYPE=WORK,VOICE:+4533991002"
+    tel = (
+        "TEL;VALUE=uri;TYPE=work,voice:tel:+4533991002"
+        if version == "4.0"
+        else "TEL;TYPE=WORK,VOICE:+4533991002"
+    )
     assert tel in lines
     assert "NOTE:Rolle: gatekeeper · Områder: hjemløshed" in lines
     assert lines[-2:] == ["END:VCARD", ""]
@@ -246,4 +274,6 @@ def test_vcf_of_units_and_bad_version(small_directory) -> None:
     vcf = contacts_vcf(small_directory, ["sof-bcv", "sof-hjemloese", "nope"])
     assert vcf.count("BEGIN:VCARD") == 3
     with pytest.raises(ValueError, match=r"^unknown vCard version '2.1': use '3.0' or '4.0'$"):
-        contact_vcard(small_directory.contacts["k-bcv-1"], small_directory.units["sof-bcv"], None, "2.1")
+        contact_vcard(
+            small_directory.contacts["k-bcv-1"], small_directory.units["sof-bcv"], None, "2.1"
+        )

@@ -51,8 +51,16 @@ def test_haversine_km(a, b, km) -> None:
 def test_the_ten_bydele_ship_with_the_app() -> None:
     names = [place.name for place in geo.bydele()]
     assert names == [
-        "Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kongens Enghave", "Valby", "Vanløse",
-        "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest",
+        "Indre By",
+        "Østerbro",
+        "Nørrebro",
+        "Vesterbro/Kongens Enghave",
+        "Valby",
+        "Vanløse",
+        "Brønshøj-Husum",
+        "Bispebjerg",
+        "Amager Øst",
+        "Amager Vest",
     ]
     assert [p.key for p in geo.bydele()] == [f"bydel-{n}" for n in range(1, 11)]
     assert [p.name for p in geo.bydele() if p.estimate] == ["Indre By", "Vanløse", "Amager Øst"]
@@ -111,14 +119,44 @@ def test_find_place(text, key) -> None:
     [
         ("Mo-Fr 09:00-15:00; PH off", None, WEDNESDAY_10, True, "Åben nu · lukker kl. 15:00"),
         (None, "Mo-Fr 09:00-15:00; PH off", WEDNESDAY_10, True, "Åben nu · lukker kl. 15:00"),
-        ("Mo-Fr 09:00-15:00; PH off", None, WEDNESDAY_20, False, "Lukket · åbner i morgen kl. 09:00"),
-        ("Mo-Fr 09:00-15:00; PH off", None, CHRISTMAS_DAY_10, False, "Lukket · åbner mandag kl. 09:00"),
-        ("Mo-Fr 09:00-15:00; PH off", None, MAUNDY_THURSDAY_10, False, "Lukket · åbner tirsdag kl. 09:00"),
+        (
+            "Mo-Fr 09:00-15:00; PH off",
+            None,
+            WEDNESDAY_20,
+            False,
+            "Lukket · åbner i morgen kl. 09:00",
+        ),
+        (
+            "Mo-Fr 09:00-15:00; PH off",
+            None,
+            CHRISTMAS_DAY_10,
+            False,
+            "Lukket · åbner mandag kl. 09:00",
+        ),
+        (
+            "Mo-Fr 09:00-15:00; PH off",
+            None,
+            MAUNDY_THURSDAY_10,
+            False,
+            "Lukket · åbner tirsdag kl. 09:00",
+        ),
         ("Mo-Fr 09:00-15:00; PH off", None, CHRISTMAS_EVE_10, True, "Åben nu · lukker kl. 15:00"),
         # both known: open only when both are; the earlier closing wins
-        ("Mo-Fr 09:00-15:00", "Mo-Fr 08:00-13:00", WEDNESDAY_10, True, "Åben nu · lukker kl. 13:00"),
+        (
+            "Mo-Fr 09:00-15:00",
+            "Mo-Fr 08:00-13:00",
+            WEDNESDAY_10,
+            True,
+            "Åben nu · lukker kl. 13:00",
+        ),
         ("Mo-Fr 11:00-15:00", "Mo-Fr 08:00-16:00", WEDNESDAY_10, False, "Lukket · åbner kl. 11:00"),
-        ("24/7", "Mo-Fr 08:00-16:00; PH off", CHRISTMAS_DAY_10, False, "Lukket · åbner mandag kl. 08:00"),
+        (
+            "24/7",
+            "Mo-Fr 08:00-16:00; PH off",
+            CHRISTMAS_DAY_10,
+            False,
+            "Lukket · åbner mandag kl. 08:00",
+        ),
         (None, None, WEDNESDAY_10, False, "Åbningstid ukendt"),
     ],
 )
@@ -142,7 +180,10 @@ def test_sites_group_units_by_location_in_file_order(small_directory) -> None:
     ("flt", "expected"),
     [
         (geo.MapFilter(departments=frozenset({"bif"})), ["skelbaekgade"]),
-        (geo.MapFilter(departments=frozenset({"sof", "bif"})), ["matthaeusgade", "aaboulevard", "skelbaekgade"]),
+        (
+            geo.MapFilter(departments=frozenset({"sof", "bif"})),
+            ["matthaeusgade", "aaboulevard", "skelbaekgade"],
+        ),
         (geo.MapFilter(need="hjemløse"), ["matthaeusgade"]),  # a target group
         (geo.MapFilter(need="AKUT HUSLY"), ["matthaeusgade"]),  # a need referred to a unit
         (geo.MapFilter(need="misbrug"), ["matthaeusgade"]),
@@ -153,7 +194,10 @@ def test_sites_group_units_by_location_in_file_order(small_directory) -> None:
         (geo.MapFilter(text="nothing like this"), []),
         (geo.MapFilter(open_now=True, at=WEDNESDAY_20), ["aaboulevard"]),
         (geo.MapFilter(open_now=True, at=CHRISTMAS_DAY_10), ["aaboulevard"]),
-        (geo.MapFilter(open_now=True, at=WEDNESDAY_10), ["matthaeusgade", "aaboulevard", "skelbaekgade"]),
+        (
+            geo.MapFilter(open_now=True, at=WEDNESDAY_10),
+            ["matthaeusgade", "aaboulevard", "skelbaekgade"],
+        ),
     ],
 )
 def test_sites_filters(small_directory, flt, expected) -> None:
@@ -169,7 +213,9 @@ def test_need_filter_keeps_only_matching_units_in_a_popup(small_directory) -> No
 
 def test_open_now_drops_closed_units_but_keeps_open_ones(tmp_path) -> None:
     data = dict(SMALL_DATA)
-    data["units/bif.yaml"] = SMALL_DATA["units/bif.yaml"] + """
+    data["units/bif.yaml"] = (
+        SMALL_DATA["units/bif.yaml"]
+        + """
           - id: bif-aften
             name: Aftenrådgivningen
             department: bif
@@ -177,6 +223,7 @@ def test_open_now_drops_closed_units_but_keeps_open_ones(tmp_path) -> None:
             hours: "Mo-Fr 16:00-21:00; PH off"
             verified: 2026-07-01
     """
+    )
     directory = load_directory(write_data(tmp_path / "d", data))
     evening = geo.sites(directory, geo.MapFilter(open_now=True, at=WEDNESDAY_20))
     # the building closes at 15:00, so the evening unit inside it counts as closed
@@ -207,7 +254,9 @@ def test_external_partners_are_a_separate_site_at_a_shared_address(tmp_path) -> 
 
 def test_a_location_without_units_shows_only_without_unit_filters(tmp_path) -> None:
     data = dict(SMALL_DATA)
-    data["locations.yaml"] = SMALL_DATA["locations.yaml"] + """
+    data["locations.yaml"] = (
+        SMALL_DATA["locations.yaml"]
+        + """
           - id: tomt
             name: Tomt Hus
             address: {street: Tomgade 1, postal_code: "2300", city: København S}
@@ -215,19 +264,29 @@ def test_a_location_without_units_shows_only_without_unit_filters(tmp_path) -> N
             lon: 12.60
             hours: "Mo-Fr 08:00-16:00"
     """
+    )
     directory = load_directory(write_data(tmp_path / "d", data))
     assert "tomt" in keys(geo.sites(directory, geo.MapFilter(at=WEDNESDAY_10)))
     assert "tomt" in keys(geo.sites(directory, geo.MapFilter(text="tomgade", at=WEDNESDAY_10)))
     assert "tomt" not in keys(geo.sites(directory, geo.MapFilter(open_now=True, at=WEDNESDAY_20)))
-    assert "tomt" not in keys(geo.sites(directory, geo.MapFilter(frozenset({"sof"}), at=WEDNESDAY_10)))
+    assert "tomt" not in keys(
+        geo.sites(directory, geo.MapFilter(frozenset({"sof"}), at=WEDNESDAY_10))
+    )
     site = geo.sites(directory, geo.MapFilter(text="tomgade", at=WEDNESDAY_10))[0]
     assert site.units == [] and site.color == geo.NO_DEPARTMENT_COLOR and site.is_open
 
 
 def test_need_options_are_unique_case_insensitively_and_sorted(small_directory) -> None:
     assert geo.need_options(small_directory) == [
-        "akut husly", "bolig", "bostøtte", "hjemløse", "hjemløshed", "kontanthjælp",
-        "løsladelse", "misbrug", "udsatte voksne",
+        "akut husly",
+        "bolig",
+        "bostøtte",
+        "hjemløse",
+        "hjemløshed",
+        "kontanthjælp",
+        "løsladelse",
+        "misbrug",
+        "udsatte voksne",
     ]
 
 
@@ -241,7 +300,11 @@ def test_department_colors_fall_back_to_a_fixed_palette(tmp_path) -> None:
     data = dict(SMALL_DATA)
     data["departments.yaml"] = SMALL_DATA["departments.yaml"].replace('color: "#2166ac"', "")
     directory = load_directory(write_data(tmp_path / "d", data))
-    assert geo.department_colors(directory) == {"sof": "#b2182b", "bif": geo.FALLBACK_COLORS[1], "stat": "#4d4d4d"}
+    assert geo.department_colors(directory) == {
+        "sof": "#b2182b",
+        "bif": geo.FALLBACK_COLORS[1],
+        "stat": "#4d4d4d",
+    }
 
 
 # --- nearest ---------------------------------------------------------------------------------
@@ -253,7 +316,9 @@ def test_nearest_orders_by_distance_and_keeps_open_ones(small_directory) -> None
     assert [r.site.key for r in rows] == ["aaboulevard", "matthaeusgade", "skelbaekgade"]
     assert [round(r.distance_km, 1) for r in rows] == [1.1, 2.7, 3.2]
     assert [r.site.key for r in geo.nearest(found, geo.find_place("1717"), limit=2)] == [
-        "skelbaekgade", "matthaeusgade"]
+        "skelbaekgade",
+        "matthaeusgade",
+    ]
 
 
 def test_nearest_open_in_the_evening_and_on_a_holiday(small_directory) -> None:
@@ -271,12 +336,15 @@ def test_nearest_open_falls_back_to_closed_offices_when_none_is_open(small_direc
     answer = geo.nearest_open(found, geo.find_place("2200"))
     assert answer.none_open
     assert [(r.site.key, r.site.status.label) for r in answer.rows] == [
-        ("skelbaekgade", "Lukket · åbner i morgen kl. 09:00")]
+        ("skelbaekgade", "Lukket · åbner i morgen kl. 09:00")
+    ]
 
 
 def test_site_status_is_open_when_any_unit_is(tmp_path) -> None:
     data = dict(SMALL_DATA)
-    data["units/bif.yaml"] = SMALL_DATA["units/bif.yaml"] + """
+    data["units/bif.yaml"] = (
+        SMALL_DATA["units/bif.yaml"]
+        + """
           - id: bif-tidlig
             name: Tidlig
             department: bif
@@ -284,7 +352,10 @@ def test_site_status_is_open_when_any_unit_is(tmp_path) -> None:
             hours: "Mo-Fr 07:00-11:00"
             verified: 2026-07-01
     """
+    )
     directory = load_directory(write_data(tmp_path / "d", data))
-    site = next(s for s in geo.sites(directory, geo.MapFilter(at=WEDNESDAY_10)) if s.key == "aaboulevard")
+    site = next(
+        s for s in geo.sites(directory, geo.MapFilter(at=WEDNESDAY_10)) if s.key == "aaboulevard"
+    )
     assert site.is_open and site.status.label == "Åben nu · døgnåben"
     assert site.department_id == "bif"  # a tie: the first unit's (units/bif.yaml is read first)

@@ -10,7 +10,6 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from directory.present import graph_plot as gp
 from directory.graph.analysis import (
     BusFactorRisk,
     Reach,
@@ -21,6 +20,7 @@ from directory.graph.analysis import (
     short_cycles,
 )
 from directory.model import Contact, Department, Directory, Referral, Unit
+from directory.present import graph_plot as gp
 
 DAY = dt.date(2026, 1, 1)
 
@@ -41,9 +41,16 @@ EDGES = [
 ]
 
 
-def unit(unit_id: str, name: str | None = None, contacts: list[Contact] | None = None, **ext: object) -> Unit:
-    made = Unit(id=unit_id, name=name or unit_id.upper(), department=unit_id[0], verified=DAY,
-                contacts=contacts or [])
+def unit(
+    unit_id: str, name: str | None = None, contacts: list[Contact] | None = None, **ext: object
+) -> Unit:
+    made = Unit(
+        id=unit_id,
+        name=name or unit_id.upper(),
+        department=unit_id[0],
+        verified=DAY,
+        contacts=contacts or [],
+    )
     made.extensions = {f"x-{k.replace('_', '-')}": v for k, v in ext.items()}
     return made
 
@@ -52,11 +59,16 @@ def referral(a: str, b: str, needs: list[str], **kw: object) -> Referral:
     return Referral(**{"from": a, "to": b, "needs": needs, **kw})
 
 
-def make_graph(edges=EDGES, units: list[Unit] | None = None, departments=("a", "b")) -> ReferralGraph:
+def make_graph(
+    edges=EDGES, units: list[Unit] | None = None, departments=("a", "b")
+) -> ReferralGraph:
     ids = sorted({u for a, b, _ in edges for u in (a, b)})
     units = units if units is not None else [unit(u) for u in ids]
     directory = Directory(
-        departments={d: Department(id=d, name=f"Forvaltning {d.upper()}", short=d.upper()) for d in departments},
+        departments={
+            d: Department(id=d, name=f"Forvaltning {d.upper()}", short=d.upper())
+            for d in departments
+        },
         units={u.id: u for u in units},
         locations={},
         referrals=[referral(a, b, needs) for a, b, needs in edges],
@@ -87,7 +99,12 @@ def test_nodes_carry_forvaltning_and_kind(small_directory) -> None:
 
 def test_edges_carry_needs_criteria_requires(small_directory) -> None:
     edge = ReferralGraph(small_directory).graph.edges["stat-kif", "sof-bcv"]
-    assert edge == {"needs": ["løsladelse", "bolig"], "criteria": [], "requires": ["samtykke fra borgeren"], "count": 1}
+    assert edge == {
+        "needs": ["løsladelse", "bolig"],
+        "criteria": [],
+        "requires": ["samtykke fra borgeren"],
+        "count": 1,
+    }
 
 
 def test_repeated_referrals_merge_into_one_edge(rg: ReferralGraph) -> None:
@@ -116,7 +133,9 @@ def test_needs_are_sorted_and_unique(rg: ReferralGraph) -> None:
         ("a1", "a1", 3, [["a1"]]),
     ],
 )
-def test_shortest_paths(rg: ReferralGraph, a: str, b: str, k: int, expected: list[list[str]]) -> None:
+def test_shortest_paths(
+    rg: ReferralGraph, a: str, b: str, k: int, expected: list[list[str]]
+) -> None:
     assert rg.shortest_paths(a, b, k=k) == expected
 
 
@@ -135,7 +154,9 @@ def test_shortest_paths_by_need(rg: ReferralGraph) -> None:
         ("ukendt behov", None, []),
     ],
 )
-def test_reachable(rg: ReferralGraph, need: str | None, max_steps: int | None, expected: list) -> None:
+def test_reachable(
+    rg: ReferralGraph, need: str | None, max_steps: int | None, expected: list
+) -> None:
     assert [(r.unit_id, r.steps) for r in rg.reachable("a1", need, max_steps)] == expected
 
 
@@ -147,14 +168,19 @@ def test_reachable_gives_the_path() -> None:
 def test_unknown_unit_message_names_close_matches(rg: ReferralGraph) -> None:
     with pytest.raises(UnknownUnitError) as caught:
         rg.shortest_paths("a11", "b1")
-    assert str(caught.value) == "no unit with id 'a11'; did you mean 'a1'? Use a unit id as written in units/*.yaml."
+    assert (
+        str(caught.value)
+        == "no unit with id 'a11'; did you mean 'a1'? Use a unit id as written in units/*.yaml."
+    )
     assert caught.value.suggestions == ["a1"]
 
 
 def test_unknown_unit_without_close_match(rg: ReferralGraph) -> None:
     with pytest.raises(UnknownUnitError) as caught:
         rg.reachable("zzzzzz")
-    assert str(caught.value) == "no unit with id 'zzzzzz'. Use a unit id as written in units/*.yaml."
+    assert (
+        str(caught.value) == "no unit with id 'zzzzzz'. Use a unit id as written in units/*.yaml."
+    )
 
 
 def test_close_matches_by_name(small_directory) -> None:
@@ -172,7 +198,9 @@ def test_format_path_and_cycle() -> None:
 def test_hubs_by_degree(rg: ReferralGraph) -> None:
     # b1: in from a3, a1, b2; out to a1 = 4 links. a1 and a3 have 3.
     assert [(s.unit_id, s.in_degree, s.out_degree) for s in rg.hubs(3)] == [
-        ("b1", 3, 1), ("a1", 1, 2), ("a3", 1, 2),
+        ("b1", 3, 1),
+        ("a1", 1, 2),
+        ("a3", 1, 2),
     ]
 
 
@@ -182,7 +210,9 @@ def test_betweenness_on_a_chain() -> None:
     assert [s.unit_id for s in rg.bottlenecks()] == ["a2"]
 
 
-def test_betweenness_is_sampled_and_repeatable_on_large_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_betweenness_is_sampled_and_repeatable_on_large_graphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import directory.graph.analysis as graph_module
 
     monkeypatch.setattr(graph_module, "BETWEENNESS_EXACT_LIMIT", 5)
@@ -203,14 +233,18 @@ def test_two_way_pairs(rg: ReferralGraph) -> None:
     ("max_len", "expected"),
     [(4, [["a1", "a2", "a3", "b1"], ["a1", "b1"]]), (3, [["a1", "b1"]]), (2, [["a1", "b1"]])],
 )
-def test_cycles_rotated_and_sorted(rg: ReferralGraph, max_len: int, expected: list[list[str]]) -> None:
+def test_cycles_rotated_and_sorted(
+    rg: ReferralGraph, max_len: int, expected: list[list[str]]
+) -> None:
     assert rg.cycles(max_len) == expected
 
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("max_len", [2, 3, 4, 5])
 def test_short_cycles_agree_with_networkx(seed: int, max_len: int) -> None:
-    graph = nx.relabel_nodes(nx.gnm_random_graph(25, 70, seed=seed, directed=True), lambda i: f"u{i:02d}")
+    graph = nx.relabel_nodes(
+        nx.gnm_random_graph(25, 70, seed=seed, directed=True), lambda i: f"u{i:02d}"
+    )
     expected = set()
     for cycle in nx.simple_cycles(graph, length_bound=max_len):
         i = cycle.index(min(cycle))
@@ -237,8 +271,12 @@ def test_unreachable_from_marked_front_doors(rg: ReferralGraph) -> None:
 
 
 def test_front_doors_by_name_when_none_marked() -> None:
-    units = [unit("a1", "Borgerservice Nord"), unit("a2", "KONTAKTCENTER"), unit("b1", "Jobcenter Ungecenter"),
-             unit("b2", "Socialcenter")]
+    units = [
+        unit("a1", "Borgerservice Nord"),
+        unit("a2", "KONTAKTCENTER"),
+        unit("b1", "Jobcenter Ungecenter"),
+        unit("b2", "Socialcenter"),
+    ]
     rg = make_graph([("a1", "a2", ["x"]), ("b2", "b1", ["x"])], units=units)
     assert not rg.front_doors_marked
     assert rg.front_doors() == ["a1", "a2", "b1"]
@@ -246,7 +284,10 @@ def test_front_doors_by_name_when_none_marked() -> None:
 
 
 def test_marked_front_doors_override_names() -> None:
-    units = [unit("a1", "Borgerservice", front_door=False), unit("a2", "Visitation", front_door=True)]
+    units = [
+        unit("a1", "Borgerservice", front_door=False),
+        unit("a2", "Visitation", front_door=True),
+    ]
     rg = make_graph([("a2", "a1", ["x"])], units=units)
     assert rg.front_doors() == ["a2"]
 
@@ -265,8 +306,11 @@ def test_small_directory_front_doors(small_directory) -> None:
 
 
 def test_department_matrix_counts_referral_records(rg: ReferralGraph) -> None:
-    expected = pd.DataFrame([[3, 3], [1, 1]], index=pd.Index(["a", "b"], name="from"),
-                            columns=pd.Index(["a", "b"], name="to"))
+    expected = pd.DataFrame(
+        [[3, 3], [1, 1]],
+        index=pd.Index(["a", "b"], name="from"),
+        columns=pd.Index(["a", "b"], name="to"),
+    )
     pd.testing.assert_frame_equal(rg.department_matrix(), expected)
 
 
@@ -275,16 +319,29 @@ def test_department_matrix_leaves_out_departments_without_units() -> None:
     assert list(rg.department_matrix().index) == ["a"]
 
 
-def _gatekeeper(cid: str, areas: list[str], backup: str | None = None, role: str = "gatekeeper") -> Contact:
+def _gatekeeper(
+    cid: str, areas: list[str], backup: str | None = None, role: str = "gatekeeper"
+) -> Contact:
     return Contact(id=cid, name=f"Person {cid}", role=role, areas=areas, backup=backup)
 
 
 def test_bus_factor_risks() -> None:
     units = [
-        unit("a1", contacts=[_gatekeeper("g1", ["Bolig", "job"]), _gatekeeper("g3", ["misbrug"], backup="g4")]),
+        unit(
+            "a1",
+            contacts=[
+                _gatekeeper("g1", ["Bolig", "job"]),
+                _gatekeeper("g3", ["misbrug"], backup="g4"),
+            ],
+        ),
         unit("a2", contacts=[_gatekeeper("g2", ["bolig "]), _gatekeeper("g4", [], role="contact")]),
-        unit("b1", contacts=[_gatekeeper("g5", ["ungdom"], backup="ghost"),
-                             _gatekeeper("c1", ["psykiatri"], role="contact")]),
+        unit(
+            "b1",
+            contacts=[
+                _gatekeeper("g5", ["ungdom"], backup="ghost"),
+                _gatekeeper("c1", ["psykiatri"], role="contact"),
+            ],
+        ),
     ]
     rg = make_graph([("a1", "a2", ["x"])], units=units)
     assert rg.bus_factor_risks() == [
@@ -295,7 +352,11 @@ def test_bus_factor_risks() -> None:
 
 @pytest.mark.parametrize(
     ("unit_id", "depth", "expected"),
-    [("a3", 1, {"a2", "a3", "b1", "b3"}), ("a3", 2, {"a1", "a2", "a3", "b1", "b2", "b3"}), ("a9", 3, {"a9"})],
+    [
+        ("a3", 1, {"a2", "a3", "b1", "b3"}),
+        ("a3", 2, {"a1", "a2", "a3", "b1", "b2", "b3"}),
+        ("a9", 3, {"a9"}),
+    ],
 )
 def test_neighbourhood(rg: ReferralGraph, unit_id: str, depth: int, expected: set[str]) -> None:
     assert set(rg.neighbourhood(unit_id, depth)) == expected
@@ -403,19 +464,45 @@ def test_department_figure_customdata_are_departments(rg: ReferralGraph) -> None
 def test_loops_frame(rg: ReferralGraph) -> None:
     frame = gp.loops_frame(rg)
     assert frame.astype(object).where(frame.notna(), None).to_dict("records") == [
-        {"Sløjfe": "A1 → A2 → A3 → B1 → A1", "Enheder": 4, "id_1": "a1", "id_2": "a2", "id_3": "a3", "id_4": "b1"},
-        {"Sløjfe": "A1 → B1 → A1", "Enheder": 2, "id_1": "a1", "id_2": "b1", "id_3": None, "id_4": None},
+        {
+            "Sløjfe": "A1 → A2 → A3 → B1 → A1",
+            "Enheder": 4,
+            "id_1": "a1",
+            "id_2": "a2",
+            "id_3": "a3",
+            "id_4": "b1",
+        },
+        {
+            "Sløjfe": "A1 → B1 → A1",
+            "Enheder": 2,
+            "id_1": "a1",
+            "id_2": "b1",
+            "id_3": None,
+            "id_4": None,
+        },
     ]
 
 
 def test_stats_and_reach_frames(rg: ReferralGraph) -> None:
     assert gp.stats_frame(rg, rg.hubs(1)).to_dict("records") == [
-        {"Enhed": "B1", "Forvaltning": "Forvaltning B (B)", "Modtager fra": 3, "Sender til": 1,
-         "Mellemled": round(rg.betweenness["b1"], 3), "id": "b1"}
+        {
+            "Enhed": "B1",
+            "Forvaltning": "Forvaltning B (B)",
+            "Modtager fra": 3,
+            "Sender til": 1,
+            "Mellemled": round(rg.betweenness["b1"], 3),
+            "id": "b1",
+        }
     ]
     reach = gp.reach_frame(rg, rg.reachable("a1", "job"))
     assert reach.to_dict("records") == [
-        {"Enhed": "B1", "Forvaltning": "Forvaltning B (B)", "Skridt": 1, "Vej": "A1 → B1", "id": "b1"}
+        {
+            "Enhed": "B1",
+            "Forvaltning": "Forvaltning B (B)",
+            "Skridt": 1,
+            "Vej": "A1 → B1",
+            "id": "b1",
+        }
     ]
 
 

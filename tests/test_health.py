@@ -32,8 +32,13 @@ def test_stale_before_is_twelve_months(today: dt.date, cutoff: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("path", "department"),
-    [("data/units/sof.yaml", "sof"), ("x/referrals/bif.yaml", "bif"), ("data/locations.yaml", None),
-     ("data/departments.yaml", None), ("data/units/old.yml", None)],
+    [
+        ("data/units/sof.yaml", "sof"),
+        ("x/referrals/bif.yaml", "bif"),
+        ("data/locations.yaml", None),
+        ("data/departments.yaml", None),
+        ("data/units/old.yml", None),
+    ],
 )
 def test_problem_department(path: str, department: str | None) -> None:
     assert problem_department(path) == department
@@ -44,10 +49,16 @@ def _health(data_dir: Path, **kwargs):
 
 
 def test_stale_records_per_department_and_owner(data_dir: Path) -> None:
-    write_data(data_dir, {"referrals.yaml": "referrals:\n  - {from: sof-bcv, to: bif-jku, needs: [job], verified: 2020-05-01}\n"})
+    write_data(
+        data_dir,
+        {
+            "referrals.yaml": "referrals:\n  - {from: sof-bcv, to: bif-jku, needs: [job], verified: 2020-05-01}\n"
+        },
+    )
     text = (data_dir / "units" / "sof.yaml").read_text(encoding="utf-8")
     (data_dir / "units" / "sof.yaml").write_text(
-        text.replace("backup: k-bcv-2", "backup: k-bcv-2\n        verified: 2025-11-21"), encoding="utf-8"
+        text.replace("backup: k-bcv-2", "backup: k-bcv-2\n        verified: 2025-11-21"),
+        encoding="utf-8",
     )
     health = _health(data_dir)
     assert [(s.kind, s.id, s.department, s.owner, s.days) for s in health.stale] == [
@@ -57,7 +68,10 @@ def test_stale_records_per_department_and_owner(data_dir: Path) -> None:
     ]
     assert health.stale[1].where == f"{data_dir / 'units' / 'bif.yaml'}:18"
     assert {k: len(v) for k, v in health.stale_by("department").items()} == {"bif": 1, "sof": 2}
-    assert {k: len(v) for k, v in health.stale_by("owner").items()} == {"(ingen ejer)": 1, "Datakoordinator SOF": 2}
+    assert {k: len(v) for k, v in health.stale_by("owner").items()} == {
+        "(ingen ejer)": 1,
+        "Datakoordinator SOF": 2,
+    }
 
 
 def test_units_missing_phone_contact_hours_location(data_dir: Path) -> None:
@@ -71,7 +85,12 @@ def test_units_missing_phone_contact_hours_location(data_dir: Path) -> None:
 
 
 def test_unit_with_nothing_lacks_everything(data_dir: Path) -> None:
-    write_data(data_dir, {"units/stat.yaml": "units:\n  - {id: stat-kif, name: K, department: stat, verified: 2026-06-01}\n"})
+    write_data(
+        data_dir,
+        {
+            "units/stat.yaml": "units:\n  - {id: stat-kif, name: K, department: stat, verified: 2026-06-01}\n"
+        },
+    )
     (row,) = [m for m in _health(data_dir).missing if m.unit_id == "stat-kif"]
     assert row.missing == (Missing.PHONE, Missing.CONTACT, Missing.HOURS, Missing.LOCATION)
 
@@ -92,10 +111,23 @@ def test_counts_per_department_and_open_reports(data_dir: Path, tmp_path: Path) 
     counts = {c.department: c for c in health.counts}
     assert list(counts) == ["sof", "bif", "stat"]
     sof = counts["sof"]
-    assert (sof.units, sof.contacts, sof.gatekeepers, sof.referrals_out, sof.stale, sof.missing, sof.no_backup,
-            sof.open_reports, sof.errors, sof.warnings) == (3, 3, 2, 4, 0, 1, 1, 1, 0, 1)
+    assert (
+        sof.units,
+        sof.contacts,
+        sof.gatekeepers,
+        sof.referrals_out,
+        sof.stale,
+        sof.missing,
+        sof.no_backup,
+        sof.open_reports,
+        sof.errors,
+        sof.warnings,
+    ) == (3, 3, 2, 4, 0, 1, 1, 1, 0, 1)
     assert (counts["bif"].stale, counts["bif"].open_reports, counts["bif"].warnings) == (1, 1, 1)
-    assert {owner: len(r) for owner, r in health.open_reports.items()} == {"(ingen ejer)": 1, "Datakoordinator SOF": 1}
+    assert {owner: len(r) for owner, r in health.open_reports.items()} == {
+        "(ingen ejer)": 1,
+        "Datakoordinator SOF": 1,
+    }
 
 
 def test_department_filter(data_dir: Path, tmp_path: Path) -> None:
@@ -111,10 +143,17 @@ def test_department_filter(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_invalid_data_still_lists_problems(data_dir: Path) -> None:
-    write_data(data_dir, {"units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"})
+    write_data(
+        data_dir,
+        {
+            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+        },
+    )
     validation = validate_directory(data_dir, today=TODAY)
     health = build_health(validation, today=TODAY)
     assert not health.loaded and health.error_count == 1
-    assert [p.where for p in health.problems if p.severity is Severity.ERROR] == [f"{data_dir / 'units' / 'stat.yaml'}:4"]
+    assert [p.where for p in health.problems if p.severity is Severity.ERROR] == [
+        f"{data_dir / 'units' / 'stat.yaml'}:4"
+    ]
     assert health.stale == [] and health.counts == []
     assert departments_in(validation) == ["bif", "sof", "stat"]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from directory.rules import hours
+
 WEEKDAYS = "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off"
 
 
@@ -15,9 +16,24 @@ WEEKDAYS = "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off"
     [
         (WEEKDAYS, dt.datetime(2026, 11, 23, 10), True, "Åben nu · lukker kl. 15:00"),
         (WEEKDAYS, dt.datetime(2026, 11, 23, 16), False, "Lukket · åbner i morgen kl. 09:00"),
-        (WEEKDAYS, dt.datetime(2026, 12, 24, 10), True, "Åben nu · lukker kl. 15:00"),  # not a holiday
-        (WEEKDAYS, dt.datetime(2026, 12, 25, 10), False, "Lukket · åbner mandag kl. 09:00"),  # juledag
-        (WEEKDAYS, dt.datetime(2026, 4, 2, 10), False, "Lukket · åbner tirsdag kl. 09:00"),  # skærtorsdag..2. påskedag
+        (
+            WEEKDAYS,
+            dt.datetime(2026, 12, 24, 10),
+            True,
+            "Åben nu · lukker kl. 15:00",
+        ),  # not a holiday
+        (
+            WEEKDAYS,
+            dt.datetime(2026, 12, 25, 10),
+            False,
+            "Lukket · åbner mandag kl. 09:00",
+        ),  # juledag
+        (
+            WEEKDAYS,
+            dt.datetime(2026, 4, 2, 10),
+            False,
+            "Lukket · åbner tirsdag kl. 09:00",
+        ),  # skærtorsdag..2. påskedag
         (WEEKDAYS, dt.datetime(2026, 11, 27, 12), True, "Åben nu · lukker kl. 13:00"),
         ("24/7", dt.datetime(2026, 12, 25, 3), True, "Åben nu · døgnåben"),
         (None, dt.datetime(2026, 12, 25, 3), False, "Åbningstid ukendt"),

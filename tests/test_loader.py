@@ -60,7 +60,14 @@ def test_failure_case(case: Path, data_dir: Path) -> None:
 def test_small_directory_loads(data_dir: Path) -> None:
     directory = load_directory(data_dir, today=TODAY)
     assert list(directory.departments) == ["sof", "bif", "stat"]
-    assert set(directory.units) == {"sof-bcv", "sof-hjemloese", "sof-dognvagt", "bif-jku", "bif-ydelse", "stat-kif"}
+    assert set(directory.units) == {
+        "sof-bcv",
+        "sof-hjemloese",
+        "sof-dognvagt",
+        "bif-jku",
+        "bif-ydelse",
+        "stat-kif",
+    }
     assert len(directory.referrals) == 6
     assert directory.referrals[0].from_ == "stat-kif" and directory.referrals[0].to == "sof-bcv"
     assert directory.synonyms == [["hjemløs", "hjemløshed", "herberg"], ["JKU", "Ungecenter"]]
@@ -109,7 +116,7 @@ def test_extension_keys_are_kept(data_dir: Path) -> None:
     path = data_dir / "units" / "stat.yaml"
     path.write_text(
         "x-owner-note: kept\nunits:\n  - id: stat-kif\n    name: KiF\n    department: stat\n"
-        "    x-front-door: true\n    phones:\n      - number: \"72 55 55 55\"\n        x-note: hovednummer\n"
+        '    x-front-door: true\n    phones:\n      - number: "72 55 55 55"\n        x-note: hovednummer\n'
         "    verified: 2026-06-01\n",
         encoding="utf-8",
     )
@@ -134,7 +141,10 @@ def test_empty_and_comment_only_files(data_dir: Path) -> None:
 def test_missing_departments_file(data_dir: Path) -> None:
     (data_dir / "departments.yaml").unlink()
     result = validate_directory(data_dir, today=TODAY)
-    assert f"{data_dir}/departments.yaml:1: departments.yaml is missing: every data directory needs one with a 'departments:' list" in [str(p) for p in result.errors]
+    assert (
+        f"{data_dir}/departments.yaml:1: departments.yaml is missing: every data directory needs one with a 'departments:' list"
+        in [str(p) for p in result.errors]
+    )
 
 
 def test_file_too_large(data_dir: Path) -> None:
@@ -169,10 +179,17 @@ def test_env_variable_is_default(data_dir: Path, monkeypatch: pytest.MonkeyPatch
     assert set(load_directory(today=TODAY).units) >= {"sof-bcv"}
 
 
-def _cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "directory", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "directory", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -220,7 +237,9 @@ def test_demo_data_validates_without_errors(in_repo: Path) -> None:
     assert len(directory.referrals) >= 120
     assert directory.example_notice and "Eksempeldata" in directory.example_notice
     with_gatekeeper = sum(1 for u in directory.units.values() if u.gatekeepers)
-    with_fast_track = sum(1 for u in directory.units.values() if any(p.kind is PhoneKind.FAST_TRACK for p in u.phones))
+    with_fast_track = sum(
+        1 for u in directory.units.values() if any(p.kind is PhoneKind.FAST_TRACK for p in u.phones)
+    )
     assert with_gatekeeper > len(directory.units) / 2
     assert with_fast_track > len(directory.units) / 2
 
@@ -230,8 +249,15 @@ YAML_TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=YAML_TEXT, kind=st.sampled_from(["departments.yaml", "units/sof.yaml", "locations.yaml", "referrals.yaml", "synonyms.yaml"]))
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=YAML_TEXT,
+    kind=st.sampled_from(
+        ["departments.yaml", "units/sof.yaml", "locations.yaml", "referrals.yaml", "synonyms.yaml"]
+    ),
+)
 def test_arbitrary_yaml_never_crashes(text: str, kind: str, data_dir: Path) -> None:
     (data_dir / kind).write_text(text, encoding="utf-8")
     try:

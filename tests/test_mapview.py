@@ -15,10 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from directory import load_directory
-
 from directory.geo import places as geo
-
 from directory.present import mapview
+
 AT = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning
 HOSTILE = [
     "${alert(1)}",
@@ -45,7 +44,8 @@ def hostile_directory(tmp_path):
     quoted = [yaml_quote(h) for h in HOSTILE]
     data = dict(SMALL_DATA)
     data["departments.yaml"] = SMALL_DATA["departments.yaml"].replace(
-        "name: Statslige myndigheder", f"name: {quoted[3]}")
+        "name: Statslige myndigheder", f"name: {quoted[3]}"
+    )
     data["units/stat.yaml"] = f"""
         units:
           - id: stat-kif
@@ -69,7 +69,9 @@ def hostile_directory(tmp_path):
           address: {{street: {quoted[5]}, postal_code: "2300", city: {quoted[1]}}}
           lat: 55.655
           lon: 12.59
-        """), "  ")
+        """),
+        "  ",
+    )
     return load_directory(write_data(tmp_path / "data", data))
 
 
@@ -100,8 +102,12 @@ def test_escape_js_html(raw, escaped) -> None:
 
 @given(st.text())
 def test_escape_js_html_is_html_escape_plus_template_literal_characters(text: str) -> None:
-    expected = (html.escape(text, quote=True)
-                .replace("$", "&#36;").replace("`", "&#96;").replace("\\", "&#92;"))
+    expected = (
+        html.escape(text, quote=True)
+        .replace("$", "&#36;")
+        .replace("`", "&#96;")
+        .replace("\\", "&#92;")
+    )
     assert mapview.escape_js_html(text) == expected
     assert not set("<>\"'`$\\") & set(mapview.escape_js_html(text))
 
@@ -133,7 +139,10 @@ def test_hostile_legend_and_tooltip_are_escaped(hostile_directory) -> None:
     legend = mapview.legend_html(hostile_directory, found)
     assert "&lt;img src=x onerror=&quot;alert(4)&quot;&gt;" in legend and "<img" not in legend
     evil = next(site for site in found if site.location.id == "evil")
-    assert mapview.tooltip_html(evil) == "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt; · 2 enheder"
+    assert (
+        mapview.tooltip_html(evil)
+        == "&lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt; · 2 enheder"
+    )
 
 
 # --- offline ---------------------------------------------------------------------------------
@@ -159,7 +168,9 @@ def test_every_asset_is_vendored_with_its_licence() -> None:
 
 def test_inline_assets_are_data_uris_of_the_vendored_files(small_directory) -> None:
     js, css = mapview.asset_links(mapview.INLINE)
-    for (_, uri), rel in zip(js + css, [r for _, r in mapview._VENDOR_JS + mapview._VENDOR_CSS], strict=True):
+    for (_, uri), rel in zip(
+        js + css, [r for _, r in mapview._VENDOR_JS + mapview._VENDOR_CSS], strict=True
+    ):
         mime, data = uri.removeprefix("data:").split(";base64,")
         assert mime == ("text/javascript" if rel.endswith(".js") else "text/css")
         assert base64.b64decode(data) == (mapview.STATIC_DIR / rel).read_bytes()
@@ -172,7 +183,9 @@ def test_no_tiles_by_default_and_a_configured_tile_server(small_directory) -> No
     tiles = mapview.Tiles("https://kort.intranet.example/{z}/{x}/{y}.png", "Kortet & <KK>")
     page = build(small_directory, tiles=tiles)
     assert '"https://kort.intranet.example/{z}/{x}/{y}.png"' in page
-    assert '"attribution": "Kortet \\u0026amp; \\u0026lt;KK\\u0026gt;"' in page and "<KK>" not in page
+    assert (
+        '"attribution": "Kortet \\u0026amp; \\u0026lt;KK\\u0026gt;"' in page and "<KK>" not in page
+    )
 
 
 @pytest.mark.parametrize(
@@ -180,17 +193,26 @@ def test_no_tiles_by_default_and_a_configured_tile_server(small_directory) -> No
     [
         ({}, None),
         ({"LANDKORT_TILES": "  "}, None),
-        ({"LANDKORT_TILES": "https://t.intra/{z}/{x}/{y}.png"},
-         mapview.Tiles("https://t.intra/{z}/{x}/{y}.png", "Baggrundskort: intranettets kortserver")),
-        ({"LANDKORT_TILES": "/tiles/{z}/{x}/{y}.png", "LANDKORT_TILES_ATTRIBUTION": "© KK"},
-         mapview.Tiles("/tiles/{z}/{x}/{y}.png", "© KK")),
+        (
+            {"LANDKORT_TILES": "https://t.intra/{z}/{x}/{y}.png"},
+            mapview.Tiles(
+                "https://t.intra/{z}/{x}/{y}.png", "Baggrundskort: intranettets kortserver"
+            ),
+        ),
+        (
+            {"LANDKORT_TILES": "/tiles/{z}/{x}/{y}.png", "LANDKORT_TILES_ATTRIBUTION": "© KK"},
+            mapview.Tiles("/tiles/{z}/{x}/{y}.png", "© KK"),
+        ),
     ],
 )
 def test_tiles_from_env(env, expected) -> None:
     assert mapview.tiles_from_env(env) == expected
 
 
-@pytest.mark.parametrize("url", ["tiles.intra/{z}/{x}/{y}.png", "https://t.intra/tiles.png", "javascript:alert(1)//{z}{x}{y}"])
+@pytest.mark.parametrize(
+    "url",
+    ["tiles.intra/{z}/{x}/{y}.png", "https://t.intra/tiles.png", "javascript:alert(1)//{z}{x}{y}"],
+)
 def test_tiles_from_env_refuses_what_is_not_a_tile_template(url) -> None:
     with pytest.raises(mapview.TilesError) as error:
         mapview.tiles_from_env({"LANDKORT_TILES": url})
@@ -209,7 +231,10 @@ def test_popup_lists_units_with_link_status_hours_and_public_number_only(small_d
     popup = mapview.popup_html(site, href)
     assert "<b>Socialcenter København</b>" in popup
     assert "Matthæusgade 1, 1666 København V" in popup
-    assert '<a href="../../enhed?id=sof-bcv" target="_blank" rel="noopener">Borgercenter Voksne</a> · SOF' in popup
+    assert (
+        '<a href="../../enhed?id=sof-bcv" target="_blank" rel="noopener">Borgercenter Voksne</a> · SOF'
+        in popup
+    )
     assert '<span class="open">Åben nu · lukker kl. 15:00</span>' in popup
     assert "Mo-Fr 09:00-15:00; PH off" in popup
     assert 'Tlf. <a href="tel:+4533174122">33 17 41 22</a>' in popup
@@ -225,11 +250,15 @@ def test_popup_of_a_closed_unit_and_a_long_list(tmp_path) -> None:
             department: bif
             locations: [skelbaekgade]
             verified: 2026-07-01
-        """ for n in range(9))
+        """
+        for n in range(9)
+    )
     data = dict(SMALL_DATA, **{"units/bif.yaml": SMALL_DATA["units/bif.yaml"] + extra})
     directory = load_directory(write_data(tmp_path / "d", data))
     evening = dt.datetime(2026, 11, 25, 20, 0)
-    site = next(s for s in geo.sites(directory, geo.MapFilter(at=evening)) if s.key == "skelbaekgade")
+    site = next(
+        s for s in geo.sites(directory, geo.MapFilter(at=evening)) if s.key == "skelbaekgade"
+    )
     popup = mapview.popup_html(site, href)
     assert '<span class="closed">Lukket · åbner i morgen kl. 09:00</span>' in popup
     assert popup.count("<li>") == mapview.MAX_UNITS_IN_POPUP + 1
@@ -248,7 +277,9 @@ def test_layers_legend_and_marker_rows(small_directory) -> None:
         [55.6665, 12.5475, "#2166ac", "Jobcenter Skelbækgade · 1 enhed", 0],
     ]
     legend = mapview.legend_html(small_directory, found)
-    assert legend.startswith('<span><i style="background:#b2182b"></i>SOF</span><span><i style="background:#2166ac"></i>BIF</span>')
+    assert legend.startswith(
+        '<span><i style="background:#b2182b"></i>SOF</span><span><i style="background:#2166ac"></i>BIF</span>'
+    )
 
 
 def test_the_map_sets_max_zoom_for_markercluster(small_directory) -> None:

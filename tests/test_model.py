@@ -52,7 +52,9 @@ def test_every_model_field_is_documented(model: type) -> None:
         if model is Age:
             assert "{min" in section and "max" in section
             continue
-        assert f"{prefix}{key}" in documented, f"{model.__name__}.{key} is not documented in data/README.md"
+        assert f"{prefix}{key}" in documented, (
+            f"{model.__name__}.{key} is not documented in data/README.md"
+        )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +72,10 @@ def test_phone_formatting(number: str, display: str, tel: str) -> None:
     assert tel_uri(number) == tel
 
 
-@pytest.mark.parametrize(("raw", "slug"), [("Bif Ungecenter", "bif-ungecenter"), ("Ørestad Syd", "oerestad-syd"), ("!!", "my-id")])
+@pytest.mark.parametrize(
+    ("raw", "slug"),
+    [("Bif Ungecenter", "bif-ungecenter"), ("Ørestad Syd", "oerestad-syd"), ("!!", "my-id")],
+)
 def test_suggest_slug(raw: str, slug: str) -> None:
     assert suggest_slug(raw) == slug
 
@@ -79,7 +84,11 @@ def test_to_record_round_trips_like_yaml(small_directory) -> None:
     record = small_directory.units["sof-bcv"].to_record()
     assert record["verified"] == "2026-09-01"
     assert record["age"] == {"min": 18, "max": 65}
-    assert record["phones"][1] == {"number": "33 99 10 01", "kind": "fast_track", "label": "Fagpersoner, udenom kø"}
+    assert record["phones"][1] == {
+        "number": "33 99 10 01",
+        "kind": "fast_track",
+        "label": "Fagpersoner, udenom kø",
+    }
     assert record["contacts"][0]["role"] == "gatekeeper"
     referral = small_directory.referrals[0].to_record()
     assert referral["from"] == "stat-kif" and "from_" not in referral

@@ -9,7 +9,10 @@ from directory.rules.overview import department_summaries, is_stale, unit_tree
 
 
 def test_department_summaries(small_directory) -> None:
-    rows = {r.department_id: r for r in department_summaries(small_directory, today=dt.date(2026, 11, 22))}
+    rows = {
+        r.department_id: r
+        for r in department_summaries(small_directory, today=dt.date(2026, 11, 22))
+    }
     assert list(rows) == ["sof", "bif", "stat"]
     sof, bif, stat = rows["sof"], rows["bif"], rows["stat"]
     assert (sof.units, sof.gatekeepers, sof.fast_track) == (3, 2, 1)

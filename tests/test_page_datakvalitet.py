@@ -22,24 +22,41 @@ def _frames(at: AppTest) -> list:
     return [d.value for d in at.dataframe]
 
 
-def test_page_shows_every_summary(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_shows_every_summary(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
     assert [s.value for s in at.subheader] == [
-        "Fejl og advarsler i datafilerne", "Optælling pr. forvaltning", "Forældede oplysninger",
-        "Enheder, der mangler oplysninger", "Gatekeepere uden backup", "Åbne fejlmeldinger pr. ejer",
+        "Fejl og advarsler i datafilerne",
+        "Optælling pr. forvaltning",
+        "Forældede oplysninger",
+        "Enheder, der mangler oplysninger",
+        "Gatekeepere uden backup",
+        "Åbne fejlmeldinger pr. ejer",
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
     problems, counts = _frames(at)[:2]
-    assert list(problems["Fil:linje"]) == [f"{data_dir / 'units' / 'bif.yaml'}:18", f"{data_dir / 'units' / 'sof.yaml'}:42"]
+    assert list(problems["Fil:linje"]) == [
+        f"{data_dir / 'units' / 'bif.yaml'}:18",
+        f"{data_dir / 'units' / 'sof.yaml'}:42",
+    ]
     assert list(problems["Type"]) == ["Advarsel", "Advarsel"]
-    assert list(counts["Forvaltning"])[0] == "Socialforvaltningen" and list(counts["Enheder"]) == [3, 2, 1]
+    assert list(counts["Forvaltning"])[0] == "Socialforvaltningen" and list(counts["Enheder"]) == [
+        3,
+        2,
+        1,
+    ]
     no_backup = _frames(at)[-1]
-    assert list(no_backup["Gatekeeper"]) == ["Jonas Test"] and list(no_backup["Link"]) == ["enhed?id=sof-hjemloese"]
+    assert list(no_backup["Gatekeeper"]) == ["Jonas Test"] and list(no_backup["Link"]) == [
+        "enhed?id=sof-hjemloese"
+    ]
     assert "Ingen åbne fejlmeldinger." in [c.value for c in at.caption]
 
 
-def test_filter_by_department(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_filter_by_department(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(data_dir, tmp_path / "r", monkeypatch, forvaltning="bif")
     assert not at.exception
     assert at.selectbox[0].value == "bif"
@@ -49,8 +66,15 @@ def test_filter_by_department(data_dir: Path, tmp_path: Path, monkeypatch: pytes
     assert "forvaltning" not in at.query_params
 
 
-def test_page_works_when_the_data_has_errors(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_data(data_dir, {"units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"})
+def test_page_works_when_the_data_has_errors(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_data(
+        data_dir,
+        {
+            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+        },
+    )
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
     problems = _frames(at)[0]
@@ -60,7 +84,9 @@ def test_page_works_when_the_data_has_errors(data_dir: Path, tmp_path: Path, mon
     assert at.metric[0].value == "1"
 
 
-def test_open_reports_listed_per_owner_and_closed(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_reports_listed_per_owner_and_closed(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = ReportStore(tmp_path / "r")
     report = store.add("sof-bcv", HOSTILE, reporter="Ida [x](y)")
     at = _app(data_dir, tmp_path / "r", monkeypatch)
@@ -80,10 +106,14 @@ def test_open_reports_listed_per_owner_and_closed(data_dir: Path, tmp_path: Path
     assert at.text == [] or [t.value for t in at.text] == []
 
 
-def test_closing_without_a_name_says_so(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_closing_without_a_name_says_so(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = ReportStore(tmp_path / "r").add("sof-bcv", "Forkert nummer")
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     at.button[0].click()
     at.run()
-    assert [e.value for e in at.error] == ["Skriv dit navn, så man kan se, hvem der lukkede fejlen."]
+    assert [e.value for e in at.error] == [
+        "Skriv dit navn, så man kan se, hvem der lukkede fejlen."
+    ]
     assert ReportStore(tmp_path / "r").read().get(report.id).is_open

@@ -64,11 +64,16 @@ def test_every_phone_is_a_tel_link_with_its_kind_and_hours(open_unit) -> None:
         "Fagpersoner, udenom kø"
     ) in body
     body = text(open_unit("sof-hjemloese"))
-    assert "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet man\\-fre 10\\:00\\-13\\:00 · lukket på helligdage" in body
+    assert (
+        "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet man\\-fre 10\\:00\\-13\\:00 · lukket på helligdage"
+        in body
+    )
 
 
 def test_open_now_with_next_change_and_holidays(open_unit) -> None:
-    assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text(open_unit("sof-bcv"))
+    assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text(
+        open_unit("sof-bcv")
+    )
     night = text(open_unit("sof-bcv", at=TUESDAY_NIGHT))
     assert ":red-badge[:material/schedule: Lukket · åbner i morgen kl\\. 09\\:00]" in night
     christmas_eve_night = dt.datetime(2026, 12, 24, 20, 0)  # the 25th and 26th are holidays
@@ -77,7 +82,10 @@ def test_open_now_with_next_change_and_holidays(open_unit) -> None:
 
 def test_gatekeepers_and_their_backups(open_unit) -> None:
     body = text(open_unit("sof-bcv"))
-    assert "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) · **Internt nummer (kun for personale)**" in body
+    assert (
+        "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) · **Internt nummer (kun for personale)**"
+        in body
+    )
     assert "Backup: **Ali Test** (Borgercenter Voksne)" in body
     assert "Områder: hjemløshed" in body
 
@@ -107,7 +115,9 @@ def test_locations_with_a_small_offline_map_and_a_link_to_the_big_one(open_unit)
 
 def test_verified_and_owner_and_a_warning_when_stale(open_unit) -> None:
     fresh = open_unit("sof-bcv")
-    assert "Sidst kontrolleret 01.09.2026 · ansvarlig: Datakoordinator SOF" in [c.value for c in fresh.caption]
+    assert "Sidst kontrolleret 01.09.2026 · ansvarlig: Datakoordinator SOF" in [
+        c.value for c in fresh.caption
+    ]
     assert not fresh.warning
     stale = open_unit("bif-ydelse")
     assert stale.warning[0].value == (

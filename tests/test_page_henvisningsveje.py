@@ -53,7 +53,13 @@ def test_page_opens_on_the_graph(data_dir: Path, monkeypatch) -> None:
     assert at.title[0].value == "Henvisningsveje"
     assert [t.label for t in at.tabs] == list(ui.henvisningsveje.SECTIONS)
     assert list(ui.henvisningsveje.SECTIONS) == [
-        "Graf", "Find vej", "Knudepunkter", "Sløjfer", "Blindgyder", "Sårbare områder", "Mellem forvaltninger",
+        "Graf",
+        "Find vej",
+        "Knudepunkter",
+        "Sløjfer",
+        "Blindgyder",
+        "Sårbare områder",
+        "Mellem forvaltninger",
     ]
     assert len(chart_ids(at)) == 1 and chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
     assert expander_labels(at) == ["Enheder i grafen (6)"]
@@ -71,14 +77,17 @@ def test_hubs_tab(data_dir: Path, monkeypatch) -> None:
     hubs, bottlenecks = tables(at)
     assert hubs["id"].tolist()[:2] == ["enhed?id=sof-bcv", "enhed?id=sof-hjemloese"]
     assert bottlenecks[["Enhed", "Mellemled"]].values.tolist() == [
-        ["Borgercenter Voksne", 0.3], ["Hjemløse- og Udsatteenheden", 0.1],
+        ["Borgercenter Voksne", 0.3],
+        ["Hjemløse- og Udsatteenheden", 0.1],
     ]
 
 
 def test_loops_tab(data_dir: Path, monkeypatch) -> None:
     at = open_tab(open_page(data_dir, monkeypatch), "Sløjfer")
     (loops,) = tables(at)
-    assert loops["Sløjfe"].tolist() == ["Borgercenter Voksne → Hjemløse- og Udsatteenheden → Borgercenter Voksne"]
+    assert loops["Sløjfe"].tolist() == [
+        "Borgercenter Voksne → Hjemløse- og Udsatteenheden → Borgercenter Voksne"
+    ]
     assert loops["id_1"].tolist() == ["enhed?id=sof-bcv"]
 
 
@@ -95,7 +104,9 @@ def test_dead_ends_tab(data_dir: Path, monkeypatch) -> None:
 
 def test_bus_factor_tab_without_risks(data_dir: Path, monkeypatch) -> None:
     at = open_tab(open_page(data_dir, monkeypatch), "Sårbare områder")
-    assert [s.value for s in at.success] == ["Alle områder har en stedfortræder eller flere nøglepersoner."]
+    assert [s.value for s in at.success] == [
+        "Alle områder har en stedfortræder eller flere nøglepersoner."
+    ]
 
 
 def test_bus_factor_tab(data_dir: Path, monkeypatch) -> None:
@@ -104,7 +115,13 @@ def test_bus_factor_tab(data_dir: Path, monkeypatch) -> None:
     at = open_tab(open_page(data_dir, monkeypatch), "Sårbare områder")
     (risks,) = tables(at)
     assert risks.values.tolist() == [
-        ["hjemløshed", "Mette Test", "Borgercenter Voksne", "Socialforvaltningen (SOF)", "enhed?id=sof-bcv"]
+        [
+            "hjemløshed",
+            "Mette Test",
+            "Borgercenter Voksne",
+            "Socialforvaltningen (SOF)",
+            "enhed?id=sof-bcv",
+        ]
     ]
 
 
@@ -152,7 +169,9 @@ def test_path_finder(data_dir: Path, monkeypatch) -> None:
     ]
     at.selectbox(key="hv_fra").select("bif-ydelse")
     at.selectbox(key="hv_til").select("stat-kif").run()
-    assert [w.value for w in at.warning] == ["Der er ingen henvisningsvej mellem de to enheder i data."]
+    assert [w.value for w in at.warning] == [
+        "Der er ingen henvisningsvej mellem de to enheder i data."
+    ]
 
 
 def test_where_can_the_citizen_go(data_dir: Path, monkeypatch) -> None:
@@ -160,10 +179,14 @@ def test_where_can_the_citizen_go(data_dir: Path, monkeypatch) -> None:
     at.selectbox(key="hv_min_enhed").select("stat-kif").run()
     reach = next(df.value for df in at.dataframe if "Skridt" in df.value.columns)
     assert reach[["Enhed", "Skridt"]].values.tolist() == [
-        ["Borgercenter Voksne", 1], ["Ydelsesservice København", 2], ["Hjemløse- og Udsatteenheden", 2],
+        ["Borgercenter Voksne", 1],
+        ["Ydelsesservice København", 2],
+        ["Hjemløse- og Udsatteenheden", 2],
     ]
     at.selectbox(key="hv_behov_fra").select("hjemløshed").run()
-    assert [s.value for s in at.success][0] == "Herfra fører ingen henvisninger videre (med de valgte filtre)."
+    assert [s.value for s in at.success][
+        0
+    ] == "Herfra fører ingen henvisninger videre (med de valgte filtre)."
 
 
 HOSTILE = "Evil *fed* <b>x</b> [klik](http://evil.example) :red[rød] $x$"
@@ -196,7 +219,10 @@ def test_large_view_is_drawn_per_forvaltning(data_dir: Path, monkeypatch) -> Non
 
 
 def test_invalid_data_shows_the_errors(data_dir: Path, monkeypatch) -> None:
-    write_data(data_dir, {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"})
+    write_data(
+        data_dir,
+        {"referrals.yaml": "referrals:\n  - from: stat-kif\n    to: nowhere\n    needs: [x]\n"},
+    )
     at = open_page(data_dir, monkeypatch)
     assert at.error[0].value.startswith("Data kan ikke indlæses: der er 1 fejl i datafilerne.")
     assert not at.get("plotly_chart")
@@ -205,7 +231,9 @@ def test_invalid_data_shows_the_errors(data_dir: Path, monkeypatch) -> None:
 def test_no_referrals(data_dir: Path, monkeypatch) -> None:
     write_data(data_dir, {"referrals.yaml": None})
     at = open_page(data_dir, monkeypatch)
-    assert [i.value for i in at.info] == ["Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml."]
+    assert [i.value for i in at.info] == [
+        "Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml."
+    ]
 
 
 @pytest.mark.parametrize(

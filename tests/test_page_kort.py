@@ -47,18 +47,34 @@ def test_the_page_lists_every_office_beside_the_map(run_page) -> None:
     assert app.title[0].value == "Kort over kontorer og samarbejdspartnere"
     assert app.subheader[0].value == "Kontorer (3)"
     assert table(app) == [
-        {"Kontor": "Døgnvagten, Åboulevard", "Adresse": "Åboulevard 38, 2200 København N",
-         "Enheder": "Døgnvagten", "Status": "Åben nu · døgnåben"},
-        {"Kontor": "Jobcenter Skelbækgade", "Adresse": "Skelbækgade 4, 1717 København V",
-         "Enheder": "Jobcenter København Ungecenter", "Status": "Åben nu · lukker kl. 15:00"},
-        {"Kontor": "Socialcenter København", "Adresse": "Matthæusgade 1, 1666 København V",
-         "Enheder": "Borgercenter Voksne, Hjemløse- og Udsatteenheden",
-         "Status": "Åben nu · lukker kl. 15:00"},
+        {
+            "Kontor": "Døgnvagten, Åboulevard",
+            "Adresse": "Åboulevard 38, 2200 København N",
+            "Enheder": "Døgnvagten",
+            "Status": "Åben nu · døgnåben",
+        },
+        {
+            "Kontor": "Jobcenter Skelbækgade",
+            "Adresse": "Skelbækgade 4, 1717 København V",
+            "Enheder": "Jobcenter København Ungecenter",
+            "Status": "Åben nu · lukker kl. 15:00",
+        },
+        {
+            "Kontor": "Socialcenter København",
+            "Adresse": "Matthæusgade 1, 1666 København V",
+            "Enheder": "Borgercenter Voksne, Hjemløse- og Udsatteenheden",
+            "Status": "Åben nu · lukker kl. 15:00",
+        },
     ]
     captions = [c.value for c in app.caption]
-    assert "2 af de valgte enheder har ingen adresse i data og er ikke på kortet. Find dem under Søg." in captions
+    assert (
+        "2 af de valgte enheder har ingen adresse i data og er ikke på kortet. Find dem under Søg."
+        in captions
+    )
     assert "Åben/lukket gælder kl. 10:00 dansk tid, med helligdage." in captions
-    assert "Kortet har ingen baggrund (intet internet); bydelsnavnene viser, hvor man er." in captions
+    assert (
+        "Kortet har ingen baggrund (intet internet); bydelsnavnene viser, hvor man er." in captions
+    )
 
 
 def test_the_map_component_gets_local_assets_and_returns_nothing(run_page) -> None:
@@ -85,8 +101,13 @@ def test_nearest_open_offices_from_a_postal_code(run_page) -> None:
     assert app.subheader[0].value == "Nærmeste åbne fra 2200 København N"
     rows = table(app)
     assert [(r["Afstand (km)"], r["Kontor"]) for r in rows] == [
-        (1.1, "Døgnvagten, Åboulevard"), (2.7, "Socialcenter København"), (3.2, "Jobcenter Skelbækgade")]
-    assert "Afstanden måles fra et omtrentligt midtpunkt af området." in [c.value for c in app.caption]
+        (1.1, "Døgnvagten, Åboulevard"),
+        (2.7, "Socialcenter København"),
+        (3.2, "Jobcenter Skelbækgade"),
+    ]
+    assert "Afstanden måles fra et omtrentligt midtpunkt af området." in [
+        c.value for c in app.caption
+    ]
     assert app.selectbox(key="kort_naer").value == "2200"
     assert "Udgangspunkt: 2200 København N" in component_args(app)["script"]
 
@@ -101,21 +122,32 @@ def test_nearest_open_from_a_bydel_after_hours_and_on_a_holiday(run_page, at) ->
 
 def test_when_nothing_matching_is_open_the_nearest_closed_are_shown(run_page) -> None:
     app = run_page(WEDNESDAY_20, naer="1717", forvaltning="bif")
-    assert app.info[0].value == ("Ingen af de valgte kontorer har åbent lige nu. Her er de "
-                                 "nærmeste, med hvornår de åbner.")
+    assert app.info[0].value == (
+        "Ingen af de valgte kontorer har åbent lige nu. Her er de nærmeste, med hvornår de åbner."
+    )
     assert [(r["Kontor"], r["Status"]) for r in table(app)] == [
-        ("Jobcenter Skelbækgade", "Lukket · åbner i morgen kl. 09:00")]
+        ("Jobcenter Skelbækgade", "Lukket · åbner i morgen kl. 09:00")
+    ]
 
 
 @pytest.mark.parametrize(
     ("params", "offices"),
     [
         ({"forvaltning": "bif"}, ["Jobcenter Skelbækgade"]),
-        ({"forvaltning": ["sof", "bif"]}, ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"]),
-        ({"forvaltning": "no-such-department"}, ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"]),
+        (
+            {"forvaltning": ["sof", "bif"]},
+            ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"],
+        ),
+        (
+            {"forvaltning": "no-such-department"},
+            ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"],
+        ),
         ({"behov": "misbrug"}, ["Socialcenter København"]),
         ({"q": "jku"}, ["Jobcenter Skelbækgade"]),
-        ({"aaben": "1"}, ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"]),
+        (
+            {"aaben": "1"},
+            ["Døgnvagten, Åboulevard", "Jobcenter Skelbækgade", "Socialcenter København"],
+        ),
     ],
 )
 def test_filters_from_the_url(run_page, params, offices) -> None:
@@ -136,13 +168,20 @@ def test_widgets_write_the_filters_back_to_the_url(run_page) -> None:
     app.selectbox(key="kort_naer").set_value("bydel-3")
     app.toggle(key="kort_aaben").set_value(True)
     app.run()
-    assert app.query_params == {"forvaltning": "bif", "q": "ungecenter", "naer": "bydel-3", "aaben": "1"}
+    assert app.query_params == {
+        "forvaltning": "bif",
+        "q": "ungecenter",
+        "naer": "bydel-3",
+        "aaben": "1",
+    }
     assert [r["Kontor"] for r in table(app)] == ["Jobcenter Skelbækgade"]
 
 
 def test_no_match_says_how_to_get_results(run_page) -> None:
     app = run_page(q="findes ikke")
-    assert app.info[0].value == "Ingen kontorer passer til filtrene. Fjern et filter for at se flere."
+    assert (
+        app.info[0].value == "Ingen kontorer passer til filtrene. Fjern et filter for at se flere."
+    )
     assert not app.dataframe
 
 
@@ -150,7 +189,10 @@ def test_no_match_says_how_to_get_results(run_page) -> None:
     ("typed", "shown"),
     [
         ("2000", "2000"),
-        ("*fed* [klik](javascript:alert(1))", "\\*fed\\* \\[klik\\]\\(javascript\\:alert\\(1\\)\\)"),
+        (
+            "*fed* [klik](javascript:alert(1))",
+            "\\*fed\\* \\[klik\\]\\(javascript\\:alert\\(1\\)\\)",
+        ),
     ],
 )
 def test_an_unknown_place_is_named_and_escaped(run_page, typed, shown) -> None:

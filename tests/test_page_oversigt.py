@@ -16,7 +16,11 @@ def test_overview_lists_departments(data_dir: Path, monkeypatch: pytest.MonkeyPa
     at = _app(data_dir, monkeypatch)
     assert not at.exception
     frame = at.dataframe[0].value
-    assert list(frame["Navn"]) == ["Socialforvaltningen", "Beskæftigelses- og Integrationsforvaltningen", "Statslige myndigheder"]
+    assert list(frame["Navn"]) == [
+        "Socialforvaltningen",
+        "Beskæftigelses- og Integrationsforvaltningen",
+        "Statslige myndigheder",
+    ]
     assert list(frame["Enheder"]) == [3, 2, 1]
     assert "Eksempeldata til test" in at.caption[0].value
 

@@ -23,21 +23,39 @@ def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.M
     assert at.subheader[0].value == "Ringeliste: Socialforvaltningen (SOF)"
     frame = at.dataframe[0].value
     assert list(frame.columns) == [
-        "Enhed", "Forvaltning", "Gatekeeper", "Ring først", "Offentligt nummer", "Åbningstid", "Ejer", "Tjekket", "Link",
+        "Enhed",
+        "Forvaltning",
+        "Gatekeeper",
+        "Ring først",
+        "Offentligt nummer",
+        "Åbningstid",
+        "Ejer",
+        "Tjekket",
+        "Link",
     ]
     assert list(frame["Ring først"])[0] == "33 99 10 01 (fast track, Fagpersoner, udenom kø)"
     assert list(frame["Link"])[0] == "enhed?id=sof-bcv"
-    assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift", "Kontakter som vCard (3)"]
+    assert _buttons(at) == [
+        "CSV (Excel)",
+        "Excel (xlsx)",
+        "Side til udskrift",
+        "Kontakter som vCard (3)",
+    ]
     assert at.query_params["forvaltning"] == "sof"
 
 
 def test_department_from_the_link(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch, forvaltning="bif")
-    assert list(at.dataframe[0].value["Enhed"]) == ["Jobcenter København Ungecenter", "Ydelsesservice København"]
+    assert list(at.dataframe[0].value["Enhed"]) == [
+        "Jobcenter København Ungecenter",
+        "Ydelsesservice København",
+    ]
     assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift"]  # no contacts
 
 
-def test_public_version_has_no_staff_numbers(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_version_has_no_staff_numbers(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(data_dir, monkeypatch)
     at.toggle[0].set_value(True).run()
     frame = at.dataframe[0].value

@@ -62,7 +62,10 @@ def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> 
     assert first.value == "**Borgercenter Voksne**"
     assert first.proto.page.endswith("enhed") and first.proto.query_string == "id=sof-bcv"
     text = texts(app)
-    assert "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**" in text
+    assert (
+        "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**"
+        in text
+    )
     assert "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)" in text
     assert "Fundet på\\: nøgleord \\'herberg\\'" in text
     assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text

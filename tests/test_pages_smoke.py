@@ -45,7 +45,9 @@ def demo_errors() -> list[str]:
 
 
 @pytest.fixture
-def dataset(request: pytest.FixtureRequest, data_dir: Path, synth_dir: Path, demo_errors: list[str]) -> Path:
+def dataset(
+    request: pytest.FixtureRequest, data_dir: Path, synth_dir: Path, demo_errors: list[str]
+) -> Path:
     if request.param == "small":
         return data_dir
     if request.param == "synth":
@@ -77,7 +79,9 @@ def test_every_page_file_is_in_the_table() -> None:
 
 @pytest.mark.parametrize("dataset", DATASETS, indirect=True)
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_errors(page: str, dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_runs_without_errors(
+    page: str, dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not (ROOT / page).exists():
         pytest.skip(f"{page} does not exist yet")
     _assert_clean(_run(page, dataset, monkeypatch), f"{page} on {dataset}")
@@ -100,5 +104,7 @@ def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.Mon
     assert not at.exception, f"enhed?id={unit_id}: {[e.value for e in at.exception]}"
     if which != "unknown":
         assert not at.error
-        shown = " ".join(str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown))
+        shown = " ".join(
+            str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown)
+        )
         assert units[unit_id].name.split(" ")[0] in shown

@@ -30,15 +30,25 @@ def store(tmp_path: Path) -> ReportStore:
 
 
 def test_add_and_read_back_keeps_danish_letters(store: ReportStore, small_directory) -> None:
-    report = store.add("sof-bcv", "  Nummeret til Åboulevard virker ikke  ", reporter="Søren", directory=small_directory, at=AT)
+    report = store.add(
+        "sof-bcv",
+        "  Nummeret til Åboulevard virker ikke  ",
+        reporter="Søren",
+        directory=small_directory,
+        at=AT,
+    )
     assert report.what == "Nummeret til Åboulevard virker ikke"
     assert report.reported_at == "2026-11-20T10:15:30+01:00"
     (read,) = store.read().reports
     assert read == report and read.is_open
     line = json.loads(store.path.read_text(encoding="utf-8"))
     assert line == {
-        "event": "report", "id": report.id, "unit_id": "sof-bcv", "what": "Nummeret til Åboulevard virker ikke",
-        "reported_at": "2026-11-20T10:15:30+01:00", "reporter": "Søren",
+        "event": "report",
+        "id": report.id,
+        "unit_id": "sof-bcv",
+        "what": "Nummeret til Åboulevard virker ikke",
+        "reported_at": "2026-11-20T10:15:30+01:00",
+        "reporter": "Søren",
     }
     assert "Åboulevard" in store.path.read_text(encoding="utf-8")  # not \u-escaped
 
@@ -52,16 +62,39 @@ def test_reporter_is_optional(store: ReportStore) -> None:
 @pytest.mark.parametrize(
     ("unit_id", "what", "reporter", "code", "message"),
     [
-        ("sof-bcv", "   ", None, ReportProblem.EMPTY_TEXT, "the report text is empty: describe what is wrong"),
-        ("sof-bcv", "x" * (MAX_WHAT + 1), None, ReportProblem.TOO_LONG,
-         "the report text is 2001 characters long: shorten it to at most 2000"),
-        ("nope", "Forkert", None, ReportProblem.UNKNOWN_UNIT,
-         "unknown unit 'nope': report on a unit that exists in the directory"),
-        ("sof-bcv", "Forkert", "n" * 201, ReportProblem.NAME_TOO_LONG,
-         "the reporter's name is 201 characters long: shorten it to at most 200"),
+        (
+            "sof-bcv",
+            "   ",
+            None,
+            ReportProblem.EMPTY_TEXT,
+            "the report text is empty: describe what is wrong",
+        ),
+        (
+            "sof-bcv",
+            "x" * (MAX_WHAT + 1),
+            None,
+            ReportProblem.TOO_LONG,
+            "the report text is 2001 characters long: shorten it to at most 2000",
+        ),
+        (
+            "nope",
+            "Forkert",
+            None,
+            ReportProblem.UNKNOWN_UNIT,
+            "unknown unit 'nope': report on a unit that exists in the directory",
+        ),
+        (
+            "sof-bcv",
+            "Forkert",
+            "n" * 201,
+            ReportProblem.NAME_TOO_LONG,
+            "the reporter's name is 201 characters long: shorten it to at most 200",
+        ),
     ],
 )
-def test_bad_reports_are_refused(store, small_directory, unit_id, what, reporter, code, message) -> None:
+def test_bad_reports_are_refused(
+    store, small_directory, unit_id, what, reporter, code, message
+) -> None:
     with pytest.raises(ReportError) as info:
         store.add(unit_id, what, reporter=reporter, directory=small_directory)
     assert info.value.code is code
@@ -88,8 +121,18 @@ def test_close_marks_the_report_closed(store: ReportStore) -> None:
 @pytest.mark.parametrize(
     ("report_id", "by", "code", "message"),
     [
-        ("missing-id", "K", ReportProblem.UNKNOWN_REPORT, "no report with id 'missing-id': reload the list"),
-        (None, " ", ReportProblem.EMPTY_CLOSER, "the closer's name is empty: write who closes the report"),
+        (
+            "missing-id",
+            "K",
+            ReportProblem.UNKNOWN_REPORT,
+            "no report with id 'missing-id': reload the list",
+        ),
+        (
+            None,
+            " ",
+            ReportProblem.EMPTY_CLOSER,
+            "the closer's name is empty: write who closes the report",
+        ),
     ],
 )
 def test_bad_closes_are_refused(store: ReportStore, report_id, by, code, message) -> None:
@@ -113,7 +156,10 @@ def test_torn_last_line_is_skipped_and_appends_continue(store: ReportStore) -> N
     assert [r.id for r in log.reports] == [first.id, second.id, third.id]
     assert log.skipped_lines == 1
     lines = store.path.read_bytes().split(b"\n")
-    assert lines[2].startswith(b'{"event": "report", "id": "torn"') and json.loads(lines[3])["id"] == third.id
+    assert (
+        lines[2].startswith(b'{"event": "report", "id": "torn"')
+        and json.loads(lines[3])["id"] == third.id
+    )
     store.close(first.id, by="K")
     assert [r.id for r in store.read().open] == [second.id, third.id]
 
@@ -121,7 +167,9 @@ def test_torn_last_line_is_skipped_and_appends_continue(store: ReportStore) -> N
 def test_garbage_lines_are_counted_not_fatal(store: ReportStore) -> None:
     report = store.add("sof-bcv", "Forkert")
     with store.path.open("ab") as handle:
-        handle.write(b'not json\n[1, 2]\n{"event": "close", "id": "unknown", "closed_at": "x", "by": "y"}\n\xff\xfe\n')
+        handle.write(
+            b'not json\n[1, 2]\n{"event": "close", "id": "unknown", "closed_at": "x", "by": "y"}\n\xff\xfe\n'
+        )
     log = store.read()
     assert [r.id for r in log.reports] == [report.id] and log.skipped_lines == 4
 
@@ -202,7 +250,11 @@ def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> No
         "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
     ]
     (report,) = ReportStore(tmp_path / "reports").read().reports
-    assert (report.unit_id, report.what, report.reporter) == ("sof-bcv", "Fast track-nummeret svarer ikke", "Mette")
+    assert (report.unit_id, report.what, report.reporter) == (
+        "sof-bcv",
+        "Fast track-nummeret svarer ikke",
+        "Mette",
+    )
 
 
 def test_form_says_in_danish_what_is_missing(monkeypatch, data_dir: Path, tmp_path: Path) -> None:

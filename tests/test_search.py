@@ -193,7 +193,11 @@ def test_query_terms_drop_stopwords(query: str, expected: list[str]):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Borgercenter Børn og Unge", "bbu"), ("Jobcenter København Ungecenter", "jku"), ("Sociolancen", None)],
+    [
+        ("Borgercenter Børn og Unge", "bbu"),
+        ("Jobcenter København Ungecenter", "jku"),
+        ("Sociolancen", None),
+    ],
 )
 def test_acronym_of_a_name(name: str, expected: str | None):
     assert acronym(name) == expected
@@ -217,7 +221,11 @@ def test_every_kind_of_hit(index: SearchIndex):
     assert kinds[HitKind.DEPARTMENT].id == "sof"
     assert kinds[HitKind.DEPARTMENT].unit_id is None
     location = index.search("skelbækgade", limit=1)[0]
-    assert (location.kind, location.id, location.unit_id) == (HitKind.LOCATION, "skelbaekgade", None)
+    assert (location.kind, location.id, location.unit_id) == (
+        HitKind.LOCATION,
+        "skelbaekgade",
+        None,
+    )
 
 
 def test_exact_beats_prefix_beats_fuzzy(index: SearchIndex):

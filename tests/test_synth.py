@@ -50,7 +50,10 @@ def test_counts_match_the_issue(synth300, validation300) -> None:
 
 def test_records_are_plausible(validation300) -> None:
     d = validation300.directory
-    assert all(BOX_LAT[0] <= loc.lat <= BOX_LAT[1] and BOX_LON[0] <= loc.lon <= BOX_LON[1] for loc in d.locations.values())
+    assert all(
+        BOX_LAT[0] <= loc.lat <= BOX_LAT[1] and BOX_LON[0] <= loc.lon <= BOX_LON[1]
+        for loc in d.locations.values()
+    )
     pairs = [(r.from_, r.to) for r in d.referrals]
     assert len(set(pairs)) == len(pairs)
     assert all(r.from_ != r.to and r.needs for r in d.referrals)
@@ -73,8 +76,14 @@ def test_no_stale_or_future_dates_on_the_chosen_day(validation300) -> None:
 def test_today_moves_the_dates() -> None:
     today = dt.date(2030, 1, 15)
     text = synth_files(20, seed=1, today=today)["units/sof.yaml"]
-    dates = [dt.date.fromisoformat(line.split()[-1]) for line in text.splitlines() if line.strip().startswith("verified:")]
-    assert dates and all(today - dt.timedelta(days=VERIFIED_WITHIN_DAYS) <= d <= today for d in dates)
+    dates = [
+        dt.date.fromisoformat(line.split()[-1])
+        for line in text.splitlines()
+        if line.strip().startswith("verified:")
+    ]
+    assert dates and all(
+        today - dt.timedelta(days=VERIFIED_WITHIN_DAYS) <= d <= today for d in dates
+    )
 
 
 def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
@@ -128,7 +137,9 @@ def test_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
     out = tmp_path / "data"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(FileExistsError, match="is not empty: choose a new folder or pass --force to replace it"):
+    with pytest.raises(
+        FileExistsError, match="is not empty: choose a new folder or pass --force to replace it"
+    ):
         synth_directory(out, 5)
     synth_directory(out, 5, overwrite=True)
     assert not (out / "notes.txt").exists()
@@ -157,11 +168,19 @@ def test_cli_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
     ("args", "message"),
     [
         (["--units", "0"], "argument --units: must be at least 1, not 0"),
-        (["--units", "ti"], "argument --units: 'ti' is not a whole number: write e.g. --units 1000"),
-        (["--units", "5", "--today", "1/6"], "argument --today: '1/6' is not a date: write it as YYYY-MM-DD, e.g. 2026-06-01"),
+        (
+            ["--units", "ti"],
+            "argument --units: 'ti' is not a whole number: write e.g. --units 1000",
+        ),
+        (
+            ["--units", "5", "--today", "1/6"],
+            "argument --today: '1/6' is not a date: write it as YYYY-MM-DD, e.g. 2026-06-01",
+        ),
     ],
 )
-def test_cli_rejects_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+def test_cli_rejects_bad_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["synth", str(tmp_path / "out"), *args])
     assert exit_info.value.code == 2

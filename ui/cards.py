@@ -13,8 +13,8 @@ import streamlit as st
 
 import ui
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Referral, Unit
-from directory.rules.hours import Status, danish
 from directory.model import stale_before
+from directory.rules.hours import Status, danish
 from search import Hit, HitKind, unit_hours, unit_status
 from ui import md_escape
 
@@ -45,23 +45,32 @@ def phone_md(phone: Phone, *, with_kind: bool = True) -> str:
     """'[33 99 10 01](tel:+4533991001) · Fast-track (kun for personale) · label'."""
     parts = [f"[{md_escape(phone.display)}]({phone.tel})"]
     if with_kind:
-        parts.append(f"**{PHONE_KIND_DA[phone.kind]}**" if phone.is_staff_only else PHONE_KIND_DA[phone.kind])
+        parts.append(
+            f"**{PHONE_KIND_DA[phone.kind]}**" if phone.is_staff_only else PHONE_KIND_DA[phone.kind]
+        )
     if phone.label:
         parts.append(md_escape(phone.label))
     return " · ".join(parts)
 
 
-def unit_link(unit: Unit, *, icon: str | None = None, label: str | None = None, bold: bool = False) -> None:
+def unit_link(
+    unit: Unit, *, icon: str | None = None, label: str | None = None, bold: bool = False
+) -> None:
     """A normal link to the unit's page (`enhed?id=<id>`), opened in the same tab."""
     text = md_escape(label or unit.name)
-    st.page_link(UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon)
+    st.page_link(
+        UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon
+    )
 
 
 def contact_line(contact: Contact, *, compact: bool = False) -> str:
     """'Mette Hansen, socialrådgiver · [33 99 10 02](tel:…) · Internt nummer …'.
 
     `compact`: the first number only, marked 'kun personale' when it is staff-only."""
-    parts = [f"**{md_escape(contact.name)}**" + (f", {md_escape(contact.title)}" if contact.title else "")]
+    parts = [
+        f"**{md_escape(contact.name)}**"
+        + (f", {md_escape(contact.title)}" if contact.title else "")
+    ]
     if compact:
         parts += [
             f"[{md_escape(p.display)}]({p.tel})" + (" (kun personale)" if p.is_staff_only else "")
@@ -103,7 +112,9 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
     with left:
         if hit.kind is HitKind.CONTACT:
             contact = directory.contacts[hit.id]
-            st.markdown(f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i")
+            st.markdown(
+                f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i"
+            )
         unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
@@ -115,14 +126,18 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
 
 def _department_card(hit: Hit, directory: Directory) -> None:
     department = directory.departments[hit.id]
-    st.markdown(f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning")
+    st.markdown(
+        f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
+    )
     if department.phones:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
 
 
 def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
     location = directory.locations[hit.id]
-    st.markdown(f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}")
+    st.markdown(
+        f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}"
+    )
     if location.hours:
         from directory.rules.hours import status
 
@@ -233,7 +248,9 @@ def _contacts(directory: Directory, unit: Unit) -> None:
 
 def _how_to_refer(unit: Unit) -> None:
     st.subheader("Sådan henviser du", anchor=False)
-    st.markdown(md_escape(unit.how_to_refer) if unit.how_to_refer else "Ikke beskrevet. Ring til enheden.")
+    st.markdown(
+        md_escape(unit.how_to_refer) if unit.how_to_refer else "Ikke beskrevet. Ring til enheden."
+    )
 
 
 def _locations(directory: Directory, unit: Unit) -> None:
@@ -244,9 +261,16 @@ def _locations(directory: Directory, unit: Unit) -> None:
         return
     for location in locations:
         extra = f" · {md_escape(location.accessibility)}" if location.accessibility else ""
-        st.markdown(f":material/location_on: **{md_escape(location.name)}**, {md_escape(location.address.one_line())}{extra}")
+        st.markdown(
+            f":material/location_on: **{md_escape(location.name)}**, {md_escape(location.address.one_line())}{extra}"
+        )
     small_map(directory, unit)
-    st.page_link("pages/kort.py", label="Vis på det store kort", icon=":material/map:", query_params={"q": unit.name})
+    st.page_link(
+        "pages/kort.py",
+        label="Vis på det store kort",
+        icon=":material/map:",
+        query_params={"q": unit.name},
+    )
 
 
 def small_map(directory: Directory, unit: Unit) -> None:
@@ -254,8 +278,8 @@ def small_map(directory: Directory, unit: Unit) -> None:
     from streamlit_folium import st_folium
 
     from directory.geo import places as geo
-
     from directory.present import mapview
+
     try:
         tiles = mapview.tiles_from_env()
     except mapview.TilesError:
@@ -264,13 +288,18 @@ def small_map(directory: Directory, unit: Unit) -> None:
     if not found:
         return
     m = mapview.build_map(
-        directory, found, tiles=tiles, show_bydele=True,
+        directory,
+        found,
+        tiles=tiles,
+        show_bydele=True,
         unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid),
     )
     first = found[0].location
     m.location = [first.lat, first.lon]
     m.options["zoom"] = 14
-    st_folium(m, key=f"enhed-kort-{unit.id}", height=280, use_container_width=True, returned_objects=[])
+    st_folium(
+        m, key=f"enhed-kort-{unit.id}", height=280, use_container_width=True, returned_objects=[]
+    )
 
 
 def _referral_block(directory: Directory, referral: Referral, other_id: str) -> None:
@@ -305,7 +334,9 @@ def _referrals(directory: Directory, unit: Unit) -> None:
 
 def _family(directory: Directory, unit: Unit) -> None:
     parent = directory.units.get(unit.parent) if unit.parent else None
-    children = [directory.units[c] for c in directory.children.get(unit.id, []) if c in directory.units]
+    children = [
+        directory.units[c] for c in directory.children.get(unit.id, []) if c in directory.units
+    ]
     if parent is None and not children:
         return
     st.subheader("Over- og underenheder", anchor=False)
@@ -319,7 +350,10 @@ def _verified(unit: Unit, today: dt.date) -> None:
     owner = md_escape(unit.owner) if unit.owner else "ingen ejer angivet"
     text = f"Sidst kontrolleret {unit.verified:%d.%m.%Y} · ansvarlig: {owner}"
     if unit.verified < stale_before(today):
-        st.warning(f"{text}. Oplysningerne er over et år gamle: ring og tjek, før du henviser.", icon=":material/schedule:")
+        st.warning(
+            f"{text}. Oplysningerne er over et år gamle: ring og tjek, før du henviser.",
+            icon=":material/schedule:",
+        )
     else:
         st.caption(text)
 
@@ -328,9 +362,15 @@ def unknown_unit(unit_id: str | None) -> None:
     """A friendly page for a link to a unit that does not exist (any more)."""
     st.title("Enheden findes ikke", anchor=False)
     if unit_id:
-        st.markdown(f"Der er ingen enhed med id »{md_escape(unit_id)}«. Linket kan være gammelt, eller enheden er lagt sammen med en anden.")
+        st.markdown(
+            f"Der er ingen enhed med id »{md_escape(unit_id)}«. Linket kan være gammelt, eller enheden er lagt sammen med en anden."
+        )
     else:
         st.markdown("Linket mangler et enheds-id (`enhed?id=…`).")
-    query = st.text_input("Søg efter enheden i stedet", key="enhed_soeg", placeholder="fx navn, forkortelse eller behov")
+    query = st.text_input(
+        "Søg efter enheden i stedet",
+        key="enhed_soeg",
+        placeholder="fx navn, forkortelse eller behov",
+    )
     if query:
         st.switch_page(SEARCH_PAGE, query_params={"q": query})

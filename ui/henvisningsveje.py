@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from directory.present import graph_plot as gp
 from directory.graph.analysis import ReferralGraph
+from directory.present import graph_plot as gp
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"
@@ -46,8 +46,13 @@ def path_links(rg: ReferralGraph, path: list[str]) -> str:
 def _unit_picker(rg: ReferralGraph, label: str, key: str, placeholder: str, **kwargs) -> str | None:
     nodes = rg.graph.nodes
     return st.selectbox(
-        label, list(rg.graph), index=None, key=key, placeholder=placeholder,
-        format_func=lambda u: f"{nodes[u]['name']} · {nodes[u]['department_name']}", **kwargs,
+        label,
+        list(rg.graph),
+        index=None,
+        key=key,
+        placeholder=placeholder,
+        format_func=lambda u: f"{nodes[u]['name']} · {nodes[u]['department_name']}",
+        **kwargs,
     )
 
 
@@ -96,7 +101,11 @@ def graph_section(rg: ReferralGraph) -> None:
     labels = gp.department_labels(rg)
     left, middle, right, far = st.columns([3, 2, 3, 1])
     departments = left.multiselect(
-        "Forvaltninger", rg.departments(), format_func=labels.get, key=DEPARTMENTS_KEY, placeholder="Alle forvaltninger"
+        "Forvaltninger",
+        rg.departments(),
+        format_func=labels.get,
+        key=DEPARTMENTS_KEY,
+        placeholder="Alle forvaltninger",
     )
     need = middle.selectbox("Behov", rg.needs, index=None, key=NEED_KEY, placeholder="Alle behov")
     if FOCUS_KEY not in st.session_state and st.query_params.get(FOCUS_PARAM) in rg:
@@ -107,7 +116,9 @@ def graph_section(rg: ReferralGraph) -> None:
         st.query_params[FOCUS_PARAM] = focus
     elif FOCUS_PARAM in st.query_params:
         del st.query_params[FOCUS_PARAM]
-    depth = far.selectbox("Skridt", [1, 2, 3], key="hv_dybde", help="Hvor mange henvisninger væk fra fokus-enheden")
+    depth = far.selectbox(
+        "Skridt", [1, 2, 3], key="hv_dybde", help="Hvor mange henvisninger væk fra fokus-enheden"
+    )
     view = rg.view(departments, need, focus, depth)
     if focus is None and len(view) > gp.UNIT_VIEW_LIMIT:
         st.info(
@@ -119,7 +130,9 @@ def graph_section(rg: ReferralGraph) -> None:
         figure, key, accept = gp.unit_figure(rg, view, focus), CHART_KEY, _focus
     if not len(view):
         st.info("Ingen henvisninger passer til de valgte filtre.")
-    st.caption("Farve = forvaltning · ◆ = indgang for borgere · hold musen over en pil for behov · klik på en enhed for at fokusere")
+    st.caption(
+        "Farve = forvaltning · ◆ = indgang for borgere · hold musen over en pil for behov · klik på en enhed for at fokusere"
+    )
     st.plotly_chart(figure, key=key, on_select=_on_select(key, accept), selection_mode="points")
     with st.expander(f"Enheder i grafen ({len(view)})", expanded=focus is not None):
         unit_table(gp.units_frame(rg, sorted(view, key=rg.name)), "Ingen enheder.")
@@ -143,15 +156,24 @@ def path_section(rg: ReferralGraph) -> None:
     left, middle, right = st.columns([3, 2, 1])
     with left:
         origin = _unit_picker(rg, "Fra min enhed", "hv_min_enhed", "Vælg enhed")
-    need = middle.selectbox("For behovet", rg.needs, index=None, key="hv_behov_fra", placeholder="Alle behov")
+    need = middle.selectbox(
+        "For behovet", rg.needs, index=None, key="hv_behov_fra", placeholder="Alle behov"
+    )
     steps = right.selectbox("Højst skridt", [1, 2, 3, 4, 5], index=2, key="hv_skridt")
     if origin:
         reach = rg.reachable(origin, need=need, max_steps=steps)
-        unit_table(gp.reach_frame(rg, reach), "Herfra fører ingen henvisninger videre (med de valgte filtre).")
+        unit_table(
+            gp.reach_frame(rg, reach),
+            "Herfra fører ingen henvisninger videre (med de valgte filtre).",
+        )
 
 
 def doors_caption(rg: ReferralGraph) -> str:
-    rule = "markeret med x-front-door" if rg.front_doors_marked else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
+    rule = (
+        "markeret med x-front-door"
+        if rg.front_doors_marked
+        else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
+    )
     doors = ", ".join(rg.name(u) for u in rg.front_doors()) or "ingen fundet"
     return f"Indgange (enheder {rule}): {doors}."
 
@@ -163,32 +185,56 @@ def titled_table(title: str, caption: str, frame: pd.DataFrame, empty: str) -> N
 
 
 def hubs_section(rg: ReferralGraph) -> None:
-    sample = f" Beregnet ud fra {rg.betweenness_sample} tilfældige startenheder." if rg.betweenness_sample else ""
-    titled_table("Knudepunkter", "Enheder med flest henvisninger ind og ud.",
-                 gp.stats_frame(rg, rg.hubs(15)), "Ingen henvisninger.")
-    titled_table("Flaskehalse",
-                 f"Enheder som mange af de korteste henvisningsveje går igennem (Mellemled: andel af vejene).{sample}",
-                 gp.stats_frame(rg, rg.bottlenecks(15)), "Ingen enhed er mellemled.")
+    sample = (
+        f" Beregnet ud fra {rg.betweenness_sample} tilfældige startenheder."
+        if rg.betweenness_sample
+        else ""
+    )
+    titled_table(
+        "Knudepunkter",
+        "Enheder med flest henvisninger ind og ud.",
+        gp.stats_frame(rg, rg.hubs(15)),
+        "Ingen henvisninger.",
+    )
+    titled_table(
+        "Flaskehalse",
+        f"Enheder som mange af de korteste henvisningsveje går igennem (Mellemled: andel af vejene).{sample}",
+        gp.stats_frame(rg, rg.bottlenecks(15)),
+        "Ingen enhed er mellemled.",
+    )
 
 
 def loops_section(rg: ReferralGraph) -> None:
-    titled_table("Sløjfer (kastebold)",
-                 "Henvisninger der kan gå i ring mellem op til 4 enheder, så borgeren ender, hvor hun startede.",
-                 gp.loops_frame(rg), "Ingen sløjfer på op til 4 enheder.")
+    titled_table(
+        "Sløjfer (kastebold)",
+        "Henvisninger der kan gå i ring mellem op til 4 enheder, så borgeren ender, hvor hun startede.",
+        gp.loops_frame(rg),
+        "Ingen sløjfer på op til 4 enheder.",
+    )
 
 
 def dead_ends_section(rg: ReferralGraph) -> None:
-    titled_table("Blindgyder",
-                 "Enheder der modtager borgere, men aldrig henviser videre. Det kan være rigtigt, men tjek det.",
-                 gp.units_frame(rg, rg.dead_ends()), "Ingen blindgyder.")
-    titled_table("Kan ikke nås fra indgangene", doors_caption(rg),
-                 gp.units_frame(rg, rg.unreachable_from_front_doors()), "Alle enheder kan nås.")
+    titled_table(
+        "Blindgyder",
+        "Enheder der modtager borgere, men aldrig henviser videre. Det kan være rigtigt, men tjek det.",
+        gp.units_frame(rg, rg.dead_ends()),
+        "Ingen blindgyder.",
+    )
+    titled_table(
+        "Kan ikke nås fra indgangene",
+        doors_caption(rg),
+        gp.units_frame(rg, rg.unreachable_from_front_doors()),
+        "Alle enheder kan nås.",
+    )
 
 
 def bus_factor_section(rg: ReferralGraph) -> None:
-    titled_table("Områder der hænger på én person",
-                 "Områder med kun én nøgleperson (gatekeeper), som ikke har en stedfortræder.",
-                 gp.bus_factor_frame(rg), "Alle områder har en stedfortræder eller flere nøglepersoner.")
+    titled_table(
+        "Områder der hænger på én person",
+        "Områder med kun én nøgleperson (gatekeeper), som ikke har en stedfortræder.",
+        gp.bus_factor_frame(rg),
+        "Alle områder har en stedfortræder eller flere nøglepersoner.",
+    )
 
 
 def matrix_section(rg: ReferralGraph) -> None:

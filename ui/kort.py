@@ -16,6 +16,7 @@ from directory import Directory
 from directory.geo import places as geo
 from directory.present import mapview
 from directory.rules import hours
+
 MAP_HEIGHT = 560
 
 
@@ -28,33 +29,54 @@ def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
     needs = geo.need_options(directory)
     _seed_from_url(directory, needs)
     top = st.columns([3, 3, 3])
-    text = top[0].text_input("Søg på kortet", key="kort_q",
-                             placeholder="fx jobcenter, herberg, Nørrebro")
-    chosen = top[1].multiselect("Forvaltning", list(departments), key="kort_forvaltning",
-                                placeholder="Alle forvaltninger",
-                                format_func=lambda d: departments[d].label)
-    need = top[2].selectbox("Behov eller målgruppe", needs, key="kort_behov",
-                            placeholder="Alle behov og målgrupper")
+    text = top[0].text_input(
+        "Søg på kortet", key="kort_q", placeholder="fx jobcenter, herberg, Nørrebro"
+    )
+    chosen = top[1].multiselect(
+        "Forvaltning",
+        list(departments),
+        key="kort_forvaltning",
+        placeholder="Alle forvaltninger",
+        format_func=lambda d: departments[d].label,
+    )
+    need = top[2].selectbox(
+        "Behov eller målgruppe", needs, key="kort_behov", placeholder="Alle behov og målgrupper"
+    )
     low = st.columns([6, 3])
     labels = {p.key: p.label for p in geo.places()}
     near = low[0].selectbox(
-        "Nærmeste åbne kontor fra bydel eller postnummer", list(labels), key="kort_naer",
-        accept_new_options=True, format_func=lambda k: labels.get(k, k),
+        "Nærmeste åbne kontor fra bydel eller postnummer",
+        list(labels),
+        key="kort_naer",
+        accept_new_options=True,
+        format_func=lambda k: labels.get(k, k),
         placeholder="Vælg en bydel, eller skriv et postnummer (fx 2200)",
     )
-    open_now = low[1].toggle("Kun åbne nu", key="kort_aaben",
-                             help="Åbningstider med danske helligdage. Et kontor tæller som "
-                                  "åbent, når både enheden og bygningen har åbent.")
+    open_now = low[1].toggle(
+        "Kun åbne nu",
+        key="kort_aaben",
+        help="Åbningstider med danske helligdage. Et kontor tæller som "
+        "åbent, når både enheden og bygningen har åbent.",
+    )
     place = geo.find_place(near)
     if near and place is None:
-        st.warning(f"Kender ikke »{ui.md_escape(near)}« som bydel eller postnummer i Københavns "
-                   "Kommune. Vælg fra listen (1800–2000 er Frederiksberg Kommune).")
-    st.query_params.from_dict({
-        key: value for key, value in (
-            ("q", text.strip()), ("forvaltning", chosen), ("behov", need or ""),
-            ("naer", place.key if place else near or ""), ("aaben", "1" if open_now else ""),
-        ) if value
-    })
+        st.warning(
+            f"Kender ikke »{ui.md_escape(near)}« som bydel eller postnummer i Københavns "
+            "Kommune. Vælg fra listen (1800–2000 er Frederiksberg Kommune)."
+        )
+    st.query_params.from_dict(
+        {
+            key: value
+            for key, value in (
+                ("q", text.strip()),
+                ("forvaltning", chosen),
+                ("behov", need or ""),
+                ("naer", place.key if place else near or ""),
+                ("aaben", "1" if open_now else ""),
+            )
+            if value
+        }
+    )
     return geo.MapFilter(frozenset(chosen), need, text, open_now, hours.now()), place
 
 
@@ -66,7 +88,9 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
     place = geo.find_place(near)
     seeds = {
         "kort_q": params.get("q", ""),
-        "kort_forvaltning": [d for d in params.get_all("forvaltning") if d in directory.departments],
+        "kort_forvaltning": [
+            d for d in params.get_all("forvaltning") if d in directory.departments
+        ],
         "kort_behov": params.get("behov") if params.get("behov") in needs else None,
         "kort_naer": place.key if place else near,  # unknown: kept, so the page can say so
         "kort_aaben": params.get("aaben") in ("1", "true", "ja"),
@@ -80,11 +104,18 @@ def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | Non
     try:
         tiles = mapview.tiles_from_env()
     except mapview.TilesError:
-        st.warning("Adressen til baggrundskort (LANDKORT_TILES) er ikke gyldig, så kortet vises "
-                   "uden baggrund. Skriv den som https://server/{z}/{x}/{y}.png.")
+        st.warning(
+            "Adressen til baggrundskort (LANDKORT_TILES) er ikke gyldig, så kortet vises "
+            "uden baggrund. Skriv den som https://server/{z}/{x}/{y}.png."
+        )
         tiles = None
-    m = mapview.build_map(directory, found, place=place, tiles=tiles,
-                          unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid))
+    m = mapview.build_map(
+        directory,
+        found,
+        place=place,
+        tiles=tiles,
+        unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid),
+    )
     st_folium(m, key="kort", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     if tiles is None:
         st.caption("Kortet har ingen baggrund (intet internet); bydelsnavnene viser, hvor man er.")
@@ -101,18 +132,24 @@ def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
         if place.estimate:
             st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
         if answer.none_open:
-            st.info("Ingen af de valgte kontorer har åbent lige nu. Her er de nærmeste, "
-                    "med hvornår de åbner.")
+            st.info(
+                "Ingen af de valgte kontorer har åbent lige nu. Her er de nærmeste, "
+                "med hvornår de åbner."
+            )
         rows = [_row(n.site, n.distance_km) for n in answer.rows]
     if not rows:
         st.info("Ingen kontorer passer til filtrene. Fjern et filter for at se flere.")
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={
-                     "Afstand (km)": st.column_config.NumberColumn("km", format="%.1f", width=44),
-                     "Kontor": st.column_config.TextColumn(width="medium"),
-                     "Status": st.column_config.TextColumn(width="medium"),
-                 })
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Afstand (km)": st.column_config.NumberColumn("km", format="%.1f", width=44),
+            "Kontor": st.column_config.TextColumn(width="medium"),
+            "Status": st.column_config.TextColumn(width="medium"),
+        },
+    )
 
 
 def _row(site: geo.Site, distance: float | None = None) -> dict[str, object]:

@@ -16,7 +16,14 @@ import ui
 from directory import Directory, Severity, Unit
 from directory.exports import export
 from directory.quality.health import Health
-from directory.quality.reports import MAX_NAME, MAX_WHAT, Report, ReportError, ReportProblem, ReportStore
+from directory.quality.reports import (
+    MAX_NAME,
+    MAX_WHAT,
+    Report,
+    ReportError,
+    ReportProblem,
+    ReportStore,
+)
 
 # The Danish (klarsprog) message for each refusal from the core.
 MESSAGES_DA = {
@@ -28,7 +35,9 @@ MESSAGES_DA = {
     ReportProblem.UNKNOWN_REPORT: "Fejlmeldingen findes ikke. Genindlæs siden.",
     ReportProblem.ALREADY_CLOSED: "Fejlmeldingen er allerede lukket.",
 }
-SAVE_FAILED_DA = "Fejlmeldingen kunne ikke gemmes lige nu. Prøv igen om lidt, eller skriv til enhedens ejer."
+SAVE_FAILED_DA = (
+    "Fejlmeldingen kunne ikke gemmes lige nu. Prøv igen om lidt, eller skriv til enhedens ejer."
+)
 
 
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
@@ -40,9 +49,13 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
             f"Beskeden går til den, der holder enheden opdateret ({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
         )
         with st.form(key=f"report-{unit.id}", clear_on_submit=False):
-            what = st.text_area("Hvad er forkert?", max_chars=MAX_WHAT, key=f"report-what-{unit.id}")
+            what = st.text_area(
+                "Hvad er forkert?", max_chars=MAX_WHAT, key=f"report-what-{unit.id}"
+            )
             reporter = st.text_input(
-                "Dit navn eller din mail (frivilligt)", max_chars=MAX_NAME, key=f"report-who-{unit.id}"
+                "Dit navn eller din mail (frivilligt)",
+                max_chars=MAX_NAME,
+                key=f"report-who-{unit.id}",
             )
             sent = st.form_submit_button("Send fejlmelding")
         if not sent:
@@ -54,7 +67,9 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
         except OSError:
             st.error(SAVE_FAILED_DA)
         else:
-            st.success("Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den.")
+            st.success(
+                "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
+            )
 
 
 def close_form(report: Report) -> None:
@@ -62,7 +77,9 @@ def close_form(report: Report) -> None:
     with st.form(key=f"close-{report.id}"):
         cols = st.columns([3, 4, 1], vertical_alignment="bottom")
         by = cols[0].text_input("Lukket af", max_chars=MAX_NAME, key=f"close-by-{report.id}")
-        note = cols[1].text_input("Note (frivilligt)", max_chars=MAX_WHAT, key=f"close-note-{report.id}")
+        note = cols[1].text_input(
+            "Note (frivilligt)", max_chars=MAX_WHAT, key=f"close-note-{report.id}"
+        )
         done = cols[2].form_submit_button("Luk", help="Luk fejlmeldingen, når data er rettet")
     if not done:
         return
@@ -91,46 +108,81 @@ def show_table(rows: list[dict[str, Any]], empty: str, *, links: bool = False) -
 
 def problem_rows(health: Health) -> list[dict[str, Any]]:
     kind = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel"}
-    return [{"Fil:linje": p.where, "Type": kind[p.severity], "Besked": p.message} for p in health.problems]
+    return [
+        {"Fil:linje": p.where, "Type": kind[p.severity], "Besked": p.message}
+        for p in health.problems
+    ]
 
 
 def stale_summary(health: Health, attribute: str, header: str) -> list[dict[str, Any]]:
     return [
-        {header: group, "Forældede": len(items), "Ældste": min(s.verified for s in items).isoformat()}
+        {
+            header: group,
+            "Forældede": len(items),
+            "Ældste": min(s.verified for s in items).isoformat(),
+        }
         for group, items in health.stale_by(attribute).items()
     ]
 
 
 def stale_rows(health: Health) -> list[dict[str, Any]]:
     return [
-        {"Type": s.kind.value, "Navn": s.name, "Forvaltning": s.department, "Ejer": s.owner,
-         "Tjekket": s.verified.isoformat(), "Dage siden": s.days, "Fil:linje": s.where}
+        {
+            "Type": s.kind.value,
+            "Navn": s.name,
+            "Forvaltning": s.department,
+            "Ejer": s.owner,
+            "Tjekket": s.verified.isoformat(),
+            "Dage siden": s.days,
+            "Fil:linje": s.where,
+        }
         for s in health.stale
     ]
 
 
 def missing_rows(health: Health) -> list[dict[str, Any]]:
     return [
-        {"Enhed": m.name, "Mangler": ", ".join(x.value for x in m.missing), "Forvaltning": m.department,
-         "Ejer": m.owner, "Link": ui.unit_href(m.unit_id)}
+        {
+            "Enhed": m.name,
+            "Mangler": ", ".join(x.value for x in m.missing),
+            "Forvaltning": m.department,
+            "Ejer": m.owner,
+            "Link": ui.unit_href(m.unit_id),
+        }
         for m in health.missing
     ]
 
 
 def no_backup_rows(health: Health) -> list[dict[str, Any]]:
     return [
-        {"Gatekeeper": b.name, "Id": b.contact_id, "Problem": b.problem, "Enhed": b.unit,
-         "Forvaltning": b.department, "Ejer": b.owner, "Link": ui.unit_href(b.unit_id)}
+        {
+            "Gatekeeper": b.name,
+            "Id": b.contact_id,
+            "Problem": b.problem,
+            "Enhed": b.unit,
+            "Forvaltning": b.department,
+            "Ejer": b.owner,
+            "Link": ui.unit_href(b.unit_id),
+        }
         for b in health.no_backup
     ]
 
 
 def count_rows(health: Health) -> list[dict[str, Any]]:
     return [
-        {"Forvaltning": c.name, "Enheder": c.units, "Kontakter": c.contacts, "Gatekeepere": c.gatekeepers,
-         "Henvisninger ud": c.referrals_out, "Forældede": c.stale, "Mangler oplysninger": c.missing,
-         "Uden backup": c.no_backup, "Åbne fejlmeldinger": c.open_reports, "Fejl": c.errors,
-         "Advarsler": c.warnings}
+        {
+            "Forvaltning": c.name,
+            "Enheder": c.units,
+            "Kontakter": c.contacts,
+            "Gatekeepere": c.gatekeepers,
+            "Henvisninger ud": c.referrals_out,
+            "Forældede": c.stale,
+            "Mangler oplysninger": c.missing,
+            "Uden backup": c.no_backup,
+            "Åbne fejlmeldinger": c.open_reports,
+            "Fejl": c.errors,
+            "Advarsler": c.warnings,
+        }
         for c in health.counts
     ]
 
@@ -141,7 +193,9 @@ def open_reports(grouped: dict[str, list[Report]], directory: Directory) -> None
         st.caption("Ingen åbne fejlmeldinger.")
         return
     for owner, reports in grouped.items():
-        st.markdown(f"**{ui.md_escape(owner)}** · {len(reports)} {'åben' if len(reports) == 1 else 'åbne'}")
+        st.markdown(
+            f"**{ui.md_escape(owner)}** · {len(reports)} {'åben' if len(reports) == 1 else 'åbne'}"
+        )
         for report in reports:
             _report_card(report, directory)
 
@@ -150,8 +204,10 @@ def _report_card(report: Report, directory: Directory) -> None:
     unit = directory.units.get(report.unit_id)
     with st.container(border=True):
         name = ui.md_escape(unit.name if unit else report.unit_id)
-        st.markdown(f"[{name}]({ui.unit_href(report.unit_id)}) · meldt {ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
-                    + (f" af {ui.md_escape(report.reporter)}" if report.reporter else ""))
+        st.markdown(
+            f"[{name}]({ui.unit_href(report.unit_id)}) · meldt {ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
+            + (f" af {ui.md_escape(report.reporter)}" if report.reporter else "")
+        )
         st.text(report.what)
         close_form(report)
 
@@ -176,13 +232,23 @@ def call_rows(rows: list[export.CallRow]) -> list[dict[str, Any]]:
 
 
 def call_list_downloads(
-    directory: Directory, rows: list[export.CallRow], unit_ids: list[str], *, title: str, slug: str, public: bool
+    directory: Directory,
+    rows: list[export.CallRow],
+    unit_ids: list[str],
+    *,
+    title: str,
+    slug: str,
+    public: bool,
 ) -> None:
     """Download buttons: CSV, Excel, a printable page and (staff only) the contacts as vCard."""
     name = f"ringeliste-{slug}{'-offentlig' if public else ''}"
     cols = st.columns(4)
     cols[0].download_button(
-        "CSV (Excel)", export.call_list_csv(rows), f"{name}.csv", "text/csv", icon=":material/table:"
+        "CSV (Excel)",
+        export.call_list_csv(rows),
+        f"{name}.csv",
+        "text/csv",
+        icon=":material/table:",
     )
     cols[1].download_button(
         "Excel (xlsx)",

@@ -7,9 +7,14 @@ import json
 import os
 import sys
 
+from directory.devtools.schema import (
+    SCHEMA_DIRNAME,
+    add_schema_headers,
+    stale_schema_files,
+    write_schemas,
+)
 from directory.exports.export import directory_json
 from directory.loading.loader import data_dir_from_env, validate_directory
-from directory.devtools.schema import SCHEMA_DIRNAME, add_schema_headers, stale_schema_files, write_schemas
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,8 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "schema",
         help="write the JSON Schema files for editors into DATA_DIR/schema/ (or --check them)",
     )
-    schema.add_argument("data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)")
-    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a schema file is out of date")
+    schema.add_argument(
+        "data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)"
+    )
+    schema.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a schema file is out of date"
+    )
     schema.add_argument(
         "--headers",
         action="store_true",
@@ -44,7 +53,10 @@ def run_export(args: argparse.Namespace) -> int:
     if result.directory is None or result.errors:
         for problem in result.errors:
             print(problem, file=sys.stderr)
-        print(f"{len(result.errors)} error(s): fix the data (see `python -m directory validate`) and export again", file=sys.stderr)
+        print(
+            f"{len(result.errors)} error(s): fix the data (see `python -m directory validate`) and export again",
+            file=sys.stderr,
+        )
         return 1
     data = directory_json(result.directory, public=args.public)
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -54,13 +66,18 @@ def run_export(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     root = data_dir_from_env(args.data_dir)
     if not os.path.isdir(root):
-        print(f"error: data directory {root!r} does not exist: give an existing folder", file=sys.stderr)
+        print(
+            f"error: data directory {root!r} does not exist: give an existing folder",
+            file=sys.stderr,
+        )
         return 1
     folder = os.path.join(root, SCHEMA_DIRNAME)
     if args.check:
         stale = stale_schema_files(folder)
         for name in stale:
-            print(f"{os.path.join(folder, name)}: out of date: run `python -m directory schema {root}`")
+            print(
+                f"{os.path.join(folder, name)}: out of date: run `python -m directory schema {root}`"
+            )
         return 1 if stale else 0
     for name in write_schemas(folder):
         print(f"wrote {os.path.join(folder, name)}")

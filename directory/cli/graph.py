@@ -24,16 +24,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     path.add_argument("from_unit", metavar="FROM", help="unit id where the citizen is now")
     path.add_argument("to_unit", metavar="TO", help="unit id the citizen should reach")
-    path.add_argument("-k", "--paths", type=int, default=3, help="how many paths to print (default 3)")
+    path.add_argument(
+        "-k", "--paths", type=int, default=3, help="how many paths to print (default 3)"
+    )
     path.add_argument("--need", help="follow only referrals that carry this need")
     path.set_defaults(handler=run_path)
 
-    loops = subparsers.add_parser("loops", help="print each referral cycle (a -> b -> a), one a line")
+    loops = subparsers.add_parser(
+        "loops", help="print each referral cycle (a -> b -> a), one a line"
+    )
     loops.add_argument("--max-len", type=int, default=4, help="longest cycle in units (default 4)")
     loops.set_defaults(handler=run_loops)
 
-    stats = subparsers.add_parser("stats", help="print hubs, bottlenecks, dead ends and bus-factor risks")
-    stats.add_argument("--top", type=int, default=10, help="how many hubs and bottlenecks (default 10)")
+    stats = subparsers.add_parser(
+        "stats", help="print hubs, bottlenecks, dead ends and bus-factor risks"
+    )
+    stats.add_argument(
+        "--top", type=int, default=10, help="how many hubs and bottlenecks (default 10)"
+    )
     stats.set_defaults(handler=run_stats)
 
 
@@ -62,7 +70,9 @@ def run_path(args: argparse.Namespace) -> int:
     from directory.graph.analysis import UnknownUnitError, format_path
 
     try:
-        paths = graph.shortest_paths(args.from_unit, args.to_unit, k=max(args.paths, 1), need=args.need)
+        paths = graph.shortest_paths(
+            args.from_unit, args.to_unit, k=max(args.paths, 1), need=args.need
+        )
     except UnknownUnitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -108,7 +118,11 @@ def run_stats(args: argparse.Namespace) -> int:
     if graph is None:
         return 1
     g = graph.graph
-    rule = "x-front-door: true" if graph.front_doors_marked else "name contains Kontaktcenter, Borgerservice or Jobcenter"
+    rule = (
+        "x-front-door: true"
+        if graph.front_doors_marked
+        else "name contains Kontaktcenter, Borgerservice or Jobcenter"
+    )
     doors = graph.front_doors()
     out = [
         f"{g.number_of_nodes()} units, {len(graph.directory.referrals)} referrals "
@@ -116,7 +130,10 @@ def run_stats(args: argparse.Namespace) -> int:
         f"Front doors ({rule}): {', '.join(doors) if doors else 'none; mark them with x-front-door: true'}",
         "",
     ]
-    out += _section("Hubs (most referral links in and out)", [_stats_line(graph, s) for s in graph.hubs(args.top)])
+    out += _section(
+        "Hubs (most referral links in and out)",
+        [_stats_line(graph, s) for s in graph.hubs(args.top)],
+    )
     out += _section(
         "Bottlenecks (most shortest paths pass through)",
         [_stats_line(graph, s) for s in graph.bottlenecks(args.top)],
@@ -131,7 +148,10 @@ def run_stats(args: argparse.Namespace) -> int:
     )
     out += _section(
         "Bus-factor risks (an area with one gatekeeper and no backup)",
-        [f"  {r.area}: {r.contact_id} ({r.contact_name}, {r.unit_id})" for r in graph.bus_factor_risks()],
+        [
+            f"  {r.area}: {r.contact_id} ({r.contact_name}, {r.unit_id})"
+            for r in graph.bus_factor_risks()
+        ],
     )
     print("\n".join(out).rstrip("\n"))
     return 0

@@ -13,7 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="check a data directory and print every problem as path:line: message",
     )
-    parser.add_argument("data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)")
+    parser.add_argument(
+        "data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)"
+    )
     parser.add_argument("--quiet", action="store_true", help="print errors only, not warnings")
     parser.set_defaults(handler=run)
 

@@ -54,7 +54,11 @@ def schema_filename(kind: str) -> str:
 def build_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of one data file kind (a mapping with the one key, plus `x-` keys)."""
     if kind == "synonyms":
-        items: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+        items: dict[str, Any] = {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "minItems": 1,
+        }
         defs: dict[str, Any] = {}
     else:
         model_cls = model.KINDS[kind]
@@ -193,7 +197,9 @@ def atomic_write(path: Path, data: bytes, *, expect_sha256: str | None = None) -
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
             if expect_sha256 is not None and _sha256(path.read_bytes()) != expect_sha256:
-                raise RuntimeError(f"{path} changed while it was being updated: run the command again")
+                raise RuntimeError(
+                    f"{path} changed while it was being updated: run the command again"
+                )
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -234,10 +240,10 @@ def with_header(data: bytes, header: str) -> bytes:
     match = _HEADER_LINE.match(data)
     if match:
         bom, ending = match.group(1) or b"", match.group(2) or b"\n"
-        return bom + header.encode("utf-8") + ending + data[match.end():]
+        return bom + header.encode("utf-8") + ending + data[match.end() :]
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     ending = b"\r\n" if b"\r\n" in data else b"\n"
-    return bom + header.encode("utf-8") + ending + data[len(bom):]
+    return bom + header.encode("utf-8") + ending + data[len(bom) :]
 
 
 def add_schema_headers(data_dir: str | os.PathLike[str]) -> list[str]:

@@ -50,36 +50,112 @@ BOX_LON = (12.45, 12.65)
 
 # (id, name, short, kind, colour, share of the units, unit kinds for roots, for children)
 _DEPARTMENTS: list[tuple[str, str, str, str, str, float, list[str], list[str]]] = [
-    ("sof", "Socialforvaltningen", "SOF", "municipal", "#b2182b", 0.22,
-     ["Borgercenter", "Socialcenter", "Center for", "Bosted", "Herberg", "Rådgivningen"],
-     ["Team", "Enhed", "Sektion", "Opsøgende team"]),
-    ("bif", "Beskæftigelses- og Integrationsforvaltningen", "BIF", "municipal", "#2166ac", 0.14,
-     ["Jobcenter", "Ungecenter", "Ydelsesservice", "Integrationscenter"],
-     ["Team", "Enhed", "Jobteam", "Virksomhedsteam"]),
-    ("suf", "Sundheds- og Omsorgsforvaltningen", "SUF", "municipal", "#1b7837", 0.16,
-     ["Sundhedshus", "Plejecenter", "Træningscenter", "Hjemmeplejen", "Forebyggelsescenter"],
-     ["Team", "Enhed", "Visitation", "Gruppe"]),
-    ("buf", "Børne- og Ungdomsforvaltningen", "BUF", "municipal", "#e08214", 0.18,
-     ["Børnehus", "PPR", "Sundhedsplejen", "Fritidscenter", "Skole"],
-     ["Team", "Enhed", "Familieteam", "Gruppe"]),
-    ("kff", "Kultur- og Fritidsforvaltningen", "KFF", "municipal", "#762a83", 0.06,
-     ["Bibliotek", "Kulturhus", "Borgerservice", "Idrætsanlæg"],
-     ["Team", "Enhed"]),
-    ("tmf", "Teknik- og Miljøforvaltningen", "TMF", "municipal", "#35978f", 0.05,
-     ["Byggesag", "Miljøpunkt", "Center for", "Byens Drift"],
-     ["Team", "Enhed", "Sektion"]),
-    ("okf", "Økonomiforvaltningen", "ØKF", "municipal", "#8c510a", 0.04,
-     ["Center for", "Kontor for", "Borgerrådgiveren"],
-     ["Team", "Enhed"]),
-    ("stat", "Statslige myndigheder", "Stat", "external", "#4d4d4d", 0.06,
-     ["Kriminalforsorgen", "Udbetaling Danmark", "Familieretshuset", "Politiet", "Skattestyrelsen"],
-     ["Afdeling", "Team"]),
-    ("region", "Region Hovedstaden", "RegionH", "external", "#5e3c99", 0.05,
-     ["Psykiatrisk Center", "Distriktspsykiatrien", "Akutmodtagelsen", "Hospitalet"],
-     ["Afsnit", "Ambulatorium", "Team"]),
-    ("frivillige", "Frivillige organisationer", "Frivillige", "external", "#807dba", 0.04,
-     ["Kirkens Korshær", "Frelsens Hær", "Mødrehjælpen", "Røde Kors", "Værestedet"],
-     ["Café", "Rådgivning", "Gruppe"]),
+    (
+        "sof",
+        "Socialforvaltningen",
+        "SOF",
+        "municipal",
+        "#b2182b",
+        0.22,
+        ["Borgercenter", "Socialcenter", "Center for", "Bosted", "Herberg", "Rådgivningen"],
+        ["Team", "Enhed", "Sektion", "Opsøgende team"],
+    ),
+    (
+        "bif",
+        "Beskæftigelses- og Integrationsforvaltningen",
+        "BIF",
+        "municipal",
+        "#2166ac",
+        0.14,
+        ["Jobcenter", "Ungecenter", "Ydelsesservice", "Integrationscenter"],
+        ["Team", "Enhed", "Jobteam", "Virksomhedsteam"],
+    ),
+    (
+        "suf",
+        "Sundheds- og Omsorgsforvaltningen",
+        "SUF",
+        "municipal",
+        "#1b7837",
+        0.16,
+        ["Sundhedshus", "Plejecenter", "Træningscenter", "Hjemmeplejen", "Forebyggelsescenter"],
+        ["Team", "Enhed", "Visitation", "Gruppe"],
+    ),
+    (
+        "buf",
+        "Børne- og Ungdomsforvaltningen",
+        "BUF",
+        "municipal",
+        "#e08214",
+        0.18,
+        ["Børnehus", "PPR", "Sundhedsplejen", "Fritidscenter", "Skole"],
+        ["Team", "Enhed", "Familieteam", "Gruppe"],
+    ),
+    (
+        "kff",
+        "Kultur- og Fritidsforvaltningen",
+        "KFF",
+        "municipal",
+        "#762a83",
+        0.06,
+        ["Bibliotek", "Kulturhus", "Borgerservice", "Idrætsanlæg"],
+        ["Team", "Enhed"],
+    ),
+    (
+        "tmf",
+        "Teknik- og Miljøforvaltningen",
+        "TMF",
+        "municipal",
+        "#35978f",
+        0.05,
+        ["Byggesag", "Miljøpunkt", "Center for", "Byens Drift"],
+        ["Team", "Enhed", "Sektion"],
+    ),
+    (
+        "okf",
+        "Økonomiforvaltningen",
+        "ØKF",
+        "municipal",
+        "#8c510a",
+        0.04,
+        ["Center for", "Kontor for", "Borgerrådgiveren"],
+        ["Team", "Enhed"],
+    ),
+    (
+        "stat",
+        "Statslige myndigheder",
+        "Stat",
+        "external",
+        "#4d4d4d",
+        0.06,
+        [
+            "Kriminalforsorgen",
+            "Udbetaling Danmark",
+            "Familieretshuset",
+            "Politiet",
+            "Skattestyrelsen",
+        ],
+        ["Afdeling", "Team"],
+    ),
+    (
+        "region",
+        "Region Hovedstaden",
+        "RegionH",
+        "external",
+        "#5e3c99",
+        0.05,
+        ["Psykiatrisk Center", "Distriktspsykiatrien", "Akutmodtagelsen", "Hospitalet"],
+        ["Afsnit", "Ambulatorium", "Team"],
+    ),
+    (
+        "frivillige",
+        "Frivillige organisationer",
+        "Frivillige",
+        "external",
+        "#807dba",
+        0.04,
+        ["Kirkens Korshær", "Frelsens Hær", "Mødrehjælpen", "Røde Kors", "Værestedet"],
+        ["Café", "Rådgivning", "Gruppe"],
+    ),
 ]
 
 # (label in a name, the need as staff write it, extra keywords, target group)
@@ -88,7 +164,12 @@ _TOPICS: list[tuple[str, str, list[str], str]] = [
     ("Hjemløshed", "hjemløshed", ["hjemløs", "herberg", "gadeplan"], "hjemløse"),
     ("Misbrug", "misbrug", ["rusmidler", "alkohol", "afhængighed"], "borgere med misbrug"),
     ("Beskæftigelse", "beskæftigelse", ["job", "arbejde", "praktik"], "ledige"),
-    ("Psykiatri", "psykiatri", ["psykisk sårbar", "angst", "depression"], "borgere med psykisk sårbarhed"),
+    (
+        "Psykiatri",
+        "psykiatri",
+        ["psykisk sårbar", "angst", "depression"],
+        "borgere med psykisk sårbarhed",
+    ),
     ("Gæld", "gældsrådgivning", ["gæld", "økonomi", "budget"], "borgere med gæld"),
     ("Udsættelse", "udsættelse", ["fogedsag", "huslejerestance"], "udsættelsestruede"),
     ("Vold", "vold i nære relationer", ["krisecenter", "partnervold"], "voldsudsatte"),
@@ -112,10 +193,27 @@ _TOPICS: list[tuple[str, str, list[str], str]] = [
 
 # The topics (labels in _TOPICS) a department's units are mostly about.
 _DEPARTMENT_TOPICS = {
-    "sof": ["Hjemløshed", "Misbrug", "Psykiatri", "Udsættelse", "Vold", "Handicap", "Bostøtte",
-            "Prostitution", "Familie", "Børn og Unge"],
-    "bif": ["Beskæftigelse", "Sygedagpenge", "Kontanthjælp", "Førtidspension", "Integration",
-            "Uddannelse", "Gæld"],
+    "sof": [
+        "Hjemløshed",
+        "Misbrug",
+        "Psykiatri",
+        "Udsættelse",
+        "Vold",
+        "Handicap",
+        "Bostøtte",
+        "Prostitution",
+        "Familie",
+        "Børn og Unge",
+    ],
+    "bif": [
+        "Beskæftigelse",
+        "Sygedagpenge",
+        "Kontanthjælp",
+        "Førtidspension",
+        "Integration",
+        "Uddannelse",
+        "Gæld",
+    ],
     "suf": ["Ældre", "Demens", "Rehabilitering", "Sundhed", "Misbrug", "Ensomhed"],
     "buf": ["Børn og Unge", "Familie", "Uddannelse", "Sundhed", "Kriminalitet"],
     "kff": ["Ensomhed", "Integration", "Uddannelse"],
@@ -128,59 +226,231 @@ _DEPARTMENT_TOPICS = {
 
 # (area, postal code, city, latitude, longitude, streets)
 _AREAS: list[tuple[str, str, str, float, float, list[str]]] = [
-    ("Indre By", "1150", "København K", 55.6800, 12.5800,
-     ["Gothersgade", "Store Kongensgade", "Nørre Voldgade", "Vestergade"]),
-    ("Christianshavn", "1401", "København K", 55.6720, 12.5920,
-     ["Torvegade", "Prinsessegade", "Overgaden neden Vandet"]),
-    ("Østerbro", "2100", "København Ø", 55.7050, 12.5750,
-     ["Østerbrogade", "Blegdamsvej", "Nordre Frihavnsgade", "Strandboulevarden"]),
-    ("Nørrebro", "2200", "København N", 55.6950, 12.5450,
-     ["Nørrebrogade", "Jagtvej", "Mimersgade", "Åboulevard"]),
-    ("Nordvest", "2400", "København NV", 55.7050, 12.5300,
-     ["Rentemestervej", "Tomsgårdsvej", "Lygten", "Hillerødgade"]),
-    ("Bispebjerg", "2400", "København NV", 55.7130, 12.5400,
-     ["Bispebjerg Bakke", "Tagensvej", "Frederiksborgvej"]),
-    ("Vesterbro", "1650", "København V", 55.6680, 12.5480,
-     ["Vesterbrogade", "Istedgade", "Halmtorvet", "Matthæusgade", "Skelbækgade"]),
-    ("Kongens Enghave", "2450", "København SV", 55.6550, 12.5350,
-     ["Enghavevej", "Sydhavnsgade", "Mozartsvej"]),
-    ("Sydhavn", "2450", "København SV", 55.6480, 12.5400,
-     ["Sjælør Boulevard", "Borgbjergsvej", "Sydhavns Plads"]),
-    ("Valby", "2500", "Valby", 55.6620, 12.5100,
-     ["Valby Langgade", "Vigerslev Allé", "Toftegårds Allé", "Folehaven"]),
-    ("Vanløse", "2720", "Vanløse", 55.6860, 12.4900,
-     ["Jernbane Allé", "Ålekistevej", "Vanløse Allé"]),
-    ("Brønshøj-Husum", "2700", "Brønshøj", 55.7050, 12.4900,
-     ["Frederikssundsvej", "Brønshøj Torv", "Husum Torv"]),
-    ("Tingbjerg", "2700", "Brønshøj", 55.7160, 12.4800,
-     ["Tingbjerg Allé", "Ruten", "Gavlhusvej"]),
-    ("Amager Øst", "2300", "København S", 55.6600, 12.6100,
-     ["Amagerbrogade", "Holmbladsgade", "Prags Boulevard", "Englandsvej"]),
-    ("Amager Vest", "2300", "København S", 55.6500, 12.5850,
-     ["Sundholmsvej", "Irlandsvej", "Gullfossgade", "Ved Amagerbanen"]),
-    ("Ørestad", "2300", "København S", 55.6300, 12.5780,
-     ["Ørestads Boulevard", "Arne Jacobsens Allé", "Hannemanns Allé"]),
+    (
+        "Indre By",
+        "1150",
+        "København K",
+        55.6800,
+        12.5800,
+        ["Gothersgade", "Store Kongensgade", "Nørre Voldgade", "Vestergade"],
+    ),
+    (
+        "Christianshavn",
+        "1401",
+        "København K",
+        55.6720,
+        12.5920,
+        ["Torvegade", "Prinsessegade", "Overgaden neden Vandet"],
+    ),
+    (
+        "Østerbro",
+        "2100",
+        "København Ø",
+        55.7050,
+        12.5750,
+        ["Østerbrogade", "Blegdamsvej", "Nordre Frihavnsgade", "Strandboulevarden"],
+    ),
+    (
+        "Nørrebro",
+        "2200",
+        "København N",
+        55.6950,
+        12.5450,
+        ["Nørrebrogade", "Jagtvej", "Mimersgade", "Åboulevard"],
+    ),
+    (
+        "Nordvest",
+        "2400",
+        "København NV",
+        55.7050,
+        12.5300,
+        ["Rentemestervej", "Tomsgårdsvej", "Lygten", "Hillerødgade"],
+    ),
+    (
+        "Bispebjerg",
+        "2400",
+        "København NV",
+        55.7130,
+        12.5400,
+        ["Bispebjerg Bakke", "Tagensvej", "Frederiksborgvej"],
+    ),
+    (
+        "Vesterbro",
+        "1650",
+        "København V",
+        55.6680,
+        12.5480,
+        ["Vesterbrogade", "Istedgade", "Halmtorvet", "Matthæusgade", "Skelbækgade"],
+    ),
+    (
+        "Kongens Enghave",
+        "2450",
+        "København SV",
+        55.6550,
+        12.5350,
+        ["Enghavevej", "Sydhavnsgade", "Mozartsvej"],
+    ),
+    (
+        "Sydhavn",
+        "2450",
+        "København SV",
+        55.6480,
+        12.5400,
+        ["Sjælør Boulevard", "Borgbjergsvej", "Sydhavns Plads"],
+    ),
+    (
+        "Valby",
+        "2500",
+        "Valby",
+        55.6620,
+        12.5100,
+        ["Valby Langgade", "Vigerslev Allé", "Toftegårds Allé", "Folehaven"],
+    ),
+    (
+        "Vanløse",
+        "2720",
+        "Vanløse",
+        55.6860,
+        12.4900,
+        ["Jernbane Allé", "Ålekistevej", "Vanløse Allé"],
+    ),
+    (
+        "Brønshøj-Husum",
+        "2700",
+        "Brønshøj",
+        55.7050,
+        12.4900,
+        ["Frederikssundsvej", "Brønshøj Torv", "Husum Torv"],
+    ),
+    ("Tingbjerg", "2700", "Brønshøj", 55.7160, 12.4800, ["Tingbjerg Allé", "Ruten", "Gavlhusvej"]),
+    (
+        "Amager Øst",
+        "2300",
+        "København S",
+        55.6600,
+        12.6100,
+        ["Amagerbrogade", "Holmbladsgade", "Prags Boulevard", "Englandsvej"],
+    ),
+    (
+        "Amager Vest",
+        "2300",
+        "København S",
+        55.6500,
+        12.5850,
+        ["Sundholmsvej", "Irlandsvej", "Gullfossgade", "Ved Amagerbanen"],
+    ),
+    (
+        "Ørestad",
+        "2300",
+        "København S",
+        55.6300,
+        12.5780,
+        ["Ørestads Boulevard", "Arne Jacobsens Allé", "Hannemanns Allé"],
+    ),
 ]
 
 _LOCATION_KINDS = ["Borgerhus", "Kontor", "Center", "Hus", "Afdeling", "Lokaler", "Gården"]
 
 _FIRST_NAMES = [
-    "Mette", "Anne", "Hanne", "Lene", "Susanne", "Camilla", "Louise", "Maria", "Sara", "Fatima",
-    "Ida", "Emma", "Sofie", "Line", "Amalie", "Aisha", "Ayse", "Karen", "Birgitte", "Pia",
-    "Jonas", "Mads", "Rasmus", "Peter", "Lars", "Jens", "Søren", "Michael", "Thomas", "Ali",
-    "Mohammed", "Kasper", "Frederik", "Mikkel", "Anders", "Henrik", "Morten", "Niels", "Emil",
-    "Jakob", "Omar", "Ahmad", "Bo", "Ole", "Kim", "Jesper", "Martin", "Christian",
+    "Mette",
+    "Anne",
+    "Hanne",
+    "Lene",
+    "Susanne",
+    "Camilla",
+    "Louise",
+    "Maria",
+    "Sara",
+    "Fatima",
+    "Ida",
+    "Emma",
+    "Sofie",
+    "Line",
+    "Amalie",
+    "Aisha",
+    "Ayse",
+    "Karen",
+    "Birgitte",
+    "Pia",
+    "Jonas",
+    "Mads",
+    "Rasmus",
+    "Peter",
+    "Lars",
+    "Jens",
+    "Søren",
+    "Michael",
+    "Thomas",
+    "Ali",
+    "Mohammed",
+    "Kasper",
+    "Frederik",
+    "Mikkel",
+    "Anders",
+    "Henrik",
+    "Morten",
+    "Niels",
+    "Emil",
+    "Jakob",
+    "Omar",
+    "Ahmad",
+    "Bo",
+    "Ole",
+    "Kim",
+    "Jesper",
+    "Martin",
+    "Christian",
 ]
 _LAST_NAMES = [
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Østergaard", "Holm", "Yilmaz",
-    "Hussein", "Khan", "Ahmed", "Dahl", "Lund", "Bech", "Kjær", "Frandsen", "Nørgaard",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Østergaard",
+    "Holm",
+    "Yilmaz",
+    "Hussein",
+    "Khan",
+    "Ahmed",
+    "Dahl",
+    "Lund",
+    "Bech",
+    "Kjær",
+    "Frandsen",
+    "Nørgaard",
 ]
 _TITLES = {
-    "gatekeeper": ["Visitator", "Socialrådgiver, visitation", "Indgangen for fagpersoner", "Modtagelsen"],
-    "contact": ["Socialrådgiver", "Sagsbehandler", "Jobkonsulent", "Sundhedsplejerske",
-                "Pædagog", "Konsulent", "Rådgiver"],
+    "gatekeeper": [
+        "Visitator",
+        "Socialrådgiver, visitation",
+        "Indgangen for fagpersoner",
+        "Modtagelsen",
+    ],
+    "contact": [
+        "Socialrådgiver",
+        "Sagsbehandler",
+        "Jobkonsulent",
+        "Sundhedsplejerske",
+        "Pædagog",
+        "Konsulent",
+        "Rådgiver",
+    ],
     "manager": ["Teamleder", "Afdelingsleder", "Centerchef", "Enhedschef"],
     "coordinator": ["Koordinator", "Datakoordinator", "Tovholder"],
 }
@@ -197,7 +467,11 @@ _HOURS = [
     "Mo-Su 07:00-22:00",
     "24/7",
 ]
-_PHONE_HOURS = ["Mo-Fr 09:00-12:00; PH off", "Mo-Th 10:00-14:00; PH off", "Mo-Fr 08:00-10:00; PH off"]
+_PHONE_HOURS = [
+    "Mo-Fr 09:00-12:00; PH off",
+    "Mo-Th 10:00-14:00; PH off",
+    "Mo-Fr 08:00-10:00; PH off",
+]
 _PHONE_PREFIXES = ["32", "33", "35", "36", "38", "70", "72", "82", "86", "88"]
 
 _HOW_TO_REFER = [
@@ -209,8 +483,13 @@ _HOW_TO_REFER = [
     "Ring til gatekeeperen; ved akut behov brug fast track-nummeret.",
 ]
 _HOW = ["telefon", "skema på intranettet", "sikker mail", "KMD Nexus", "fremmøde"]
-_REQUIRES = [["samtykke fra borgeren"], ["visitation"], ["samtykke fra borgeren", "visitation"],
-             ["lægehenvisning"], ["bevilling fra myndighed"]]
+_REQUIRES = [
+    ["samtykke fra borgeren"],
+    ["visitation"],
+    ["samtykke fra borgeren", "visitation"],
+    ["lægehenvisning"],
+    ["bevilling fra myndighed"],
+]
 _CRITERIA = [
     "Borgere over 18 år med bopæl i Københavns Kommune.",
     "Unge under 30 år uden uddannelse.",
@@ -267,7 +546,9 @@ class _Synth:
 
     # -- small pieces ---------------------------------------------------------------
     def date(self) -> str:
-        return (self.today - dt.timedelta(days=self.rng.randrange(VERIFIED_WITHIN_DAYS))).isoformat()
+        return (
+            self.today - dt.timedelta(days=self.rng.randrange(VERIFIED_WITHIN_DAYS))
+        ).isoformat()
 
     def phone_number(self) -> str:
         while True:
@@ -300,7 +581,9 @@ class _Synth:
             counts[sorted(range(len(shares)), key=lambda j: -shares[j])[i % len(shares)]] += 1
         records: list[dict[str, Any]] = []
         files: list[tuple[str, str, int]] = []
-        for (dep_id, name, short, kind, color, _, _, _), count in zip(_DEPARTMENTS, counts, strict=True):
+        for (dep_id, name, short, kind, color, _, _, _), count in zip(
+            _DEPARTMENTS, counts, strict=True
+        ):
             record = {"id": dep_id, "name": name, "short": short, "kind": kind, "color": color}
             if kind == "municipal":
                 record["website"] = f"https://www.kk.dk/{suggest_slug(name)}"
@@ -313,10 +596,15 @@ class _Synth:
                     files.append((dep_id, dep_id, size))
                     continue
                 sub_id = f"{dep_id}-omraade-{part + 1}"
-                records.append({
-                    "id": sub_id, "name": f"{name}, område {part + 1}",
-                    "short": f"{short} {part + 1}", "kind": kind, "color": color,
-                })
+                records.append(
+                    {
+                        "id": sub_id,
+                        "name": f"{name}, område {part + 1}",
+                        "short": f"{short} {part + 1}",
+                        "kind": kind,
+                        "color": color,
+                    }
+                )
                 files.append((sub_id, dep_id, size))
         return records, files
 
@@ -334,15 +622,21 @@ class _Synth:
             lat = min(max(lat + self.rng.uniform(-0.012, 0.012), BOX_LAT[0]), BOX_LAT[1])
             lon = min(max(lon + self.rng.uniform(-0.015, 0.015), BOX_LON[0]), BOX_LON[1])
             record: dict[str, Any] = {
-                "id": loc_id, "name": name,
+                "id": loc_id,
+                "name": name,
                 "address": {"street": street, "postal_code": postal, "city": city},
-                "lat": round(lat, 6), "lon": round(lon, 6),
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
                 "hours": self.rng.choice(_HOURS),
             }
             if self.rng.random() < 0.3:
                 record["accessibility"] = self.rng.choice(
-                    ["Niveaufri adgang og elevator.", "Trappe til 1. sal, ingen elevator.",
-                     "Handicaptoilet i stueetagen."])
+                    [
+                        "Niveaufri adgang og elevator.",
+                        "Trappe til 1. sal, ingen elevator.",
+                        "Handicaptoilet i stueetagen.",
+                    ]
+                )
             records.append(record)
             by_area[area].append(loc_id)
         return records, by_area
@@ -360,14 +654,25 @@ class _Synth:
                 parent = None
                 if candidates and (i % 12 != 0) and self.rng.random() < 0.8:
                     parent = self.rng.choice(candidates)
-                topic = self.rng.choice(own_topics) if self.rng.random() < 0.75 else self.rng.randrange(len(_TOPICS))
-                area = parent.area if parent and self.rng.random() < 0.8 else self.rng.randrange(len(_AREAS))
+                topic = (
+                    self.rng.choice(own_topics)
+                    if self.rng.random() < 0.75
+                    else self.rng.randrange(len(_TOPICS))
+                )
+                area = (
+                    parent.area
+                    if parent and self.rng.random() < 0.8
+                    else self.rng.randrange(len(_AREAS))
+                )
                 label = _TOPICS[topic][0]
                 kind = self.rng.choice(children if parent else roots)
                 name = self.unique_name(f"{kind} {label} {_AREAS[area][0]}")
                 unit = _Unit(
                     id=self.unique(_slug(f"{forv} {name}")),
-                    name=name, department=dep_id, forvaltning=forv, area=area,
+                    name=name,
+                    department=dep_id,
+                    forvaltning=forv,
+                    area=area,
                     topics=[topic, self.rng.choice(own_topics)],
                     parent=parent.id if parent else None,
                     depth=parent.depth + 1 if parent else 0,
@@ -384,7 +689,8 @@ class _Synth:
         t1, t2 = (_TOPICS[t] for t in unit.topics)
         kind = unit.name.split(" ")[0]
         text = rng.choice(_DESCRIPTIONS).format(
-            kind=kind, target=t1[3], area=_AREAS[unit.area][0], need=t1[1], need2=t2[1])
+            kind=kind, target=t1[3], area=_AREAS[unit.area][0], need=t1[1], need2=t2[1]
+        )
         record: dict[str, Any] = {"id": unit.id, "name": unit.name, "department": unit.department}
         if unit.parent:
             record["parent"] = unit.parent
@@ -397,16 +703,25 @@ class _Synth:
         record["keywords"] = list(dict.fromkeys([t1[1], *t1[2], t2[1], _AREAS[unit.area][0]]))
         pool = by_area[unit.area] or [loc for area in by_area for loc in area]
         if rng.random() < 0.9 and pool:
-            record["locations"] = sorted({rng.choice(pool) for _ in range(rng.choice([1, 1, 1, 2]))})
+            record["locations"] = sorted(
+                {rng.choice(pool) for _ in range(rng.choice([1, 1, 1, 2]))}
+            )
         record["hours"] = rng.choice(_HOURS)
         phones: list[dict[str, Any]] = [{"number": self.phone_number()}]
         if rng.random() < 0.3:
             phones[0]["hours"] = rng.choice(_PHONE_HOURS)
         if rng.random() < 0.25:
-            phones.append({"number": self.phone_number(), "kind": "fast_track",
-                           "label": "Fagpersoner, udenom kø"})
+            phones.append(
+                {
+                    "number": self.phone_number(),
+                    "kind": "fast_track",
+                    "label": "Fagpersoner, udenom kø",
+                }
+            )
         if rng.random() < 0.1:
-            phones.append({"number": self.phone_number(), "kind": "internal", "label": "Intern linje"})
+            phones.append(
+                {"number": self.phone_number(), "kind": "internal", "label": "Intern linje"}
+            )
         record["phones"] = phones
         record["email"] = f"{unit.id}@{EMAIL_DOMAIN}"
         if rng.random() < 0.6:
@@ -435,7 +750,11 @@ class _Synth:
                 }
                 if role == "gatekeeper":
                     contact["areas"] = [_TOPICS[unit.topics[0]][1]]
-                phones = [{"number": self.phone_number(), "kind": "internal"}] if rng.random() < 0.6 else []
+                phones = (
+                    [{"number": self.phone_number(), "kind": "internal"}]
+                    if rng.random() < 0.6
+                    else []
+                )
                 if phones:
                     contact["phones"] = phones
                 ascii_name = suggest_slug(f"{first}.{last}").replace("-", ".")
@@ -491,6 +810,7 @@ class _Synth:
 
 # -- YAML writing ------------------------------------------------------------------------------
 
+
 def _slug(text: str) -> str:
     return suggest_slug(text.replace("é", "e"))[:60].rstrip("-")
 
@@ -508,7 +828,12 @@ def _scalar(value: Any) -> str:
 
 
 def _is_date(value: str) -> bool:
-    return len(value) == 10 and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit()
+    return (
+        len(value) == 10
+        and value[4] == "-"
+        and value[7] == "-"
+        and value.replace("-", "").isdigit()
+    )
 
 
 def _emit(lines: list[str], value: Any, indent: int) -> None:
@@ -516,7 +841,9 @@ def _emit(lines: list[str], value: Any, indent: int) -> None:
     pad = " " * indent
     for key, item in value.items():
         if isinstance(item, dict):  # small mappings of scalars (address, age) in flow style
-            lines.append(f"{pad}{key}: {{{', '.join(f'{k}: {_scalar(v)}' for k, v in item.items())}}}")
+            lines.append(
+                f"{pad}{key}: {{{', '.join(f'{k}: {_scalar(v)}' for k, v in item.items())}}}"
+            )
         elif isinstance(item, list) and item and isinstance(item[0], dict):
             lines.append(f"{pad}{key}:")
             _emit_list(lines, item, indent + 2)
@@ -531,10 +858,12 @@ def _emit_list(lines: list[str], items: Iterable[dict[str, Any]], indent: int) -
     for item in items:
         start = len(lines)
         _emit(lines, item, indent + 2)
-        lines[start] = f"{pad}- {lines[start][indent + 2:]}"
+        lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
 
 
-def to_yaml(top_key: str, records: list[dict[str, Any]], header: dict[str, Any] | None = None) -> str:
+def to_yaml(
+    top_key: str, records: list[dict[str, Any]], header: dict[str, Any] | None = None
+) -> str:
     """A data file: optional `x-` keys, then the top-level key with its block list."""
     lines = ["# Syntetiske data: genereret af `python -m directory synth`. Ret ikke i hånden."]
     for key, value in (header or {}).items():
@@ -570,8 +899,10 @@ def _generate(units: int, seed: int, today: dt.date) -> tuple[dict[str, str], di
     locations, by_area = synth.locations()
     unit_list = synth.units(files, by_area)
     referrals = synth.referrals(unit_list)
-    notice = (f"Syntetiske eksempeldata ({units} enheder, seed {seed}): "
-              "navne, numre og adresser er opdigtede.")
+    notice = (
+        f"Syntetiske eksempeldata ({units} enheder, seed {seed}): "
+        "navne, numre og adresser er opdigtede."
+    )
     out = {"departments.yaml": to_yaml("departments", departments, {"x-example-data": notice})}
     for dep_id, _, _ in files:
         records = [u.record for u in unit_list if u.department == dep_id]
@@ -580,9 +911,10 @@ def _generate(units: int, seed: int, today: dt.date) -> tuple[dict[str, str], di
     out["locations.yaml"] = to_yaml("locations", locations)
     for start in range(0, len(referrals), REFERRALS_PER_FILE):
         name = f"referrals/synth-{start // REFERRALS_PER_FILE + 1:02d}.yaml"
-        out[name] = to_yaml("referrals", referrals[start:start + REFERRALS_PER_FILE])
+        out[name] = to_yaml("referrals", referrals[start : start + REFERRALS_PER_FILE])
     out["synonyms.yaml"] = "synonyms:\n" + "".join(
-        f"  - [{', '.join(_scalar(w) for w in group)}]\n" for group in _SYNONYMS)
+        f"  - [{', '.join(_scalar(w) for w in group)}]\n" for group in _SYNONYMS
+    )
     counts = {
         "departments": len(departments),
         "units": len(unit_list),
@@ -596,7 +928,12 @@ def _generate(units: int, seed: int, today: dt.date) -> tuple[dict[str, str], di
 
 
 def synth_directory(
-    out_dir: Path | str, units: int, seed: int = 0, *, today: dt.date = ANCHOR, overwrite: bool = False
+    out_dir: Path | str,
+    units: int,
+    seed: int = 0,
+    *,
+    today: dt.date = ANCHOR,
+    overwrite: bool = False,
 ) -> dict[str, int]:
     """Write a generated data directory of `units` units into `out_dir`; return the counts.
 
@@ -608,7 +945,9 @@ def synth_directory(
     if target.exists() and not target.is_dir():
         raise FileExistsError(f"{target} is a file: give a folder to write the data directory into")
     if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise FileExistsError(f"{target} is not empty: choose a new folder or pass --force to replace it")
+        raise FileExistsError(
+            f"{target} is not empty: choose a new folder or pass --force to replace it"
+        )
     files, counts = _generate(units, seed, today)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.synth-", dir=target.parent))

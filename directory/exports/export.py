@@ -30,11 +30,36 @@ REDACTED = "[internt nummer fjernet]"
 _PHONE = ("number", "kind", "label", "hours")
 _PUBLIC_CONTACT = ("id", "name", "title", "role", "areas", "verified")
 _ALLOW: dict[str, tuple[str, ...]] = {
-    "departments": ("id", "name", "short", "kind", "description", "website", "email", "phones", "color"),
+    "departments": (
+        "id",
+        "name",
+        "short",
+        "kind",
+        "description",
+        "website",
+        "email",
+        "phones",
+        "color",
+    ),
     "units": (
-        "id", "name", "department", "parent", "description", "responsibilities", "target_groups",
-        "age", "keywords", "locations", "hours", "phones", "email", "website", "how_to_refer",
-        "contacts", "verified", "owner",
+        "id",
+        "name",
+        "department",
+        "parent",
+        "description",
+        "responsibilities",
+        "target_groups",
+        "age",
+        "keywords",
+        "locations",
+        "hours",
+        "phones",
+        "email",
+        "website",
+        "how_to_refer",
+        "contacts",
+        "verified",
+        "owner",
     ),
     "locations": ("id", "name", "address", "lat", "lon", "hours", "accessibility", "notes"),
     "referrals": ("from", "to", "needs", "criteria", "how", "requires", "notes", "verified"),
@@ -58,7 +83,9 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
     if not public:
         return staff
     secret = staff_only_digits(directory)
-    out: dict[str, Any] = {kind: [_allow(rec, _ALLOW[kind], secret) for rec in staff[kind]] for kind in _ALLOW}
+    out: dict[str, Any] = {
+        kind: [_allow(rec, _ALLOW[kind], secret) for rec in staff[kind]] for kind in _ALLOW
+    }
     out["synonyms"] = [[_scrub(word, secret) for word in group] for group in staff["synonyms"]]
     return {key: out[key] for key in KEYS}
 
@@ -75,7 +102,11 @@ def _allow(record: dict[str, Any], allowed: tuple[str, ...], secret: set[str]) -
                 continue
         elif key in _NESTED_ALLOW:
             nested = _NESTED_ALLOW[key]
-            value = [_allow(v, nested, secret) for v in value] if isinstance(value, list) else _allow(value, nested, secret)
+            value = (
+                [_allow(v, nested, secret) for v in value]
+                if isinstance(value, list)
+                else _allow(value, nested, secret)
+            )
         else:
             value = _public_value(value, secret)
         out[key] = value
@@ -107,7 +138,7 @@ def digit_variants(number: str) -> set[str]:
     out = {d}
     for prefix in ("0045", "45"):
         if d.startswith(prefix) and len(d) > len(prefix) + 2:
-            out.add(d[len(prefix):])
+            out.add(d[len(prefix) :])
     if len(d) == 8:
         out.add("45" + d)
     return out
@@ -115,7 +146,9 @@ def digit_variants(number: str) -> set[str]:
 
 def staff_only_phones(directory: Directory) -> list[Phone]:
     """Every fast_track and internal phone anywhere, and every contact's phone."""
-    phones: list[Phone] = [p for d in directory.departments.values() for p in d.phones if p.is_staff_only]
+    phones: list[Phone] = [
+        p for d in directory.departments.values() for p in d.phones if p.is_staff_only
+    ]
     for unit in directory.units.values():
         phones += [p for p in unit.phones if p.is_staff_only]
         for contact in unit.contacts:
@@ -215,7 +248,9 @@ def _gatekeeper_text(contact: Contact, public: bool) -> str:
     return f"{contact.name}: {phone_text(contact.phones[0])}"
 
 
-def call_list(directory: Directory, unit_ids: Iterable[str], *, public: bool = False) -> list[CallRow]:
+def call_list(
+    directory: Directory, unit_ids: Iterable[str], *, public: bool = False
+) -> list[CallRow]:
     """The call list for some units. `public=True` leaves out every staff-only number."""
     rows: list[CallRow] = []
     for unit_id in unit_ids:
@@ -227,7 +262,9 @@ def call_list(directory: Directory, unit_ids: Iterable[str], *, public: bool = F
         rows.append(
             CallRow(
                 unit=unit.name,
-                department=_department_label(directory.departments.get(unit.department), unit.department),
+                department=_department_label(
+                    directory.departments.get(unit.department), unit.department
+                ),
                 gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
                 call_first=phone_text(first) if first else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
@@ -337,7 +374,8 @@ def call_list_html(
     columns = [c for c in COLUMNS if c != "unit_id"]
     head = "".join(f"<th>{e(HEADERS_DA[c])}</th>" for c in columns)
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{e(getattr(row, c))}</td>" for c in columns) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{e(getattr(row, c))}</td>" for c in columns) + "</tr>"
+        for row in rows
     )
     day = (generated or dt.date.today()).isoformat()
     notice = (
@@ -348,7 +386,7 @@ def call_list_html(
     return (
         '<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{e(title)}</title>\n<style>{_PRINT_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{e(title)}</h1>\n<p class=\"meta\">Udskrevet {e(day)} fra Kommunalt landkort.</p>\n"
+        f'<h1>{e(title)}</h1>\n<p class="meta">Udskrevet {e(day)} fra Kommunalt landkort.</p>\n'
         f'<p class="warn">{e(notice)}</p>\n'
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</body>\n</html>\n"
     )
@@ -382,13 +420,23 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def contact_vcard(contact: Contact, unit: Unit, department: Department | None, version: str = "4.0") -> str:
+def contact_vcard(
+    contact: Contact, unit: Unit, department: Department | None, version: str = "4.0"
+) -> str:
     """One contact as a vCard (version "4.0" or "3.0"), CRLF line ends."""
     if version not in ("3.0", "4.0"):
         raise ValueError(f"unknown vCard version {version!r}: use '3.0' or '4.0'")
     e = vcard_escape
-    org = ";".join(e(part) for part in ((department.name if department else unit.department), unit.name))
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{e(contact.name)}", f"N:{e(contact.name)};;;;", f"ORG:{org}"]
+    org = ";".join(
+        e(part) for part in ((department.name if department else unit.department), unit.name)
+    )
+    lines = [
+        "BEGIN:VCARD",
+        f"VERSION:{version}",
+        f"FN:{e(contact.name)}",
+        f"N:{e(contact.name)};;;;",
+        f"ORG:{org}",
+    ]
     if contact.title:
         lines.append(f"TITLE:{e(contact.title)}")
     for phone in contact.phones:
@@ -397,8 +445,12 @@ def contact_vcard(contact: Contact, unit: Unit, department: Department | None, v
         else:
             lines.append(f"TEL;TYPE=WORK,VOICE:{e(phone.tel.removeprefix('tel:'))}")
     if contact.email:
-        lines.append(f"EMAIL;TYPE={'work' if version == '4.0' else 'INTERNET,WORK'}:{e(contact.email)}")
-    note = [f"Rolle: {ROLE_DA[contact.role]}"] + ([f"Områder: {', '.join(contact.areas)}"] if contact.areas else [])
+        lines.append(
+            f"EMAIL;TYPE={'work' if version == '4.0' else 'INTERNET,WORK'}:{e(contact.email)}"
+        )
+    note = [f"Rolle: {ROLE_DA[contact.role]}"] + (
+        [f"Områder: {', '.join(contact.areas)}"] if contact.areas else []
+    )
     lines.append(f"NOTE:{e(' · '.join(note))}")
     uid = f"UID;VALUE=text:{e(contact.id)}" if version == "4.0" else f"UID:{e(contact.id)}"
     lines += [uid, "END:VCARD"]

@@ -19,14 +19,22 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from directory.rules import hours
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
+from directory.rules import hours
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 FALLBACK_COLORS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
 )
 NO_DEPARTMENT_COLOR = "#d0d0d0"  # a building with no units in the data
 _POSTAL = re.compile(r"^\s*(\d{4})\b")
@@ -96,8 +104,17 @@ def postal_areas() -> tuple[Place, ...]:
         name = f"{code.replace('-', '–')} {row['city']}"
         label = name if row["area"] == row["city"] else f"{name} ({row['area']})"
         out.append(
-            Place(PlaceKind.POSTAL, code, name, label, float(row["lat"]), float(row["lon"]),
-                  row["coord_status"] == "ESTIMATE", low, high)
+            Place(
+                PlaceKind.POSTAL,
+                code,
+                name,
+                label,
+                float(row["lat"]),
+                float(row["lon"]),
+                row["coord_status"] == "ESTIMATE",
+                low,
+                high,
+            )
         )
     return tuple(out)
 
@@ -172,7 +189,9 @@ class Site:
 
     @property
     def key(self) -> str:
-        return self.location.id if self.kind is DepartmentKind.MUNICIPAL else f"{self.location.id}~ext"
+        return (
+            self.location.id if self.kind is DepartmentKind.MUNICIPAL else f"{self.location.id}~ext"
+        )
 
     @property
     def is_open(self) -> bool:
@@ -208,8 +227,14 @@ def _haystack(directory: Directory, unit: Unit | None, location: Location) -> st
     parts: list[str] = [location.name, location.address.one_line()]
     if unit is not None:
         department = directory.departments.get(unit.department)
-        parts += [unit.name, unit.id, unit.description or "", *unit.keywords,
-                  *unit.responsibilities, *unit_needs(directory, unit)]
+        parts += [
+            unit.name,
+            unit.id,
+            unit.description or "",
+            *unit.keywords,
+            *unit.responsibilities,
+            *unit_needs(directory, unit),
+        ]
         if department is not None:
             parts += [department.name, department.short or ""]
     return " ".join(parts).casefold()
@@ -219,8 +244,9 @@ def _text_matches(words: list[str], haystack: str) -> bool:
     return all(word in haystack for word in words)
 
 
-def combined_status(unit_hours: str | None, location_hours: str | None,
-                    at: dt.datetime) -> hours.Status:
+def combined_status(
+    unit_hours: str | None, location_hours: str | None, at: dt.datetime
+) -> hours.Status:
     """Open when the unit and the building are both open; only one known: that one decides.
 
     Neither known: unknown (counted as not open)."""
@@ -285,8 +311,13 @@ def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
     else:
         known = [u.status for u in site.units if not u.status.unknown]
         openings = [s.next_change for s in known if s.next_change is not None]
-        site.status = (hours.Status(False, False, min(openings), at) if openings
-                       else known[0] if known else site.units[0].status)
+        site.status = (
+            hours.Status(False, False, min(openings), at)
+            if openings
+            else known[0]
+            if known
+            else site.units[0].status
+        )
     counts = Counter(u.unit.department for u in site.units)
     department_id = max(counts, key=lambda dep: (counts[dep], -list(counts).index(dep)))
     site.department_id = department_id
@@ -298,7 +329,8 @@ def units_without_location(directory: Directory, flt: MapFilter | None = None) -
     flt = flt or MapFilter()
     need = flt.need.strip().casefold() if flt.need else None
     return [
-        unit for unit in directory.units.values()
+        unit
+        for unit in directory.units.values()
         if not unit.locations
         and (not flt.departments or unit.department in flt.departments)
         and (not need or need in {w.strip().casefold() for w in unit_needs(directory, unit)})
@@ -314,8 +346,9 @@ class Nearby:
     distance_km: float
 
 
-def nearest(found: Iterable[Site], place: Place, *, limit: int = 10,
-            open_only: bool = True) -> list[Nearby]:
+def nearest(
+    found: Iterable[Site], place: Place, *, limit: int = 10, open_only: bool = True
+) -> list[Nearby]:
     """The sites nearest to a place, closest first (ties: file order); open ones only unless
     `open_only` is False. Sites without units (bare buildings) are left out: they serve no need."""
     rows = [

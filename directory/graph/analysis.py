@@ -219,10 +219,14 @@ class ReferralGraph:
         key = need_key(need)
         return nx.subgraph_view(
             self.graph,
-            filter_edge=lambda a, b: any(need_key(n) == key for n in self.graph.edges[a, b]["needs"]),
+            filter_edge=lambda a, b: any(
+                need_key(n) == key for n in self.graph.edges[a, b]["needs"]
+            ),
         )
 
-    def shortest_paths(self, a: str, b: str, k: int = 3, need: str | None = None) -> list[list[str]]:
+    def shortest_paths(
+        self, a: str, b: str, k: int = 3, need: str | None = None
+    ) -> list[list[str]]:
         """Up to `k` simple paths from `a` to `b`, fewest handoffs first ([] when none)."""
         self.check(a)
         self.check(b)
@@ -266,7 +270,9 @@ class ReferralGraph:
 
     def unit_stats(self, unit_id: str) -> UnitStats:
         g = self.graph
-        return UnitStats(unit_id, g.in_degree(unit_id), g.out_degree(unit_id), self.betweenness[unit_id])
+        return UnitStats(
+            unit_id, g.in_degree(unit_id), g.out_degree(unit_id), self.betweenness[unit_id]
+        )
 
     def hubs(self, n: int = 10) -> list[UnitStats]:
         """The units with the most referral links (in + out), ties by betweenness, then id."""
@@ -368,7 +374,9 @@ class ReferralGraph:
 
     # --- views for display -----------------------------------------------------------
 
-    def neighbourhood(self, unit_id: str, depth: int = 1, graph: nx.DiGraph | None = None) -> nx.DiGraph:
+    def neighbourhood(
+        self, unit_id: str, depth: int = 1, graph: nx.DiGraph | None = None
+    ) -> nx.DiGraph:
         """The units within `depth` referral links (either direction) of a unit."""
         self.check(unit_id)
         base = self.graph if graph is None else graph
@@ -394,7 +402,11 @@ class ReferralGraph:
         wanted = set(departments or ())
         if wanted:
             dept = self.graph.nodes
-            edges = [(a, b) for a, b in g.edges if dept[a]["department"] in wanted or dept[b]["department"] in wanted]
+            edges = [
+                (a, b)
+                for a, b in g.edges
+                if dept[a]["department"] in wanted or dept[b]["department"] in wanted
+            ]
             nodes = {u for u in g if dept[u]["department"] in wanted} if need is None else set()
         else:
             edges = list(g.edges)
@@ -416,7 +428,11 @@ class ReferralGraph:
         for dept_id in [d for d in departments if d in units]:
             department = departments[dept_id]
             agg.add_node(
-                dept_id, name=department.label, kind=str(department.kind), units=units[dept_id], internal=0
+                dept_id,
+                name=department.label,
+                kind=str(department.kind),
+                units=units[dept_id],
+                internal=0,
             )
         for a, b, data in base.edges(data=True):
             da, db = base.nodes[a]["department"], base.nodes[b]["department"]

@@ -19,18 +19,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from directory.model import (
-    Department,
-    Directory,
-    DirectoryError,
-    Location,
-    Problem,
-    Record,
-    Referral,
-    Severity,
-    Unit,
-    stale_before,
-)
 from directory.loading.yamltree import (
     MAX_FILE_BYTES,
     Node,
@@ -42,6 +30,18 @@ from directory.loading.yamltree import (
     node_at,
     parse_text,
     to_python,
+)
+from directory.model import (
+    Department,
+    Directory,
+    DirectoryError,
+    Location,
+    Problem,
+    Record,
+    Referral,
+    Severity,
+    Unit,
+    stale_before,
 )
 
 DEFAULT_DATA_DIR = "data"
@@ -84,7 +84,9 @@ class Validation:
         return not self.errors
 
 
-def load_directory(path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None) -> Directory:
+def load_directory(
+    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+) -> Directory:
     """Load a data directory, or raise `DirectoryError` listing every problem."""
     result = validate_directory(path, today=today)
     if result.errors or result.directory is None:
@@ -112,7 +114,12 @@ def validate_directory(
 def classify(rel: str) -> str | None:
     """The file kind for a path relative to the data directory, or None if not read."""
     parts = rel.split("/")
-    if len(parts) == 1 and parts[0] in ("departments.yaml", "locations.yaml", "referrals.yaml", "synonyms.yaml"):
+    if len(parts) == 1 and parts[0] in (
+        "departments.yaml",
+        "locations.yaml",
+        "referrals.yaml",
+        "synonyms.yaml",
+    ):
         return parts[0][: -len(".yaml")]
     if len(parts) == 2 and parts[0] in ("units", "referrals") and parts[1].endswith(".yaml"):
         return parts[0]
@@ -147,7 +154,9 @@ class _Checker:
         self.warnings: list[Problem] = []
         self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
         self.models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
-        self.seen: dict[str, dict[str, tuple[str, int]]] = {kind: {} for kind in (*_FILE_KINDS, "contacts")}
+        self.seen: dict[str, dict[str, tuple[str, int]]] = {
+            kind: {} for kind in (*_FILE_KINDS, "contacts")
+        }
         self._positions: dict[str, int] = dict.fromkeys(_FILE_KINDS, 0)
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
@@ -167,10 +176,18 @@ class _Checker:
     def run(self) -> Validation:
         base = Path(self.root)
         if not base.exists():
-            self.error(self.root, 1, f"data directory {self.root!r} does not exist: give the path to a folder with departments.yaml (or set LANDKORT_DATA)")
+            self.error(
+                self.root,
+                1,
+                f"data directory {self.root!r} does not exist: give the path to a folder with departments.yaml (or set LANDKORT_DATA)",
+            )
             return Validation(None, self.errors, self.warnings)
         if not base.is_dir():
-            self.error(self.root, 1, "is not a folder: give the path to a data directory with departments.yaml")
+            self.error(
+                self.root,
+                1,
+                "is not a folder: give the path to a data directory with departments.yaml",
+            )
             return Validation(None, self.errors, self.warnings)
         try:
             files = self._discover(base)
@@ -178,7 +195,11 @@ class _Checker:
             self.error(self.root, 1, f"cannot read the data directory: {exc.strerror or exc}")
             return Validation(None, self.errors, self.warnings)
         if "departments.yaml" not in files:
-            self.error(self.show("departments.yaml"), 1, "departments.yaml is missing: every data directory needs one with a 'departments:' list")
+            self.error(
+                self.show("departments.yaml"),
+                1,
+                "departments.yaml is missing: every data directory needs one with a 'departments:' list",
+            )
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
         directory = self._cross_check(self.models)
@@ -194,7 +215,11 @@ class _Checker:
                 full = Path(dirpath, name)
                 rel = full.relative_to(base).as_posix()
                 if name.endswith(".yml"):
-                    self.warn(self.show(rel), 1, f"not read: directory files end in .yaml; rename it to {name[:-4]}.yaml")
+                    self.warn(
+                        self.show(rel),
+                        1,
+                        f"not read: directory files end in .yaml; rename it to {name[:-4]}.yaml",
+                    )
                 elif name.endswith(".yaml"):
                     kind = classify(rel)
                     if kind is None:
@@ -214,7 +239,11 @@ class _Checker:
             size = (base / rel).stat().st_size
             if size > MAX_FILE_BYTES:
                 self.unreadable.add(kind)
-                self.error(path, 1, f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files")
+                self.error(
+                    path,
+                    1,
+                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files",
+                )
                 return
             raw = (base / rel).read_bytes()
         except OSError as exc:
@@ -225,8 +254,12 @@ class _Checker:
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             self.unreadable.add(kind)
-            self.error(path, line, "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
-                       f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)")
+            self.error(
+                path,
+                line,
+                "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
+                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)",
+            )
             return
         try:
             parsed = parse_text(text)
@@ -243,8 +276,12 @@ class _Checker:
             return
         if not isinstance(root, YMap):
             what = "a list" if isinstance(root, YSeq) else f"the value {root.raw!r}"
-            self.error(path, root.line, f"the top level must be a mapping with the key '{kind}:', but it is {what}: "
-                       f"put '{kind}:' on the first line and indent the entries under it")
+            self.error(
+                path,
+                root.line,
+                f"the top level must be a mapping with the key '{kind}:', but it is {what}: "
+                f"put '{kind}:' on the first line and indent the entries under it",
+            )
             return
         for key, value in root.items.items():
             if key.startswith("x-"):
@@ -252,12 +289,20 @@ class _Checker:
                     self.meta[key] = _plain(value)
                 continue
             if key != kind:
-                self.error(path, root.key_lines[key], f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}")
+                self.error(
+                    path,
+                    root.key_lines[key],
+                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}",
+                )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
             return
         if not isinstance(value, YSeq):
-            self.error(path, value.line, f"'{kind}' must be a list: start each {_KIND_WORD[kind]} with '- ' on its own line")
+            self.error(
+                path,
+                value.line,
+                f"'{kind}' must be a list: start each {_KIND_WORD[kind]} with '- ' on its own line",
+            )
             return
         if kind == "synonyms":
             self._read_synonyms(path, value)
@@ -265,7 +310,11 @@ class _Checker:
         stem = Path(rel).stem
         for item in value.items:
             if not isinstance(item, YMap):
-                self.error(path, item.line, f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value")
+                self.error(
+                    path,
+                    item.line,
+                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value",
+                )
                 continue
             record = _Item(kind, path, item, file_stem=stem)
             self._validate_item(record)
@@ -274,7 +323,11 @@ class _Checker:
     def _read_synonyms(self, path: str, value: YSeq) -> None:
         for group in value.items:
             if not isinstance(group, YSeq):
-                self.error(path, group.line, "each synonym group must be a list of words, e.g. - [udsættelse, fogedsag]")
+                self.error(
+                    path,
+                    group.line,
+                    "each synonym group must be a list of words, e.g. - [udsættelse, fogedsag]",
+                )
                 continue
             words: list[str] = []
             for word in group.items:
@@ -283,9 +336,17 @@ class _Checker:
                 elif isinstance(word, YScalar):
                     self.error(path, word.line, _not_text_message("synonym", word))
                 else:
-                    self.error(path, word.line, "a synonym must be a word or phrase, not a list or a mapping")
+                    self.error(
+                        path,
+                        word.line,
+                        "a synonym must be a word or phrase, not a list or a mapping",
+                    )
             if len(words) == 1 and len(group.items) == 1:
-                self.warn(path, group.line, f"synonym group [{words[0]}] has only one word: add the words that mean the same")
+                self.warn(
+                    path,
+                    group.line,
+                    f"synonym group [{words[0]}] has only one word: add the words that mean the same",
+                )
             if words:
                 self.synonyms.append(words)
 
@@ -316,11 +377,17 @@ class _Checker:
         if model is not None and not bad_keys:
             _attach_sources(model, item.node, item.path)
             item.model = model
-            key = str(position) if kind == "referrals" else getattr(model, "id", None) or str(position)
+            key = (
+                str(position)
+                if kind == "referrals"
+                else getattr(model, "id", None) or str(position)
+            )
             self.models[kind].setdefault(key, model)
         item.node = _prune(item.node)
 
-    def _check_id(self, kind: str, item: _Item, seen: dict[str, dict[str, tuple[str, int]]]) -> None:
+    def _check_id(
+        self, kind: str, item: _Item, seen: dict[str, dict[str, tuple[str, int]]]
+    ) -> None:
         if kind == "referrals":
             return
         node = item.node.items.get("id")
@@ -330,13 +397,19 @@ class _Checker:
         where = " (contact ids are unique across all units)" if kind == "contacts" else ""
         first = seen[kind].get(node.value)
         if first is not None:
-            self.error(item.path, node.line, f"duplicate {word} id {node.value!r}, first defined at {first[0]}:{first[1]}{where}: give one of them another id")
+            self.error(
+                item.path,
+                node.line,
+                f"duplicate {word} id {node.value!r}, first defined at {first[0]}:{first[1]}{where}: give one of them another id",
+            )
         else:
             seen[kind][node.value] = (item.path, node.line)
 
     # -- cross-references ----------------------------------------------------------------
     def _cross_check(self, models: dict[str, dict[str, Record]]) -> Directory:
-        departments: dict[str, Department] = typing.cast(dict[str, Department], models["departments"])
+        departments: dict[str, Department] = typing.cast(
+            dict[str, Department], models["departments"]
+        )
         units: dict[str, Unit] = typing.cast(dict[str, Unit], models["units"])
         locations: dict[str, Location] = typing.cast(dict[str, Location], models["locations"])
         referrals = [typing.cast(Referral, m) for m in models["referrals"].values()]
@@ -347,30 +420,64 @@ class _Checker:
             unit_id = _text(node, "id")
             department = _text(node, "department")
             if department is not None:
-                self._ref(path, node.key_lines["department"], "department", department, known["departments"], "departments.yaml")
+                self._ref(
+                    path,
+                    node.key_lines["department"],
+                    "department",
+                    department,
+                    known["departments"],
+                    "departments.yaml",
+                )
                 if department in known["departments"] and item.file_stem != department:
-                    self.warn(path, node.key_lines["department"], f"unit {unit_id!r} belongs to department {department!r} but sits in {item.file_stem}.yaml: move it to units/{department}.yaml")
+                    self.warn(
+                        path,
+                        node.key_lines["department"],
+                        f"unit {unit_id!r} belongs to department {department!r} but sits in {item.file_stem}.yaml: move it to units/{department}.yaml",
+                    )
             parent = _text(node, "parent")
             if parent is not None and parent != unit_id:
-                self._ref(path, node.key_lines["parent"], "parent", parent, known["units"], "units/*.yaml")
+                self._ref(
+                    path, node.key_lines["parent"], "parent", parent, known["units"], "units/*.yaml"
+                )
                 if unit_id is not None and unit_id not in parents:
                     parents[unit_id] = (parent, path, node.key_lines["parent"])
             locs = node.items.get("locations")
             if isinstance(locs, YSeq):
                 for i, loc_node in enumerate(locs.items):
                     if isinstance(loc_node, YScalar) and loc_node.kind == "str":
-                        self._ref(path, loc_node.line, f"locations[{i}]", loc_node.value, known["locations"], "locations.yaml")
+                        self._ref(
+                            path,
+                            loc_node.line,
+                            f"locations[{i}]",
+                            loc_node.value,
+                            known["locations"],
+                            "locations.yaml",
+                        )
             contacts = node.items.get("contacts")
             for contact in contacts.items if isinstance(contacts, YSeq) else []:
                 if isinstance(contact, YMap):
                     backup = _text(contact, "backup")
                     if backup is not None and backup != _text(contact, "id"):
-                        self._ref(path, contact.key_lines["backup"], "backup", backup, known["contacts"], "a unit's contacts")
+                        self._ref(
+                            path,
+                            contact.key_lines["backup"],
+                            "backup",
+                            backup,
+                            known["contacts"],
+                            "a unit's contacts",
+                        )
         for item in self.items["referrals"]:
             for key in ("from", "to"):
                 value = _text(item.node, key)
                 if value is not None:
-                    self._ref(item.path, item.node.key_lines[key], key, value, known["units"], "units/*.yaml")
+                    self._ref(
+                        item.path,
+                        item.node.key_lines[key],
+                        key,
+                        value,
+                        known["units"],
+                        "units/*.yaml",
+                    )
         self._check_parent_cycles(parents)
         self._warnings(units, referrals)
         return Directory(
@@ -384,7 +491,9 @@ class _Checker:
             meta=self.meta,
         )
 
-    def _ref(self, path: str, line: int, field_name: str, value: str, ids: set[str], where: str) -> None:
+    def _ref(
+        self, path: str, line: int, field_name: str, value: str, ids: set[str], where: str
+    ) -> None:
         if value in ids:
             return
         word = {"department": "department", "backup": "contact"}.get(field_name, "unit")
@@ -393,7 +502,11 @@ class _Checker:
         source_kind = {"department": "departments", "location": "locations"}.get(word, "units")
         if source_kind in self.unreadable:
             return  # the id may be in the file that could not be read; that error is reported
-        self.error(path, line, f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})")
+        self.error(
+            path,
+            line,
+            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})",
+        )
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
         done: set[str] = set()
@@ -406,10 +519,14 @@ class _Checker:
                 on_chain.add(current)
                 current = parents[current][0]
             if current in on_chain:
-                cycle = chain[chain.index(current):]
+                cycle = chain[chain.index(current) :]
                 _, path, line = parents[cycle[0]]
                 text = " -> ".join([*cycle, cycle[0]])
-                self.error(path, line, f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove or change one 'parent'")
+                self.error(
+                    path,
+                    line,
+                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove or change one 'parent'",
+                )
             done.update(chain)
 
     def _warnings(self, units: dict[str, Unit], referrals: list[Referral]) -> None:
@@ -420,18 +537,34 @@ class _Checker:
                 return
             line = record.source.line_of("verified")
             if verified < cutoff:
-                self.warn(record.source.path, line, f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'")
+                self.warn(
+                    record.source.path,
+                    line,
+                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'",
+                )
             elif verified > self.today:
-                self.warn(record.source.path, line, f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked")
+                self.warn(
+                    record.source.path,
+                    line,
+                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked",
+                )
 
         for unit in units.values():
             check_date(unit, unit.verified, f"unit {unit.id!r}")
             if not unit.phones and not unit.contacts:
-                self.warn(unit.source.path, unit.source.line, f"unit {unit.id!r} has no phone and no contact: add a phone number or a contact so staff can reach it")
+                self.warn(
+                    unit.source.path,
+                    unit.source.line,
+                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a contact so staff can reach it",
+                )
             for contact in unit.contacts:
                 check_date(contact, contact.verified, f"contact {contact.id!r}")
                 if contact.is_gatekeeper and not contact.backup:
-                    self.warn(contact.source.path, contact.source.line, f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: <contact id>' for who covers when they are away")
+                    self.warn(
+                        contact.source.path,
+                        contact.source.line,
+                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: <contact id>' for who covers when they are away",
+                    )
         for referral in referrals:
             check_date(referral, referral.verified, f"referral {referral.from_} -> {referral.to}")
 
@@ -494,7 +627,9 @@ def _plan(model_cls: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     return {key: _nested_model(annotation) for key, annotation in _model_fields(model_cls).items()}
 
 
-def _record_data(node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]) -> tuple[dict[str, Any], list[tuple[tuple[Any, ...], str, int]]]:
+def _record_data(
+    node: YMap, model_cls: type[BaseModel], loc: tuple[Any, ...]
+) -> tuple[dict[str, Any], list[tuple[tuple[Any, ...], str, int]]]:
     """Plain data for a model from a mapping node; `x-` keys go to `extensions`.
 
     Returns the data and the unknown keys found (location, key, line), at every depth.
@@ -562,22 +697,41 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return text
 
 
-_WHAT = {"int": "a number", "float": "a number", "bool": "a yes/no value", "date": "a date", "datetime": "a date and time"}
+_WHAT = {
+    "int": "a number",
+    "float": "a number",
+    "bool": "a yes/no value",
+    "date": "a date",
+    "datetime": "a date and time",
+}
 
 
 def _not_text_message(field_name: str, node: YScalar) -> str:
     if node.kind == "null":
         return f"{field_name}: is empty: write a value or remove the key"
     what = _WHAT.get(node.kind, "something other than text")
-    shown = f" ({node.value!r})" if node.kind in ("int", "float", "bool") and str(node.value) != node.raw else ""
+    shown = (
+        f" ({node.value!r})"
+        if node.kind in ("int", "float", "bool") and str(node.value) != node.raw
+        else ""
+    )
     return f'{field_name}: YAML reads {node.raw} as {what}{shown}, not text: quote it: "{node.raw}"'
 
 
 _TEXT_ERRORS = {"string_type", "string_too_short"}
-_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_past", "date_future"}
+_DATE_ERRORS = {
+    "date_type",
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "date_from_datetime_inexact",
+    "date_past",
+    "date_future",
+}
 
 
-def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> list[tuple[int, str]]:
+def _translate(
+    exc: ValidationError, node: YMap, model_cls: type[BaseModel]
+) -> list[tuple[int, str]]:
     """Turn pydantic's errors into (line, message) pairs a coordinator can act on."""
     out: list[tuple[int, str]] = []
     seen: set[tuple[Any, ...]] = set()
@@ -609,7 +763,11 @@ def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> 
             where = f" in {_loc_text(loc[:-1])}" if loc[:-1] else ""
             out.append((item_line, f"missing required key {key!r}{where}: add '{key}: ...'"))
             continue
-        if isinstance(target, YScalar) and kind in _TEXT_ERRORS | {"enum", "literal_error"} and target.kind != "str":
+        if (
+            isinstance(target, YScalar)
+            and kind in _TEXT_ERRORS | {"enum", "literal_error"}
+            and target.kind != "str"
+        ):
             out.append((line, _not_text_message(field_name, target)))
             continue
         if isinstance(target, YScalar) and target.kind == "null":
@@ -617,18 +775,35 @@ def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> 
             continue
         if kind in _DATE_ERRORS or field_name.endswith("verified"):
             if isinstance(target, YScalar) and target.kind == "baddate":
-                out.append((line, f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)"))
+                out.append(
+                    (
+                        line,
+                        f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)",
+                    )
+                )
             else:
                 shown = target.raw if isinstance(target, YScalar) else "this value"
-                out.append((line, f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01"))
+                out.append(
+                    (
+                        line,
+                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01",
+                    )
+                )
             continue
         if kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
             shown = target.raw if isinstance(target, YScalar) else "this value"
-            out.append((line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}"))
+            out.append(
+                (line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}")
+            )
             continue
         if kind == "list_type":
-            out.append((line, f"{field_name}: must be a list: write each item on its own line starting with '- '"))
+            out.append(
+                (
+                    line,
+                    f"{field_name}: must be a list: write each item on its own line starting with '- '",
+                )
+            )
             continue
         if kind in ("model_type", "model_attributes_type", "dict_type"):
             out.append((line, f"{field_name}: must be a mapping of keys, not a single value"))
@@ -638,11 +813,21 @@ def _translate(exc: ValidationError, node: YMap, model_cls: type[BaseModel]) -> 
             continue
         if kind in ("int_type", "int_parsing", "int_from_float"):
             shown = target.raw if isinstance(target, YScalar) else "this value"
-            out.append((line, f"{field_name}: {shown} is not a whole number: write it without quotes, e.g. 18"))
+            out.append(
+                (
+                    line,
+                    f"{field_name}: {shown} is not a whole number: write it without quotes, e.g. 18",
+                )
+            )
             continue
         if kind in ("float_type", "float_parsing"):
             shown = target.raw if isinstance(target, YScalar) else "this value"
-            out.append((line, f"{field_name}: {shown} is not a number: write decimal degrees without quotes, e.g. 55.6761"))
+            out.append(
+                (
+                    line,
+                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, e.g. 55.6761",
+                )
+            )
             continue
         if kind in ("string_type",):
             out.append((line, f"{field_name}: must be text, not a list or a mapping"))

@@ -26,7 +26,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 # YAML 1.1 implicit resolvers, as PyYAML's SafeLoader uses them.
-_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_BOOL = re.compile(
+    r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(
     r"""^(?:[-+]?0b[0-1_]+
@@ -121,7 +123,11 @@ def resolve_plain(raw: str, line: int) -> YScalar:
             value = _CONSTRUCTOR.construct_yaml_timestamp(node)
         except ValueError:
             return YScalar(raw, line, "baddate", raw)
-        kind = "date" if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else "datetime"
+        kind = (
+            "date"
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+            else "datetime"
+        )
         return YScalar(value, line, kind, raw)
     return YScalar(raw, line, "str", raw)
 
@@ -248,7 +254,9 @@ def _syntax_hint(problem: str) -> str:
 _MERGE_MESSAGE = "merge keys ('<<') are not allowed in directory data: write the keys out in full"
 
 
-def _set_value(parent: YMap, keys: list[tuple[str, int] | None], node: Node, problems: list[tuple[int, str]]) -> None:
+def _set_value(
+    parent: YMap, keys: list[tuple[str, int] | None], node: Node, problems: list[tuple[int, str]]
+) -> None:
     name, key_line = keys[-1]  # type: ignore[misc]
     keys[-1] = None
     if name in parent.items:
@@ -277,7 +285,14 @@ def to_python(node: Node | None) -> Any:
 def node_at(node: Node | None, loc: tuple[Any, ...]) -> Node | None:
     """The node at a pydantic-style location (keys and list indexes), or None."""
     for part in loc:
-        if isinstance(node, YMap) and isinstance(part, str) and part in node.items or isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node.items):
+        if (
+            isinstance(node, YMap)
+            and isinstance(part, str)
+            and part in node.items
+            or isinstance(node, YSeq)
+            and isinstance(part, int)
+            and 0 <= part < len(node.items)
+        ):
             node = node.items[part]
         else:
             return None

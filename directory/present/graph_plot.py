@@ -100,8 +100,12 @@ def _packed_spring(g: nx.Graph) -> dict[str, tuple[float, float]]:
     if not parts:
         return {}
     main = g.subgraph(parts[0])
-    pos = {n: (float(x), float(y)) for n, (x, y) in nx.spring_layout(
-        main, seed=SEED, k=SPRING_SPREAD / math.sqrt(len(main)), iterations=100).items()}
+    pos = {
+        n: (float(x), float(y))
+        for n, (x, y) in nx.spring_layout(
+            main, seed=SEED, k=SPRING_SPREAD / math.sqrt(len(main)), iterations=100
+        ).items()
+    }
     x, y = -1.0, -1.3
     for part in parts[1:]:
         radius = 0.06 * math.sqrt(len(part))
@@ -138,7 +142,10 @@ def _base_figure(height: int) -> go.Figure:
 
 
 def _edge_traces(
-    pos: Positions, edges: list[tuple[str, str]], hover: list[str], widths: list[float] | None = None
+    pos: Positions,
+    edges: list[tuple[str, str]],
+    hover: list[str],
+    widths: list[float] | None = None,
 ) -> list[go.Scatter]:
     """Lines for the edges, and one arrow marker near each head that carries the hover."""
     traces = []
@@ -152,8 +159,14 @@ def _edge_traces(
             xs += [pos[a][0], pos[b][0], None]
             ys += [pos[a][1], pos[b][1], None]
         traces.append(
-            go.Scatter(x=xs, y=ys, mode="lines", line={"color": EDGE_COLOR, "width": width},
-                       hoverinfo="skip", showlegend=False)
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": EDGE_COLOR, "width": width},
+                hoverinfo="skip",
+                showlegend=False,
+            )
         )
     # Each arrow is the second of two points (at 69 % and 70 % of the edge) and points away
     # from the first ("previous"), so it follows the line on screen whatever the aspect ratio.
@@ -165,10 +178,20 @@ def _edge_traces(
         ay += [y0 + 0.69 * (y1 - y0), y0 + 0.7 * (y1 - y0), None]
     traces.append(
         go.Scatter(
-            x=ax, y=ay, mode="markers", hovertext=[t for t in hover for t in (t, t, None)],
-            hoverinfo="text", showlegend=False, name="henvisninger", customdata=[""] * len(ax),
-            marker={"symbol": "arrow", "size": [0, 11, 0] * len(edges), "angleref": "previous",
-                    "color": ARROW_COLOR},
+            x=ax,
+            y=ay,
+            mode="markers",
+            hovertext=[t for t in hover for t in (t, t, None)],
+            hoverinfo="text",
+            showlegend=False,
+            name="henvisninger",
+            customdata=[""] * len(ax),
+            marker={
+                "symbol": "arrow",
+                "size": [0, 11, 0] * len(edges),
+                "angleref": "previous",
+                "color": ARROW_COLOR,
+            },
         )
     )
     return traces
@@ -221,9 +244,15 @@ def unit_figure(
                 showlegend=False,
                 marker={
                     "color": color,
-                    "size": [10 + 3 * math.sqrt(rg.graph.degree(u)) + (6 if u == focus else 0) for u in units],
+                    "size": [
+                        10 + 3 * math.sqrt(rg.graph.degree(u)) + (6 if u == focus else 0)
+                        for u in units
+                    ],
                     "symbol": ["diamond" if nodes[u]["front_door"] else "circle" for u in units],
-                    "line": {"color": FOCUS_COLOR, "width": [3 if u == focus else 0.5 for u in units]},
+                    "line": {
+                        "color": FOCUS_COLOR,
+                        "width": [3 if u == focus else 0.5 for u in units],
+                    },
                 },
             )
         )
@@ -233,8 +262,13 @@ def unit_figure(
 def _legend_entry(group: str, name: str, color: str) -> go.Scatter:
     """A legend item only (a plain dot), so the legend does not copy one node's symbol."""
     return go.Scatter(
-        x=[None], y=[None], mode="markers", marker={"color": color, "size": 10},
-        name=name, legendgroup=group, hoverinfo="skip",
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={"color": color, "size": 10},
+        name=name,
+        legendgroup=group,
+        hoverinfo="skip",
     )
 
 
@@ -250,7 +284,9 @@ def _unit_hover(rg: ReferralGraph, unit_id: str) -> str:
     return text
 
 
-def department_figure(rg: ReferralGraph, graph: nx.DiGraph | None = None, height: int = 640) -> go.Figure:
+def department_figure(
+    rg: ReferralGraph, graph: nx.DiGraph | None = None, height: int = 640
+) -> go.Figure:
     """The view aggregated to forvaltninger; each node's `customdata` is a department id."""
     agg = rg.aggregate_by_department(graph)
     labels = department_labels(rg)
@@ -272,12 +308,23 @@ def department_figure(rg: ReferralGraph, graph: nx.DiGraph | None = None, height
         data = agg.nodes[dept_id]
         fig.add_trace(
             go.Scatter(
-                x=[pos[dept_id][0]], y=[pos[dept_id][1]], mode="markers+text",
-                text=[esc(labels[dept_id])], textposition="top center",
-                hovertext=[f"<b>{esc(data['name'])}</b><br>{data['units']} enheder<br>"
-                           f"{data['internal']} henvisninger internt"],
-                hoverinfo="text", customdata=[dept_id], name=esc(data["name"]), legendgroup=dept_id,
-                marker={"color": colors.get(dept_id, "#777777"), "size": 14 + 4 * math.sqrt(data["units"])},
+                x=[pos[dept_id][0]],
+                y=[pos[dept_id][1]],
+                mode="markers+text",
+                text=[esc(labels[dept_id])],
+                textposition="top center",
+                hovertext=[
+                    f"<b>{esc(data['name'])}</b><br>{data['units']} enheder<br>"
+                    f"{data['internal']} henvisninger internt"
+                ],
+                hoverinfo="text",
+                customdata=[dept_id],
+                name=esc(data["name"]),
+                legendgroup=dept_id,
+                marker={
+                    "color": colors.get(dept_id, "#777777"),
+                    "size": 14 + 4 * math.sqrt(data["units"]),
+                },
             )
         )
     return fig
@@ -290,14 +337,19 @@ def matrix_figure(rg: ReferralGraph, height: int = 520) -> go.Figure:
     names = [esc(labels[d]) for d in matrix.index]
     fig = go.Figure(
         go.Heatmap(
-            z=matrix.to_numpy(), x=names, y=names, colorscale="Blues",
-            text=matrix.to_numpy(), texttemplate="%{text}",
+            z=matrix.to_numpy(),
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=matrix.to_numpy(),
+            texttemplate="%{text}",
             hovertemplate="Fra %{y} til %{x}: %{z} henvisninger<extra></extra>",
             colorbar={"title": {"text": "Henvisninger"}},
         )
     )
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": {"text": "Til"}, "side": "top"},
         yaxis={"title": {"text": "Fra"}, "autorange": "reversed"},
     )
@@ -318,16 +370,25 @@ def names_path(rg: ReferralGraph, path: Sequence[str]) -> str:
 
 def stats_frame(rg: ReferralGraph, stats: list[UnitStats]) -> pd.DataFrame:
     rows = [
-        {**_unit_columns(rg, s.unit_id), "Modtager fra": s.in_degree, "Sender til": s.out_degree,
-         "Mellemled": round(s.betweenness, 3), "id": s.unit_id}
+        {
+            **_unit_columns(rg, s.unit_id),
+            "Modtager fra": s.in_degree,
+            "Sender til": s.out_degree,
+            "Mellemled": round(s.betweenness, 3),
+            "id": s.unit_id,
+        }
         for s in stats
     ]
-    return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Modtager fra", "Sender til", "Mellemled", "id"])
+    return pd.DataFrame(
+        rows, columns=["Enhed", "Forvaltning", "Modtager fra", "Sender til", "Mellemled", "id"]
+    )
 
 
 def units_frame(rg: ReferralGraph, unit_ids: list[str]) -> pd.DataFrame:
     """Units with their forvaltning and how many units refer to them."""
-    rows = [{**_unit_columns(rg, u), "Modtager fra": rg.graph.in_degree(u), "id": u} for u in unit_ids]
+    rows = [
+        {**_unit_columns(rg, u), "Modtager fra": rg.graph.in_degree(u), "id": u} for u in unit_ids
+    ]
     return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Modtager fra", "id"])
 
 
@@ -336,7 +397,10 @@ def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
     id_cols = [f"id_{i + 1}" for i in range(max_len)]
     rows = []
     for cycle in rg.cycles(max_len):
-        row: dict[str, object] = {"Sløjfe": names_path(rg, [*cycle, cycle[0]]), "Enheder": len(cycle)}
+        row: dict[str, object] = {
+            "Sløjfe": names_path(rg, [*cycle, cycle[0]]),
+            "Enheder": len(cycle),
+        }
         row.update(dict.fromkeys(id_cols))
         row.update(zip(id_cols, cycle, strict=False))
         rows.append(row)
@@ -345,15 +409,27 @@ def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
 
 def bus_factor_frame(rg: ReferralGraph) -> pd.DataFrame:
     rows = [
-        {"Område": r.area, "Eneste nøgleperson": r.contact_name, **_unit_columns(rg, r.unit_id), "id": r.unit_id}
+        {
+            "Område": r.area,
+            "Eneste nøgleperson": r.contact_name,
+            **_unit_columns(rg, r.unit_id),
+            "id": r.unit_id,
+        }
         for r in rg.bus_factor_risks()
     ]
-    return pd.DataFrame(rows, columns=["Område", "Eneste nøgleperson", "Enhed", "Forvaltning", "id"])
+    return pd.DataFrame(
+        rows, columns=["Område", "Eneste nøgleperson", "Enhed", "Forvaltning", "id"]
+    )
 
 
 def reach_frame(rg: ReferralGraph, reaches: list[Reach]) -> pd.DataFrame:
     rows = [
-        {**_unit_columns(rg, r.unit_id), "Skridt": r.steps, "Vej": names_path(rg, r.path), "id": r.unit_id}
+        {
+            **_unit_columns(rg, r.unit_id),
+            "Skridt": r.steps,
+            "Vej": names_path(rg, r.path),
+            "id": r.unit_id,
+        }
         for r in reaches
     ]
     return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Skridt", "Vej", "id"])

@@ -107,10 +107,18 @@ _MARKER_CALLBACK = """function (row) {
 _CLUSTER_OPTIONS = {"showCoverageOnHover": False, "chunkedLoading": True, "maxClusterRadius": 45}
 
 
-_ESCAPES = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",  # html.escape
-    "$": "&#36;", "`": "&#96;", "\\": "&#92;",  # template literals: ${...}, `, \
-})
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#x27;",  # html.escape
+        "$": "&#36;",
+        "`": "&#96;",
+        "\\": "&#92;",  # template literals: ${...}, `, \
+    }
+)
 
 
 def escape_js_html(value: object) -> str:
@@ -146,15 +154,20 @@ def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
             "'https://tiles.intranet.example/{z}/{x}/{y}.png' (with {z}, {x} and {y}), "
             "or unset it to use the plain background"
         )
-    return Tiles(url, (env.get(TILES_ATTRIBUTION_ENV) or "Baggrundskort: intranettets kortserver").strip())
+    return Tiles(
+        url, (env.get(TILES_ATTRIBUTION_ENV) or "Baggrundskort: intranettets kortserver").strip()
+    )
 
 
 # --- assets ----------------------------------------------------------------------------------
 
 
-def asset_links(base: str = COMPONENT_STATIC) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def asset_links(
+    base: str = COMPONENT_STATIC,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(js, css) lists in folium's `default_js`/`default_css` shape, pointing at the vendored
     files under `base` (a URL prefix ending in '/'), or as data: URIs when base is INLINE."""
+
     def link(rel: str, mime: str) -> str:
         if base != INLINE:
             return base + rel
@@ -289,7 +302,9 @@ def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
         if dep_id in shown
     ]
     if any(not site.units for site in found):
-        rows.append(f'<span><i style="background:{geo.NO_DEPARTMENT_COLOR}"></i>Ingen enheder</span>')
+        rows.append(
+            f'<span><i style="background:{geo.NO_DEPARTMENT_COLOR}"></i>Ingen enheder</span>'
+        )
     shapes = (
         '<span><i style="background:#fff"></i>Kommunal</span>'
         '<span><i class="ext" style="background:#fff"></i>Ekstern partner</span>'
@@ -332,23 +347,39 @@ def build_map(
     """The office map: one clustered layer per kind (municipal, external), bydel names,
     a legend, the chosen 'nearest to' point, and tiles only when configured."""
     center = (place.lat, place.lon) if place else CENTER
-    m = folium.Map(location=center, zoom_start=ZOOM + (1 if place else 0), tiles=None,
-                   control_scale=True, prefer_canvas=False)
+    m = folium.Map(
+        location=center,
+        zoom_start=ZOOM + (1 if place else 0),
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
     m.options |= {"min_zoom": MIN_ZOOM, "max_zoom": MAX_ZOOM}  # folium gives these to tiles only
     js, css = asset_links(assets)
     m.default_js, m.default_css = js, css
     m.get_root().header.add_child(Element(_CSS), name="landkort_css")
     if tiles is not None:
-        folium.TileLayer(tiles=tiles.url, attr=escape_js_html(tiles.attribution),
-                         name="Baggrundskort", overlay=False, control=False,
-                         max_zoom=MAX_ZOOM).add_to(m)
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=escape_js_html(tiles.attribution),
+            name="Baggrundskort",
+            overlay=False,
+            control=False,
+            max_zoom=MAX_ZOOM,
+        ).add_to(m)
     if show_bydele:
         labels = folium.FeatureGroup(name="Bydele (navne)", overlay=True, control=True)
         for bydel in geo.bydele():
             folium.Marker(
-                (bydel.lat, bydel.lon), interactive=False, keyboard=False,
-                icon=folium.DivIcon(html=escape_js_html(bydel.name), class_name="landkort-bydel",
-                                    icon_size=(160, 18), icon_anchor=(80, 9)),
+                (bydel.lat, bydel.lon),
+                interactive=False,
+                keyboard=False,
+                icon=folium.DivIcon(
+                    html=escape_js_html(bydel.name),
+                    class_name="landkort-bydel",
+                    icon_size=(160, 18),
+                    icon_anchor=(80, 9),
+                ),
             ).add_to(labels)
         labels.add_to(m)
     for kind, name in LAYER_NAMES.items():
@@ -358,9 +389,14 @@ def build_map(
         cluster.add_to(m)
     if place is not None:
         folium.Marker(
-            (place.lat, place.lon), keyboard=False,
-            icon=folium.DivIcon(html="<span></span>", class_name="landkort-here",
-                                icon_size=(24, 24), icon_anchor=(12, 12)),
+            (place.lat, place.lon),
+            keyboard=False,
+            icon=folium.DivIcon(
+                html="<span></span>",
+                class_name="landkort-here",
+                icon_size=(24, 24),
+                icon_anchor=(12, 12),
+            ),
             tooltip=folium.Tooltip(f"Udgangspunkt: {escape_js_html(place.name)}"),
         ).add_to(m)
     _Legend(legend_html(directory, found)).add_to(m)

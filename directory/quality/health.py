@@ -33,7 +33,6 @@ class RecordKind(StrEnum):
     REFERRAL = "henvisning"
 
 
-
 @dataclass(frozen=True, slots=True)
 class ProblemRow:
     where: str  # path:line
@@ -124,7 +123,10 @@ def problem_department(path: str) -> str | None:
 
 def problem_rows(problems: Iterable[Problem], department: str | None = None) -> list[ProblemRow]:
     """Problems as rows; with a department, that department's files and the shared ones."""
-    rows = [ProblemRow(f"{p.path}:{p.line}", p.severity, p.message, problem_department(p.path)) for p in problems]
+    rows = [
+        ProblemRow(f"{p.path}:{p.line}", p.severity, p.message, problem_department(p.path))
+        for p in problems
+    ]
     if department is None:
         return rows
     return [r for r in rows if r.department in (None, department)]
@@ -147,19 +149,53 @@ def stale_records(directory: Directory, today: dt.date) -> list[StaleRecord]:
     cutoff = stale_before(today)
     out: list[StaleRecord] = []
 
-    def add(kind: RecordKind, rid: str, name: str, unit: Unit, verified: dt.date | None, where: str) -> None:
+    def add(
+        kind: RecordKind, rid: str, name: str, unit: Unit, verified: dt.date | None, where: str
+    ) -> None:
         if verified is not None and verified < cutoff:
-            out.append(StaleRecord(kind, rid, name, unit.department, _owner(unit), verified, (today - verified).days, where))
+            out.append(
+                StaleRecord(
+                    kind,
+                    rid,
+                    name,
+                    unit.department,
+                    _owner(unit),
+                    verified,
+                    (today - verified).days,
+                    where,
+                )
+            )
 
     for unit in directory.units.values():
-        add(RecordKind.UNIT, unit.id, unit.name, unit, unit.verified, _where(unit.source.path, unit.source.line_of("verified")))
+        add(
+            RecordKind.UNIT,
+            unit.id,
+            unit.name,
+            unit,
+            unit.verified,
+            _where(unit.source.path, unit.source.line_of("verified")),
+        )
         for c in unit.contacts:
-            add(RecordKind.CONTACT, c.id, c.name, unit, c.verified, _where(c.source.path, c.source.line_of("verified")))
+            add(
+                RecordKind.CONTACT,
+                c.id,
+                c.name,
+                unit,
+                c.verified,
+                _where(c.source.path, c.source.line_of("verified")),
+            )
     for r in directory.referrals:
         unit = directory.units.get(r.from_)
         if unit is not None:
             name = f"{r.from_} → {r.to}"
-            add(RecordKind.REFERRAL, name, name, unit, r.verified, _where(r.source.path, r.source.line_of("verified")))
+            add(
+                RecordKind.REFERRAL,
+                name,
+                name,
+                unit,
+                r.verified,
+                _where(r.source.path, r.source.line_of("verified")),
+            )
     return sorted(out, key=lambda s: (s.verified, s.kind, s.id))
 
 
@@ -204,7 +240,11 @@ def gatekeepers_without_backup(directory: Directory) -> list[NoBackupRow]:
                 problem = f"backup {c.backup} findes ikke"
             else:
                 continue
-            rows.append(NoBackupRow(c.id, c.name, unit.id, unit.name, unit.department, _owner(unit), problem))
+            rows.append(
+                NoBackupRow(
+                    c.id, c.name, unit.id, unit.name, unit.department, _owner(unit), problem
+                )
+            )
     return rows
 
 
@@ -234,8 +274,18 @@ def department_counts(
     warnings = Counter(p.department for p in problems if p.severity is Severity.WARNING)
     return [
         DepartmentCounts(
-            d.id, d.name, units[d.id], contacts[d.id], gatekeepers[d.id], referrals[d.id], stale_n[d.id],
-            missing_n[d.id], backup_n[d.id], reports_n[d.id], errors[d.id], warnings[d.id],
+            d.id,
+            d.name,
+            units[d.id],
+            contacts[d.id],
+            gatekeepers[d.id],
+            referrals[d.id],
+            stale_n[d.id],
+            missing_n[d.id],
+            backup_n[d.id],
+            reports_n[d.id],
+            errors[d.id],
+            warnings[d.id],
         )
         for d in directory.departments.values()
     ]
@@ -259,7 +309,12 @@ def build_health(
     missing = missing_rows(directory)
     no_backup = gatekeepers_without_backup(directory)
     counts = department_counts(
-        directory, stale=stale, missing=missing, no_backup=no_backup, reports=reports, problems=all_problems
+        directory,
+        stale=stale,
+        missing=missing,
+        no_backup=no_backup,
+        reports=reports,
+        problems=all_problems,
     )
     grouped = open_by_owner(reports, directory)
     if department is not None:
@@ -268,7 +323,12 @@ def build_health(
         no_backup = [b for b in no_backup if b.department == department]
         counts = [c for c in counts if c.department == department]
         grouped = open_by_owner(
-            (r for r in reports if r.unit_id in directory.units and directory.units[r.unit_id].department == department),
+            (
+                r
+                for r in reports
+                if r.unit_id in directory.units
+                and directory.units[r.unit_id].department == department
+            ),
             directory,
         )
     return Health(problems, True, stale, missing, no_backup, counts, grouped)

@@ -28,8 +28,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from directory.rules.hours import COPENHAGEN
 from directory.model import Directory
+from directory.rules.hours import COPENHAGEN
 
 REPORTS_ENV = "LANDKORT_REPORTS"
 DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
@@ -120,7 +120,9 @@ def _clean_text(
     if not text and empty is not None:
         raise ReportError(empty[0], f"{what} is empty: {empty[1]}")
     if len(text) > limit:
-        raise ReportError(too_long, f"{what} is {len(text)} characters long: shorten it to at most {limit}")
+        raise ReportError(
+            too_long, f"{what} is {len(text)} characters long: shorten it to at most {limit}"
+        )
     return text
 
 
@@ -148,8 +150,18 @@ class ReportStore:
                 ReportProblem.UNKNOWN_UNIT,
                 f"unknown unit {unit_id!r}: report on a unit that exists in the directory",
             )
-        text = _clean_text(what, what="the report text", empty=(ReportProblem.EMPTY_TEXT, "describe what is wrong"))
-        name = _clean_text(reporter, what="the reporter's name", limit=MAX_NAME, too_long=ReportProblem.NAME_TOO_LONG) or None
+        text = _clean_text(
+            what, what="the report text", empty=(ReportProblem.EMPTY_TEXT, "describe what is wrong")
+        )
+        name = (
+            _clean_text(
+                reporter,
+                what="the reporter's name",
+                limit=MAX_NAME,
+                too_long=ReportProblem.NAME_TOO_LONG,
+            )
+            or None
+        )
         report = Report(str(uuid.uuid4()), unit_id, text, timestamp(at), name)
         event: dict[str, Any] = {
             "event": "report",
@@ -163,7 +175,9 @@ class ReportStore:
         self._append(event)
         return report
 
-    def close(self, report_id: str, *, by: str, note: str = "", at: dt.datetime | None = None) -> Report:
+    def close(
+        self, report_id: str, *, by: str, note: str = "", at: dt.datetime | None = None
+    ) -> Report:
         """Close an open report; raises `ReportError` when it is unknown or already closed."""
         closer = _clean_text(
             by,
@@ -176,14 +190,25 @@ class ReportStore:
         with self._lock():
             report = self.read().get(report_id)
             if report is None:
-                raise ReportError(ReportProblem.UNKNOWN_REPORT, f"no report with id {report_id!r}: reload the list")
+                raise ReportError(
+                    ReportProblem.UNKNOWN_REPORT,
+                    f"no report with id {report_id!r}: reload the list",
+                )
             if not report.is_open:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
                     f"report {report_id!r} was already closed at {report.closed_at} by {report.closed_by}",
                 )
             closed_at = timestamp(at)
-            self._write_line({"event": "close", "id": report_id, "closed_at": closed_at, "by": closer, "note": text})
+            self._write_line(
+                {
+                    "event": "close",
+                    "id": report_id,
+                    "closed_at": closed_at,
+                    "by": closer,
+                    "note": text,
+                }
+            )
         return replace(report, closed_at=closed_at, closed_by=closer, close_note=text)
 
     def _lock(self) -> FileLock:
@@ -240,11 +265,18 @@ def parse_log(lines: Iterable[bytes]) -> ReportLog:
         report_id = event["id"]
         if event["event"] == "report" and report_id not in reports:
             reports[report_id] = Report(
-                report_id, event["unit_id"], event["what"], event["reported_at"], event.get("reporter")
+                report_id,
+                event["unit_id"],
+                event["what"],
+                event["reported_at"],
+                event.get("reporter"),
             )
         elif event["event"] == "close" and report_id in reports and reports[report_id].is_open:
             reports[report_id] = replace(
-                reports[report_id], closed_at=event["closed_at"], closed_by=event["by"], close_note=event.get("note", "")
+                reports[report_id],
+                closed_at=event["closed_at"],
+                closed_by=event["by"],
+                close_note=event.get("note", ""),
             )
         else:
             skipped += 1

@@ -81,10 +81,28 @@ def when(moment: dt.datetime, reference: dt.datetime) -> str:
     return f"{moment.day}.{moment.month}. {clock}"
 
 
-_DAY_NAMES = {"Mo": "man", "Tu": "tir", "We": "ons", "Th": "tor", "Fr": "fre", "Sa": "lør", "Su": "søn"}
+_DAY_NAMES = {
+    "Mo": "man",
+    "Tu": "tir",
+    "We": "ons",
+    "Th": "tor",
+    "Fr": "fre",
+    "Sa": "lør",
+    "Su": "søn",
+}
 _MONTHS = {
-    "Jan": "jan.", "Feb": "feb.", "Mar": "mar.", "Apr": "apr.", "May": "maj", "Jun": "jun.",
-    "Jul": "jul.", "Aug": "aug.", "Sep": "sep.", "Oct": "okt.", "Nov": "nov.", "Dec": "dec.",
+    "Jan": "jan.",
+    "Feb": "feb.",
+    "Mar": "mar.",
+    "Apr": "apr.",
+    "May": "maj",
+    "Jun": "jun.",
+    "Jul": "jul.",
+    "Aug": "aug.",
+    "Sep": "sep.",
+    "Oct": "okt.",
+    "Nov": "nov.",
+    "Dec": "dec.",
 }
 _TOKEN = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 

@@ -23,12 +23,13 @@ class DepartmentSummary:
     newest_verified: dt.date | None
 
 
-
 def is_stale(unit: Unit, today: dt.date | None = None) -> bool:
     return unit.verified < stale_before(today or dt.date.today())
 
 
-def department_summaries(directory: Directory, today: dt.date | None = None) -> list[DepartmentSummary]:
+def department_summaries(
+    directory: Directory, today: dt.date | None = None
+) -> list[DepartmentSummary]:
     """One row per department, in file order, counting its units and referrals."""
     day = today or dt.date.today()
     by_department: dict[str, list[Unit]] = {d: [] for d in directory.departments}
@@ -52,7 +53,9 @@ def department_summaries(directory: Directory, today: dt.date | None = None) -> 
                 external=department.kind.value == "external",
                 units=len(units),
                 gatekeepers=sum(len(u.gatekeepers) for u in units),
-                fast_track=sum(1 for u in units if any(p.kind is PhoneKind.FAST_TRACK for p in u.phones)),
+                fast_track=sum(
+                    1 for u in units if any(p.kind is PhoneKind.FAST_TRACK for p in u.phones)
+                ),
                 referrals_out=out_counts.get(dep_id, 0),
                 referrals_in=in_counts.get(dep_id, 0),
                 stale=sum(1 for u in units if is_stale(u, day)),
