@@ -6,7 +6,8 @@ Works when the data has errors too: the problems are listed, the rest waits for 
 import streamlit as st
 
 import ui
-import ui.reports
+import ui.datakvalitet
+import ui.widgets
 from directory.quality.health import build_health, departments_in
 from directory.quality.reports import ReportStore
 from directory.rules.hours import now
@@ -14,7 +15,7 @@ from directory.rules.hours import now
 st.title("Datakvalitet")
 validation = ui.validation()
 directory = validation.directory
-options = ui.reports.department_options(departments_in(validation), directory)
+options = ui.widgets.department_options(departments_in(validation), directory)
 wanted = st.query_params.get("forvaltning")
 department = st.selectbox(
     "Forvaltning",
@@ -41,7 +42,7 @@ st.subheader("Fejl og advarsler i datafilerne")
 st.caption(
     "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen."
 )
-ui.reports.show_table(ui.reports.problem_rows(health), "Ingen fejl eller advarsler. 👍")
+ui.widgets.show_table(ui.datakvalitet.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:
     st.warning(
         "Data har fejl, så resten af siden kan først vises, når fejlene ovenfor er rettet. "
@@ -50,34 +51,34 @@ if directory is None:
     st.stop()
 
 st.subheader("Optælling pr. forvaltning")
-ui.reports.show_table(ui.reports.count_rows(health), "Ingen forvaltninger.")
+ui.widgets.show_table(ui.datakvalitet.count_rows(health), "Ingen forvaltninger.")
 
 st.subheader("Forældede oplysninger")
 st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
 by_department, by_owner = st.columns(2)
 with by_department:
-    ui.reports.show_table(
-        ui.reports.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
+    ui.widgets.show_table(
+        ui.datakvalitet.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
     )
 with by_owner:
-    ui.reports.show_table(ui.reports.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
+    ui.widgets.show_table(ui.datakvalitet.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
-    ui.reports.show_table(ui.reports.stale_rows(health), "Intet forældet.")
+    ui.widgets.show_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
 
 st.subheader("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
-ui.reports.show_table(
-    ui.reports.missing_rows(health),
+ui.widgets.show_table(
+    ui.datakvalitet.missing_rows(health),
     "Alle enheder har telefon, kontakt, åbningstid og adresse.",
     links=True,
 )
 
 st.subheader("Gatekeepere uden backup")
-ui.reports.show_table(
-    ui.reports.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True
+ui.widgets.show_table(
+    ui.datakvalitet.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True
 )
 
 st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
-ui.reports.open_reports(health.open_reports, directory)
+ui.datakvalitet.open_reports(health.open_reports, directory)

@@ -6,8 +6,7 @@ An unknown or missing id gets a friendly page with a search box, never a traceba
 import streamlit as st
 
 import ui
-import ui.cards
-import ui.reports
+import ui.enhed
 from directory.rules.hours import now
 
 directory = ui.require_directory()
@@ -16,9 +15,9 @@ ui.example_notice(directory)
 unit_id = st.query_params.get("id")
 unit = directory.units.get(unit_id) if unit_id else None
 if unit is None:
-    ui.cards.unknown_unit(unit_id)
+    ui.enhed.unknown_unit(unit_id)
     st.stop()
 
 at = now()
-ui.cards.unit_page(directory, unit, at, at.date())
-ui.reports.report_form(unit, directory)
+ui.enhed.unit_page(directory, unit, at, at.date())
+ui.enhed.report_form(unit, directory)

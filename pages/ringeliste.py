@@ -6,7 +6,8 @@
 import streamlit as st
 
 import ui
-import ui.reports
+import ui.ringeliste
+import ui.widgets
 from directory.exports import export
 
 directory = ui.require_directory()
@@ -52,6 +53,6 @@ st.caption(
     if not public
     else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
 )
-ui.reports.show_table(ui.reports.call_rows(rows), "", links=True)
+ui.widgets.show_table(ui.ringeliste.call_rows(rows), "", links=True)
 
-ui.reports.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)
+ui.ringeliste.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)

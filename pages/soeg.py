@@ -2,13 +2,13 @@
 
 The query and the filters live in the URL (`?q=herberg&alder=17&aaben=true`), so a search
 is a link that can be shared. Matching and ranking are `search.SearchIndex`'s; the cards
-are `ui.cards`'.
+are `ui.soeg`'.
 """
 
 import streamlit as st
 
 import ui
-import ui.cards
+import ui.soeg
 from directory.rules.hours import now
 
 directory = ui.require_directory()
@@ -68,9 +68,9 @@ at = now()
 hits = index.search(query or "", limit=10, at=at, **filters)
 
 if not (query or "").strip() and not filtered:
-    ui.cards.empty_state()
+    ui.soeg.empty_state()
 elif not hits:
-    ui.cards.no_results(
+    ui.soeg.no_results(
         query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0
     )
 else:
@@ -78,4 +78,4 @@ else:
         f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
     )
     for hit in hits:
-        ui.cards.result_card(hit, directory, at)
+        ui.soeg.result_card(hit, directory, at)

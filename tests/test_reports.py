@@ -222,11 +222,11 @@ def test_open_reports_per_owner(store: ReportStore, small_directory) -> None:
 def _form_app() -> None:
     import streamlit as st
 
-    import ui.reports
+    import ui.enhed
     from directory import load_directory
 
     directory = load_directory(st.session_state.get("data") or None)
-    ui.reports.report_form(directory.units["sof-bcv"], directory)
+    ui.enhed.report_form(directory.units["sof-bcv"], directory)
 
 
 def _run_form(monkeypatch, data_dir: Path, tmp_path: Path, what: str, reporter: str = ""):

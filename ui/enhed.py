@@ -1,9 +1,7 @@
-"""Result cards (Søg) and the unit page (Enhed): rendering only, no search logic, no caching.
+"""Enhed: a unit's page and its 'Meld en fejl' form (rendering only).
 
 Every data value that goes into markdown passes `md_escape`, so a name such as
-`**x** [y](javascript:…)` or `:red[x]` or `$x$` is shown as typed. Links to a unit's page
-are `st.page_link`s (a normal `<a href="enhed?id=…">`, opened in the same tab).
-"""
+`**x** [y](javascript:…)` or `:red[x]` or `$x$` is shown as typed."""
 
 from __future__ import annotations
 
@@ -12,160 +10,28 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Referral, Unit
+from directory import Directory, Referral, Unit
 from directory.model import stale_before
-from directory.rules.hours import Status, danish
-from search import Hit, HitKind, unit_hours, unit_status
+from directory.quality.reports import (
+    MAX_NAME,
+    MAX_WHAT,
+    ReportError,
+    ReportStore,
+)
+from directory.rules.hours import danish
+from search import unit_hours, unit_status
 from ui import md_escape
-
-UNIT_PAGE = "pages/enhed.py"
-SEARCH_PAGE = "pages/soeg.py"
-
-PHONE_KIND_DA = {
-    PhoneKind.PUBLIC: "Offentligt nummer",
-    PhoneKind.FAST_TRACK: "Fast-track (kun for personale)",
-    PhoneKind.INTERNAL: "Internt nummer (kun for personale)",
-}
-ROLE_DA = {
-    ContactRole.GATEKEEPER: "Gatekeeper",
-    ContactRole.CONTACT: "Kontaktperson",
-    ContactRole.MANAGER: "Leder",
-    ContactRole.COORDINATOR: "Koordinator",
-}
-
-
-def status_text(status: Status) -> str:
-    """A coloured badge: ':green-badge[Åben nu · lukker kl. 15:00]' (the text says it too)."""
-    color = "gray" if status.unknown else "green" if status.is_open else "red"
-    icon = ":material/help:" if status.unknown else ":material/schedule:"
-    return f":{color}-badge[{icon} {md_escape(status.label)}]"
-
-
-def phone_md(phone: Phone, *, with_kind: bool = True) -> str:
-    """'[33 99 10 01](tel:+4533991001) · Fast-track (kun for personale) · label'."""
-    parts = [f"[{md_escape(phone.display)}]({phone.tel})"]
-    if with_kind:
-        parts.append(
-            f"**{PHONE_KIND_DA[phone.kind]}**" if phone.is_staff_only else PHONE_KIND_DA[phone.kind]
-        )
-    if phone.label:
-        parts.append(md_escape(phone.label))
-    return " · ".join(parts)
-
-
-def unit_link(
-    unit: Unit, *, icon: str | None = None, label: str | None = None, bold: bool = False
-) -> None:
-    """A normal link to the unit's page (`enhed?id=<id>`), opened in the same tab."""
-    text = md_escape(label or unit.name)
-    st.page_link(
-        UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon
-    )
-
-
-def contact_line(contact: Contact, *, compact: bool = False) -> str:
-    """'Mette Hansen, socialrådgiver · [33 99 10 02](tel:…) · Internt nummer …'.
-
-    `compact`: the first number only, marked 'kun personale' when it is staff-only."""
-    parts = [
-        f"**{md_escape(contact.name)}**"
-        + (f", {md_escape(contact.title)}" if contact.title else "")
-    ]
-    if compact:
-        parts += [
-            f"[{md_escape(p.display)}]({p.tel})" + (" (kun personale)" if p.is_staff_only else "")
-            for p in contact.phones[:1]
-        ]
-    else:
-        parts += [phone_md(p) for p in contact.phones[:2]]
-    return " · ".join(parts)
-
-
-def call_first_md(unit: Unit) -> str:
-    phone = unit.first_number()
-    if phone is None:
-        return "**Ring først:** intet nummer i data"
-    return f"**Ring først:** {phone_md(phone)}"
-
-
-# ------------------------------------------------------------------ result cards
-
-
-def result_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    """One search result as a bordered card; what it shows depends on the hit's kind.
-
-    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it)."""
-    with st.container(border=True, key=f"hit-{hit.kind.value}-{hit.id}"):
-        if hit.kind in (HitKind.UNIT, HitKind.CONTACT):
-            _unit_card(hit, directory, at)
-        elif hit.kind is HitKind.DEPARTMENT:
-            _department_card(hit, directory)
-        else:
-            _location_card(hit, directory, at)
-        st.caption(md_escape(hit.explanation))
-
-
-def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    unit = directory.units[hit.unit_id or hit.id]
-    department = directory.departments.get(unit.department)
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        if hit.kind is HitKind.CONTACT:
-            contact = directory.contacts[hit.id]
-            st.markdown(
-                f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i"
-            )
-        unit_link(unit, icon=":material/badge:", bold=True)
-        dept = md_escape(department.label) if department else ""
-        st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
-    with right:
-        st.markdown(call_first_md(unit))
-        for gatekeeper in unit.gatekeepers[:1]:
-            st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
-
-
-def _department_card(hit: Hit, directory: Directory) -> None:
-    department = directory.departments[hit.id]
-    st.markdown(
-        f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
-    )
-    if department.phones:
-        st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
-
-
-def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    location = directory.locations[hit.id]
-    st.markdown(
-        f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}"
-    )
-    if location.hours:
-        from directory.rules.hours import status
-
-        st.markdown(status_text(status(location.hours, at)))
-    for unit_id in directory.units_at.get(location.id, [])[:4]:
-        unit_link(directory.units[unit_id])
-
-
-def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
-    st.info(f"Ingen resultater for »{md_escape(query)}«.", icon=":material/search_off:")
-    tips = [
-        "Prøv et andet ord for det samme, fx »bolig« i stedet for »husly«, eller et kortere ord.",
-        "Søg på navnet på en enhed, en forkortelse (JKU, BBU) eller en kollegas navn.",
-    ]
-    if filtered:
-        tips.insert(0, f"Fjern filtrene: uden filtre er der {unfiltered_count} resultater.")
-    st.markdown("\n".join(f"- {tip}" for tip in tips))
-
-
-def empty_state() -> None:
-    st.markdown(
-        "Skriv, hvad borgeren har brug for, navnet på en enhed eller en kollega, eller en "
-        "forkortelse. Tryk Enter for at søge. Eksempler: *herberg*, *bolig rådgivning*, *JKU*, "
-        "*misbrug ung*, *udsættelse*."
-    )
-
-
-# ------------------------------------------------------------------ the unit page
+from ui.widgets import (
+    MESSAGES_DA,
+    ROLE_DA,
+    SAVE_FAILED_DA,
+    SEARCH_PAGE,
+    call_first_md,
+    contact_line,
+    phone_md,
+    status_text,
+    unit_link,
+)
 
 
 def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date) -> None:
@@ -374,3 +240,35 @@ def unknown_unit(unit_id: str | None) -> None:
     )
     if query:
         st.switch_page(SEARCH_PAGE, query_params={"q": query})
+
+
+def report_form(unit: Unit, directory: Directory | None = None) -> None:
+    """The 'Meld en fejl' form at the bottom of a unit page."""
+    directory = directory or ui.validation().directory
+    with st.expander("Meld en fejl", icon=":material/flag:"):
+        st.caption(
+            "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "
+            f"Beskeden går til den, der holder enheden opdateret ({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
+        )
+        with st.form(key=f"report-{unit.id}", clear_on_submit=False):
+            what = st.text_area(
+                "Hvad er forkert?", max_chars=MAX_WHAT, key=f"report-what-{unit.id}"
+            )
+            reporter = st.text_input(
+                "Dit navn eller din mail (frivilligt)",
+                max_chars=MAX_NAME,
+                key=f"report-who-{unit.id}",
+            )
+            sent = st.form_submit_button("Send fejlmelding")
+        if not sent:
+            return
+        try:
+            ReportStore().add(unit.id, what, reporter=reporter, directory=directory)
+        except ReportError as exc:
+            st.error(MESSAGES_DA[exc.code])
+        except OSError:
+            st.error(SAVE_FAILED_DA)
+        else:
+            st.success(
+                "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
+            )

@@ -1,0 +1,148 @@
+"""Datakvalitet: tables of problems, stale and missing entries, and the open reports with
+their close form (rendering only; the rules live in `directory.quality`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import ui
+from directory import Directory, Severity
+from directory.quality.health import Health
+from directory.quality.reports import (
+    MAX_NAME,
+    MAX_WHAT,
+    Report,
+    ReportError,
+    ReportStore,
+)
+from ui.widgets import MESSAGES_DA, SAVE_FAILED_DA
+
+
+def close_form(report: Report) -> None:
+    """A small form that closes one open report."""
+    with st.form(key=f"close-{report.id}"):
+        cols = st.columns([3, 4, 1], vertical_alignment="bottom")
+        by = cols[0].text_input("Lukket af", max_chars=MAX_NAME, key=f"close-by-{report.id}")
+        note = cols[1].text_input(
+            "Note (frivilligt)", max_chars=MAX_WHAT, key=f"close-note-{report.id}"
+        )
+        done = cols[2].form_submit_button("Luk", help="Luk fejlmeldingen, når data er rettet")
+    if not done:
+        return
+    try:
+        ReportStore().close(report.id, by=by, note=note)
+    except ReportError as exc:
+        st.error(MESSAGES_DA[exc.code])
+    except OSError:
+        st.error(SAVE_FAILED_DA)
+    else:
+        st.toast("Fejlmeldingen er lukket.")
+        st.rerun()
+
+
+def problem_rows(health: Health) -> list[dict[str, Any]]:
+    kind = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel"}
+    return [
+        {"Fil:linje": p.where, "Type": kind[p.severity], "Besked": p.message}
+        for p in health.problems
+    ]
+
+
+def stale_summary(health: Health, attribute: str, header: str) -> list[dict[str, Any]]:
+    return [
+        {
+            header: group,
+            "Forældede": len(items),
+            "Ældste": min(s.verified for s in items).isoformat(),
+        }
+        for group, items in health.stale_by(attribute).items()
+    ]
+
+
+def stale_rows(health: Health) -> list[dict[str, Any]]:
+    return [
+        {
+            "Type": s.kind.value,
+            "Navn": s.name,
+            "Forvaltning": s.department,
+            "Ejer": s.owner,
+            "Tjekket": s.verified.isoformat(),
+            "Dage siden": s.days,
+            "Fil:linje": s.where,
+        }
+        for s in health.stale
+    ]
+
+
+def missing_rows(health: Health) -> list[dict[str, Any]]:
+    return [
+        {
+            "Enhed": m.name,
+            "Mangler": ", ".join(x.value for x in m.missing),
+            "Forvaltning": m.department,
+            "Ejer": m.owner,
+            "Link": ui.unit_href(m.unit_id),
+        }
+        for m in health.missing
+    ]
+
+
+def no_backup_rows(health: Health) -> list[dict[str, Any]]:
+    return [
+        {
+            "Gatekeeper": b.name,
+            "Id": b.contact_id,
+            "Problem": b.problem,
+            "Enhed": b.unit,
+            "Forvaltning": b.department,
+            "Ejer": b.owner,
+            "Link": ui.unit_href(b.unit_id),
+        }
+        for b in health.no_backup
+    ]
+
+
+def count_rows(health: Health) -> list[dict[str, Any]]:
+    return [
+        {
+            "Forvaltning": c.name,
+            "Enheder": c.units,
+            "Kontakter": c.contacts,
+            "Gatekeepere": c.gatekeepers,
+            "Henvisninger ud": c.referrals_out,
+            "Forældede": c.stale,
+            "Mangler oplysninger": c.missing,
+            "Uden backup": c.no_backup,
+            "Åbne fejlmeldinger": c.open_reports,
+            "Fejl": c.errors,
+            "Advarsler": c.warnings,
+        }
+        for c in health.counts
+    ]
+
+
+def open_reports(grouped: dict[str, list[Report]], directory: Directory) -> None:
+    """Open reports per owner, each with its close form."""
+    if not grouped:
+        st.caption("Ingen åbne fejlmeldinger.")
+        return
+    for owner, reports in grouped.items():
+        st.markdown(
+            f"**{ui.md_escape(owner)}** · {len(reports)} {'åben' if len(reports) == 1 else 'åbne'}"
+        )
+        for report in reports:
+            _report_card(report, directory)
+
+
+def _report_card(report: Report, directory: Directory) -> None:
+    unit = directory.units.get(report.unit_id)
+    with st.container(border=True):
+        name = ui.md_escape(unit.name if unit else report.unit_id)
+        st.markdown(
+            f"[{name}]({ui.unit_href(report.unit_id)}) · meldt {ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
+            + (f" af {ui.md_escape(report.reporter)}" if report.reporter else "")
+        )
+        st.text(report.what)
+        close_form(report)

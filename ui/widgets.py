@@ -1,0 +1,130 @@
+"""Widgets shared by several pages: phone lines, unit links, contact lines, tables, the
+Danish names of phone kinds and roles. Every data value in markdown passes `md_escape`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import streamlit as st
+
+from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
+from directory.quality.reports import (
+    MAX_NAME,
+    MAX_WHAT,
+    ReportProblem,
+)
+from directory.rules.hours import Status
+from ui import md_escape
+
+UNIT_PAGE = "pages/enhed.py"
+
+
+SEARCH_PAGE = "pages/soeg.py"
+
+
+PHONE_KIND_DA = {
+    PhoneKind.PUBLIC: "Offentligt nummer",
+    PhoneKind.FAST_TRACK: "Fast-track (kun for personale)",
+    PhoneKind.INTERNAL: "Internt nummer (kun for personale)",
+}
+
+
+ROLE_DA = {
+    ContactRole.GATEKEEPER: "Gatekeeper",
+    ContactRole.CONTACT: "Kontaktperson",
+    ContactRole.MANAGER: "Leder",
+    ContactRole.COORDINATOR: "Koordinator",
+}
+
+
+def status_text(status: Status) -> str:
+    """A coloured badge: ':green-badge[Åben nu · lukker kl. 15:00]' (the text says it too)."""
+    color = "gray" if status.unknown else "green" if status.is_open else "red"
+    icon = ":material/help:" if status.unknown else ":material/schedule:"
+    return f":{color}-badge[{icon} {md_escape(status.label)}]"
+
+
+def phone_md(phone: Phone, *, with_kind: bool = True) -> str:
+    """'[33 99 10 01](tel:+4533991001) · Fast-track (kun for personale) · label'."""
+    parts = [f"[{md_escape(phone.display)}]({phone.tel})"]
+    if with_kind:
+        parts.append(
+            f"**{PHONE_KIND_DA[phone.kind]}**" if phone.is_staff_only else PHONE_KIND_DA[phone.kind]
+        )
+    if phone.label:
+        parts.append(md_escape(phone.label))
+    return " · ".join(parts)
+
+
+def unit_link(
+    unit: Unit, *, icon: str | None = None, label: str | None = None, bold: bool = False
+) -> None:
+    """A normal link to the unit's page (`enhed?id=<id>`), opened in the same tab."""
+    text = md_escape(label or unit.name)
+    st.page_link(
+        UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon
+    )
+
+
+def contact_line(contact: Contact, *, compact: bool = False) -> str:
+    """'Mette Hansen, socialrådgiver · [33 99 10 02](tel:…) · Internt nummer …'.
+
+    `compact`: the first number only, marked 'kun personale' when it is staff-only."""
+    parts = [
+        f"**{md_escape(contact.name)}**"
+        + (f", {md_escape(contact.title)}" if contact.title else "")
+    ]
+    if compact:
+        parts += [
+            f"[{md_escape(p.display)}]({p.tel})" + (" (kun personale)" if p.is_staff_only else "")
+            for p in contact.phones[:1]
+        ]
+    else:
+        parts += [phone_md(p) for p in contact.phones[:2]]
+    return " · ".join(parts)
+
+
+def call_first_md(unit: Unit) -> str:
+    phone = unit.first_number()
+    if phone is None:
+        return "**Ring først:** intet nummer i data"
+    return f"**Ring først:** {phone_md(phone)}"
+
+
+# -- Datakvalitet tables ----------------------------------------------------------------------
+_LINK = {"Link": st.column_config.LinkColumn("Link", display_text="Åbn")}
+
+
+def show_table(rows: list[dict[str, Any]], empty: str, *, links: bool = False) -> None:
+    """A plain dataframe (data is never interpreted as markdown), or a line when empty."""
+    if not rows:
+        st.caption(empty)
+        return
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=_LINK if links else None)
+
+
+def department_options(ids: Iterable[str], directory: Directory | None) -> dict[str | None, str]:
+    """Selectbox choices: all, then each department by name (by id when data has errors)."""
+    options: dict[str | None, str] = {None: "Alle forvaltninger"}
+    for dept_id in ids:
+        dept = directory.departments.get(dept_id) if directory else None
+        options[dept_id] = dept.label if dept else dept_id
+    return options
+
+
+# The Danish (klarsprog) message for each refusal from the core.
+MESSAGES_DA = {
+    ReportProblem.EMPTY_TEXT: "Skriv, hvad der er forkert, før du sender.",
+    ReportProblem.TOO_LONG: f"Teksten er for lang. Skriv højst {MAX_WHAT} tegn.",
+    ReportProblem.UNKNOWN_UNIT: "Enheden findes ikke længere i data. Genindlæs siden.",
+    ReportProblem.NAME_TOO_LONG: f"Navnet er for langt. Skriv højst {MAX_NAME} tegn.",
+    ReportProblem.EMPTY_CLOSER: "Skriv dit navn, så man kan se, hvem der lukkede fejlen.",
+    ReportProblem.UNKNOWN_REPORT: "Fejlmeldingen findes ikke. Genindlæs siden.",
+    ReportProblem.ALREADY_CLOSED: "Fejlmeldingen er allerede lukket.",
+}
+
+
+SAVE_FAILED_DA = (
+    "Fejlmeldingen kunne ikke gemmes lige nu. Prøv igen om lidt, eller skriv til enhedens ejer."
+)
