@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from directory import settings
 from directory.loading.yamltree import (
     MAX_FILE_BYTES,
     Node,
@@ -64,7 +65,7 @@ def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
     """The data directory: the argument, else `LANDKORT_DATA`, else `data`."""
     if path is not None:
         return os.fspath(path)
-    return os.environ.get("LANDKORT_DATA") or DEFAULT_DATA_DIR
+    return settings.get("LANDKORT_DATA") or DEFAULT_DATA_DIR
 
 
 @dataclass

@@ -28,6 +28,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from directory import settings
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
 
@@ -97,7 +98,7 @@ def reports_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
     """The reports folder: the argument, else `LANDKORT_REPORTS`, else `var/reports`."""
     if path is not None:
         return os.fspath(path)
-    return os.environ.get(REPORTS_ENV) or DEFAULT_REPORTS_DIR
+    return settings.get(REPORTS_ENV) or DEFAULT_REPORTS_DIR
 
 
 def timestamp(at: dt.datetime | None = None) -> str:

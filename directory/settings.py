@@ -1,0 +1,51 @@
+"""Every setting of Kommunalt landkort, listed once with its default and meaning.
+
+Settings are environment variables. Code reads them only through `get(NAME)`, so this table
+is the one place to learn what can be set; `tests/test_docs.py` checks that each one is
+documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    meaning: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("LANDKORT_DATA", "data", "the data directory the app and the commands read"),
+        Setting(
+            "LANDKORT_REPORTS",
+            "var/reports",
+            "where 'Meld en fejl' reports are stored (`reports.jsonl`)",
+        ),
+        Setting(
+            "LANDKORT_TILES",
+            None,
+            "map tile URL template of an intranet tile server, e.g. "
+            "`https://kort.intra/{z}/{x}/{y}.png`; unset means a plain background and no "
+            "tile requests",
+        ),
+        Setting("LANDKORT_TILES_ATTRIBUTION", None, "attribution text shown for those tiles"),
+        Setting(
+            "LANDKORT_ACCESS",
+            None,
+            "path of the access file that maps the identity token's groups to roles; "
+            "unset: every signed-in user is staff and nobody is a coordinator",
+        ),
+    )
+}
+
+
+def get(name: str) -> str | None:
+    """The value of setting `name`: the environment's (when not empty), else the default."""
+    setting = SETTINGS[name]  # KeyError: a setting that is not listed above
+    return os.environ.get(name) or setting.default
