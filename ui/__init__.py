@@ -15,7 +15,15 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from directory import Directory, Problem, Validation, data_dir_from_env, validate_directory
+from directory import (
+    Directory,
+    Problem,
+    Validation,
+    data_dir_from_env,
+    settings,
+    validate_directory,
+)
+from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
 
 APP_TITLE = "Kommunalt landkort"
 
@@ -135,3 +143,35 @@ def example_notice(directory: Directory) -> None:
 
 def asset_path(*parts: str) -> Path:
     return Path(__file__).resolve().parent.parent.joinpath(*parts)
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def auth_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an `[auth]` section (sign-in is set up)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def bound_to_loopback() -> bool:
+    """True when the server listens on the loopback address only (`make run`)."""
+    return str(st.get_option("server.address") or "") in LOOPBACK
+
+
+@st.cache_resource(max_entries=4)
+def _access_rules(path: str | None) -> AccessRules:
+    return load_access(path)
+
+
+def viewer() -> Viewer:
+    """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
+    loopback-bound server and the public view anywhere else (secure by default)."""
+    rules = _access_rules(settings.get("LANDKORT_ACCESS"))
+    if st.user.is_logged_in:
+        return viewer_from_claims(st.user.to_dict(), rules)
+    if not auth_configured() and bound_to_loopback():
+        return Viewer(staff=True)
+    return PUBLIC
