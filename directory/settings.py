@@ -41,6 +41,13 @@ SETTINGS: dict[str, Setting] = {
             "path of the access file that maps the identity token's groups to roles; "
             "unset: every signed-in user is staff and nobody is a coordinator",
         ),
+        Setting(
+            "LANDKORT_COMMIT_URL",
+            None,
+            "link to a commit of the data repository, `{sha}` replaced by the commit id, e.g. "
+            "`https://git.intra/landkort-data/commit/{sha}`; shown in the history and in "
+            "reports closed by an edit; unset: the commit id alone",
+        ),
     )
 }
 
