@@ -23,7 +23,14 @@ from directory import (
     settings,
     validate_directory,
 )
-from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from directory.access import (
+    PUBLIC,
+    AccessRules,
+    Viewer,
+    dev_viewer,
+    load_access,
+    viewer_from_claims,
+)
 
 APP_TITLE = "Kommunalt landkort"
 
@@ -170,8 +177,10 @@ def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
     rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    if st.user.is_logged_in:
-        return viewer_from_claims(st.user.to_dict(), rules)
+    claims = st.user.to_dict()  # no `is_logged_in` at all when [auth] is not configured
+    if claims.get("is_logged_in"):
+        return viewer_from_claims(claims, rules)
     if not auth_configured() and bound_to_loopback():
-        return Viewer(staff=True)
+        dev_user = settings.get("LANDKORT_DEV_USER")  # development and browser tests only
+        return dev_viewer(dev_user) if dev_user else Viewer(staff=True)
     return PUBLIC

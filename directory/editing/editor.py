@@ -47,6 +47,7 @@ from directory.editing.yamledit import (
 )
 from directory.loading.loader import classify, validate_directory
 from directory.model import Problem
+from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
 
 LOCK_NAME = "landkort-edit.lock"
 LOCK_TIMEOUT_S = 30.0
@@ -671,6 +672,23 @@ class Editor:
         return self.save(
             state, record, referrals, author, message=f"Undo {commit.short}: {commit.subject}"
         )
+
+
+def close_fixed_reports(
+    store: ReportStore, report_ids: Iterable[str], sha: str, by: str
+) -> list[Report]:
+    """Close the reports an edit fixed, each with a note that names (and links) the commit.
+    Reports closed meanwhile by someone else are left as they are."""
+    url = commit_url(sha)
+    note = f"Rettet ved redigering: commit {sha[:10]}" + (f" ({url})" if url else "")
+    closed: list[Report] = []
+    for report_id in report_ids:
+        try:
+            closed.append(store.close(report_id, by=by, note=note))
+        except ReportError as exc:
+            if exc.code is not ReportProblem.ALREADY_CLOSED:
+                raise
+    return closed
 
 
 # -- helpers -------------------------------------------------------------------------------
