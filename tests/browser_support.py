@@ -56,9 +56,15 @@ class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
     def __init__(
-        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+        self,
+        data_dir: Path | str,
+        *,
+        app: str = "app.py",
+        reports_dir: Path | str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.env = dict(env or {})  # more settings for the server, e.g. LANDKORT_DEV_USER
         self.app = app
         self._own_reports = reports_dir is None
         self.reports_dir = (
@@ -78,6 +84,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            **self.env,
         }
         cmd = [
             sys.executable,

@@ -199,3 +199,32 @@ def test_not_a_git_repository_the_page_says_why(page, repo: Path) -> None:
     reason = f"Redigering er slået fra: datamappen ({repo}) er ikke et git-repository"
     assert any(i.value.startswith(reason) for i in app.info)
     assert any(c.value.startswith(reason) for c in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("user", "shown"),
+    [
+        (None, "- **Telefoner**: ændret (kun synligt for personale)"),
+        (
+            STAFF,
+            "- **Telefoner**: før: »number\\: 33 17 41 22«; nu: »number\\: 33 17 41 23«",
+        ),
+    ],
+)
+def test_history_shows_staff_only_values_to_staff_only(page, repo: Path, user, shown) -> None:
+    from directory.editing import Author, Editor
+
+    editor = Editor(repo)
+    state = editor.open("sof-bcv")
+    phones = [dict(p) for p in state.record["phones"]]
+    phones[0]["number"] = "33 17 41 23"
+    editor.save(
+        state,
+        {**state.record, "phones": phones},
+        state.referrals,
+        Author("Kollega", "kollega@sof.eksempel.kk.dk"),
+    )
+    app = page(user)
+    [entry] = [m.value for m in app.markdown if "Kollega" in m.value]
+    assert entry.splitlines()[1] == shown
+    assert ("33 17 41 23" in entry) is (user is not None)

@@ -289,10 +289,20 @@ def _show_conflict(conflict: EditConflict) -> None:
     st.warning("\n".join(lines), icon=":material/sync_problem:")
 
 
-def change_lines(changes: list[FieldChange]) -> list[str]:
+# Fields whose values hold staff-only data (fast-track and internal numbers, contacts'
+# phones and e-mail): outside staff, the history names the field and leaves the values out.
+STAFF_ONLY_FIELDS = frozenset({"phones", "contacts"})
+
+
+def change_lines(changes: list[FieldChange], *, staff: bool = True) -> list[str]:
     """A readable field diff as markdown bullet lines (data escaped)."""
     out: list[str] = []
+    if any(c.field == "id" and not c.removed for c in changes):
+        return ["- Enheden er oprettet eller flyttet hertil."]
     for change in changes:
+        if not staff and change.field in STAFF_ONLY_FIELDS:
+            out.append(f"- **{md_escape(change.label)}**: ændret (kun synligt for personale)")
+            continue
         parts = []
         if change.removed:
             parts.append("før: " + " · ".join(f"»{md_escape(v)}«" for v in change.removed))
@@ -572,7 +582,7 @@ def history_section(unit: Unit, viewer: Viewer) -> None:
         ref = f"[{commit.short}]({url})" if url else f"`{commit.short}`"
         when = commit.when[:16].replace("T", " kl. ")
         lines = [f"**{md_escape(when)}** · {md_escape(commit.author)} · {ref}"]
-        lines += change_lines(entry.changes)
+        lines += change_lines(entry.changes, staff=viewer.staff)
         with st.container(border=True):
             st.markdown("\n".join(lines))
             if (
