@@ -384,3 +384,46 @@ def test_merge_keeps_x_keys_and_flow_lists() -> None:
     rec["keywords"] = ["x", "z"]
     assert merge(node, rec) == ["keywords"]
     assert doc.text() == "units:\n  - id: a\n    keywords: [x, z]\n    x-note: behold\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "units:\n- id: a\n  name: A\n  keywords:\n  - x\n",
+        "units:\n    - id: a\n      name: A\n      age:\n          min: 1\n      keywords:\n          - x\n",
+    ],
+    ids=["flush-dashes", "four-spaces"],
+)
+def test_other_indentation_styles_are_kept(text: str) -> None:
+    doc = YamlDoc(text, "t")
+    node = doc.records("units")[0]
+    merge(node, {**plain(node), "name": "B"})
+    assert doc.text() == text.replace("name: A", "name: B")
+
+
+def test_undo_of_a_referral_change(editor: Editor, repo: Path) -> None:
+    state = editor.open("sof-bcv")
+    first = {**state.referrals[0], "needs": ["noget andet"]}
+    done = editor.save(state, state.record, [first, state.referrals[1]], BOB)
+    editor.undo("sof-bcv", done.sha, ALICE)
+    out = load_directory(repo, today=TODAY).referrals_from["sof-bcv"]
+    assert [(r.to, r.needs) for r in out] == [
+        ("sof-hjemloese", ["hjemløshed"]),
+        ("bif-ydelse", ["kontanthjælp"]),
+    ]
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_close_fixed_reports_names_the_commit(tmp_path: Path, monkeypatch) -> None:
+    from directory.editing.editor import close_fixed_reports
+    from directory.quality.reports import ReportStore
+
+    monkeypatch.setenv("LANDKORT_COMMIT_URL", "https://git.intra/data/commit/{sha}")
+    store = ReportStore(tmp_path / "reports")
+    report = store.add("sof-bcv", "Forkert nummer.")
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    [closed] = close_fixed_reports(store, [report.id], sha, "Alice")
+    assert closed.close_note == (
+        "Rettet ved redigering: commit 0123456789 (https://git.intra/data/commit/" + sha + ")"
+    )
+    assert close_fixed_reports(store, [report.id], sha, "Bob") == []  # already closed: left

@@ -228,3 +228,45 @@ def test_history_shows_staff_only_values_to_staff_only(page, repo: Path, user, s
     [entry] = [m.value for m in app.markdown if "Kollega" in m.value]
     assert entry.splitlines()[1] == shown
     assert ("33 17 41 23" in entry) is (user is not None)
+
+
+def test_gem_without_changes_commits_nothing(page, repo: Path) -> None:
+    app = open_form(page(SOF_COORDINATOR))
+    gem(app)
+    assert [e.value for e in app.error] == ["**Hele enheden:** Ingen ændringer at gemme\\."]
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_the_forms_tables_give_back_every_unit_of_the_demo_data_unchanged(
+    demo_data_dir: Path,
+) -> None:
+    """Form -> record for demo units (every 8th), untouched: the same record and referrals, so
+    opening the form and saving can never change what the form does not show."""
+    from directory.editing import Editor
+    from ui.rediger import (
+        contacts_frame,
+        form_record,
+        form_referrals,
+        phones_frame,
+        referrals_frame,
+    )
+
+    editor = Editor(demo_data_dir)
+    for unit_id in list(load_directory(demo_data_dir).units)[::8]:  # ruamel is slow: a sample
+        state = editor.open(unit_id)
+        record = state.record
+        lists = {
+            f: "\n".join(record.get(f) or [])
+            for f in ("responsibilities", "target_groups", "keywords")
+        }
+        again = form_record(
+            record,
+            name=record["name"],
+            description=record.get("description", ""),
+            lists=lists,
+            hours=record.get("hours", ""),
+            phones=phones_frame(record),
+            contacts=contacts_frame(record),
+        )
+        assert again == record, unit_id
+        assert form_referrals(state, referrals_frame(state)) == state.referrals, unit_id

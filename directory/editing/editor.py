@@ -614,7 +614,10 @@ class Editor:
             changes = field_changes(old[0], new[0], old[1], new[1])
             if not changes:
                 continue
-            undoable = old[0] is not None and new[0] is not None and old[2] == new[2]
+            only_referrals = old[0] is None and new[0] is None
+            undoable = only_referrals or (
+                old[0] is not None and new[0] is not None and old[2] == new[2]
+            )
             entries.append(HistoryEntry(commit, changes, undoable))
             if len(entries) >= limit:
                 break
@@ -632,6 +635,8 @@ class Editor:
             raise EditError(f"Ændringen {sha[:10]} findes ikke i historikken.")
         old = _unit_at(repo, repo.parent(commit.sha), commit.files, prefix, unit_id)
         new = _unit_at(repo, commit.sha, commit.files, prefix, unit_id)
+        if old[0] is None and new[0] is None:  # only its referrals changed
+            old, new = ({}, old[1], None), ({}, new[1], None)
         if old[0] is None or new[0] is None:
             raise EditError(
                 "Kun rettelser af en eksisterende enhed kan fortrydes her; "

@@ -53,11 +53,11 @@ class YamlDoc:
             self.data = _yaml(self.style).load(text)
         except YAMLError as exc:
             raise EditTextError(f"{path}: cannot be read for editing: {exc}") from exc
-        for style in _STYLES:
-            if _dump(_yaml(style), _yaml(style).load(text)) == text:
-                self.style = style
-                self.data = _yaml(style).load(text)
-                break
+        if text.strip() and _dump(_yaml(self.style), self.data) != text:
+            for style in _STYLES[1:]:
+                if _dump(_yaml(style), self.data) == text:
+                    self.style = style
+                    break
         if self.data is None:
             self.data = CommentedMap()
 
