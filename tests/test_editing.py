@@ -163,6 +163,12 @@ def test_new_key_goes_to_its_place_in_the_contract_order(editor: Editor, repo: P
             '"33 66 33 66", et udenlandsk som "+46 8 123 456 78" eller et kort nummer som "1813".',
         ),
         (
+            {"description": "Borger 010190-1234 ringede."},
+            "description",
+            "Teksten ser ud til at indeholde et CPR-nummer. Landkortet må aldrig gemme "
+            "CPR-numre: fjern det.",
+        ),
+        (
             {"contacts": [{"id": "k-bcv-1", "name": "Mette Test", "email": "mette"}]},
             "contacts",
             "række 1: »mette« ligner ikke en e-mailadresse. Skriv den som navn@domæne.dk.",

@@ -529,7 +529,7 @@ def move_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
         "og fra den. Det kan ikke lade sig gøre, så længe andre enheder ligger under den "
         "eller har dens folk som backup."
     )
-    sure = st.checkbox(f"Ja, nedlæg {unit.name}", key=_key(unit.id, "retire-sure"))
+    sure = st.checkbox(f"Ja, nedlæg {md_escape(unit.name)}", key=_key(unit.id, "retire-sure"))
     retired = st.button("Nedlæg", disabled=not sure, key=_key(unit.id, "retire"))
     if not moved and not retired:
         return

@@ -6,6 +6,7 @@ Messages here are shown to coordinators as they are, so they are Danish and name
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,24 @@ HOURS_EXAMPLE = (
 )
 
 
+# ddmmyy-xxxx or ddmmyyxxxx: a Danish CPR number, which the landkort must never store.
+CPR = re.compile(r"(?<![0-9])[0-3][0-9][01][0-9]{3}-?[0-9]{4}(?![0-9])")
+CPR_MESSAGE = (
+    "Teksten ser ud til at indeholde et CPR-nummer. Landkortet må aldrig gemme CPR-numre: "
+    "fjern det."
+)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with the form, shown by the field (`field` is a key of FIELD_DA)."""
@@ -70,6 +89,11 @@ def check_unit(
     def add(field: str, message: str) -> None:
         errors.append(FieldError(field, message))
 
+    for key, value in record.items():
+        if any(CPR.search(text) for text in _strings(value)):
+            add(key if key in FIELD_DA else "", CPR_MESSAGE)
+    if any(CPR.search(text) for text in _strings(referrals)):
+        add("referrals", CPR_MESSAGE)
     if not str(record.get("name") or "").strip():
         add("name", "Skriv enhedens navn.")
     if not SLUG.match(str(record.get("id") or "")):
