@@ -433,3 +433,46 @@ def test_close_fixed_reports_names_the_commit(tmp_path: Path, monkeypatch) -> No
         "Rettet ved redigering: commit 0123456789 (https://git.intra/data/commit/" + sha + ")"
     )
     assert close_fixed_reports(store, [report.id], sha, "Bob") == []  # already closed: left
+
+
+def test_generated_data_keeps_its_layout_and_big_files_are_not_reparsed(tmp_path: Path) -> None:
+    """units/*.yaml from `synth` put the top list's dashes in column 0 and inner ones in
+    column 4: an edit, a new referral and a new unit keep that layout, line for line."""
+    from directory.devtools.synth import synth_directory
+
+    root = tmp_path / "data"
+    synth_directory(root, 40, seed=2, today=TODAY)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=x", "-c", "user.email=x@x.dk", "commit", "-qm", "init")
+    editor = Editor(root, today=TODAY)
+    unit_id = next(iter(load_directory(root, today=TODAY).units))
+    state = editor.open(unit_id)
+    before = (root / state.file).read_text(encoding="utf-8")
+    phones = [{**state.record["phones"][0], "number": "33 17 41 99"}, *state.record["phones"][1:]]
+    new_referral = (
+        {"to": state.referrals[0]["to"], "needs": ["ny vej"]} if state.referrals else None
+    )
+    editor.save(
+        state,
+        {**state.record, "description": "Ny tekst.", "phones": phones},
+        [*state.referrals, *([new_referral] if new_referral else [])],
+        ALICE,
+    )
+    after = (root / state.file).read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert len(changed) == 4, changed
+    assert all(
+        line.startswith(("-  description:", "+  description:", "-    - number:", "+    - number:"))
+        for line in changed
+    )
+    editor.create(unit_id, {"id": "nyt-team", "name": "Nyt team"}, ALICE)
+    text = (root / state.file).read_text(encoding="utf-8")
+    assert "\n- id: nyt-team\n  name: Nyt team\n" in text
+    directory = load_directory(root, today=TODAY)
+    assert directory.units[unit_id].description == "Ny tekst."
+    assert directory.units["nyt-team"].parent == unit_id

@@ -39,11 +39,10 @@ from directory.editing.fields import (
 from directory.editing.gitrepo import Commit, GitError, Repo, git_available
 from directory.editing.yamledit import (
     EditTextError,
-    YamlDoc,
+    SeqFile,
     merge,
     merge_by_id,
     plain,
-    to_node,
 )
 from directory.loading.loader import classify, validate_directory
 from directory.model import Problem
@@ -212,55 +211,61 @@ class Editor:
         except FileNotFoundError:
             return None
 
-    def _doc(self, rel: str, docs: dict[str, YamlDoc], header: str = "") -> YamlDoc:
+    def _doc(self, rel: str, docs: dict[str, SeqFile], kind: str) -> SeqFile:
         if rel not in docs:
             text = self._text(rel)
-            docs[rel] = YamlDoc(header if text is None else text, str(self.root / rel), rel)
+            docs[rel] = SeqFile(text or "", kind, str(self.root / rel), rel)
         return docs[rel]
 
-    def _find_unit(self, unit_id: str, docs: dict[str, YamlDoc]) -> tuple[str, int] | None:
+    def _unit_file(self, unit_id: str) -> str | None:
+        """The units file that defines the unit (found by its `id:` line, then checked)."""
+        pattern = _key_line("id", unit_id)
         for rel, kind in self._files().items():
-            if kind != "units":
-                continue
             text = self._text(rel) or ""
-            if unit_id not in text:
-                continue
-            index = self._doc(rel, docs).find("units", unit_id)
-            if index is not None:
-                return rel, index
+            if (
+                kind == "units"
+                and pattern.search(text)
+                and any(
+                    isinstance(u, dict) and u.get("id") == unit_id
+                    for u in _fast_records(text, "units")
+                )
+            ):
+                return rel
         return None
 
-    def _referral_files(self, unit_ids: Iterable[str]) -> list[str]:
-        ids = set(unit_ids)
+    def _find_unit(self, unit_id: str, docs: dict[str, SeqFile]) -> tuple[str, int] | None:
+        rel = self._unit_file(unit_id)
+        if rel is None:
+            return None
+        index = self._doc(rel, docs, "units").find(unit_id)
+        return None if index is None else (rel, index)
+
+    def _referral_files(self, unit_id: str, keys: tuple[str, ...] = ("from",)) -> list[str]:
+        """Referral files with a `from:` (or `to:`) line naming the unit."""
+        patterns = [_key_line(key, unit_id) for key in keys]
         out = []
         for rel, kind in self._files().items():
-            text = self._text(rel) or ""
-            if kind == "referrals" and any(i in text for i in ids):
-                out.append(rel)
+            if kind == "referrals":
+                text = self._text(rel) or ""
+                if any(p.search(text) for p in patterns):
+                    out.append(rel)
         return out
 
-    def _outgoing(self, unit_id: str, docs: dict[str, YamlDoc]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for rel in self._referral_files([unit_id]):
-            for i, item in enumerate(self._doc(rel, docs).records("referrals")):
-                if isinstance(item, dict) and item.get("from") == unit_id:
-                    found.append({**plain(item), "_origin": f"{rel}#{i}"})
-        return found
-
     def open(self, unit_id: str) -> UnitState:
-        """The unit as it is on disk now (what the form starts from)."""
-        docs: dict[str, YamlDoc] = {}
-        try:
-            where = self._find_unit(unit_id, docs)
-            if where is None:
-                raise EditError(f"Enheden »{unit_id}« findes ikke i datafilerne.")
-            rel, index = where
-            record = plain(docs[rel].records("units")[index])
-            referrals = self._outgoing(unit_id, docs)
-        except EditTextError as exc:
-            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
-        files = [rel, *self._referral_files([unit_id])]
+        """The unit as it is on disk now (what the form starts from). Read with libyaml:
+        the slow round-trip parser is used only for the files a save changes."""
+        rel = self._unit_file(unit_id)
+        if rel is None:
+            raise EditError(f"Enheden »{unit_id}« findes ikke i datafilerne.")
+        units = _fast_records(self._text(rel), "units")
+        record = plain(next(u for u in units if isinstance(u, dict) and u.get("id") == unit_id))
+        files = [rel, *self._referral_files(unit_id)]
         hashes = {f: sha256(self.root / f) for f in files}
+        referrals: list[dict[str, Any]] = []
+        for file in files[1:]:
+            for i, item in enumerate(_fast_records(self._text(file), "referrals")):
+                if isinstance(item, dict) and item.get("from") == unit_id:
+                    referrals.append({**plain(item), "_origin": f"{file}#{i}"})
         return UnitState(unit_id, rel, record, referrals, hashes)
 
     # -- saving --------------------------------------------------------------------------
@@ -318,25 +323,29 @@ class Editor:
     def _unit_change(
         self, state: UnitState, record: dict[str, Any], referrals: list[dict[str, Any]]
     ) -> _Change:
-        docs: dict[str, YamlDoc] = {}
+        docs: dict[str, SeqFile] = {}
         change = _Change()
-        doc = self._doc(state.file, docs)
-        index = doc.find("units", state.unit_id)
-        if index is None:
-            raise EditConflict([state.file], [], gone=True)
-        node = doc.records("units")[index]
-        record = dict(record)
         fields: list[str] = []
-        contacts = record.get("contacts")
-        if contacts and "contacts" in node and isinstance(node["contacts"], list):
-            before = plain(node["contacts"])
-            merge_by_id(node["contacts"], contacts)
-            if plain(node["contacts"]) != before:
-                fields.append("contacts")
-        fields += [f for f in merge(node, record, UNIT_ORDER) if f not in fields]
-        fields = [f for f in UNIT_ORDER if f in fields] + [f for f in fields if f not in UNIT_ORDER]
-        # outgoing referrals: merge kept ones in place, remove dropped ones, append new ones
-        origins = {r["_origin"] for r in state.referrals}
+        if record != state.record:
+            doc = self._doc(state.file, docs, "units")
+            index = doc.find(state.unit_id)
+            if index is None:
+                raise EditConflict([state.file], [], gone=True)
+            node = doc.item(index)
+            record = dict(record)
+            contacts = record.get("contacts")
+            if contacts and "contacts" in node and isinstance(node["contacts"], list):
+                before = plain(node["contacts"])
+                merge_by_id(node["contacts"], contacts)
+                if plain(node["contacts"]) != before:
+                    fields.append("contacts")
+            fields += [f for f in merge(node, record, UNIT_ORDER) if f not in fields]
+            fields = [f for f in UNIT_ORDER if f in fields] + [
+                f for f in fields if f not in UNIT_ORDER
+            ]
+        # outgoing referrals: merge changed ones in place, remove dropped ones, append new ones
+        before_refs = {r["_origin"]: _no_origin(r) for r in state.referrals}
+        origins = set(before_refs)
         kept: set[str] = set()
         new: list[dict[str, Any]] = []
         for referral in referrals:
@@ -344,8 +353,10 @@ class Editor:
             origin = referral.pop("_origin", None)
             if origin in origins:
                 kept.add(origin)
+                if referral == before_refs[origin]:
+                    continue
                 rel, _, i = origin.rpartition("#")
-                merge(self._doc(rel, docs).records("referrals")[int(i)], referral, REFERRAL_ORDER)
+                merge(self._doc(rel, docs, "referrals").item(int(i)), referral, REFERRAL_ORDER)
             else:
                 new.append({k: v for k, v in referral.items() if v not in (None, [], "")})
         drop: dict[str, list[int]] = {}
@@ -353,21 +364,19 @@ class Editor:
             rel, _, i = origin.rpartition("#")
             drop.setdefault(rel, []).append(int(i))
         for rel, indexes in drop.items():
-            seq = self._doc(rel, docs).records("referrals")
-            for i in sorted(indexes, reverse=True):
-                del seq[i]
+            for i in indexes:
+                self._doc(rel, docs, "referrals").delete(i)
         if new:
-            target = self._referral_target(state, docs)
-            seq = self._doc(target, docs, REFERRALS_HEADER).records("referrals")
+            target = self._referral_target(state)
             for referral in new:
-                seq.append(to_node(_ordered(referral, REFERRAL_ORDER), None, REFERRAL_ORDER))
+                self._doc(target, docs, "referrals").append(referral, REFERRAL_ORDER)
         change.texts = _changed_texts(docs)
         if any(rel != state.file for rel in change.texts):
             fields.append("referrals")
         change.fields = fields
         return change
 
-    def _referral_target(self, state: UnitState, docs: dict[str, YamlDoc]) -> str:
+    def _referral_target(self, state: UnitState) -> str:
         """Where a unit's new referral goes: next to its others, else a file per department."""
         if state.referrals:
             return state.referrals[0]["_origin"].rpartition("#")[0]
@@ -444,10 +453,9 @@ class Editor:
         text = change.texts.get(rel)
         field_name = ""
         if text is not None and unit_id is not None:
-            doc = YamlDoc(text, rel)
             kind = classify(rel)
             if kind == "units":
-                field_name = _key_at(doc, unit_id, problem.line)
+                field_name = _key_at(text, unit_id, problem.line)
             elif kind == "referrals":
                 field_name = "referrals"
         return FieldError(field_name, f"Datafilen ville få en fejl ({detail}).")
@@ -459,15 +467,14 @@ class Editor:
         _check_author(author)
         try:
             with self._lock(repo):
-                docs: dict[str, YamlDoc] = {}
+                docs: dict[str, SeqFile] = {}
                 where = self._find_unit(parent_id, docs)
                 if where is None:
                     raise EditError(f"Enheden »{parent_id}« findes ikke i datafilerne.")
                 rel, index = where
-                parent = docs[rel].records("units")[index]
                 new = {
                     **{k: v for k, v in record.items() if v not in (None, [], "")},
-                    "department": str(parent.get("department")),
+                    "department": str(docs[rel].get(index, "department")),
                     "parent": parent_id,
                     "verified": (self.today or dt.date.today()).isoformat(),
                 }
@@ -479,7 +486,7 @@ class Editor:
                     )
                 if errors:
                     raise EditRefused(errors)
-                docs[rel].records("units").append(to_node(_ordered(new, UNIT_ORDER)))
+                docs[rel].append(_ordered(new, UNIT_ORDER), UNIT_ORDER)
                 change = _Change(_changed_texts(docs), ["new unit"])
                 subject = f"New unit {new['id']} under {parent_id}"
                 return self._apply(repo, change, subject, author, str(new["id"]))
@@ -503,12 +510,12 @@ class Editor:
         try:
             with self._lock(repo):
                 self._check_unchanged(state)
-                docs: dict[str, YamlDoc] = {}
-                src = self._doc(state.file, docs)
-                index = src.find("units", state.unit_id)
+                docs: dict[str, SeqFile] = {}
+                src = self._doc(state.file, docs, "units")
+                index = src.find(state.unit_id)
                 if index is None:
                     raise EditConflict([state.file], [], gone=True)
-                node = src.records("units")[index]
+                node = src.item(index)
                 new = {**plain(node), "department": department}
                 if parent:
                     new["parent"] = parent
@@ -518,10 +525,8 @@ class Editor:
                 if target == state.file:
                     merge(node, new, UNIT_ORDER)
                 else:
-                    del src.records("units")[index]
-                    node_copy = node
-                    merge(node_copy, new, UNIT_ORDER)
-                    self._doc(target, docs, UNITS_HEADER).records("units").append(node_copy)
+                    src.delete(index)
+                    self._doc(target, docs, "units").append(new, UNIT_ORDER)
                 change = _Change(_changed_texts(docs), ["department", "parent"])
                 if not change.texts:
                     return SaveResult(None, [], "Ingen ændringer at gemme.")
@@ -535,16 +540,15 @@ class Editor:
 
     def dependents(self, unit_id: str) -> list[str]:
         """What would dangle if the unit were retired (Danish lines); empty: safe."""
-        docs: dict[str, YamlDoc] = {}
-        where = self._find_unit(unit_id, docs)
-        if where is None:
+        rel = self._unit_file(unit_id)
+        if rel is None:
             return []
-        rel, index = where
-        own = {
-            str(c.get("id"))
-            for c in docs[rel].records("units")[index].get("contacts") or []
-            if isinstance(c, dict)
-        }
+        unit = next(
+            u
+            for u in _fast_records(self._text(rel), "units")
+            if isinstance(u, dict) and u.get("id") == unit_id
+        )
+        own = {str(c.get("id")) for c in unit.get("contacts") or [] if isinstance(c, dict)}
         out: list[str] = []
         for file, kind in self._files().items():
             if kind != "units":
@@ -575,22 +579,18 @@ class Editor:
                 blockers = self.dependents(state.unit_id)
                 if blockers:
                     raise EditRefused([FieldError("", line) for line in blockers])
-                docs: dict[str, YamlDoc] = {}
-                doc = self._doc(state.file, docs)
-                index = doc.find("units", state.unit_id)
+                docs: dict[str, SeqFile] = {}
+                doc = self._doc(state.file, docs, "units")
+                index = doc.find(state.unit_id)
                 if index is None:
                     raise EditConflict([state.file], [], gone=True)
-                del doc.records("units")[index]
+                doc.delete(index)
                 removed = 0
-                for rel in self._referral_files([state.unit_id]):
-                    seq = self._doc(rel, docs).records("referrals")
-                    for i in reversed(range(len(seq))):
-                        item = seq[i]
-                        if isinstance(item, dict) and state.unit_id in (
-                            item.get("from"),
-                            item.get("to"),
-                        ):
-                            del seq[i]
+                for rel in self._referral_files(state.unit_id, ("from", "to")):
+                    seq = self._doc(rel, docs, "referrals")
+                    for i in range(len(seq)):
+                        if state.unit_id in (seq.get(i, "from"), seq.get(i, "to")):
+                            seq.delete(i)
                             removed += 1
                 change = _Change(_changed_texts(docs), ["retired"])
                 subject = f"Retire {state.unit_id} (and {removed} referral(s))"
@@ -715,7 +715,7 @@ def _no_origin(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "_origin"}
 
 
-def _changed_texts(docs: dict[str, YamlDoc]) -> dict[str, str | None]:
+def _changed_texts(docs: dict[str, SeqFile]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for doc in docs.values():
         text = doc.text()
@@ -724,8 +724,13 @@ def _changed_texts(docs: dict[str, YamlDoc]) -> dict[str, str | None]:
     return out
 
 
-def _doc_rel(doc: YamlDoc) -> str:
+def _doc_rel(doc: SeqFile) -> str:
     return doc.rel
+
+
+def _key_line(key: str, value: str) -> re.Pattern[str]:
+    """A line `key: value` (as `- key:` too, the value plain or quoted)."""
+    return re.compile(rf"""^[ \t-]*{key}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?$""", re.M)
 
 
 _ID_LINE = re.compile(r"""^[ \t-]*id:[ \t]*["']?([a-z0-9][a-z0-9-]*)""", re.M)
@@ -752,22 +757,21 @@ def _rel(path: str, root: Path) -> str:
         return path
 
 
-def _key_at(doc: YamlDoc, unit_id: str, line: int) -> str:
+def _key_at(text: str, unit_id: str, line: int) -> str:
     """The unit's top-level key whose lines hold `line` ('' when outside the unit)."""
-    index = doc.find("units", unit_id)
+    doc = SeqFile(text, "units")
+    index = doc.find(unit_id)
     if index is None:
         return ""
-    seq = doc.records("units")
-    start = doc.line_of_item("units", index)
-    end = doc.line_of_item("units", index + 1) if index + 1 < len(seq) else 10**9
+    start = doc.line_of(index)
+    end = doc.line_of(index + 1) if index + 1 < len(doc) else doc.end
     if not start <= line < end:
         return ""
-    node = seq[index]
+    node = doc.nodes[index]
     best = ""
-    for key in node:
-        key_line = int(node.lc.key(key)[0]) + 1
+    for key, key_line in node.key_lines.items():
         if key_line <= line:
-            best = str(key)
+            best = key
     return best if best in FIELD_DA else ""
 
 

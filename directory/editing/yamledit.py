@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from directory.loading.yamltree import resolve_plain
+from directory.loading.yamltree import YamlProblem, YMap, YScalar, YSeq, parse_text, resolve_plain
 
 # Indentation styles tried in turn: the first that reproduces a file exactly is used for it.
 _STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
@@ -206,3 +206,154 @@ def _position(node: CommentedMap, key: str, order: Sequence[str]) -> int:
         if existing in before:
             position = i + 1
     return position
+
+
+class SeqFile:
+    """A data file whose top-level list (`units:`, `referrals:`) is edited record by record.
+
+    Only the records that are changed are parsed by round trip, each on its own (as a
+    one-record file with the same indentation), so a save costs the same in a 50-unit file
+    and a 5,000-unit one; every other line of the file is kept byte for byte. Record
+    positions come from the validator's fast line-aware reader.
+    """
+
+    def __init__(self, text: str, kind: str, path: str = "?", rel: str = "") -> None:
+        self.original = text
+        self.kind = kind
+        self.path = path
+        self.rel = rel or path
+        try:
+            root = parse_text(text).root
+        except YamlProblem as exc:
+            raise EditTextError(f"{path}:{exc.line}: {exc.message}") from exc
+        self.lines = text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+        self.nodes: list[Any] = []
+        self.starts: list[int] = []
+        self.end = len(self.lines) + 1  # 1-based line where the list's region stops
+        self.missing_key = True
+        if root is not None and not isinstance(root, YMap):
+            raise EditTextError(f"{path}: the top level is not a mapping with '{kind}:'")
+        if isinstance(root, YMap) and kind in root.key_lines:
+            self.missing_key = False
+            seq_line = root.key_lines[kind]
+            after = [line for line in root.key_lines.values() if line > seq_line]
+            if after:
+                self.end = min(after)
+            seq = root.items.get(kind)
+            if isinstance(seq, YSeq):
+                self.nodes = list(seq.items)
+                self.starts = [node.line for node in seq.items]
+            if not self.starts and "[" in self.lines[seq_line - 1]:  # `units: []`
+                self.lines[seq_line - 1] = f"{kind}:\n"
+        self.docs: dict[int, YamlDoc] = {}
+        self.deleted: set[int] = set()
+        self.appended: list[Any] = []
+        self.order: Sequence[str] = ()
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def find(self, record_id: str) -> int | None:
+        for i in range(len(self.nodes)):
+            if i not in self.deleted and self.get(i, "id") == record_id:
+                return i
+        return None
+
+    def get(self, index: int, key: str) -> Any:
+        node = self.nodes[index]
+        value = node.items.get(key) if isinstance(node, YMap) else None
+        return value.value if isinstance(value, YScalar) else None
+
+    def _slice(self, index: int) -> str:
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
+        return "".join(self.lines[start - 1 : end - 1])
+
+    def _column(self, index: int) -> int:
+        """The column of record `index`'s dash."""
+        line = self.lines[self.starts[index] - 1]
+        return len(line) - len(line.lstrip(" "))
+
+    def item(self, index: int) -> CommentedMap:
+        """Record `index` as a round-trip node; changes to it are written back by `text()`.
+
+        The record is parsed alone, moved so its dash is in column 2 (where the round-trip
+        writer puts it), and moved back on writing: files that indent the top list
+        differently from the lists inside it keep their layout."""
+        if index not in self.docs:
+            shift = _INNER - self._column(index)
+            mini = f"{self.kind}:\n" + _shift(self._slice(index), shift)
+            self.docs[index] = YamlDoc(mini, self.path)
+        node = self.docs[index].records(self.kind)[0]
+        if not isinstance(node, CommentedMap):
+            raise EditTextError(f"{self.path}: record {index + 1} is not a mapping")
+        return node
+
+    def line_of(self, index: int) -> int:
+        return self.starts[index]
+
+    def delete(self, index: int) -> None:
+        self.deleted.add(index)
+
+    def append(self, record: dict[str, Any], order: Sequence[str] = ()) -> None:
+        self.appended.append(plain(record))
+        self.order = order
+
+    def _style(self) -> tuple[int, int, int]:
+        if self.docs:
+            return next(iter(self.docs.values())).style
+        if self.starts:
+            shift = _INNER - self._column(0)
+            return YamlDoc(f"{self.kind}:\n" + _shift(self._slice(0), shift), self.path).style
+        return _STYLES[0]
+
+    def text(self) -> str:
+        if not self.docs and not self.deleted and not self.appended:
+            return self.original
+        first = self.starts[0] if self.starts else self.end
+        out = self.lines[: first - 1]
+        if self.missing_key and self.appended:
+            out.append(f"{self.kind}:\n")
+        for i in range(len(self.starts)):
+            if i in self.deleted:
+                continue
+            if i in self.docs:
+                out.append(_shift(_body(self.docs[i].text()), self._column(i) - _INNER))
+            else:
+                out.append(self._slice(i))
+        if self.appended:
+            yaml = _yaml(self._style())
+            seq = CommentedSeq(to_node(r, None, self.order) for r in self.appended)
+            column = self._column(0) if self.starts else _INNER
+            body = _body(_dump(yaml, CommentedMap([(self.kind, seq)])))
+            out.append(_shift(body, column - _yaml_column(body)))
+        out += self.lines[self.end - 1 :]
+        return "".join(out)
+
+
+_INNER = 2  # the column of a top-level list's dash in a one-record file
+
+
+def _yaml_column(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _shift(text: str, delta: int) -> str:
+    """Indent every line by `delta` columns (remove up to -delta leading spaces if negative)."""
+    if delta == 0:
+        return text
+    out = []
+    for line in text.splitlines(keepends=True):
+        if delta > 0:
+            out.append(" " * delta + line if line.strip() else line)
+        else:
+            spaces = len(line) - len(line.lstrip(" "))
+            out.append(line[min(spaces, -delta) :])
+    return "".join(out)
+
+
+def _body(text: str) -> str:
+    """A one-key file's text without its first line (the `units:` / `referrals:` key)."""
+    return text.split("\n", 1)[1] if "\n" in text else ""
