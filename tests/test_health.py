@@ -9,15 +9,15 @@ import pytest
 from conftest import write_data
 
 from directory import Severity, validate_directory
+from directory.model import stale_before
 from directory.quality.health import (
     Missing,
-    RecordKind,
     build_health,
     departments_in,
     problem_department,
-    stale_before,
 )
 from directory.quality.reports import ReportStore
+from directory.rules.staleness import RecordKind
 
 TODAY = dt.date(2026, 11, 22)
 
