@@ -34,9 +34,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from directory.geo.places import combined_status
-from directory.model import Directory, Unit
-from directory.rules.hours import Status, now
+from directory.model import Directory
+from directory.rules.hours import combined_status, now, unit_hours
+from directory.rules.needs import need_options
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 
@@ -219,23 +219,6 @@ class _Vector:
     score: np.ndarray
     best: np.ndarray
     candidates: list[_Candidate]
-
-
-def unit_hours(directory: Directory, unit: Unit) -> tuple[str | None, str | None]:
-    """The hours that decide whether a unit is open: its own and its first location's."""
-    building = None
-    for location_id in unit.locations:
-        location = directory.locations.get(location_id)
-        if location is not None and location.hours:
-            building = location.hours
-            break
-    return unit.hours, building
-
-
-def unit_status(directory: Directory, unit: Unit, at: dt.datetime | None = None) -> Status:
-    """Open now (the unit and its building both open; one known: that one) and the next change."""
-    own, building = unit_hours(directory, unit)
-    return combined_status(own, building, at or now())
 
 
 class SearchIndex:
@@ -821,11 +804,4 @@ class SearchIndex:
 
     def needs(self) -> list[str]:
         """Distinct target groups and referral needs, as written, for a 'behov' picker."""
-        seen: dict[str, str] = {}
-        for unit in self.directory.units.values():
-            for text in unit.target_groups:
-                seen.setdefault(phrase_key(text), text)
-        for referral in self.directory.referrals:
-            for text in referral.needs:
-                seen.setdefault(phrase_key(text), text)
-        return sorted(seen.values(), key=str.lower)
+        return need_options(self.directory)

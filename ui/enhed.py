@@ -11,15 +11,14 @@ import streamlit as st
 
 import ui
 from directory import Directory, Referral, Unit
-from directory.model import stale_before
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
     ReportError,
     ReportStore,
 )
-from directory.rules.hours import danish
-from search import unit_hours, unit_status
+from directory.rules.hours import danish, unit_hours, unit_status
+from directory.rules.staleness import is_stale
 from ui import md_escape
 from ui.widgets import (
     MESSAGES_DA,
@@ -215,7 +214,7 @@ def _family(directory: Directory, unit: Unit) -> None:
 def _verified(unit: Unit, today: dt.date) -> None:
     owner = md_escape(unit.owner) if unit.owner else "ingen ejer angivet"
     text = f"Sidst kontrolleret {unit.verified:%d.%m.%Y} · ansvarlig: {owner}"
-    if unit.verified < stale_before(today):
+    if is_stale(unit.verified, today):
         st.warning(
             f"{text}. Oplysningerne er over et år gamle: ring og tjek, før du henviser.",
             icon=":material/schedule:",

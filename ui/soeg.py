@@ -8,7 +8,8 @@ import streamlit as st
 
 import ui
 from directory import Directory
-from search import Hit, HitKind, unit_status
+from directory.rules.hours import unit_status
+from search import Hit, HitKind
 from ui import md_escape
 from ui.widgets import ROLE_DA, call_first_md, contact_line, phone_md, status_text, unit_link
 

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from directory.model import Contact, ContactRole, Department, Directory, Phone, PhoneKind, Unit
+from directory.rules.hours import hours_text
 
 KEYS = ("departments", "units", "locations", "referrals", "synonyms")
 REDACTED = "[internt nummer fjernet]"
@@ -268,7 +269,7 @@ def call_list(
                 gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
                 call_first=phone_text(first) if first else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
-                hours=unit.hours or _location_hours(directory, unit),
+                hours=hours_text(directory, unit) or "",
                 owner=unit.owner or "",
                 verified=unit.verified.isoformat(),
                 unit_id=unit.id,
@@ -283,14 +284,6 @@ def _first_public(unit: Unit) -> Phone | None:
 
 def _department_label(department: Department | None, fallback: str) -> str:
     return department.short or department.name if department else fallback
-
-
-def _location_hours(directory: Directory, unit: Unit) -> str:
-    for location_id in unit.locations:
-        location = directory.locations.get(location_id)
-        if location and location.hours:
-            return location.hours
-    return ""
 
 
 def rows_as_dicts(rows: Iterable[CallRow]) -> list[dict[str, str]]:

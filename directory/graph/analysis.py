@@ -32,6 +32,7 @@ import networkx as nx
 import pandas as pd
 
 from directory.model import Directory
+from directory.rules.needs import merge_needs, need_key
 
 FRONT_DOOR_KEY = "x-front-door"
 FRONT_DOOR_WORDS = ("kontaktcenter", "borgerservice", "jobcenter")
@@ -83,11 +84,6 @@ class BusFactorRisk:
     unit_id: str
 
 
-def need_key(need: str) -> str:
-    """How needs are compared: case-insensitive, surrounding spaces ignored."""
-    return " ".join(need.split()).casefold()
-
-
 def format_path(path: Iterable[str]) -> str:
     """`a -> b -> c`."""
     return " -> ".join(path)
@@ -96,14 +92,6 @@ def format_path(path: Iterable[str]) -> str:
 def format_cycle(cycle: list[str]) -> str:
     """A cycle closed on its first unit: `a -> b -> a`."""
     return format_path([*cycle, cycle[0]])
-
-
-def _merge(target: list[str], values: Iterable[str]) -> None:
-    seen = {need_key(v) for v in target}
-    for value in values:
-        if need_key(value) not in seen:
-            seen.add(need_key(value))
-            target.append(value)
 
 
 def short_cycles(graph: nx.DiGraph, max_len: int) -> list[tuple[str, ...]]:
@@ -158,9 +146,9 @@ class ReferralGraph:
             if not graph.has_edge(a, b):
                 graph.add_edge(a, b, needs=[], criteria=[], requires=[], count=0)
             data = graph.edges[a, b]
-            _merge(data["needs"], referral.needs)
-            _merge(data["criteria"], [referral.criteria] if referral.criteria else [])
-            _merge(data["requires"], referral.requires)
+            merge_needs(data["needs"], referral.needs)
+            merge_needs(data["criteria"], [referral.criteria] if referral.criteria else [])
+            merge_needs(data["requires"], referral.requires)
             data["count"] += 1
         self.graph = graph
         self._cycle_cache: dict[int, tuple[tuple[str, ...], ...]] = {}
@@ -194,7 +182,7 @@ class ReferralGraph:
         """Every need on some referral, sorted, one spelling each."""
         spelled: list[str] = []
         for _, _, data in self.graph.edges(data=True):
-            _merge(spelled, data["needs"])
+            merge_needs(spelled, data["needs"])
         return sorted(spelled, key=need_key)
 
     def _front_door_ids(self) -> list[str]:

@@ -17,9 +17,9 @@ from functools import lru_cache
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from directory.graph.analysis import SEED, Reach, ReferralGraph, UnitStats
+from directory.rules.colors import department_colors
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
 UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning
@@ -45,13 +45,6 @@ def _listing(values: Sequence[str]) -> str:
     shown = ", ".join(esc(v) for v in values[:MAX_HOVER_ITEMS])
     more = len(values) - MAX_HOVER_ITEMS
     return shown + (f" og {more} flere" if more > 0 else "")
-
-
-def department_colors(rg: ReferralGraph) -> dict[str, str]:
-    """Each department's `color`, or a fixed palette colour by its place in the data."""
-    palette = qualitative.D3 + qualitative.Safe
-    departments = rg.directory.departments.items()
-    return {d: dept.color or palette[i % len(palette)] for i, (d, dept) in enumerate(departments)}
 
 
 def department_labels(rg: ReferralGraph) -> dict[str, str]:
@@ -218,7 +211,7 @@ def unit_figure(
         hover.append(text)
     fig = _base_figure(height)
     fig.add_traces(_edge_traces(pos, edges, hover))
-    colors = department_colors(rg)
+    colors = department_colors(rg.directory)
     by_department: dict[str, list[str]] = {}
     for unit_id in sorted(graph):
         by_department.setdefault(nodes[unit_id]["department"], []).append(unit_id)
@@ -303,7 +296,7 @@ def department_figure(
     widths = [round(1 + 7 * c / top) for c in counts]
     fig = _base_figure(height)
     fig.add_traces(_edge_traces(pos, edges, hover, widths))
-    colors = department_colors(rg)
+    colors = department_colors(rg.directory)
     for dept_id in agg:
         data = agg.nodes[dept_id]
         fig.add_trace(

@@ -33,6 +33,7 @@ from folium.template import Template
 
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
+from directory.rules.colors import department_colors
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 # The app's root as seen from inside streamlit-folium's component iframe
@@ -293,7 +294,7 @@ def tooltip_html(site: geo.Site) -> str:
 def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
     """Colour per department shown, and the marker shape per layer."""
     found = list(found)
-    colors = geo.department_colors(directory)
+    colors = department_colors(directory)
     shown = {u.unit.department for site in found for u in site.units}
     rows = [
         f'<span><i style="background:{_safe_color(colors[dep_id])}"></i>'

@@ -16,6 +16,7 @@ from enum import StrEnum
 from directory.loading.loader import Validation
 from directory.model import Directory, Problem, Severity, Unit
 from directory.quality.reports import Report, open_by_owner
+from directory.rules.hours import hours_text
 from directory.rules.staleness import (
     StaleRecord,
     owner_of,
@@ -139,10 +140,7 @@ def missing_fields(directory: Directory, unit: Unit) -> tuple[Missing, ...]:
         lacks.append(Missing.PHONE)
     if not unit.contacts:
         lacks.append(Missing.CONTACT)
-    location_hours = any(
-        directory.locations[loc].hours for loc in unit.locations if loc in directory.locations
-    )
-    if not unit.hours and not location_hours:
+    if not hours_text(directory, unit):
         lacks.append(Missing.HOURS)
     if not unit.locations:
         lacks.append(Missing.LOCATION)
