@@ -12,9 +12,12 @@ import pytest
 from conftest import write_data
 
 from directory import load_directory, validate_directory
-from directory.exports.export import call_list
+from directory.devtools import schema
+from directory.exports.export import call_list, directory_json
 from directory.geo import places as geo
 from directory.graph.analysis import ReferralGraph
+from directory.loading.loader import classify
+from directory.model import FILE_KINDS, KINDS, file_kind
 from directory.present import graph_plot as gp
 from directory.present import mapview
 from directory.quality.health import build_health
@@ -178,3 +181,34 @@ def test_map_and_graph_show_each_department_in_one_colour(tmp_path: Path) -> Non
     assert len(on_map) > 5
     for dep_id in on_map:
         assert f"background:{department_color(directory, dep_id)}" in legend
+
+
+# --- data-file kinds: the loader, the schemas and the export ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "kind"),
+    [
+        ("departments.yaml", "departments"),
+        ("units/sof.yaml", "units"),
+        ("locations.yaml", "locations"),
+        ("referrals.yaml", "referrals"),
+        ("referrals/bolig.yaml", "referrals"),
+        ("synonyms.yaml", "synonyms"),
+        ("units.yaml", None),
+        ("units/sof.yml", None),
+        ("locations/a.yaml", None),
+        ("units/x/sof.yaml", None),
+        ("schema/units.schema.json", None),
+    ],
+)
+def test_one_table_of_file_kinds(rel: str, kind: str | None) -> None:
+    assert file_kind(rel) == classify(rel) == kind
+
+
+def test_loader_schemas_and_export_share_the_file_kinds(demo) -> None:
+    assert list(FILE_KINDS) == ["departments", "units", "locations", "referrals", "synonyms"]
+    assert tuple(FILE_KINDS) == schema.KINDS
+    assert sorted(schema.expected_files()) == sorted(f"{k}.schema.json" for k in FILE_KINDS)
+    assert list(directory_json(demo)) == list(FILE_KINDS)
+    assert set(KINDS) == {k for k, v in FILE_KINDS.items() if v.model is not None}

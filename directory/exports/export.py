@@ -21,10 +21,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from directory.model import Contact, ContactRole, Department, Directory, Phone, PhoneKind, Unit
+from directory.model import (
+    FILE_KINDS,
+    Contact,
+    ContactRole,
+    Department,
+    Directory,
+    Phone,
+    PhoneKind,
+    Unit,
+)
 from directory.rules.hours import hours_text
 
-KEYS = ("departments", "units", "locations", "referrals", "synonyms")
+KEYS = tuple(FILE_KINDS)
 REDACTED = "[internt nummer fjernet]"
 
 # -- the public view: an allowlist per record kind -------------------------------------------

@@ -33,6 +33,8 @@ from directory.loading.yamltree import (
     to_python,
 )
 from directory.model import (
+    FILE_KINDS,
+    KINDS,
     Department,
     Directory,
     DirectoryError,
@@ -42,23 +44,11 @@ from directory.model import (
     Referral,
     Severity,
     Unit,
+    file_kind,
     stale_before,
 )
 
 DEFAULT_DATA_DIR = "data"
-_FILE_KINDS = {
-    "departments": Department,
-    "units": Unit,
-    "locations": Location,
-    "referrals": Referral,
-}
-_KIND_WORD = {
-    "departments": "department",
-    "units": "unit",
-    "locations": "location",
-    "referrals": "referral",
-    "synonyms": "synonym group",
-}
 
 
 def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
@@ -114,17 +104,7 @@ def validate_directory(
 
 def classify(rel: str) -> str | None:
     """The file kind for a path relative to the data directory, or None if not read."""
-    parts = rel.split("/")
-    if len(parts) == 1 and parts[0] in (
-        "departments.yaml",
-        "locations.yaml",
-        "referrals.yaml",
-        "synonyms.yaml",
-    ):
-        return parts[0][: -len(".yaml")]
-    if len(parts) == 2 and parts[0] in ("units", "referrals") and parts[1].endswith(".yaml"):
-        return parts[0]
-    return None
+    return file_kind(rel)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int]:
@@ -153,12 +133,12 @@ class _Checker:
         self.today = today
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
-        self.models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
+        self.items: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
+        self.models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
         self.seen: dict[str, dict[str, tuple[str, int]]] = {
-            kind: {} for kind in (*_FILE_KINDS, "contacts")
+            kind: {} for kind in (*KINDS, "contacts")
         }
-        self._positions: dict[str, int] = dict.fromkeys(_FILE_KINDS, 0)
+        self._positions: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
@@ -302,7 +282,7 @@ class _Checker:
             self.error(
                 path,
                 value.line,
-                f"'{kind}' must be a list: start each {_KIND_WORD[kind]} with '- ' on its own line",
+                f"'{kind}' must be a list: start each {FILE_KINDS[kind].word} with '- ' on its own line",
             )
             return
         if kind == "synonyms":
@@ -356,7 +336,7 @@ class _Checker:
         """Validate one record as soon as its file is read, then keep only what the
         cross-reference check needs (so the parse trees of big files can be freed)."""
         kind, seen = item.kind, self.seen
-        model_cls = _FILE_KINDS[kind]
+        model_cls = KINDS[kind]
         position = self._positions[kind]
         self._positions[kind] = position + 1
         self._check_id(kind, item, seen)
@@ -394,7 +374,7 @@ class _Checker:
         node = item.node.items.get("id")
         if not isinstance(node, YScalar) or node.kind != "str":
             return
-        word = "contact" if kind == "contacts" else _KIND_WORD[kind]
+        word = "contact" if kind == "contacts" else FILE_KINDS[kind].word
         where = " (contact ids are unique across all units)" if kind == "contacts" else ""
         first = seen[kind].get(node.value)
         if first is not None:

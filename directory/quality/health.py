@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from directory.loading.loader import Validation
-from directory.model import Directory, Problem, Severity, Unit
+from directory.model import FOLDERS, Directory, Problem, Severity, Unit
 from directory.quality.reports import Report, open_by_owner
 from directory.rules.hours import hours_text
 from directory.rules.staleness import (
@@ -105,7 +105,7 @@ class Health:
 def problem_department(path: str) -> str | None:
     """The department a problem's file belongs to (`units/sof.yaml` → 'sof'), else None."""
     parts = path.replace(os.sep, "/").split("/")
-    if len(parts) >= 2 and parts[-2] in ("units", "referrals") and parts[-1].endswith(".yaml"):
+    if len(parts) >= 2 and parts[-2] in FOLDERS and parts[-1].endswith(".yaml"):
         return parts[-1][: -len(".yaml")]
     return None
 
