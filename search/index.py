@@ -303,7 +303,7 @@ class SearchIndex:
             self._add(doc, Field.ABBREVIATION, dept.short)
             self._add(doc, Field.DESCRIPTION, dept.description)
         for unit in directory.units.values():
-            dept = departments.get(unit.department)
+            unit_dept = departments.get(unit.department)
             doc = self._unit_doc[unit.id] = self._doc(
                 HitKind.UNIT, unit.id, unit.id, unit.name, unit.department
             )
@@ -318,8 +318,8 @@ class SearchIndex:
             self._add(doc, Field.TARGET_GROUPS, *unit.target_groups)
             self._add(doc, Field.NEEDS, *needs.get(unit.id, []))
             self._add(doc, Field.AREAS, *(a for c in unit.contacts for a in c.areas))
-            if dept is not None:
-                self._add(doc, Field.DEPARTMENT, dept.name, dept.short)
+            if unit_dept is not None:
+                self._add(doc, Field.DEPARTMENT, unit_dept.name, unit_dept.short)
             self._add(doc, Field.DESCRIPTION, unit.description)
             for location_id in unit.locations:
                 location = directory.locations.get(location_id)
@@ -522,7 +522,10 @@ class SearchIndex:
             lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]
             score[self._pdoc[lo:hi]] = self._pweight[lo:hi] * cand.quality
             return _Vector(score, best, candidates)
-        all_docs, all_values, lengths = [], [], []
+        all_docs: list[np.ndarray] = []
+        all_values: list[np.ndarray] = []
+        lengths: list[int] = []
+        docs: np.ndarray
         for cand in candidates:
             if cand.term >= 0:
                 lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]
@@ -628,7 +631,7 @@ class SearchIndex:
         if not slots:
             if allowed is None:
                 return []
-            docs = [i for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
+            docs = [int(i) for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
         vectors = self._slot_vectors(slots, [raw for raw, _ in typed])

@@ -83,7 +83,7 @@ _NESTED_ALLOW = {
 
 def directory_json(directory: Directory, *, public: bool = False) -> dict[str, Any]:
     """The whole directory as one JSON-ready object, records shaped like the YAML."""
-    staff = {
+    staff: dict[str, Any] = {
         "departments": [d.to_record() for d in directory.departments.values()],
         "units": [u.to_record() for u in directory.units.values()],
         "locations": [loc.to_record() for loc in directory.locations.values()],
@@ -321,7 +321,7 @@ def call_list_csv(rows: Iterable[CallRow]) -> bytes:
 def call_list_xlsx(rows: Iterable[CallRow], title: str = "Ringeliste") -> bytes:
     """An Excel workbook with one sheet; every cell is text (never a formula)."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet
     sheet.title = _sheet_title(title)
     sheet.append([HEADERS_DA[c] for c in COLUMNS])
     for cell in sheet[1]:

@@ -254,8 +254,9 @@ def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
         return
     open_units = [u.status for u in site.units if u.status.is_open]
     if open_units:
-        changes = [s.next_change for s in open_units]
-        closes = None if None in changes else max(changes)  # None: one of them never closes
+        changes = [s.next_change for s in open_units if s.next_change is not None]
+        # None: one of them never closes
+        closes = max(changes) if len(changes) == len(open_units) else None
         site.status = hours.Status(True, False, closes, at)
     else:
         known = [u.status for u in site.units if not u.status.unknown]

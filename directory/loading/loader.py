@@ -264,10 +264,10 @@ class _Checker:
                 f"put '{kind}:' on the first line and indent the entries under it",
             )
             return
-        for key, value in root.items.items():
+        for key, extension in root.items.items():
             if key.startswith("x-"):
                 if kind == "departments":
-                    self.meta[key] = _plain(value)
+                    self.meta[key] = _plain(extension)
                 continue
             if key != kind:
                 self.error(
@@ -572,7 +572,7 @@ def _prune(node: YMap) -> YMap:
 def _text(node: YMap, key: str) -> str | None:
     value = node.items.get(key)
     if isinstance(value, YScalar) and value.kind == "str":
-        return value.value
+        return str(value.value)
     return None
 
 

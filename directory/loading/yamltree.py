@@ -157,6 +157,7 @@ def parse_text(text: str) -> Parsed:
     map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     doc_start = yaml.DocumentStartEvent
+    event: Any  # dispatched on `type(event) is ...` (fast), which the stubs cannot narrow
     try:
         for event in yaml.parse(text, Loader=_Loader):
             etype = type(event)
@@ -168,7 +169,7 @@ def parse_text(text: str) -> Parsed:
                     raise YamlProblem(line, _tag_message(event.tag))
                 raw = event.value
                 if not event.implicit[0]:
-                    node: Node = YScalar(raw, line, "str", raw, False)
+                    node = YScalar(raw, line, "str", raw, False)
                 elif raw and raw[0] not in _SPECIAL_START:
                     node = YScalar(raw, line, "str", raw)
                 else:

@@ -13,6 +13,7 @@ import html
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -70,9 +71,10 @@ def layout(graph: nx.DiGraph, focus: str | None = None) -> Positions:
 def _layout(
     nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], focus: str | None
 ) -> tuple[tuple[str, tuple[float, float]], ...]:
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
+    pos: dict[str, Any]  # node -> (x, y), a tuple or a numpy array
     if len(nodes) <= SPRING_LIMIT:
         pos = _packed_spring(g)
     elif focus is not None:
@@ -174,7 +176,7 @@ def _edge_traces(
             x=ax,
             y=ay,
             mode="markers",
-            hovertext=[t for t in hover for t in (t, t, None)],
+            hovertext=[h for text in hover for h in (text, text, None)],
             hoverinfo="text",
             showlegend=False,
             name="henvisninger",
@@ -283,7 +285,9 @@ def department_figure(
     """The view aggregated to forvaltninger; each node's `customdata` is a department id."""
     agg = rg.aggregate_by_department(graph)
     labels = department_labels(rg)
-    circle = nx.circular_layout(sorted(agg)) if len(agg) > 1 else dict.fromkeys(agg, (0.0, 0.0))
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(sorted(agg))  # round the circle in id order
+    circle = nx.circular_layout(ordered) if len(agg) > 1 else dict.fromkeys(agg, (0.0, 0.0))
     pos = {d: (float(x), float(y)) for d, (x, y) in circle.items()}
     edges = list(agg.edges)
     counts = [agg.edges[e]["count"] for e in edges]

@@ -27,12 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
+from directory.rules import hours
 from directory.rules.colors import department_colors
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -245,7 +246,7 @@ def _phone_link(number: str) -> str:
     return f'Tlf. <a href="{escape_js_html(tel_uri(number))}">{escape_js_html(format_phone(number))}</a>'
 
 
-def _status_span(status) -> str:
+def _status_span(status: hours.Status) -> str:
     css = "open" if status.is_open else "closed"
     return f'<span class="{css}">{escape_js_html(status.label)}</span>'
 
@@ -358,7 +359,9 @@ def build_map(
     m.options |= {"min_zoom": MIN_ZOOM, "max_zoom": MAX_ZOOM}  # folium gives these to tiles only
     js, css = asset_links(assets)
     m.default_js, m.default_css = js, css
-    m.get_root().header.add_child(Element(_CSS), name="landkort_css")
+    figure = m.get_root()
+    assert isinstance(figure, Figure)  # a folium.Map is always the child of a Figure
+    figure.header.add_child(Element(_CSS), name="landkort_css")
     if tiles is not None:
         folium.TileLayer(
             tiles=tiles.url,

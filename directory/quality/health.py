@@ -187,8 +187,8 @@ def department_counts(
     """Summary counts per department, in the order of departments.yaml."""
     unit_dept = {u.id: u.department for u in directory.units.values()}
     units = Counter(unit_dept.values())
-    contacts = Counter()
-    gatekeepers = Counter()
+    contacts: Counter[str] = Counter()
+    gatekeepers: Counter[str] = Counter()
     for unit in directory.units.values():
         contacts[unit.department] += len(unit.contacts)
         gatekeepers[unit.department] += len(unit.gatekeepers)
