@@ -146,7 +146,8 @@ def parse_text(text: str) -> Parsed:
         raise YamlProblem(
             line,
             "git merge-conflict marker "
-            f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker lines",
+            f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker "
+            "lines",
         )
     problems: list[tuple[int, str]] = []
     stack: list[Any] = []  # YMap/YSeq under construction
@@ -286,14 +287,9 @@ def to_python(node: Node | None) -> Any:
 def node_at(node: Node | None, loc: tuple[Any, ...]) -> Node | None:
     """The node at a pydantic-style location (keys and list indexes), or None."""
     for part in loc:
-        if (
-            isinstance(node, YMap)
-            and isinstance(part, str)
-            and part in node.items
-            or isinstance(node, YSeq)
-            and isinstance(part, int)
-            and 0 <= part < len(node.items)
-        ):
+        if isinstance(node, YMap) and isinstance(part, str):
+            node = node.items.get(part)  # None: no such key, and so no node
+        elif isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node.items):
             node = node.items[part]
         else:
             return None
