@@ -384,11 +384,13 @@ class Location(Record):
             return self
         if LAT_RANGE[0] <= self.lon <= LAT_RANGE[1] and LON_RANGE[0] <= self.lat <= LON_RANGE[1]:
             raise ValueError(
-                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is about 55.7 "
+                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is "
+                "about 55.7 "
                 "and lon about 12.6"
             )
         raise ValueError(
-            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon 8.0-15.3): "
+            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon "
+            "8.0-15.3): "
             "check the coordinates (WGS84 decimal degrees)"
         )
 
@@ -458,7 +460,8 @@ FOLDERS: tuple[str, ...] = tuple(k.folder for k in FILE_KINDS.values() if k.fold
 
 def file_kind(rel: str) -> str | None:
     """The file kind of a path relative to the data directory ('/'-separated), or None if
-    the loader does not read it: `departments.yaml` -> 'departments', `units/sof.yaml` -> 'units'."""
+    the loader does not read it: `departments.yaml` -> 'departments',
+    `units/sof.yaml` -> 'units'."""
     parts = rel.split("/")
     for kind in FILE_KINDS.values():
         if len(parts) == 1 and parts[0] == kind.single:

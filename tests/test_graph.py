@@ -1,5 +1,5 @@
-"""The referral graph core (`directory.graph.analysis`) and its figures and tables (`directory.present.graph_plot`),
-on small graphs whose answers are known by hand."""
+"""The referral graph core (`directory.graph.analysis`) and its figures and tables
+(`directory.present.graph_plot`), on small graphs whose answers are known by hand."""
 
 from __future__ import annotations
 

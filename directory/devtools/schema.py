@@ -103,7 +103,8 @@ def _refine_record(definition: dict[str, Any], cls: type[BaseModel]) -> None:
 
 
 def _collapse_nullable(node: dict[str, Any]) -> None:
-    """`anyOf: [{type: string, ...}, {type: null}]` → `type: [string, null]` (clearer editor messages)."""
+    """`anyOf: [{type: string, ...}, {type: null}]` → `type: [string, null]`
+    (clearer editor messages)."""
     branches = node.get("anyOf", [])
     if len(branches) != 2 or {"type": "null"} not in branches:
         return

@@ -160,7 +160,8 @@ class _Checker:
             self.error(
                 self.root,
                 1,
-                f"data directory {self.root!r} does not exist: give the path to a folder with departments.yaml (or set LANDKORT_DATA)",
+                f"data directory {self.root!r} does not exist: give the path to a folder with "
+                "departments.yaml (or set LANDKORT_DATA)",
             )
             return Validation(None, self.errors, self.warnings)
         if not base.is_dir():
@@ -179,7 +180,8 @@ class _Checker:
             self.error(
                 self.show("departments.yaml"),
                 1,
-                "departments.yaml is missing: every data directory needs one with a 'departments:' list",
+                "departments.yaml is missing: every data directory needs one with a 'departments:' "
+                "list",
             )
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
@@ -207,7 +209,8 @@ class _Checker:
                         self.warn(
                             self.show(rel),
                             1,
-                            "not read: data files are departments.yaml, locations.yaml, synonyms.yaml, "
+                            "not read: data files are departments.yaml, locations.yaml, "
+                            "synonyms.yaml, "
                             "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
                         )
                     else:
@@ -223,7 +226,8 @@ class _Checker:
                 self.error(
                     path,
                     1,
-                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files",
+                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: "
+                    "split it into smaller files",
                 )
                 return
             raw = (base / rel).read_bytes()
@@ -239,7 +243,8 @@ class _Checker:
                 path,
                 line,
                 "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
-                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)",
+                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as "
+                "Latin-1/Windows-1252)",
             )
             return
         try:
@@ -273,7 +278,8 @@ class _Checker:
                 self.error(
                     path,
                     root.key_lines[key],
-                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}",
+                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' "
+                    f"keys){did_you_mean(key, [kind])}",
                 )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
@@ -282,7 +288,8 @@ class _Checker:
             self.error(
                 path,
                 value.line,
-                f"'{kind}' must be a list: start each {FILE_KINDS[kind].word} with '- ' on its own line",
+                f"'{kind}' must be a list: start each {FILE_KINDS[kind].word} with '- ' on its own "
+                "line",
             )
             return
         if kind == "synonyms":
@@ -294,7 +301,8 @@ class _Checker:
                 self.error(
                     path,
                     item.line,
-                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value",
+                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and "
+                    "'name:'), not a single value",
                 )
                 continue
             record = _Item(kind, path, item, file_stem=stem)
@@ -326,7 +334,8 @@ class _Checker:
                 self.warn(
                     path,
                     group.line,
-                    f"synonym group [{words[0]}] has only one word: add the words that mean the same",
+                    f"synonym group [{words[0]}] has only one word: add the words that mean the "
+                    "same",
                 )
             if words:
                 self.synonyms.append(words)
@@ -381,7 +390,8 @@ class _Checker:
             self.error(
                 item.path,
                 node.line,
-                f"duplicate {word} id {node.value!r}, first defined at {first[0]}:{first[1]}{where}: give one of them another id",
+                f"duplicate {word} id {node.value!r}, first defined at "
+                f"{first[0]}:{first[1]}{where}: give one of them another id",
             )
         else:
             seen[kind][node.value] = (item.path, node.line)
@@ -413,7 +423,8 @@ class _Checker:
                     self.warn(
                         path,
                         node.key_lines["department"],
-                        f"unit {unit_id!r} belongs to department {department!r} but sits in {item.file_stem}.yaml: move it to units/{department}.yaml",
+                        f"unit {unit_id!r} belongs to department {department!r} but sits in "
+                        f"{item.file_stem}.yaml: move it to units/{department}.yaml",
                     )
             parent = _text(node, "parent")
             if parent is not None and parent != unit_id:
@@ -486,7 +497,8 @@ class _Checker:
         self.error(
             path,
             line,
-            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})",
+            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are "
+            f"defined in {where})",
         )
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
@@ -506,7 +518,8 @@ class _Checker:
                 self.error(
                     path,
                     line,
-                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove or change one 'parent'",
+                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove "
+                    "or change one 'parent'",
                 )
             done.update(chain)
 
@@ -521,13 +534,15 @@ class _Checker:
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'",
+                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check "
+                    "it and update 'verified'",
                 )
             elif verified > self.today:
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked",
+                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date "
+                    "it was checked",
                 )
 
         for unit in units.values():
@@ -536,7 +551,8 @@ class _Checker:
                 self.warn(
                     unit.source.path,
                     unit.source.line,
-                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a contact so staff can reach it",
+                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a "
+                    "contact so staff can reach it",
                 )
             for contact in unit.contacts:
                 check_date(contact, contact.verified, f"contact {contact.id!r}")
@@ -544,7 +560,8 @@ class _Checker:
                     self.warn(
                         contact.source.path,
                         contact.source.line,
-                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: <contact id>' for who covers when they are away",
+                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: "
+                        "<contact id>' for who covers when they are away",
                     )
         for referral in referrals:
             check_date(referral, referral.verified, f"referral {referral.from_} -> {referral.to}")
@@ -759,7 +776,8 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)",
+                        f"{field_name}: {target.raw} is not a date that exists: check the day and "
+                        "month (YYYY-MM-DD)",
                     )
                 )
             else:
@@ -767,7 +785,8 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01",
+                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. "
+                        "2026-05-01",
                     )
                 )
             continue
@@ -782,7 +801,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: must be a list: write each item on its own line starting with '- '",
+                    f"{field_name}: must be a list: write each item on its own line starting with "
+                    "'- '",
                 )
             )
             continue
@@ -797,7 +817,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: {shown} is not a whole number: write it without quotes, e.g. 18",
+                    f"{field_name}: {shown} is not a whole number: "
+                    "write it without quotes, e.g. 18",
                 )
             )
             continue
@@ -806,7 +827,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, e.g. 55.6761",
+                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, "
+                    "e.g. 55.6761",
                 )
             )
             continue

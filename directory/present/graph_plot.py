@@ -24,8 +24,8 @@ from directory.rules.colors import department_colors
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
 UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning
-LABEL_LIMIT = 40
-SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more  # unit names are written on the graph up to this many nodes
+LABEL_LIMIT = 40  # unit names are written on the graph up to this many nodes
+SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more
 EDGE_COLOR = "#8a8f98"
 ARROW_COLOR = "#4a4f57"
 FOCUS_COLOR = "#111111"
@@ -205,7 +205,10 @@ def unit_figure(
     hover = []
     for a, b in edges:
         data = graph.edges[a, b]
-        text = f"<b>{esc(nodes[a]['name'])} → {esc(nodes[b]['name'])}</b><br>Behov: {_listing(data['needs'])}"
+        text = (
+            f"<b>{esc(nodes[a]['name'])} → {esc(nodes[b]['name'])}</b>"
+            f"<br>Behov: {_listing(data['needs'])}"
+        )
         if data["requires"]:
             text += f"<br>Kræver: {_listing(data['requires'])}"
         if data["criteria"]:

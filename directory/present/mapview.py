@@ -243,7 +243,10 @@ class _Legend(MacroElement):
 @lru_cache(maxsize=65536)
 def _phone_link(number: str) -> str:
     """A public number as a tel: link (cached: phone formatting is the slow part of a popup)."""
-    return f'Tlf. <a href="{escape_js_html(tel_uri(number))}">{escape_js_html(format_phone(number))}</a>'
+    return (
+        f'Tlf. <a href="{escape_js_html(tel_uri(number))}">'
+        f"{escape_js_html(format_phone(number))}</a>"
+    )
 
 
 def _status_span(status: hours.Status) -> str:

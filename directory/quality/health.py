@@ -134,7 +134,8 @@ def _owner(unit: Unit) -> str:
 
 
 def missing_fields(directory: Directory, unit: Unit) -> tuple[Missing, ...]:
-    """What a unit lacks: a phone, a contact, opening hours (its own or a location's), a location."""
+    """What a unit lacks: a phone, a contact, opening hours (its own or a location's),
+    a location."""
     lacks: list[Missing] = []
     if not unit.phones:
         lacks.append(Missing.PHONE)

@@ -198,7 +198,8 @@ class ReportStore:
             if not report.is_open:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
-                    f"report {report_id!r} was already closed at {report.closed_at} by {report.closed_by}",
+                    f"report {report_id!r} was already closed at {report.closed_at} by "
+                    f"{report.closed_by}",
                 )
             closed_at = timestamp(at)
             self._write_line(
