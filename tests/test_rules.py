@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,20 @@ def test_loader_schemas_and_export_share_the_file_kinds(demo) -> None:
     assert sorted(schema.expected_files()) == sorted(f"{k}.schema.json" for k in FILE_KINDS)
     assert list(directory_json(demo)) == list(FILE_KINDS)
     assert set(KINDS) == {k for k, v in FILE_KINDS.items() if v.model is not None}
+
+
+def test_validation_warns_about_exactly_the_stale_entries(tmp_path: Path) -> None:
+    """`python -m directory validate` warns about the entries the pages count as stale."""
+    on = dt.date(2027, 6, 1)
+    validation = validate_directory(DEMO, today=on)
+    warned = [w for w in validation.warnings if "more than 12 months ago" in w.message]
+    assert len(warned) == len(stale_records(validation.directory, on)) > 0
+
+
+def test_search_does_not_import_the_map() -> None:
+    code = (
+        "import sys, search; "
+        "assert not [m for m in sys.modules if m.startswith(('directory.geo', 'directory.present',"
+        " 'folium'))], sorted(m for m in sys.modules if m.startswith('directory'))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=DEMO.parent)

@@ -45,8 +45,9 @@ from directory.model import (
     Severity,
     Unit,
     file_kind,
-    stale_before,
 )
+from directory.rules import staleness
+from directory.rules.staleness import is_stale
 
 DEFAULT_DATA_DIR = "data"
 
@@ -90,7 +91,7 @@ def validate_directory(
 ) -> Validation:
     """Validate a data directory; never raises for anything in the data."""
     root = data_dir_from_env(path)
-    checker = _Checker(root, today or dt.date.today())
+    checker = _Checker(root, today or staleness.today())
     # Reading builds millions of small objects that are all kept; the cyclic garbage
     # collector would rescan them again and again (half the time at 10k units).
     was_enabled = gc.isenabled()
@@ -524,13 +525,11 @@ class _Checker:
             done.update(chain)
 
     def _warnings(self, units: dict[str, Unit], referrals: list[Referral]) -> None:
-        cutoff = stale_before(self.today)
-
         def check_date(record: Record, verified: dt.date | None, what: str) -> None:
             if verified is None:
                 return
             line = record.source.line_of("verified")
-            if verified < cutoff:
+            if is_stale(verified, self.today):
                 self.warn(
                     record.source.path,
                     line,
