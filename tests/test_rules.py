@@ -49,9 +49,11 @@ def test_overview_and_data_quality_count_the_same_stale_entries(demo, today: dt.
 
 
 def test_stale_entries_at_a_later_date_include_referrals(demo) -> None:
-    """The overview used to count only units: 58 of the demo's entries on 1 June 2027."""
+    """The overview used to count only units: 59 of the demo's 123 on 1 June 2027."""
     kinds = {s.kind for s in stale_records(demo, dt.date(2028, 3, 1))}
     assert kinds == {RecordKind.UNIT, RecordKind.REFERRAL}  # demo contacts carry no date
+    stale = stale_records(demo, dt.date(2027, 6, 1))
+    assert (len(stale), sum(s.kind is RecordKind.UNIT for s in stale)) == (123, 59)
 
 
 # --- opening hours: the search, the result cards, the unit page and the call list -------------
