@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_data
+from conftest import app_test, write_data
 
 from directory import load_directory, validate_directory
 from directory.devtools import schema
@@ -233,3 +233,19 @@ def test_search_does_not_import_the_map() -> None:
         " 'folium'))], sorted(m for m in sys.modules if m.startswith('directory'))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=DEMO.parent)
+
+
+def test_overview_and_data_quality_pages_show_the_same_stale_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a coordinator sees it, on 1 June 2027: the two pages' per-forvaltning columns."""
+    monkeypatch.setattr("directory.rules.hours.now", lambda: dt.datetime(2027, 6, 1, 10, 0))
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    overview = app_test("pages/oversigt.py", DEMO, monkeypatch)
+    quality = app_test("pages/datakvalitet.py", DEMO, monkeypatch)
+    assert not overview.exception and not quality.exception
+    table = overview.dataframe[0].value
+    by_name = dict(zip(table["Navn"], table["Ikke tjekket i 12 mdr."], strict=True))
+    counts = next(d.value for d in quality.dataframe if "Forældede" in d.value.columns)
+    assert by_name == dict(zip(counts["Forvaltning"], counts["Forældede"], strict=True))
+    assert sum(by_name.values()) == 123 == int(quality.metric[2].value)
