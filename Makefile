@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench validate
+.PHONY: run test lint typecheck bench validate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ run: $(VENV)/.run-installed
 ## Install and run the tests (lint, unit, AppTest, and browser tests when chromium is there).
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
+
+## Type-check the core packages (directory, search) with mypy; settings in pyproject.toml.
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/python -m mypy
 
 validate: $(VENV)/.run-installed
 	$(BIN)/python -m directory validate data

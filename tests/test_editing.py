@@ -291,7 +291,8 @@ def test_not_a_git_repository_turns_editing_off(tmp_path: Path) -> None:
     editor = Editor(data)
     assert editor.off_reason() == (
         f"Redigering er slået fra: datamappen ({data}) er ikke et git-repository, så ændringer "
-        "ikke kan gemmes med historik. Bed driften køre `git init` i datamappen og committe filerne."
+        "ikke kan gemmes med historik. Bed driften køre `git init` i datamappen og committe "
+        "filerne."
     )
     state = editor.open("sof-bcv")
     with pytest.raises(EditError):
@@ -396,7 +397,8 @@ def test_merge_keeps_x_keys_and_flow_lists() -> None:
     "text",
     [
         "units:\n- id: a\n  name: A\n  keywords:\n  - x\n",
-        "units:\n    - id: a\n      name: A\n      age:\n          min: 1\n      keywords:\n          - x\n",
+        "units:\n    - id: a\n      name: A\n      age:\n          min: 1\n"
+        "      keywords:\n          - x\n",
     ],
     ids=["flush-dashes", "four-spaces"],
 )

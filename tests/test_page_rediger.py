@@ -124,8 +124,8 @@ def test_edit_saves_one_commit_and_the_page_shows_it(page, repo: Path) -> None:
     history = "\n".join(m.value for m in app.markdown)
     assert "Sara Koordinator" in history
     assert (
-        "**Beskrivelse**: før: »Hjælp til udsatte voksne\\.«; nu: »Ny beskrivelse fra formularen\\.«"
-        in history
+        "**Beskrivelse**: før: »Hjælp til udsatte voksne\\.«; "
+        "nu: »Ny beskrivelse fra formularen\\.«" in history
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+from ruamel.yaml.comments import CommentedSeq
 
 from directory import settings
 from directory.editing.fields import (
@@ -334,7 +335,7 @@ class Editor:
             node = doc.item(index)
             record = dict(record)
             contacts = record.get("contacts")
-            if contacts and "contacts" in node and isinstance(node["contacts"], list):
+            if contacts and isinstance(node.get("contacts"), CommentedSeq):
                 before = plain(node["contacts"])
                 merge_by_id(node["contacts"], contacts)
                 if plain(node["contacts"]) != before:
@@ -379,7 +380,7 @@ class Editor:
     def _referral_target(self, state: UnitState) -> str:
         """Where a unit's new referral goes: next to its others, else a file per department."""
         if state.referrals:
-            return state.referrals[0]["_origin"].rpartition("#")[0]
+            return str(state.referrals[0]["_origin"]).rpartition("#")[0]
         department = state.record.get("department", "andre")
         if (self.root / "referrals").is_dir() or not (self.root / "referrals.yaml").exists():
             return f"referrals/{department}.yaml"

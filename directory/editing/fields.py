@@ -113,7 +113,8 @@ def check_unit(
         if not SLUG.match(cid):
             add(
                 "contacts",
-                f"{where}: id »{cid}« skal være små bogstaver a-z, cifre og bindestreg, fx »k-sof-1«.",
+                f"{where}: id »{cid}« skal være små bogstaver a-z, cifre og bindestreg, "
+                "fx »k-sof-1«.",
             )
         elif cid in contact_ids:
             add("contacts", f"{where}: id »{cid}« står to gange. Giv den ene et andet id.")
