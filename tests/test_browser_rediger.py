@@ -85,9 +85,11 @@ def test_coordinator_edits_description_and_phone(browser, repo: Path, tmp_path: 
             main.get_by_role("button", name="Rediger").click()
             wait_for_render(page)
             main.get_by_role("heading", name="Rediger enheden").wait_for(timeout=60_000)
-            description = main.get_by_label("Beskrivelse", exact=True).first
+            form = main.locator("[data-testid=stForm]").first  # the edit form comes first
+            description = form.get_by_label("Beskrivelse", exact=True)
+            description.wait_for(state="visible", timeout=60_000)
             description.fill("Rådgivning og bostøtte til udsatte voksne, nu med aftenåbent.")
-            phones = main.locator("[data-testid=stDataFrame]").first
+            phones = form.locator("[data-testid=stDataFrame]").first
             phones.scroll_into_view_if_needed()
             phones.locator("[role=columnheader]").first.wait_for(state="attached")
             headers = phones.evaluate(
