@@ -270,3 +270,31 @@ def test_the_forms_tables_give_back_every_unit_of_the_demo_data_unchanged(
         )
         assert again == record, unit_id
         assert form_referrals(state, referrals_frame(state)) == state.referrals, unit_id
+
+
+def test_ny_enhed_creates_a_team_and_opens_its_page(page, repo: Path) -> None:
+    app = open_form(page(SOF_COORDINATOR))
+    next(t for t in app.text_input if t.label == "Id").input("sof-bcv-aftenteam")
+    [name] = [t for t in app.text_input if t.label == "Navn"][1:]
+    name.input("Aftenteamet")
+    next(b for b in app.button if b.label == "Opret enhed").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Aftenteamet"
+    unit = load_directory(repo).units["sof-bcv-aftenteam"]
+    assert (unit.parent, unit.department) == ("sof-bcv", "sof")
+    assert git(repo, "log", "-1", "--format=%an|%s").strip() == (
+        "Sara Koordinator|New unit sof-bcv-aftenteam under sof-bcv"
+    )
+
+
+def test_nedlaeg_is_refused_while_a_unit_lies_under_it(page, repo: Path) -> None:
+    app = open_form(page(SOF_COORDINATOR))
+    next(c for c in app.checkbox if c.label.startswith("Ja, nedlæg")).check()
+    app.run()
+    next(b for b in app.button if b.label == "Nedlæg").click()
+    app.run()
+    assert "**Hele enheden:** Enheden »sof\\-hjemloese« ligger under den\\. Flyt den først\\." in [
+        e.value for e in app.error
+    ]
+    assert "sof-bcv" in load_directory(repo).units
