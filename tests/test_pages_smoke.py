@@ -130,3 +130,15 @@ def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.Mon
             str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown)
         )
         assert units[unit_id].name.split(" ")[0] in shown
+
+
+def test_a_page_opened_first_runs_inside_app_py(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AppTest starts every run with Streamlit's old pages/ discovery switched on, like a
+    fresh server: ui.navigation.use_app_navigation must bring app.py's navigation back."""
+    at = _run("pages/enhed.py", data_dir, monkeypatch, id="sof-bcv")
+    _assert_clean(at, "enhed opened first")
+    assert "intern vejviser" in " ".join(c.value for c in at.sidebar.caption), (
+        "app.py did not run: the page ran on its own (old pages/ discovery)"
+    )
