@@ -79,7 +79,7 @@ def use_app_navigation() -> None:
     query parameters and now runs app.py. At most once per session, so a click is never
     lost to the rerun. (AppTest resets the flag before every run: a test's second run of a
     session runs the page file alone.) Guarded by the first deep-link test of
-    tests/test_browser.py on a fresh server.
+    tests/test_browser.py on a fresh server and by an AppTest in tests/test_pages_smoke.py.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
