@@ -144,6 +144,10 @@ def test_deep_link_shows_the_unit(page, server: AppServer, directory) -> None:
     unit = next(u for u in directory.units.values() if u.parent and u.contacts)
     _open(page, server, f"enhed?id={unit.id}")
     main = page.locator("[data-testid=stMain]")
+    # The first run on a fresh server reruns once (ui.navigation.use_app_navigation); on a
+    # busy machine the rerun can start after wait_for_render's pause: wait for the unit.
+    main.get_by_text(unit.name, exact=False).first.wait_for(timeout=30_000)
+    wait_for_render(page)
     assert main.get_by_text(unit.name, exact=False).first.is_visible()
     assert main.get_by_text(unit.contacts[0].name, exact=False).first.is_visible()
     screenshot(page, "unit-deep-link")
