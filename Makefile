@@ -36,8 +36,9 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Type check of the core packages (mypy): filled in by the mypy work (issue 10, part B).
+## Type-check the core packages (directory, search) with mypy; settings in pyproject.toml.
 typecheck: $(VENV)/.dev-installed
+	$(BIN)/python -m mypy
 
 validate: $(VENV)/.run-installed
 	$(BIN)/landkort validate data

@@ -203,7 +203,8 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def app_test(page: str, data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
-    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params; returns AppTest."""
+    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params;
+    returns AppTest."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LANDKORT_DATA", str(data))

@@ -38,7 +38,8 @@ HOSTILE_NAME = "Hjemløseenheden <b>Test</b> & Co"
 HOSTILE_UNIT = f"""- id: "{HOSTILE_ID}"
   name: "Hjemløseenheden <b>Test</b> & Co"
   department: "sof"
-  description: "Opsøgende arbejde for hjemløse. ${{alert(1)}} `kode` [klik](http://evil.example/x) *fed* <img src=x onerror=alert(1)>"
+  description: "Opsøgende arbejde for hjemløse. ${{alert(1)}} `kode` \\
+    [klik](http://evil.example/x) *fed* <img src=x onerror=alert(1)>"
   keywords: ["hjemløs", "hjemløshed", "gadeplan"]
   phones:
     - number: "33 17 41 22"
@@ -171,7 +172,8 @@ def test_markup_in_the_data_is_shown_as_text(page, server: AppServer) -> None:
     assert main.get_by_text(HOSTILE_NAME, exact=False).first.is_visible()
     assert main.locator("b", has_text="Test").count() == 0
     assert main.locator("script, img[src='x']").count() == 0
-    # the markdown link syntax is not interpreted: no link named "klik" (a bare URL may be linkified)
+    # the markdown link syntax is not interpreted: no link named "klik"
+    # (a bare URL may be linkified)
     assert main.get_by_role("link", name="klik", exact=True).count() == 0
     assert "[klik](" in main.inner_text()
     _assert_clean(page, "hostile unit")
@@ -214,7 +216,8 @@ def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
     assert chart.is_visible()
     assert (
         page.locator(
-            "[data-testid=stPlotlyChart] .scatterlayer .point, [data-testid=stPlotlyChart] .scatterlayer path"
+            "[data-testid=stPlotlyChart] .scatterlayer .point, [data-testid=stPlotlyChart] "
+            ".scatterlayer path"
         ).count()
         > 0
     )

@@ -26,13 +26,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
 from directory import settings
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
+from directory.rules import hours
+from directory.rules.colors import department_colors
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 # The app's root as seen from inside streamlit-folium's component iframe
@@ -240,10 +242,13 @@ class _Legend(MacroElement):
 @lru_cache(maxsize=65536)
 def _phone_link(number: str) -> str:
     """A public number as a tel: link (cached: phone formatting is the slow part of a popup)."""
-    return f'Tlf. <a href="{escape_js_html(tel_uri(number))}">{escape_js_html(format_phone(number))}</a>'
+    return (
+        f'Tlf. <a href="{escape_js_html(tel_uri(number))}">'
+        f"{escape_js_html(format_phone(number))}</a>"
+    )
 
 
-def _status_span(status) -> str:
+def _status_span(status: hours.Status) -> str:
     css = "open" if status.is_open else "closed"
     return f'<span class="{css}">{escape_js_html(status.label)}</span>'
 
@@ -292,7 +297,7 @@ def tooltip_html(site: geo.Site) -> str:
 def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
     """Colour per department shown, and the marker shape per layer."""
     found = list(found)
-    colors = geo.department_colors(directory)
+    colors = department_colors(directory)
     shown = {u.unit.department for site in found for u in site.units}
     rows = [
         f'<span><i style="background:{_safe_color(colors[dep_id])}"></i>'
@@ -356,7 +361,9 @@ def build_map(
     m.options |= {"min_zoom": MIN_ZOOM, "max_zoom": MAX_ZOOM}  # folium gives these to tiles only
     js, css = asset_links(assets)
     m.default_js, m.default_css = js, css
-    m.get_root().header.add_child(Element(_CSS), name="landkort_css")
+    figure = m.get_root()
+    assert isinstance(figure, Figure)  # a folium.Map is always the child of a Figure
+    figure.header.add_child(Element(_CSS), name="landkort_css")
     if tiles is not None:
         folium.TileLayer(
             tiles=tiles.url,
