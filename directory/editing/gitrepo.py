@@ -1,7 +1,7 @@
 """The git CLI, through subprocess: the data directory's repository is the audit log.
 
-Every call passes its arguments as a list (no shell) and runs with a fixed environment:
-no pager, no prompts, no user or system config that could change the output format.
+Every call passes its arguments as a list (no shell); output is captured, so git never
+pages or prompts. The author and committer of a commit are the signed-in user.
 """
 
 from __future__ import annotations
@@ -38,31 +38,16 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        {
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_PAGER": "cat",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "LC_ALL": "C",
-        }
-    )
-    env.update(extra or {})
-    return env
-
-
-def run_git(
-    cwd: str | os.PathLike[str], *args: str, env: dict[str, str] | None = None, check: bool = True
-) -> str:
+def run_git(cwd: str | os.PathLike[str], *args: str, check: bool = True) -> str:
+    """Run `git -C cwd args` (no shell; no pager or prompt: output is captured)."""
     try:
         done = subprocess.run(
-            ["git", *args],
+            ["git", "-c", "core.quotePath=false", *args],
             cwd=cwd,
-            env=_env(env),
             capture_output=True,
             timeout=GIT_TIMEOUT_S,
             check=False,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {args[0]}: {exc}") from exc
@@ -90,8 +75,8 @@ class Repo:
             return None
         return cls(top) if inside == "true" and top else None
 
-    def git(self, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-        return run_git(self.root, *args, env=env, check=check)
+    def git(self, *args: str, check: bool = True) -> str:
+        return run_git(self.root, *args, check=check)
 
     def git_dir(self) -> Path:
         return Path(self.git("rev-parse", "--absolute-git-dir").strip())
@@ -107,14 +92,12 @@ class Repo:
     def commit(self, paths: list[str], message: str, name: str, email: str) -> str:
         """Commit exactly these paths (added, changed or removed) as `name <email>`."""
         rels = [self.rel(p) for p in paths]
-        who = {
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-        }
         self.git("add", "--all", "--", *rels)
-        self.git("commit", "--quiet", "--no-verify", "-m", message, "--", *rels, env=who)
+        self.git(
+            *("-c", f"user.name={name}", "-c", f"user.email={email}"),  # the committer
+            *("commit", "--quiet", "--no-verify", f"--author={name} <{email}>"),
+            *("-m", message, "--", *rels),
+        )
         return self.git("rev-parse", "HEAD").strip()
 
     def log(self, rel_paths: list[str], limit: int = 50) -> list[Commit]:
