@@ -792,8 +792,8 @@ def _unit_at(
         if kind not in ("units", "referrals"):
             continue
         text = repo.show(sha, path)
-        if not text or unit_id not in text:
-            continue
+        if not text or not _key_line("id" if kind == "units" else "from", unit_id).search(text):
+            continue  # the unit is not defined (or does not refer) in this file: skip parsing
         for item in _fast_records(text, kind):
             if not isinstance(item, dict):
                 continue
