@@ -13,6 +13,10 @@ from directory.quality.reports import ReportStore
 from directory.rules.hours import now
 
 st.title("Datakvalitet")
+viewer = ui.viewer()
+if not viewer.staff:  # app.py leaves the page out of the navigation too
+    st.info("Datakvalitet er kun for medarbejdere. Log ind for at se siden.")
+    st.stop()
 validation = ui.validation()
 directory = validation.directory
 options = ui.widgets.department_options(departments_in(validation), directory)
@@ -81,4 +85,4 @@ ui.widgets.show_table(
 st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
-ui.datakvalitet.open_reports(health.open_reports, directory)
+ui.datakvalitet.open_reports(health.open_reports, directory, viewer)

@@ -1,8 +1,12 @@
-"""The one UI helper: cached loading of the directory and its indexes, and shared widgets.
+"""The one UI helper: who is looking, cached loading of the directory and its indexes.
 
 Only `app.py` and `pages/` import this module; the core packages never import streamlit.
 Everything cached here is keyed on the data directory and a fingerprint of its files, so an
 edited YAML file is picked up on the next rerun. Cached objects are shared: read-only.
+
+Visibility: `require_directory()`, `search_index()` and `referral_graph()` give the
+directory, index and graph as the current `viewer()` may see them
+(`directory.visibility.view_for`): the whole for staff, the public view for everyone else.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from directory import (
     settings,
     validate_directory,
 )
-from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from directory.access import (
+    PUBLIC,
+    AccessFileError,
+    AccessRules,
+    Viewer,
+    load_access,
+    viewer_from_claims,
+)
+from directory.visibility import public_view
 
 APP_TITLE = "Kommunalt landkort"
 
@@ -71,13 +83,40 @@ def validation() -> Validation:
     return _validation(root, fingerprint(root))
 
 
+@st.cache_resource(show_spinner="Forbereder den offentlige udgave …", max_entries=4)
+def _public_directory(root: str, fp: tuple) -> Directory | None:
+    directory = _validation(root, fp).directory
+    return public_view(directory) if directory is not None else None
+
+
+def _view(root: str, fp: tuple, public: bool) -> Directory | None:
+    return _public_directory(root, fp) if public else _validation(root, fp).directory
+
+
+def public_directory() -> Directory:
+    """The public view of the directory (for a staff member's "public version" exports)."""
+    root = data_dir()
+    directory = _public_directory(root, fingerprint(root))
+    if directory is None:
+        require_directory()  # shows the errors and stops
+    return directory
+
+
 def require_directory() -> Directory:
-    """The validated directory, or the list of problems and a stop."""
+    """The validated directory as the current viewer may see it, or the problems and a stop.
+
+    Staff see the whole directory; everyone else the public view. The list of problems
+    quotes data lines, so a visitor who is not staff gets a short notice instead."""
     result = validation()
     if result.directory is None:
-        show_data_errors(result.errors)
+        if viewer().staff:
+            show_data_errors(result.errors)
+        else:
+            st.error("Landkortet kan ikke vises lige nu, fordi data har fejl. Prøv igen senere.")
         st.stop()
-    return result.directory
+    if viewer().staff:
+        return result.directory
+    return public_directory()
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -93,28 +132,32 @@ def show_data_errors(errors: list[Problem]) -> None:
         )
 
 
-@st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(root: str, fp: tuple) -> Any:
+@st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=8)
+def _search_index(root: str, fp: tuple, public: bool) -> Any:
     from search import SearchIndex
 
-    return SearchIndex(require_directory())
+    return SearchIndex(_view(root, fp, public))
 
 
 def search_index() -> Any:
+    """The search index of the directory the viewer sees (one index per visibility)."""
+    require_directory()
     root = data_dir()
-    return _search_index(root, fingerprint(root))
+    return _search_index(root, fingerprint(root), not viewer().staff)
 
 
-@st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(root: str, fp: tuple) -> Any:
+@st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=8)
+def _referral_graph(root: str, fp: tuple, public: bool) -> Any:
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(require_directory())
+    return ReferralGraph(_view(root, fp, public))
 
 
 def referral_graph() -> Any:
+    """The referral graph of the directory the viewer sees."""
+    require_directory()
     root = data_dir()
-    return _referral_graph(root, fingerprint(root))
+    return _referral_graph(root, fingerprint(root), not viewer().staff)
 
 
 def unit_href(unit_id: str) -> str:
@@ -146,6 +189,8 @@ def asset_path(*parts: str) -> Path:
 
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# Without sign-in on a loopback-bound server (`make run`): the person at this machine.
+LOCAL_STAFF = Viewer(staff=True)
 
 
 def auth_configured() -> bool:
@@ -162,16 +207,96 @@ def bound_to_loopback() -> bool:
 
 
 @st.cache_resource(max_entries=4)
-def _access_rules(path: str | None) -> AccessRules:
+def _access_rules(path: str | None, fp: tuple[int, int] | None) -> AccessRules:
     return load_access(path)
+
+
+def access_rules() -> AccessRules:
+    """The access file's rules (re-read when the file changes); raises `AccessFileError`."""
+    path = settings.get("LANDKORT_ACCESS")
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        stat = None  # load_access says what is wrong
+    return _access_rules(path, (stat.st_mtime_ns, stat.st_size) if stat else None)
+
+
+def signed_in() -> bool:
+    return bool(st.user.get("is_logged_in"))
 
 
 def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
-    rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    if st.user.is_logged_in:
-        return viewer_from_claims(st.user.to_dict(), rules)
+    if signed_in():
+        return viewer_from_claims(st.user.to_dict(), access_rules())
     if not auth_configured() and bound_to_loopback():
-        return Viewer(staff=True)
+        return LOCAL_STAFF
     return PUBLIC
+
+
+def role_text(who: Viewer) -> str:
+    """'Medarbejder · koordinator for SOF' (Danish, for the sidebar)."""
+    if who.admin:
+        return "Administrator"
+    parts = ["Medarbejder" if who.staff else "Offentlig visning"]
+    if who.manager:
+        parts.append("leder")
+    if who.coordinator_of:
+        parts.append("koordinator for " + ", ".join(sorted(d.upper() for d in who.coordinator_of)))
+    return " · ".join(parts)
+
+
+NOT_SET_UP_DA = (
+    "Log ind er ikke sat op, og serveren kan nås fra netværket: du ser den offentlige udgave "
+    "uden fast track-numre, interne numre og kontaktpersoner. Administrator: sæt log ind op "
+    "i `.streamlit/secrets.toml` (se README, »Log ind og roller«), eller start serveren "
+    "med `--server.address 127.0.0.1`."
+)
+
+
+def access_gate() -> Viewer | None:
+    """Run first on every page (app.py): the sidebar's name and 'Log ud', the banner when
+    sign-in is not set up. None: the visitor must sign in first (app.py then shows only
+    `sign_in_page`). Stops the script when the access file cannot be used."""
+    try:
+        rules = access_rules()
+    except AccessFileError as exc:
+        st.error(
+            "Adgangsfilen (LANDKORT_ACCESS) kan ikke bruges, så landkortet er lukket, "
+            f"indtil den er rettet: {md_escape(exc)}"
+        )
+        st.stop()
+    who = viewer()
+    if who.signed_in:
+        with st.sidebar:
+            st.markdown(f":material/person: **{md_escape(who.name or who.email or 'Logget ind')}**")
+            st.caption(role_text(who))
+            if st.button("Log ud", icon=":material/logout:", key="log-ud"):
+                st.logout()
+        return who
+    if auth_configured():
+        if not rules.public:
+            return None
+        with st.sidebar:
+            st.caption("Offentlig visning. Medarbejdere logger ind for at se alle numre.")
+            if st.button("Log ind", icon=":material/login:", key="log-ind-sidebar"):
+                st.login()
+        return who
+    if who.staff:
+        with st.sidebar:
+            st.caption("Lokal udgave uden log ind (serveren lytter kun på denne maskine).")
+        return who
+    st.warning(NOT_SET_UP_DA, icon=":material/lock_open:")
+    return who
+
+
+def sign_in_page() -> None:
+    """The page a visitor sees before signing in: no data from the directory."""
+    st.title(APP_TITLE, anchor=False)
+    st.markdown(
+        "Landkortet er for medarbejdere i Københavns Kommune. "
+        "Log ind med din kommunale konto for at søge."
+    )
+    if st.button("Log ind", type="primary", icon=":material/login:", key="log-ind"):
+        st.login()
