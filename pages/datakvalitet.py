@@ -12,6 +12,7 @@ from directory.quality.health import build_health, departments_in
 from directory.quality.reports import ReportStore
 from directory.rules.hours import now
 
+ui.use_app_navigation()  # a first deep link runs app.py's sign-in and navigation
 st.title("Datakvalitet")
 viewer = ui.viewer()
 if not viewer.staff:  # app.py leaves the page out of the navigation too
