@@ -11,6 +11,7 @@ directory, index and graph as the current `viewer()` may see them
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -188,7 +189,6 @@ def asset_path(*parts: str) -> Path:
     return Path(__file__).resolve().parent.parent.joinpath(*parts)
 
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 # Without sign-in on a loopback-bound server (`make run`): the person at this machine.
 LOCAL_STAFF = Viewer(staff=True)
 
@@ -202,8 +202,15 @@ def auth_configured() -> bool:
 
 
 def bound_to_loopback() -> bool:
-    """True when the server listens on the loopback address only (`make run`)."""
-    return str(st.get_option("server.address") or "") in LOOPBACK
+    """True when the server listens on a loopback address only (`make run`: 127.0.0.1).
+    Unset (Streamlit's default) means every interface: not loopback."""
+    address = str(st.get_option("server.address") or "").strip("[]")
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 @st.cache_resource(max_entries=4)
