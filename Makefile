@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 ## Install and start the app on the bundled demo data (or $LANDKORT_DATA).
 run: $(VENV)/.run-installed
-	LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py
+	@echo "Kommunalt landkort: http://127.0.0.1:8501 (bound to 127.0.0.1 only, so without sign-in you get the staff view; to serve the network set up sign-in, see README)"; LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 ## Install and run the tests (lint, unit, AppTest, and browser tests when chromium is there).
 test: $(VENV)/.dev-installed

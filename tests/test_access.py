@@ -156,3 +156,27 @@ def test_empty_file_is_configured_with_no_groups(tmp_path: Path) -> None:
     rules = load_access(_write(tmp_path, "# tom\n"))
     assert rules.configured and not rules.public
     assert not viewer_from_claims({"groups": ["kk-medarbejdere"]}, rules).staff
+
+
+def test_the_shipped_sign_in_example_and_make_run_are_safe() -> None:
+    import tomllib
+
+    from conftest import ROOT
+
+    auth = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text("utf-8"))["auth"]
+    assert set(auth) == {
+        "redirect_uri",
+        "cookie_secret",
+        "client_id",
+        "client_secret",
+        "server_metadata_url",
+    }
+    assert auth["redirect_uri"].endswith("/oauth2callback")
+    assert auth["server_metadata_url"].startswith("https://login.microsoftonline.com/")
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
+    run = [
+        line
+        for line in (ROOT / "Makefile").read_text("utf-8").splitlines()
+        if "streamlit run" in line
+    ]
+    assert len(run) == 1 and "--server.address 127.0.0.1" in run[0] and "127.0.0.1:8501" in run[0]
