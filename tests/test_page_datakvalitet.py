@@ -151,8 +151,6 @@ def test_the_page_is_for_staff_only(
     ReportStore(tmp_path / "r").add("sof-bcv", "Mette Test har fået nyt nummer")
     at = _app(data_dir, tmp_path / "r", monkeypatch, viewer=viewer)
     assert not at.exception
-    # app.py leaves it out of the navigation; opened anyway, the page itself refuses
-    assert [i.value for i in at.info] == [
-        "Datakvalitet er kun for medarbejdere. Log ind for at se siden."
-    ]
-    assert not at.dataframe and not at.metric and "Mette Test" not in str(at)
+    # app.py leaves it out of the navigation, so the link opens the default page (Søg)
+    assert at.title[0].value == "Hvor skal borgeren hen?"
+    assert not at.metric and "Mette Test" not in str(at) and "Datakvalitet" not in str(at)
