@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
 from directory.quality.reports import ReportStore
-from ui import md_escape
+from ui import AUTH_BROKEN_DA, md_escape
 
 # Staff-only values of conftest.SMALL_DATA, as they would be written anywhere.
 STAFF_ONLY = [
@@ -213,7 +213,7 @@ def test_the_banner_without_sign_in_on_the_network(data_dir: Path, monkeypatch) 
     assert [w.value for w in at.warning] == [
         "Log ind er ikke sat op, og serveren kan nås fra netværket: du ser den offentlige "
         "udgave uden fast track-numre, interne numre og kontaktpersoner. Administrator: sæt "
-        "log ind op i `.streamlit/secrets.toml` (se README, »Log ind og roller«), eller start "
+        "log ind op i `.streamlit/secrets.toml` (se README, afsnittet »Sign-in and roles«), eller start "
         "serveren med `--server.address 127.0.0.1`."
     ]
     local = app_test("pages/soeg.py", data_dir, monkeypatch, viewer="local")
@@ -240,3 +240,32 @@ def test_a_broken_access_file_closes_the_app_with_the_fix(
         f"er rettet: {md_escape(problem)}"
     ]
     assert not at.title and not at.markdown  # nothing else
+
+
+def test_sign_in_with_a_broken_auth_section_says_what_to_fix(data_dir: Path, monkeypatch) -> None:
+    import streamlit as st
+    from conftest import ROOT, as_viewer
+    from streamlit.testing.v1 import AppTest
+
+    def broken_login(provider: str | None = None) -> None:  # what st.login raises then
+        raise st.errors.StreamlitAuthError("missing the cookie_secret key")
+
+    monkeypatch.setattr(st, "login", broken_login)
+    monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
+    at = as_viewer(
+        AppTest.from_file(str(ROOT / "app.py")), "signed_out_closed", data_dir.parent, monkeypatch
+    )
+    at.run()
+    at.button(key="log-ind").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [AUTH_BROKEN_DA]
+    assert AUTH_BROKEN_DA.startswith("Log ind er ikke sat rigtigt op: `[auth]` i ")
+
+
+def test_a_page_run_alone_still_needs_sign_in(data_dir: Path, monkeypatch) -> None:
+    """Defence in depth: a page script that runs without app.py (Streamlit's old pages/
+    discovery on a first deep link) shows the sign-in page, not data."""
+    at = app_test("pages/enhed.py", data_dir, monkeypatch, viewer="signed_out_closed", id="sof-bcv")
+    at.run()  # the second run of an AppTest runs the page file on its own
+    assert [t.value for t in at.title] == ["Kommunalt landkort"]
+    assert "Borgercenter Voksne" not in str([m.value for m in at.markdown])

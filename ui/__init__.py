@@ -109,6 +109,9 @@ def require_directory() -> Directory:
     Staff see the whole directory; everyone else the public view. The list of problems
     quotes data lines, so a visitor who is not staff gets a short notice instead."""
     result = validation()
+    if must_sign_in():  # app.py shows only the sign-in page then; this holds if a page runs alone
+        sign_in_page()
+        st.stop()
     if result.directory is None:
         if viewer().staff:
             show_data_errors(result.errors)
@@ -232,6 +235,11 @@ def signed_in() -> bool:
     return bool(st.user.get("is_logged_in"))
 
 
+def must_sign_in() -> bool:
+    """Sign-in is set up, nobody is signed in, and the access file has no `public: true`."""
+    return auth_configured() and not signed_in() and not access_rules().public
+
+
 def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
@@ -257,7 +265,7 @@ def role_text(who: Viewer) -> str:
 NOT_SET_UP_DA = (
     "Log ind er ikke sat op, og serveren kan nås fra netværket: du ser den offentlige udgave "
     "uden fast track-numre, interne numre og kontaktpersoner. Administrator: sæt log ind op "
-    "i `.streamlit/secrets.toml` (se README, »Log ind og roller«), eller start serveren "
+    "i `.streamlit/secrets.toml` (se README, afsnittet »Sign-in and roles«), eller start serveren "
     "med `--server.address 127.0.0.1`."
 )
 
@@ -267,7 +275,7 @@ def access_gate() -> Viewer | None:
     sign-in is not set up. None: the visitor must sign in first (app.py then shows only
     `sign_in_page`). Stops the script when the access file cannot be used."""
     try:
-        rules = access_rules()
+        access_rules()
     except AccessFileError as exc:
         st.error(
             "Adgangsfilen (LANDKORT_ACCESS) kan ikke bruges, så landkortet er lukket, "
@@ -282,13 +290,13 @@ def access_gate() -> Viewer | None:
             if st.button("Log ud", icon=":material/logout:", key="log-ud"):
                 st.logout()
         return who
+    if must_sign_in():
+        return None
     if auth_configured():
-        if not rules.public:
-            return None
         with st.sidebar:
             st.caption("Offentlig visning. Medarbejdere logger ind for at se alle numre.")
             if st.button("Log ind", icon=":material/login:", key="log-ind-sidebar"):
-                st.login()
+                login()
         return who
     if who.staff:
         with st.sidebar:
@@ -306,4 +314,19 @@ def sign_in_page() -> None:
         "Log ind med din kommunale konto for at søge."
     )
     if st.button("Log ind", type="primary", icon=":material/login:", key="log-ind"):
+        login()
+
+
+AUTH_BROKEN_DA = (
+    "Log ind er ikke sat rigtigt op: `[auth]` i `.streamlit/secrets.toml` mangler noget "
+    "(se `.streamlit/secrets.toml.example` og README, afsnittet »Sign-in and roles«). Kontakt den, der "
+    "driver landkortet."
+)
+
+
+def login() -> None:
+    """Start the sign-in (st.login); a broken `[auth]` section gets a message, not a traceback."""
+    try:
         st.login()
+    except st.errors.StreamlitAuthError:
+        st.error(AUTH_BROKEN_DA)
