@@ -69,7 +69,7 @@ NO_ACCESS_FILE = AccessRules()
 _KEYS = ("claim", "staff", "coordinators", "managers", "admins", "public")
 
 
-def _key_lines(node: yaml.Node) -> tuple[dict[str, int], dict[str, int]]:
+def _key_lines(node: yaml.Node | None) -> tuple[dict[str, int], dict[str, int]]:
     """1-based lines of the top-level keys and of the keys under `coordinators`."""
     top: dict[str, int] = {}
     nested: dict[str, int] = {}
@@ -82,7 +82,7 @@ def _key_lines(node: yaml.Node) -> tuple[dict[str, int], dict[str, int]]:
     return top, nested
 
 
-def _duplicate(node: yaml.Node) -> tuple[str, int] | None:
+def _duplicate(node: yaml.Node | None) -> tuple[str, int] | None:
     """The first key that appears twice in one mapping (PyYAML would keep the last)."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -113,7 +113,7 @@ def load_access(path: str | Path | None) -> AccessRules:
     except UnicodeDecodeError as exc:
         raise AccessFileError(f"{name}:1: adgangsfilen er ikke UTF-8: gem den som UTF-8") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -105,7 +105,8 @@ def test_can_edit(viewer: Viewer, department: str, allowed: bool) -> None:
     [
         (
             "- a\n- b\n",
-            "1: adgangsfilen skal være nøgler og værdier (claim:, staff:, …), se README om adgangsfilen",
+            "1: adgangsfilen skal være nøgler og værdier (claim:, staff:, …), "
+            "se README om adgangsfilen",
         ),
         (
             "staff: [a]\nrolle: [b]\n",
@@ -121,7 +122,8 @@ def test_can_edit(viewer: Viewer, department: str, allowed: bool) -> None:
         ),
         (
             "coordinators: [a]\n",
-            "1: 'coordinators' skal have en forvaltnings-id pr. linje med en liste af grupper, fx sof: [kk-sof-redaktion]",
+            "1: 'coordinators' skal have en forvaltnings-id pr. linje med en liste af grupper, "
+            "fx sof: [kk-sof-redaktion]",
         ),
         ("staff: [a]\npublic: ja\n", "2: 'public' skal være true eller false"),
         ("claim: ''\n", "1: 'claim' skal være navnet på ID-tokenets claim med grupper, fx groups"),
@@ -131,7 +133,8 @@ def test_can_edit(viewer: Viewer, department: str, allowed: bool) -> None:
         ),
         (
             "staff: [a\nadmins: [b]\n",
-            "2: ikke gyldig YAML (expected ',' or ']', but got ':'): ret linjen, se README om adgangsfilen",
+            "2: ikke gyldig YAML (expected ',' or ']', but got ':'): ret linjen, "
+            "se README om adgangsfilen",
         ),
     ],
 )

@@ -213,8 +213,8 @@ def test_the_banner_without_sign_in_on_the_network(data_dir: Path, monkeypatch) 
     assert [w.value for w in at.warning] == [
         "Log ind er ikke sat op, og serveren kan nås fra netværket: du ser den offentlige "
         "udgave uden fast track-numre, interne numre og kontaktpersoner. Administrator: sæt "
-        "log ind op i `.streamlit/secrets.toml` (se README, afsnittet »Sign-in and roles«), eller start "
-        "serveren med `--server.address 127.0.0.1`."
+        "log ind op i `.streamlit/secrets.toml` (se README, afsnittet »Sign-in and roles«), "
+        "eller start serveren med `--server.address 127.0.0.1`."
     ]
     local = app_test("pages/soeg.py", data_dir, monkeypatch, viewer="local")
     assert not local.warning

@@ -15,7 +15,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import streamlit as st
@@ -37,15 +37,22 @@ from directory.access import (
     viewer_from_claims,
 )
 from directory.visibility import public_view
+from ui.navigation import use_app_navigation
+
+if TYPE_CHECKING:  # imported where built: pages that need neither start faster
+    from directory.graph.analysis import ReferralGraph
+    from search import SearchIndex
 
 APP_TITLE = "Kommunalt landkort"
+# (path, mtime in ns, size) of every YAML file of a data directory
+Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def data_dir() -> str:
     return data_dir_from_env()
 
 
-def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
+def fingerprint(root: str) -> Fingerprint:
     """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -58,58 +65,27 @@ def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, fp: tuple) -> Validation:
+def _validation(root: str, fp: Fingerprint) -> Validation:
     return validate_directory(root)
 
 
-def use_app_navigation() -> None:
-    """Make a deep link opened first after a restart use app.py's navigation.
-
-    Streamlit 1.67 treats a `pages/` folder next to app.py as the old multipage layout until
-    app.py has called `st.navigation` once; a deep link such as /enhed?id=... opened first
-    would run the page file alone, without app.py. Switch to app.py's navigation and rerun
-    once (the rerun keeps the page and its query parameters). Tested in tests/test_browser.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get("_app_navigation"):
-        st.session_state["_app_navigation"] = True  # once per session: never lose a click
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+def _current() -> tuple[str, Fingerprint, Validation]:
+    """The data directory, its fingerprint and its (cached) validation, read once together."""
+    use_app_navigation()
+    root = data_dir()
+    fp = fingerprint(root)
+    return root, fp, _validation(root, fp)
 
 
 def validation() -> Validation:
-    use_app_navigation()
-    root = data_dir()
-    return _validation(root, fingerprint(root))
+    return _current()[2]
 
 
-@st.cache_resource(show_spinner="Forbereder den offentlige udgave …", max_entries=4)
-def _public_directory(root: str, fp: tuple) -> Directory | None:
-    directory = _validation(root, fp).directory
-    return public_view(directory) if directory is not None else None
-
-
-def _view(root: str, fp: tuple, public: bool) -> Directory | None:
-    return _public_directory(root, fp) if public else _validation(root, fp).directory
-
-
-def public_directory() -> Directory:
-    """The public view of the directory (for a staff member's "public version" exports)."""
-    root = data_dir()
-    directory = _public_directory(root, fingerprint(root))
-    if directory is None:
-        require_directory()  # shows the errors and stops
-    return directory
-
-
-def require_directory() -> Directory:
-    """The validated directory as the current viewer may see it, or the problems and a stop.
-
-    Staff see the whole directory; everyone else the public view. The list of problems
-    quotes data lines, so a visitor who is not staff gets a short notice instead."""
-    result = validation()
-    if must_sign_in():  # app.py shows only the sign-in page then; this holds if a page runs alone
+def _directory_or_stop(result: Validation) -> Directory:
+    """The validated directory, or a stop: the sign-in page when sign-in is needed (app.py
+    shows only that page then; this holds if a page runs alone), the data's problems for
+    staff, a short notice for others (the problems quote data lines)."""
+    if must_sign_in():
         sign_in_page()
         st.stop()
     if result.directory is None:
@@ -118,9 +94,32 @@ def require_directory() -> Directory:
         else:
             st.error("Landkortet kan ikke vises lige nu, fordi data har fejl. Prøv igen senere.")
         st.stop()
+    return result.directory
+
+
+@st.cache_resource(show_spinner="Forbereder den offentlige udgave …", max_entries=4)
+def _public_directory(root: str, fp: Fingerprint, _directory: Directory) -> Directory:
+    return public_view(_directory)
+
+
+def _visible(root: str, fp: Fingerprint, result: Validation) -> tuple[Directory, bool]:
+    """The directory the viewer may see (cached per data version) and whether it is public."""
+    directory = _directory_or_stop(result)
     if viewer().staff:
-        return result.directory
-    return public_directory()
+        return directory, False
+    return _public_directory(root, fp, directory), True
+
+
+def public_directory() -> Directory:
+    """The public view of the directory (for a staff member's "public version" exports)."""
+    root, fp, result = _current()
+    return _public_directory(root, fp, _directory_or_stop(result))
+
+
+def require_directory() -> Directory:
+    """The validated directory as the current viewer may see it (the whole for staff, the
+    public view for everyone else), or a stop."""
+    return _visible(*_current())[0]
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -132,36 +131,46 @@ def show_data_errors(errors: list[Problem]) -> None:
     st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
-            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
+            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele "
+            "listen."
         )
 
 
+# The builders below are keyed on (root, fp, public) only: `_directory` (not hashed, by its
+# leading underscore) is the (public view of the) validation cached under that same key.
+
+
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=8)
-def _search_index(root: str, fp: tuple, public: bool) -> Any:
+def _search_index(
+    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
+) -> SearchIndex:
     from search import SearchIndex
 
-    return SearchIndex(_view(root, fp, public))
+    return SearchIndex(_directory)
 
 
-def search_index() -> Any:
-    """The search index of the directory the viewer sees (one index per visibility)."""
-    require_directory()
-    root = data_dir()
-    return _search_index(root, fingerprint(root), not viewer().staff)
+def search_index() -> SearchIndex:
+    """The search index of the directory the viewer sees (one per data version and
+    visibility: a public visitor cannot find a unit by a staff-only value), or a stop."""
+    root, fp, result = _current()
+    directory, public = _visible(root, fp, result)
+    return _search_index(root, fp, directory, public)
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=8)
-def _referral_graph(root: str, fp: tuple, public: bool) -> Any:
+def _referral_graph(
+    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
+) -> ReferralGraph:
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(_view(root, fp, public))
+    return ReferralGraph(_directory)
 
 
-def referral_graph() -> Any:
-    """The referral graph of the directory the viewer sees."""
-    require_directory()
-    root = data_dir()
-    return _referral_graph(root, fingerprint(root), not viewer().staff)
+def referral_graph() -> ReferralGraph:
+    """The referral graph of the directory the viewer sees, or a stop."""
+    root, fp, result = _current()
+    directory, public = _visible(root, fp, result)
+    return _referral_graph(root, fp, directory, public)
 
 
 def unit_href(unit_id: str) -> str:
@@ -319,8 +328,8 @@ def sign_in_page() -> None:
 
 AUTH_BROKEN_DA = (
     "Log ind er ikke sat rigtigt op: `[auth]` i `.streamlit/secrets.toml` mangler noget "
-    "(se `.streamlit/secrets.toml.example` og README, afsnittet »Sign-in and roles«). Kontakt den, der "
-    "driver landkortet."
+    "(se `.streamlit/secrets.toml.example` og README, afsnittet »Sign-in and roles«). "
+    "Kontakt den, der driver landkortet."
 )
 
 
