@@ -20,6 +20,7 @@ required, so a record without it fails validation: nothing is dropped silently.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from typing import Any
 
@@ -230,6 +231,10 @@ def _core(public: _Public, core: type[Record], source: Record | None, secret: se
     values["extensions"] = {
         k: v for k, v in extensions if k in PUBLIC_EXTENSIONS and isinstance(v, bool)
     }
+    for name, info in core.model_fields.items():  # left out (contacts): empty, not absent
+        if name not in values:
+            factory = info.default_factory
+            values[name] = [] if factory is list else {} if factory is dict else info.default
     record = core.model_construct(**values)
     if source is not None:
         record._source = source._source
@@ -243,7 +248,20 @@ def _public_record(model: type[_Public], record: Record, secret: set[str]) -> An
 
 
 def public_view(directory: Directory) -> Directory:
-    """The directory as anyone may see it (see the module doc). The source is not changed."""
+    """The directory as anyone may see it (see the module doc). The source is not changed.
+
+    Like the loader, it runs without the cyclic garbage collector: it builds many small
+    objects that are all kept, and rescanning them made 10k units take 16 s instead of 2."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _public_view(directory)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _public_view(directory: Directory) -> Directory:
     secret = staff_only_digits(directory)
     meta = {k: v for k, v in directory.meta.items() if k == EXAMPLE_NOTICE_KEY}
     return Directory(
