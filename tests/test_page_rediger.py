@@ -51,6 +51,10 @@ def page(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         if user is not None:
             app.user = dict(user)
+        else:  # not signed in, on a server others can reach: the public view
+            from streamlit import config
+
+            config.set_option("server.address", "0.0.0.0")  # conftest's fixture restores it
         app.switch_page("pages/enhed.py")
         app.query_params["id"] = unit_id
         app.run()
