@@ -56,10 +56,19 @@ class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
     def __init__(
-        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+        self,
+        data_dir: Path | str,
+        *,
+        app: str = "app.py",
+        reports_dir: Path | str | None = None,
+        cache_dir: Path | str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.app = app
+        self._own_cache = cache_dir is None
+        self.cache_dir = (
+            Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="landkort-cache-"))
+        )
         self._own_reports = reports_dir is None
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
@@ -78,6 +87,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            "LANDKORT_CACHE": str(self.cache_dir),
         }
         cmd = [
             sys.executable,
@@ -151,6 +161,8 @@ class AppServer:
         self.log_path.unlink(missing_ok=True)
         if self._own_reports:
             shutil.rmtree(self.reports_dir, ignore_errors=True)
+        if self._own_cache:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
 def launch_chromium(playwright: Any) -> Any:

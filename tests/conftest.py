@@ -179,6 +179,14 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LANDKORT_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A small valid data directory (3 departments, 6 units, 3 locations, 6 referrals)."""

@@ -11,6 +11,7 @@ import difflib
 import functools
 import gc
 import os
+import sys
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from directory import settings
+from directory.loading.cache import content_key, open_cache
 from directory.loading.yamltree import (
     MAX_FILE_BYTES,
     Node,
@@ -75,6 +77,8 @@ class Validation:
     directory: Directory | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # A hash of the files' contents, the code and the day: equal versions, equal results.
+    version: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -96,20 +100,61 @@ def load_directory(
 
 
 def validate_directory(
-    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    cache: bool = True,
 ) -> Validation:
-    """Validate a data directory; never raises for anything in the data."""
+    """Validate a data directory; never raises for anything in the data.
+
+    With `cache` (the default) an unchanged directory is read from the disk cache
+    (`LANDKORT_CACHE`, see `directory.loading.cache`) and a new result is stored there; a
+    result without errors becomes the directory's "last good" version (`last_good`)."""
     root = data_dir_from_env(path)
-    checker = _Checker(root, today or dt.date.today())
-    # Reading builds millions of small objects that are all kept; the cyclic garbage
-    # collector would rescan them again and again (half the time at 10k units).
+    today = today or dt.date.today()
+    disk = open_cache() if cache else None
+    key = content_key(root, today) if os.path.isdir(root) else ""
+    # Reading (and unpickling) builds millions of small objects that are all kept; the
+    # cyclic garbage collector would rescan them again and again (half the time at 10k).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return checker.run()
+        if disk is not None and key:
+            hit = disk.load(key)
+            if isinstance(hit, Validation):
+                return hit
+        result = _Checker(root, today).run()
     finally:
         if was_enabled:
             gc.enable()
+    result.version = key
+    # Stored only when the files did not change while they were read.
+    if disk is not None and key and content_key(root, today) == key:
+        try:
+            disk.store(key, result)
+            if result.directory is not None:
+                disk.mark_last_good(root, key)
+            else:
+                disk.prune()
+        except OSError as exc:
+            print(f"landkort: cache not written: {exc}", file=sys.stderr)
+    return result
+
+
+def last_good(path: str | os.PathLike[str] | None = None) -> Validation | None:
+    """The newest cached result of this data directory that validated (read from the disk
+    cache, not re-parsed), or None when there is none for this version of the code."""
+    disk = open_cache()
+    if disk is None:
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        hit = disk.last_good(data_dir_from_env(path))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return hit if isinstance(hit, Validation) and hit.directory is not None else None
 
 
 def classify(rel: str) -> str | None:
