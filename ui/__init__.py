@@ -1,14 +1,19 @@
 """The one UI helper: cached loading of the directory and its indexes, and shared widgets.
 
 Only `app.py` and `pages/` import this module; the core packages never import streamlit.
-Everything cached here is keyed on the data directory and a fingerprint of its files, so an
-edited YAML file is picked up on the next rerun. Cached objects are shared: read-only.
+The validation is cached on the data directory and a fingerprint of its files, so an edited
+YAML file is picked up on the next rerun; what is built from the directory (search index,
+referral graph) is cached per data version. When the files stop validating, the pages show
+the last version that validated (from the loader's disk cache) with a notice. Cached objects
+are shared: read-only.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +29,7 @@ from directory import (
     validate_directory,
 )
 from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from directory.loading.loader import last_good
 
 APP_TITLE = "Kommunalt landkort"
 
@@ -46,7 +52,29 @@ def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
 def _validation(root: str, fp: tuple) -> Validation:
-    return validate_directory(root)
+    result = validate_directory(root)
+    # The loaded data lives until the files change: keep the cyclic garbage collector
+    # from rescanning its million objects on every collection (every caseworker's rerun).
+    gc.freeze()
+    return result
+
+
+@st.cache_resource(show_spinner="Indlæser seneste gyldige data …", max_entries=2)
+def _last_good(root: str, bad_version: str) -> Validation | None:
+    result = last_good(root)
+    gc.freeze()
+    return result
+
+
+@dataclass(frozen=True)
+class Served:
+    """The directory the app shows: the files on disk when they validate, else the last
+    version that validated (`stale`), else none. `current` is the files' own validation."""
+
+    directory: Directory | None
+    version: str
+    current: Validation
+    stale: bool = False
 
 
 def use_app_navigation() -> None:
@@ -66,18 +94,65 @@ def use_app_navigation() -> None:
 
 
 def validation() -> Validation:
+    """The validation of the files on disk now (the Datakvalitet page lists its problems)."""
     use_app_navigation()
     root = data_dir()
     return _validation(root, fingerprint(root))
 
 
-def require_directory() -> Directory:
-    """The validated directory, or the list of problems and a stop."""
-    result = validation()
-    if result.directory is None:
-        show_data_errors(result.errors)
+def served() -> Served:
+    """What to show: the files when they validate, else the cached last good version."""
+    current = validation()
+    if current.directory is not None:
+        return Served(current.directory, current.version, current)
+    good = _last_good(data_dir(), current.version)
+    if good is None or good.directory is None:
+        return Served(None, current.version, current)
+    return Served(good.directory, good.version, current, stale=True)
+
+
+def _served_directory() -> Served:
+    shown = served()
+    if shown.directory is None:
+        show_data_errors(shown.current.errors)
         st.stop()
-    return result.directory
+    return shown
+
+
+def require_directory() -> Directory:
+    """The directory to show (with a notice when it is the last good version), or the list
+    of problems and a stop when no version ever validated."""
+    shown = _served_directory()
+    if shown.stale:
+        stale_notice(shown.current)
+    return shown.directory  # type: ignore[return-value]
+
+
+def stale_notice(current: Validation) -> None:
+    """The files on disk have errors and the last good version is shown: a small notice
+    for everyone; coordinators also get the errors (fil:linje: besked) with their unit."""
+    st.caption(
+        ":material/history: Datafilerne har fejl lige nu, så du ser den seneste gyldige "
+        "version. Koordinatorerne er ved at rette det."
+    )
+    if not viewer().is_coordinator:
+        return
+    errors = current.errors
+    with st.expander(
+        f"{len(errors)} fejl i datafilerne (vises kun for koordinatorer)", icon=":material/error:"
+    ):
+        st.markdown(
+            "Siderne viser den seneste gyldige version, indtil fejlene er rettet i filerne."
+        )
+        lines = []
+        for problem in errors[:500]:
+            unit = current.unit_of(problem)
+            lines.append(f"{problem}" + (f"  [enhed: {unit}]" if unit else ""))
+        st.code("\n".join(lines), language=None)
+        if len(errors) > 500:
+            st.caption(
+                f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
+            )
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -94,27 +169,33 @@ def show_data_errors(errors: list[Problem]) -> None:
 
 
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(root: str, fp: tuple) -> Any:
+def _search_index(version: str, _directory: Directory) -> Any:
     from search import SearchIndex
 
-    return SearchIndex(require_directory())
+    index = SearchIndex(_directory)
+    gc.freeze()
+    return index
 
 
 def search_index() -> Any:
-    root = data_dir()
-    return _search_index(root, fingerprint(root))
+    """The search index of the directory shown, built once per data version."""
+    shown = _served_directory()
+    return _search_index(shown.version, shown.directory)
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(root: str, fp: tuple) -> Any:
+def _referral_graph(version: str, _directory: Directory) -> Any:
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(require_directory())
+    graph = ReferralGraph(_directory)
+    gc.freeze()
+    return graph
 
 
 def referral_graph() -> Any:
-    root = data_dir()
-    return _referral_graph(root, fingerprint(root))
+    """The referral graph of the directory shown, built once per data version."""
+    shown = _served_directory()
+    return _referral_graph(shown.version, shown.directory)
 
 
 def unit_href(unit_id: str) -> str:
@@ -170,7 +251,8 @@ def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
     rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    if st.user.is_logged_in:
+    # Without an [auth] section st.user has no `is_logged_in` at all (Streamlit 1.67).
+    if st.user.get("is_logged_in"):
         return viewer_from_claims(st.user.to_dict(), rules)
     if not auth_configured() and bound_to_loopback():
         return Viewer(staff=True)

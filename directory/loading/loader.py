@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import functools
@@ -79,6 +80,14 @@ class Validation:
     warnings: list[Problem] = field(default_factory=list)
     # A hash of the files' contents, the code and the day: equal versions, equal results.
     version: str = ""
+    # Per file, when there are errors: (line, unit id) where each unit or referral starts.
+    owners: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+
+    def unit_of(self, problem: Problem) -> str | None:
+        """The unit a problem belongs to (a referral's: its 'from'), when it is in one."""
+        starts = self.owners.get(problem.path, [])
+        at = bisect.bisect_right(starts, (problem.line, "\uffff")) - 1
+        return starts[at][1] if at >= 0 else None
 
     @property
     def problems(self) -> list[Problem]:
@@ -207,6 +216,7 @@ class _Checker:
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
+        self.owners: dict[str, list[tuple[int, str]]] = {}
 
     # -- reporting -------------------------------------------------------------------
     def error(self, path: str, line: int, message: str) -> None:
@@ -251,7 +261,10 @@ class _Checker:
         directory = self._cross_check(self.models)
         self.errors.sort(key=_problem_order)
         self.warnings.sort(key=_problem_order)
-        return Validation(None if self.errors else directory, self.errors, self.warnings)
+        owners = self.owners if self.errors else {}
+        return Validation(
+            None if self.errors else directory, self.errors, self.warnings, owners=owners
+        )
 
     def _discover(self, base: Path) -> dict[str, str]:
         files: dict[str, str] = {}
@@ -362,6 +375,9 @@ class _Checker:
                     f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value",
                 )
                 continue
+            owner = _text(item, "id" if kind == "units" else "from")
+            if owner and kind in ("units", "referrals"):
+                self.owners.setdefault(path, []).append((item.line, owner))
             record = _Item(kind, path, item, file_stem=stem)
             self._validate_item(record)
             self.items[kind].append(record)
