@@ -910,10 +910,10 @@ def _attach_sources(model: Record, node: YMap, path: str) -> None:
         if isinstance(value, YSeq) and key in ("locations",):
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
-    model._source = Source(path, node.line, lines)
+    model._source = Source.of(path, node.line, lines)
     if isinstance(model, Unit):
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
                 if isinstance(contact_node, YMap):
-                    contact._source = Source(path, contact_node.line, dict(contact_node.key_lines))
+                    contact._source = Source.of(path, contact_node.line, contact_node.key_lines)
