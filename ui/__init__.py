@@ -11,6 +11,7 @@ are shared: read-only.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, fp: tuple) -> Validation:
+def _validation(root: str, fp: str) -> Validation:
     result = validate_directory(root)
     # The loaded data lives until the files change: keep the cyclic garbage collector
     # from rescanning its million objects on every collection (every caseworker's rerun).
@@ -97,7 +98,10 @@ def validation() -> Validation:
     """The validation of the files on disk now (the Datakvalitet page lists its problems)."""
     use_app_navigation()
     root = data_dir()
-    return _validation(root, fingerprint(root))
+    # A short digest as the cache key: Streamlit's hashing of the whole tuple on every
+    # rerun cost more than the stat calls themselves.
+    key = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
+    return _validation(root, key)
 
 
 def served() -> Served:

@@ -190,7 +190,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """One record read from a file, before and after model validation."""
 
