@@ -28,7 +28,10 @@ def search_area() -> None:
         type="search",
         bind="query-params",
         label_visibility="collapsed",
-        placeholder="Søg på behov, enhed, forkortelse eller en kollegas navn – fx herberg, JKU, bolig rådgivning",
+        placeholder=(
+            "Søg på behov, enhed, forkortelse eller en kollegas navn – "
+            "fx herberg, JKU, bolig rådgivning"
+        ),
     )
     with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
         cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
@@ -74,7 +77,8 @@ def search_area() -> None:
         )
     else:
         st.caption(
-            f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
+            f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+            "helligdage medregnet"
         )
         for hit in hits:
             ui.soeg.result_card(hit, directory, at)

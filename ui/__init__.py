@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import streamlit as st
@@ -31,15 +31,22 @@ from directory import (
 )
 from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
 from directory.loading.loader import last_good
+from ui.navigation import use_app_navigation
+
+if TYPE_CHECKING:  # imported where built: pages that need neither start faster
+    from directory.graph.analysis import ReferralGraph
+    from search import SearchIndex
 
 APP_TITLE = "Kommunalt landkort"
+# (path, mtime in ns, size) of every YAML file of a data directory
+Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def data_dir() -> str:
     return data_dir_from_env()
 
 
-def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
+def fingerprint(root: str) -> Fingerprint:
     """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -78,28 +85,12 @@ class Served:
     stale: bool = False
 
 
-def use_app_navigation() -> None:
-    """Make a deep link opened first after a restart use app.py's navigation.
-
-    Streamlit 1.67 treats a `pages/` folder next to app.py as the old multipage layout until
-    app.py has called `st.navigation` once; a deep link such as /enhed?id=... opened first
-    would run the page file alone, without app.py. Switch to app.py's navigation and rerun
-    once (the rerun keeps the page and its query parameters). Tested in tests/test_browser.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get("_app_navigation"):
-        st.session_state["_app_navigation"] = True  # once per session: never lose a click
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def validation() -> Validation:
     """The validation of the files on disk now (the Datakvalitet page lists its problems)."""
     use_app_navigation()
     root = data_dir()
-    # A short digest as the cache key: Streamlit's hashing of the whole tuple on every
-    # rerun cost more than the stat calls themselves.
+    # A short digest as the cache key: Streamlit's hashing of the whole fingerprint on
+    # every rerun cost more than the stat calls themselves.
     key = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
     return _validation(root, key)
 
@@ -115,21 +106,25 @@ def served() -> Served:
     return Served(good.directory, good.version, current, stale=True)
 
 
-def _served_directory() -> Served:
+def _served_or_stop() -> tuple[str, Directory]:
+    """The version and directory to show, or the list of problems and a stop."""
     shown = served()
     if shown.directory is None:
         show_data_errors(shown.current.errors)
         st.stop()
-    return shown
+    return shown.version, shown.directory
 
 
 def require_directory() -> Directory:
     """The directory to show (with a notice when it is the last good version), or the list
     of problems and a stop when no version ever validated."""
-    shown = _served_directory()
+    shown = served()
+    if shown.directory is None:
+        show_data_errors(shown.current.errors)
+        st.stop()
     if shown.stale:
         stale_notice(shown.current)
-    return shown.directory  # type: ignore[return-value]
+    return shown.directory
 
 
 def stale_notice(current: Validation) -> None:
@@ -155,7 +150,8 @@ def stale_notice(current: Validation) -> None:
         st.code("\n".join(lines), language=None)
         if len(errors) > 500:
             st.caption(
-                f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
+                f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for "
+                "hele listen."
             )
 
 
@@ -168,12 +164,18 @@ def show_data_errors(errors: list[Problem]) -> None:
     st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
-            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
+            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele "
+            "listen."
         )
 
 
+# The builders below are keyed on the data version (`Validation.version`, a hash of the
+# files' contents and the code) only: `_directory` (not hashed, by its leading underscore) is
+# the directory of that version, so the key decides the result.
+
+
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(version: str, _directory: Directory) -> Any:
+def _search_index(version: str, _directory: Directory) -> SearchIndex:
     from search import SearchIndex
 
     index = SearchIndex(_directory)
@@ -181,14 +183,13 @@ def _search_index(version: str, _directory: Directory) -> Any:
     return index
 
 
-def search_index() -> Any:
-    """The search index of the directory shown, built once per data version."""
-    shown = _served_directory()
-    return _search_index(shown.version, shown.directory)
+def search_index() -> SearchIndex:
+    """The search index of the directory shown (built once per data version), or a stop."""
+    return _search_index(*_served_or_stop())
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(version: str, _directory: Directory) -> Any:
+def _referral_graph(version: str, _directory: Directory) -> ReferralGraph:
     from directory.graph.analysis import ReferralGraph
 
     graph = ReferralGraph(_directory)
@@ -196,10 +197,9 @@ def _referral_graph(version: str, _directory: Directory) -> Any:
     return graph
 
 
-def referral_graph() -> Any:
-    """The referral graph of the directory shown, built once per data version."""
-    shown = _served_directory()
-    return _referral_graph(shown.version, shown.directory)
+def referral_graph() -> ReferralGraph:
+    """The referral graph of the directory shown (built once per data version), or a stop."""
+    return _referral_graph(*_served_or_stop())
 
 
 def unit_href(unit_id: str) -> str:

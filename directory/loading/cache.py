@@ -26,7 +26,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from directory import settings
 
@@ -103,11 +103,11 @@ def _root_id(root: str) -> str:
 class _SigningWriter:
     """A file-like writer that feeds what it writes into an HMAC."""
 
-    def __init__(self, fh: Any, mac: hmac.HMAC) -> None:
+    def __init__(self, fh: BinaryIO, mac: hmac.HMAC) -> None:
         self.fh = fh
         self.mac = mac
 
-    def write(self, data: Any) -> int:
+    def write(self, data: bytes) -> int:
         self.mac.update(data)
         return self.fh.write(data)
 
