@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import opening_hours
 import phonenumbers
@@ -221,6 +221,8 @@ class Record(BaseModel):
     # attribute costs every instance its own dict and a call when it is built (memory and
     # time at 50k units). Pickling and copying keep it (see below).
     __slots__ = ("_source",)
+    if TYPE_CHECKING:  # not at run time: pydantic would make an annotated `_x` private
+        _source: Source | None
 
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
