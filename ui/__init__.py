@@ -33,13 +33,21 @@ def data_dir() -> str:
 
 
 def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
-    """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
+    """Cheap identity of the data files: (path, mtime, size) of every YAML file.
+
+    Hidden files (editors' lock files such as a dangling `units/.#bif.yaml`) are skipped
+    like the loader skips them; a dangling link counts by its own `lstat` (the loader reports
+    it as an error, the page shows that instead of crashing)."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.endswith((".yaml", ".yml")):
-                stat = os.stat(os.path.join(dirpath, name))
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a dangling or looping link: reported by the loader
+                    stat = os.lstat(path)
                 out.append((os.path.join(dirpath, name), stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(out))
 

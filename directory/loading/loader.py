@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from directory import settings
+from directory.loading.safefile import UnsafeFile, read_data_file
 from directory.loading.yamltree import (
-    MAX_FILE_BYTES,
     Node,
     YamlProblem,
     YMap,
@@ -42,6 +42,8 @@ from directory.model import (
     Referral,
     Severity,
     Unit,
+    cut,
+    excerpt,
     stale_before,
 )
 
@@ -52,6 +54,9 @@ _FILE_KINDS = {
     "locations": Location,
     "referrals": Referral,
 }
+_LINKED_FOLDER_MESSAGE = (
+    "not read: is a symbolic link to a folder; put the folder itself in the data directory"
+)
 _KIND_WORD = {
     "departments": "department",
     "units": "unit",
@@ -210,9 +215,24 @@ class _Checker:
 
     def _discover(self, base: Path) -> dict[str, str]:
         files: dict[str, str] = {}
-        for dirpath, dirnames, filenames in os.walk(base):
+
+        def unreadable_folder(exc: OSError) -> None:
+            rel = Path(exc.filename).relative_to(base).as_posix() if exc.filename else "."
+            self.error(
+                self.show(rel),
+                1,
+                f"cannot read the folder: {exc.strerror or exc}: give the app's user read "
+                "and search permission on it (chmod a+rx), or move it out of the data directory",
+            )
+
+        for dirpath, dirnames, filenames in os.walk(base, onerror=unreadable_folder):
+            for name in [d for d in dirnames if not d.startswith(".")]:
+                if os.path.islink(os.path.join(dirpath, name)):
+                    rel = Path(dirpath, name).relative_to(base).as_posix()
+                    self.error(self.show(rel), 1, _LINKED_FOLDER_MESSAGE)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
+            # hidden files are editors' lock and backup files (`.#bif.yaml`): never read
+            for name in sorted(n for n in filenames if not n.startswith(".")):
                 full = Path(dirpath, name)
                 rel = full.relative_to(base).as_posix()
                 if name.endswith(".yml"):
@@ -237,18 +257,10 @@ class _Checker:
     def _read_file(self, base: Path, rel: str, kind: str) -> None:
         path = self.show(rel)
         try:
-            size = (base / rel).stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.unreadable.add(kind)
-                self.error(
-                    path,
-                    1,
-                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files",
-                )
-                return
-            raw = (base / rel).read_bytes()
-        except OSError as exc:
-            self.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
+            raw = read_data_file(base, rel)
+        except UnsafeFile as exc:
+            self.unreadable.add(kind)
+            self.error(path, 1, exc.message)
             return
         try:
             text = raw.decode("utf-8-sig")
@@ -270,13 +282,15 @@ class _Checker:
             return
         for line, message in parsed.problems:
             self.error(path, line, message)
+        for line, message in parsed.warnings:
+            self.warn(path, line, message)
         self._read_top(path, rel, kind, parsed.root)
 
     def _read_top(self, path: str, rel: str, kind: str, root: Node | None) -> None:
         if root is None:
             return
         if not isinstance(root, YMap):
-            what = "a list" if isinstance(root, YSeq) else f"the value {root.raw!r}"
+            what = "a list" if isinstance(root, YSeq) else f"the value {excerpt(root.raw)}"
             self.error(
                 path,
                 root.line,
@@ -293,7 +307,7 @@ class _Checker:
                 self.error(
                     path,
                     root.key_lines[key],
-                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}",
+                    f"unknown top-level key {excerpt(key)}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}",
                 )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
@@ -506,7 +520,7 @@ class _Checker:
         self.error(
             path,
             line,
-            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})",
+            f"{field_name}: {word} {excerpt(value)} does not exist{did_you_mean(value, ids)} (ids are defined in {where})",
         )
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
@@ -683,7 +697,7 @@ def _unknown_key_message(model_cls: type[BaseModel], loc: tuple[Any, ...], key: 
     owner = _model_at(model_cls, loc)
     where = f" in {_loc_text(loc)}" if loc else ""
     return (
-        f"unknown key {key!r}{where}{did_you_mean(key, _model_fields(owner))}"
+        f"unknown key {excerpt(key)}{where}{did_you_mean(key, _model_fields(owner))}"
         " (keys of your own must start with 'x-')"
     )
 
@@ -712,11 +726,11 @@ def _not_text_message(field_name: str, node: YScalar) -> str:
         return f"{field_name}: is empty: write a value or remove the key"
     what = _WHAT.get(node.kind, "something other than text")
     shown = (
-        f" ({node.value!r})"
+        f" ({cut(repr(node.value))})"
         if node.kind in ("int", "float", "bool") and str(node.value) != node.raw
         else ""
     )
-    return f'{field_name}: YAML reads {node.raw} as {what}{shown}, not text: quote it: "{node.raw}"'
+    return f'{field_name}: YAML reads {cut(node.raw)} as {what}{shown}, not text: quote it: "{cut(node.raw)}"'
 
 
 _TEXT_ERRORS = {"string_type", "string_too_short"}
@@ -779,11 +793,11 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)",
+                        f"{field_name}: {cut(target.raw)} is not a date that exists: check the day and month (YYYY-MM-DD)",
                     )
                 )
             else:
-                shown = target.raw if isinstance(target, YScalar) else "this value"
+                shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
                 out.append(
                     (
                         line,
@@ -793,7 +807,7 @@ def _translate(
             continue
         if kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}")
             )
@@ -813,7 +827,7 @@ def _translate(
             out.append((line, f"{field_name}: must list at least one item"))
             continue
         if kind in ("int_type", "int_parsing", "int_from_float"):
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (
                     line,
@@ -822,7 +836,7 @@ def _translate(
             )
             continue
         if kind in ("float_type", "float_parsing"):
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (
                     line,
