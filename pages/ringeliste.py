@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 import ui.ringeliste
+import ui.soeg
 import ui.widgets
 from directory.exports import export
 
@@ -23,6 +24,7 @@ query = st.text_input(
 if query:
     st.query_params["q"] = query
     st.query_params.pop("forvaltning", None)
+    ui.soeg.clipped_notice(query)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
     title, slug = f"Ringeliste: søgning »{query}«", "soegning"
 else:

@@ -124,11 +124,46 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+# A query is what a caseworker types: a few words. A link can carry anything (96 kB of
+# repeated words took 85 s), so only this much of a query is ever looked at.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 10
+MAX_WORD_CHARS = 40
+
+
 def query_tokens(text: str) -> list[tuple[str, str]]:
-    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else is left."""
-    all_tokens = tokens(text)
+    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else is left.
+
+    Bounded whatever the input: the first `MAX_QUERY_CHARS` characters, each word cut to
+    `MAX_WORD_CHARS`, a repeated word counted once, at most `MAX_QUERY_WORDS` words."""
+    unique: dict[str, str] = {}
+    for raw, word in tokens(_head(text)):
+        unique.setdefault(word[:MAX_WORD_CHARS], raw[:MAX_WORD_CHARS])
+    all_tokens = [(raw, word) for word, raw in unique.items()]
     meaningful = [t for t in all_tokens if t[1] not in STOPWORDS]
-    return meaningful or all_tokens
+    return (meaningful or all_tokens)[:MAX_QUERY_WORDS]
+
+
+def _head(text: str) -> str:
+    """The first `MAX_QUERY_CHARS` characters, without a word cut in half at the end."""
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    head = text[:MAX_QUERY_CHARS]
+    if _RAW_WORD.match(text, MAX_QUERY_CHARS):
+        cut = _LAST_WORD.search(head)
+        head = head[: cut.start()] if cut else head
+    return head
+
+
+_LAST_WORD = re.compile(r"[^\W_]+\Z")
+
+
+def query_clipped(text: str) -> bool:
+    """True when `query_tokens` leaves part of the query out (too long or too many words)."""
+    if len(text) > MAX_QUERY_CHARS:
+        return True
+    found = {word for _, word in tokens(text)}
+    return len(found) > MAX_QUERY_WORDS or any(len(word) > MAX_WORD_CHARS for word in found)
 
 
 def query_terms(text: str) -> list[str]:
