@@ -10,6 +10,7 @@ import ui.ringeliste
 import ui.soeg
 import ui.widgets
 from directory.exports import export
+from directory.model import cut
 
 directory = ui.require_directory()
 st.title("Ringelister og eksport")
@@ -26,7 +27,7 @@ if query:
     st.query_params.pop("forvaltning", None)
     ui.soeg.clipped_notice(query)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
-    title, slug = f"Ringeliste: søgning »{query}«", "soegning"
+    heading, slug = f"søgning »{cut(query)}«", "soegning"
 else:
     st.query_params.pop("q", None)
     ids = list(directory.departments)
@@ -39,14 +40,15 @@ else:
     )
     st.query_params["forvaltning"] = chosen
     unit_ids = export.units_of_department(directory, chosen)
-    title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
+    heading, slug = directory.departments[chosen].label, chosen
 
 public = st.toggle(
     "Offentlig udgave",
     help="Uden fast track-numre, interne numre og kontaktpersoners direkte numre: til opslag uden for huset.",
 )
 rows = export.call_list(directory, unit_ids, public=public)
-st.subheader(title)
+title = f"Ringeliste: {heading}"
+st.subheader(f"Ringeliste: {ui.md_escape(heading)}", anchor=False)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui
+
 ROOT = Path(__file__).resolve().parent.parent
 # Every page of app.py's navigation; a file that does not exist yet is skipped.
 PAGES = [
@@ -107,4 +109,4 @@ def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.Mon
         shown = " ".join(
             str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown)
         )
-        assert units[unit_id].name.split(" ")[0] in shown
+        assert ui.md_escape(units[unit_id].name.split(" ")[0]) in shown

@@ -8,7 +8,6 @@ forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query parameter `?enh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ import streamlit as st
 import ui
 from directory.graph.analysis import ReferralGraph
 from directory.present import graph_plot as gp
+from ui import md_escape
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"
@@ -27,12 +27,6 @@ FOCUS_KEY = "hv_fokus"
 FOCUS_PARAM = "enhed"
 NEED_KEY = "hv_behov"
 DEPARTMENTS_KEY = "hv_forvaltninger"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(text: str) -> str:
-    """Data made literal in st.markdown (markdown, HTML, LaTeX and :emoji: syntax)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def unit_link(rg: ReferralGraph, unit_id: str) -> str:
@@ -174,7 +168,7 @@ def doors_caption(rg: ReferralGraph) -> str:
         if rg.front_doors_marked
         else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
     )
-    doors = ", ".join(rg.name(u) for u in rg.front_doors()) or "ingen fundet"
+    doors = ", ".join(md_escape(rg.name(u)) for u in rg.front_doors()) or "ingen fundet"
     return f"Indgange (enheder {rule}): {doors}."
 
 
