@@ -22,9 +22,17 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from directory.model import Contact, ContactRole, Department, Directory, Phone, PhoneKind, Unit
+from directory.rules.scrub import (  # noqa: F401 (digits and the staff-only sets are used by tests)
+    REDACTED,
+    StaffNumbers,
+    digit_variants,
+    digits,
+    staff_numbers,
+    staff_only_digits,
+    staff_only_phones,
+)
 
 KEYS = ("departments", "units", "locations", "referrals", "synonyms")
-REDACTED = "[internt nummer fjernet]"
 
 # -- the public view: an allowlist per record kind -------------------------------------------
 _PHONE = ("number", "kind", "label", "hours")
@@ -82,7 +90,7 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
     }
     if not public:
         return staff
-    secret = staff_only_digits(directory)
+    secret = staff_numbers(directory)
     out: dict[str, Any] = {
         kind: [_allow(rec, _ALLOW[kind], secret) for rec in staff[kind]] for kind in _ALLOW
     }
@@ -90,7 +98,9 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
     return {key: out[key] for key in KEYS}
 
 
-def _allow(record: dict[str, Any], allowed: tuple[str, ...], secret: set[str]) -> dict[str, Any]:
+def _allow(
+    record: dict[str, Any], allowed: tuple[str, ...], secret: StaffNumbers
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in allowed:
         if key not in record:
@@ -113,12 +123,12 @@ def _allow(record: dict[str, Any], allowed: tuple[str, ...], secret: set[str]) -
     return out
 
 
-def _is_public_phone(phone: dict[str, Any], secret: set[str]) -> bool:
+def _is_public_phone(phone: dict[str, Any], secret: StaffNumbers) -> bool:
     kind = phone.get("kind", PhoneKind.PUBLIC.value)
-    return kind == PhoneKind.PUBLIC.value and not digit_variants(phone["number"]) & secret
+    return kind == PhoneKind.PUBLIC.value and not digit_variants(phone["number"]) & secret.secret
 
 
-def _public_value(value: Any, secret: set[str]) -> Any:
+def _public_value(value: Any, secret: StaffNumbers) -> Any:
     if isinstance(value, str):
         return _scrub(value, secret)
     if isinstance(value, list):
@@ -128,58 +138,9 @@ def _public_value(value: Any, secret: set[str]) -> Any:
     raise TypeError(f"unexpected value in the public export: {type(value).__name__}")
 
 
-def digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
-
-
-def digit_variants(number: str) -> set[str]:
-    """A number's digit string with and without the Danish 45 / 0045 prefix."""
-    d = digits(number)
-    out = {d}
-    for prefix in ("0045", "45"):
-        if d.startswith(prefix) and len(d) > len(prefix) + 2:
-            out.add(d[len(prefix) :])
-    if len(d) == 8:
-        out.add("45" + d)
-    return out
-
-
-def staff_only_phones(directory: Directory) -> list[Phone]:
-    """Every fast_track and internal phone anywhere, and every contact's phone."""
-    phones: list[Phone] = [
-        p for d in directory.departments.values() for p in d.phones if p.is_staff_only
-    ]
-    for unit in directory.units.values():
-        phones += [p for p in unit.phones if p.is_staff_only]
-        for contact in unit.contacts:
-            phones += contact.phones
-    return phones
-
-
-def staff_only_digits(directory: Directory) -> set[str]:
-    """Digit strings (with and without 45) of every staff-only number.
-
-    A number that is staff-only anywhere is treated as staff-only everywhere: a `public`
-    phone with the same number is left out of the public view too.
-    """
-    secret: set[str] = set()
-    for phone in staff_only_phones(directory):
-        secret |= digit_variants(phone.number)
-    return secret
-
-
-_NUMBERISH = re.compile(r"\+?\d[\d .\-/]*\d")
-
-
-def _scrub(text: str, secret: set[str]) -> str:
-    """Replace any quoted staff-only number in free text (defence in depth)."""
-    if not secret:
-        return text
-
-    def repl(match: re.Match[str]) -> str:
-        return REDACTED if digit_variants(match.group(0)) & secret else match.group(0)
-
-    return _NUMBERISH.sub(repl, text)
+def _scrub(text: str, secret: StaffNumbers) -> str:
+    """Replace any staff-only number in free text, in any form (directory.rules.scrub)."""
+    return secret.scrub(text)
 
 
 # -- call lists ---------------------------------------------------------------------------------
@@ -251,29 +212,33 @@ def _gatekeeper_text(contact: Contact, public: bool) -> str:
 def call_list(
     directory: Directory, unit_ids: Iterable[str], *, public: bool = False
 ) -> list[CallRow]:
-    """The call list for some units. `public=True` leaves out every staff-only number."""
+    """The call list for some units. `public=True` leaves out every staff-only number,
+    also where free text (a name, a label, the owner) quotes one in any form."""
     rows: list[CallRow] = []
+    numbers = staff_numbers(directory) if public else None
     for unit_id in unit_ids:
         unit = directory.units.get(unit_id)
         if unit is None:
             continue
         first = _first_public(unit) if public else unit.first_number()
         public_phone = _first_public(unit)
-        rows.append(
-            CallRow(
-                unit=unit.name,
-                department=_department_label(
-                    directory.departments.get(unit.department), unit.department
-                ),
-                gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
-                call_first=phone_text(first) if first else "",
-                public_number=phone_text(public_phone, mark=False) if public_phone else "",
-                hours=unit.hours or _location_hours(directory, unit),
-                owner=unit.owner or "",
-                verified=unit.verified.isoformat(),
-                unit_id=unit.id,
-            )
+        row = CallRow(
+            unit=unit.name,
+            department=_department_label(
+                directory.departments.get(unit.department), unit.department
+            ),
+            gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
+            call_first=phone_text(first) if first else "",
+            public_number=phone_text(public_phone, mark=False) if public_phone else "",
+            hours=unit.hours or _location_hours(directory, unit),
+            owner=unit.owner or "",
+            verified=unit.verified.isoformat(),
+            unit_id=unit.id,
         )
+        if numbers is not None:
+            texts = {k: numbers.scrub(v) for k, v in zip(COLUMNS, astuple(row), strict=True)}
+            row = CallRow(**{**texts, "unit_id": unit.id, "verified": row.verified})
+        rows.append(row)
     return rows
 
 

@@ -46,6 +46,7 @@ from directory.model import (
     excerpt,
     stale_before,
 )
+from directory.rules.scrub import staff_numbers
 
 DEFAULT_DATA_DIR = "data"
 _FILE_KINDS = {
@@ -508,7 +509,7 @@ class _Checker:
                     )
         self._check_parent_cycles(parents)
         self._warnings(units, referrals)
-        return Directory(
+        directory = Directory(
             departments=departments,
             units=units,
             locations=locations,
@@ -518,6 +519,29 @@ class _Checker:
             data_dir=self.root,
             meta=self.meta,
         )
+        self._staff_numbers_in_text(directory)
+        return directory
+
+    def _staff_numbers_in_text(self, directory: Directory) -> None:
+        """Warn where free text quotes a staff-only number (public views scrub it)."""
+        numbers = staff_numbers(directory)
+        if not numbers.secret:
+            return
+        records: list[Record] = [
+            *directory.departments.values(),
+            *directory.units.values(),
+            *directory.locations.values(),
+            *directory.referrals,
+        ]
+        for record in records:
+            for key, number in numbers.in_record(record):
+                self.warn(
+                    record.source.path,
+                    record.source.line_of(key),
+                    f"{key}: the staff-only number {number} is written in the text; public "
+                    "views and exports remove it: keep it only under 'phones' with kind "
+                    "fast_track or internal",
+                )
 
     def _ref(
         self, path: str, line: int, field_name: str, value: str, ids: set[str], where: str
