@@ -260,3 +260,22 @@ def test_invisible_characters_are_warned_with_path_and_line(
         f"{path}:3: warning: contains {what}, which is invisible or turns text around on "
         "screen: delete it (retype the text around it)"
     ) in [str(w) for w in result.warnings]
+
+
+def test_data_error_page_names_files_inside_the_data_directory_only(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page shows the data errors; never the server's own path to the files."""
+    from tests.conftest import app_test
+
+    (data_dir / "units" / "bif.yaml").write_text(
+        "units:\n  - id: sof-bcv\n    name: Dublet\n    department: bif\n    verified: 2026-01-01\n",
+        encoding="utf-8",
+    )
+    at = app_test("pages/soeg.py", data_dir, monkeypatch)
+    shown = at.code[0].value
+    assert str(data_dir) not in shown
+    assert (
+        "units/sof.yaml:2: duplicate unit id 'sof-bcv', first defined at units/bif.yaml:2: "
+        "give one of them another id"
+    ) in shown.splitlines()

@@ -94,7 +94,11 @@ def show_data_errors(errors: list[Problem]) -> None:
         f"Data kan ikke indlæses: der er {len(errors)} fejl i datafilerne. "
         "Ret fejlene i filerne herunder (fil:linje: besked), og genindlæs siden."
     )
-    st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
+    from directory.quality.health import in_data_dir
+
+    root = data_dir()
+    shown = [in_data_dir(str(p), root) for p in errors[:500]]
+    st.code("\n".join(shown) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
             f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
