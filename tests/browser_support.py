@@ -56,10 +56,16 @@ class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
     def __init__(
-        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+        self,
+        data_dir: Path | str,
+        *,
+        app: str = "app.py",
+        reports_dir: Path | str | None = None,
+        address: str | None = "127.0.0.1",
     ) -> None:
         self.data_dir = Path(data_dir)
         self.app = app
+        self.address = address  # None: as .streamlit/config.toml says
         self._own_reports = reports_dir is None
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
@@ -87,8 +93,7 @@ class AppServer:
             self.app,
             "--server.port",
             str(self.port),
-            "--server.address",
-            "127.0.0.1",
+            *(["--server.address", self.address] if self.address else []),
             "--server.headless",
             "true",
             "--server.fileWatcherType",
