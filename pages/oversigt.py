@@ -54,9 +54,8 @@ st.header(ui.md_escape(department.label), anchor=False)
 if department.description:
     st.markdown(ui.md_escape(department.description))
 for phone in department.phones:
-    st.markdown(
-        f":material/call: [{ui.md_escape(phone.display)}]({phone.tel}) {ui.md_escape(phone.label or '')}"
-    )
+    label = ui.md_escape(phone.label or "")
+    st.markdown(f":material/call: [{ui.md_escape(phone.display)}]({phone.tel}) {label}")
 tree = unit_tree(directory, chosen)
 st.subheader(f"{len(tree)} enheder")
 st.markdown(

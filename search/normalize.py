@@ -132,7 +132,8 @@ MAX_WORD_CHARS = 40
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
-    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else is left.
+    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else
+    is left.
 
     Bounded whatever the input: the first `MAX_QUERY_CHARS` characters, each word cut to
     `MAX_WORD_CHARS`, a repeated word counted once, at most `MAX_QUERY_WORDS` words."""

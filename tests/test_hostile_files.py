@@ -251,7 +251,8 @@ def test_invisible_characters_are_warned_with_path_and_line(
     path.write_text(
         'units:\n  - id: stat-kif\n    name: "'
         + value
-        + '"\n    department: stat\n    phones: [{number: "72 55 55 55"}]\n    verified: 2026-06-01\n',
+        + '"\n    department: stat\n    phones: [{number: "72 55 55 55"}]\n'
+        + "    verified: 2026-06-01\n",
         encoding="utf-8",
     )
     result = validate_directory(data_dir)
@@ -269,7 +270,8 @@ def test_data_error_page_names_files_inside_the_data_directory_only(
     from tests.conftest import app_test
 
     (data_dir / "units" / "bif.yaml").write_text(
-        "units:\n  - id: sof-bcv\n    name: Dublet\n    department: bif\n    verified: 2026-01-01\n",
+        "units:\n  - id: sof-bcv\n    name: Dublet\n    department: bif\n"
+        "    verified: 2026-01-01\n",
         encoding="utf-8",
     )
     at = app_test("pages/soeg.py", data_dir, monkeypatch)

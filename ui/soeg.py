@@ -9,7 +9,8 @@ import streamlit as st
 import ui
 from directory import Directory
 from directory.model import cut
-from search import Hit, HitKind, unit_status
+from directory.rules.hours import unit_status
+from search import Hit, HitKind
 from ui import md_escape
 from ui.widgets import ROLE_DA, call_first_md, contact_line, phone_md, status_text, unit_link
 
@@ -36,7 +37,8 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
         if hit.kind is HitKind.CONTACT:
             contact = directory.contacts[hit.id]
             st.markdown(
-                f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i"
+                f":material/person: {contact_line(contact, compact=True)} · "
+                f"{ROLE_DA[contact.role]} i"
             )
         unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
@@ -50,7 +52,8 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
 def _department_card(hit: Hit, directory: Directory) -> None:
     department = directory.departments[hit.id]
     st.markdown(
-        f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
+        ":material/account_balance: "
+        f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
     )
     if department.phones:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
@@ -59,7 +62,8 @@ def _department_card(hit: Hit, directory: Directory) -> None:
 def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
     location = directory.locations[hit.id]
     st.markdown(
-        f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}"
+        f":material/location_on: **{md_escape(location.name)}** · "
+        f"{md_escape(location.address.one_line())}"
     )
     if location.hours:
         from directory.rules.hours import status
