@@ -13,6 +13,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Only this much of a query is ever looked at: the rule lives in directory.rules.query.
+from directory.rules.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
+
 # Letters NFKD does not decompose, written the way a Danish keyboard-less user would.
 _LETTERS = str.maketrans(
     {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "œ": "oe", "ł": "l"}
@@ -122,13 +125,6 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The search keys of a text's meaningful words, in order (stopwords left out)."""
     return [w for w in words(text) if w not in STOPWORDS]
-
-
-# A query is what a caseworker types: a few words. A link can carry anything (96 kB of
-# repeated words took 85 s), so only this much of a query is ever looked at.
-MAX_QUERY_CHARS = 200
-MAX_QUERY_WORDS = 10
-MAX_WORD_CHARS = 40
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:

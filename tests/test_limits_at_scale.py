@@ -89,3 +89,18 @@ def test_did_you_mean_at_10k_ids_is_an_index_lookup(big_directory) -> None:
     took = time.perf_counter() - start
     assert took < 2.0, f"100 suggestions at 10k ids: {took:.2f} s"
     assert all(h.startswith("; did you mean '") for h in hints)
+
+
+def test_map_text_filter_is_bounded_by_the_same_rule() -> None:
+    from directory.rules.query import query_words
+
+    assert query_words("Bolig bolig BOLIG " * 10_000) == ["bolig"]
+    assert query_words(" ".join(f"ord{i}" for i in range(30))) == [f"ord{i}" for i in range(10)]
+
+
+def test_worst_map_filter_at_10k_units_is_fast(big_directory) -> None:
+    from directory.geo.places import MapFilter, sites
+
+    start = time.perf_counter()
+    sites(big_directory, MapFilter(text="a " * 48_000))
+    assert time.perf_counter() - start < 3.0
