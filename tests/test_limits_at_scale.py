@@ -108,6 +108,8 @@ def test_worst_map_filter_at_10k_units_costs_no_more_than_a_plain_one(big_direct
         sites(big_directory, MapFilter(text=text))
         return time.perf_counter() - start
 
-    plain = took("a")
-    hostile = took("a " * 48_000)
-    assert hostile < 2 * plain + 0.5, f"plain {plain:.2f} s, hostile {hostile:.2f} s"
+    # best of two each (a shared machine is noisy); unbounded, the hostile text added
+    # 48,000 word checks per unit: many seconds at 10k units
+    plain = min(took("a"), took("a"))
+    hostile = min(took("a " * 48_000), took("a " * 48_000))
+    assert hostile < 1.5 * plain + 2.0, f"plain {plain:.2f} s, hostile {hostile:.2f} s"
