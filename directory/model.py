@@ -30,8 +30,27 @@ from pydantic import (
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_TEXT_CHARS = 4000  # a description or how_to_refer; a page must stay readable
+MAX_NAME_CHARS = 200  # names, titles, labels: one line on a card
+MAX_ID_CHARS = 80
+MAX_EMAIL_CHARS = 254
 LAT_RANGE = (54.5, 57.8)
 LON_RANGE = (8.0, 15.3)
+
+
+EXCERPT_CHARS = 60
+
+
+def cut(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value as shown in a message: its first `limit` characters, then '…'."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message, cut to a short excerpt (a file's contents never flood
+    a message, a page or a terminal)."""
+    return repr(cut(value, limit))
 
 
 def stale_before(today: dt.date) -> dt.date:
@@ -42,31 +61,47 @@ def stale_before(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
+def _too_long(value: str, limit: int) -> ValueError:
+    return ValueError(
+        f"is {len(value)} characters long, more than the {limit} allowed here: shorten it"
+    )
+
+
 def _nonempty(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty: write a value or remove the key")
+    if len(value) > MAX_TEXT_CHARS:
+        raise _too_long(value, MAX_TEXT_CHARS)
+    return value
+
+
+def _name_length(value: str) -> str:
+    if len(value) > MAX_NAME_CHARS:
+        raise _too_long(value, MAX_NAME_CHARS)
     return value
 
 
 def _slug(value: str) -> str:
-    if not SLUG.match(value):
+    if len(value) > MAX_ID_CHARS:
+        raise _too_long(value, MAX_ID_CHARS)
+    if not SLUG.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid id: use lowercase letters a-z, digits and '-', "
-            f"starting with a letter or digit (e.g. {suggest_slug(value)!r})"
+            f"{excerpt(value)} is not a valid id: use lowercase letters a-z, digits and '-', "
+            f"starting with a letter or digit (e.g. {excerpt(suggest_slug(value))})"
         )
     return value
 
 
 def _email(value: str) -> str:
-    if not EMAIL.match(value):
-        raise ValueError(f"{value!r} does not look like an e-mail address (name@domain.dk)")
+    if len(value) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(value):
+        raise ValueError(f"{excerpt(value)} does not look like an e-mail address (name@domain.dk)")
     return value
 
 
 def _hours(value: str) -> str:
     if not valid_hours(value):
         raise ValueError(
-            f"{value!r} is not a valid OpenStreetMap opening_hours expression; "
+            f"{excerpt(value)} is not a valid OpenStreetMap opening_hours expression; "
             'write it like "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
             "(two-letter English day names, 24-hour times with two digits)"
         )
@@ -74,12 +109,13 @@ def _hours(value: str) -> str:
 
 
 def _color(value: str) -> str:
-    if not COLOR.match(value):
-        raise ValueError(f'{value!r} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
+    if not COLOR.fullmatch(value):
+        raise ValueError(f'{excerpt(value)} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
     return value
 
 
 Text = Annotated[str, Strict(), AfterValidator(_nonempty)]
+Name = Annotated[str, Strict(), AfterValidator(_nonempty), AfterValidator(_name_length)]
 Slug = Annotated[str, Strict(), AfterValidator(_slug)]
 Email = Annotated[str, Strict(), AfterValidator(_email)]
 Hours = Annotated[str, Strict(), AfterValidator(_hours)]
@@ -330,7 +366,7 @@ def _dump(value: Any, extensions: bool) -> Any:
 class Phone(Record):
     number: Text
     kind: PhoneKind = PhoneKind.PUBLIC
-    label: Text | None = None
+    label: Name | None = None
     hours: Hours | None = None
 
     @field_validator("number")
@@ -338,7 +374,8 @@ class Phone(Record):
     def _valid_number(cls, value: str) -> str:
         if parse_phone(value) is None:
             raise ValueError(
-                f'{value!r} is not a valid phone number: write a Danish number as "33 66 33 66", '
+                f"{excerpt(value)} is not a valid phone number: write a Danish number as "
+                '"33 66 33 66", '
                 'an international one as "+46 8 123 456 78", or a short number such as "1813"'
             )
         return value
@@ -358,8 +395,8 @@ class Phone(Record):
 
 class Contact(Record):
     id: Slug
-    name: Text
-    title: Text | None = None
+    name: Name
+    title: Name | None = None
     role: ContactRole = ContactRole.CONTACT
     areas: TextList = Field(default_factory=list)
     phones: list[Phone] = Field(default_factory=list)
@@ -405,8 +442,8 @@ class Age(Record):
 
 class Department(Record):
     id: Slug
-    name: Text
-    short: Text | None = None
+    name: Name
+    short: Name | None = None
     kind: DepartmentKind = DepartmentKind.MUNICIPAL
     description: Text | None = None
     website: Text | None = None
@@ -421,7 +458,7 @@ class Department(Record):
 
 class Unit(Record):
     id: Slug
-    name: Text
+    name: Name
     department: Slug
     parent: Slug | None = None
     description: Text | None = None
@@ -437,7 +474,7 @@ class Unit(Record):
     how_to_refer: Text | None = None
     contacts: list[Contact] = Field(default_factory=list)
     verified: dt.date
-    owner: Text | None = None
+    owner: Name | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> Unit:
@@ -474,7 +511,8 @@ class Address(Record):
     def _four_digits(cls, value: str) -> str:
         if not re.fullmatch(r"[0-9]{4}", value):
             raise ValueError(
-                f'{value!r} is not a Danish postal code: write four digits in quotes, e.g. "2300"'
+                f"{excerpt(value)} is not a Danish postal code: write four digits in quotes, "
+                'e.g. "2300"'
             )
         return value
 
@@ -487,7 +525,7 @@ Number = Annotated[float, Strict()]
 
 class Location(Record):
     id: Slug
-    name: Text
+    name: Name
     address: Address
     lat: Number
     lon: Number

@@ -7,8 +7,10 @@ import streamlit as st
 
 import ui
 import ui.ringeliste
+import ui.soeg
 import ui.widgets
 from directory.exports import export
+from directory.model import cut
 
 directory = ui.require_directory()
 st.title("Ringelister og eksport")
@@ -26,8 +28,9 @@ query = st.text_input(
 if query:
     st.query_params["q"] = query
     st.query_params.pop("forvaltning", None)
+    ui.soeg.clipped_notice(query)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
-    title, slug = f"Ringeliste: søgning »{query}«", "soegning"
+    heading, slug = f"søgning »{cut(query)}«", "soegning"
 else:
     st.query_params.pop("q", None)
     ids = list(directory.departments)
@@ -40,7 +43,7 @@ else:
     )
     st.query_params["forvaltning"] = chosen
     unit_ids = export.units_of_department(directory, chosen)
-    title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
+    heading, slug = directory.departments[chosen].label, chosen
 
 if ui.viewer().staff:
     public = st.toggle(
@@ -52,7 +55,8 @@ if ui.viewer().staff:
 else:
     public = True  # the directory is the public view already: the lists can hold no more
 rows = export.call_list(ui.public_directory() if public else directory, unit_ids)
-st.subheader(title)
+title = f"Ringeliste: {heading}"
+st.subheader(f"Ringeliste: {ui.md_escape(heading)}", anchor=False)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()

@@ -66,6 +66,7 @@ def search_area() -> None:
 
     filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
     filtered = bool(departments or need or age is not None or open_now)
+    ui.soeg.clipped_notice(query or "")
     at = now()
     hits = index.search(query or "", limit=10, at=at, **filters)
 

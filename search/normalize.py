@@ -13,6 +13,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Only this much of a query is ever looked at: the rule lives in directory.rules.query.
+from directory.rules.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
+
 # Letters NFKD does not decompose, written the way a Danish keyboard-less user would.
 _LETTERS = str.maketrans(
     {"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "œ": "oe", "ł": "l"}
@@ -126,10 +129,38 @@ def terms(text: str) -> list[str]:
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
     """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else
-    is left."""
-    all_tokens = tokens(text)
+    is left.
+
+    Bounded whatever the input: the first `MAX_QUERY_CHARS` characters, each word cut to
+    `MAX_WORD_CHARS`, a repeated word counted once, at most `MAX_QUERY_WORDS` words."""
+    unique: dict[str, str] = {}
+    for raw, word in tokens(_head(text)):
+        unique.setdefault(word[:MAX_WORD_CHARS], raw[:MAX_WORD_CHARS])
+    all_tokens = [(raw, word) for word, raw in unique.items()]
     meaningful = [t for t in all_tokens if t[1] not in STOPWORDS]
-    return meaningful or all_tokens
+    return (meaningful or all_tokens)[:MAX_QUERY_WORDS]
+
+
+def _head(text: str) -> str:
+    """The first `MAX_QUERY_CHARS` characters, without a word cut in half at the end."""
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    head = text[:MAX_QUERY_CHARS]
+    if _RAW_WORD.match(text, MAX_QUERY_CHARS):
+        cut = _LAST_WORD.search(head)
+        head = head[: cut.start()] if cut else head
+    return head
+
+
+_LAST_WORD = re.compile(r"[^\W_]+\Z")
+
+
+def query_clipped(text: str) -> bool:
+    """True when `query_tokens` leaves part of the query out (too long or too many words)."""
+    if len(text) > MAX_QUERY_CHARS:
+        return True
+    found = {word for _, word in tokens(text)}
+    return len(found) > MAX_QUERY_WORDS or any(len(word) > MAX_WORD_CHARS for word in found)
 
 
 def query_terms(text: str) -> list[str]:

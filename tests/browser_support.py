@@ -62,7 +62,7 @@ class AppServer:
         app: str = "app.py",
         reports_dir: Path | str | None = None,
         cache_dir: Path | str | None = None,
-        address: str = "127.0.0.1",
+        address: str | None = "127.0.0.1",
         secrets_file: Path | str | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
@@ -75,7 +75,7 @@ class AppServer:
         self.cache_dir = (
             Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="landkort-cache-"))
         )
-        self.address = address
+        self.address = address  # None: as .streamlit/config.toml says
         self.secrets_file = secrets_file
         self.extra_env = dict(env or {})
         self._own_reports = reports_dir is None
@@ -107,8 +107,7 @@ class AppServer:
             self.app,
             "--server.port",
             str(self.port),
-            "--server.address",
-            self.address,
+            *(["--server.address", self.address] if self.address else []),
             "--server.headless",
             "true",
             "--server.fileWatcherType",

@@ -40,10 +40,11 @@ def test_page_shows_every_summary(
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
     problems, counts = _frames(at)[:2]
-    assert list(problems["Fil:linje"]) == [
-        f"{data_dir / 'units' / 'bif.yaml'}:18",
-        f"{data_dir / 'units' / 'sof.yaml'}:42",
-    ]
+    # relative to the data directory: the page never shows where the server keeps files
+    assert list(problems["Fil:linje"]) == ["units/bif.yaml:18", "units/sof.yaml:42"]
+    assert not any(
+        str(data_dir) in str(v) for frame in _frames(at) for v in frame.to_numpy().ravel()
+    )
     assert list(problems["Type"]) == ["Advarsel", "Advarsel"]
     assert list(counts["Forvaltning"])[0] == "Socialforvaltningen" and list(counts["Enheder"]) == [
         3,
@@ -84,7 +85,7 @@ def test_page_works_when_the_data_has_errors(
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
     problems = _frames(at)[0]
-    assert f"{data_dir / 'units' / 'stat.yaml'}:4" in list(problems["Fil:linje"])
+    assert "units/stat.yaml:4" in list(problems["Fil:linje"])
     assert "Fejl" in list(problems["Type"])
     assert at.warning[0].value.startswith("Data har fejl, så resten af siden kan først vises")
     assert at.metric[0].value == "1"

@@ -204,8 +204,9 @@ def test_hostile_names_are_escaped(data_dir: Path, monkeypatch) -> None:
     at.selectbox(key="hv_til").select("sof-bcv").run()
     path = next(m.value for m in at.markdown if m.value.startswith("**Korteste"))
     assert path == (
-        r"**Korteste vej** (1 skift): [Evil \*fed\* \<b\>x\</b\> \[klik\]\(http\://evil\.example\) "
-        r"\:red\[rød\] \$x\$](enhed?id=stat-kif) → [Borgercenter Voksne](enhed?id=sof-bcv)"
+        "**Korteste vej** (1 skift): [Evil \\*fed\\* \\<b\\>x\\<\\/b\\> "
+        "\\[klik\\]\\(http\\:\u2060\\/\\/evil\\.example\\) "
+        "\\:red\\[rød\\] \\$x\\$](enhed?id=stat-kif) → [Borgercenter Voksne](enhed?id=sof-bcv)"
     )
 
 

@@ -139,6 +139,9 @@ def test_hostile_data_is_shown_as_text(tmp_path: Path, run_page) -> None:
         ("a_b`c`", "a\\_b\\`c\\`"),
         ("1. 2", "1\\. 2"),
         ("&amp;", "\\&amp;"),
+        ("http://x.example", "http\\:\u2060\\/\\/x\\.example"),
+        ("www.x.example", "www\u2060\\.x\\.example"),
+        ("a@b.dk", "a\\@\u2060b\\.dk"),
     ],
 )
 def test_md_escape(raw: str, escaped: str) -> None:

@@ -61,13 +61,21 @@ def data_dir() -> str:
 
 
 def fingerprint(root: str) -> Fingerprint:
-    """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
+    """Cheap identity of the data files: (path, mtime, size) of every YAML file.
+
+    Hidden files (editors' lock files such as a dangling `units/.#bif.yaml`) are skipped
+    like the loader skips them; a dangling link counts by its own `lstat` (the loader reports
+    it as an error, the page shows that instead of crashing)."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.endswith((".yaml", ".yml")):
-                stat = os.stat(os.path.join(dirpath, name))
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a dangling or looping link: reported by the loader
+                    stat = os.lstat(path)
                 out.append((os.path.join(dirpath, name), stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(out))
 
@@ -202,7 +210,11 @@ def show_data_errors(errors: list[Problem]) -> None:
         f"Data kan ikke indlæses: der er {len(errors)} fejl i datafilerne. "
         "Ret fejlene i filerne herunder (fil:linje: besked), og genindlæs siden."
     )
-    st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
+    from directory.quality.health import in_data_dir
+
+    root = data_dir()
+    shown = [in_data_dir(str(p), root) for p in errors[:500]]
+    st.code("\n".join(shown) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
             f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele "
@@ -257,19 +269,30 @@ def department_href(department_id: str) -> str:
     return f"oversigt?forvaltning={quote(department_id)}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'@/%])")
 
 
 def md_escape(value: object) -> str:
-    """Data as literal text in st.markdown: no links, HTML, emphasis, LaTeX, icons or
-    entities can come from data. Punctuation is backslash-escaped; the result is one line."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """The one rule for every value (from data or the URL) shown as markdown: literal text.
+
+    No links, images, HTML, emphasis, LaTeX, icons or entities can come from it: ASCII
+    punctuation is backslash-escaped (CommonMark drops the backslash). Streamlit's GFM
+    autolinking still turns a bare `http://x.example`, `www.x.example` or `a@b.dk` into a
+    link after escapes, so an invisible word joiner (U+2060) sits inside every `://`,
+    after every `@` and inside `www.` (checked in the browser, tests/test_browser_payload.py).
+    The result is one line."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    text = text.replace("\\:\\/", "\\:" + NO_LINK + "\\/").replace("\\@", "\\@" + NO_LINK)
+    return _WWW.sub("\\1" + NO_LINK + "\\2", text)
+
+
+NO_LINK = "\u2060"  # word joiner: invisible, breaks GFM autolinks
+_WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 
 
 def example_notice(directory: Directory) -> None:
     if directory.example_notice:
-        st.caption(f"⚠️ {directory.example_notice}")
+        st.caption(f"⚠️ {md_escape(directory.example_notice)}")
 
 
 def asset_path(*parts: str) -> Path:

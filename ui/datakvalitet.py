@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from directory import Directory, Severity
 from directory.access import Viewer
-from directory.quality.health import Health
+from directory.quality.health import Health, in_data_dir
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
@@ -70,7 +70,11 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
 def problem_rows(health: Health) -> list[dict[str, Any]]:
     kind = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel"}
     return [
-        {"Fil:linje": p.where, "Type": kind[p.severity], "Besked": p.message}
+        {
+            "Fil:linje": in_data_dir(p.where, ui.data_dir()),
+            "Type": kind[p.severity],
+            "Besked": p.message,
+        }
         for p in health.problems
     ]
 
@@ -95,7 +99,7 @@ def stale_rows(health: Health) -> list[dict[str, Any]]:
             "Ejer": s.owner,
             "Tjekket": s.verified.isoformat(),
             "Dage siden": s.days,
-            "Fil:linje": s.where,
+            "Fil:linje": in_data_dir(s.where, ui.data_dir()),
         }
         for s in health.stale
     ]

@@ -35,7 +35,7 @@ from ui.widgets import (
 
 def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date) -> None:
     department = directory.departments.get(unit.department)
-    st.title(unit.name, anchor=False)
+    st.title(md_escape(unit.name), anchor=False)
     chain = [md_escape(department.label) if department else md_escape(unit.department)]
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))

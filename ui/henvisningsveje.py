@@ -9,7 +9,6 @@ aggregated to forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ import ui
 from directory.access import Viewer
 from directory.graph.analysis import ReferralGraph
 from directory.present import graph_plot as gp
+from ui import md_escape
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"
@@ -29,12 +29,6 @@ FOCUS_KEY = "hv_fokus"
 FOCUS_PARAM = "enhed"
 NEED_KEY = "hv_behov"
 DEPARTMENTS_KEY = "hv_forvaltninger"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(text: str) -> str:
-    """Data made literal in st.markdown (markdown, HTML, LaTeX and :emoji: syntax)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def unit_link(rg: ReferralGraph, unit_id: str) -> str:
@@ -177,7 +171,7 @@ def doors_caption(rg: ReferralGraph) -> str:
         if rg.front_doors_marked
         else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
     )
-    doors = ", ".join(rg.name(u) for u in rg.front_doors()) or "ingen fundet"
+    doors = ", ".join(md_escape(rg.name(u)) for u in rg.front_doors()) or "ingen fundet"
     return f"Indgange (enheder {rule}): {doors}."
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from directory import Directory
+from directory.model import cut
 from directory.rules.hours import unit_status
 from search import Hit, HitKind
 from ui import md_escape
@@ -72,8 +73,19 @@ def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
         unit_link(directory.units[unit_id])
 
 
+def clipped_notice(query: str) -> None:
+    """Say so when only part of a (very long) query is searched."""
+    from search.normalize import MAX_QUERY_CHARS, MAX_QUERY_WORDS, query_clipped
+
+    if query_clipped(query):
+        st.caption(
+            f"Søgningen er lang: kun de første {MAX_QUERY_CHARS} tegn og "
+            f"{MAX_QUERY_WORDS} forskellige ord bruges."
+        )
+
+
 def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
-    st.info(f"Ingen resultater for »{md_escape(query)}«.", icon=":material/search_off:")
+    st.info(f"Ingen resultater for »{md_escape(cut(query))}«.", icon=":material/search_off:")
     tips = [
         "Prøv et andet ord for det samme, fx »bolig« i stedet for »husly«, eller et kortere ord.",
         "Søg på navnet på en enhed, en forkortelse (JKU, BBU) eller en kollegas navn.",

@@ -271,15 +271,16 @@ def call_list_html(
 
 # -- vCard ---------------------------------------------------------------------------------------
 def vcard_escape(value: str) -> str:
-    """Escape a text value per RFC 6350 3.4: backslash, comma, semicolon and newlines."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """Escape a text value per RFC 6350 3.4: backslash, comma, semicolon and newlines.
+
+    Every kind of line break counts as a newline (CR, LF, CRLF, NEL, line and paragraph
+    separators, vertical tab, form feed): a reader that splits lines on any of them must
+    not see a new property start inside a value."""
+    escaped = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _LINE_BREAKS.sub("\\\\n", escaped)
+
+
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def fold(line: str) -> str:

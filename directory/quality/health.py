@@ -102,6 +102,16 @@ class Health:
         return dict(sorted(out.items()))
 
 
+def in_data_dir(text: str, root: str) -> str:
+    """A `path:line` (or a message naming one) as shown to people: relative to the data
+    directory, so a page never shows where the server keeps its files
+    (`/srv/landkort/data/units/sof.yaml:3` → `units/sof.yaml:3`; the folder itself: `.`)."""
+    base = os.path.normpath(root)
+    if text.startswith(base + ":"):
+        text = "." + text[len(base) :]
+    return text.replace(base + os.sep, "")
+
+
 def problem_department(path: str) -> str | None:
     """The department a problem's file belongs to (`units/sof.yaml` → 'sof'), else None."""
     parts = path.replace(os.sep, "/").split("/")
