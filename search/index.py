@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 from directory.geo.places import combined_status
 from directory.model import Directory, Unit
 from directory.rules.hours import Status, now
-from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
+from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 
 
@@ -52,6 +52,7 @@ class How(StrEnum):
     """How a query word matched an indexed word."""
 
     EXACT = "exact"
+    STEM = "stem"  # another form of the same word ('drikker' for 'drikke', 'fogden' for 'foged')
     PREFIX = "prefix"
     COMPOUND = "compound"  # joined/split words, or a part inside a compound
     FUZZY = "fuzzy"
@@ -115,7 +116,19 @@ _NEED_MASK = sum(
 )
 _OTHER_FIELDS_SHARE = 0.15  # bonus share for a word found in further fields of a document
 
-QUALITY = {How.EXACT: 1.0, How.PREFIX: 0.8, How.COMPOUND: 0.65, How.FUZZY: 0.55}
+QUALITY = {
+    How.EXACT: 1.0,
+    How.STEM: 0.9,
+    How.PREFIX: 0.8,
+    How.COMPOUND: 0.65,
+    How.FUZZY: 0.55,
+}
+PART_QUALITY = 0.7  # a query word that is a known part of an indexed compound
+MIN_COMPOUND = 8  # shortest word split into two parts
+MIN_HEAD = 3  # shortest first part of a compound
+MIN_TAIL = 4  # shortest last part of a compound
+LINKING = ("s", "e")  # Danish linking letters: 'ungdom-s-uddannelse', 'hjemm-e-pleje'
+MAX_ABBREVIATION = 5  # a word typed in capitals up to this long is an abbreviation: exact only
 SUPPORT_SHARE = 0.05  # share of a query word's other matches added to its best one
 SYNONYM_WEIGHT = 0.7  # a synonym counts less than the word itself
 KIND_PRIOR = {
@@ -418,6 +431,39 @@ class SearchIndex:
         for word in self._vocab:
             by_length.setdefault(len(word), []).append(word)
         self._by_length = by_length
+        # Word forms: every vocabulary word under its stem ('fogedretten' under 'fogedret').
+        stems: dict[str, list[int]] = {}
+        for word, term_id in self._term_ids.items():
+            stems.setdefault(stem(word), []).append(term_id)
+        self._stems = stems
+        # Decompounding on the index side: a compound is also found under the stem of each of
+        # its two parts ('uddannelsesvejledning' under 'uddan' and 'vejledning').
+        parts: dict[str, list[int]] = {}
+        for word, term_id in self._term_ids.items():
+            split = self._decompound(word)
+            if split is not None:
+                for part in split:
+                    parts.setdefault(stem(part), []).append(term_id)
+        self._parts = parts
+
+    def _known(self, part: str) -> bool:
+        """A compound part is known when it is a vocabulary word or has a vocabulary word's stem."""
+        return part in self._term_ids or stem(part) in self._stems
+
+    def _decompound(self, word: str) -> tuple[str, str] | None:
+        """A word as two known words, the longest first part first ('ungdomsuddannelse' →
+        'ungdom' + 'uddannelse', dropping a linking s or e); None when it is no compound."""
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return None
+        for cut in range(len(word) - MIN_TAIL, MIN_HEAD - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not self._known(tail):
+                continue
+            if self._known(head):
+                return head, tail
+            if head.endswith(LINKING) and len(head) > MIN_HEAD and self._known(head[:-1]):
+                return head[:-1], tail
+        return None
 
     def _build_synonyms(self, groups: list[list[str]]) -> None:
         """phrase (tuple of keys) → the other phrases of its groups, as written."""
@@ -425,8 +471,9 @@ class SearchIndex:
         for group in groups:
             phrases = [(tuple(query_terms(text)), text) for text in group if query_terms(text)]
             for phrase, _ in phrases:
-                others = self._synonyms.setdefault(phrase, [])
-                others.extend(p for p in phrases if p[0] != phrase and p not in others)
+                for key_ in {phrase, tuple(stem(w) for w in phrase)}:  # 'drikker' → 'drikke'
+                    others = self._synonyms.setdefault(key_, [])
+                    others.extend(p for p in phrases if p[0] != phrase and p not in others)
 
     def _build_filters(self, directory: Directory) -> None:
         n = len(self._docs)
@@ -502,21 +549,43 @@ class SearchIndex:
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=10)
         return [(w, int(d)) for w, d, _ in found if d > 0]
 
-    def _candidates(self, word: str, *, loose: bool = True) -> list[_Candidate]:
-        """The vocabulary words a query word stands for, with how well each matches."""
+    def _candidates(
+        self, word: str, *, loose: bool = True, parts: bool = False, exact_only: bool = False
+    ) -> list[_Candidate]:
+        """The vocabulary words a query word stands for, with how well each matches.
+
+        Exact, other forms of the word (same stem), prefixes; with `parts` or `loose`, the
+        compounds it is a part of; with `loose`, words that hold it and typo fixes.
+        `exact_only` (an abbreviation typed in capitals): the word itself only."""
         ids = self._term_ids
         out: list[_Candidate] = []
         if word in ids:
             out.append(_Candidate(How.EXACT, QUALITY[How.EXACT], ids[word]))
-        if len(word) >= MIN_PREFIX:
-            for other in self._prefixed(word):
-                if other != word:
-                    ratio = len(word) / len(other)
-                    out.append(
-                        _Candidate(
-                            How.PREFIX, QUALITY[How.PREFIX] * (0.8 + 0.2 * ratio), ids[other]
-                        )
-                    )
+        if exact_only:
+            return out
+        seen = {c.term for c in out}
+        for term in self._stems.get(stem(word), ()):
+            if term not in seen:
+                seen.add(term)
+                out.append(_Candidate(How.STEM, QUALITY[How.STEM], term))
+        found_form = bool(out)
+        root = stem(word)
+        starts = [(word, 1.0)]
+        if root != word and len(root) >= MIN_INFIX and not found_form:
+            starts.append((root, 0.9))  # 'fogden' → 'foged' → 'fogedretten'
+        for start, share in starts if len(word) >= MIN_PREFIX else ():
+            for other in self._prefixed(start):
+                if ids[other] not in seen:
+                    seen.add(ids[other])
+                    ratio = len(start) / len(other)
+                    quality = QUALITY[How.PREFIX] * (0.8 + 0.2 * ratio) * share
+                    out.append(_Candidate(How.PREFIX, quality, ids[other]))
+        if loose or parts:
+            seen = {c.term for c in out}
+            for term in self._parts.get(stem(word), ()) if len(word) >= MIN_HEAD else ():
+                if term not in seen:
+                    seen.add(term)
+                    out.append(_Candidate(How.COMPOUND, PART_QUALITY, term))
         if not loose:
             return out
         if len(word) >= MIN_INFIX:
@@ -524,7 +593,7 @@ class SearchIndex:
             for other in self._inside(word):
                 if ids[other] not in seen:
                     out.append(_Candidate(How.COMPOUND, QUALITY[How.COMPOUND], ids[other]))
-        if word not in ids:
+        if not found_form:
             for other, distance in self._fuzzy(word):
                 out.append(_Candidate(How.FUZZY, QUALITY[How.FUZZY] / distance, ids[other]))
         return out
@@ -589,9 +658,11 @@ class SearchIndex:
             if i + length > len(slots):
                 continue
             if length > 1:
-                lookups = [(tuple(slots[i : i + length]), 1.0)]
+                phrase = tuple(slots[i : i + length])
+                lookups = [(phrase, 1.0), (tuple(stem(w) for w in phrase), 0.95)]
             else:
                 lookups = [((w,), q) for w, q in spellings[i]]
+                lookups.append(((stem(slots[i]),), 0.95))
                 word, shortest = slots[i], max(MIN_PREFIX, len(slots[i]) - 3)
                 lookups += [((word[:cut],), 0.9) for cut in range(len(word) - 1, shortest - 1, -1)]
             via = " ".join(typed[i : i + length])
@@ -648,7 +719,7 @@ class SearchIndex:
             docs = [i for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
-        vectors = self._slot_vectors(slots, [raw for raw, _ in typed])
+        vectors = self._slot_vectors(slots, [raw for raw, _ in typed], _abbreviations(query))
         total = np.zeros(len(self._docs), dtype=np.float32)
         matched = np.zeros(len(self._docs), dtype=np.float32)
         for slot in vectors:
@@ -667,17 +738,21 @@ class SearchIndex:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
 
-    def _slot_vectors(self, slots: list[str], typed: list[str]) -> list[list[_Vector]]:
-        """For each query word, the score vectors of everything it can stand for."""
-        ids = self._term_ids
+    def _slot_vectors(
+        self, slots: list[str], typed: list[str], abbreviations: frozenset[str] = frozenset()
+    ) -> list[list[_Vector]]:
+        """For each query word, the score vectors of everything it can stand for.
+
+        A word in `abbreviations` (typed in capitals: 'SOF') matches only itself and its
+        synonyms, never a longer word it begins ('Sofie')."""
         vectors: list[list[_Vector]] = []
         spelled: list[list[tuple[str, float]]] = []
         for word in slots:
-            cands = self._candidates(word)
+            cands = self._candidates(word, exact_only=word in abbreviations)
             vectors.append([self._vector(cands)])
             fixed = [(self._keys[c.term], c.quality) for c in cands if c.how is How.FUZZY]
             spelled.append([(word, 1.0), *sorted(fixed, key=lambda f: -f[1])[:2]])
-            if word not in ids:
+            if word not in abbreviations and not any(c.how in (How.EXACT, How.STEM) for c in cands):
                 split = self._split(word)
                 if split is not None:
                     vectors[-1].append(self._vector([split]))
@@ -699,7 +774,9 @@ class SearchIndex:
         return vectors
 
     def _split(self, word: str) -> _Candidate | None:
-        """A word that is two known words written together: 'stepup' → 'step' + 'up'."""
+        """A word that is two known words written together: 'stepup' → 'step' + 'up', or a
+        compound of known words and their forms: 'ungdomsuddannelse' → 'ungdom' + 'uddannelse'
+        (each part also found inside indexed compounds)."""
         ids = self._term_ids
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
@@ -709,7 +786,16 @@ class SearchIndex:
                     self._vector([_Candidate(How.EXACT, 1.0, ids[right])]),
                 )
                 return _Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=parts)
-        return None
+        split = self._decompound(word)
+        if split is None:
+            return None
+        vectors = []
+        for part in split:
+            cands = self._candidates(part, loose=False, parts=True)
+            if not cands:
+                return None
+            vectors.append(self._vector(cands))
+        return _Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=tuple(vectors))
 
     def _allowed(
         self,
@@ -829,3 +915,13 @@ class SearchIndex:
             for text in referral.needs:
                 seen.setdefault(phrase_key(text), text)
         return sorted(seen.values(), key=str.lower)
+
+
+def _abbreviations(query: str) -> frozenset[str]:
+    """Search keys of the words typed in capitals ('SOF', 'JKU'): abbreviations, matched exactly."""
+    out = set()
+    for word in query.split():
+        letters = "".join(ch for ch in word if ch.isalpha())
+        if 2 <= len(letters) <= MAX_ABBREVIATION and letters.isupper():
+            out.update(k for _, k in tokens(word))
+    return frozenset(out)
