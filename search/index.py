@@ -26,16 +26,17 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 import numpy as np
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from directory.geo.places import combined_status
-from directory.model import Directory, Unit
+from directory.model import Directory, Phone, Unit, parse_phone
 from directory.rules.hours import Status, now
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
 from search.synonyms import BUILTIN_SYNONYMS
@@ -78,10 +79,14 @@ class Field(IntEnum):
     PLACE = 13
     HOW_TO_REFER = 14
     NOTES = 15
+    PHONE = 16  # looked up whole, never word by word
+    EMAIL = 17
 
 
 # Weight and Danish label of each field, in Field order.
-FIELD_WEIGHT = np.array([10, 8, 7, 6, 5, 5, 4.5, 4, 3, 3, 2.5, 2, 6, 1.5, 1, 1], dtype=np.float32)
+FIELD_WEIGHT = np.array(
+    [10, 8, 7, 6, 5, 5, 4.5, 4, 3, 3, 2.5, 2, 6, 1.5, 1, 1, 10, 10], dtype=np.float32
+)
 FIELD_LABEL = {
     Field.NAME: "navn",
     Field.ABBREVIATION: "forkortelse",
@@ -99,6 +104,8 @@ FIELD_LABEL = {
     Field.PLACE: "adresse",
     Field.HOW_TO_REFER: "henvisning",
     Field.NOTES: "noter",
+    Field.PHONE: "telefonnummer",
+    Field.EMAIL: "e-mail",
 }
 # Fields where adjacent words are also indexed joined ('Step Up' → 'stepup').
 _JOINED = {
@@ -143,6 +150,7 @@ MIN_PREFIX = 3  # shortest query word matched as a prefix
 MIN_INFIX = 4  # shortest query word looked for inside compounds
 MAX_EXPANSIONS = 200  # most vocabulary words one query word may stand for (prefixes)
 MAX_INSIDE = 40  # most compounds a query word is looked for inside
+NEAREST_CUTOFF = 60  # rapidfuzz ratio (0-100) of a 'nearest match' to a word that found nothing
 RELATIVE_CUTOFF = 0.12  # hits scoring below this share of the best one are left out
 
 
@@ -266,6 +274,7 @@ class SearchIndex:
         self._names: dict[str, list[int]] = {}
         self._text_terms: list[list[int]] = []
         self._unit_doc: dict[str, int] = {}
+        self._owners: dict[tuple[Field, str], list[int]] = {}  # phone or e-mail → documents
         collecting = gc.isenabled()
         gc.disable()  # the build makes millions of small objects; collections would cost ~40%
         try:
@@ -322,6 +331,17 @@ class SearchIndex:
             previous = (raw, word)
         return out
 
+    def _own(self, doc: int, phones: Iterable[Phone], email: str | None) -> None:
+        """Record the numbers and the e-mail a document owns (only those it was given)."""
+        for phone in phones:
+            number = phone_key(phone.number)
+            if number is not None:
+                owners = self._owners.setdefault((Field.PHONE, number), [])
+                if doc not in owners:
+                    owners.append(doc)
+        if email:
+            self._owners.setdefault((Field.EMAIL, email.strip().lower()), []).append(doc)
+
     def _add_documents(self, directory: Directory) -> None:
         departments = directory.departments
         needs: dict[str, list[str]] = {}
@@ -332,6 +352,7 @@ class SearchIndex:
             self._add(doc, Field.NAME, dept.name)
             self._add(doc, Field.ABBREVIATION, dept.short)
             self._add(doc, Field.DESCRIPTION, dept.description)
+            self._own(doc, dept.phones, dept.email)
         for unit in directory.units.values():
             dept = departments.get(unit.department)
             doc = self._unit_doc[unit.id] = self._doc(
@@ -357,6 +378,7 @@ class SearchIndex:
                     address = location.address
                     self._add(doc, Field.PLACE, address.street, address.postal_code, address.city)
             self._add(doc, Field.HOW_TO_REFER, unit.how_to_refer)
+            self._own(doc, unit.phones, unit.email)
             for contact in unit.contacts:
                 cdoc = self._doc(
                     HitKind.CONTACT, contact.id, unit.id, contact.name, unit.department
@@ -365,6 +387,7 @@ class SearchIndex:
                 self._add(cdoc, Field.TITLE, contact.title, contact.role.value)
                 self._add(cdoc, Field.AREAS, *contact.areas)
                 self._add(cdoc, Field.UNIT, unit.name)
+                self._own(cdoc, contact.phones, contact.email)
         for location in directory.locations.values():
             doc = self._doc(HitKind.LOCATION, location.id, None, location.name, None)
             address = location.address
@@ -573,7 +596,10 @@ class SearchIndex:
         starts = [(word, 1.0)]
         if root != word and len(root) >= MIN_INFIX and not found_form:
             starts.append((root, 0.9))  # 'fogden' → 'foged' → 'fogedretten'
-        for start, share in starts if len(word) >= MIN_PREFIX else ():
+        # a short word that is itself a word of the data ('sof') is that word, not a prefix
+        # of longer ones ('sofie'); longer words are prefixes too ('herb' → 'herberg')
+        prefixes = len(word) >= MIN_INFIX or (len(word) >= MIN_PREFIX and word not in ids)
+        for start, share in starts if prefixes else ():
             for other in self._prefixed(start):
                 if ids[other] not in seen:
                     seen.add(ids[other])
@@ -709,10 +735,13 @@ class SearchIndex:
         `open_now`: only units open at `at` (default now, Copenhagen time); `kinds`: hit kinds.
         With filters and an empty query, every unit that fits is listed by name.
         """
-        typed = query_tokens(query or "")
-        slots = [k for _, k in typed]
         needs = [text for text in (need, target_group) if text and text.strip()]
         allowed = self._allowed(department, needs, age, open_now, at, kinds)
+        owned = owner_key(query or "")
+        if owned is not None:  # a number or an e-mail: its owners and nothing else
+            return self._owned(owned, query.strip(), allowed, limit)
+        typed = query_tokens(query or "")
+        slots = [k for _, k in typed]
         if not slots:
             if allowed is None:
                 return []
@@ -737,6 +766,14 @@ class SearchIndex:
         if allowed is not None:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
+
+    def _owned(
+        self, owned: tuple[Field, str], typed: str, allowed: np.ndarray | None, limit: int
+    ) -> list[Hit]:
+        docs = [d for d in self._owners.get(owned, []) if allowed is None or allowed[d]]
+        docs.sort(key=lambda d: (self._kind[d], self._docs[d].name.lower()))
+        field, value = owned
+        return [self._hit(d, 1.0, (Match(field, typed, value, How.EXACT),)) for d in docs[:limit]]
 
     def _slot_vectors(
         self, slots: list[str], typed: list[str], abbreviations: frozenset[str] = frozenset()
@@ -903,6 +940,34 @@ class SearchIndex:
         d = self._docs[doc]
         return Hit(d.kind, d.id, d.unit_id, score, d.name, d.department_id, matches)
 
+    def nearest(self, query: str, n: int = 5) -> list[str]:
+        """Queries close to one that found nothing, best first: each word replaced by the
+        nearest words of the data (a looser threshold than typo matching); only queries
+        that find something."""
+        typed = query_tokens(query or "")
+        scored: list[tuple[float, str]] = []
+        for i, (_, word) in enumerate(typed):
+            if len(word) < MIN_PREFIX or not word.isalpha():
+                continue
+            found = process.extract(
+                word, self._vocab, scorer=fuzz.ratio, score_cutoff=NEAREST_CUTOFF, limit=n
+            )
+            for other, score, _ in found:
+                if other == word or not other.isalpha():
+                    continue
+                shown = self._display[self._term_ids[other]]
+                if " " in shown:  # two words indexed joined, not a word of the data
+                    continue
+                text = " ".join(shown if j == i else raw for j, (raw, _) in enumerate(typed))
+                scored.append((score, text))
+        out: list[str] = []
+        for _, text in sorted(scored, key=lambda s: -s[0]):
+            if text not in out and self.search(text, limit=1):
+                out.append(text)
+            if len(out) == n:
+                break
+        return out
+
     # ----------------------------------------------------------------- facets for the UI
 
     def needs(self) -> list[str]:
@@ -915,6 +980,32 @@ class SearchIndex:
             for text in referral.needs:
                 seen.setdefault(phrase_key(text), text)
         return sorted(seen.values(), key=str.lower)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+MIN_PHONE_DIGITS = 8  # shorter digit strings ('99', '1813', '112') are searched as words
+
+
+def phone_key(number: str) -> str | None:
+    """One key per phone number however it is written ('33 66 49 20', '+45 33664920' →
+    '+4533664920'); None when it is not a valid number."""
+    parsed = parse_phone(number)
+    if parsed is None:
+        return None
+    return f"+{parsed.country_code}{parsed.national_number}"
+
+
+def owner_key(query: str) -> tuple[Field, str] | None:
+    """(PHONE, key) for a query that is a phone number of 8+ digits, (EMAIL, address) for an
+    e-mail address, else None (a word search)."""
+    text = query.strip()
+    if _EMAIL.match(text):
+        return Field.EMAIL, text.lower()
+    if _PHONE_LIKE.match(text) and sum(ch.isdigit() for ch in text) >= MIN_PHONE_DIGITS:
+        number = phone_key(text)
+        return (Field.PHONE, number) if number is not None else (Field.PHONE, text)
+    return None
 
 
 def _abbreviations(query: str) -> frozenset[str]:

@@ -66,9 +66,28 @@ def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> 
         "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**"
         in text
     )
-    assert "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)" in text
+    # the gatekeeper matched too (area 'hjemløshed'): named once, as the person who matched
+    person = ":material/person: **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale) · Gatekeeper i"
+    assert person in text
+    assert "**Gatekeeper:** **Mette Test**" not in text
+    assert "Også fundet hos: Mette Test" in text
     assert "Fundet på\\: nøgleord \\'herberg\\'" in text
     assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text
+
+
+def test_one_card_per_unit_with_who_matched(run_page) -> None:
+    # 'mette' matches the contact Mette Test and, through her name, her unit: one card
+    app = run_page(q="mette")
+    assert [label for label, _ in links(app)] == ["**Borgercenter Voksne**"]
+    assert texts(app).count(":material/person: **Mette Test**") == 1
+
+
+def test_a_unit_without_a_matching_gatekeeper_names_its_gatekeeper(run_page) -> None:
+    app = run_page(q="BCV")
+    assert (
+        "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)"
+        in texts(app)
+    )
 
 
 def test_closed_unit_says_when_it_opens(run_page) -> None:
