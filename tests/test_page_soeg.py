@@ -162,3 +162,40 @@ def test_hostile_data_is_shown_as_text(tmp_path: Path, run_page) -> None:
 )
 def test_md_escape(raw: str, escaped: str) -> None:
     assert md_escape(raw) == escaped
+
+
+def test_no_result_shows_the_nearest_searches_as_links(run_page) -> None:
+    app = run_page(q="herbergsplads")
+    assert app.info[0].value == "Ingen resultater for »herbergsplads«."
+    assert "**Mente du:**" in texts(app)
+    first = app.get("page_link")[0]
+    assert (first.value, first.proto.query_string) == ("herberg", "q=herberg")
+
+
+def test_a_missing_word_can_be_reported(
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    app = run_page()
+    app.text_input(key="q").input("herbergsplads").run()
+    app.text_input(key="mangler_note").input("akut bolig")
+    app.button[0].click().run()
+    assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+    from search.missing import read_missing_words
+
+    assert [(m.query, m.note) for m in read_missing_words(tmp_path / "reports")] == [
+        ("herbergsplads", "akut bolig")
+    ]
+
+
+def test_a_missing_word_with_a_cpr_number_is_not_stored(
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    app = run_page()
+    app.text_input(key="q").input("xyzzyqq 010190-1234").run()
+    app.button[0].click().run()
+    assert app.error[0].value == (
+        "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
+    )
+    assert not (tmp_path / "reports").exists()
