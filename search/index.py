@@ -546,7 +546,8 @@ class SearchIndex:
         return found
 
     def _inside(self, word: str) -> list[str]:
-        """Vocabulary words that hold `word` after their first letter (compound parts)."""
+        """Vocabulary words that hold `word` as a later part of a compound: after a first part
+        that is itself a word of the data (or a form of one)."""
         found: list[str] = []
         blob, start = self._blob, 0
         while len(found) < MAX_INSIDE:
@@ -554,10 +555,22 @@ class SearchIndex:
             if at < 0:
                 break
             index = bisect.bisect_right(self._offsets, at) - 1
-            if at > self._offsets[index]:
+            head = blob[self._offsets[index] : at]
+            joined = " " in self._display[self._vocab_ids[index]]  # 'maja kristoffersen'
+            if head and not joined and self._is_head(head):
                 found.append(self._vocab[index])
             start = at + 1
         return found
+
+    def _is_head(self, head: str) -> bool:
+        """Whether what comes before a part inside a word can be the first part of a compound
+        ('gade' in 'gadeplan': four letters or more, or a known word such as 'ung' in
+        'ungdom'), not an accident of spelling ('kri' in 'kristoffersen' is no word)."""
+        if len(head) < 2:
+            return False
+        if len(head) >= MIN_INFIX or self._known(head):
+            return True
+        return head.endswith(LINKING) and len(head) > 2 and self._known(head[:-1])
 
     def _fuzzy(self, word: str) -> list[tuple[str, int]]:
         """Vocabulary words within a typo or two of `word` (OSA distance: swaps count once)."""
