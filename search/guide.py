@@ -8,7 +8,9 @@ are needs of their own); an age written in it ('42 år', '17-årig') is read whe
 given. Each need is searched with the same `SearchIndex` as the Søg page, with the age as a
 strict filter: a unit whose age range excludes the citizen's age is never suggested. Per
 need the best units (one card per unit, `search.results.group_hits`) become suggestions,
-each with why, the number to call first and whether it is open now.
+each with why, the number to call first and whether it is open now. Best first means: each
+need's best unit (one that answers several needs first, else in the order the needs were
+described), then the runners-up.
 
 Order of calls: a unit that every referral into it gates behind something another unit
 gives (visitation, an indstilling, a genoptræningsplan, a lægeattest … any requirement that
@@ -31,7 +33,7 @@ from functools import cached_property
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.hours import Status, now
 from search.index import HitKind, How, SearchIndex, unit_status
-from search.normalize import key, query_terms, stem
+from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
 
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
@@ -260,22 +262,34 @@ class Guide:
     def _units_for(
         self, need: str, age: int | None, at: dt.datetime
     ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) for one need, best first, at most PER_NEED."""
-        query = self._meaningful(_clean_query(need))
-        if not query:
-            return []
-        hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
-        results = [r for r in group_hits(hits, 10) if r.kind is HitKind.UNIT]
-        if not results or results[0].score < MIN_SCORE:
-            return []
-        best = results[0].score
-        out = []
-        for result in results[:PER_NEED]:
-            if result.score < best * RUNNER_UP_SHARE:
-                break
-            why = result.explanation.removeprefix("Fundet på: ")
-            out.append((result.id, result.score, why))
-        return out
+        """(unit id, score, why) for one need, best first, at most PER_NEED.
+
+        The need is searched as written (without filler words) and with only its words that
+        find something on their own; a unit's score is its best share of either search's
+        best, so a phrase ('dropper ud') and a single telling word both count."""
+        cleaned = _clean_query(need)
+        queries = [cleaned]
+        meaningful = self._meaningful(cleaned)
+        if meaningful and meaningful != cleaned:
+            queries.append(meaningful)
+        merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
+        for query in queries:
+            hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
+            results = [r for r in group_hits(hits, 10) if r.kind is HitKind.UNIT]
+            if not results or results[0].score < MIN_SCORE:
+                continue
+            best = results[0].score
+            for result in results:
+                share = result.score / best
+                if share > merged.get(result.id, (0.0, 0.0, ""))[0]:
+                    why = result.explanation.removeprefix("Fundet på: ")
+                    merged[result.id] = (share, result.score, why)
+        ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
+        return [
+            (unit_id, score, why)
+            for unit_id, (share, score, why) in ranked[:PER_NEED]
+            if share >= RUNNER_UP_SHARE
+        ]
 
     def _meaningful(self, clause: str) -> str:
         """The words of a clause that find something on their own, other than by a typo fix
@@ -289,13 +303,15 @@ class Guide:
             return clause
         kept = []
         for word in words:
+            if not terms(word):  # a stopword ('med', 'i') says nothing alone
+                continue
             hits = self.index.search(word, limit=1)
             if hits and any(m.how is not How.FUZZY for m in hits[0].matches):
                 kept.append(word)
         return " ".join(kept)
 
     def _prerequisite(
-        self, unit_id: str, need: str, age: int | None, chosen: set[str]
+        self, unit_id: str, need: str, age: int | None, chosen: set[str], own: str | None
     ) -> Referral | None:
         """The gated referral to come through for a unit: from a unit already chosen, else the
         one whose needs share most words with the need; None when the unit is not gated."""
@@ -311,7 +327,10 @@ class Guide:
         def overlap(referral: Referral) -> int:
             return len(words & {stem(w) for n in referral.needs for w in query_terms(n)})
 
-        return max(gated, key=lambda r: (r.from_ in chosen, overlap(r), -gated.index(r)))
+        return max(
+            gated,
+            key=lambda r: (r.from_ == own, r.from_ in chosen, overlap(r), -gated.index(r)),
+        )
 
     def guide(
         self,
@@ -347,10 +366,12 @@ class Guide:
                 while len(rounds) <= rank:
                     rounds.append([])
                 rounds[rank].append((unit_id, score))
-        # best first: every need's best unit (by score), then the runners-up
+        # best first: each need's best unit, a unit that answers several needs first, then in
+        # the order the needs were described (scores of different needs do not compare);
+        # then the runners-up
         ranked: list[str] = []
         for round_ in rounds:
-            for unit_id, _ in sorted(round_, key=lambda u: -found[u[0]]["score"]):
+            for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
         ranked = ranked[: max(limit, 1)]
@@ -358,7 +379,7 @@ class Guide:
         chosen = set(ranked)
         for unit_id in ranked:
             entry = found[unit_id]
-            gate = self._prerequisite(unit_id, entry["needs"][0], age, chosen)
+            gate = self._prerequisite(unit_id, entry["needs"][0], age, chosen, from_unit)
             requires: tuple[str, ...] = ()
             before: tuple[str, ...] = ()
             if gate is not None:

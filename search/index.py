@@ -804,8 +804,8 @@ class SearchIndex:
             spelled.append([(word, 1.0), *sorted(fixed, key=lambda f: -f[1])[:2]])
             if word not in abbreviations and not any(c.how in (How.EXACT, How.STEM) for c in cands):
                 split = self._split(word)
-                if split is not None:
-                    vectors[-1].append(self._vector([split]))
+                if split:
+                    vectors[-1].append(self._vector(split))
         for i in range(len(slots) - 1):  # compounds written apart: 'bolig rådgivning'
             joined = slots[i] + slots[i + 1]
             cands = [
@@ -823,11 +823,12 @@ class SearchIndex:
                     vectors[j].append(vector)
         return vectors
 
-    def _split(self, word: str) -> _Candidate | None:
+    def _split(self, word: str) -> list[_Candidate]:
         """A word that is two known words written together: 'stepup' → 'step' + 'up', or a
         compound of known words and their forms: 'ungdomsuddannelse' → 'ungdom' + 'uddannelse'
-        (each part also found inside indexed compounds)."""
+        (each part also found inside indexed compounds: 'hashmisbrug' → 'ungemisbrug')."""
         ids = self._term_ids
+        out: list[_Candidate] = []
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
             if left in ids and right in ids:
@@ -835,17 +836,19 @@ class SearchIndex:
                     self._vector([_Candidate(How.EXACT, 1.0, ids[left])]),
                     self._vector([_Candidate(How.EXACT, 1.0, ids[right])]),
                 )
-                return _Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=parts)
+                out.append(_Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=parts))
+                break
         split = self._decompound(word)
         if split is None:
-            return None
+            return out
         vectors = []
         for part in split:
             cands = self._candidates(part, loose=False, parts=True)
             if not cands:
-                return None
+                return out
             vectors.append(self._vector(cands))
-        return _Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=tuple(vectors))
+        out.append(_Candidate(How.COMPOUND, QUALITY[How.COMPOUND], parts=tuple(vectors)))
+        return out
 
     def _allowed(
         self,

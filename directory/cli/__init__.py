@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "directory.cli.graph",
     "directory.cli.export",
     "directory.cli.synth",
+    "directory.cli.guide",
 )
 
 
