@@ -20,6 +20,7 @@ _HERE = Path(__file__).resolve().parent
 # (file, title, icon, url_path, extra options)
 _PAGES = [
     ("pages/soeg.py", "Søg", ":material/search:", "soeg", {"default": True}),
+    ("pages/situation.py", "Borgerens situation", ":material/diversity_3:", "situation", {}),
     ("pages/enhed.py", "Enhed", ":material/badge:", "enhed", {"visibility": "hidden"}),
     ("pages/oversigt.py", "Forvaltninger", ":material/account_tree:", "oversigt", {}),
     ("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje", {}),

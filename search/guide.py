@@ -29,12 +29,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.hours import Status, now
 from search.index import HitKind, How, SearchIndex, unit_status
 from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
+
+if TYPE_CHECKING:
+    from directory.graph.analysis import ReferralGraph
 
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
@@ -241,13 +245,17 @@ class _Gates:
 class Guide:
     """The guided referral over one directory and its search index (build once, reuse)."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, graph: ReferralGraph | None = None) -> None:
+        """`graph`: the directory's referral graph when the caller has one built (the app
+        caches it); else it is built when a path is first asked for."""
         self.index = index
         self.directory = index.directory
         self._gates = _Gates(self.directory.referrals)
+        if graph is not None:
+            self.graph = graph
 
     @cached_property
-    def graph(self):  # networkx loads only when a path is asked for
+    def graph(self) -> ReferralGraph:  # networkx loads only when a path is asked for
         from directory.graph.analysis import ReferralGraph
 
         return ReferralGraph(self.directory)

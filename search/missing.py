@@ -31,6 +31,11 @@ MAX_NOTE = 500
 _CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
 
+def holds_cpr(text: str) -> bool:
+    """Whether a text holds something shaped like a CPR number (ddmmyy-xxxx, ten digits)."""
+    return bool(_CPR.search(text or ""))
+
+
 class MissingWordError(ValueError):
     """A missing-word report that cannot be stored; the message names the fix."""
 
@@ -48,7 +53,7 @@ def _clean(value: str | None, what: str, limit: int) -> str:
         raise MissingWordError(
             f"{what} is {len(text)} characters long: shorten it to at most {limit}"
         )
-    if _CPR.search(text):
+    if holds_cpr(text):
         raise MissingWordError(f"{what} looks like it holds a CPR number: remove it and try again")
     return text
 

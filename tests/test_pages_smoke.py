@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
     "app.py",
     "pages/soeg.py",
+    "pages/situation.py",
     "pages/enhed.py",
     "pages/oversigt.py",
     "pages/henvisningsveje.py",
