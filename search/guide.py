@@ -166,20 +166,11 @@ class Guidance:
     directory: Directory
     at: dt.datetime = field(default_factory=now)
 
-    @property
-    def order(self) -> list[Suggestion]:
-        """The suggestions in the order to call them (steps before the units they open)."""
-        return list(self.suggestions)
-
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
 
     def status(self, unit_id: str) -> Status:
         return unit_status(self.directory, self.directory.units[unit_id], self.at)
-
-    def call_first(self, unit_id: str) -> Phone | None:
-        """The number for staff to call first (a fast-track line when there is one)."""
-        return self.directory.units[unit_id].first_number()
 
     def public_number(self, unit_id: str) -> Phone | None:
         """The number a citizen may be given: the first public one."""
@@ -454,7 +445,7 @@ def citizen_summary(guidance: Guidance) -> str:
     lines = ["Hvem kan hjælpe dig", ""]
     if not guidance.suggestions:
         lines.append("Vi fandt ikke et sted at henvise til. Spørg din sagsbehandler.")
-    for number, suggestion in enumerate(guidance.order, start=1):
+    for number, suggestion in enumerate(guidance.suggestions, start=1):
         unit = directory.units[suggestion.unit_id]
         lines.append(f"{number}. {unit.name}")
         if suggestion.needs:

@@ -89,7 +89,7 @@ def results(guidance: Guidance) -> None:
     st.subheader("Hvem skal kontaktes, i denne rækkefølge", anchor=False)
     if guidance.age is not None:
         st.caption(f"Kun enheder, der tager imod en borger på {guidance.age} år.")
-    for number, suggestion in enumerate(guidance.order, start=1):
+    for number, suggestion in enumerate(guidance.suggestions, start=1):
         suggestion_card(number, suggestion, guidance)
     st.subheader("Behov i situationen", anchor=False)
     needs_overview(guidance)
