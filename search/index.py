@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from directory.geo.places import combined_status
-from directory.model import Directory, Phone, Unit, parse_phone
+from directory.model import Directory, Phone, Unit
 from directory.rules.hours import Status, now
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
 from search.synonyms import BUILTIN_SYNONYMS
@@ -280,10 +280,10 @@ class SearchIndex:
         try:
             self._add_documents(directory)
             self._finish_postings()
+            self._build_vocabulary()
         finally:
             if collecting:
                 gc.enable()
-        self._build_vocabulary()
         groups = list(BUILTIN_SYNONYMS) + [list(g) for g in directory.synonyms]
         groups += [list(g) for g in synonyms or []]
         self._build_synonyms(groups)
@@ -459,6 +459,9 @@ class SearchIndex:
         for word, term_id in self._term_ids.items():
             stems.setdefault(stem(word), []).append(term_id)
         self._stems = stems
+        self._lexicon = {w for w in self._term_ids if len(w) >= MIN_HEAD} | {
+            s for s in stems if len(s) >= MIN_HEAD
+        }
         # Decompounding on the index side: a compound is also found under the stem of each of
         # its two parts ('uddannelsesvejledning' under 'uddan' and 'vejledning').
         parts: dict[str, list[int]] = {}
@@ -471,13 +474,28 @@ class SearchIndex:
 
     def _known(self, part: str) -> bool:
         """A compound part is known when it is a vocabulary word or has a vocabulary word's stem."""
-        return part in self._term_ids or stem(part) in self._stems
+        return part in self._lexicon or stem(part) in self._stems
 
     def _decompound(self, word: str) -> tuple[str, str] | None:
         """A word as two known words, the longest first part first ('ungdomsuddannelse' →
-        'ungdom' + 'uddannelse', dropping a linking s or e); None when it is no compound."""
+        'ungdom' + 'uddannelse', dropping a linking s or e); None when it is no compound.
+
+        Set lookups only (no stemming per cut): a last part is known as written or by the
+        end of the whole word's stem ('ungdomsuddannelsen' → stem 'ungdomsuddan' → 'uddan')."""
         if len(word) < MIN_COMPOUND or not word.isalpha():
             return None
+        known = self._lexicon
+        root = stem(word)
+        for cut in range(len(word) - MIN_TAIL, MIN_HEAD - 1, -1):
+            tail = word[cut:]
+            if tail not in known and not (len(root) - cut >= MIN_HEAD and root[cut:] in known):
+                continue
+            head = word[:cut]
+            if head in known:
+                return head, tail
+            if head.endswith(LINKING) and len(head) > MIN_HEAD and head[:-1] in known:
+                return head[:-1], tail
+        return None
         for cut in range(len(word) - MIN_TAIL, MIN_HEAD - 1, -1):
             head, tail = word[:cut], word[cut:]
             if not self._known(tail):
@@ -1003,13 +1021,23 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
 MIN_PHONE_DIGITS = 8  # shorter digit strings ('99', '1813', '112') are searched as words
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def phone_key(number: str) -> str | None:
-    """One key per phone number however it is written ('33 66 49 20', '+45 33664920' →
-    '+4533664920'); None when it is not a valid number."""
-    parsed = parse_phone(number)
-    if parsed is None:
+    """One key per phone number however it is written ('33 66 49 20', '+45 33664920',
+    '0045 33 66 49 20' → '+4533664920'); a number without a country code is Danish. None
+    when there are no digits. Digits only, no parsing: the validator has checked the
+    numbers of the data, and the index is built from thousands of them."""
+    text = number.strip()
+    digits = _NOT_DIGIT.sub("", text)
+    if not digits:
         return None
-    return f"+{parsed.country_code}{parsed.national_number}"
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    return "+45" + digits
 
 
 def owner_key(query: str) -> tuple[Field, str] | None:
@@ -1019,8 +1047,7 @@ def owner_key(query: str) -> tuple[Field, str] | None:
     if _EMAIL.match(text):
         return Field.EMAIL, text.lower()
     if _PHONE_LIKE.match(text) and sum(ch.isdigit() for ch in text) >= MIN_PHONE_DIGITS:
-        number = phone_key(text)
-        return (Field.PHONE, number) if number is not None else (Field.PHONE, text)
+        return Field.PHONE, phone_key(text) or text
     return None
 
 

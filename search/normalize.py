@@ -155,7 +155,7 @@ def phrase_key(text: str) -> str:
 
 def acronym(text: str) -> str | None:
     """Initials of a name's meaningful words ('Borgercenter Børn og Unge' → 'bbu'), if ≥ 2."""
-    initials = "".join(w[0] for w in terms(text) if not any(c.isdigit() for c in w))
+    initials = "".join(w[0] for w in terms(text) if w.isalpha())
     return initials if len(initials) >= 2 else None
 
 
@@ -197,3 +197,4 @@ def stem(word: str) -> str:
     base = IRREGULAR.get(word, word)
     stemmed = _STEMMER.stemWord(base)
     return stemmed if len(stemmed) >= MIN_STEM else base
+

@@ -178,9 +178,20 @@ def test_owner_key(query: str, expected) -> None:
     assert owner_key(query) == expected
 
 
-def test_phone_key_is_one_per_number() -> None:
-    assert phone_key("33 66 49 20") == phone_key("+45 33664920") == "+4533664920"
-    assert phone_key("not a number") is None
+@pytest.mark.parametrize(
+    ("number", "key"),
+    [
+        ("33 66 49 20", "+4533664920"),
+        ("+45 33664920", "+4533664920"),
+        ("0045 33 66 49 20", "+4533664920"),
+        ("33-66-49-20", "+4533664920"),
+        ("+46 8 123 456 78", "+46812345678"),
+        ("1813", "+451813"),
+        ("not a number", None),
+    ],
+)
+def test_phone_key_is_one_per_number(number: str, key: str | None) -> None:
+    assert phone_key(number) == key
 
 
 # ------------------------------------------------------------------ never an empty page
