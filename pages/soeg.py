@@ -23,7 +23,10 @@ query = st.text_input(
     type="search",
     bind="query-params",
     label_visibility="collapsed",
-    placeholder="Søg på behov, enhed, forkortelse eller en kollegas navn – fx herberg, JKU, bolig rådgivning",
+    placeholder=(
+        "Søg på behov, enhed, forkortelse eller en kollegas navn – "
+        "fx herberg, JKU, bolig rådgivning"
+    ),
 )
 # Put the cursor in the search box when the page opens (no external resource).
 st.html(
@@ -76,7 +79,8 @@ elif not results:
     ui.soeg.no_results(query or "", filtered, unfiltered, nearest)
 else:
     st.caption(
-        f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
+        f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+        "helligdage medregnet"
     )
     for result in results:
         ui.soeg.result_card(result, directory, at)

@@ -32,8 +32,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
-from directory.rules.hours import Status, now
-from search.index import HitKind, How, SearchIndex, unit_status
+from directory.rules.hours import Status, now, unit_status
+from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
 
@@ -433,9 +433,18 @@ def _steps_first(suggestions: list[Suggestion]) -> list[Suggestion]:
     return out
 
 
-def guide(index: SearchIndex, text: str = "", needs: Sequence[str] = (), **options) -> Guidance:
+def guide(
+    index: SearchIndex,
+    text: str = "",
+    needs: Sequence[str] = (),
+    *,
+    age: int | None = None,
+    from_unit: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    at: dt.datetime | None = None,
+) -> Guidance:
     """`Guide(index).guide(...)`: one call for scripts and tests."""
-    return Guide(index).guide(text, needs, **options)
+    return Guide(index).guide(text, needs, age=age, from_unit=from_unit, limit=limit, at=at)
 
 
 def citizen_summary(guidance: Guidance) -> str:

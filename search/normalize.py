@@ -113,8 +113,9 @@ def tokens(text: str) -> list[tuple[str, str]]:
     """
     out: list[tuple[str, str]] = []
     for raw in _RAW_WORD.findall(text.lower()):
-        if raw[0] == "§":
-            number, letter = _SECTION.match(raw).groups()
+        section = _SECTION.match(raw)
+        if section is not None:
+            number, letter = section.groups()
             out.append((raw, SECTION_PREFIX + number + letter))
             continue
         out.extend(_parts(raw))
@@ -137,7 +138,8 @@ def terms(text: str) -> list[str]:
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
-    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else is left."""
+    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else
+    is left."""
     all_tokens = tokens(text)
     meaningful = [t for t in all_tokens if t[1] not in STOPWORDS]
     return meaningful or all_tokens
@@ -197,4 +199,3 @@ def stem(word: str) -> str:
     base = IRREGULAR.get(word, word)
     stemmed = _STEMMER.stemWord(base)
     return stemmed if len(stemmed) >= MIN_STEM else base
-

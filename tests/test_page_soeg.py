@@ -67,7 +67,10 @@ def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> 
         in text
     )
     # the gatekeeper matched too (area 'hjemløshed'): named once, as the person who matched
-    person = ":material/person: **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale) · Gatekeeper i"
+    person = (
+        ":material/person: **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale) · "
+        "Gatekeeper i"
+    )
     assert person in text
     assert "**Gatekeeper:** **Mette Test**" not in text
     assert "Også fundet hos: Mette Test" in text

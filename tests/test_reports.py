@@ -168,7 +168,8 @@ def test_garbage_lines_are_counted_not_fatal(store: ReportStore) -> None:
     report = store.add("sof-bcv", "Forkert")
     with store.path.open("ab") as handle:
         handle.write(
-            b'not json\n[1, 2]\n{"event": "close", "id": "unknown", "closed_at": "x", "by": "y"}\n\xff\xfe\n'
+            b'not json\n[1, 2]\n{"event": "close", "id": "unknown", "closed_at": "x", "by": '
+            b'"y"}\n\xff\xfe\n'
         )
     log = store.read()
     assert [r.id for r in log.reports] == [report.id] and log.skipped_lines == 4

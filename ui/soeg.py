@@ -9,7 +9,8 @@ import streamlit as st
 
 import ui
 from directory import Directory
-from search import HitKind, unit_status
+from directory.rules.hours import unit_status
+from search import HitKind
 from search.index import owner_key
 from search.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search.results import Result
@@ -50,7 +51,8 @@ def _unit_card(result: Result, directory: Directory, at: dt.datetime) -> None:
     with left:
         for contact in people:
             st.markdown(
-                f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i"
+                f":material/person: {contact_line(contact, compact=True)} · "
+                f"{ROLE_DA[contact.role]} i"
             )
         unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
@@ -69,7 +71,8 @@ def _unit_card(result: Result, directory: Directory, at: dt.datetime) -> None:
 def _department_card(result: Result, directory: Directory) -> None:
     department = directory.departments[result.id]
     st.markdown(
-        f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
+        ":material/account_balance: "
+        f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
     )
     if department.phones:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
@@ -78,7 +81,8 @@ def _department_card(result: Result, directory: Directory) -> None:
 def _location_card(result: Result, directory: Directory, at: dt.datetime) -> None:
     location = directory.locations[result.id]
     st.markdown(
-        f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}"
+        f":material/location_on: **{md_escape(location.name)}** · "
+        f"{md_escape(location.address.one_line())}"
     )
     if location.hours:
         from directory.rules.hours import status
@@ -118,7 +122,8 @@ MISSING_CPR = "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummer
 
 
 def _missing_word_form(query: str) -> None:
-    """'Meld et manglende ord': stores the query (and what the searcher meant) for the synonym list."""
+    """'Meld et manglende ord': stores the query (and what the searcher meant) for the synonym
+    list."""
     with st.form("mangler", border=True):
         st.markdown(f"**Mangler ordet »{md_escape(query)}« i landkortet?**")
         note = st.text_input(

@@ -32,7 +32,10 @@ def _positive(text: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     guide = subparsers.add_parser(
         "guide",
-        help="print whom to contact for a citizen's situation: unit id, why (and the path from --from)",
+        help=(
+            "print whom to contact for a citizen's situation: unit id, why "
+            "(and the path from --from)"
+        ),
     )
     guide.add_argument("text", nargs="+", metavar="TEXT", help="the situation in Danish words")
     guide.add_argument("--age", type=_positive, help="the citizen's age in years (strict)")

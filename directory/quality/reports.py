@@ -31,6 +31,7 @@ from filelock import FileLock
 from directory import settings
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
+from directory.rules.staleness import NO_OWNER
 
 REPORTS_ENV = "LANDKORT_REPORTS"
 DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
@@ -38,7 +39,6 @@ LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
 MAX_NAME = 200
 LOCK_TIMEOUT_S = 10.0
-NO_OWNER = "(ingen ejer)"
 
 
 class ReportProblem(StrEnum):
@@ -198,7 +198,8 @@ class ReportStore:
             if not report.is_open:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
-                    f"report {report_id!r} was already closed at {report.closed_at} by {report.closed_by}",
+                    f"report {report_id!r} was already closed at {report.closed_at} by "
+                    f"{report.closed_by}",
                 )
             closed_at = timestamp(at)
             self._write_line(
