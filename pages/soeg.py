@@ -11,6 +11,7 @@ import streamlit as st
 import ui
 import ui.soeg
 from directory.rules.hours import now
+from search.results import GROUP_FACTOR, group_hits
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -68,21 +69,21 @@ def search_area() -> None:
     filtered = bool(departments or need or age is not None or open_now)
     ui.soeg.clipped_notice(query or "")
     at = now()
-    hits = index.search(query or "", limit=10, at=at, **filters)
+    results = group_hits(index.search(query or "", limit=10 * GROUP_FACTOR, at=at, **filters), 10)
 
     if not (query or "").strip() and not filtered:
         ui.soeg.empty_state()
-    elif not hits:
-        ui.soeg.no_results(
-            query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0
-        )
+    elif not results:
+        unfiltered = len(group_hits(index.search(query or "", limit=50), 50)) if filtered else 0
+        nearest = [] if filtered or unfiltered else index.nearest(query or "")
+        ui.soeg.no_results(query or "", filtered, unfiltered, nearest)
     else:
         st.caption(
-            f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+            f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
             "helligdage medregnet"
         )
-        for hit in hits:
-            ui.soeg.result_card(hit, directory, at)
+        for result in results:
+            ui.soeg.result_card(result, directory, at)
 
 
 search_area()

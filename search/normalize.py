@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import Stemmer
+
 # Only this much of a query is ever looked at: the rule lives in directory.rules.query.
 from directory.rules.query import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WORD_CHARS
 
@@ -101,13 +103,24 @@ def key(word: str) -> str:
     return _PAIRS.sub(lambda m: _PAIR_TO[m.group()], fold(word))
 
 
-_RAW_WORD = re.compile(r"[^\W_]+")
+# A section number ('§ 110', '§81a') is one word; a bare number ('99') is not a section.
+_RAW_WORD = re.compile(r"§+\s*\d+[a-z]?\b|[^\W_]+")
+_SECTION = re.compile(r"§+\s*(\d+)([a-z]?)")
+SECTION_PREFIX = "p"  # '§ 110' has the search key 'p110' ('paragraf')
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
-    """(word as written, lower case; its search key) for each word of a text, in order."""
+    """(word as written, lower case; its search key) for each word of a text, in order.
+
+    '§ 110' is one word with the key 'p110', so a bare '110' or '99' is not read as a section.
+    """
     out: list[tuple[str, str]] = []
     for raw in _RAW_WORD.findall(text.lower()):
+        section = _SECTION.match(raw)
+        if section is not None:
+            number, letter = section.groups()
+            out.append((raw, SECTION_PREFIX + number + letter))
+            continue
         out.extend(_parts(raw))
     return out
 
@@ -175,5 +188,45 @@ def phrase_key(text: str) -> str:
 
 def acronym(text: str) -> str | None:
     """Initials of a name's meaningful words ('Borgercenter Børn og Unge' → 'bbu'), if ≥ 2."""
-    initials = "".join(w[0] for w in terms(text) if not w.isdigit())
+    initials = "".join(w[0] for w in terms(text) if w.isalpha())
     return initials if len(initials) >= 2 else None
+
+
+# Danish forms the Snowball stemmer cannot reach (strong verbs, syncope): search key → the key
+# of the base form, which is then stemmed as usual.
+IRREGULAR = {
+    "drak": "drikke",
+    "drukket": "drikke",
+    "fogden": "foged",
+    "fogdens": "foged",
+    "fogder": "foged",
+    "fogderne": "foged",
+    "fogedens": "foged",
+    "barn": "born",
+    "barnet": "born",
+    "barnets": "born",
+    "gik": "ga",
+    "gaet": "ga",
+    "slog": "sla",
+    "slaet": "sla",
+    "spillede": "spil",
+    "spiller": "spil",
+    "spillet": "spil",
+    "spillere": "spil",
+}
+_STEMMER = Stemmer.Stemmer("danish")
+MIN_STEM = 3  # words shorter than this are their own stem
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Danish stem of a search key ('drikker' → 'drik', 'fogden' → 'foged', 'børnene' → 'born').
+
+    Snowball's Danish stemmer (PyStemmer) on the folded key, after a small table of irregular
+    forms. Numbers and section keys are their own stem.
+    """
+    if len(word) < MIN_STEM or not word.isalpha():
+        return word
+    base = IRREGULAR.get(word, word)
+    stemmed = _STEMMER.stemWord(base)
+    return stemmed if len(stemmed) >= MIN_STEM else base

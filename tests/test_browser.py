@@ -209,6 +209,27 @@ def test_search_result_leads_to_the_unit_page(page, server: AppServer, directory
     _assert_clean(page, f"unit page {unit_id}")
 
 
+def test_situation_link_shows_whom_to_call_and_a_printout(
+    page, server: AppServer, directory
+) -> None:
+    from urllib.parse import quote
+
+    unit = next(
+        u for u in directory.units.values() if u.keywords and (u.age is None or u.age.includes(30))
+    )
+    need = unit.keywords[0]
+    _open(page, server, f"situation?tekst={quote(need + ', hjemløs')}&alder=30")
+    first = page.locator("[data-testid=stMain] a[href*='enhed?id=']").first
+    first.wait_for(timeout=30_000)
+    wait_for_render(page)
+    screenshot(page, "situation-results")
+    _assert_clean(page, "situation results")
+    main = page.locator("[data-testid=stMain]")
+    assert main.get_by_text("Hvem skal kontaktes, i denne rækkefølge").first.is_visible()
+    assert main.get_by_text("Hent udskrift til borgeren").first.is_visible()
+    assert "tekst=" in page.url and "alder=30" in page.url  # the link holds the situation
+
+
 def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
     _open(page, server, "henvisningsveje")
     chart = page.locator("[data-testid=stPlotlyChart] .js-plotly-plot").first

@@ -1,4 +1,5 @@
-"""Søg: result cards, the empty start page and the no-results help (rendering only)."""
+"""Søg: result cards (one per unit), the empty start page and the no-results help (rendering
+only)."""
 
 from __future__ import annotations
 
@@ -10,32 +11,46 @@ import ui
 from directory import Directory
 from directory.model import cut
 from directory.rules.hours import unit_status
-from search import Hit, HitKind
+from search import HitKind
+from search.index import owner_key
+from search.missing import MAX_NOTE, MissingWordError, report_missing_word
+from search.results import Result
 from ui import md_escape
-from ui.widgets import ROLE_DA, call_first_md, contact_line, phone_md, status_text, unit_link
+from ui.widgets import (
+    ROLE_DA,
+    SEARCH_PAGE,
+    call_first_md,
+    contact_line,
+    phone_md,
+    status_text,
+    unit_link,
+)
+
+MAX_PEOPLE = 3  # people of one unit named on its card
 
 
-def result_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    """One search result as a bordered card; what it shows depends on the hit's kind.
+def result_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+    """One search result as a bordered card: a unit with the people of it that matched, a
+    department or a location.
 
     The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it)."""
-    with st.container(border=True, key=f"hit-{hit.kind.value}-{hit.id}"):
-        if hit.kind in (HitKind.UNIT, HitKind.CONTACT):
-            _unit_card(hit, directory, at)
-        elif hit.kind is HitKind.DEPARTMENT:
-            _department_card(hit, directory)
+    with st.container(border=True, key=f"hit-{result.kind.value}-{result.id}"):
+        if result.kind is HitKind.UNIT:
+            _unit_card(result, directory, at)
+        elif result.kind is HitKind.DEPARTMENT:
+            _department_card(result, directory)
         else:
-            _location_card(hit, directory, at)
-        st.caption(md_escape(hit.explanation))
+            _location_card(result, directory, at)
+        st.caption(md_escape(result.explanation))
 
 
-def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    unit = directory.units[hit.unit_id or hit.id]
+def _unit_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+    unit = directory.units[result.id]
     department = directory.departments.get(unit.department)
+    people = [directory.contacts[hit.id] for hit in result.people[:MAX_PEOPLE]]
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        if hit.kind is HitKind.CONTACT:
-            contact = directory.contacts[hit.id]
+        for contact in people:
             st.markdown(
                 f":material/person: {contact_line(contact, compact=True)} · "
                 f"{ROLE_DA[contact.role]} i"
@@ -45,12 +60,17 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
     with right:
         st.markdown(call_first_md(unit))
-        for gatekeeper in unit.gatekeepers[:1]:
-            st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+        # A gatekeeper already named as the person who matched is not named twice.
+        if not any(c.is_gatekeeper for c in people):
+            for gatekeeper in unit.gatekeepers[:1]:
+                st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+    if result.hit is not None and result.people:
+        names = ", ".join(md_escape(directory.contacts[h.id].name) for h in result.people)
+        st.caption(f"Også fundet hos: {names}")
 
 
-def _department_card(hit: Hit, directory: Directory) -> None:
-    department = directory.departments[hit.id]
+def _department_card(result: Result, directory: Directory) -> None:
+    department = directory.departments[result.id]
     st.markdown(
         ":material/account_balance: "
         f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
@@ -59,8 +79,8 @@ def _department_card(hit: Hit, directory: Directory) -> None:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
 
 
-def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    location = directory.locations[hit.id]
+def _location_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+    location = directory.locations[result.id]
     st.markdown(
         f":material/location_on: **{md_escape(location.name)}** · "
         f"{md_escape(location.address.one_line())}"
@@ -84,8 +104,19 @@ def clipped_notice(query: str) -> None:
         )
 
 
-def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
+def no_results(query: str, filtered: bool, unfiltered_count: int, nearest: list[str]) -> None:
+    """What to do when nothing matched: the nearest searches that do find something (links
+    that search again), tips, and a way to report the missing word."""
     st.info(f"Ingen resultater for »{md_escape(cut(query))}«.", icon=":material/search_off:")
+    if nearest:
+        st.markdown("**Mente du:**")
+        for text in nearest:
+            st.page_link(
+                SEARCH_PAGE,
+                label=md_escape(text),
+                query_params={"q": text},
+                icon=":material/search:",
+            )
     tips = [
         "Prøv et andet ord for det samme, fx »bolig« i stedet for »husly«, eller et kortere ord.",
         "Søg på navnet på en enhed, en forkortelse (JKU, BBU) eller en kollegas navn.",
@@ -93,6 +124,35 @@ def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
     if filtered:
         tips.insert(0, f"Fjern filtrene: uden filtre er der {unfiltered_count} resultater.")
     st.markdown("\n".join(f"- {tip}" for tip in tips))
+    if query.strip() and owner_key(query) is None:
+        _missing_word_form(query)
+
+
+MISSING_SAVED = "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+MISSING_FAILED = "Ordet kunne ikke gemmes lige nu. Prøv igen om lidt."
+MISSING_CPR = "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
+
+
+def _missing_word_form(query: str) -> None:
+    """'Meld et manglende ord': stores the query (and what the searcher meant) for the synonym
+    list."""
+    with st.form("mangler", border=True):
+        st.markdown(f"**Mangler ordet »{md_escape(query)}« i landkortet?**")
+        note = st.text_input(
+            "Hvad mente du? (valgfrit)",
+            key="mangler_note",
+            placeholder="fx et andet ord for det samme eller den enhed, du ledte efter",
+            max_chars=MAX_NOTE,
+        )
+        if st.form_submit_button("Meld ordet som manglende", icon=":material/flag:"):
+            try:
+                report_missing_word(query, note)
+            except MissingWordError as exc:
+                st.error(MISSING_CPR if "CPR" in str(exc) else md_escape(str(exc)))
+            except OSError:
+                st.error(MISSING_FAILED)
+            else:
+                st.success(MISSING_SAVED)
 
 
 def empty_state() -> None:
