@@ -102,6 +102,7 @@ def test_edges_carry_needs_criteria_requires(small_directory) -> None:
     edge = ReferralGraph(small_directory).graph.edges["stat-kif", "sof-bcv"]
     assert edge == {
         "needs": ["løsladelse", "bolig"],
+        "labels": ["løsladelse", "bolig"],
         "criteria": [],
         "requires": ["samtykke fra borgeren"],
         "count": 1,

@@ -73,6 +73,7 @@ _ALLOW: dict[str, tuple[str, ...]] = {
     ),
     "locations": ("id", "name", "address", "lat", "lon", "hours", "accessibility", "notes"),
     "referrals": ("from", "to", "needs", "criteria", "how", "requires", "notes", "verified"),
+    "needs": ("id", "label", "description", "synonyms"),
 }
 _NESTED_ALLOW = {
     "age": ("min", "max"),
@@ -89,6 +90,7 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
         "locations": [loc.to_record() for loc in directory.locations.values()],
         "referrals": [r.to_record() for r in directory.referrals],
         "synonyms": [list(group) for group in directory.synonyms],
+        "needs": [n.to_record() for n in directory.needs],
     }
     if not public:
         return staff
