@@ -377,6 +377,15 @@ class ReferralGraph:
             columns=pd.Index(ids, name="to"),
         )
 
+    def words_for(self, a: str, b: str, label: str) -> list[str]:
+        """The needs as written on the referrals `a -> b` that stand for the need `label`."""
+        key = need_key(label)
+        return [
+            n
+            for n in self.graph.edges[a, b]["needs"]
+            if need_key(need_label(self.directory, n)) == key
+        ]
+
     def department_edges(self, from_department: str, to_department: str) -> list[tuple[str, str]]:
         """The unit-to-unit links behind one cell of `department_matrix`, most referrals
         first, then by unit names."""
