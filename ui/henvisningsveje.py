@@ -322,18 +322,32 @@ def hubs_section(rg: ReferralGraph) -> None:
 
 
 def loops_section(rg: ReferralGraph) -> None:
-    frame = gp.loops_frame(rg)
-    bounces = int((frame["Type"] == gp.BOUNCE).sum()) if not frame.empty else 0
-    titled_table(
-        "Hvilke sløjfer sender borgere rundt?",
+    loops = rg.loops()
+    bounces = sum(1 for loop in loops if loop.is_bounce)
+    st.subheader("Hvilke sløjfer sender borgere rundt?")
+    st.caption(
         "Dokumenterede henvisningsveje, der går i ring mellem op til 4 enheder. "
         f"{gp.BOUNCE}: det samme behov står på hvert skridt, så en borger kan blive sendt hele "
         "vejen rundt. Samarbejde: enhederne henviser til hinanden for forskellige behov. "
-        f"{bounces} af {len(frame)} sløjfer er kastebold.",
-        frame,
-        "Ingen sløjfer på op til 4 enheder.",
-        download="sloejfer",
+        f"{bounces} af {len(loops)} sløjfer er kastebold."
     )
+    if not loops:
+        st.success("Ingen sløjfer på op til 4 enheder.")
+        return
+    for loop in loops:
+        with st.container(border=True):
+            st.markdown(
+                f"**{gp.loop_kind(loop)}**: {path_links(rg, [*loop.units, loop.units[0]])}"
+            )
+            st.markdown(
+                "\n".join(
+                    f"- {unit_link(rg, a)} → {unit_link(rg, b)}: {md_escape(', '.join(labels))}"
+                    for a, b, labels in loop.hops
+                )
+            )
+            st.caption(md_escape(gp.loop_verdict(rg, loop)))
+    with st.expander("Sløjferne som tabel"):
+        unit_table(gp.loops_frame(rg), "Ingen sløjfer.", download="sloejfer")
 
 
 def dead_ends_section(rg: ReferralGraph) -> None:

@@ -133,7 +133,7 @@ def _base_figure(height: int) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         hovermode="closest",
         clickmode="event+select",
         dragmode="pan",
@@ -245,7 +245,8 @@ def unit_figure(
                 mode="markers+text" if labels else "markers",
                 text=[node_label(nodes[u]["name"]) for u in units] if labels else None,
                 textposition="top center",
-                textfont={"size": 11},
+                textfont={"size": 11, "color": "#222222"},
+                cliponaxis=False,
                 hovertext=[_unit_hover(rg, u) for u in units],
                 hoverinfo="text",
                 customdata=units,
@@ -285,6 +286,7 @@ def _edge_labels(pos: Positions, edges: list[tuple[str, str, list[str]]]) -> go.
         mode="text",
         text=[esc(edge_label(labels)) for _, _, labels in edges],
         textfont={"size": 10, "color": "#333333"},
+        cliponaxis=False,
         hoverinfo="skip",
         showlegend=False,
         name="behov",
