@@ -336,9 +336,7 @@ def loops_section(rg: ReferralGraph) -> None:
         return
     for loop in loops:
         with st.container(border=True):
-            st.markdown(
-                f"**{gp.loop_kind(loop)}**: {path_links(rg, [*loop.units, loop.units[0]])}"
-            )
+            st.markdown(f"**{gp.loop_kind(loop)}**: {path_links(rg, [*loop.units, loop.units[0]])}")
             st.markdown(
                 "\n".join(
                     f"- {unit_link(rg, a)} → {unit_link(rg, b)}: {md_escape(', '.join(labels))}"
