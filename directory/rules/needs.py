@@ -175,7 +175,9 @@ def check_vocabulary(
     return found
 
 
-def _outside(record: Unit | Referral, field_name: str, i: int, word: str, labels: list[str]):
+def _outside(
+    record: Unit | Referral, field_name: str, i: int, word: str, labels: list[str]
+) -> NeedFinding:
     match = difflib.get_close_matches(word, labels, n=1, cutoff=0.6)
     hint = f"; mente du {match[0]!r}?" if match else ""
     return NeedFinding(
