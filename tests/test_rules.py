@@ -298,6 +298,6 @@ def test_overview_and_data_quality_pages_show_the_same_stale_counts(
     assert not overview.exception and not quality.exception
     table = overview.dataframe[0].value
     by_name = dict(zip(table["Navn"], table["Ikke tjekket i 12 mdr."], strict=True))
-    counts = next(d.value for d in quality.dataframe if "Forældede" in d.value.columns)
-    assert by_name == dict(zip(counts["Forvaltning"], counts["Forældede"], strict=True))
+    counts = next(t.value for t in quality.table if "Mangler oplysninger" in t.value.columns)
+    assert by_name == dict(zip(counts.index, counts["Forældede"], strict=True))
     assert sum(by_name.values()) == 123 == int(quality.metric[2].value)
