@@ -77,9 +77,6 @@ def unit_table(frame: pd.DataFrame, empty: str, download: str | None = None) -> 
     for column in [c for c in shown.columns if c in LINK_LABELS]:
         shown[column] = shown[column].map(ui.unit_href)
         config[column] = st.column_config.LinkColumn(LINK_LABELS[column], display_text="Åbn")
-    for column in [c for c in shown.columns if c not in LINK_LABELS]:
-        if shown[column].dtype == object:
-            config[column] = st.column_config.TextColumn(column, width="large")
     st.dataframe(shown, column_config=config, hide_index=True)
     if download:
         csv_button(frame, download)
@@ -430,7 +427,7 @@ def matrix_section(rg: ReferralGraph) -> None:
             f"({sum(rg.graph.edges[e]['count'] for e in edges)})"
         )
         unit_table(
-            gp.edges_frame(rg, edges),
+            gp.edges_frame(rg, edges).drop(columns=["Fra forvaltning", "Til forvaltning"]),
             "Ingen dokumenterede henvisninger mellem de to forvaltninger.",
             download=f"henvisninger-{origin}-til-{target}",
         )

@@ -279,10 +279,11 @@ def edge_label(labels: Sequence[str], width: int = 26) -> str:
 
 
 def _edge_labels(pos: Positions, edges: list[tuple[str, str, list[str]]]) -> go.Scatter:
-    """The needs written at the middle of each arrow, so the graph reads without hover."""
+    """The needs written on each arrow (at 40 % of its length, so the two arrows of a two-way
+    pair are labelled apart), so the graph reads without hover."""
     return go.Scatter(
-        x=[pos[a][0] + 0.5 * (pos[b][0] - pos[a][0]) for a, b, _ in edges],
-        y=[pos[a][1] + 0.5 * (pos[b][1] - pos[a][1]) for a, b, _ in edges],
+        x=[pos[a][0] + 0.4 * (pos[b][0] - pos[a][0]) for a, b, _ in edges],
+        y=[pos[a][1] + 0.4 * (pos[b][1] - pos[a][1]) for a, b, _ in edges],
         mode="text",
         text=[esc(edge_label(labels)) for _, _, labels in edges],
         textfont={"size": 10, "color": "#333333"},
