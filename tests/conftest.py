@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+# The packages are installed (`pip install -e .`, see the Makefile): no sys.path edits.
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 SMALL_DATA = {
     "departments.yaml": """

@@ -24,6 +24,7 @@ from directory import (
     validate_directory,
 )
 from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from ui.navigation import use_app_navigation
 
 if TYPE_CHECKING:  # imported where built: pages that need neither start faster
     from directory.graph.analysis import ReferralGraph
@@ -53,22 +54,6 @@ def fingerprint(root: str) -> Fingerprint:
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
 def _validation(root: str, fp: Fingerprint) -> Validation:
     return validate_directory(root)
-
-
-def use_app_navigation() -> None:
-    """Make a deep link opened first after a restart use app.py's navigation.
-
-    Streamlit 1.67 treats a `pages/` folder next to app.py as the old multipage layout until
-    app.py has called `st.navigation` once; a deep link such as /enhed?id=... opened first
-    would run the page file alone, without app.py. Switch to app.py's navigation and rerun
-    once (the rerun keeps the page and its query parameters). Tested in tests/test_browser.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get("_app_navigation"):
-        st.session_state["_app_navigation"] = True  # once per session: never lose a click
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def _current() -> tuple[str, Fingerprint, Validation]:

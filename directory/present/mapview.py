@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
+from directory import settings
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
 from directory.rules import hours
@@ -145,9 +145,9 @@ class TilesError(ValueError):
 
 def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
     """The tile layer from `LANDKORT_TILES` (a URL template such as
-    `https://tiles.intranet.example/{z}/{x}/{y}.png`), or None: no tiles, no tile requests."""
-    env = os.environ if environ is None else environ
-    url = (env.get(TILES_ENV) or "").strip()
+    `https://tiles.intranet.example/{z}/{x}/{y}.png`), or None: no tiles, no tile requests.
+    `environ` replaces the process environment (tests)."""
+    url = (settings.get(TILES_ENV, environ) or "").strip()
     if not url:
         return None
     if not re.match(r"^(https?:)?/", url) or not all(p in url for p in ("{z}", "{x}", "{y}")):
@@ -156,9 +156,8 @@ def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
             "'https://tiles.intranet.example/{z}/{x}/{y}.png' (with {z}, {x} and {y}), "
             "or unset it to use the plain background"
         )
-    return Tiles(
-        url, (env.get(TILES_ATTRIBUTION_ENV) or "Baggrundskort: intranettets kortserver").strip()
-    )
+    attribution = settings.get(TILES_ATTRIBUTION_ENV, environ)
+    return Tiles(url, (attribution or "Baggrundskort: intranettets kortserver").strip())
 
 
 # --- assets ----------------------------------------------------------------------------------
