@@ -235,7 +235,6 @@ def test_a_click_on_a_matrix_cell_opens_the_links_behind_it(
     from directory.graph.analysis import ReferralGraph
     from directory.present import graph_plot as gp
 
-    _require_page("pages/henvisningsveje.py")
     rg = ReferralGraph(directory)
     first = rg.departments()[0]
     label = gp.department_labels(rg)[first]
