@@ -41,7 +41,7 @@ cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.va
 st.subheader("Fejl og advarsler i datafilerne")
 st.caption(
     "Ret fejlen i filen og på linjen, der står (stien er inde i datamappen). Kør "
-    "`python -m directory validate data` for at tjekke igen."
+    "`.venv/bin/landkort validate data` for at tjekke igen."
 )
 ui.datakvalitet.full_table(ui.datakvalitet.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:

@@ -193,6 +193,24 @@ def test_demo_needs_are_a_short_vocabulary(demo, demo_index) -> None:
     assert {"huslejerestance", "hjemløs", "underretning", "mitid"} <= words
 
 
+def test_soeg_and_kort_offer_the_vocabulary_and_filter_by_it(
+    demo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As a caseworker sees it: the filter "Behov eller målgruppe" lists the 34 needs, not
+    499 free-text words, and picking one finds the units that serve it."""
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    labels = sorted((n.label for n in demo.needs), key=need_key)
+    soeg = app_test("pages/soeg.py", DEMO, monkeypatch)
+    assert soeg.selectbox(key="behov").options == labels
+    kort = app_test("pages/kort.py", DEMO, monkeypatch)
+    assert kort.selectbox(key="kort_behov").options == labels
+    need = "Udsættelse og huslejerestance"
+    soeg.selectbox(key="behov").select(need).run()
+    shown = {re.sub(r"\\(.)", r"\1", el.proto.label).strip("*") for el in soeg.get("page_link")}
+    serving = {u.name for u in demo.units.values() if serves_need(demo, u, need)}
+    assert "Bolig- og gældsrådgivning" in shown and shown <= serving, shown
+
+
 def test_demo_needs_agree(demo, demo_index) -> None:
     options = need_options(demo)
     assert demo_index.needs() == options
