@@ -350,6 +350,8 @@ def department_figure(
                 mode="markers+text",
                 text=[esc(labels[dept_id])],
                 textposition="top center",
+                textfont={"size": 13, "color": "#222222"},
+                cliponaxis=False,
                 hovertext=[
                     f"<b>{esc(data['name'])}</b><br>{data['units']} enheder<br>"
                     f"{data['internal']} henvisninger internt"
