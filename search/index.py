@@ -740,12 +740,16 @@ class SearchIndex:
         """Documents whose need-like fields hold every word of `need` (or a synonym of it);
         for a need of the needs vocabulary (its label, id or a synonym), the units that serve
         it (`serves_need`: the same rule as the map and the referral graph)."""
-        if need_of(self.directory, need) is not None:
-            result = np.zeros(len(self._docs), dtype=bool)
-            for unit in self.directory.units.values():
-                if serves_need(self.directory, unit, need):
-                    result[self._unit_doc[unit.id]] = True
-            return result
+        vocabulary_need = need_of(self.directory, need)
+        if vocabulary_need is not None:
+            cache: dict[str, np.ndarray] = self.__dict__.setdefault("_vocabulary_masks", {})
+            if vocabulary_need.id not in cache:
+                result = np.zeros(len(self._docs), dtype=bool)
+                for unit in self.directory.units.values():
+                    if serves_need(self.directory, unit, need):
+                        result[self._unit_doc[unit.id]] = True
+                cache[vocabulary_need.id] = result
+            return cache[vocabulary_need.id]
         result = np.ones(len(self._docs), dtype=bool)
         for word in query_terms(need):
             found = np.zeros(len(self._docs), dtype=bool)
