@@ -211,6 +211,17 @@ def test_soeg_and_kort_offer_the_vocabulary_and_filter_by_it(
     assert "Bolig- og gældsrådgivning" in shown and shown <= serving, shown
 
 
+def test_the_public_view_speaks_the_same_needs(demo) -> None:
+    from directory.visibility import public_view
+
+    public = public_view(demo)
+    assert [n.label for n in public.needs] == [n.label for n in demo.needs]
+    assert need_options(public) == need_options(demo)
+    assert [n["id"] for n in directory_json(demo, public=True)["needs"]] == [
+        n.id for n in demo.needs
+    ]
+
+
 def test_demo_needs_agree(demo, demo_index) -> None:
     options = need_options(demo)
     assert demo_index.needs() == options
