@@ -245,7 +245,7 @@ def unknown_unit(unit_id: str | None) -> None:
 
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
     """The 'Meld en fejl' form at the bottom of a unit page."""
-    directory = directory or ui.validation().directory
+    directory = directory or ui.served().directory
     with st.expander("Meld en fejl", icon=":material/flag:"):
         st.caption(
             "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "
