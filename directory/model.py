@@ -571,6 +571,15 @@ class Referral(Record):
         return self
 
 
+class Need(Record):
+    """One need of the curated needs vocabulary (`needs.yaml`): the words staff use for it."""
+
+    id: Slug
+    label: Text
+    description: Text | None = None
+    synonyms: TextList = Field(default_factory=list)
+
+
 SynonymGroup = list[str]
 
 
@@ -605,6 +614,7 @@ FILE_KINDS: dict[str, FileKind] = {
             "referrals.yaml and referrals/*.yaml",
         ),
         FileKind("synonyms", "synonym group", None, "synonyms.yaml", None, "synonyms.yaml"),
+        FileKind("needs", "need", Need, "needs.yaml", None, "needs.yaml"),
     )
 }
 # Which model each record file kind holds (every kind but synonyms).
@@ -671,6 +681,7 @@ class Directory:
     warnings: list[Problem] = field(default_factory=list)
     data_dir: str = "data"
     meta: dict[str, Any] = field(default_factory=dict)  # top-level `x-` keys of departments.yaml
+    needs: list[Need] = field(default_factory=list)  # the needs vocabulary (needs.yaml), if any
 
     def __post_init__(self) -> None:
         self.contacts: dict[str, Contact] = {}

@@ -33,6 +33,7 @@ from directory.model import (
     DepartmentKind,
     Directory,
     Location,
+    Need,
     Phone,
     PhoneKind,
     Record,
@@ -124,6 +125,15 @@ class PublicReferral(_Public):
     verified: dt.date | None
 
 
+class PublicNeed(_Public):
+    """A need of the needs vocabulary (`needs.yaml`): the filters' words, nothing staff-only."""
+
+    id: str
+    label: str
+    description: str | None
+    synonyms: list[str]
+
+
 # (public model, core model) pairs; nested Age and Address hold nothing staff-only.
 ALLOWLIST: dict[type[_Public], type[Record]] = {
     PublicPhone: Phone,
@@ -131,6 +141,7 @@ ALLOWLIST: dict[type[_Public], type[Record]] = {
     PublicUnit: Unit,
     PublicLocation: Location,
     PublicReferral: Referral,
+    PublicNeed: Need,
 }
 # Fields that are identifiers, codes or expressions, never free text: not scrubbed.
 _NOT_TEXT = frozenset(
@@ -235,6 +246,7 @@ def _public_view(directory: Directory) -> Directory:
         warnings=[],
         data_dir=directory.data_dir,
         meta=meta,
+        needs=[_public_record(PublicNeed, n, secret) for n in directory.needs],
     )
 
 

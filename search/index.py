@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 
 from directory.model import Directory, Phone
 from directory.rules.hours import combined_status, now, unit_hours
-from directory.rules.needs import need_options
+from directory.rules.needs import need_of, need_options, serves_need
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 
@@ -895,7 +895,19 @@ class SearchIndex:
         return allowed
 
     def _need_mask(self, need: str) -> np.ndarray:
-        """Documents whose need-like fields hold every word of `need` (or a synonym of it)."""
+        """Documents whose need-like fields hold every word of `need` (or a synonym of it);
+        for a need of the needs vocabulary (its label, id or a synonym), the units that serve
+        it (`serves_need`: the same rule as the map and the referral graph)."""
+        vocabulary_need = need_of(self.directory, need)
+        if vocabulary_need is not None:
+            cache: dict[str, np.ndarray] = self.__dict__.setdefault("_vocabulary_masks", {})
+            if vocabulary_need.id not in cache:
+                result = np.zeros(len(self._docs), dtype=bool)
+                for unit in self.directory.units.values():
+                    if serves_need(self.directory, unit, need):
+                        result[self._unit_doc[unit.id]] = True
+                cache[vocabulary_need.id] = result
+            return cache[vocabulary_need.id]
         result = np.ones(len(self._docs), dtype=bool)
         for word in query_terms(need):
             found = np.zeros(len(self._docs), dtype=bool)

@@ -242,8 +242,41 @@ def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
         ).count()
         > 0
     )
+    # readable without hover (touch): unit names on the nodes and the need on each arrow
+    labels = page.locator("[data-testid=stPlotlyChart] .textpoint")
+    assert labels.count() >= 3
+    assert page.get_by_text("Hvor kan en borger gå hen herfra?").is_visible()
     screenshot(page, "graph")
     _assert_clean(page, "Henvisningsveje")
+
+
+def test_a_click_on_a_matrix_cell_opens_the_links_behind_it(
+    page, server: AppServer, directory
+) -> None:
+    from directory.graph.analysis import ReferralGraph
+    from directory.present import graph_plot as gp
+
+    rg = ReferralGraph(directory)
+    first = rg.departments()[0]
+    label = gp.department_labels(rg)[first]
+    _open(page, server, "henvisningsveje")
+    page.get_by_role("tab", name="Mellem forvaltninger").click()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    wait_for_render(page)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    rows = len(rg.departments()) + 1  # the header row and one row per forvaltning
+    row_height = box["height"] / rows
+    # the first row's heading, then one cell to the right: the first forvaltning to itself
+    page.mouse.click(box["x"] + 12, box["y"] + row_height * 1.5)
+    page.keyboard.press("ArrowRight")
+    heading = page.get_by_text(f"Henvisninger fra {label} til {label}")
+    heading.wait_for(timeout=30_000)
+    assert heading.is_visible()
+    screenshot(page, "graph-matrix-cell")
+    _assert_clean(page, "Henvisningsveje, Mellem forvaltninger")
 
 
 def test_map_page_shows_a_map_with_markers(page, server: AppServer) -> None:

@@ -93,7 +93,7 @@ def test_no_staff_only_number_or_contact_email_in_the_public_export(tmp_path: Pa
 
 def test_staff_export_has_every_number_and_record(small_directory) -> None:
     data = directory_json(small_directory)
-    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms"]
+    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms", "needs"]
     bcv = next(u for u in data["units"] if u["id"] == "sof-bcv")
     assert bcv == small_directory.units["sof-bcv"].to_record()
     assert {p["kind"] for p in bcv["phones"]} == {"public", "fast_track"}

@@ -59,6 +59,7 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
         "locations": [loc.to_record(extensions=x) for loc in directory.locations.values()],
         "referrals": [r.to_record(extensions=x) for r in directory.referrals],
         "synonyms": [list(group) for group in directory.synonyms],
+        "needs": [n.to_record(extensions=x) for n in directory.needs],
     }
 
 

@@ -42,6 +42,7 @@ from directory.model import (
     Directory,
     DirectoryError,
     Location,
+    Need,
     Problem,
     Record,
     Referral,
@@ -52,6 +53,7 @@ from directory.model import (
     file_kind,
 )
 from directory.rules import staleness
+from directory.rules.needs import check_vocabulary
 from directory.rules.scrub import staff_numbers
 from directory.rules.staleness import is_stale
 
@@ -303,7 +305,7 @@ class _Checker:
                             self.show(rel),
                             1,
                             "not read: data files are departments.yaml, locations.yaml, "
-                            "synonyms.yaml, "
+                            "synonyms.yaml, needs.yaml, "
                             "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
                         )
                     else:
@@ -561,6 +563,10 @@ class _Checker:
                     )
         self._check_parent_cycles(parents)
         self._warnings(units, referrals)
+        needs = [typing.cast(Need, m) for m in models["needs"].values()]
+        for finding in check_vocabulary(needs, units.values(), referrals):
+            report = self.error if finding.severity is Severity.ERROR else self.warn
+            report(finding.path, finding.line, finding.message)
         directory = Directory(
             departments=departments,
             units=units,
@@ -570,6 +576,7 @@ class _Checker:
             warnings=self.warnings,
             data_dir=self.root,
             meta=self.meta,
+            needs=needs,
         )
         self._staff_numbers_in_text(directory)
         return directory
@@ -960,13 +967,17 @@ def _translate(
     return out
 
 
+# Lists whose items' lines are kept (as `<key>.<index>`), for messages about one item.
+_ITEM_LINE_KEYS = ("locations", "target_groups", "needs", "synonyms")
+
+
 def _attach_sources(model: Record, node: YMap, path: str) -> None:
     """Give a model (and its nested contacts) their source lines."""
     from directory.model import Source
 
     lines: dict[str, int] = dict(node.key_lines)
     for key, value in node.items.items():
-        if isinstance(value, YSeq) and key in ("locations",):
+        if isinstance(value, YSeq) and key in _ITEM_LINE_KEYS:
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
     model._source = Source.of(path, node.line, lines)
