@@ -1,0 +1,1 @@
+"""Alembic migrations of the app's state database (run by `directory.storage` on start)."""
