@@ -25,6 +25,7 @@ _PAGES = [
     ("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje", {}),
     ("pages/kort.py", "Kort", ":material/location_on:", "kort", {}),
     ("pages/ringeliste.py", "Ringelister og eksport", ":material/call:", "ringeliste", {}),
+    ("pages/min_ringeliste.py", "Min ringeliste", ":material/keep:", "min_ringeliste", {}),
     ("pages/datakvalitet.py", "Datakvalitet", ":material/fact_check:", "datakvalitet", {}),
 ]
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 import ui.soeg
+import ui.widgets
 from directory.rules.hours import now
 
 directory = ui.require_directory()
@@ -67,15 +68,18 @@ filtered = bool(departments or need or age is not None or open_now)
 at = now()
 hits = index.search(query or "", limit=10, at=at, **filters)
 
+unfiltered = len(index.search(query or "", limit=50)) if filtered and not hits else 0
+user = ui.user()
+if (query or "").strip():
+    ui.soeg.record_search(query, len(hits) or unfiltered, user)
 if not (query or "").strip() and not filtered:
-    ui.soeg.empty_state()
+    ui.soeg.empty_state(ui.soeg.recent_searches(user))
 elif not hits:
-    ui.soeg.no_results(
-        query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0
-    )
+    ui.soeg.no_results(query or "", filtered, unfiltered)
 else:
     st.caption(
         f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
     )
+    pinned = ui.widgets.my_pins()
     for hit in hits:
-        ui.soeg.result_card(hit, directory, at)
+        ui.soeg.result_card(hit, directory, at, pinned)

@@ -56,7 +56,13 @@ class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
     def __init__(
-        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+        self,
+        data_dir: Path | str,
+        *,
+        app: str = "app.py",
+        reports_dir: Path | str | None = None,
+        db_url: str | None = None,
+        secrets: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.app = app
@@ -64,6 +70,9 @@ class AppServer:
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
         )
+        # The state database: its own SQLite file unless given (two servers share one).
+        self.db_url = db_url or f"sqlite:///{self.reports_dir / 'landkort.db'}"
+        self.secrets = secrets  # a secrets.toml for this server (e.g. a shared cookie secret)
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="landkort-streamlit-", suffix=".log")[1])
@@ -78,6 +87,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            "LANDKORT_DB": self.db_url,
         }
         cmd = [
             sys.executable,
@@ -96,6 +106,10 @@ class AppServer:
             "--browser.gatherUsageStats",
             "false",
         ]
+        if self.secrets is not None:
+            path = self.reports_dir / "secrets.toml"
+            path.write_text(self.secrets, encoding="utf-8")
+            cmd += ["--secrets.files", str(path)]
         with open(self.log_path, "wb") as log:
             self.started_at = time.perf_counter()
             self.proc = subprocess.Popen(

@@ -23,6 +23,7 @@ PAGES = [
     "pages/henvisningsveje.py",
     "pages/kort.py",
     "pages/ringeliste.py",
+    "pages/min_ringeliste.py",
     "pages/datakvalitet.py",
 ]
 DATASETS = ["small", "demo", "synth"]

@@ -327,3 +327,44 @@ def test_form_says_in_danish_what_is_missing(monkeypatch, data_dir: Path, tmp_pa
     at = _run_form(monkeypatch, data_dir, tmp_path, "   ")
     assert [e.value for e in at.error] == ["Skriv, hvad der er forkert, før du sender."]
     assert ReportStore().read().reports == []
+
+
+def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet", "Mette")
+    assert at.text_area[0].value == "" and at.text_input[0].value == ""
+    assert len(at.success) == 1
+    at.run()  # the thanks is shown once
+    assert not at.success
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            "adressen  er FLYTTET",
+            "Den samme fejl er allerede meldt og endnu ikke rettet. Tak, du behøver ikke melde den igen.",
+        ),
+    ],
+)
+def test_form_refuses_a_duplicate_and_keeps_the_text(
+    monkeypatch, data_dir: Path, tmp_path: Path, second: str, message: str
+) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet")
+    at.text_area[0].input(second)
+    at.button[0].click()
+    at.run()
+    assert [e.value for e in at.error] == [message]
+    assert at.text_area[0].value == second
+    assert len(ReportStore().read().reports) == 1
+
+
+def test_form_is_rate_limited_per_session(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Fejl 0")
+    for i in range(1, RATE_LIMIT + 1):
+        at.text_area[0].input(f"Fejl {i}")
+        at.button[0].click()
+        at.run()
+    assert [e.value for e in at.error] == [
+        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
+    ]
+    assert len(ReportStore().read().reports) == RATE_LIMIT

@@ -24,6 +24,7 @@ from directory import (
     validate_directory,
 )
 from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from directory.storage import Storage, StorageError, open_storage, user_key
 
 APP_TITLE = "Kommunalt landkort"
 
@@ -170,8 +171,39 @@ def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
     rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    if st.user.is_logged_in:
-        return viewer_from_claims(st.user.to_dict(), rules)
+    claims = st.user.to_dict()  # without [auth] st.user has no is_logged_in attribute
+    if claims.get("is_logged_in"):
+        return viewer_from_claims(claims, rules)
     if not auth_configured() and bound_to_loopback():
         return Viewer(staff=True)
     return PUBLIC
+
+
+# -- the app's own state (directory.storage) ----------------------------------------------
+STORAGE_DOWN_DA = (
+    "Dine gemte oplysninger (min ringeliste, seneste søgninger, fejlmeldinger) kan ikke "
+    "hentes lige nu. Søgningen virker stadig. Giv it-supporten denne besked: "
+)
+
+
+def storage() -> Storage | None:
+    """The state database (`LANDKORT_DB`), or None after a warning when it cannot be
+    opened: the directory itself still works without it."""
+    try:
+        return open_storage()
+    except StorageError as exc:
+        st.warning(STORAGE_DOWN_DA + md_escape(exc), icon=":material/database:")
+        return None
+
+
+def session_id() -> str | None:
+    """This browser session's id (the report rate limit counts per session)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def user() -> str | None:
+    """Whose personal state (pins, recent searches): see `directory.storage.user_key`."""
+    return user_key(viewer())

@@ -15,6 +15,7 @@ No streamlit here. Reports have their own module, `directory.quality.reports`.
 from directory.storage.db import (
     DEFAULT_DB,
     RECENT_SEARCHES,
+    STORAGE_ERRORS,
     ZERO_HIT_DAYS,
     Storage,
     StorageError,
@@ -27,6 +28,7 @@ from directory.storage.db import (
 __all__ = [
     "DEFAULT_DB",
     "RECENT_SEARCHES",
+    "STORAGE_ERRORS",
     "ZERO_HIT_DAYS",
     "Storage",
     "StorageError",

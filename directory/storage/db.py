@@ -15,7 +15,7 @@ from alembic.config import Config
 from filelock import FileLock
 from sqlalchemy import Engine, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory import settings
@@ -32,6 +32,11 @@ _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a 
 
 class StorageError(RuntimeError):
     """The database cannot be used; the message names the setting and the fix."""
+
+
+# What a read or write of app state can raise when the database is down or full: the UI
+# shows a message for these, never a traceback.
+STORAGE_ERRORS = (OSError, SQLAlchemyError, StorageError)
 
 
 def utcnow() -> dt.datetime:
