@@ -146,16 +146,30 @@ def test_zero_hits_count_per_normalised_query_and_expire(db_url: str) -> None:
     storage.count_zero_hit("husly til hund", today=TODAY)
     storage.count_zero_hit("husly til hund", today=TODAY - dt.timedelta(days=3))
     storage.count_zero_hit("gammel", today=old)
+    with storage.read() as session:
+        assert session.execute(text("SELECT count(*) FROM zero_hits")).scalar() == 3
     storage.count_zero_hit("ＪＫＵ x", today=TODAY)
     assert normalise_query("  ＪＫＵ   X ") == "jku x"
     assert storage.zero_hits(today=TODAY) == [
         ("husly til hund", 3, TODAY),
         ("jku x", 1, TODAY),
     ]
-    assert storage.purge_zero_hits(today=TODAY) == 1
+    assert storage.purge_zero_hits(today=TODAY) == 0  # the day's next count purged 'gammel'
     assert storage.zero_hits(today=TODAY, days=365) == [
         ("husly til hund", 3, TODAY),
         ("jku x", 1, TODAY),
+    ]
+    # a server running for months: the first count of a new day purges what is too old
+    later = TODAY + dt.timedelta(days=88)
+    storage.count_zero_hit("ny", today=later)
+    assert [q for q, _, _ in storage.zero_hits(today=later, days=365)] == [
+        "husly til hund",
+        "jku x",
+        "ny",
+    ]
+    storage.count_zero_hit("ny", today=TODAY + dt.timedelta(days=91))
+    assert [q for q, _, _ in storage.zero_hits(today=TODAY + dt.timedelta(days=91), days=365)] == [
+        "ny"
     ]
 
 

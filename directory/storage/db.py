@@ -146,6 +146,7 @@ class Storage:
                 f"LANDKORT_DB={_masked(url)}: cannot create the folder of the database file "
                 f"({exc.strerror}): set LANDKORT_DB to a writable place"
             ) from exc
+        self._purged_on: dt.date | None = None  # zero-hit counts: purged once a day
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -292,6 +293,8 @@ class Storage:
         if not key or is_sensitive(query):
             return False
         day = today or dt.date.today()
+        if self._purged_on != day:  # a server that runs for months still forgets after 90 days
+            self.purge_zero_hits(today=day)
         with self.write() as session:
             session.execute(
                 self._upsert(
@@ -320,9 +323,12 @@ class Storage:
 
     def purge_zero_hits(self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS) -> int:
         """Delete zero-hit counts older than `days` days; returns how many rows went."""
-        cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
+        day = today or dt.date.today()
+        cutoff = day - dt.timedelta(days=days)
         with self.write() as session:
-            return session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff)).rowcount
+            gone = session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff)).rowcount
+        self._purged_on = day
+        return gone
 
 
 _OPENED: dict[str, Storage] = {}
