@@ -55,6 +55,13 @@ def test_add_and_read_back_keeps_danish_letters(store: ReportStore, small_direct
     assert store.open_reports() == [report]
 
 
+@pytest.mark.parametrize(
+    "what", ["Nummeret 33 99 10 01 virker ikke", "Ring +45 3399 1001", "Postnummer 2200, år 2026"]
+)
+def test_phone_numbers_in_a_report_are_fine(store: ReportStore, what: str) -> None:
+    assert store.add("sof-bcv", what).what == what
+
+
 def test_reporter_is_optional(store: ReportStore) -> None:
     report = store.add("sof-bcv", "Forkert adresse", reporter="   ")
     assert report.reporter is None
@@ -91,6 +98,20 @@ def test_reporter_is_optional(store: ReportStore) -> None:
             "n" * 201,
             ReportProblem.NAME_TOO_LONG,
             "the reporter's name is 201 characters long: shorten it to at most 200",
+        ),
+        (
+            "sof-bcv",
+            "Borger 010190-1234 blev afvist",
+            None,
+            ReportProblem.CPR_NUMBER,
+            "the report text contains what looks like a CPR number: remove it (a CPR number is never stored)",
+        ),
+        (
+            "sof-bcv",
+            "Borger ０１０１９０１２３４ blev afvist",
+            None,
+            ReportProblem.CPR_NUMBER,
+            "the report text contains what looks like a CPR number: remove it (a CPR number is never stored)",
         ),
     ],
 )

@@ -128,6 +128,9 @@ MESSAGES_DA = {
     ReportProblem.RATE_LIMITED: (
         "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
     ),
+    ReportProblem.CPR_NUMBER: (
+        "Teksten ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes her."
+    ),
 }
 
 

@@ -7,7 +7,8 @@ coordinator closes it. Rules kept here, for every caller:
 - the text is 1..MAX_WHAT characters, the reporter's name at most MAX_NAME;
 - a second open report on the same unit with the same text (case and spaces ignored) is
   refused as a duplicate;
-- one session may file at most RATE_LIMIT reports per RATE_WINDOW_S seconds.
+- one session may file at most RATE_LIMIT reports per RATE_WINDOW_S seconds;
+- a text that looks like it holds a CPR number is refused (a CPR number is never stored).
 
 Before the database, reports were an append-only `reports.jsonl` in the folder
 `LANDKORT_REPORTS` (default `var/reports`), one event a line:
@@ -40,7 +41,7 @@ from sqlalchemy import func, select, text, update
 from directory import settings
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
-from directory.storage import Storage, open_storage
+from directory.storage import Storage, contains_cpr, open_storage
 from directory.storage.db import utcnow
 from directory.storage.models import LegacyImportRow, ReportRow
 
@@ -68,6 +69,7 @@ class ReportProblem(StrEnum):
     ALREADY_CLOSED = "already_closed"
     DUPLICATE = "duplicate"
     RATE_LIMITED = "rate_limited"
+    CPR_NUMBER = "cpr_number"
 
 
 class ReportError(ValueError):
@@ -158,6 +160,11 @@ def _clean_text(
     text_ = (value or "").strip()
     if not text_ and empty is not None:
         raise ReportError(empty[0], f"{what} is empty: {empty[1]}")
+    if contains_cpr(text_):
+        raise ReportError(
+            ReportProblem.CPR_NUMBER,
+            f"{what} contains what looks like a CPR number: remove it (a CPR number is never stored)",
+        )
     if len(text_) > limit:
         raise ReportError(
             too_long, f"{what} is {len(text_)} characters long: shorten it to at most {limit}"

@@ -49,11 +49,20 @@ _DIGIT_RUN = re.compile(r"\d(?:[\s./-]*\d)*")
 MAX_DIGITS = 6  # a run of this many digits may be a CPR number, a birth date or a phone
 
 
+_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d\d[\s-]?\d{4}(?!\d)")
+
+
+def contains_cpr(text_: str) -> bool:
+    """True when a text holds what looks like a CPR number (ddmmyy-xxxx, ddmmyyxxxx, or
+    with a space; full-width digits count): such text is never stored."""
+    return bool(_CPR.search(unicodedata.normalize("NFKC", text_)))
+
+
 def is_sensitive(query: str) -> bool:
     """True when a query may hold a CPR number (ddmmyy-xxxx, 10 digits, a ddmmyy date), a
     phone number (8 digits, spaces or +45 or not) or an e-mail address: never stored."""
     folded = unicodedata.normalize("NFKC", query)  # full-width digits and @ count too
-    if _EMAIL.search(folded) or "@" in folded:
+    if _EMAIL.search(folded) or "@" in folded or contains_cpr(folded):
         return True
     return any(sum(ch.isdigit() for ch in run) >= MAX_DIGITS for run in _DIGIT_RUN.findall(folded))
 
