@@ -273,6 +273,14 @@ def measure(
     wall = time.perf_counter() - started
     after = rss_mb(pids)
     note = f"wall {wall:.0f} s; {'burst' if plan.burst else f'ramp {plan.ramp_s:.0f} s'}"
+    print(  # progress: a long run's figures survive an interruption
+        f"# sessions {label} N={plan.sessions}: p50 {percentile(tally.latencies, 0.5):.2f} s, "
+        f"p95 {percentile(tally.latencies, 0.95):.2f} s, errors {len(tally.errors)}, "
+        f"{(after - before) / plan.sessions:.1f} MB/session, {note}, "
+        f"load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
     return _rows(label, plan.sessions, tally, (after - before) / plan.sessions, note), tally
 
 
