@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import os
 import random
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
