@@ -326,12 +326,14 @@ class Topology:
             app.stop()
 
 
-def run(sizes: list[int], seed: int = 0, *, quick: bool | None = None) -> list[dict[str, Any]]:
+def run(
+    sizes: list[int], seed: int = 0, *, quick: bool | None = None, ns: list[int] | None = None
+) -> list[dict[str, Any]]:
     from tests.pg_support import PostgresCluster
 
     quick = max(sizes) < 1000 if quick is None else quick
     size = min(max(sizes), FULL_SIZE) if quick else FULL_SIZE
-    ns = [3] if quick else FULL_NS
+    ns = ns or ([3] if quick else FULL_NS)
     wait = (0.1, 0.3) if quick else (5.0, 15.0)
     data = data_dir(size, seed)
     rows: list[dict[str, Any]] = []
@@ -353,3 +355,27 @@ def run(sizes: list[int], seed: int = 0, *, quick: bool | None = None) -> list[d
     machine = f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at the end (shared machine)"
     rows.append(row("sessions: machine", size, "cpus", os.cpu_count() or 0, note=machine))
     return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.bench_sessions [--ns 25,50] [--quick]`: this benchmark alone."""
+    import argparse
+    import json
+
+    from benchmarks.__main__ import format_table, normalise
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_sessions")
+    parser.add_argument("--ns", help="session counts, e.g. 25,50 (default 25,50,100,200)")
+    parser.add_argument("--quick", action="store_true", help="N=3, short waits, tiny data")
+    parser.add_argument("--out", type=Path, help="also save the rows as JSON here")
+    args = parser.parse_args(argv)
+    ns = [int(n) for n in args.ns.split(",")] if args.ns else None
+    rows = normalise(run([40] if args.quick else [FULL_SIZE], quick=args.quick, ns=ns))
+    print(format_table(rows))
+    if args.out:
+        args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if any(r["metric"] == "error" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -104,14 +104,16 @@ def test_reporter_is_optional(store: ReportStore) -> None:
             "Borger 010190-1234 blev afvist",
             None,
             ReportProblem.CPR_NUMBER,
-            "the report text contains what looks like a CPR number: remove it (a CPR number is never stored)",
+            "the report text contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
         ),
         (
             "sof-bcv",
             "Borger ０１０１９０１２３４ blev afvist",
             None,
             ReportProblem.CPR_NUMBER,
-            "the report text contains what looks like a CPR number: remove it (a CPR number is never stored)",
+            "the report text contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
         ),
     ],
 )
@@ -363,7 +365,8 @@ def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path) -> 
     [
         (
             "adressen  er FLYTTET",
-            "Den samme fejl er allerede meldt og endnu ikke rettet. Tak, du behøver ikke melde den igen.",
+            "Den samme fejl er allerede meldt og endnu ikke rettet. "
+            "Tak, du behøver ikke melde den igen.",
         ),
     ],
 )

@@ -148,9 +148,8 @@ def open_reports(grouped: dict[str, list[Report]], directory: Directory) -> None
         )
     shown = flat[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     if pages > 1:
-        st.caption(
-            f"Viser {(page - 1) * PAGE_SIZE + 1}–{(page - 1) * PAGE_SIZE + len(shown)} af {len(flat)}."
-        )
+        first = (page - 1) * PAGE_SIZE
+        st.caption(f"Viser {first + 1}–{first + len(shown)} af {len(flat)}.")
     last_owner = None
     for owner, report in shown:
         if owner != last_owner:

@@ -56,7 +56,8 @@ def my_call_list(directory: Directory, pinned: list[str], at: dt.datetime) -> No
     rows = export.call_list(directory, known, public=public)
     st.subheader("Som ringeliste", anchor=False)
     st.caption(
-        f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et (kun for medarbejdere)."
+        f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et "
+        "(kun for medarbejdere)."
         if not public
         else f"{len(rows)} enheder. Kun offentlige numre."
     )

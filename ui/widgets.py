@@ -123,7 +123,8 @@ MESSAGES_DA = {
     ReportProblem.UNKNOWN_REPORT: "Fejlmeldingen findes ikke. Genindlæs siden.",
     ReportProblem.ALREADY_CLOSED: "Fejlmeldingen er allerede lukket.",
     ReportProblem.DUPLICATE: (
-        "Den samme fejl er allerede meldt og endnu ikke rettet. Tak, du behøver ikke melde den igen."
+        "Den samme fejl er allerede meldt og endnu ikke rettet. "
+        "Tak, du behøver ikke melde den igen."
     ),
     ReportProblem.RATE_LIMITED: (
         "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."

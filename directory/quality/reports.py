@@ -34,9 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import CursorResult, func, select, text, update
 
 from directory import settings
 from directory.model import Directory
@@ -163,7 +163,8 @@ def _clean_text(
     if contains_cpr(text_):
         raise ReportError(
             ReportProblem.CPR_NUMBER,
-            f"{what} contains what looks like a CPR number: remove it (a CPR number is never stored)",
+            f"{what} contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
         )
     if len(text_) > limit:
         raise ReportError(
@@ -259,11 +260,14 @@ class ReportStore:
                     "wait until it is closed, or describe something new",
                 )
             if by_session is not None:
-                recent = db.scalar(
-                    select(func.count()).where(
-                        ReportRow.session_key == by_session,
-                        ReportRow.created_at > created - dt.timedelta(seconds=RATE_WINDOW_S),
+                recent = (
+                    db.scalar(
+                        select(func.count()).where(
+                            ReportRow.session_key == by_session,
+                            ReportRow.created_at > created - dt.timedelta(seconds=RATE_WINDOW_S),
+                        )
                     )
+                    or 0
                 )
                 if recent >= RATE_LIMIT:
                     raise ReportError(
@@ -301,11 +305,12 @@ class ReportStore:
         note_ = _clean_text(note, what="the note")
         closed_at = timestamp(at)
         with self.storage.write() as db:
-            changed = db.execute(
+            result = db.execute(
                 update(ReportRow)
                 .where(ReportRow.id == report_id, ReportRow.status == "open")
                 .values(status="closed", closed_at=closed_at, closed_by=closer, close_note=note_)
-            ).rowcount
+            )
+            changed = cast(CursorResult[Any], result).rowcount
             row = db.get(ReportRow, report_id)
             if row is None:
                 raise ReportError(
@@ -315,7 +320,8 @@ class ReportStore:
             if not changed:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
-                    f"report {report_id!r} was already closed at {row.closed_at} by {row.closed_by}",
+                    f"report {report_id!r} was already closed at {row.closed_at} by "
+                    f"{row.closed_by}",
                 )
             return _report(row)
 
@@ -467,10 +473,11 @@ def import_jsonl(storage: Storage, path: str | os.PathLike[str]) -> ImportResult
                 row.closed_by = report.closed_by
                 row.close_note = report.close_note
                 closed += 1
-        values = {
+        counted = sum(1 for line in lines if line.strip())
+        values: dict[str, Any] = {
             "size": stat.st_size,
             "mtime_ns": str(stat.st_mtime_ns),
-            "lines": sum(1 for line in lines if line.strip()),
+            "lines": counted,
             "imported": imported,
             "skipped": log.skipped_lines,
             "at": utcnow(),
@@ -480,7 +487,7 @@ def import_jsonl(storage: Storage, path: str | os.PathLike[str]) -> ImportResult
         else:
             for name, value in values.items():
                 setattr(done, name, value)
-    return ImportResult(int(values["lines"]), imported, closed, log.skipped_lines)
+    return ImportResult(counted, imported, closed, log.skipped_lines)
 
 
 def open_by_owner(reports: Iterable[Report], directory: Directory) -> dict[str, list[Report]]:

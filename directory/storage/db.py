@@ -9,18 +9,20 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
 from filelock import FileLock
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
+from sqlalchemy import CursorResult, Engine, create_engine, delete, event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory import settings
 from directory.access import Viewer
-from directory.storage.models import QUERY_LEN, PinRow, RecentSearchRow, ZeroHitRow
+from directory.storage.models import QUERY_LEN, Base, PinRow, RecentSearchRow, ZeroHitRow
 
 DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
 RECENT_SEARCHES = 8  # how many recent searches are kept per user
@@ -86,7 +88,7 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -95,7 +97,7 @@ def _sqlite_engine(url: str, *, write: bool) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection: Any) -> None:
         # Writers take the write lock at BEGIN, so two writers wait for each other instead
         # of failing with 'database is locked' when a read turns into a write.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -207,11 +209,15 @@ class Storage:
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
 
-    def _upsert(self, table, values: dict, keys: list[str], update: dict | None = None):  # noqa: ANN001, ANN202
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+    def _upsert(
+        self,
+        table: type[Base],
+        values: dict[str, Any],
+        keys: list[str],
+        update: dict[str, Any] | None = None,
+    ) -> Any:
+        """INSERT … ON CONFLICT DO NOTHING/UPDATE in the database's own dialect."""
+        insert: Any = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         statement = insert(table).values(**values)
         if update is None:
             return statement.on_conflict_do_nothing(index_elements=keys)
@@ -335,9 +341,10 @@ class Storage:
         day = today or dt.date.today()
         cutoff = day - dt.timedelta(days=days)
         with self.write() as session:
-            gone = session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff)).rowcount
+            result = session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff))
+            gone = cast(CursorResult[Any], result).rowcount
         self._purged_on = day
-        return gone
+        return int(gone)
 
 
 _OPENED: dict[str, Storage] = {}
