@@ -268,21 +268,37 @@ def _rows(label: str, n: int, tally: Tally, mem_per_session: float, note: str) -
 def measure(
     label: str, plan: Plan, base_url: str, pids: list[int], *, nginx: bool, seed: int
 ) -> tuple[list[dict], Tally]:
+    """Run a plan; memory per session is the servers' peak RSS while the sessions are open
+    (sampled every 0.25 s) minus their RSS before, divided by N."""
+    import threading
+
     before = rss_mb(pids)
+    peak = [before]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.25):
+            peak[0] = max(peak[0], rss_mb(pids))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     started = time.perf_counter()
-    tally = run_plan(plan, base_url, nginx=nginx, seed=seed)
+    try:
+        tally = run_plan(plan, base_url, nginx=nginx, seed=seed)
+    finally:
+        stop.set()
+        sampler.join()
     wall = time.perf_counter() - started
-    after = rss_mb(pids)
+    per_session = (peak[0] - before) / plan.sessions
     note = f"wall {wall:.0f} s; {'burst' if plan.burst else f'ramp {plan.ramp_s:.0f} s'}"
     print(  # progress: a long run's figures survive an interruption
         f"# sessions {label} N={plan.sessions}: p50 {percentile(tally.latencies, 0.5):.2f} s, "
         f"p95 {percentile(tally.latencies, 0.95):.2f} s, errors {len(tally.errors)}, "
-        f"{(after - before) / plan.sessions:.1f} MB/session, {note}, "
-        f"load {os.getloadavg()[0]:.1f}",
+        f"{per_session:.1f} MB/session, {note}, load {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
         flush=True,
     )
-    return _rows(label, plan.sessions, tally, (after - before) / plan.sessions, note), tally
+    return _rows(label, plan.sessions, tally, per_session, note), tally
 
 
 class Topology:
