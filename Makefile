@@ -3,32 +3,45 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench validate
+.PHONY: run test lint typecheck bench validate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+# The app is installed in editable mode (`pip install -e .`): `import directory` works from
+# any folder and `landkort` is on the venv's PATH; no sys.path edits anywhere.
+$(VENV)/.run-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.run-installed $@
 
 ## Install and start the app on the bundled demo data (or $LANDKORT_DATA).
 run: $(VENV)/.run-installed
 	LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py
 
-## Install and run the tests (lint, unit, AppTest, and browser tests when chromium is there).
-test: $(VENV)/.dev-installed
-	$(BIN)/ruff check .
+## Install and run the checks: lint, format, types, then the whole test suite (unit,
+## AppTest and the browser tests in Debian's chromium: `apt-get install chromium`).
+test: lint typecheck $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
+## ruff: lint (incl. the banned-api rule: streamlit only in app.py, pages/, ui/) and format.
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Type-check the core packages (directory, search) with mypy; settings in pyproject.toml.
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/python -m mypy
+
 validate: $(VENV)/.run-installed
-	$(BIN)/python -m directory validate data
+	$(BIN)/landkort validate data
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks

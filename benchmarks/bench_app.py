@@ -23,9 +23,15 @@ from benchmarks.common import data_dir, row, workdir
 MAX_SIZE = 10_000
 QUERIES = ["hjemløs", "misbrug", "jobcenter valby", "gældsrådgivning", "demens", "sygedagpenge"]
 TIMEOUT_MS = 300_000
-BARE_APP = 'import streamlit as st\n\nst.title("Søg")\nst.text_input("Søg efter enhed, person eller behov")\n'
+BARE_APP = (
+    'import streamlit as st\n\nst.title("Søg")\n'
+    'st.text_input("Søg efter enhed, person eller behov")\n'
+)
 RESULT_LINK = "[data-testid=stMain] a[href*='enhed?id=']"
-_FIRST_HREF = f"() => {{ const a = document.querySelector(\"{RESULT_LINK}\"); return a ? a.getAttribute('href') : null; }}"
+_FIRST_HREF = (
+    f'() => {{ const a = document.querySelector("{RESULT_LINK}"); '
+    "return a ? a.getAttribute('href') : null; }"
+)
 
 
 def _cold_start(browser: Any, server: Any) -> tuple[dict[str, float], Any]:

@@ -24,11 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchmarks.common import data_dir, row, run_child, timed
 
-from benchmarks.common import data_dir, row, run_child, timed  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BASELINE_LIMIT = 2000  # exact betweenness and networkx cycles only up to this many units
 PAGE = "pages/henvisningsveje.py"

@@ -1,8 +1,8 @@
 """Load + validate time and peak memory, against plain PyYAML (libyaml) on the same files.
 
 Each measurement runs in its own Python process so that peak memory (ru_maxrss) belongs to
-that measurement alone. The baseline is PyYAML's safe loader on libyaml (`CSafeLoader`) reading every
-data file: what a loader without validation, line numbers or models would cost. The
+that measurement alone. The baseline is PyYAML's safe loader on libyaml (`CSafeLoader`)
+reading every data file: what a loader without validation, line numbers or models would cost. The
 experiment row "validate_directory, gc off" disables the collector around the call; since
 the loader now does that itself, the two rows should match.
 """

@@ -34,14 +34,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchmarks.common import libyaml_safe_load
+from directory.model import Department, Directory, Location, Referral, Unit
+from search import SearchIndex
+from search.normalize import phrase_key
 
-from benchmarks.common import libyaml_safe_load  # noqa: E402
-from directory.model import Department, Directory, Location, Referral, Unit  # noqa: E402
-from search import SearchIndex  # noqa: E402
-from search.normalize import phrase_key  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SIZES = [1000, 10000, 50000]
 

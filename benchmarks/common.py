@@ -101,7 +101,6 @@ def median_ms(samples: list[float]) -> float:
 
 _CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
 from {module} import {function} as fn
 result = fn(*sys.argv[1:])
 result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -117,7 +116,7 @@ def run_child(target: str, *args: str, timeout: float = 1800) -> dict[str, Any]:
     On failure the result is `{"error": "..."}`.
     """
     module, function = target.split(":")
-    code = _CHILD.format(root=str(ROOT), module=module, function=function)
+    code = _CHILD.format(module=module, function=function)
     try:
         proc = subprocess.run(
             [sys.executable, "-c", code, *args],

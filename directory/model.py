@@ -384,11 +384,13 @@ class Location(Record):
             return self
         if LAT_RANGE[0] <= self.lon <= LAT_RANGE[1] and LON_RANGE[0] <= self.lat <= LON_RANGE[1]:
             raise ValueError(
-                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is about 55.7 "
+                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is "
+                "about 55.7 "
                 "and lon about 12.6"
             )
         raise ValueError(
-            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon 8.0-15.3): "
+            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon "
+            "8.0-15.3): "
             "check the coordinates (WGS84 decimal degrees)"
         )
 
@@ -414,13 +416,59 @@ class Referral(Record):
 
 SynonymGroup = list[str]
 
-# Which model each data file kind holds, and the key its top level must have.
-KINDS: dict[str, type[Record]] = {
-    "departments": Department,
-    "units": Unit,
-    "locations": Location,
-    "referrals": Referral,
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    """One kind of data file: its top-level key, where it lives and what its items are."""
+
+    key: str  # the one top-level key (and the kind's name): 'units'
+    word: str  # one item, in messages: 'unit'
+    model: type[Record] | None  # the record model; None for synonym groups (lists of words)
+    single: str | None  # the one file at the top of the data directory: 'referrals.yaml'
+    folder: str | None  # a folder of files, one per department or theme: 'referrals'
+    where: str  # the paths, for people: 'referrals.yaml and referrals/*.yaml'
+
+
+# The data file kinds of the data contract, in the order they are documented and exported.
+# The loader, the JSON schemas and the export read this table; nothing else lists the kinds.
+FILE_KINDS: dict[str, FileKind] = {
+    kind.key: kind
+    for kind in (
+        FileKind(
+            "departments", "department", Department, "departments.yaml", None, "departments.yaml"
+        ),
+        FileKind("units", "unit", Unit, None, "units", "units/*.yaml"),
+        FileKind("locations", "location", Location, "locations.yaml", None, "locations.yaml"),
+        FileKind(
+            "referrals",
+            "referral",
+            Referral,
+            "referrals.yaml",
+            "referrals",
+            "referrals.yaml and referrals/*.yaml",
+        ),
+        FileKind("synonyms", "synonym group", None, "synonyms.yaml", None, "synonyms.yaml"),
+    )
 }
+# Which model each record file kind holds (every kind but synonyms).
+KINDS: dict[str, type[Record]] = {
+    key: kind.model for key, kind in FILE_KINDS.items() if kind.model is not None
+}
+# The folders that hold one file per department or theme ('units', 'referrals').
+FOLDERS: tuple[str, ...] = tuple(k.folder for k in FILE_KINDS.values() if k.folder)
+
+
+def file_kind(rel: str) -> str | None:
+    """The file kind of a path relative to the data directory ('/'-separated), or None if
+    the loader does not read it: `departments.yaml` -> 'departments',
+    `units/sof.yaml` -> 'units'."""
+    parts = rel.split("/")
+    for kind in FILE_KINDS.values():
+        if len(parts) == 1 and parts[0] == kind.single:
+            return kind.key
+        if len(parts) == 2 and parts[0] == kind.folder and parts[1].endswith(".yaml"):
+            return kind.key
+    return None
 
 
 class Severity(StrEnum):

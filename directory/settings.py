@@ -8,6 +8,7 @@ documented in the README.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -53,7 +54,10 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def get(name: str) -> str | None:
-    """The value of setting `name`: the environment's (when not empty), else the default."""
+def get(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The value of setting `name`: the environment's (when not empty), else the default.
+
+    `environ` replaces `os.environ` (tests pass a dict)."""
     setting = SETTINGS[name]  # KeyError: a setting that is not listed above
-    return os.environ.get(name) or setting.default
+    env = os.environ if environ is None else environ
+    return env.get(name) or setting.default

@@ -45,7 +45,8 @@ cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.va
 
 st.subheader("Fejl og advarsler i datafilerne")
 st.caption(
-    "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at tjekke igen."
+    "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at "
+    "tjekke igen."
 )
 ui.widgets.show_table(ui.datakvalitet.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:

@@ -1,8 +1,8 @@
 """Henvisningsveje: how citizens move between units, for managers and coordinators.
 
 An adapter: the analyses are in `directory.graph.analysis`, figures and tables in
-`directory.present.graph_plot`, the widgets of each tab in `ui.henvisningsveje`. Only the open tab is
-computed, so the costly analyses (betweenness, loops) wait until someone asks for them.
+`directory.present.graph_plot`, the widgets of each tab in `ui.henvisningsveje`. Only the open
+tab is computed, so the costly analyses (betweenness, loops) wait until someone asks for them.
 """
 
 import streamlit as st

@@ -18,7 +18,10 @@ query = st.text_input(
     "Ringeliste ud fra en søgning (valgfrit)",
     value=st.query_params.get("q", ""),
     placeholder="fx hjemløs, jobcenter, misbrug",
-    help="Skriv en søgning for at få en ringeliste over de enheder, den finder. Tom: vælg en forvaltning.",
+    help=(
+        "Skriv en søgning for at få en ringeliste over de enheder, den finder. "
+        "Tom: vælg en forvaltning."
+    ),
 ).strip()
 if query:
     st.query_params["q"] = query
@@ -41,7 +44,10 @@ else:
 
 public = st.toggle(
     "Offentlig udgave",
-    help="Uden fast track-numre, interne numre og kontaktpersoners direkte numre: til opslag uden for huset.",
+    help=(
+        "Uden fast track-numre, interne numre og kontaktpersoners direkte numre: "
+        "til opslag uden for huset."
+    ),
 )
 rows = export.call_list(directory, unit_ids, public=public)
 st.subheader(title)
@@ -49,7 +55,8 @@ if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()
 st.caption(
-    f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et (kun for medarbejdere)."
+    f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et (kun for "
+    "medarbejdere)."
     if not public
     else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
 )

@@ -23,7 +23,10 @@ query = st.text_input(
     type="search",
     bind="query-params",
     label_visibility="collapsed",
-    placeholder="Søg på behov, enhed, forkortelse eller en kollegas navn – fx herberg, JKU, bolig rådgivning",
+    placeholder=(
+        "Søg på behov, enhed, forkortelse eller en kollegas navn – "
+        "fx herberg, JKU, bolig rådgivning"
+    ),
 )
 # Put the cursor in the search box when the page opens (no external resource).
 st.html(

@@ -34,9 +34,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from directory.geo.places import combined_status
-from directory.model import Directory, Unit
-from directory.rules.hours import Status, now
+from directory.model import Directory
+from directory.rules.hours import combined_status, now, unit_hours
+from directory.rules.needs import need_options
 from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 
@@ -221,23 +221,6 @@ class _Vector:
     candidates: list[_Candidate]
 
 
-def unit_hours(directory: Directory, unit: Unit) -> tuple[str | None, str | None]:
-    """The hours that decide whether a unit is open: its own and its first location's."""
-    building = None
-    for location_id in unit.locations:
-        location = directory.locations.get(location_id)
-        if location is not None and location.hours:
-            building = location.hours
-            break
-    return unit.hours, building
-
-
-def unit_status(directory: Directory, unit: Unit, at: dt.datetime | None = None) -> Status:
-    """Open now (the unit and its building both open; one known: that one) and the next change."""
-    own, building = unit_hours(directory, unit)
-    return combined_status(own, building, at or now())
-
-
 class SearchIndex:
     """Danish-aware search over a directory. Build once; `search()` is read-only and thread-safe."""
 
@@ -320,7 +303,7 @@ class SearchIndex:
             self._add(doc, Field.ABBREVIATION, dept.short)
             self._add(doc, Field.DESCRIPTION, dept.description)
         for unit in directory.units.values():
-            dept = departments.get(unit.department)
+            unit_dept = departments.get(unit.department)
             doc = self._unit_doc[unit.id] = self._doc(
                 HitKind.UNIT, unit.id, unit.id, unit.name, unit.department
             )
@@ -335,8 +318,8 @@ class SearchIndex:
             self._add(doc, Field.TARGET_GROUPS, *unit.target_groups)
             self._add(doc, Field.NEEDS, *needs.get(unit.id, []))
             self._add(doc, Field.AREAS, *(a for c in unit.contacts for a in c.areas))
-            if dept is not None:
-                self._add(doc, Field.DEPARTMENT, dept.name, dept.short)
+            if unit_dept is not None:
+                self._add(doc, Field.DEPARTMENT, unit_dept.name, unit_dept.short)
             self._add(doc, Field.DESCRIPTION, unit.description)
             for location_id in unit.locations:
                 location = directory.locations.get(location_id)
@@ -539,7 +522,10 @@ class SearchIndex:
             lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]
             score[self._pdoc[lo:hi]] = self._pweight[lo:hi] * cand.quality
             return _Vector(score, best, candidates)
-        all_docs, all_values, lengths = [], [], []
+        all_docs: list[np.ndarray] = []
+        all_values: list[np.ndarray] = []
+        lengths: list[int] = []
+        docs: np.ndarray
         for cand in candidates:
             if cand.term >= 0:
                 lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]
@@ -645,7 +631,7 @@ class SearchIndex:
         if not slots:
             if allowed is None:
                 return []
-            docs = [i for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
+            docs = [int(i) for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
         vectors = self._slot_vectors(slots, [raw for raw, _ in typed])
@@ -821,11 +807,4 @@ class SearchIndex:
 
     def needs(self) -> list[str]:
         """Distinct target groups and referral needs, as written, for a 'behov' picker."""
-        seen: dict[str, str] = {}
-        for unit in self.directory.units.values():
-            for text in unit.target_groups:
-                seen.setdefault(phrase_key(text), text)
-        for referral in self.directory.referrals:
-            for text in referral.needs:
-                seen.setdefault(phrase_key(text), text)
-        return sorted(seen.values(), key=str.lower)
+        return need_options(self.directory)

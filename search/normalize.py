@@ -125,7 +125,8 @@ def terms(text: str) -> list[str]:
 
 
 def query_tokens(text: str) -> list[tuple[str, str]]:
-    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else is left."""
+    """A query's (word as typed, search key) pairs; stopwords dropped unless nothing else
+    is left."""
     all_tokens = tokens(text)
     meaningful = [t for t in all_tokens if t[1] not in STOPWORDS]
     return meaningful or all_tokens

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+# The packages are installed (`pip install -e .`, see the Makefile): no sys.path edits.
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 SMALL_DATA = {
     "departments.yaml": """
@@ -234,7 +232,8 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def app_test(page: str, data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
-    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params; returns AppTest."""
+    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params;
+    returns AppTest."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LANDKORT_DATA", str(data))

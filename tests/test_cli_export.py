@@ -54,7 +54,10 @@ def test_invalid_data_lists_problems_and_exits_1(
     write_data(
         env_data,
         {
-            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+            "units/stat.yaml": (
+                "units:\n  - id: stat-kif\n    name: X\n    department: nope\n"
+                "    verified: 2026-01-01\n"
+            )
         },
     )
     assert main(["export", "json"]) == 1

@@ -59,7 +59,8 @@ def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
     [
         (
             ["path", "stat-kif", "sof-bvc"],
-            "error: no unit with id 'sof-bvc'; did you mean 'sof-bcv'? Use a unit id as written in units/*.yaml.\n",
+            "error: no unit with id 'sof-bvc'; did you mean 'sof-bcv'? Use a unit id as written in "
+            "units/*.yaml.\n",
         ),
         (
             ["path", "kriminalforsorgen", "sof-bcv"],
@@ -68,13 +69,16 @@ def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
         ),
         (
             ["path", "bif-ydelse", "stat-kif"],
-            "error: no referral path from 'bif-ydelse' to 'stat-kif': no chain of referrals leads there. "
+            "error: no referral path from 'bif-ydelse' to 'stat-kif': no chain of referrals leads "
+            "there. "
             "If citizens should be sent on, add the referral to referrals.yaml.\n",
         ),
         (
             ["path", "stat-kif", "bif-ydelse", "--need", "job"],
-            "error: no referral path that carries the need 'job' from 'stat-kif' to 'bif-ydelse': no chain of "
-            "referrals leads there. If citizens should be sent on, add the referral to referrals.yaml.\n",
+            "error: no referral path that carries the need 'job' from 'stat-kif' to 'bif-ydelse': "
+            "no chain of "
+            "referrals leads there. If citizens should be sent on, add the referral to "
+            "referrals.yaml.\n",
         ),
     ],
 )

@@ -11,6 +11,9 @@ from conftest import SMALL_DATA, write_data
 
 from directory import DepartmentKind, load_directory
 from directory.geo import places as geo
+from directory.rules import hours
+from directory.rules.colors import PALETTE, department_colors
+from directory.rules.needs import need_options
 
 WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0)
 WEDNESDAY_20 = dt.datetime(2026, 11, 25, 20, 0)
@@ -161,7 +164,7 @@ def test_find_place(text, key) -> None:
     ],
 )
 def test_combined_status(unit_hours, location_hours, at, is_open, label) -> None:
-    status = geo.combined_status(unit_hours, location_hours, at)
+    status = hours.combined_status(unit_hours, location_hours, at)
     assert (status.is_open, status.label) == (is_open, label)
 
 
@@ -277,7 +280,7 @@ def test_a_location_without_units_shows_only_without_unit_filters(tmp_path) -> N
 
 
 def test_need_options_are_unique_case_insensitively_and_sorted(small_directory) -> None:
-    assert geo.need_options(small_directory) == [
+    assert need_options(small_directory) == [
         "akut husly",
         "bolig",
         "bostøtte",
@@ -300,9 +303,9 @@ def test_department_colors_fall_back_to_a_fixed_palette(tmp_path) -> None:
     data = dict(SMALL_DATA)
     data["departments.yaml"] = SMALL_DATA["departments.yaml"].replace('color: "#2166ac"', "")
     directory = load_directory(write_data(tmp_path / "d", data))
-    assert geo.department_colors(directory) == {
+    assert department_colors(directory) == {
         "sof": "#b2182b",
-        "bif": geo.FALLBACK_COLORS[1],
+        "bif": PALETTE[1],
         "stat": "#4d4d4d",
     }
 

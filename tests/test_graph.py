@@ -1,5 +1,5 @@
-"""The referral graph core (`directory.graph.analysis`) and its figures and tables (`directory.present.graph_plot`),
-on small graphs whose answers are known by hand."""
+"""The referral graph core (`directory.graph.analysis`) and its figures and tables
+(`directory.present.graph_plot`), on small graphs whose answers are known by hand."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from directory.graph.analysis import (
 )
 from directory.model import Contact, Department, Directory, Referral, Unit
 from directory.present import graph_plot as gp
+from directory.rules.colors import PALETTE, department_colors
 
 DAY = dt.date(2026, 1, 1)
 
@@ -438,7 +439,7 @@ def test_unit_figure_traces_by_department() -> None:
     nodes = [t for t in fig.data if t.legendgroup and t.showlegend is False]
     assert [t.legendgroup for t in nodes] == ["a", "b"]
     assert list(nodes[0].customdata) == ["a1", "a2", "a3"]
-    assert nodes[0].marker.color == gp.department_colors(rg)["a"]
+    assert nodes[0].marker.color == department_colors(rg.directory)["a"]
     assert list(nodes[0].marker.line.width) == [3, 0.5, 0.5]
     arrows = next(t for t in fig.data if t.name == "henvisninger")
     assert len(arrows.hovertext) == 3 * 7  # two points and a gap per edge
@@ -446,9 +447,9 @@ def test_unit_figure_traces_by_department() -> None:
 
 
 def test_department_colors_use_the_data_then_a_palette(small_directory) -> None:
-    colors = gp.department_colors(ReferralGraph(small_directory))
+    colors = department_colors(ReferralGraph(small_directory).directory)
     assert colors == {"sof": "#b2182b", "bif": "#2166ac", "stat": "#4d4d4d"}
-    assert gp.department_colors(make_graph())["a"].startswith("#")
+    assert department_colors(make_graph().directory)["a"] == PALETTE[0]
 
 
 def test_department_figure_customdata_are_departments(rg: ReferralGraph) -> None:

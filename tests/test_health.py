@@ -9,15 +9,15 @@ import pytest
 from conftest import write_data
 
 from directory import Severity, validate_directory
+from directory.model import stale_before
 from directory.quality.health import (
     Missing,
-    RecordKind,
     build_health,
     departments_in,
     problem_department,
-    stale_before,
 )
 from directory.quality.reports import ReportStore
+from directory.rules.staleness import RecordKind
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -52,7 +52,9 @@ def test_stale_records_per_department_and_owner(data_dir: Path) -> None:
     write_data(
         data_dir,
         {
-            "referrals.yaml": "referrals:\n  - {from: sof-bcv, to: bif-jku, needs: [job], verified: 2020-05-01}\n"
+            "referrals.yaml": (
+                "referrals:\n  - {from: sof-bcv, to: bif-jku, needs: [job], verified: 2020-05-01}\n"
+            )
         },
     )
     text = (data_dir / "units" / "sof.yaml").read_text(encoding="utf-8")
@@ -88,7 +90,9 @@ def test_unit_with_nothing_lacks_everything(data_dir: Path) -> None:
     write_data(
         data_dir,
         {
-            "units/stat.yaml": "units:\n  - {id: stat-kif, name: K, department: stat, verified: 2026-06-01}\n"
+            "units/stat.yaml": (
+                "units:\n  - {id: stat-kif, name: K, department: stat, verified: 2026-06-01}\n"
+            )
         },
     )
     (row,) = [m for m in _health(data_dir).missing if m.unit_id == "stat-kif"]
@@ -146,7 +150,10 @@ def test_invalid_data_still_lists_problems(data_dir: Path) -> None:
     write_data(
         data_dir,
         {
-            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+            "units/stat.yaml": (
+                "units:\n  - id: stat-kif\n    name: X\n    department: nope\n"
+                "    verified: 2026-01-01\n"
+            )
         },
     )
     validation = validate_directory(data_dir, today=TODAY)

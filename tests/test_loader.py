@@ -86,8 +86,10 @@ def test_warnings(data_dir: Path) -> None:
     directory = load_directory(data_dir, today=TODAY)
     got = [str(w) for w in directory.warnings]
     assert got == [
-        f"{data_dir}/units/bif.yaml:18: warning: unit 'bif-ydelse' was verified 2024-01-10, more than 12 months ago: check it and update 'verified'",
-        f"{data_dir}/units/sof.yaml:42: warning: gatekeeper 'k-hue-1' (Jonas Test) has no backup: add 'backup: <contact id>' for who covers when they are away",
+        f"{data_dir}/units/bif.yaml:18: warning: unit 'bif-ydelse' was verified 2024-01-10, more "
+        "than 12 months ago: check it and update 'verified'",
+        f"{data_dir}/units/sof.yaml:42: warning: gatekeeper 'k-hue-1' (Jonas Test) has no backup: "
+        "add 'backup: <contact id>' for who covers when they are away",
     ]
     assert all(w.severity is Severity.WARNING for w in directory.warnings)
 
@@ -103,11 +105,17 @@ def test_more_warnings(data_dir: Path) -> None:
     assert result.ok, result.errors
     got = [str(w) for w in result.warnings]
     for want in [
-        f"{data_dir}/extra.yaml:1: warning: not read: data files are departments.yaml, locations.yaml, synonyms.yaml, referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
-        f"{data_dir}/units/old.yml:1: warning: not read: directory files end in .yaml; rename it to old.yaml",
-        f"{data_dir}/units/stat.yaml:2: warning: unit 'stat-kif' has no phone and no contact: add a phone number or a contact so staff can reach it",
-        f"{data_dir}/units/stat.yaml:4: warning: unit 'stat-kif' belongs to department 'sof' but sits in stat.yaml: move it to units/sof.yaml",
-        f"{data_dir}/units/stat.yaml:5: warning: unit 'stat-kif' has 'verified' 2027-01-01 in the future: write the date it was checked",
+        f"{data_dir}/extra.yaml:1: warning: not read: data files are departments.yaml, "
+        "locations.yaml, synonyms.yaml, referrals.yaml, units/<department>.yaml or "
+        "referrals/<theme>.yaml",
+        f"{data_dir}/units/old.yml:1: warning: not read: directory files end in .yaml; rename it "
+        "to old.yaml",
+        f"{data_dir}/units/stat.yaml:2: warning: unit 'stat-kif' has no phone and no contact: add "
+        "a phone number or a contact so staff can reach it",
+        f"{data_dir}/units/stat.yaml:4: warning: unit 'stat-kif' belongs to department 'sof' but "
+        "sits in stat.yaml: move it to units/sof.yaml",
+        f"{data_dir}/units/stat.yaml:5: warning: unit 'stat-kif' has 'verified' 2027-01-01 in the "
+        "future: write the date it was checked",
     ]:
         assert want in got, "\n".join(got)
 
@@ -116,7 +124,8 @@ def test_extension_keys_are_kept(data_dir: Path) -> None:
     path = data_dir / "units" / "stat.yaml"
     path.write_text(
         "x-owner-note: kept\nunits:\n  - id: stat-kif\n    name: KiF\n    department: stat\n"
-        '    x-front-door: true\n    phones:\n      - number: "72 55 55 55"\n        x-note: hovednummer\n'
+        '    x-front-door: true\n    phones:\n      - number: "72 55 55 55"\n        x-note: '
+        "hovednummer\n"
         "    verified: 2026-06-01\n",
         encoding="utf-8",
     )
@@ -142,8 +151,8 @@ def test_missing_departments_file(data_dir: Path) -> None:
     (data_dir / "departments.yaml").unlink()
     result = validate_directory(data_dir, today=TODAY)
     assert (
-        f"{data_dir}/departments.yaml:1: departments.yaml is missing: every data directory needs one with a 'departments:' list"
-        in [str(p) for p in result.errors]
+        f"{data_dir}/departments.yaml:1: departments.yaml is missing: every data directory needs "
+        "one with a 'departments:' list" in [str(p) for p in result.errors]
     )
 
 
@@ -152,7 +161,8 @@ def test_file_too_large(data_dir: Path) -> None:
     (data_dir / "synonyms.yaml").write_text(big, encoding="utf-8")
     result = validate_directory(data_dir, today=TODAY)
     assert [str(p) for p in result.errors] == [
-        f"{data_dir}/synonyms.yaml:1: file is 6.0 MB, over the 5 MB limit: split it into smaller files"
+        f"{data_dir}/synonyms.yaml:1: file is 6.0 MB, over the 5 MB limit: split it into smaller "
+        "files"
     ]
 
 
@@ -215,7 +225,8 @@ def test_cli_missing_directory(tmp_path: Path) -> None:
     done = _cli("validate", str(tmp_path / "nope"))
     assert done.returncode == 1
     assert done.stdout.strip() == (
-        f"{tmp_path}/nope:1: data directory '{tmp_path}/nope' does not exist: give the path to a folder "
+        f"{tmp_path}/nope:1: data directory '{tmp_path}/nope' does not exist: give the path to a "
+        "folder "
         "with departments.yaml (or set LANDKORT_DATA)"
     )
 

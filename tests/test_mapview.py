@@ -232,8 +232,8 @@ def test_popup_lists_units_with_link_status_hours_and_public_number_only(small_d
     assert "<b>Socialcenter København</b>" in popup
     assert "Matthæusgade 1, 1666 København V" in popup
     assert (
-        '<a href="../../enhed?id=sof-bcv" target="_blank" rel="noopener">Borgercenter Voksne</a> · SOF'
-        in popup
+        '<a href="../../enhed?id=sof-bcv" target="_blank" rel="noopener">Borgercenter Voksne</a> · '
+        "SOF" in popup
     )
     assert '<span class="open">Åben nu · lukker kl. 15:00</span>' in popup
     assert "Mo-Fr 09:00-15:00; PH off" in popup
@@ -278,7 +278,8 @@ def test_layers_legend_and_marker_rows(small_directory) -> None:
     ]
     legend = mapview.legend_html(small_directory, found)
     assert legend.startswith(
-        '<span><i style="background:#b2182b"></i>SOF</span><span><i style="background:#2166ac"></i>BIF</span>'
+        '<span><i style="background:#b2182b"></i>SOF</span><span><i '
+        'style="background:#2166ac"></i>BIF</span>'
     )
 
 

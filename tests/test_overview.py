@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from directory.model import stale_before
-from directory.rules.overview import department_summaries, is_stale, unit_tree
+from directory.rules.overview import department_summaries, unit_tree
+from directory.rules.staleness import is_stale
 
 
 def test_department_summaries(small_directory) -> None:
@@ -28,7 +29,9 @@ def test_unit_tree_orders_parents_first(small_directory) -> None:
 
 
 def test_stale_boundary(small_directory) -> None:
-    unit = small_directory.units["bif-ydelse"]  # verified 2024-01-10
-    assert is_stale(unit, dt.date(2025, 1, 11))
-    assert not is_stale(unit, dt.date(2025, 1, 10))
+    verified = small_directory.units["bif-ydelse"].verified
+    assert verified == dt.date(2024, 1, 10)
+    assert is_stale(verified, dt.date(2025, 1, 11))
+    assert not is_stale(verified, dt.date(2025, 1, 10))
+    assert not is_stale(None, dt.date(2025, 1, 11))  # a contact or referral without a date
     assert stale_before(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)

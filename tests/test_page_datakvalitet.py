@@ -73,7 +73,10 @@ def test_page_works_when_the_data_has_errors(
     write_data(
         data_dir,
         {
-            "units/stat.yaml": "units:\n  - id: stat-kif\n    name: X\n    department: nope\n    verified: 2026-01-01\n"
+            "units/stat.yaml": (
+                "units:\n  - id: stat-kif\n    name: X\n    department: nope\n"
+                "    verified: 2026-01-01\n"
+            )
         },
     )
     at = _app(data_dir, tmp_path / "r", monkeypatch)

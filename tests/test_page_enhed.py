@@ -65,8 +65,8 @@ def test_every_phone_is_a_tel_link_with_its_kind_and_hours(open_unit) -> None:
     ) in body
     body = text(open_unit("sof-hjemloese"))
     assert (
-        "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet man\\-fre 10\\:00\\-13\\:00 · lukket på helligdage"
-        in body
+        "[33 17 41 22](tel:+4533174122) · Offentligt nummer · bemandet man\\-fre 10\\:00\\-13\\:00 "
+        "· lukket på helligdage" in body
     )
 
 
@@ -83,8 +83,8 @@ def test_open_now_with_next_change_and_holidays(open_unit) -> None:
 def test_gatekeepers_and_their_backups(open_unit) -> None:
     body = text(open_unit("sof-bcv"))
     assert (
-        "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) · **Internt nummer (kun for personale)**"
-        in body
+        "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) · **Internt nummer (kun "
+        "for personale)**" in body
     )
     assert "Backup: **Ali Test** (Borgercenter Voksne)" in body
     assert "Områder: hjemløshed" in body

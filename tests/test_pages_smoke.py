@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.navigation import PAGES as APP_PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-# Every page of app.py's navigation; a file that does not exist yet is skipped.
-PAGES = [
-    "app.py",
-    "pages/soeg.py",
-    "pages/enhed.py",
-    "pages/oversigt.py",
-    "pages/henvisningsveje.py",
-    "pages/kort.py",
-    "pages/ringeliste.py",
-    "pages/min_ringeliste.py",
-    "pages/datakvalitet.py",
-]
+# app.py alone, then every page of its navigation (the one list, in ui/navigation.py).
+PAGES = ["app.py", *(page.file for page in APP_PAGES)]
 DATASETS = ["small", "demo", "synth"]
 
 
@@ -73,9 +65,42 @@ def _assert_clean(at: AppTest, what: str) -> None:
     assert not at.error, f"{what}: error box: {[e.value for e in at.error]}"
 
 
-def test_every_page_file_is_in_the_table() -> None:
+def test_the_navigation_lists_every_page_file_and_nothing_else() -> None:
     files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")}
-    assert files <= set(PAGES), f"add the new page(s) to PAGES: {sorted(files - set(PAGES))}"
+    listed = [page.file for page in APP_PAGES]
+    assert len(listed) == len(set(listed)), f"a page is listed twice: {listed}"
+    assert files == set(listed), (
+        f"pages/ and PAGES in ui/navigation.py differ: not listed {sorted(files - set(listed))}, "
+        f"no file {sorted(set(listed) - files)}"
+    )
+    assert [page.url_path for page in APP_PAGES if page.default] == ["soeg"]
+
+
+def test_a_missing_page_file_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import navigation
+
+    gone = navigation.AppPage("pages/findes_ikke.py", "Findes ikke", ":material/help:", "x")
+    monkeypatch.setattr(navigation, "PAGES", (*navigation.PAGES, gone))
+    with pytest.raises(navigation.MissingPageError) as caught:
+        navigation.app_pages()
+    assert str(caught.value) == (
+        "pages/findes_ikke.py: the file of the page 'Findes ikke' is missing: restore it, "
+        "or remove the page from PAGES in ui/navigation.py"
+    )
+
+
+def test_the_app_stops_with_an_error_when_a_page_file_is_missing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import navigation
+
+    gone = navigation.AppPage("pages/findes_ikke.py", "Findes ikke", ":material/help:", "x")
+    monkeypatch.setattr(navigation, "PAGES", (*navigation.PAGES, gone))
+    at = _run("app.py", data_dir, monkeypatch)
+    # The message goes to the server log; the browser shows Streamlit's redacted error box
+    # (client.showErrorDetails = "none"), and no page runs.
+    assert len(at.exception) == 1, "a missing page file must stop the app"
+    assert not at.text_input, "a page ran although the navigation is broken"
 
 
 @pytest.mark.parametrize("dataset", DATASETS, indirect=True)
@@ -83,16 +108,12 @@ def test_every_page_file_is_in_the_table() -> None:
 def test_page_runs_without_errors(
     page: str, dataset: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not (ROOT / page).exists():
-        pytest.skip(f"{page} does not exist yet")
     _assert_clean(_run(page, dataset, monkeypatch), f"{page} on {dataset}")
 
 
 @pytest.mark.parametrize("dataset", DATASETS, indirect=True)
 @pytest.mark.parametrize("which", ["first", "with_parent", "unknown"])
 def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not (ROOT / "pages/enhed.py").exists():
-        pytest.skip("pages/enhed.py does not exist yet")
     from directory import load_directory
 
     units = load_directory(dataset).units
@@ -109,3 +130,15 @@ def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.Mon
             str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown)
         )
         assert units[unit_id].name.split(" ")[0] in shown
+
+
+def test_a_page_opened_first_runs_inside_app_py(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AppTest starts every run with Streamlit's old pages/ discovery switched on, like a
+    fresh server: ui.navigation.use_app_navigation must bring app.py's navigation back."""
+    at = _run("pages/enhed.py", data_dir, monkeypatch, id="sof-bcv")
+    _assert_clean(at, "enhed opened first")
+    assert "intern vejviser" in " ".join(c.value for c in at.sidebar.caption), (
+        "app.py did not run: the page ran on its own (old pages/ discovery)"
+    )

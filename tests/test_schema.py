@@ -73,7 +73,8 @@ def test_valid_data_passes_the_schema(rel: str) -> None:
     [
         (
             "units",
-            "units:\n  - {id: a, name: A, department: sof, verified: 2026-01-01, x-note: ok}\nx-top: 1\n",
+            "units:\n  - {id: a, name: A, department: sof, verified: 2026-01-01, x-note: "
+            "ok}\nx-top: 1\n",
             None,
         ),
         (
@@ -94,14 +95,16 @@ def test_valid_data_passes_the_schema(rel: str) -> None:
         ("units", "enheder: []\n", "'enheder' does not match any of the regexes: '^x-'"),
         (
             "units",
-            "units:\n  - {id: a, name: A, department: sof, verified: 2026-01-01, phones: [{number: '1', kind: secret}]}\n",
+            "units:\n  - {id: a, name: A, department: sof, verified: 2026-01-01, phones: [{number: "
+            "'1', kind: secret}]}\n",
             "'secret' is not one of ['public', 'fast_track', 'internal']",
         ),
         ("referrals", "referrals:\n  - {from: a, to: b, needs: []}\n", "[] should be non-empty"),
         ("synonyms", "synonyms:\n  - [a, b]\n  - []\n", "[] should be non-empty"),
         (
             "locations",
-            "locations:\n  - {id: l, name: L, address: {street: S, postal_code: '2300', city: K, x-floor: 2}, lat: 55.6, lon: 12.5}\n",
+            "locations:\n  - {id: l, name: L, address: {street: S, postal_code: '2300', city: K, "
+            "x-floor: 2}, lat: 55.6, lon: 12.5}\n",
             None,
         ),
         (
@@ -204,8 +207,8 @@ def test_cli_checks_and_regenerates(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["schema", str(tmp_path), "--check"]) == 1
     out = capsys.readouterr().out
     assert (
-        out
-        == f"{tmp_path / 'schema' / 'units.schema.json'}: out of date: run `python -m directory schema {tmp_path}`\n"
+        out == f"{tmp_path / 'schema' / 'units.schema.json'}: out of date: "
+        f"run `python -m directory schema {tmp_path}`\n"
     )
     assert main(["schema", str(tmp_path)]) == 0
     assert capsys.readouterr().out == f"wrote {tmp_path / 'schema' / 'units.schema.json'}\n"
@@ -222,7 +225,8 @@ def test_cli_schema_missing_dir(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["schema", str(tmp_path / "nope")]) == 1
     assert (
         capsys.readouterr().err
-        == f"error: data directory {str(tmp_path / 'nope')!r} does not exist: give an existing folder\n"
+        == f"error: data directory {str(tmp_path / 'nope')!r} does not exist: "
+        "give an existing folder\n"
     )
 
 
@@ -260,7 +264,9 @@ def test_pre_commit_validate_hook_fails_on_bad_data(
     write_data(
         data_dir,
         {
-            "units/stat.yaml": "units:\n  - {id: stat-kif, name: K, department: nope, verified: 2026-06-01}\n"
+            "units/stat.yaml": (
+                "units:\n  - {id: stat-kif, name: K, department: nope, verified: 2026-06-01}\n"
+            )
         },
     )
     assert main(["validate", "--quiet", str(data_dir)]) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import streamlit as st
@@ -24,16 +24,23 @@ from directory import (
     validate_directory,
 )
 from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
-from directory.storage import Storage, StorageError, open_storage, user_key
+from ui.navigation import use_app_navigation
+
+if TYPE_CHECKING:  # imported where built: pages that need neither start faster
+    from directory.graph.analysis import ReferralGraph
+    from directory.storage import Storage
+    from search import SearchIndex
 
 APP_TITLE = "Kommunalt landkort"
+# (path, mtime in ns, size) of every YAML file of a data directory
+Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def data_dir() -> str:
     return data_dir_from_env()
 
 
-def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
+def fingerprint(root: str) -> Fingerprint:
     """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -46,39 +53,32 @@ def fingerprint(root: str) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, fp: tuple) -> Validation:
+def _validation(root: str, fp: Fingerprint) -> Validation:
     return validate_directory(root)
 
 
-def use_app_navigation() -> None:
-    """Make a deep link opened first after a restart use app.py's navigation.
-
-    Streamlit 1.67 treats a `pages/` folder next to app.py as the old multipage layout until
-    app.py has called `st.navigation` once; a deep link such as /enhed?id=... opened first
-    would run the page file alone, without app.py. Switch to app.py's navigation and rerun
-    once (the rerun keeps the page and its query parameters). Tested in tests/test_browser.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and not st.session_state.get("_app_navigation"):
-        st.session_state["_app_navigation"] = True  # once per session: never lose a click
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+def _current() -> tuple[str, Fingerprint, Validation]:
+    """The data directory, its fingerprint and its (cached) validation, read once together."""
+    use_app_navigation()
+    root = data_dir()
+    fp = fingerprint(root)
+    return root, fp, _validation(root, fp)
 
 
 def validation() -> Validation:
-    use_app_navigation()
-    root = data_dir()
-    return _validation(root, fingerprint(root))
+    return _current()[2]
 
 
-def require_directory() -> Directory:
-    """The validated directory, or the list of problems and a stop."""
-    result = validation()
+def _directory_or_stop(result: Validation) -> Directory:
     if result.directory is None:
         show_data_errors(result.errors)
         st.stop()
     return result.directory
+
+
+def require_directory() -> Directory:
+    """The validated directory, or the list of problems and a stop."""
+    return _directory_or_stop(validation())
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -90,32 +90,39 @@ def show_data_errors(errors: list[Problem]) -> None:
     st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
-            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele listen."
+            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele "
+            "listen."
         )
 
 
+# The builders below are keyed on (root, fp) only: `_directory` (not hashed, by its leading
+# underscore) is the validation cached under that same key, so the key decides the result.
+
+
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(root: str, fp: tuple) -> Any:
+def _search_index(root: str, fp: Fingerprint, _directory: Directory) -> SearchIndex:
     from search import SearchIndex
 
-    return SearchIndex(require_directory())
+    return SearchIndex(_directory)
 
 
-def search_index() -> Any:
-    root = data_dir()
-    return _search_index(root, fingerprint(root))
+def search_index() -> SearchIndex:
+    """The search index of the current data (built once per data version), or a stop."""
+    root, fp, result = _current()
+    return _search_index(root, fp, _directory_or_stop(result))
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(root: str, fp: tuple) -> Any:
+def _referral_graph(root: str, fp: Fingerprint, _directory: Directory) -> ReferralGraph:
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(require_directory())
+    return ReferralGraph(_directory)
 
 
-def referral_graph() -> Any:
-    root = data_dir()
-    return _referral_graph(root, fingerprint(root))
+def referral_graph() -> ReferralGraph:
+    """The referral graph of the current data (built once per data version), or a stop."""
+    root, fp, result = _current()
+    return _referral_graph(root, fp, _directory_or_stop(result))
 
 
 def unit_href(unit_id: str) -> str:
@@ -189,6 +196,8 @@ STORAGE_DOWN_DA = (
 def storage() -> Storage | None:
     """The state database (`LANDKORT_DB`), or None after a warning when it cannot be
     opened: the directory itself still works without it."""
+    from directory.storage import StorageError, open_storage  # SQLAlchemy: only when used
+
     try:
         return open_storage()
     except StorageError as exc:
@@ -206,4 +215,6 @@ def session_id() -> str | None:
 
 def user() -> str | None:
     """Whose personal state (pins, recent searches): see `directory.storage.user_key`."""
+    from directory.storage import user_key
+
     return user_key(viewer())

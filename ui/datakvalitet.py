@@ -178,7 +178,8 @@ def _report_card(report: Report, directory: Directory) -> None:
     with st.container(border=True):
         name = ui.md_escape(unit.name if unit else report.unit_id)
         st.markdown(
-            f"[{name}]({ui.unit_href(report.unit_id)}) · meldt {ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
+            f"[{name}]({ui.unit_href(report.unit_id)}) · meldt "
+            f"{ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
             + (f" af {ui.md_escape(report.reporter)}" if report.reporter else "")
         )
         st.text(report.what)

@@ -11,16 +11,15 @@ import streamlit as st
 
 import ui
 from directory import Directory, Referral, Unit
-from directory.model import stale_before
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
     ReportError,
     ReportStore,
 )
-from directory.rules.hours import danish
+from directory.rules.hours import danish, unit_hours, unit_status
+from directory.rules.staleness import is_stale
 from directory.storage import STORAGE_ERRORS
-from search import unit_hours, unit_status
 from ui import md_escape
 from ui.widgets import (
     MESSAGES_DA,
@@ -132,7 +131,8 @@ def _locations(directory: Directory, unit: Unit) -> None:
     for location in locations:
         extra = f" · {md_escape(location.accessibility)}" if location.accessibility else ""
         st.markdown(
-            f":material/location_on: **{md_escape(location.name)}**, {md_escape(location.address.one_line())}{extra}"
+            f":material/location_on: **{md_escape(location.name)}**, "
+            f"{md_escape(location.address.one_line())}{extra}"
         )
     small_map(directory, unit)
     st.page_link(
@@ -219,7 +219,7 @@ def _family(directory: Directory, unit: Unit) -> None:
 def _verified(unit: Unit, today: dt.date) -> None:
     owner = md_escape(unit.owner) if unit.owner else "ingen ejer angivet"
     text = f"Sidst kontrolleret {unit.verified:%d.%m.%Y} · ansvarlig: {owner}"
-    if unit.verified < stale_before(today):
+    if is_stale(unit.verified, today):
         st.warning(
             f"{text}. Oplysningerne er over et år gamle: ring og tjek, før du henviser.",
             icon=":material/schedule:",
@@ -233,7 +233,8 @@ def unknown_unit(unit_id: str | None) -> None:
     st.title("Enheden findes ikke", anchor=False)
     if unit_id:
         st.markdown(
-            f"Der er ingen enhed med id »{md_escape(unit_id)}«. Linket kan være gammelt, eller enheden er lagt sammen med en anden."
+            f"Der er ingen enhed med id »{md_escape(unit_id)}«. Linket kan være gammelt, eller "
+            "enheden er lagt sammen med en anden."
         )
     else:
         st.markdown("Linket mangler et enheds-id (`enhed?id=…`).")
@@ -259,7 +260,8 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
     with st.expander("Meld en fejl", icon=":material/flag:", expanded=sent_before):
         st.caption(
             "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "
-            f"Beskeden går til den, der holder enheden opdateret ({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
+            "Beskeden går til den, der holder enheden opdateret "
+            f"({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
         )
         if sent_before:
             st.success(REPORT_THANKS_DA)

@@ -1,9 +1,10 @@
 """Widgets of the page Henvisningsveje (streamlit; no caching, no graph logic).
 
-The analyses live in `directory.graph.analysis`, the figures and tables in `directory.present.graph_plot`;
-this module only reads widgets and renders. Keys that tests and the browser rely on:
-`CHART_KEY` (the unit graph), `DEPARTMENT_CHART_KEY` (the graph aggregated to
-forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query parameter `?enhed=`).
+The analyses live in `directory.graph.analysis`, the figures and tables in
+`directory.present.graph_plot`; this module only reads widgets and renders. Keys that tests
+and the browser rely on: `CHART_KEY` (the unit graph), `DEPARTMENT_CHART_KEY` (the graph
+aggregated to forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query parameter
+`?enhed=`).
 """
 
 from __future__ import annotations
@@ -131,7 +132,8 @@ def graph_section(rg: ReferralGraph) -> None:
     if not len(view):
         st.info("Ingen henvisninger passer til de valgte filtre.")
     st.caption(
-        "Farve = forvaltning · ◆ = indgang for borgere · hold musen over en pil for behov · klik på en enhed for at fokusere"
+        "Farve = forvaltning · ◆ = indgang for borgere · hold musen over en pil for behov · klik "
+        "på en enhed for at fokusere"
     )
     st.plotly_chart(figure, key=key, on_select=_on_select(key, accept), selection_mode="points")
     with st.expander(f"Enheder i grafen ({len(view)})", expanded=focus is not None):
@@ -198,7 +200,8 @@ def hubs_section(rg: ReferralGraph) -> None:
     )
     titled_table(
         "Flaskehalse",
-        f"Enheder som mange af de korteste henvisningsveje går igennem (Mellemled: andel af vejene).{sample}",
+        "Enheder som mange af de korteste henvisningsveje går igennem (Mellemled: andel af "
+        f"vejene).{sample}",
         gp.stats_frame(rg, rg.bottlenecks(15)),
         "Ingen enhed er mellemled.",
     )
@@ -207,7 +210,8 @@ def hubs_section(rg: ReferralGraph) -> None:
 def loops_section(rg: ReferralGraph) -> None:
     titled_table(
         "Sløjfer (kastebold)",
-        "Henvisninger der kan gå i ring mellem op til 4 enheder, så borgeren ender, hvor hun startede.",
+        "Henvisninger der kan gå i ring mellem op til 4 enheder, så borgeren ender, hvor hun "
+        "startede.",
         gp.loops_frame(rg),
         "Ingen sløjfer på op til 4 enheder.",
     )
@@ -216,7 +220,8 @@ def loops_section(rg: ReferralGraph) -> None:
 def dead_ends_section(rg: ReferralGraph) -> None:
     titled_table(
         "Blindgyder",
-        "Enheder der modtager borgere, men aldrig henviser videre. Det kan være rigtigt, men tjek det.",
+        "Enheder der modtager borgere, men aldrig henviser videre. Det kan være rigtigt, men tjek "
+        "det.",
         gp.units_frame(rg, rg.dead_ends()),
         "Ingen blindgyder.",
     )

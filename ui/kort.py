@@ -16,6 +16,7 @@ from directory import Directory
 from directory.geo import places as geo
 from directory.present import mapview
 from directory.rules import hours
+from directory.rules.needs import need_options
 
 MAP_HEIGHT = 560
 
@@ -26,7 +27,7 @@ def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
     Seeded from the URL (`?q=…&forvaltning=sof&behov=…&naer=2200&aaben=1`) and written
     back to it, so the filtered map is a link to share."""
     departments = directory.departments
-    needs = geo.need_options(directory)
+    needs = need_options(directory)
     _seed_from_url(directory, needs)
     top = st.columns([3, 3, 3])
     text = top[0].text_input(

@@ -8,7 +8,8 @@ import streamlit as st
 
 import ui
 from directory import Directory
-from search import Hit, HitKind, unit_status
+from directory.rules.hours import unit_status
+from search import Hit, HitKind
 from ui import md_escape
 from ui.widgets import (
     ROLE_DA,
@@ -47,7 +48,8 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime, pinned: list[str
         if hit.kind is HitKind.CONTACT:
             contact = directory.contacts[hit.id]
             st.markdown(
-                f":material/person: {contact_line(contact, compact=True)} · {ROLE_DA[contact.role]} i"
+                f":material/person: {contact_line(contact, compact=True)} · "
+                f"{ROLE_DA[contact.role]} i"
             )
         unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
@@ -62,7 +64,8 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime, pinned: list[str
 def _department_card(hit: Hit, directory: Directory) -> None:
     department = directory.departments[hit.id]
     st.markdown(
-        f":material/account_balance: **[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
+        ":material/account_balance: "
+        f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
     )
     if department.phones:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
@@ -71,7 +74,8 @@ def _department_card(hit: Hit, directory: Directory) -> None:
 def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
     location = directory.locations[hit.id]
     st.markdown(
-        f":material/location_on: **{md_escape(location.name)}** · {md_escape(location.address.one_line())}"
+        f":material/location_on: **{md_escape(location.name)}** · "
+        f"{md_escape(location.address.one_line())}"
     )
     if location.hours:
         from directory.rules.hours import status

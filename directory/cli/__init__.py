@@ -1,4 +1,4 @@
-"""Command line: `python -m directory <command>`.
+"""Command line: `landkort <command>`, the same as `python -m directory <command>`.
 
 Each command lives in its own module with `register(subparsers)`; the handler it sets
 returns the exit code. No command ever prints a traceback: unexpected failures are
@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 COMMAND_MODULES = (
     "directory.cli.validate",
@@ -20,26 +21,22 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m directory") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m directory",
+        prog=prog,
         description="Kommunalt landkort: validate and analyse the directory data.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(subparsers)
+    for name in COMMAND_MODULES:  # a missing module is an error, never a missing command
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    # The console script `landkort` (pyproject.toml) and `python -m directory` share this.
+    invoked_as_script = Path(sys.argv[0]).name == "landkort"
+    parser = build_parser("landkort" if invoked_as_script else "python -m directory")
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

@@ -1,4 +1,5 @@
-"""`python -m directory export json [--public]` and `python -m directory schema [DATA_DIR] [--check]`."""
+"""`python -m directory export json [--public]` and
+`python -m directory schema [DATA_DIR] [--check]`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from directory.loading.loader import data_dir_from_env, validate_directory
 def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export",
-        help="print the whole directory as JSON on stdout (data directory from $LANDKORT_DATA or data/)",
+        help=(
+            "print the whole directory as JSON on stdout "
+            "(data directory from $LANDKORT_DATA or data/)"
+        ),
     )
     export.add_argument("format", choices=["json"], help="output format")
     export.add_argument(
@@ -43,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     schema.add_argument(
         "--headers",
         action="store_true",
-        help="also put the '# yaml-language-server: $schema=...' line at the top of every data file",
+        help=(
+            "also put the '# yaml-language-server: $schema=...' line at the top of every data file"
+        ),
     )
     schema.set_defaults(handler=run_schema)
 
@@ -54,7 +60,8 @@ def run_export(args: argparse.Namespace) -> int:
         for problem in result.errors:
             print(problem, file=sys.stderr)
         print(
-            f"{len(result.errors)} error(s): fix the data (see `python -m directory validate`) and export again",
+            f"{len(result.errors)} error(s): fix the data (see `python -m directory validate`) and "
+            "export again",
             file=sys.stderr,
         )
         return 1
@@ -76,7 +83,8 @@ def run_schema(args: argparse.Namespace) -> int:
         stale = stale_schema_files(folder)
         for name in stale:
             print(
-                f"{os.path.join(folder, name)}: out of date: run `python -m directory schema {root}`"
+                f"{os.path.join(folder, name)}: out of date: run `python -m directory schema "
+                f"{root}`"
             )
         return 1 if stale else 0
     for name in write_schemas(folder):

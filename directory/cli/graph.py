@@ -79,8 +79,10 @@ def run_path(args: argparse.Namespace) -> int:
     if not paths:
         carrying = f" that carries the need {args.need!r}" if args.need else ""
         print(
-            f"error: no referral path{carrying} from {args.from_unit!r} to {args.to_unit!r}: no chain "
-            "of referrals leads there. If citizens should be sent on, add the referral to referrals.yaml.",
+            f"error: no referral path{carrying} from {args.from_unit!r} to {args.to_unit!r}: no "
+            "chain "
+            "of referrals leads there. If citizens should be sent on, add the referral to "
+            "referrals.yaml.",
             file=sys.stderr,
         )
         return 1
@@ -127,7 +129,8 @@ def run_stats(args: argparse.Namespace) -> int:
     out = [
         f"{g.number_of_nodes()} units, {len(graph.directory.referrals)} referrals "
         f"({g.number_of_edges()} unit pairs), {len(graph.two_way_pairs())} two-way pairs",
-        f"Front doors ({rule}): {', '.join(doors) if doors else 'none; mark them with x-front-door: true'}",
+        f"Front doors ({rule}): "
+        f"{', '.join(doors) if doors else 'none; mark them with x-front-door: true'}",
         "",
     ]
     out += _section(

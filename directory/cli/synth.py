@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.out_dir}: {counts['departments']} departments, {counts['units']} units, "
         f"{counts['contacts']} contacts, {counts['locations']} locations, "
-        f"{counts['referrals']} referrals in {counts['files']} files ({counts['bytes'] / 1e6:.1f} MB)"
+        f"{counts['referrals']} referrals in {counts['files']} files ({counts['bytes'] / 1e6:.1f} "
+        "MB)"
     )
     return 0

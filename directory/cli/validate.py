@@ -31,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
     if result.directory is not None:
         d = result.directory
         summary += (
-            f"; {len(d.departments)} departments, {len(d.units)} units, {len(d.contacts)} contacts, "
-            f"{len(d.locations)} locations, {len(d.referrals)} referrals, {len(d.synonyms)} synonym groups"
+            f"; {len(d.departments)} departments, {len(d.units)} units, {len(d.contacts)} "
+            "contacts, "
+            f"{len(d.locations)} locations, {len(d.referrals)} referrals, {len(d.synonyms)} "
+            "synonym groups"
         )
     print(summary, file=sys.stderr)
     return 1 if errors else 0

@@ -28,16 +28,9 @@ from directory import model
 from directory.loading.loader import classify
 
 SCHEMA_DIRNAME = "schema"
-KINDS = ("departments", "units", "locations", "referrals", "synonyms")
+KINDS = tuple(model.FILE_KINDS)
 HEADER_PREFIX = "# yaml-language-server: $schema="
 EXTENSION_PATTERN = "^x-"
-_WHERE = {
-    "departments": "departments.yaml",
-    "units": "units/*.yaml",
-    "locations": "locations.yaml",
-    "referrals": "referrals.yaml and referrals/*.yaml",
-    "synonyms": "synonyms.yaml",
-}
 # String rules the models check in validators, repeated here so editors can flag them early.
 _RULES: dict[Any, dict[str, Any]] = {
     model._nonempty: {"minLength": 1, "pattern": r"\S"},
@@ -73,7 +66,7 @@ def build_schema(kind: str) -> dict[str, Any]:
         items = {"$ref": f"#/$defs/{name}"}
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Kommunalt landkort: {_WHERE[kind]}",
+        "title": f"Kommunalt landkort: {model.FILE_KINDS[kind].where}",
         "description": (
             f"Data contract v1, file kind '{kind}'. Generated from directory/model.py by "
             "`python -m directory schema`; do not edit by hand."
@@ -110,7 +103,8 @@ def _refine_record(definition: dict[str, Any], cls: type[BaseModel]) -> None:
 
 
 def _collapse_nullable(node: dict[str, Any]) -> None:
-    """`anyOf: [{type: string, ...}, {type: null}]` → `type: [string, null]` (clearer editor messages)."""
+    """`anyOf: [{type: string, ...}, {type: null}]` → `type: [string, null]`
+    (clearer editor messages)."""
     branches = node.get("anyOf", [])
     if len(branches) != 2 or {"type": "null"} not in branches:
         return

@@ -584,7 +584,13 @@ class _Synth:
         for (dep_id, name, short, kind, color, _, _, _), count in zip(
             _DEPARTMENTS, counts, strict=True
         ):
-            record = {"id": dep_id, "name": name, "short": short, "kind": kind, "color": color}
+            record: dict[str, Any] = {
+                "id": dep_id,
+                "name": name,
+                "short": short,
+                "kind": kind,
+                "color": color,
+            }
             if kind == "municipal":
                 record["website"] = f"https://www.kk.dk/{suggest_slug(name)}"
                 record["phones"] = [{"number": self.phone_number()}]

@@ -21,9 +21,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from directory.model import Contact, ContactRole, Department, Directory, Phone, PhoneKind, Unit
+from directory.model import (
+    FILE_KINDS,
+    Contact,
+    ContactRole,
+    Department,
+    Directory,
+    Phone,
+    PhoneKind,
+    Unit,
+)
+from directory.rules.hours import hours_text
 
-KEYS = ("departments", "units", "locations", "referrals", "synonyms")
+KEYS = tuple(FILE_KINDS)
 REDACTED = "[internt nummer fjernet]"
 
 # -- the public view: an allowlist per record kind -------------------------------------------
@@ -73,7 +83,7 @@ _NESTED_ALLOW = {
 
 def directory_json(directory: Directory, *, public: bool = False) -> dict[str, Any]:
     """The whole directory as one JSON-ready object, records shaped like the YAML."""
-    staff = {
+    staff: dict[str, Any] = {
         "departments": [d.to_record() for d in directory.departments.values()],
         "units": [u.to_record() for u in directory.units.values()],
         "locations": [loc.to_record() for loc in directory.locations.values()],
@@ -268,7 +278,7 @@ def call_list(
                 gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
                 call_first=phone_text(first) if first else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
-                hours=unit.hours or _location_hours(directory, unit),
+                hours=hours_text(directory, unit) or "",
                 owner=unit.owner or "",
                 verified=unit.verified.isoformat(),
                 unit_id=unit.id,
@@ -283,14 +293,6 @@ def _first_public(unit: Unit) -> Phone | None:
 
 def _department_label(department: Department | None, fallback: str) -> str:
     return department.short or department.name if department else fallback
-
-
-def _location_hours(directory: Directory, unit: Unit) -> str:
-    for location_id in unit.locations:
-        location = directory.locations.get(location_id)
-        if location and location.hours:
-            return location.hours
-    return ""
 
 
 def rows_as_dicts(rows: Iterable[CallRow]) -> list[dict[str, str]]:
@@ -319,7 +321,7 @@ def call_list_csv(rows: Iterable[CallRow]) -> bytes:
 def call_list_xlsx(rows: Iterable[CallRow], title: str = "Ringeliste") -> bytes:
     """An Excel workbook with one sheet; every cell is text (never a formula)."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet
     sheet.title = _sheet_title(title)
     sheet.append([HEADERS_DA[c] for c in COLUMNS])
     for cell in sheet[1]:

@@ -21,21 +21,11 @@ from pathlib import Path
 
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
 from directory.rules import hours
+from directory.rules.colors import department_colors
+from directory.rules.needs import serves_need, unit_needs
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-FALLBACK_COLORS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
 NO_DEPARTMENT_COLOR = "#d0d0d0"  # a building with no units in the data
 _POSTAL = re.compile(r"^\s*(\d{4})\b")
 
@@ -169,7 +159,7 @@ class UnitHere:
 
     unit: Unit
     department: Department | None
-    status: hours.Status  # the unit's and the building's hours together (combined_status)
+    status: hours.Status  # the unit's and the building's hours together (hours.combined_status)
 
     @property
     def public_phone(self) -> Phone | None:
@@ -198,31 +188,6 @@ class Site:
         return bool(self.status and self.status.is_open)
 
 
-def department_colors(directory: Directory) -> dict[str, str]:
-    """Each department's `color`, or a fixed fallback colour by its position in the file."""
-    return {
-        dep_id: dep.color or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
-        for index, (dep_id, dep) in enumerate(directory.departments.items())
-    }
-
-
-def unit_needs(directory: Directory, unit: Unit) -> list[str]:
-    """What a unit is for, in staff's words: its target groups and the needs referred to it."""
-    words = list(unit.target_groups)
-    for referral in directory.referrals_to.get(unit.id, []):
-        words.extend(referral.needs)
-    return words
-
-
-def need_options(directory: Directory) -> list[str]:
-    """Every need and target group in the data, once each (case-insensitive), sorted."""
-    seen: dict[str, str] = {}
-    for unit in directory.units.values():
-        for word in unit_needs(directory, unit):
-            seen.setdefault(word.strip().casefold(), word.strip())
-    return [seen[key] for key in sorted(seen)]
-
-
 def _haystack(directory: Directory, unit: Unit | None, location: Location) -> str:
     parts: list[str] = [location.name, location.address.one_line()]
     if unit is not None:
@@ -244,22 +209,6 @@ def _text_matches(words: list[str], haystack: str) -> bool:
     return all(word in haystack for word in words)
 
 
-def combined_status(
-    unit_hours: str | None, location_hours: str | None, at: dt.datetime
-) -> hours.Status:
-    """Open when the unit and the building are both open; only one known: that one decides.
-
-    Neither known: unknown (counted as not open)."""
-    if not location_hours or not unit_hours:
-        return hours.status(unit_hours or location_hours, at)
-    unit_status = hours.status(unit_hours, at)
-    building = hours.status(location_hours, at)
-    if unit_status.is_open and building.is_open:
-        changes = [c for c in (unit_status.next_change, building.next_change) if c is not None]
-        return hours.Status(True, False, min(changes) if changes else None, at)
-    return building if not building.is_open else unit_status
-
-
 def sites(directory: Directory, flt: MapFilter | None = None) -> list[Site]:
     """The map's markers: each location with the units that match the filter, split by kind
     (municipal offices and external partners are separate layers). A location with no units
@@ -267,7 +216,7 @@ def sites(directory: Directory, flt: MapFilter | None = None) -> list[Site]:
     flt = flt or MapFilter()
     at = flt.moment()
     words = flt.text.casefold().split()
-    need = flt.need.strip().casefold() if flt.need else None
+    need = flt.need if flt.need and flt.need.strip() else None
     colors = department_colors(directory)
     out: list[Site] = []
     for location in directory.locations.values():
@@ -277,11 +226,11 @@ def sites(directory: Directory, flt: MapFilter | None = None) -> list[Site]:
             department = directory.departments.get(unit.department)
             if flt.departments and unit.department not in flt.departments:
                 continue
-            if need and need not in {w.strip().casefold() for w in unit_needs(directory, unit)}:
+            if need and not serves_need(directory, unit, need):
                 continue
             if words and not _text_matches(words, _haystack(directory, unit, location)):
                 continue
-            status = combined_status(unit.hours, location.hours, at)
+            status = hours.combined_status(unit.hours, location.hours, at)
             if flt.open_now and not status.is_open:
                 continue
             kind = department.kind if department else DepartmentKind.MUNICIPAL
@@ -305,8 +254,9 @@ def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
         return
     open_units = [u.status for u in site.units if u.status.is_open]
     if open_units:
-        changes = [s.next_change for s in open_units]
-        closes = None if None in changes else max(changes)  # None: one of them never closes
+        changes = [s.next_change for s in open_units if s.next_change is not None]
+        # None: one of them never closes
+        closes = max(changes) if len(changes) == len(open_units) else None
         site.status = hours.Status(True, False, closes, at)
     else:
         known = [u.status for u in site.units if not u.status.unknown]
@@ -327,13 +277,13 @@ def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
 def units_without_location(directory: Directory, flt: MapFilter | None = None) -> list[Unit]:
     """Units that match the department/need filter but have no address, so are not on the map."""
     flt = flt or MapFilter()
-    need = flt.need.strip().casefold() if flt.need else None
+    need = flt.need if flt.need and flt.need.strip() else None
     return [
         unit
         for unit in directory.units.values()
         if not unit.locations
         and (not flt.departments or unit.department in flt.departments)
-        and (not need or need in {w.strip().casefold() for w in unit_needs(directory, unit)})
+        and (not need or serves_need(directory, unit, need))
     ]
 
 

@@ -32,6 +32,7 @@ import networkx as nx
 import pandas as pd
 
 from directory.model import Directory
+from directory.rules.needs import merge_needs, need_key
 
 FRONT_DOOR_KEY = "x-front-door"
 FRONT_DOOR_WORDS = ("kontaktcenter", "borgerservice", "jobcenter")
@@ -83,11 +84,6 @@ class BusFactorRisk:
     unit_id: str
 
 
-def need_key(need: str) -> str:
-    """How needs are compared: case-insensitive, surrounding spaces ignored."""
-    return " ".join(need.split()).casefold()
-
-
 def format_path(path: Iterable[str]) -> str:
     """`a -> b -> c`."""
     return " -> ".join(path)
@@ -96,14 +92,6 @@ def format_path(path: Iterable[str]) -> str:
 def format_cycle(cycle: list[str]) -> str:
     """A cycle closed on its first unit: `a -> b -> a`."""
     return format_path([*cycle, cycle[0]])
-
-
-def _merge(target: list[str], values: Iterable[str]) -> None:
-    seen = {need_key(v) for v in target}
-    for value in values:
-        if need_key(value) not in seen:
-            seen.add(need_key(value))
-            target.append(value)
 
 
 def short_cycles(graph: nx.DiGraph, max_len: int) -> list[tuple[str, ...]]:
@@ -139,7 +127,7 @@ class ReferralGraph:
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         front_doors = set(self._front_door_ids())
         for unit in directory.units.values():
             department = directory.departments.get(unit.department)
@@ -158,9 +146,9 @@ class ReferralGraph:
             if not graph.has_edge(a, b):
                 graph.add_edge(a, b, needs=[], criteria=[], requires=[], count=0)
             data = graph.edges[a, b]
-            _merge(data["needs"], referral.needs)
-            _merge(data["criteria"], [referral.criteria] if referral.criteria else [])
-            _merge(data["requires"], referral.requires)
+            merge_needs(data["needs"], referral.needs)
+            merge_needs(data["criteria"], [referral.criteria] if referral.criteria else [])
+            merge_needs(data["requires"], referral.requires)
             data["count"] += 1
         self.graph = graph
         self._cycle_cache: dict[int, tuple[tuple[str, ...], ...]] = {}
@@ -171,7 +159,7 @@ class ReferralGraph:
         return unit_id in self.graph
 
     def name(self, unit_id: str) -> str:
-        return self.graph.nodes[unit_id]["name"]
+        return str(self.graph.nodes[unit_id]["name"])
 
     def check(self, unit_id: str) -> str:
         """The id itself if it is a unit, else `UnknownUnitError` with close matches."""
@@ -194,7 +182,7 @@ class ReferralGraph:
         """Every need on some referral, sorted, one spelling each."""
         spelled: list[str] = []
         for _, _, data in self.graph.edges(data=True):
-            _merge(spelled, data["needs"])
+            merge_needs(spelled, data["needs"])
         return sorted(spelled, key=need_key)
 
     def _front_door_ids(self) -> list[str]:
@@ -217,12 +205,13 @@ class ReferralGraph:
         if need is None:
             return self.graph
         key = need_key(need)
-        return nx.subgraph_view(
+        view: nx.DiGraph[str] = nx.subgraph_view(
             self.graph,
             filter_edge=lambda a, b: any(
                 need_key(n) == key for n in self.graph.edges[a, b]["needs"]
             ),
         )
+        return view
 
     def shortest_paths(
         self, a: str, b: str, k: int = 3, need: str | None = None
@@ -336,8 +325,8 @@ class ReferralGraph:
         ids = self.departments()
         nodes = self.graph.nodes
         counts: Counter[tuple[str, str]] = Counter()
-        for a, b, count in self.graph.edges(data="count"):
-            counts[nodes[a]["department"], nodes[b]["department"]] += count
+        for a, b, data in self.graph.edges(data=True):
+            counts[nodes[a]["department"], nodes[b]["department"]] += data["count"]
         return pd.DataFrame(
             [[counts[row, column] for column in ids] for row in ids],
             index=pd.Index(ids, name="from"),
@@ -350,7 +339,7 @@ class ReferralGraph:
 
     @cached_property
     def _departments_in_use(self) -> set[str]:
-        return {d for _, d in self.graph.nodes(data="department")}
+        return {data["department"] for _, data in self.graph.nodes(data=True)}
 
     def bus_factor_risks(self) -> list[BusFactorRisk]:
         """Areas (from gatekeepers' `areas`) that only one gatekeeper serves, with no backup."""
@@ -382,7 +371,8 @@ class ReferralGraph:
         base = self.graph if graph is None else graph
         if unit_id not in base:
             base = self.graph
-        return nx.ego_graph(base, unit_id, radius=depth, undirected=True)
+        ego: nx.DiGraph[str] = nx.ego_graph(base, unit_id, radius=depth, undirected=True)
+        return ego
 
     def view(
         self,
@@ -422,9 +412,9 @@ class ReferralGraph:
         """One node per forvaltning (`units`, `internal` referral count, `name`, `kind`);
         an edge per pair of forvaltninger with `count` referrals and `needs` (Counter)."""
         base = self.graph if graph is None else graph
-        agg = nx.DiGraph()
+        agg: nx.DiGraph[str] = nx.DiGraph()
         departments = self.directory.departments
-        units = Counter(dept for _, dept in base.nodes(data="department"))
+        units = Counter(data["department"] for _, data in base.nodes(data=True))
         for dept_id in [d for d in departments if d in units]:
             department = departments[dept_id]
             agg.add_node(

@@ -33,6 +33,8 @@ from directory.loading.yamltree import (
     to_python,
 )
 from directory.model import (
+    FILE_KINDS,
+    KINDS,
     Department,
     Directory,
     DirectoryError,
@@ -42,23 +44,12 @@ from directory.model import (
     Referral,
     Severity,
     Unit,
-    stale_before,
+    file_kind,
 )
+from directory.rules import staleness
+from directory.rules.staleness import is_stale
 
 DEFAULT_DATA_DIR = "data"
-_FILE_KINDS = {
-    "departments": Department,
-    "units": Unit,
-    "locations": Location,
-    "referrals": Referral,
-}
-_KIND_WORD = {
-    "departments": "department",
-    "units": "unit",
-    "locations": "location",
-    "referrals": "referral",
-    "synonyms": "synonym group",
-}
 
 
 def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
@@ -100,7 +91,7 @@ def validate_directory(
 ) -> Validation:
     """Validate a data directory; never raises for anything in the data."""
     root = data_dir_from_env(path)
-    checker = _Checker(root, today or dt.date.today())
+    checker = _Checker(root, today or staleness.today())
     # Reading builds millions of small objects that are all kept; the cyclic garbage
     # collector would rescan them again and again (half the time at 10k units).
     was_enabled = gc.isenabled()
@@ -114,17 +105,7 @@ def validate_directory(
 
 def classify(rel: str) -> str | None:
     """The file kind for a path relative to the data directory, or None if not read."""
-    parts = rel.split("/")
-    if len(parts) == 1 and parts[0] in (
-        "departments.yaml",
-        "locations.yaml",
-        "referrals.yaml",
-        "synonyms.yaml",
-    ):
-        return parts[0][: -len(".yaml")]
-    if len(parts) == 2 and parts[0] in ("units", "referrals") and parts[1].endswith(".yaml"):
-        return parts[0]
-    return None
+    return file_kind(rel)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int]:
@@ -153,12 +134,12 @@ class _Checker:
         self.today = today
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.items: dict[str, list[_Item]] = {kind: [] for kind in _FILE_KINDS}
-        self.models: dict[str, dict[str, Record]] = {kind: {} for kind in _FILE_KINDS}
+        self.items: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
+        self.models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
         self.seen: dict[str, dict[str, tuple[str, int]]] = {
-            kind: {} for kind in (*_FILE_KINDS, "contacts")
+            kind: {} for kind in (*KINDS, "contacts")
         }
-        self._positions: dict[str, int] = dict.fromkeys(_FILE_KINDS, 0)
+        self._positions: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
@@ -180,7 +161,8 @@ class _Checker:
             self.error(
                 self.root,
                 1,
-                f"data directory {self.root!r} does not exist: give the path to a folder with departments.yaml (or set LANDKORT_DATA)",
+                f"data directory {self.root!r} does not exist: give the path to a folder with "
+                "departments.yaml (or set LANDKORT_DATA)",
             )
             return Validation(None, self.errors, self.warnings)
         if not base.is_dir():
@@ -199,7 +181,8 @@ class _Checker:
             self.error(
                 self.show("departments.yaml"),
                 1,
-                "departments.yaml is missing: every data directory needs one with a 'departments:' list",
+                "departments.yaml is missing: every data directory needs one with a 'departments:' "
+                "list",
             )
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
@@ -227,7 +210,8 @@ class _Checker:
                         self.warn(
                             self.show(rel),
                             1,
-                            "not read: data files are departments.yaml, locations.yaml, synonyms.yaml, "
+                            "not read: data files are departments.yaml, locations.yaml, "
+                            "synonyms.yaml, "
                             "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
                         )
                     else:
@@ -243,7 +227,8 @@ class _Checker:
                 self.error(
                     path,
                     1,
-                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: split it into smaller files",
+                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: "
+                    "split it into smaller files",
                 )
                 return
             raw = (base / rel).read_bytes()
@@ -259,7 +244,8 @@ class _Checker:
                 path,
                 line,
                 "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
-                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as Latin-1/Windows-1252)",
+                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as "
+                "Latin-1/Windows-1252)",
             )
             return
         try:
@@ -284,16 +270,17 @@ class _Checker:
                 f"put '{kind}:' on the first line and indent the entries under it",
             )
             return
-        for key, value in root.items.items():
+        for key, extension in root.items.items():
             if key.startswith("x-"):
                 if kind == "departments":
-                    self.meta[key] = _plain(value)
+                    self.meta[key] = _plain(extension)
                 continue
             if key != kind:
                 self.error(
                     path,
                     root.key_lines[key],
-                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' keys){did_you_mean(key, [kind])}",
+                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' "
+                    f"keys){did_you_mean(key, [kind])}",
                 )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
@@ -302,7 +289,8 @@ class _Checker:
             self.error(
                 path,
                 value.line,
-                f"'{kind}' must be a list: start each {_KIND_WORD[kind]} with '- ' on its own line",
+                f"'{kind}' must be a list: start each {FILE_KINDS[kind].word} with '- ' on its own "
+                "line",
             )
             return
         if kind == "synonyms":
@@ -314,7 +302,8 @@ class _Checker:
                 self.error(
                     path,
                     item.line,
-                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and 'name:'), not a single value",
+                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and "
+                    "'name:'), not a single value",
                 )
                 continue
             record = _Item(kind, path, item, file_stem=stem)
@@ -346,7 +335,8 @@ class _Checker:
                 self.warn(
                     path,
                     group.line,
-                    f"synonym group [{words[0]}] has only one word: add the words that mean the same",
+                    f"synonym group [{words[0]}] has only one word: add the words that mean the "
+                    "same",
                 )
             if words:
                 self.synonyms.append(words)
@@ -356,7 +346,7 @@ class _Checker:
         """Validate one record as soon as its file is read, then keep only what the
         cross-reference check needs (so the parse trees of big files can be freed)."""
         kind, seen = item.kind, self.seen
-        model_cls = _FILE_KINDS[kind]
+        model_cls = KINDS[kind]
         position = self._positions[kind]
         self._positions[kind] = position + 1
         self._check_id(kind, item, seen)
@@ -394,14 +384,15 @@ class _Checker:
         node = item.node.items.get("id")
         if not isinstance(node, YScalar) or node.kind != "str":
             return
-        word = "contact" if kind == "contacts" else _KIND_WORD[kind]
+        word = "contact" if kind == "contacts" else FILE_KINDS[kind].word
         where = " (contact ids are unique across all units)" if kind == "contacts" else ""
         first = seen[kind].get(node.value)
         if first is not None:
             self.error(
                 item.path,
                 node.line,
-                f"duplicate {word} id {node.value!r}, first defined at {first[0]}:{first[1]}{where}: give one of them another id",
+                f"duplicate {word} id {node.value!r}, first defined at "
+                f"{first[0]}:{first[1]}{where}: give one of them another id",
             )
         else:
             seen[kind][node.value] = (item.path, node.line)
@@ -433,7 +424,8 @@ class _Checker:
                     self.warn(
                         path,
                         node.key_lines["department"],
-                        f"unit {unit_id!r} belongs to department {department!r} but sits in {item.file_stem}.yaml: move it to units/{department}.yaml",
+                        f"unit {unit_id!r} belongs to department {department!r} but sits in "
+                        f"{item.file_stem}.yaml: move it to units/{department}.yaml",
                     )
             parent = _text(node, "parent")
             if parent is not None and parent != unit_id:
@@ -506,7 +498,8 @@ class _Checker:
         self.error(
             path,
             line,
-            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are defined in {where})",
+            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are "
+            f"defined in {where})",
         )
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
@@ -526,28 +519,29 @@ class _Checker:
                 self.error(
                     path,
                     line,
-                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove or change one 'parent'",
+                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove "
+                    "or change one 'parent'",
                 )
             done.update(chain)
 
     def _warnings(self, units: dict[str, Unit], referrals: list[Referral]) -> None:
-        cutoff = stale_before(self.today)
-
         def check_date(record: Record, verified: dt.date | None, what: str) -> None:
             if verified is None:
                 return
             line = record.source.line_of("verified")
-            if verified < cutoff:
+            if is_stale(verified, self.today):
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check it and update 'verified'",
+                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check "
+                    "it and update 'verified'",
                 )
             elif verified > self.today:
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date it was checked",
+                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date "
+                    "it was checked",
                 )
 
         for unit in units.values():
@@ -556,7 +550,8 @@ class _Checker:
                 self.warn(
                     unit.source.path,
                     unit.source.line,
-                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a contact so staff can reach it",
+                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a "
+                    "contact so staff can reach it",
                 )
             for contact in unit.contacts:
                 check_date(contact, contact.verified, f"contact {contact.id!r}")
@@ -564,7 +559,8 @@ class _Checker:
                     self.warn(
                         contact.source.path,
                         contact.source.line,
-                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: <contact id>' for who covers when they are away",
+                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: "
+                        "<contact id>' for who covers when they are away",
                     )
         for referral in referrals:
             check_date(referral, referral.verified, f"referral {referral.from_} -> {referral.to}")
@@ -592,7 +588,7 @@ def _prune(node: YMap) -> YMap:
 def _text(node: YMap, key: str) -> str | None:
     value = node.items.get(key)
     if isinstance(value, YScalar) and value.kind == "str":
-        return value.value
+        return str(value.value)
     return None
 
 
@@ -779,7 +775,8 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {target.raw} is not a date that exists: check the day and month (YYYY-MM-DD)",
+                        f"{field_name}: {target.raw} is not a date that exists: check the day and "
+                        "month (YYYY-MM-DD)",
                     )
                 )
             else:
@@ -787,7 +784,8 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. 2026-05-01",
+                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. "
+                        "2026-05-01",
                     )
                 )
             continue
@@ -802,7 +800,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: must be a list: write each item on its own line starting with '- '",
+                    f"{field_name}: must be a list: write each item on its own line starting with "
+                    "'- '",
                 )
             )
             continue
@@ -817,7 +816,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: {shown} is not a whole number: write it without quotes, e.g. 18",
+                    f"{field_name}: {shown} is not a whole number: "
+                    "write it without quotes, e.g. 18",
                 )
             )
             continue
@@ -826,7 +826,8 @@ def _translate(
             out.append(
                 (
                     line,
-                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, e.g. 55.6761",
+                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, "
+                    "e.g. 55.6761",
                 )
             )
             continue

@@ -146,7 +146,8 @@ def parse_text(text: str) -> Parsed:
         raise YamlProblem(
             line,
             "git merge-conflict marker "
-            f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker lines",
+            f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker "
+            "lines",
         )
     problems: list[tuple[int, str]] = []
     stack: list[Any] = []  # YMap/YSeq under construction
@@ -157,6 +158,7 @@ def parse_text(text: str) -> Parsed:
     map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
     doc_start = yaml.DocumentStartEvent
+    event: Any  # dispatched on `type(event) is ...` (fast), which the stubs cannot narrow
     try:
         for event in yaml.parse(text, Loader=_Loader):
             etype = type(event)
@@ -168,7 +170,7 @@ def parse_text(text: str) -> Parsed:
                     raise YamlProblem(line, _tag_message(event.tag))
                 raw = event.value
                 if not event.implicit[0]:
-                    node: Node = YScalar(raw, line, "str", raw, False)
+                    node = YScalar(raw, line, "str", raw, False)
                 elif raw and raw[0] not in _SPECIAL_START:
                     node = YScalar(raw, line, "str", raw)
                 else:
@@ -285,14 +287,9 @@ def to_python(node: Node | None) -> Any:
 def node_at(node: Node | None, loc: tuple[Any, ...]) -> Node | None:
     """The node at a pydantic-style location (keys and list indexes), or None."""
     for part in loc:
-        if (
-            isinstance(node, YMap)
-            and isinstance(part, str)
-            and part in node.items
-            or isinstance(node, YSeq)
-            and isinstance(part, int)
-            and 0 <= part < len(node.items)
-        ):
+        if isinstance(node, YMap) and isinstance(part, str):
+            node = node.items.get(part)  # None: no such key, and so no node
+        elif isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node.items):
             node = node.items[part]
         else:
             return None

@@ -13,18 +13,19 @@ import html
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
 from directory.graph.analysis import SEED, Reach, ReferralGraph, UnitStats
+from directory.rules.colors import department_colors
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
 UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning
-LABEL_LIMIT = 40
-SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more  # unit names are written on the graph up to this many nodes
+LABEL_LIMIT = 40  # unit names are written on the graph up to this many nodes
+SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more
 EDGE_COLOR = "#8a8f98"
 ARROW_COLOR = "#4a4f57"
 FOCUS_COLOR = "#111111"
@@ -45,13 +46,6 @@ def _listing(values: Sequence[str]) -> str:
     shown = ", ".join(esc(v) for v in values[:MAX_HOVER_ITEMS])
     more = len(values) - MAX_HOVER_ITEMS
     return shown + (f" og {more} flere" if more > 0 else "")
-
-
-def department_colors(rg: ReferralGraph) -> dict[str, str]:
-    """Each department's `color`, or a fixed palette colour by its place in the data."""
-    palette = qualitative.D3 + qualitative.Safe
-    departments = rg.directory.departments.items()
-    return {d: dept.color or palette[i % len(palette)] for i, (d, dept) in enumerate(departments)}
 
 
 def department_labels(rg: ReferralGraph) -> dict[str, str]:
@@ -77,9 +71,10 @@ def layout(graph: nx.DiGraph, focus: str | None = None) -> Positions:
 def _layout(
     nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], focus: str | None
 ) -> tuple[tuple[str, tuple[float, float]], ...]:
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
+    pos: dict[str, Any]  # node -> (x, y), a tuple or a numpy array
     if len(nodes) <= SPRING_LIMIT:
         pos = _packed_spring(g)
     elif focus is not None:
@@ -181,7 +176,7 @@ def _edge_traces(
             x=ax,
             y=ay,
             mode="markers",
-            hovertext=[t for t in hover for t in (t, t, None)],
+            hovertext=[h for text in hover for h in (text, text, None)],
             hoverinfo="text",
             showlegend=False,
             name="henvisninger",
@@ -210,7 +205,10 @@ def unit_figure(
     hover = []
     for a, b in edges:
         data = graph.edges[a, b]
-        text = f"<b>{esc(nodes[a]['name'])} → {esc(nodes[b]['name'])}</b><br>Behov: {_listing(data['needs'])}"
+        text = (
+            f"<b>{esc(nodes[a]['name'])} → {esc(nodes[b]['name'])}</b>"
+            f"<br>Behov: {_listing(data['needs'])}"
+        )
         if data["requires"]:
             text += f"<br>Kræver: {_listing(data['requires'])}"
         if data["criteria"]:
@@ -218,7 +216,7 @@ def unit_figure(
         hover.append(text)
     fig = _base_figure(height)
     fig.add_traces(_edge_traces(pos, edges, hover))
-    colors = department_colors(rg)
+    colors = department_colors(rg.directory)
     by_department: dict[str, list[str]] = {}
     for unit_id in sorted(graph):
         by_department.setdefault(nodes[unit_id]["department"], []).append(unit_id)
@@ -290,7 +288,9 @@ def department_figure(
     """The view aggregated to forvaltninger; each node's `customdata` is a department id."""
     agg = rg.aggregate_by_department(graph)
     labels = department_labels(rg)
-    circle = nx.circular_layout(sorted(agg)) if len(agg) > 1 else dict.fromkeys(agg, (0.0, 0.0))
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(sorted(agg))  # round the circle in id order
+    circle = nx.circular_layout(ordered) if len(agg) > 1 else dict.fromkeys(agg, (0.0, 0.0))
     pos = {d: (float(x), float(y)) for d, (x, y) in circle.items()}
     edges = list(agg.edges)
     counts = [agg.edges[e]["count"] for e in edges]
@@ -303,7 +303,7 @@ def department_figure(
     widths = [round(1 + 7 * c / top) for c in counts]
     fig = _base_figure(height)
     fig.add_traces(_edge_traces(pos, edges, hover, widths))
-    colors = department_colors(rg)
+    colors = department_colors(rg.directory)
     for dept_id in agg:
         data = agg.nodes[dept_id]
         fig.add_trace(

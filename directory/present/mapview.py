@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,12 +26,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
+from directory import settings
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
+from directory.rules import hours
+from directory.rules.colors import department_colors
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 # The app's root as seen from inside streamlit-folium's component iframe
@@ -143,9 +145,9 @@ class TilesError(ValueError):
 
 def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
     """The tile layer from `LANDKORT_TILES` (a URL template such as
-    `https://tiles.intranet.example/{z}/{x}/{y}.png`), or None: no tiles, no tile requests."""
-    env = os.environ if environ is None else environ
-    url = (env.get(TILES_ENV) or "").strip()
+    `https://tiles.intranet.example/{z}/{x}/{y}.png`), or None: no tiles, no tile requests.
+    `environ` replaces the process environment (tests)."""
+    url = (settings.get(TILES_ENV, environ) or "").strip()
     if not url:
         return None
     if not re.match(r"^(https?:)?/", url) or not all(p in url for p in ("{z}", "{x}", "{y}")):
@@ -154,9 +156,8 @@ def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
             "'https://tiles.intranet.example/{z}/{x}/{y}.png' (with {z}, {x} and {y}), "
             "or unset it to use the plain background"
         )
-    return Tiles(
-        url, (env.get(TILES_ATTRIBUTION_ENV) or "Baggrundskort: intranettets kortserver").strip()
-    )
+    attribution = settings.get(TILES_ATTRIBUTION_ENV, environ)
+    return Tiles(url, (attribution or "Baggrundskort: intranettets kortserver").strip())
 
 
 # --- assets ----------------------------------------------------------------------------------
@@ -241,10 +242,13 @@ class _Legend(MacroElement):
 @lru_cache(maxsize=65536)
 def _phone_link(number: str) -> str:
     """A public number as a tel: link (cached: phone formatting is the slow part of a popup)."""
-    return f'Tlf. <a href="{escape_js_html(tel_uri(number))}">{escape_js_html(format_phone(number))}</a>'
+    return (
+        f'Tlf. <a href="{escape_js_html(tel_uri(number))}">'
+        f"{escape_js_html(format_phone(number))}</a>"
+    )
 
 
-def _status_span(status) -> str:
+def _status_span(status: hours.Status) -> str:
     css = "open" if status.is_open else "closed"
     return f'<span class="{css}">{escape_js_html(status.label)}</span>'
 
@@ -293,7 +297,7 @@ def tooltip_html(site: geo.Site) -> str:
 def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
     """Colour per department shown, and the marker shape per layer."""
     found = list(found)
-    colors = geo.department_colors(directory)
+    colors = department_colors(directory)
     shown = {u.unit.department for site in found for u in site.units}
     rows = [
         f'<span><i style="background:{_safe_color(colors[dep_id])}"></i>'
@@ -357,7 +361,9 @@ def build_map(
     m.options |= {"min_zoom": MIN_ZOOM, "max_zoom": MAX_ZOOM}  # folium gives these to tiles only
     js, css = asset_links(assets)
     m.default_js, m.default_css = js, css
-    m.get_root().header.add_child(Element(_CSS), name="landkort_css")
+    figure = m.get_root()
+    assert isinstance(figure, Figure)  # a folium.Map is always the child of a Figure
+    figure.header.add_child(Element(_CSS), name="landkort_css")
     if tiles is not None:
         folium.TileLayer(
             tiles=tiles.url,

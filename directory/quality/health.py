@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from directory.loading.loader import Validation
-from directory.model import Directory, Problem, Severity, Unit, stale_before
-from directory.quality.reports import NO_OWNER, Report, open_by_owner
+from directory.model import FOLDERS, Directory, Problem, Severity, Unit
+from directory.quality.reports import Report, open_by_owner
+from directory.rules.hours import hours_text
+from directory.rules.staleness import (
+    StaleRecord,
+    owner_of,
+    stale_counts,
+    stale_records,
+)
 
 
 class Missing(StrEnum):
@@ -27,30 +34,12 @@ class Missing(StrEnum):
     LOCATION = "adresse"
 
 
-class RecordKind(StrEnum):
-    UNIT = "enhed"
-    CONTACT = "kontaktperson"
-    REFERRAL = "henvisning"
-
-
 @dataclass(frozen=True, slots=True)
 class ProblemRow:
     where: str  # path:line
     severity: Severity
     message: str
     department: str | None  # from a units/<id>.yaml or referrals/<id>.yaml file name
-
-
-@dataclass(frozen=True, slots=True)
-class StaleRecord:
-    kind: RecordKind
-    id: str
-    name: str
-    department: str
-    owner: str
-    verified: dt.date
-    days: int
-    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +105,7 @@ class Health:
 def problem_department(path: str) -> str | None:
     """The department a problem's file belongs to (`units/sof.yaml` → 'sof'), else None."""
     parts = path.replace(os.sep, "/").split("/")
-    if len(parts) >= 2 and parts[-2] in ("units", "referrals") and parts[-1].endswith(".yaml"):
+    if len(parts) >= 2 and parts[-2] in FOLDERS and parts[-1].endswith(".yaml"):
         return parts[-1][: -len(".yaml")]
     return None
 
@@ -141,79 +130,18 @@ def departments_in(validation: Validation) -> list[str]:
 
 
 def _owner(unit: Unit) -> str:
-    return unit.owner or NO_OWNER
-
-
-def stale_records(directory: Directory, today: dt.date) -> list[StaleRecord]:
-    """Units, contacts and referrals verified more than 12 months before `today`, oldest first."""
-    cutoff = stale_before(today)
-    out: list[StaleRecord] = []
-
-    def add(
-        kind: RecordKind, rid: str, name: str, unit: Unit, verified: dt.date | None, where: str
-    ) -> None:
-        if verified is not None and verified < cutoff:
-            out.append(
-                StaleRecord(
-                    kind,
-                    rid,
-                    name,
-                    unit.department,
-                    _owner(unit),
-                    verified,
-                    (today - verified).days,
-                    where,
-                )
-            )
-
-    for unit in directory.units.values():
-        add(
-            RecordKind.UNIT,
-            unit.id,
-            unit.name,
-            unit,
-            unit.verified,
-            _where(unit.source.path, unit.source.line_of("verified")),
-        )
-        for c in unit.contacts:
-            add(
-                RecordKind.CONTACT,
-                c.id,
-                c.name,
-                unit,
-                c.verified,
-                _where(c.source.path, c.source.line_of("verified")),
-            )
-    for r in directory.referrals:
-        unit = directory.units.get(r.from_)
-        if unit is not None:
-            name = f"{r.from_} → {r.to}"
-            add(
-                RecordKind.REFERRAL,
-                name,
-                name,
-                unit,
-                r.verified,
-                _where(r.source.path, r.source.line_of("verified")),
-            )
-    return sorted(out, key=lambda s: (s.verified, s.kind, s.id))
-
-
-def _where(path: str, line: int) -> str:
-    return f"{path}:{line}"
+    return owner_of(unit)
 
 
 def missing_fields(directory: Directory, unit: Unit) -> tuple[Missing, ...]:
-    """What a unit lacks: a phone, a contact, opening hours (its own or a location's), a location."""
+    """What a unit lacks: a phone, a contact, opening hours (its own or a location's),
+    a location."""
     lacks: list[Missing] = []
     if not unit.phones:
         lacks.append(Missing.PHONE)
     if not unit.contacts:
         lacks.append(Missing.CONTACT)
-    location_hours = any(
-        directory.locations[loc].hours for loc in unit.locations if loc in directory.locations
-    )
-    if not unit.hours and not location_hours:
+    if not hours_text(directory, unit):
         lacks.append(Missing.HOURS)
     if not unit.locations:
         lacks.append(Missing.LOCATION)
@@ -260,13 +188,13 @@ def department_counts(
     """Summary counts per department, in the order of departments.yaml."""
     unit_dept = {u.id: u.department for u in directory.units.values()}
     units = Counter(unit_dept.values())
-    contacts = Counter()
-    gatekeepers = Counter()
+    contacts: Counter[str] = Counter()
+    gatekeepers: Counter[str] = Counter()
     for unit in directory.units.values():
         contacts[unit.department] += len(unit.contacts)
         gatekeepers[unit.department] += len(unit.gatekeepers)
     referrals = Counter(unit_dept.get(r.from_) for r in directory.referrals)
-    stale_n = Counter(s.department for s in stale)
+    stale_n = stale_counts(stale)
     missing_n = Counter(m.department for m in missing)
     backup_n = Counter(b.department for b in no_backup)
     reports_n = Counter(unit_dept.get(r.unit_id) for r in reports if r.is_open)

@@ -41,6 +41,7 @@ from sqlalchemy import CursorResult, func, select, text, update
 from directory import settings
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
+from directory.rules.staleness import NO_OWNER
 from directory.storage import Storage, contains_cpr, open_storage
 from directory.storage.db import utcnow
 from directory.storage.models import LegacyImportRow, ReportRow
@@ -50,7 +51,6 @@ DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
 LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
 MAX_NAME = 200
-NO_OWNER = "(ingen ejer)"
 RATE_LIMIT = 5  # reports one session may file …
 RATE_WINDOW_S = 600  # … per this many seconds
 PAGE_SIZE = 20  # open reports per page on Datakvalitet

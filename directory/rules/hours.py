@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 
+from directory.model import Directory, Unit
+
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
@@ -127,3 +129,46 @@ def danish(hours: str | None) -> str:
         text = _TOKEN.sub(lambda m: _DAY_NAMES.get(m.group(1)) or _MONTHS[m.group(1)], text)
         rules.append(text.replace(",", ", "))
     return " · ".join(rules)
+
+
+def combined_status(unit_hours: str | None, location_hours: str | None, at: dt.datetime) -> Status:
+    """Open when the unit and the building are both open; only one known: that one decides.
+
+    Neither known: unknown (counted as not open)."""
+    if not location_hours or not unit_hours:
+        return status(unit_hours or location_hours, at)
+    own = status(unit_hours, at)
+    building = status(location_hours, at)
+    if own.is_open and building.is_open:
+        changes = [c for c in (own.next_change, building.next_change) if c is not None]
+        return Status(True, False, min(changes) if changes else None, at)
+    return building if not building.is_open else own
+
+
+def building_hours(directory: Directory, unit: Unit) -> str | None:
+    """The opening hours of a unit's building: its first location that has hours."""
+    for location_id in unit.locations:
+        location = directory.locations.get(location_id)
+        if location is not None and location.hours:
+            return location.hours
+    return None
+
+
+def unit_hours(directory: Directory, unit: Unit) -> tuple[str | None, str | None]:
+    """The hours that decide whether a unit is open: its own and its building's."""
+    return unit.hours, building_hours(directory, unit)
+
+
+def unit_status(directory: Directory, unit: Unit, at: dt.datetime | None = None) -> Status:
+    """Open now (the unit and its building both open; one known: that one) and the next change.
+
+    The search's open-now filter, the result cards, the unit page and the call list's hours
+    all use these hours."""
+    own, building = unit_hours(directory, unit)
+    return combined_status(own, building, at or now())
+
+
+def hours_text(directory: Directory, unit: Unit) -> str | None:
+    """The hours to show for a unit in one line: its own, else its building's."""
+    own, building = unit_hours(directory, unit)
+    return own or building

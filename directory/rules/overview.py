@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from directory.model import Directory, PhoneKind, Unit, stale_before
+from directory.model import Directory, PhoneKind, Unit
+from directory.rules.staleness import stale_per_department
+from directory.rules.staleness import today as copenhagen_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +25,15 @@ class DepartmentSummary:
     newest_verified: dt.date | None
 
 
-def is_stale(unit: Unit, today: dt.date | None = None) -> bool:
-    return unit.verified < stale_before(today or dt.date.today())
-
-
 def department_summaries(
     directory: Directory, today: dt.date | None = None
 ) -> list[DepartmentSummary]:
-    """One row per department, in file order, counting its units and referrals."""
-    day = today or dt.date.today()
+    """One row per department, in file order, counting its units and referrals.
+
+    `stale` counts the department's stale units, contacts and referrals, as the
+    data-quality page does (`directory.rules.staleness`); `today` defaults to Copenhagen's.
+    """
+    stale = stale_per_department(directory, today or copenhagen_today())
     by_department: dict[str, list[Unit]] = {d: [] for d in directory.departments}
     for unit in directory.units.values():
         by_department.setdefault(unit.department, []).append(unit)
@@ -58,7 +60,7 @@ def department_summaries(
                 ),
                 referrals_out=out_counts.get(dep_id, 0),
                 referrals_in=in_counts.get(dep_id, 0),
-                stale=sum(1 for u in units if is_stale(u, day)),
+                stale=stale[dep_id],
                 newest_verified=max((u.verified for u in units), default=None),
             )
         )

@@ -1,0 +1,112 @@
+"""The README documents what there is (as datasette tests its docs): every setting, every
+command and its options, every page, and a layout table that matches the folders. Nothing
+is generated: when a test here fails, write the missing line in README.md."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from directory.cli import build_parser
+from directory.settings import SETTINGS
+from ui.navigation import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    """The text under the `## title` heading, up to the next `## ` heading."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.M | re.S)
+    assert match, f"README.md has no '## {title}' section"
+    return match.group(1)
+
+
+def _rows(text: str) -> list[list[str]]:
+    """The cells of every markdown table row in text (header and rule rows left out)."""
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("|") and not re.fullmatch(r"\|[-|: ]+\|", line):
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+SETTING_ROWS = {row[0]: row for row in _rows(README) if row[0].startswith("`LANDKORT_")}
+COMMAND_ROWS = [row[0] for row in _rows(README) if row[0].startswith("`.venv/bin/landkort ")]
+PAGE_ROWS = [row[0] for row in _rows(_section("Using it"))]
+LAYOUT_ROWS = [row[0] for row in _rows(_section("Layout"))][1:]  # after the header
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_every_setting_is_in_the_readme_with_its_default(name: str) -> None:
+    row = SETTING_ROWS.get(f"`{name}`")
+    assert row, f"{name} is missing from README.md's settings table: add a row for it"
+    default = SETTINGS[name].default
+    assert row[1] == (f"`{default}`" if default is not None else "unset"), (
+        f"README.md gives {name} the default {row[1]}: directory/settings.py says {default!r}"
+    )
+
+
+def test_the_readme_lists_no_setting_that_does_not_exist() -> None:
+    named = set(re.findall(r"\bLANDKORT_[A-Z_]+\b", README))
+    assert named <= set(SETTINGS), f"not in directory/settings.py: {sorted(named - set(SETTINGS))}"
+
+
+@pytest.mark.parametrize("command", sorted(_commands()))
+def test_every_command_and_its_options_are_in_the_readme(command: str) -> None:
+    rows = [r for r in COMMAND_ROWS if r.startswith(f"`.venv/bin/landkort {command} ")]
+    rows += [r for r in COMMAND_ROWS if r == f"`.venv/bin/landkort {command}`"]
+    assert len(rows) == 1, (
+        f"README.md's command table needs one row `.venv/bin/landkort {command} ...`"
+    )
+    options = [
+        option
+        for action in _commands()[command]._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    ]
+    missing = [option for option in options if option not in rows[0]]
+    assert not missing, f"the README row of `{command}` leaves out {missing}: add them"
+
+
+def test_the_readme_lists_no_command_that_does_not_exist() -> None:
+    named = {row.split()[1].strip("`") for row in COMMAND_ROWS}
+    assert named <= set(_commands()), f"no such command: {sorted(named - set(_commands()))}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_is_in_the_readme(page) -> None:
+    rows = [row for row in PAGE_ROWS if row.split(" (")[0] == page.title]
+    assert rows, f"the page {page.title!r} is missing from README.md's page table"
+    path = "/" if page.default else f"/{page.url_path}"
+    assert f"`{path}" in rows[0], f"README.md's row for {page.title!r} should give its URL {path}"
+
+
+def _layout_paths() -> set[str]:
+    return {p for row in LAYOUT_ROWS for p in re.findall(r"`([^`]+)`", row)}
+
+
+def test_the_layout_table_names_every_package() -> None:
+    packages = {
+        f"{p.parent.relative_to(ROOT).as_posix()}/"
+        for top in ("directory", "search", "ui", "benchmarks")
+        for p in (ROOT / top).rglob("__init__.py")
+    } - {"directory/"}
+    modules = {f"directory/{p.name}" for p in (ROOT / "directory").glob("*.py")}
+    modules -= {"directory/__init__.py", "directory/__main__.py"}
+    missing = sorted((packages | modules | {"app.py", "pages/"}) - _layout_paths())
+    assert not missing, f"README.md's layout table has no row for {missing}"
+
+
+def test_the_layout_table_names_only_what_exists() -> None:
+    gone = sorted(p for p in _layout_paths() if not (ROOT / p).exists())
+    assert not gone, f"README.md's layout table names {gone}, which do not exist"

@@ -1,0 +1,73 @@
+"""The cached builders in `ui`: one search index and one referral graph per version of the
+data, rebuilt when a file changes; broken data stops the page outside the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ui
+from directory import load_directory
+from tests.conftest import app_test
+
+
+def _rename_daytime_unit(data_dir: Path, name: str) -> None:
+    path = data_dir / "units" / "sof.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Døgnvagten", f"name: {name}"), encoding="utf-8")
+
+
+def test_search_page_sees_an_edited_file_on_the_next_run(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = app_test("pages/soeg.py", data_dir, monkeypatch, q="zebrakontor")
+    assert not before.exception
+    assert not [link for link in before.get("page_link") if "Zebrakontor" in link.value]
+    _rename_daytime_unit(data_dir, "Zebrakontoret")
+    after = app_test("pages/soeg.py", data_dir, monkeypatch, q="zebrakontor")
+    assert not after.exception
+    assert [link.value for link in after.get("page_link")][:1] == ["**Zebrakontoret**"]
+
+
+def test_graph_page_sees_an_edited_file_on_the_next_run(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_test("pages/henvisningsveje.py", data_dir, monkeypatch)
+    assert not app.exception
+    _rename_daytime_unit(data_dir, "Natkontoret")
+    app = app_test("pages/henvisningsveje.py", data_dir, monkeypatch)
+    assert not app.exception
+    options = [o for box in app.selectbox for o in box.options]
+    assert any("Natkontoret" in o for o in options)
+    assert not any("Døgnvagten" in o for o in options)
+
+
+@pytest.mark.parametrize("page", ["pages/soeg.py", "pages/henvisningsveje.py"])
+def test_broken_data_shows_the_errors_and_no_traceback(
+    page: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = data_dir / "units" / "sof.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: Bad Id\n", encoding="utf-8")
+    app = app_test(page, data_dir, monkeypatch)
+    assert not app.exception
+    assert app.error[0].value.startswith("Data kan ikke indlæses: der er ")
+    assert "Bad Id" in app.code[0].value
+
+
+def test_builders_are_keyed_on_the_data_version(data_dir: Path) -> None:
+    """Same (root, fingerprint): the same object; a new fingerprint: a new build."""
+    directory = load_directory(data_dir)
+    root = str(data_dir)
+    fp = ui.fingerprint(root)
+    first = ui._search_index(root, fp, directory)
+    assert ui._search_index(root, fp, directory) is first
+    assert type(first).__name__ == "SearchIndex" and len(first) > 0
+    graph = ui._referral_graph(root, fp, directory)
+    assert ui._referral_graph(root, fp, directory) is graph
+    _rename_daytime_unit(data_dir, "Natkontoret")
+    fp2 = ui.fingerprint(root)
+    assert fp2 != fp
+    rebuilt = ui._search_index(root, fp2, load_directory(data_dir))
+    assert rebuilt is not first
+    assert rebuilt.search("natkontoret")[0].name == "Natkontoret"
