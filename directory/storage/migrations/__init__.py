@@ -1,1 +1,0 @@
-"""Alembic migrations of the app's state database (run by `directory.storage` on start)."""
