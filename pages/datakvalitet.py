@@ -13,7 +13,12 @@ from directory.quality.reports import ReportLog, ReportStore
 from directory.rules.hours import now
 from directory.storage import STORAGE_ERRORS
 
+ui.use_app_navigation()  # a first deep link runs app.py's sign-in and navigation
 st.title("Datakvalitet")
+viewer = ui.viewer()
+if not viewer.staff:  # app.py leaves the page out of the navigation too
+    st.info("Datakvalitet er kun for medarbejdere. Log ind for at se siden.")
+    st.stop()
 validation = ui.validation()
 directory = validation.directory
 options = ui.widgets.department_options(departments_in(validation), directory)
@@ -87,7 +92,7 @@ ui.widgets.show_table(
 st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
-ui.datakvalitet.open_reports(health.open_reports, directory)
+ui.datakvalitet.open_reports(health.open_reports, directory, viewer)
 
 st.subheader("Søgninger uden resultater")
 st.caption(

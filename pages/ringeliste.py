@@ -42,14 +42,16 @@ else:
     unit_ids = export.units_of_department(directory, chosen)
     title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
 
-public = st.toggle(
-    "Offentlig udgave",
-    help=(
-        "Uden fast track-numre, interne numre og kontaktpersoners direkte numre: "
-        "til opslag uden for huset."
-    ),
-)
-rows = export.call_list(directory, unit_ids, public=public)
+if ui.viewer().staff:
+    public = st.toggle(
+        "Offentlig udgave",
+        help=(
+            "Uden fast track-numre, interne numre og kontaktpersoner: til opslag uden for huset."
+        ),
+    )
+else:
+    public = True  # the directory is the public view already: the lists can hold no more
+rows = export.call_list(ui.public_directory() if public else directory, unit_ids)
 st.subheader(title)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
@@ -62,4 +64,11 @@ st.caption(
 )
 ui.widgets.show_table(ui.ringeliste.call_rows(rows), "", links=True)
 
-ui.ringeliste.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)
+ui.ringeliste.call_list_downloads(
+    ui.public_directory() if public else directory,
+    rows,
+    unit_ids,
+    title=title,
+    slug=slug,
+    public=public,
+)

@@ -61,18 +61,25 @@ class AppServer:
         *,
         app: str = "app.py",
         reports_dir: Path | str | None = None,
+        address: str = "127.0.0.1",
+        secrets_file: Path | str | None = None,
+        env: dict[str, str] | None = None,
         db_url: str | None = None,
-        secrets: str | None = None,
     ) -> None:
+        """`address`: what the server binds (the browser always uses 127.0.0.1);
+        `secrets_file`: a secrets.toml to read instead of .streamlit/secrets.toml (sign-in);
+        `env`: more environment variables (e.g. LANDKORT_ACCESS)."""
         self.data_dir = Path(data_dir)
         self.app = app
+        self.address = address
+        self.secrets_file = secrets_file
+        self.extra_env = dict(env or {})
         self._own_reports = reports_dir is None
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
         )
         # The state database: its own SQLite file unless given (two servers share one).
         self.db_url = db_url or f"sqlite:///{self.reports_dir / 'landkort.db'}"
-        self.secrets = secrets  # a secrets.toml for this server (e.g. a shared cookie secret)
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="landkort-streamlit-", suffix=".log")[1])
@@ -88,6 +95,7 @@ class AppServer:
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
             "LANDKORT_DB": self.db_url,
+            **self.extra_env,
         }
         cmd = [
             sys.executable,
@@ -98,7 +106,7 @@ class AppServer:
             "--server.port",
             str(self.port),
             "--server.address",
-            "127.0.0.1",
+            self.address,
             "--server.headless",
             "true",
             "--server.fileWatcherType",
@@ -106,10 +114,8 @@ class AppServer:
             "--browser.gatherUsageStats",
             "false",
         ]
-        if self.secrets is not None:
-            path = self.reports_dir / "secrets.toml"
-            path.write_text(self.secrets, encoding="utf-8")
-            cmd += ["--secrets.files", str(path)]
+        if self.secrets_file is not None:
+            cmd += ["--secrets.files", str(self.secrets_file)]
         with open(self.log_path, "wb") as log:
             self.started_at = time.perf_counter()
             self.proc = subprocess.Popen(

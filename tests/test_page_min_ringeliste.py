@@ -76,6 +76,9 @@ def test_pin_from_the_unit_page_is_per_user(page) -> None:
 
 
 def test_the_public_has_no_personal_list(page) -> None:
+    from streamlit import config
+
+    config.set_option("server.address", "0.0.0.0")  # no sign-in on the network: the public
     at = page("pages/soeg.py", user=None, q="herberg")
     assert not _buttons(at, PIN_DA)
     mine = page("pages/min_ringeliste.py", user=None)
@@ -90,6 +93,12 @@ def test_recent_searches_on_the_empty_search_page(page) -> None:
     links = [(link.value, link.proto.query_string) for link in at.get("page_link")]
     assert links[:2] == [("jobcenter", "q=jobcenter"), ("herberg", "q=herberg")]
     assert open_storage().recent_searches("mette@kk.dk") == ["jobcenter", "herberg"]
+
+
+def test_the_local_staff_view_has_one_list(page) -> None:
+    at = page("pages/soeg.py", user=None, q="herberg")  # `make run`: loopback, no sign-in
+    at.button(key="pin-unit-sof-bcv").click().run()
+    assert open_storage().pins("lokal") == ["sof-bcv"]
 
 
 def test_zero_hit_searches_are_counted_without_sensitive_ones(page) -> None:

@@ -41,12 +41,15 @@ def signed_user_cookie(secret: str, origin: str, email: str, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def topology(postgres) -> Iterator[tuple[Nginx, list[AppServer], str]]:
+def topology(
+    postgres, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Nginx, list[AppServer], str]]:
     _require_chromium()
     cookie_secret = secrets.token_hex(32)
     db_url = postgres.new_database()
-    config = f'[auth]\ncookie_secret = "{cookie_secret}"\n'
-    servers = [AppServer(ROOT / "data", db_url=db_url, secrets=config) for _ in range(2)]
+    secrets_file = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    secrets_file.write_text(f'[auth]\ncookie_secret = "{cookie_secret}"\n', encoding="utf-8")
+    servers = [AppServer(ROOT / "data", db_url=db_url, secrets_file=secrets_file) for _ in range(2)]
     try:
         for server in servers:
             server.start(timeout=90)
