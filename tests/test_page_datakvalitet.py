@@ -190,9 +190,13 @@ def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(
     first = time.perf_counter() - started
     assert not at.exception
     assert at.metric[4].value == "1000"
-    assert len(at.button) == PAGE_SIZE  # one close button per report on the page
+
+    def close_buttons() -> int:
+        return sum(1 for b in at.button if b.key.startswith("FormSubmitter:close-"))
+
+    assert close_buttons() == PAGE_SIZE  # one close form per report on the page
     assert "Viser 1–20 af 1000." in [c.value for c in at.caption]
     at.number_input(key="fejlmeldinger-side").set_value(50).run()
     assert "Viser 981–1000 af 1000." in [c.value for c in at.caption]
-    assert len(at.button) == PAGE_SIZE
+    assert close_buttons() == PAGE_SIZE
     assert first < 15, f"the page took {first:.1f} s with 1,000 open reports"
