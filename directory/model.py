@@ -7,12 +7,13 @@ Every model keeps `x-` extension keys in `extensions` and its source position in
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import opening_hours
 import phonenumbers
@@ -21,7 +22,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -154,16 +154,62 @@ class ContactRole(StrEnum):
     COORDINATOR = "coordinator"
 
 
+_KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+class SharedFieldsSet(set):
+    """A set of field names shared by many records: it refuses to change (a record swaps it
+    for a private `set` before a field is assigned, see `Record`)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a shared fields set cannot change: give the record its own set first")
+
+    add = discard = remove = pop = clear = update = _refuse
+    difference_update = intersection_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse  # type: ignore[assignment]
+
+
+_FIELD_SETS: dict[frozenset[str], SharedFieldsSet] = {}
+
+
 @dataclass(slots=True)
 class Source:
-    """Where a record was defined: the file (as reached from the cwd) and 1-based lines."""
+    """Where a record was defined: the file (as reached from the cwd) and 1-based lines.
+
+    Compact, as there is one per record: the keys are a tuple shared by every record with
+    the same keys in the same order, and the line of `keys[i]` is `line + offsets[i]`
+    (bytes while every offset is below 256, else a tuple)."""
 
     path: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    offsets: bytes | tuple[int, ...] = b""
+
+    @classmethod
+    def of(cls, path: str, line: int, lines: dict[str, int]) -> Source:
+        keys = tuple(lines)
+        keys = _KEY_TUPLES.setdefault(keys, keys)
+        offsets = [at - line for at in lines.values()]
+        try:
+            packed: bytes | tuple[int, ...] = bytes(offsets)
+        except ValueError:  # an offset below 0 or above 255
+            packed = tuple(offsets)
+        return cls(path, line, keys, packed)
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """Key -> 1-based line of every key of the record."""
+        return {
+            key: self.line + offset for key, offset in zip(self.keys, self.offsets, strict=True)
+        }
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key, self.line)
+        try:
+            return self.line + self.offsets[self.keys.index(key)]
+        except ValueError:
+            return self.line
 
 
 class Record(BaseModel):
@@ -171,12 +217,67 @@ class Record(BaseModel):
 
     model_config = ConfigDict(frozen=False, populate_by_name=True, extra="forbid")
 
+    # The source position lives in a slot, not in a pydantic private attribute: a private
+    # attribute costs every instance its own dict and a call when it is built (memory and
+    # time at 50k units). Pickling and copying keep it (see below).
+    __slots__ = ("_source",)
+    if TYPE_CHECKING:  # not at run time: pydantic would make an annotated `_x` private
+        _source: Source | None
+
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
-    _source: Source | None = PrivateAttr(default=None)
+
+    # Memory: pydantic gives every instance its own set of the fields it was given (728
+    # bytes from five fields on). Records share one `SharedFieldsSet` per combination
+    # instead, swapped for a private set before a field is assigned or the record copied.
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Record:
+        given = frozenset(self.__pydantic_fields_set__)
+        shared = _FIELD_SETS.get(given)
+        if shared is None:
+            shared = _FIELD_SETS[given] = SharedFieldsSet(given)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        return self
+
+    def _own_fields_set(self) -> None:
+        if type(self.__pydantic_fields_set__) is SharedFieldsSet:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self).__pydantic_fields__:
+            self._own_fields_set()
+        super().__setattr__(name, value)
+
+    def __copy__(self) -> Record:
+        copied = super().__copy__()
+        copied._own_fields_set()
+        object.__setattr__(copied, "_source", getattr(self, "_source", None))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Record:
+        copied = super().__deepcopy__(memo)
+        copied._own_fields_set()
+        source = copy.deepcopy(getattr(self, "_source", None), memo)
+        object.__setattr__(copied, "_source", source)
+        return copied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the record's own objects, no state dict made for the occasion: the pickler
+        keeps every object it made until the end, so at 50k units a dict per record was
+        ~100 MB more while the disk cache was written."""
+        return (
+            _rebuild_record,
+            (
+                type(self),
+                self.__dict__,
+                self.__pydantic_fields_set__,
+                self.__pydantic_extra__,
+                getattr(self, "_source", None),
+            ),
+        )
 
     @property
     def source(self) -> Source:
-        return self._source or Source("?", 1)
+        return getattr(self, "_source", None) or Source("?", 1)
 
     def to_record(self, *, extensions: bool = True) -> dict[str, Any]:
         """The record shaped like its YAML (JSON-ready): contract keys, then `x-` keys.
@@ -194,6 +295,24 @@ class Record(BaseModel):
         if extensions:
             out.update(self.extensions)
         return out
+
+
+def _rebuild_record(
+    cls: type[Record],
+    values: dict[str, Any],
+    fields_set: set[str],
+    extra: dict[str, Any] | None,
+    source: Source | None,
+) -> Record:
+    """A record from its pickled parts (see `Record.__reduce__`), as pydantic's
+    `__setstate__` would rebuild it."""
+    record = cls.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", extra)
+    object.__setattr__(record, "__pydantic_private__", None)
+    object.__setattr__(record, "_source", source)
+    return record
 
 
 def _dump(value: Any, extensions: bool) -> Any:

@@ -237,7 +237,7 @@ def _core(public: _Public, core: type[Record], source: Record | None, secret: se
             values[name] = [] if factory is list else {} if factory is dict else info.default
     record = core.model_construct(**values)
     if source is not None:
-        record._source = source._source
+        record._source = getattr(source, "_source", None)  # a slot: unset on hand-built records
     return record
 
 

@@ -2,7 +2,8 @@
 
 The query and the filters live in the URL (`?q=herberg&alder=17&aaben=true`), so a search
 is a link that can be shared. Matching and ranking are `search.SearchIndex`'s; the cards
-are `ui.soeg`'.
+are `ui.soeg`'. The search box, filters and results are one fragment: a query reruns only
+them (issue 14: a cheap rerun per keystroke for every caseworker).
 """
 
 import streamlit as st
@@ -17,72 +18,80 @@ index = ui.search_index()
 ui.example_notice(directory)
 
 st.title("Hvor skal borgeren hen?", anchor=False)
-query = st.text_input(
-    "Søg",
-    key="q",
-    type="search",
-    bind="query-params",
-    label_visibility="collapsed",
-    placeholder=(
-        "Søg på behov, enhed, forkortelse eller en kollegas navn – "
-        "fx herberg, JKU, bolig rådgivning"
-    ),
-)
+
+
+# Typing a query or changing a filter reruns only this fragment, not app.py and the page.
+@st.fragment
+def search_area() -> None:
+    query = st.text_input(
+        "Søg",
+        key="q",
+        type="search",
+        bind="query-params",
+        label_visibility="collapsed",
+        placeholder=(
+            "Søg på behov, enhed, forkortelse eller en kollegas navn – "
+            "fx herberg, JKU, bolig rådgivning"
+        ),
+    )
+    with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
+        cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
+        departments = cols[0].multiselect(
+            "Forvaltning",
+            list(directory.departments),
+            key="forvaltning",
+            bind="query-params",
+            format_func=lambda d: directory.departments[d].label,
+            placeholder="Alle",
+        )
+        need = cols[1].selectbox(
+            "Behov eller målgruppe",
+            index.needs(),
+            index=None,
+            key="behov",
+            bind="query-params",
+            accept_new_options=True,
+            placeholder="Alle",
+        )
+        age = cols[2].number_input(
+            "Borgerens alder",
+            min_value=0,
+            max_value=120,
+            value=None,
+            step=1,
+            key="alder",
+            bind="query-params",
+            placeholder="år",
+        )
+        open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
+
+    filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
+    filtered = bool(departments or need or age is not None or open_now)
+    at = now()
+    hits = index.search(query or "", limit=10, at=at, **filters)
+
+    unfiltered = len(index.search(query or "", limit=50)) if filtered and not hits else 0
+    user = ui.user()
+    if (query or "").strip():
+        ui.soeg.record_search(query, len(hits) or unfiltered, user)
+    if not (query or "").strip() and not filtered:
+        ui.soeg.empty_state(ui.soeg.recent_searches(user))
+    elif not hits:
+        ui.soeg.no_results(query or "", filtered, unfiltered)
+    else:
+        st.caption(
+            f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+            "helligdage medregnet"
+        )
+        pinned = ui.widgets.my_pins()
+        for hit in hits:
+            ui.soeg.result_card(hit, directory, at, pinned)
+
+
+search_area()
 # Put the cursor in the search box when the page opens (no external resource).
 st.html(
     "<script>setTimeout(function(){var i=document.querySelector('input[aria-label=\"Søg\"]');"
     "if(i&&document.activeElement!==i){i.focus();}},60);</script>",
     unsafe_allow_javascript=True,
 )
-
-with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
-    cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
-    departments = cols[0].multiselect(
-        "Forvaltning",
-        list(directory.departments),
-        key="forvaltning",
-        bind="query-params",
-        format_func=lambda d: directory.departments[d].label,
-        placeholder="Alle",
-    )
-    need = cols[1].selectbox(
-        "Behov eller målgruppe",
-        index.needs(),
-        index=None,
-        key="behov",
-        bind="query-params",
-        accept_new_options=True,
-        placeholder="Alle",
-    )
-    age = cols[2].number_input(
-        "Borgerens alder",
-        min_value=0,
-        max_value=120,
-        value=None,
-        step=1,
-        key="alder",
-        bind="query-params",
-        placeholder="år",
-    )
-    open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
-
-filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
-filtered = bool(departments or need or age is not None or open_now)
-at = now()
-hits = index.search(query or "", limit=10, at=at, **filters)
-
-unfiltered = len(index.search(query or "", limit=50)) if filtered and not hits else 0
-user = ui.user()
-if (query or "").strip():
-    ui.soeg.record_search(query, len(hits) or unfiltered, user)
-if not (query or "").strip() and not filtered:
-    ui.soeg.empty_state(ui.soeg.recent_searches(user))
-elif not hits:
-    ui.soeg.no_results(query or "", filtered, unfiltered)
-else:
-    st.caption(
-        f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
-    )
-    pinned = ui.widgets.my_pins()
-    for hit in hits:
-        ui.soeg.result_card(hit, directory, at, pinned)

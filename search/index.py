@@ -236,6 +236,7 @@ class SearchIndex:
         self._names: dict[str, list[int]] = {}
         self._text_terms: list[list[int]] = []
         self._unit_doc: dict[str, int] = {}
+        self._needs: list[str] | None = None
         collecting = gc.isenabled()
         gc.disable()  # the build makes millions of small objects; collections would cost ~40%
         try:
@@ -806,5 +807,9 @@ class SearchIndex:
     # ----------------------------------------------------------------- facets for the UI
 
     def needs(self) -> list[str]:
-        """Distinct target groups and referral needs, as written, for a 'behov' picker."""
-        return need_options(self.directory)
+        """Distinct target groups and referral needs, as written, for a 'behov' picker.
+
+        Worked out once per index (the Søg page asks on every rerun; 10k units: ~0.1 s)."""
+        if self._needs is None:
+            self._needs = need_options(self.directory)
+        return self._needs

@@ -61,6 +61,7 @@ class AppServer:
         *,
         app: str = "app.py",
         reports_dir: Path | str | None = None,
+        cache_dir: Path | str | None = None,
         address: str = "127.0.0.1",
         secrets_file: Path | str | None = None,
         env: dict[str, str] | None = None,
@@ -71,6 +72,10 @@ class AppServer:
         `env`: more environment variables (e.g. LANDKORT_ACCESS)."""
         self.data_dir = Path(data_dir)
         self.app = app
+        self._own_cache = cache_dir is None
+        self.cache_dir = (
+            Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="landkort-cache-"))
+        )
         self.address = address
         self.secrets_file = secrets_file
         self.extra_env = dict(env or {})
@@ -95,6 +100,7 @@ class AppServer:
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
             "LANDKORT_DB": self.db_url,
+            "LANDKORT_CACHE": str(self.cache_dir),
             **self.extra_env,
         }
         cmd = [
@@ -171,6 +177,8 @@ class AppServer:
         self.log_path.unlink(missing_ok=True)
         if self._own_reports:
             shutil.rmtree(self.reports_dir, ignore_errors=True)
+        if self._own_cache:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -178,6 +178,14 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LANDKORT_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def loopback_server():
     """AppTest runs as `make run` does: bound to 127.0.0.1, no sign-in, so the staff view.
 

@@ -250,7 +250,7 @@ def unknown_unit(unit_id: str | None) -> None:
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
     """The 'Meld en fejl' form at the bottom of a unit page; it clears after a report is
     stored (a refused report keeps its text so it can be fixed)."""
-    directory = directory or ui.validation().directory
+    directory = directory or ui.served().directory
     done_key, round_key = f"report-done-{unit.id}", f"report-round-{unit.id}"
     sent_before = st.session_state.pop(done_key, False)
     # A new key after each stored report gives new, empty fields (the browser keeps a

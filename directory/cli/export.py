@@ -14,7 +14,6 @@ from directory.devtools.schema import (
     stale_schema_files,
     write_schemas,
 )
-from directory.exports.export import directory_json
 from directory.loading.loader import data_dir_from_env, validate_directory
 
 
@@ -66,6 +65,8 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from directory.exports.export import directory_json  # openpyxl: only when exporting
+
     data = directory_json(result.directory, public=args.public)
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return 0

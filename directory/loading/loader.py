@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import functools
 import gc
 import os
+import sys
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from directory import settings
+from directory.loading.cache import content_key, open_cache
 from directory.loading.yamltree import (
     MAX_FILE_BYTES,
     Node,
@@ -66,6 +69,16 @@ class Validation:
     directory: Directory | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # A hash of the files' contents, the code and the day: equal versions, equal results.
+    version: str = ""
+    # Per file, when there are errors: (line, unit id) where each unit or referral starts.
+    owners: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+
+    def unit_of(self, problem: Problem) -> str | None:
+        """The unit a problem belongs to (a referral's: its 'from'), when it is in one."""
+        starts = self.owners.get(problem.path, [])
+        at = bisect.bisect_right(starts, (problem.line, "\uffff")) - 1
+        return starts[at][1] if at >= 0 else None
 
     @property
     def problems(self) -> list[Problem]:
@@ -87,20 +100,61 @@ def load_directory(
 
 
 def validate_directory(
-    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    cache: bool = True,
 ) -> Validation:
-    """Validate a data directory; never raises for anything in the data."""
+    """Validate a data directory; never raises for anything in the data.
+
+    With `cache` (the default) an unchanged directory is read from the disk cache
+    (`LANDKORT_CACHE`, see `directory.loading.cache`) and a new result is stored there; a
+    result without errors becomes the directory's "last good" version (`last_good`)."""
     root = data_dir_from_env(path)
-    checker = _Checker(root, today or staleness.today())
-    # Reading builds millions of small objects that are all kept; the cyclic garbage
-    # collector would rescan them again and again (half the time at 10k units).
+    today = today or staleness.today()
+    disk = open_cache() if cache else None
+    key = content_key(root, today) if os.path.isdir(root) else ""
+    # Reading (and unpickling) builds millions of small objects that are all kept; the
+    # cyclic garbage collector would rescan them again and again (half the time at 10k).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return checker.run()
+        if disk is not None and key:
+            hit = disk.load(key)
+            if isinstance(hit, Validation):
+                return hit
+        result = _Checker(root, today).run()
     finally:
         if was_enabled:
             gc.enable()
+    result.version = key
+    # Stored only when the files did not change while they were read.
+    if disk is not None and key and content_key(root, today) == key:
+        try:
+            disk.store(key, result)
+            if result.directory is not None:
+                disk.mark_last_good(root, key)
+            else:
+                disk.prune()
+        except OSError as exc:
+            print(f"landkort: cache not written: {exc}", file=sys.stderr)
+    return result
+
+
+def last_good(path: str | os.PathLike[str] | None = None) -> Validation | None:
+    """The newest cached result of this data directory that validated (read from the disk
+    cache, not re-parsed), or None when there is none for this version of the code."""
+    disk = open_cache()
+    if disk is None:
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        hit = disk.last_good(data_dir_from_env(path))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return hit if isinstance(hit, Validation) and hit.directory is not None else None
 
 
 def classify(rel: str) -> str | None:
@@ -117,7 +171,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """One record read from a file, before and after model validation."""
 
@@ -143,6 +197,7 @@ class _Checker:
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
+        self.owners: dict[str, list[tuple[int, str]]] = {}
 
     # -- reporting -------------------------------------------------------------------
     def error(self, path: str, line: int, message: str) -> None:
@@ -189,7 +244,10 @@ class _Checker:
         directory = self._cross_check(self.models)
         self.errors.sort(key=_problem_order)
         self.warnings.sort(key=_problem_order)
-        return Validation(None if self.errors else directory, self.errors, self.warnings)
+        owners = self.owners if self.errors else {}
+        return Validation(
+            None if self.errors else directory, self.errors, self.warnings, owners=owners
+        )
 
     def _discover(self, base: Path) -> dict[str, str]:
         files: dict[str, str] = {}
@@ -306,6 +364,9 @@ class _Checker:
                     "'name:'), not a single value",
                 )
                 continue
+            owner = _text(item, "id" if kind == "units" else "from")
+            if owner and kind in ("units", "referrals"):
+                self.owners.setdefault(path, []).append((item.line, owner))
             record = _Item(kind, path, item, file_stem=stem)
             self._validate_item(record)
             self.items[kind].append(record)
@@ -850,10 +911,10 @@ def _attach_sources(model: Record, node: YMap, path: str) -> None:
         if isinstance(value, YSeq) and key in ("locations",):
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
-    model._source = Source(path, node.line, lines)
+    model._source = Source.of(path, node.line, lines)
     if isinstance(model, Unit):
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
                 if isinstance(contact_node, YMap):
-                    contact._source = Source(path, contact_node.line, dict(contact_node.key_lines))
+                    contact._source = Source.of(path, contact_node.line, contact_node.key_lines)

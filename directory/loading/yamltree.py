@@ -12,8 +12,10 @@ coordinator that `8:30` or `no` was read as a number or a boolean.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import yaml
@@ -107,6 +109,19 @@ def resolve_plain(raw: str, line: int) -> YScalar:
     """Resolve a plain (unquoted) scalar with YAML 1.1's implicit rules."""
     if raw and raw[0] not in _SPECIAL_START:
         return YScalar(raw, line, "str", raw)
+    value, kind = _resolve_special(raw)
+    return YScalar(value, line, kind, raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve_special(raw: str) -> tuple[Any, str]:
+    """(value, kind) of a plain scalar that may not be text; cached, as dates, numbers and
+    booleans repeat (the values are immutable, so equal scalars share one object)."""
+    node = _resolve_uncached(raw, 0)
+    return node.value, node.kind
+
+
+def _resolve_uncached(raw: str, line: int) -> YScalar:
     if _NULL.match(raw):
         return YScalar(None, line, "null", raw)
     if _BOOL.match(raw):
@@ -169,6 +184,14 @@ def parse_text(text: str) -> Parsed:
                 if event.tag is not None:
                     raise YamlProblem(line, _tag_message(event.tag))
                 raw = event.value
+                if stack:
+                    parent = stack[-1]
+                    if type(parent) is YMap and keys[-1] is None:  # a key: no node needed
+                        if raw == "<<" and event.implicit[0]:
+                            raise YamlProblem(line, _MERGE_MESSAGE)
+                        keys[-1] = (intern(raw), line)  # keys repeat: share one string
+                        continue
+                raw = intern(raw)  # so do ids, references, words and hours (memory at 50k)
                 if not event.implicit[0]:
                     node = YScalar(raw, line, "str", raw, False)
                 elif raw and raw[0] not in _SPECIAL_START:
@@ -177,14 +200,8 @@ def parse_text(text: str) -> Parsed:
                     node = resolve_plain(raw, line)
                 if not stack:
                     root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is YSeq:
+                elif type(parent) is YSeq:
                     parent.items.append(node)
-                elif keys[-1] is None:
-                    if node.plain and raw == "<<":
-                        raise YamlProblem(line, _MERGE_MESSAGE)
-                    keys[-1] = (raw, line)
                 else:
                     _set_value(parent, keys, node, problems)
             elif etype is map_start or etype is seq_start:
