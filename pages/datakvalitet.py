@@ -9,8 +9,9 @@ import ui
 import ui.datakvalitet
 import ui.widgets
 from directory.quality.health import build_health, departments_in
-from directory.quality.reports import ReportStore
+from directory.quality.reports import ReportLog, ReportStore
 from directory.rules.hours import now
+from directory.storage import STORAGE_ERRORS
 
 ui.use_app_navigation()  # a first deep link runs app.py's sign-in and navigation
 st.title("Datakvalitet")
@@ -33,7 +34,11 @@ if department:
 else:
     st.query_params.pop("forvaltning", None)
 
-log = ReportStore().read()
+try:
+    log = ReportStore().read()
+except STORAGE_ERRORS as exc:
+    st.warning(ui.STORAGE_DOWN_DA + ui.md_escape(exc))
+    log = ReportLog()
 health = build_health(validation, today=now().date(), reports=log.reports, department=department)
 
 cols = st.columns(5)
@@ -96,3 +101,13 @@ st.subheader("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
 ui.datakvalitet.open_reports(health.open_reports, directory, viewer)
+
+st.subheader("Søgninger uden resultater")
+st.caption(
+    "Hvad medarbejderne søgte på de sidste 90 dage uden at finde noget. Tilføj et synonym "
+    "eller et nøgleord, så de næste finder svaret. Kun antal gemmes; søgninger med "
+    "CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+)
+ui.widgets.show_table(
+    ui.datakvalitet.zero_hit_rows(ui.storage()), "Ingen søgninger uden resultater."
+)

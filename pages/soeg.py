@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 import ui.soeg
+import ui.widgets
 from directory.rules.hours import now
 from search.results import GROUP_FACTOR, group_hits
 
@@ -71,10 +72,15 @@ def search_area() -> None:
     at = now()
     results = group_hits(index.search(query or "", limit=10 * GROUP_FACTOR, at=at, **filters), 10)
 
+    unfiltered = (
+        len(group_hits(index.search(query or "", limit=50), 50)) if filtered and not results else 0
+    )
+    user = ui.user()
+    if (query or "").strip():
+        ui.soeg.record_search(query, len(results) or unfiltered, user)
     if not (query or "").strip() and not filtered:
-        ui.soeg.empty_state()
+        ui.soeg.empty_state(ui.soeg.recent_searches(user))
     elif not results:
-        unfiltered = len(group_hits(index.search(query or "", limit=50), 50)) if filtered else 0
         nearest = [] if filtered or unfiltered else index.nearest(query or "")
         ui.soeg.no_results(query or "", filtered, unfiltered, nearest)
     else:
@@ -82,8 +88,9 @@ def search_area() -> None:
             f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
             "helligdage medregnet"
         )
+        pinned = ui.widgets.my_pins()
         for result in results:
-            ui.soeg.result_card(result, directory, at)
+            ui.soeg.result_card(result, directory, at, pinned)
 
 
 search_area()

@@ -23,9 +23,10 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from directory.quality.reports import LOCK_TIMEOUT_S, reports_dir_from_env, timestamp
+from directory.quality.reports import reports_dir_from_env, timestamp
 
 LOG_NAME = "missing-words.jsonl"
+LOCK_TIMEOUT_S = 10.0  # wait this long for another writer of the log
 MAX_QUERY = 200
 MAX_NOTE = 500
 _CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")

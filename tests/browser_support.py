@@ -65,6 +65,7 @@ class AppServer:
         address: str | None = "127.0.0.1",
         secrets_file: Path | str | None = None,
         env: dict[str, str] | None = None,
+        db_url: str | None = None,
     ) -> None:
         """`address`: what the server binds (the browser always uses 127.0.0.1);
         `secrets_file`: a secrets.toml to read instead of .streamlit/secrets.toml (sign-in);
@@ -82,6 +83,8 @@ class AppServer:
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
         )
+        # The state database: its own SQLite file unless given (two servers share one).
+        self.db_url = db_url or f"sqlite:///{self.reports_dir / 'landkort.db'}"
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="landkort-streamlit-", suffix=".log")[1])
@@ -96,6 +99,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            "LANDKORT_DB": self.db_url,
             "LANDKORT_CACHE": str(self.cache_dir),
             **self.extra_env,
         }

@@ -198,6 +198,35 @@ def loopback_server():
     config.set_option("server.address", before)
 
 
+@pytest.fixture(autouse=True)
+def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own state database (an SQLite file in tmp_path)."""
+    from directory.storage.db import close_all
+
+    url = f"sqlite:///{tmp_path / 'state' / 'landkort.db'}"
+    monkeypatch.setenv("LANDKORT_DB", url)
+    yield url
+    close_all()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (see tests/pg_support.py)."""
+    from tests.pg_support import PostgresCluster
+
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty state database on SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'param' / 'landkort.db'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A small valid data directory (3 departments, 6 units, 3 locations, 6 referrals)."""

@@ -44,7 +44,7 @@ def test_unknown_benchmark_name_is_refused(
     assert main(["--quick", "--only", "lod", "--out", str(tmp_path / "x.json")]) == 1
     assert (
         capsys.readouterr().err
-        == "error: unknown benchmark(s) lod: choose from load, search, graph, map, app\n"
+        == "error: unknown benchmark(s) lod: choose from load, search, graph, map, app, sessions\n"
     )
     assert not (tmp_path / "x.json").exists()
 
@@ -116,3 +116,17 @@ def test_table_lines_up() -> None:
     assert lines[2].split() == ["load", "1000", "time_s", "1.23", "0.5", "2.47"]
     assert lines[3].split() == ["load", "1000", "errors", "0"]
     assert len({len(line) for line in lines[:3]}) == 1
+
+
+def test_sessions_benchmark_speaks_the_websocket_protocol(tmp_path: Path) -> None:
+    """N=3 real sessions against one server and two behind nginx: every search answered."""
+    from benchmarks import bench_sessions
+
+    rows = bench_sessions.run([40], seed=0, quick=True)
+    by = {(r["name"], r["metric"]): r["value"] for r in rows}
+    for label in ("1 server", "2 servers via nginx"):
+        for kind in ("", ", burst"):
+            name = f"sessions: {label}{kind}"
+            assert by[(name, "errors")] == 0, [r for r in rows if r["name"] == name]
+            assert by[(name, "searches")] == (9 if not kind else 3)
+            assert 0 < by[(name, "p50_s")] <= by[(name, "p95_s")] <= by[(name, "max_s")] < 120

@@ -26,6 +26,7 @@ from conftest import ACCESS_FILE, SMALL_DATA, write_data
 from test_browser import _require_chromium
 
 from directory.quality.reports import ReportStore
+from directory.storage import open_storage
 
 pytestmark = pytest.mark.browser
 
@@ -68,12 +69,17 @@ def provider() -> Iterator[str]:
         yield base
 
 
+def _state_url(root: Path) -> str:
+    """The state database the test and the server share (reports live there)."""
+    return f"sqlite:///{root / 'state' / 'landkort.db'}"
+
+
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("signin")
     data = write_data(root / "data", SMALL_DATA)
     reports = root / "reports"
-    store = ReportStore(reports)
+    store = ReportStore(reports, storage=open_storage(_state_url(root)))
     store.add("sof-bcv", "Forkert åbningstid")
     store.add("bif-jku", "Nyt nummer")
     access = root / "access.yaml"
@@ -101,6 +107,7 @@ def server(provider: str, setup: dict[str, Path]) -> Iterator[AppServer]:
         reports_dir=setup["reports"],
         secrets_file=secrets,
         env={"LANDKORT_ACCESS": str(setup["access"])},
+        db_url=_state_url(setup["root"]),
     )
     app.port = port
     with app:
@@ -211,7 +218,7 @@ def test_coordinator_closes_reports_of_their_department_only(
     screenshot(visitor, "signin-coordinator-datakvalitet")
     buttons.first.click()
     visitor.get_by_text("Fejlmeldingen er lukket.").wait_for(timeout=30_000)
-    log = ReportStore(setup["reports"]).read()
+    log = ReportStore(setup["reports"], storage=open_storage(_state_url(setup["root"]))).read()
     closed = {r.unit_id: r for r in log.reports if not r.is_open}
     assert list(closed) == ["sof-bcv"] and closed["sof-bcv"].closed_by == "Søren SOF"
 

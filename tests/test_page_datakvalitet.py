@@ -41,6 +41,7 @@ def test_page_shows_every_summary(
         "Enheder, der mangler oplysninger",
         "Nøglepersoner uden stedfortræder",
         "Åbne fejlmeldinger pr. ejer",
+        "Søgninger uden resultater",
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
     problems, counts = _tables(at)[:2]  # full tables: long messages wrap, nothing cut off
@@ -166,3 +167,45 @@ def test_the_page_is_for_staff_only(
     # app.py leaves it out of the navigation, so the link opens the default page (Søg)
     assert at.title[0].value == "Hvor skal borgeren hen?"
     assert not at.metric and "Mette Test" not in str(at) and "Datakvalitet" not in str(at)
+
+
+def test_zero_hit_searches_are_listed(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from directory.storage import open_storage
+
+    storage = open_storage()
+    for query in ["husly til hund", "Husly til  hund", "[x](http://evil) **fed**", "ring 33991001"]:
+        storage.count_zero_hit(query)
+    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    assert not at.exception
+    zero = _frames(at)[-1]
+    assert list(zero["Søgning"]) == ["husly til hund", "[x](http://evil) **fed**"]
+    assert list(zero["Antal"]) == [2, 1]
+
+
+def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from directory.quality.reports import PAGE_SIZE
+
+    store = ReportStore()  # closing needs a role: an administrator sees every close form
+    for i in range(1000):
+        store.add(["sof-bcv", "bif-jku", "sof-dognvagt"][i % 3], f"Fejl nummer {i}")
+    started = time.perf_counter()
+    at = _app(data_dir, tmp_path / "r", monkeypatch, viewer="admin")
+    first = time.perf_counter() - started
+    assert not at.exception
+    assert at.metric[4].value == "1000"
+
+    def close_buttons() -> int:
+        return sum(1 for b in at.button if b.key.startswith("FormSubmitter:close-"))
+
+    assert close_buttons() == PAGE_SIZE  # one close form per report on the page
+    assert "Viser 1–20 af 1000." in [c.value for c in at.caption]
+    at.number_input(key="fejlmeldinger-side").set_value(50).run()
+    assert "Viser 981–1000 af 1000." in [c.value for c in at.caption]
+    assert close_buttons() == PAGE_SIZE
+    assert first < 15, f"the page took {first:.1f} s with 1,000 open reports"

@@ -14,19 +14,29 @@ from directory.quality.reports import (
     LOG_NAME,
     MAX_WHAT,
     NO_OWNER,
+    RATE_LIMIT,
+    RATE_WINDOW_S,
     ReportError,
     ReportProblem,
     ReportStore,
+    import_jsonl,
     open_by_owner,
     reports_dir_from_env,
 )
+from directory.storage import open_storage
+from directory.storage.db import close_all
 
 AT = dt.datetime(2026, 11, 20, 10, 15, 30)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ReportStore:
-    return ReportStore(tmp_path / "reports")
+def store(tmp_path: Path, db_url: str) -> ReportStore:
+    """A store on SQLite and on PostgreSQL; its old-log folder is tmp_path/reports."""
+    return ReportStore(tmp_path / "reports", storage=open_storage(db_url))
+
+
+def _event_line(**event: str) -> bytes:
+    return (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def test_add_and_read_back_keeps_danish_letters(store: ReportStore, small_directory) -> None:
@@ -41,22 +51,21 @@ def test_add_and_read_back_keeps_danish_letters(store: ReportStore, small_direct
     assert report.reported_at == "2026-11-20T10:15:30+01:00"
     (read,) = store.read().reports
     assert read == report and read.is_open
-    line = json.loads(store.path.read_text(encoding="utf-8"))
-    assert line == {
-        "event": "report",
-        "id": report.id,
-        "unit_id": "sof-bcv",
-        "what": "Nummeret til Åboulevard virker ikke",
-        "reported_at": "2026-11-20T10:15:30+01:00",
-        "reporter": "Søren",
-    }
-    assert "Åboulevard" in store.path.read_text(encoding="utf-8")  # not \u-escaped
+    assert store.get(report.id) == report
+    assert store.open_reports() == [report]
+
+
+@pytest.mark.parametrize(
+    "what", ["Nummeret 33 99 10 01 virker ikke", "Ring +45 3399 1001", "Postnummer 2200, år 2026"]
+)
+def test_phone_numbers_in_a_report_are_fine(store: ReportStore, what: str) -> None:
+    assert store.add("sof-bcv", what).what == what
 
 
 def test_reporter_is_optional(store: ReportStore) -> None:
     report = store.add("sof-bcv", "Forkert adresse", reporter="   ")
     assert report.reporter is None
-    assert "reporter" not in json.loads(store.path.read_text(encoding="utf-8"))
+    assert store.read().reports[0].reporter is None
 
 
 @pytest.mark.parametrize(
@@ -90,6 +99,22 @@ def test_reporter_is_optional(store: ReportStore) -> None:
             ReportProblem.NAME_TOO_LONG,
             "the reporter's name is 201 characters long: shorten it to at most 200",
         ),
+        (
+            "sof-bcv",
+            "Borger 010190-1234 blev afvist",
+            None,
+            ReportProblem.CPR_NUMBER,
+            "the report text contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
+        ),
+        (
+            "sof-bcv",
+            "Borger ０１０１９０１２３４ blev afvist",
+            None,
+            ReportProblem.CPR_NUMBER,
+            "the report text contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
+        ),
     ],
 )
 def test_bad_reports_are_refused(
@@ -99,7 +124,38 @@ def test_bad_reports_are_refused(
         store.add(unit_id, what, reporter=reporter, directory=small_directory)
     assert info.value.code is code
     assert str(info.value) == message
-    assert not store.path.exists()
+    assert store.read().reports == []
+
+
+def test_a_duplicate_of_an_open_report_is_refused(store: ReportStore) -> None:
+    first = store.add("sof-bcv", "Nummeret  virker ikke", at=AT)
+    with pytest.raises(ReportError) as info:
+        store.add("sof-bcv", "nummeret virker IKKE")
+    assert info.value.code is ReportProblem.DUPLICATE
+    assert str(info.value) == (
+        "an open report on 'sof-bcv' already says this (reported at 2026-11-20T10:15:30+01:00): "
+        "wait until it is closed, or describe something new"
+    )
+    store.add("bif-jku", "Nummeret virker ikke")  # another unit: fine
+    store.close(first.id, by="K")
+    store.add("sof-bcv", "Nummeret virker ikke")  # closed: it may be reported again
+    assert len(store.read().open) == 2
+
+
+def test_one_session_is_rate_limited(store: ReportStore) -> None:
+    start = dt.datetime(2026, 11, 20, 10, 0)
+    for i in range(RATE_LIMIT):
+        store.add("sof-bcv", f"Fejl {i}", session="s-1", at=start + dt.timedelta(seconds=i))
+    with pytest.raises(ReportError) as info:
+        store.add("sof-bcv", "En til", session="s-1", at=start + dt.timedelta(seconds=30))
+    assert info.value.code is ReportProblem.RATE_LIMITED
+    assert str(info.value) == (
+        "this session filed 5 reports in the last 10 minutes: wait a little before the next one"
+    )
+    store.add("sof-bcv", "En til", session="s-2", at=start + dt.timedelta(seconds=31))
+    later = start + dt.timedelta(seconds=RATE_WINDOW_S + 10)
+    store.add("sof-bcv", "Senere", session="s-1", at=later)
+    assert len(store.read().reports) == RATE_LIMIT + 2
 
 
 def test_close_marks_the_report_closed(store: ReportStore) -> None:
@@ -143,68 +199,101 @@ def test_bad_closes_are_refused(store: ReportStore, report_id, by, code, message
     assert store.read().get(report.id).is_open
 
 
-def test_torn_last_line_is_skipped_and_appends_continue(store: ReportStore) -> None:
-    first = store.add("sof-bcv", "Første")
-    second = store.add("bif-jku", "Anden")
-    with store.path.open("ab") as handle:  # a crash mid-write
-        handle.write(b'{"event": "report", "id": "torn", "unit_id": "sof-b')
-    log = store.read()
-    assert [r.id for r in log.reports] == [first.id, second.id]
-    assert log.skipped_lines == 1
-    third = store.add("sof-dognvagt", "Tredje")
-    log = store.read()
-    assert [r.id for r in log.reports] == [first.id, second.id, third.id]
-    assert log.skipped_lines == 1
-    lines = store.path.read_bytes().split(b"\n")
-    assert (
-        lines[2].startswith(b'{"event": "report", "id": "torn"')
-        and json.loads(lines[3])["id"] == third.id
-    )
-    store.close(first.id, by="K")
-    assert [r.id for r in store.read().open] == [second.id, third.id]
-
-
-def test_garbage_lines_are_counted_not_fatal(store: ReportStore) -> None:
-    report = store.add("sof-bcv", "Forkert")
-    with store.path.open("ab") as handle:
-        handle.write(
-            b'not json\n[1, 2]\n{"event": "close", "id": "unknown", "closed_at": "x", "by": '
-            b'"y"}\n\xff\xfe\n'
+def test_an_old_jsonl_log_is_imported_once_losing_nothing(tmp_path: Path, db_url: str) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    log = folder / LOG_NAME
+    log.write_bytes(
+        _event_line(
+            event="report",
+            id="r1",
+            unit_id="sof-bcv",
+            what="Første",
+            reported_at="2026-01-02T10:00:00+01:00",
+            reporter="Søren",
         )
-    log = store.read()
-    assert [r.id for r in log.reports] == [report.id] and log.skipped_lines == 4
+        + _event_line(
+            event="report",
+            id="r2",
+            unit_id="bif-jku",
+            what="Anden",
+            reported_at="2026-01-03T10:00:00+01:00",
+        )
+        + _event_line(
+            event="report",
+            id="r3",
+            unit_id="bif-jku",
+            what="Anden",
+            reported_at="2026-01-04T10:00:00+01:00",
+        )
+        + _event_line(
+            event="close", id="r2", closed_at="2026-01-05T10:00:00+01:00", by="K", note="ok"
+        )
+        + b"not json\n"
+        + b'{"event": "report", "id": "torn", "unit_id": "sof-b'
+    )
+    storage = open_storage(db_url)
+    store = ReportStore(folder, storage=storage)
+    read = store.read()
+    assert [(r.id, r.what, r.reporter, r.is_open) for r in read.reports] == [
+        ("r1", "Første", "Søren", True),
+        ("r2", "Anden", None, False),
+        ("r3", "Anden", None, True),  # a duplicate in the old log is kept: nothing is lost
+    ]
+    assert read.get("r2").close_note == "ok" and read.skipped_lines == 2
+    assert import_jsonl(storage, log).already  # same file again: nothing to do
+    store.close("r1", by="K")
+    with log.open("ab") as handle:  # the old file grows (an old server still writing)
+        handle.write(
+            b"\n"
+            + _event_line(
+                event="report",
+                id="r4",
+                unit_id="sof-bcv",
+                what="Fjerde",
+                reported_at="2026-01-06T10:00:00+01:00",
+            )
+        )
+    result = import_jsonl(storage, log)
+    assert (result.imported, result.closed) == (1, 0)
+    assert [(r.id, r.is_open) for r in store.read().reports] == [
+        ("r1", False),  # closed in the database stays closed
+        ("r2", False),
+        ("r3", True),
+        ("r4", True),
+    ]
 
 
-def test_the_lock_file_sits_next_to_the_log(store: ReportStore) -> None:
-    store.add("sof-bcv", "Forkert")
-    assert store.path.name == LOG_NAME
-    assert store.lock_path == store.path.with_name("reports.jsonl.lock")
-    assert store.lock_path.exists()
-
-
-def _add_many(folder: str, worker: int) -> None:
-    store = ReportStore(folder)
-    for i in range(20):
-        store.add("sof-bcv", f"Rapport {worker}-{i} " + "æøå" * 50)
-
-
-def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
-    folder = str(tmp_path / "reports")
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_add_many, args=(folder, w)) for w in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-    log = ReportStore(folder).read()
-    assert len(log.reports) == 80 and log.skipped_lines == 0
-
-
-def test_folder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_without_arguments_the_store_uses_the_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, own_database: str
+) -> None:
     monkeypatch.delenv("LANDKORT_REPORTS", raising=False)
     assert reports_dir_from_env() == DEFAULT_REPORTS_DIR == "var/reports"
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "r"))
-    assert ReportStore().path == tmp_path / "r" / "reports.jsonl"
+    store = ReportStore()
+    assert store.path == tmp_path / "r" / "reports.jsonl"
+    assert store.storage.url == own_database
+
+
+def _add_many(url: str, worker: int) -> None:
+    close_all()
+    store = ReportStore(storage=open_storage(url))
+    for i in range(20):
+        store.add("sof-bcv", f"Rapport {worker}-{i} " + "æøå" * 50, session=f"w{worker}-{i}")
+
+
+def test_concurrent_writers_lose_nothing(db_url: str) -> None:
+    ReportStore(storage=open_storage(db_url))
+    close_all()
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_add_many, args=(db_url, w)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    log = ReportStore(storage=open_storage(db_url)).read()
+    assert len(log.reports) == 80 and len({r.id for r in log.reports}) == 80
 
 
 def test_open_reports_per_owner(store: ReportStore, small_directory) -> None:
@@ -234,7 +323,6 @@ def _run_form(monkeypatch, data_dir: Path, tmp_path: Path, what: str, reporter: 
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
-    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     at = AppTest.from_function(_form_app, default_timeout=30)
     at.run()
     at.text_area[0].input(what)
@@ -250,7 +338,7 @@ def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> No
     assert [s.value for s in at.success] == [
         "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
     ]
-    (report,) = ReportStore(tmp_path / "reports").read().reports
+    (report,) = ReportStore().read().reports
     assert (report.unit_id, report.what, report.reporter) == (
         "sof-bcv",
         "Fast track-nummeret svarer ikke",
@@ -261,4 +349,46 @@ def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> No
 def test_form_says_in_danish_what_is_missing(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "   ")
     assert [e.value for e in at.error] == ["Skriv, hvad der er forkert, før du sender."]
-    assert not (tmp_path / "reports" / "reports.jsonl").exists()
+    assert ReportStore().read().reports == []
+
+
+def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet", "Mette")
+    assert at.text_area[0].value == "" and at.text_input[0].value == ""
+    assert len(at.success) == 1
+    at.run()  # the thanks is shown once
+    assert not at.success
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            "adressen  er FLYTTET",
+            "Den samme fejl er allerede meldt og endnu ikke rettet. "
+            "Tak, du behøver ikke melde den igen.",
+        ),
+    ],
+)
+def test_form_refuses_a_duplicate_and_keeps_the_text(
+    monkeypatch, data_dir: Path, tmp_path: Path, second: str, message: str
+) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet")
+    at.text_area[0].input(second)
+    at.button[0].click()
+    at.run()
+    assert [e.value for e in at.error] == [message]
+    assert at.text_area[0].value == second
+    assert len(ReportStore().read().reports) == 1
+
+
+def test_form_is_rate_limited_per_session(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+    at = _run_form(monkeypatch, data_dir, tmp_path, "Fejl 0")
+    for i in range(1, RATE_LIMIT + 1):
+        at.text_area[0].input(f"Fejl {i}")
+        at.button[0].click()
+        at.run()
+    assert [e.value for e in at.error] == [
+        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
+    ]
+    assert len(ReportStore().read().reports) == RATE_LIMIT

@@ -3,6 +3,7 @@ their close form (rendering only; the rules live in `directory.quality`)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -15,10 +16,12 @@ from directory.quality.health import Health, in_data_dir
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
+    PAGE_SIZE,
     Report,
     ReportError,
     ReportStore,
 )
+from directory.storage import STORAGE_ERRORS, Storage
 from ui import md_escape
 from ui.widgets import MESSAGES_DA, SAVE_FAILED_DA
 
@@ -61,7 +64,7 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
         ReportStore().close(report.id, by=closer_name(viewer), note=note)
     except ReportError as exc:
         st.error(MESSAGES_DA[exc.code])
-    except OSError:
+    except STORAGE_ERRORS:
         st.error(SAVE_FAILED_DA)
     else:
         st.toast("Fejlmeldingen er lukket.")
@@ -164,16 +167,50 @@ def count_rows(health: Health) -> list[dict[str, Any]]:
 
 
 def open_reports(grouped: dict[str, list[Report]], directory: Directory, viewer: Viewer) -> None:
-    """Open reports per owner, each with its close form (for those who may close it)."""
+    """Open reports per owner, each with its close form (for those who may close it),
+    PAGE_SIZE to a page (a thousand open reports draw as fast as twenty)."""
     if not grouped:
         st.caption("Ingen åbne fejlmeldinger.")
         return
-    for owner, reports in grouped.items():
-        st.markdown(
-            f"**{ui.md_escape(owner)}** · {len(reports)} {'åben' if len(reports) == 1 else 'åbne'}"
+    flat = [(owner, report) for owner, reports in grouped.items() for report in reports]
+    pages = max(1, math.ceil(len(flat) / PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(
+                f"Side (af {pages}, {PAGE_SIZE} fejlmeldinger pr. side)",
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                key="fejlmeldinger-side",
+            )
         )
-        for report in reports:
-            _report_card(report, directory, viewer)
+    shown = flat[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    if pages > 1:
+        first = (page - 1) * PAGE_SIZE
+        st.caption(f"Viser {first + 1}–{first + len(shown)} af {len(flat)}.")
+    last_owner = None
+    for owner, report in shown:
+        if owner != last_owner:
+            count = len(grouped[owner])
+            st.markdown(f"**{ui.md_escape(owner)}** · {count} {'åben' if count == 1 else 'åbne'}")
+            last_owner = owner
+        _report_card(report, directory, viewer)
+
+
+def zero_hit_rows(storage: Storage | None) -> list[dict[str, Any]]:
+    """Searches that found nothing in the last 90 days, most searched first (counts only)."""
+    if storage is None:
+        return []
+    try:
+        found = storage.zero_hits()
+    except STORAGE_ERRORS:
+        st.warning(SAVE_FAILED_DA)
+        return []
+    return [
+        {"Søgning": query, "Antal": count, "Senest": day.isoformat()} for query, count, day in found
+    ]
 
 
 def _report_card(report: Report, directory: Directory, viewer: Viewer) -> None:

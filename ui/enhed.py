@@ -19,6 +19,7 @@ from directory.quality.reports import (
 )
 from directory.rules.hours import danish, unit_hours, unit_status
 from directory.rules.staleness import is_stale
+from directory.storage import STORAGE_ERRORS
 from ui import md_escape
 from ui.widgets import (
     MESSAGES_DA,
@@ -27,7 +28,9 @@ from ui.widgets import (
     SEARCH_PAGE,
     call_first_md,
     contact_line,
+    my_pins,
     phone_md,
+    pin_button,
     status_text,
     unit_link,
 )
@@ -40,6 +43,7 @@ def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date)
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))
     st.markdown(f"{status_text(unit_status(directory, unit, at))} · {call_first_md(unit)}")
+    pin_button(unit.id, my_pins(), key=f"pin-enhed-{unit.id}")
     for gatekeeper in unit.gatekeepers:
         st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper)}")
     if unit.description:
@@ -244,33 +248,43 @@ def unknown_unit(unit_id: str | None) -> None:
 
 
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
-    """The 'Meld en fejl' form at the bottom of a unit page."""
+    """The 'Meld en fejl' form at the bottom of a unit page; it clears after a report is
+    stored (a refused report keeps its text so it can be fixed)."""
     directory = directory or ui.served().directory
-    with st.expander("Meld en fejl", icon=":material/flag:"):
+    done_key, round_key = f"report-done-{unit.id}", f"report-round-{unit.id}"
+    sent_before = st.session_state.pop(done_key, False)
+    # A new key after each stored report gives new, empty fields (the browser keeps a
+    # field's text while its key stays the same); a refused report keeps its text.
+    round_ = st.session_state.get(round_key, 0)
+    what_key, who_key = f"report-what-{unit.id}-{round_}", f"report-who-{unit.id}-{round_}"
+    with st.expander("Meld en fejl", icon=":material/flag:", expanded=sent_before):
         st.caption(
             "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "
             "Beskeden går til den, der holder enheden opdateret "
             f"({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
         )
+        if sent_before:
+            st.success(REPORT_THANKS_DA)
         with st.form(key=f"report-{unit.id}", clear_on_submit=False):
-            what = st.text_area(
-                "Hvad er forkert?", max_chars=MAX_WHAT, key=f"report-what-{unit.id}"
-            )
+            what = st.text_area("Hvad er forkert?", max_chars=MAX_WHAT, key=what_key)
             reporter = st.text_input(
-                "Dit navn eller din mail (frivilligt)",
-                max_chars=MAX_NAME,
-                key=f"report-who-{unit.id}",
+                "Dit navn eller din mail (frivilligt)", max_chars=MAX_NAME, key=who_key
             )
             sent = st.form_submit_button("Send fejlmelding")
         if not sent:
             return
         try:
-            ReportStore().add(unit.id, what, reporter=reporter, directory=directory)
+            ReportStore().add(
+                unit.id, what, reporter=reporter, directory=directory, session=ui.session_id()
+            )
         except ReportError as exc:
             st.error(MESSAGES_DA[exc.code])
-        except OSError:
+        except STORAGE_ERRORS:
             st.error(SAVE_FAILED_DA)
         else:
-            st.success(
-                "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
-            )
+            st.session_state[round_key] = round_ + 1
+            st.session_state[done_key] = True
+            st.rerun()
+
+
+REPORT_THANKS_DA = "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."

@@ -33,6 +33,14 @@ PAGES: tuple[AppPage, ...] = (
     AppPage("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje"),
     AppPage("pages/kort.py", "Kort", ":material/location_on:", "kort"),
     AppPage("pages/ringeliste.py", "Ringelister og eksport", ":material/call:", "ringeliste"),
+    # a caseworker's own call list: for staff (signed in, or `make run`)
+    AppPage(
+        "pages/min_ringeliste.py",
+        "Min ringeliste",
+        ":material/keep:",
+        "min_ringeliste",
+        staff_only=True,
+    ),
     # lists colleagues and quotes data lines: staff only
     AppPage(
         "pages/datakvalitet.py",

@@ -22,6 +22,7 @@ from ui.widgets import (
     call_first_md,
     contact_line,
     phone_md,
+    pin_button,
     status_text,
     unit_link,
 )
@@ -29,14 +30,17 @@ from ui.widgets import (
 MAX_PEOPLE = 3  # people of one unit named on its card
 
 
-def result_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+def result_card(
+    result: Result, directory: Directory, at: dt.datetime, pinned: list[str] | None = None
+) -> None:
     """One search result as a bordered card: a unit with the people of it that matched, a
     department or a location.
 
-    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it)."""
+    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it).
+    `pinned`: the viewer's own call list, for the pin button on unit cards (None: no button)."""
     with st.container(border=True, key=f"hit-{result.kind.value}-{result.id}"):
         if result.kind is HitKind.UNIT:
-            _unit_card(result, directory, at)
+            _unit_card(result, directory, at, pinned)
         elif result.kind is HitKind.DEPARTMENT:
             _department_card(result, directory)
         else:
@@ -44,7 +48,9 @@ def result_card(result: Result, directory: Directory, at: dt.datetime) -> None:
         st.caption(md_escape(result.explanation))
 
 
-def _unit_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+def _unit_card(
+    result: Result, directory: Directory, at: dt.datetime, pinned: list[str] | None
+) -> None:
     unit = directory.units[result.id]
     department = directory.departments.get(unit.department)
     people = [directory.contacts[hit.id] for hit in result.people[:MAX_PEOPLE]]
@@ -64,6 +70,7 @@ def _unit_card(result: Result, directory: Directory, at: dt.datetime) -> None:
         if not any(c.is_gatekeeper for c in people):
             for gatekeeper in unit.gatekeepers[:1]:
                 st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+        pin_button(unit.id, pinned, key=f"pin-{result.kind.value}-{result.id}")
     if result.hit is not None and result.people:
         names = ", ".join(md_escape(directory.contacts[h.id].name) for h in result.people)
         st.caption(f"Også fundet hos: {names}")
@@ -155,9 +162,57 @@ def _missing_word_form(query: str) -> None:
                 st.success(MISSING_SAVED)
 
 
-def empty_state() -> None:
+def empty_state(recent: list[str] | None = None) -> None:
+    """The start page: how to search, and the viewer's recent searches as links."""
     st.markdown(
         "Skriv, hvad borgeren har brug for, navnet på en enhed eller en kollega, eller en "
         "forkortelse. Tryk Enter for at søge. Eksempler: *herberg*, *bolig rådgivning*, *JKU*, "
         "*misbrug ung*, *udsættelse*."
     )
+    if recent:
+        with st.container(key="seneste-soegninger"):
+            st.markdown("**Seneste søgninger**")
+            for past in recent:
+                st.page_link(
+                    SEARCH_PAGE,
+                    label=md_escape(past),
+                    query_params={"q": past},
+                    icon=":material/history:",
+                )
+
+
+_RECORDED = "_recorded_search"  # the last query this session stored, so a rerun adds nothing
+
+
+def record_search(query: str, found: int, user: str | None) -> None:
+    """After a search: keep it among the user's recent searches, and count it when it found
+    nothing (a query with a CPR number, phone or e-mail is never stored: see
+    `directory.storage.is_sensitive`). Once per new query in a session, not per rerun."""
+    from directory.storage import STORAGE_ERRORS
+
+    query = " ".join(query.split())
+    if not query or st.session_state.get(_RECORDED) == query:
+        return
+    st.session_state[_RECORDED] = query
+    storage = ui.storage()
+    if storage is None:
+        return
+    try:
+        if user is not None:
+            storage.remember_search(user, query)
+        if not found:
+            storage.count_zero_hit(query)
+    except STORAGE_ERRORS:
+        pass  # the search itself has been shown; remembering it is a convenience
+
+
+def recent_searches(user: str | None) -> list[str]:
+    from directory.storage import STORAGE_ERRORS
+
+    storage = ui.storage() if user is not None else None
+    if storage is None or user is None:
+        return []
+    try:
+        return storage.recent_searches(user)
+    except STORAGE_ERRORS:
+        return []

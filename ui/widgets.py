@@ -122,9 +122,81 @@ MESSAGES_DA = {
     ReportProblem.EMPTY_CLOSER: "Skriv dit navn, så man kan se, hvem der lukkede fejlen.",
     ReportProblem.UNKNOWN_REPORT: "Fejlmeldingen findes ikke. Genindlæs siden.",
     ReportProblem.ALREADY_CLOSED: "Fejlmeldingen er allerede lukket.",
+    ReportProblem.DUPLICATE: (
+        "Den samme fejl er allerede meldt og endnu ikke rettet. "
+        "Tak, du behøver ikke melde den igen."
+    ),
+    ReportProblem.RATE_LIMITED: (
+        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
+    ),
+    ReportProblem.CPR_NUMBER: (
+        "Teksten ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes her."
+    ),
 }
 
 
 SAVE_FAILED_DA = (
     "Fejlmeldingen kunne ikke gemmes lige nu. Prøv igen om lidt, eller skriv til enhedens ejer."
 )
+
+
+# -- Min ringeliste ---------------------------------------------------------------------------
+PIN_DA = "Sæt på min ringeliste"
+UNPIN_DA = "Fjern fra min ringeliste"
+PIN_FAILED_DA = "Min ringeliste kunne ikke gemmes lige nu. Prøv igen om lidt."
+_PINS = "_my_pins"  # session cache of the signed-in user's pinned unit ids
+
+
+def my_pins(*, fresh: bool = False) -> list[str] | None:
+    """The unit ids on the viewer's own call list in pinned order (None: no personal list
+    for this viewer).
+
+    Read once per session and kept in the session; `fresh` reads the database again."""
+    import ui
+    from directory.storage import STORAGE_ERRORS
+
+    who = ui.user()
+    if who is None:
+        return None
+    cached = st.session_state.get(_PINS)
+    if fresh or cached is None or cached[0] != who:
+        storage = ui.storage()
+        if storage is None:
+            return None
+        try:
+            cached = (who, list(storage.pins(who)))
+        except STORAGE_ERRORS:
+            st.warning(PIN_FAILED_DA)
+            return None
+        st.session_state[_PINS] = cached
+    return list(cached[1])
+
+
+def _toggle_pin(unit_id: str, pin: bool) -> None:
+    import ui
+    from directory.storage import STORAGE_ERRORS
+
+    who, storage = ui.user(), ui.storage()
+    if who is None or storage is None:
+        return
+    try:
+        (storage.pin if pin else storage.unpin)(who, unit_id)
+        st.session_state[_PINS] = (who, storage.pins(who))
+    except STORAGE_ERRORS:
+        st.toast(PIN_FAILED_DA)
+
+
+def pin_button(unit_id: str, pinned: list[str] | None, *, key: str) -> None:
+    """A small button that puts the unit on (or takes it off) the viewer's own call list;
+    nothing for a viewer without one (the public view)."""
+    if pinned is None:
+        return
+    on = unit_id in pinned
+    st.button(
+        UNPIN_DA if on else PIN_DA,
+        key=key,
+        icon=":material/keep_off:" if on else ":material/keep:",
+        type="tertiary",
+        on_click=_toggle_pin,
+        args=(unit_id, not on),
+    )

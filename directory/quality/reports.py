@@ -1,44 +1,60 @@
-"""'Meld en fejl': caseworkers' reports about wrong data, in a durable append-only log.
+"""'Meld en fejl': caseworkers' reports about wrong data, stored in the app's database.
 
-The log is one JSON-lines file, `reports.jsonl`, in the folder named by the environment
-variable `LANDKORT_REPORTS` (default `var/reports`, relative to the current directory).
-Each line is one event:
+Reports live in the `reports` table of `directory.storage` (`LANDKORT_DB`), so every app
+server behind the load balancer sees the same reports. A report is `open` until a
+coordinator closes it. Rules kept here, for every caller:
+
+- the text is 1..MAX_WHAT characters, the reporter's name at most MAX_NAME;
+- a second open report on the same unit with the same text (case and spaces ignored) is
+  refused as a duplicate;
+- one session may file at most RATE_LIMIT reports per RATE_WINDOW_S seconds;
+- a text that looks like it holds a CPR number is refused (a CPR number is never stored).
+
+Before the database, reports were an append-only `reports.jsonl` in the folder
+`LANDKORT_REPORTS` (default `var/reports`), one event a line:
 
     {"event": "report", "id": "<uuid>", "unit_id": "...", "what": "...",
      "reported_at": "2026-11-22T10:15:00+01:00", "reporter": "..."}        (reporter optional)
     {"event": "close", "id": "<uuid>", "closed_at": "...", "by": "...", "note": "..."}
 
-Writers hold a `filelock` on `reports.jsonl.lock`, append one whole line with O_APPEND,
-then flush and fsync. A crash mid-write can leave at most a torn last line: readers skip
-(and count) any line that is not a complete event, and the next append starts a new line,
-so earlier reports are never lost. The file is never rewritten.
+Such a file is imported once when a `ReportStore` first opens the database (by report id,
+so importing again adds nothing and loses nothing); the file itself is left as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import threading
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from filelock import FileLock
+from sqlalchemy import CursorResult, func, select, text, update
 
 from directory import settings
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
 from directory.rules.staleness import NO_OWNER
+from directory.storage import Storage, contains_cpr, open_storage
+from directory.storage.db import utcnow
+from directory.storage.models import LegacyImportRow, ReportRow
 
 REPORTS_ENV = "LANDKORT_REPORTS"
 DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
 LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
 MAX_NAME = 200
-LOCK_TIMEOUT_S = 10.0
+RATE_LIMIT = 5  # reports one session may file …
+RATE_WINDOW_S = 600  # … per this many seconds
+PAGE_SIZE = 20  # open reports per page on Datakvalitet
+_REPORT_LOCK_ID = 7_413_014  # pg_advisory_xact_lock key: one report writer at a time
 
 
 class ReportProblem(StrEnum):
@@ -51,6 +67,9 @@ class ReportProblem(StrEnum):
     EMPTY_CLOSER = "empty_closer"
     UNKNOWN_REPORT = "unknown_report"
     ALREADY_CLOSED = "already_closed"
+    DUPLICATE = "duplicate"
+    RATE_LIMITED = "rate_limited"
+    CPR_NUMBER = "cpr_number"
 
 
 class ReportError(ValueError):
@@ -81,7 +100,7 @@ class Report:
 
 @dataclass
 class ReportLog:
-    """Everything read from the log: reports in order, and how many lines were unreadable."""
+    """Every report, oldest first, and how many lines of imported files were unreadable."""
 
     reports: list[Report] = field(default_factory=list)
     skipped_lines: int = 0
@@ -95,7 +114,7 @@ class ReportLog:
 
 
 def reports_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
-    """The reports folder: the argument, else `LANDKORT_REPORTS`, else `var/reports`."""
+    """The folder of an old reports.jsonl: the argument, else `LANDKORT_REPORTS`."""
     if path is not None:
         return os.fspath(path)
     return settings.get(REPORTS_ENV) or DEFAULT_REPORTS_DIR
@@ -109,6 +128,27 @@ def timestamp(at: dt.datetime | None = None) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+def _utc(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return utcnow()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=COPENHAGEN)
+    return at.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def what_key(text_: str) -> str:
+    """The duplicate key of a report text: case, width and spacing do not matter."""
+    folded = " ".join(unicodedata.normalize("NFKC", text_).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def session_key(session: str | None) -> str | None:
+    """A one-way key of a session id (the raw id is never stored)."""
+    if not session:
+        return None
+    return hashlib.sha256(session.encode("utf-8")).hexdigest()
+
+
 def _clean_text(
     value: str | None,
     *,
@@ -117,23 +157,57 @@ def _clean_text(
     empty: tuple[ReportProblem, str] | None = None,
     too_long: ReportProblem = ReportProblem.TOO_LONG,
 ) -> str:
-    text = (value or "").strip()
-    if not text and empty is not None:
+    text_ = (value or "").strip()
+    if not text_ and empty is not None:
         raise ReportError(empty[0], f"{what} is empty: {empty[1]}")
-    if len(text) > limit:
+    if contains_cpr(text_):
         raise ReportError(
-            too_long, f"{what} is {len(text)} characters long: shorten it to at most {limit}"
+            ReportProblem.CPR_NUMBER,
+            f"{what} contains what looks like a CPR number: remove it "
+            "(a CPR number is never stored)",
         )
-    return text
+    if len(text_) > limit:
+        raise ReportError(
+            too_long, f"{what} is {len(text_)} characters long: shorten it to at most {limit}"
+        )
+    return text_
+
+
+def _report(row: ReportRow) -> Report:
+    return Report(
+        row.id,
+        row.unit_id,
+        row.what,
+        row.reported_at,
+        row.reporter,
+        row.closed_at,
+        row.closed_by,
+        row.close_note,
+    )
+
+
+_IMPORTED: set[tuple[str, str]] = set()
+_IMPORT_LOCK = threading.Lock()
 
 
 class ReportStore:
-    """The append-only report log in one folder."""
+    """Reports in the app's database.
 
-    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
+    `ReportStore()` uses the database of `LANDKORT_DB` and imports the old log
+    `LANDKORT_REPORTS/reports.jsonl` once; `ReportStore(folder)` imports `folder/reports.jsonl`
+    instead; `storage=` names another database (`directory.storage.open_storage(url)`)."""
+
+    def __init__(
+        self, folder: str | os.PathLike[str] | None = None, *, storage: Storage | None = None
+    ) -> None:
         self.folder = Path(reports_dir_from_env(folder))
-        self.path = self.folder / LOG_NAME
-        self.lock_path = self.folder / (LOG_NAME + ".lock")
+        self.path = self.folder / LOG_NAME  # the old log, read once by the import
+        self.storage = storage or open_storage()
+        key = (self.storage.url, str(self.path.resolve()))
+        with _IMPORT_LOCK:
+            if key not in _IMPORTED:
+                import_jsonl(self.storage, self.path)
+                _IMPORTED.add(key)
 
     # -- writing ---------------------------------------------------------------------
     def add(
@@ -144,14 +218,16 @@ class ReportStore:
         reporter: str | None = None,
         directory: Directory | None = None,
         at: dt.datetime | None = None,
+        session: str | None = None,
     ) -> Report:
-        """Store a new report about a unit; raises `ReportError` for bad input."""
+        """Store a new report about a unit; raises `ReportError` for bad input, a duplicate
+        of an open report, or a session over its rate limit."""
         if directory is not None and unit_id not in directory.units:
             raise ReportError(
                 ReportProblem.UNKNOWN_UNIT,
                 f"unknown unit {unit_id!r}: report on a unit that exists in the directory",
             )
-        text = _clean_text(
+        text_ = _clean_text(
             what, what="the report text", empty=(ReportProblem.EMPTY_TEXT, "describe what is wrong")
         )
         name = (
@@ -163,17 +239,56 @@ class ReportStore:
             )
             or None
         )
-        report = Report(str(uuid.uuid4()), unit_id, text, timestamp(at), name)
-        event: dict[str, Any] = {
-            "event": "report",
-            "id": report.id,
-            "unit_id": report.unit_id,
-            "what": report.what,
-            "reported_at": report.reported_at,
-        }
-        if name:
-            event["reporter"] = name
-        self._append(event)
+        created = _utc(at)
+        report = Report(str(uuid.uuid4()), unit_id, text_, timestamp(at), name)
+        key = what_key(text_)
+        by_session = session_key(session)
+        with self.storage.write() as db:
+            if self.storage.dialect == "postgresql":  # SQLite: BEGIN IMMEDIATE serialises
+                db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REPORT_LOCK_ID})
+            duplicate = db.scalar(
+                select(ReportRow.reported_at).where(
+                    ReportRow.unit_id == unit_id,
+                    ReportRow.what_key == key,
+                    ReportRow.status == "open",
+                )
+            )
+            if duplicate is not None:
+                raise ReportError(
+                    ReportProblem.DUPLICATE,
+                    f"an open report on {unit_id!r} already says this (reported at {duplicate}): "
+                    "wait until it is closed, or describe something new",
+                )
+            if by_session is not None:
+                recent = (
+                    db.scalar(
+                        select(func.count()).where(
+                            ReportRow.session_key == by_session,
+                            ReportRow.created_at > created - dt.timedelta(seconds=RATE_WINDOW_S),
+                        )
+                    )
+                    or 0
+                )
+                if recent >= RATE_LIMIT:
+                    raise ReportError(
+                        ReportProblem.RATE_LIMITED,
+                        f"this session filed {recent} reports in the last "
+                        f"{RATE_WINDOW_S // 60} minutes: wait a little before the next one",
+                    )
+            db.add(
+                ReportRow(
+                    id=report.id,
+                    unit_id=unit_id,
+                    what=text_,
+                    what_key=key,
+                    reported_at=report.reported_at,
+                    created_at=created,
+                    reporter=name,
+                    session_key=by_session,
+                    status="open",
+                    source="app",
+                )
+            )
         return report
 
     def close(
@@ -187,74 +302,57 @@ class ReportStore:
             empty=(ReportProblem.EMPTY_CLOSER, "write who closes the report"),
             too_long=ReportProblem.NAME_TOO_LONG,
         )
-        text = _clean_text(note, what="the note")
-        with self._lock():
-            report = self.read().get(report_id)
-            if report is None:
+        note_ = _clean_text(note, what="the note")
+        closed_at = timestamp(at)
+        with self.storage.write() as db:
+            result = db.execute(
+                update(ReportRow)
+                .where(ReportRow.id == report_id, ReportRow.status == "open")
+                .values(status="closed", closed_at=closed_at, closed_by=closer, close_note=note_)
+            )
+            changed = cast(CursorResult[Any], result).rowcount
+            row = db.get(ReportRow, report_id)
+            if row is None:
                 raise ReportError(
                     ReportProblem.UNKNOWN_REPORT,
                     f"no report with id {report_id!r}: reload the list",
                 )
-            if not report.is_open:
+            if not changed:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
-                    f"report {report_id!r} was already closed at {report.closed_at} by "
-                    f"{report.closed_by}",
+                    f"report {report_id!r} was already closed at {row.closed_at} by "
+                    f"{row.closed_by}",
                 )
-            closed_at = timestamp(at)
-            self._write_line(
-                {
-                    "event": "close",
-                    "id": report_id,
-                    "closed_at": closed_at,
-                    "by": closer,
-                    "note": text,
-                }
-            )
-        return replace(report, closed_at=closed_at, closed_by=closer, close_note=text)
-
-    def _lock(self) -> FileLock:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S)
-
-    def _append(self, event: dict[str, Any]) -> None:
-        with self._lock():
-            self._write_line(event)
-
-    def _write_line(self, event: dict[str, Any]) -> None:
-        """Append one event as one line (caller holds the lock): O_APPEND, then fsync."""
-        data = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-        created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":  # a torn last line: start afresh
-                data = b"\n" + data
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if created:
-            _fsync_dir(self.folder)
+            return _report(row)
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> ReportLog:
-        """Every report with its close state; unreadable lines are skipped and counted."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return ReportLog()
-        return parse_log(raw.split(b"\n"))
+        """Every report with its close state, oldest first."""
+        with self.storage.read() as db:
+            rows = db.scalars(select(ReportRow).order_by(ReportRow.created_at, ReportRow.id))
+            reports = [_report(r) for r in rows]
+            skipped = db.scalar(select(func.coalesce(func.sum(LegacyImportRow.skipped), 0)))
+        return ReportLog(reports, int(skipped or 0))
 
     def open_reports(self) -> list[Report]:
-        return self.read().open
+        with self.storage.read() as db:
+            rows = db.scalars(
+                select(ReportRow)
+                .where(ReportRow.status == "open")
+                .order_by(ReportRow.created_at, ReportRow.id)
+            )
+            return [_report(r) for r in rows]
+
+    def get(self, report_id: str) -> Report | None:
+        with self.storage.read() as db:
+            row = db.get(ReportRow, report_id)
+            return _report(row) if row is not None else None
 
 
+# -- the old JSON-lines log ----------------------------------------------------------------
 def parse_log(lines: Iterable[bytes]) -> ReportLog:
-    """Fold the event lines into reports (a close applies to an earlier report)."""
+    """Fold the event lines of an old reports.jsonl into reports (a close applies to an
+    earlier report); unreadable lines are skipped and counted."""
     reports: dict[str, Report] = {}
     skipped = 0
     for line in lines:
@@ -304,17 +402,92 @@ def _event(line: bytes) -> dict[str, Any] | None:
     return event
 
 
-def _fsync_dir(folder: Path) -> None:
+def _created(reported_at: str) -> dt.datetime:
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
+        return _utc(dt.datetime.fromisoformat(reported_at))
+    except ValueError:
+        return utcnow()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    lines: int = 0
+    imported: int = 0
+    closed: int = 0
+    skipped: int = 0
+    already: bool = False
+
+
+def import_jsonl(storage: Storage, path: str | os.PathLike[str]) -> ImportResult:
+    """Import an old reports.jsonl into the database, once per (file, size, mtime).
+
+    Reports are matched by id: a report already in the database is kept as it is, except
+    that a close in the file closes it when it is still open. Running it again adds
+    nothing; the file is not changed."""
+    path = Path(path)
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        stat = path.stat()
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ImportResult()
+    source = str(path.resolve())
+    with storage.write() as db:
+        done = db.get(LegacyImportRow, source)
+        if done is not None and (done.size, done.mtime_ns) == (stat.st_size, str(stat.st_mtime_ns)):
+            return ImportResult(already=True)
+        lines = raw.split(b"\n")
+        log = parse_log(lines)
+        ids = [r.id for r in log.reports]
+        existing = {
+            row.id: row
+            for chunk in range(0, len(ids), 500)
+            for row in db.scalars(
+                select(ReportRow).where(ReportRow.id.in_(ids[chunk : chunk + 500]))
+            )
+        }
+        imported = closed = 0
+        for report in log.reports:
+            row = existing.get(report.id)
+            if row is None:
+                db.add(
+                    ReportRow(
+                        id=report.id,
+                        unit_id=report.unit_id,
+                        what=report.what,
+                        what_key=what_key(report.what),
+                        reported_at=report.reported_at,
+                        created_at=_created(report.reported_at),
+                        reporter=report.reporter,
+                        session_key=None,
+                        status="open" if report.is_open else "closed",
+                        closed_at=report.closed_at,
+                        closed_by=report.closed_by,
+                        close_note=report.close_note,
+                        source="jsonl",
+                    )
+                )
+                imported += 1
+            elif row.status == "open" and not report.is_open:
+                row.status = "closed"
+                row.closed_at = report.closed_at
+                row.closed_by = report.closed_by
+                row.close_note = report.close_note
+                closed += 1
+        counted = sum(1 for line in lines if line.strip())
+        values: dict[str, Any] = {
+            "size": stat.st_size,
+            "mtime_ns": str(stat.st_mtime_ns),
+            "lines": counted,
+            "imported": imported,
+            "skipped": log.skipped_lines,
+            "at": utcnow(),
+        }
+        if done is None:
+            db.add(LegacyImportRow(source=source, **values))
+        else:
+            for name, value in values.items():
+                setattr(done, name, value)
+    return ImportResult(counted, imported, closed, log.skipped_lines)
 
 
 def open_by_owner(reports: Iterable[Report], directory: Directory) -> dict[str, list[Report]]:

@@ -1,0 +1,41 @@
+"""The app's own state in a database: SQLAlchemy 2, migrated with Alembic on start.
+
+`LANDKORT_DB` is a database URL. The default, `sqlite:///var/landkort.db`, is an SQLite
+file in WAL mode, so `make run` needs no set-up; a deployment with several app servers
+uses PostgreSQL (`postgresql+psycopg://user:password@host/db`). Directory data stays YAML
+in git; only what the app writes lives here (see `models`).
+
+    storage = open_storage()                 # LANDKORT_DB, migrated to head, cached
+    storage.pin("mette@kk.dk", "sof-bcv")
+    storage.pins("mette@kk.dk")              # ['sof-bcv']
+
+No streamlit here. Reports have their own module, `directory.quality.reports`.
+"""
+
+from directory.storage.db import (
+    DEFAULT_DB,
+    RECENT_SEARCHES,
+    STORAGE_ERRORS,
+    ZERO_HIT_DAYS,
+    Storage,
+    StorageError,
+    contains_cpr,
+    is_sensitive,
+    normalise_query,
+    open_storage,
+    user_key,
+)
+
+__all__ = [
+    "DEFAULT_DB",
+    "RECENT_SEARCHES",
+    "STORAGE_ERRORS",
+    "ZERO_HIT_DAYS",
+    "Storage",
+    "StorageError",
+    "contains_cpr",
+    "is_sensitive",
+    "normalise_query",
+    "open_storage",
+    "user_key",
+]

@@ -1,0 +1,373 @@
+"""Engines, migrations and the per-user state (pins, recent searches, zero-hit counts)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from alembic import command
+from alembic.config import Config
+from filelock import FileLock
+from sqlalchemy import CursorResult, Engine, create_engine, delete, event, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory import settings
+from directory.access import Viewer
+from directory.storage.models import QUERY_LEN, Base, PinRow, RecentSearchRow, ZeroHitRow
+
+DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
+RECENT_SEARCHES = 8  # how many recent searches are kept per user
+ZERO_HIT_DAYS = 90  # zero-hit counts older than this are deleted
+LOCAL_USER = "lokal"  # the one person at a loopback-bound server without sign-in
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a time
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used; the message names the setting and the fix."""
+
+
+# What a read or write of app state can raise when the database is down or full: the UI
+# shows a message for these, never a traceback.
+STORAGE_ERRORS = (OSError, SQLAlchemyError, StorageError)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# -- what may be stored --------------------------------------------------------------------
+_EMAIL = re.compile(r"\S@\S")
+_DIGIT_RUN = re.compile(r"\d(?:[\s./-]*\d)*")
+MAX_DIGITS = 6  # a run of this many digits may be a CPR number, a birth date or a phone
+
+
+_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d\d[\s-]?\d{4}(?!\d)")
+
+
+def contains_cpr(text_: str) -> bool:
+    """True when a text holds what looks like a CPR number (ddmmyy-xxxx, ddmmyyxxxx, or
+    with a space; full-width digits count): such text is never stored."""
+    return bool(_CPR.search(unicodedata.normalize("NFKC", text_)))
+
+
+def is_sensitive(query: str) -> bool:
+    """True when a query may hold a CPR number (ddmmyy-xxxx, 10 digits, a ddmmyy date), a
+    phone number (8 digits, spaces or +45 or not) or an e-mail address: never stored."""
+    folded = unicodedata.normalize("NFKC", query)  # full-width digits and @ count too
+    if _EMAIL.search(folded) or "@" in folded or contains_cpr(folded):
+        return True
+    return any(sum(ch.isdigit() for ch in run) >= MAX_DIGITS for run in _DIGIT_RUN.findall(folded))
+
+
+def normalise_query(query: str) -> str:
+    """One form per query: NFKC, lower case, single spaces, at most QUERY_LEN characters."""
+    return " ".join(unicodedata.normalize("NFKC", query).casefold().split())[:QUERY_LEN]
+
+
+def user_key(viewer: Viewer) -> str | None:
+    """Whose personal state this is: the signed-in user's e-mail (else name); `lokal` for
+    the staff view of a loopback-bound server without sign-in; None for the public."""
+    if viewer.signed_in:
+        key = viewer.email or viewer.name
+        return key.strip().casefold() if key and key.strip() else None
+    return LOCAL_USER if viewer.staff else None
+
+
+# -- engines and migrations ----------------------------------------------------------------
+def _sqlite_engine(url: str, *, write: bool) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock at BEGIN, so two writers wait for each other instead
+        # of failing with 'database is locked' when a read turns into a write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _check_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            f"LANDKORT_DB={url!r} is not a database URL: use e.g. {DEFAULT_DB} or "
+            "postgresql+psycopg://user:password@host/landkort"
+        ) from None
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise StorageError(
+            f"LANDKORT_DB: the database {parsed.get_backend_name()!r} is not supported: "
+            "use sqlite:///path/to/file.db or postgresql+psycopg://…"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise StorageError(
+            f"LANDKORT_DB: use the psycopg driver: postgresql+psycopg://… (not {parsed.drivername})"
+        )
+
+
+def _masked(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class Storage:
+    """One database of app state. Use `open_storage(url)`: it migrates and caches."""
+
+    def __init__(self, url: str) -> None:
+        _check_url(url)
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        self.path: Path | None = None
+        try:
+            if self.dialect == "sqlite":
+                if parsed.database and parsed.database != ":memory:":
+                    self.path = Path(parsed.database)
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.engine = _sqlite_engine(url, write=True)
+                self.read_engine = _sqlite_engine(url, write=False)
+            else:
+                self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+                self.read_engine = self.engine
+        except (NoSuchModuleError, ImportError) as exc:
+            raise StorageError(
+                f"LANDKORT_DB={_masked(url)}: the database driver is missing ({exc}): "
+                "install requirements.txt"
+            ) from exc
+        except OSError as exc:
+            raise StorageError(
+                f"LANDKORT_DB={_masked(url)}: cannot create the folder of the database file "
+                f"({exc.strerror}): set LANDKORT_DB to a writable place"
+            ) from exc
+        self._purged_on: dt.date | None = None  # zero-hit counts: purged once a day
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    # -- sessions -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed at the end, rolled back on an exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    def migrate(self) -> None:
+        """`alembic upgrade head`, one process at a time (file lock / advisory lock)."""
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        lock = (
+            FileLock(str(self.path) + ".migrate.lock", timeout=120)
+            if self.path is not None
+            else contextlib.nullcontext()
+        )
+        try:
+            with lock, self.engine.connect() as connection:
+                if self.dialect == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATE_LOCK_ID})
+                    connection.commit()
+                try:
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    connection.commit()
+                finally:
+                    if self.dialect == "postgresql":
+                        connection.execute(
+                            text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATE_LOCK_ID}
+                        )
+                        connection.commit()
+        except OperationalError as exc:
+            raise StorageError(
+                f"LANDKORT_DB={_masked(self.url)}: cannot reach the database "
+                f"({str(exc.orig).strip().splitlines()[0] if exc.orig else exc}): "
+                "check that the server runs and the URL, user and password are right"
+            ) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+    def _upsert(
+        self,
+        table: type[Base],
+        values: dict[str, Any],
+        keys: list[str],
+        update: dict[str, Any] | None = None,
+    ) -> Any:
+        """INSERT … ON CONFLICT DO NOTHING/UPDATE in the database's own dialect."""
+        insert: Any = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = insert(table).values(**values)
+        if update is None:
+            return statement.on_conflict_do_nothing(index_elements=keys)
+        return statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={k: (v(statement.excluded) if callable(v) else v) for k, v in update.items()},
+        )
+
+    # -- Min ringeliste --------------------------------------------------------------------
+    def pins(self, user: str) -> list[str]:
+        """The unit ids on the user's call list, in the order they were pinned."""
+        with self.read() as session:
+            rows = session.scalars(
+                select(PinRow.unit_id)
+                .where(PinRow.user_key == user)
+                .order_by(PinRow.pinned_at, PinRow.unit_id)
+            )
+            return list(rows)
+
+    def pin(self, user: str, unit_id: str) -> None:
+        """Put a unit on the user's call list (pinning twice keeps one entry)."""
+        with self.write() as session:
+            session.execute(
+                self._upsert(
+                    PinRow,
+                    {"user_key": user, "unit_id": unit_id, "pinned_at": utcnow()},
+                    ["user_key", "unit_id"],
+                )
+            )
+
+    def unpin(self, user: str, unit_id: str) -> None:
+        with self.write() as session:
+            session.execute(
+                delete(PinRow).where(PinRow.user_key == user, PinRow.unit_id == unit_id)
+            )
+
+    # -- Seneste søgninger ----------------------------------------------------------------
+    def remember_search(self, user: str, query: str, *, at: dt.datetime | None = None) -> bool:
+        """Keep a search among the user's last RECENT_SEARCHES; a sensitive or empty query
+        is not stored (returns False)."""
+        shown = " ".join(query.split())[:QUERY_LEN]
+        if not shown or is_sensitive(shown):
+            return False
+        moment = at or utcnow()
+        with self.write() as session:
+            session.execute(
+                self._upsert(
+                    RecentSearchRow,
+                    {"user_key": user, "query": shown, "searched_at": moment},
+                    ["user_key", "query"],
+                    {"searched_at": moment},
+                )
+            )
+            keep = (
+                select(RecentSearchRow.query)
+                .where(RecentSearchRow.user_key == user)
+                .order_by(RecentSearchRow.searched_at.desc(), RecentSearchRow.query)
+                .limit(RECENT_SEARCHES)
+            )
+            session.execute(
+                delete(RecentSearchRow).where(
+                    RecentSearchRow.user_key == user,
+                    RecentSearchRow.query.not_in(keep.scalar_subquery()),
+                )
+            )
+        return True
+
+    def recent_searches(self, user: str) -> list[str]:
+        """The user's last searches, newest first."""
+        with self.read() as session:
+            rows = session.scalars(
+                select(RecentSearchRow.query)
+                .where(RecentSearchRow.user_key == user)
+                .order_by(RecentSearchRow.searched_at.desc(), RecentSearchRow.query)
+                .limit(RECENT_SEARCHES)
+            )
+            return list(rows)
+
+    def forget_searches(self, user: str) -> None:
+        with self.write() as session:
+            session.execute(delete(RecentSearchRow).where(RecentSearchRow.user_key == user))
+
+    # -- searches that found nothing ------------------------------------------------------
+    def count_zero_hit(self, query: str, *, today: dt.date | None = None) -> bool:
+        """Count one search that found nothing, by normalised query and day. A query with a
+        CPR number, phone number or e-mail is never stored (returns False)."""
+        key = normalise_query(query)
+        if not key or is_sensitive(query):
+            return False
+        day = today or dt.date.today()
+        if self._purged_on != day:  # a server that runs for months still forgets after 90 days
+            self.purge_zero_hits(today=day)
+        with self.write() as session:
+            session.execute(
+                self._upsert(
+                    ZeroHitRow,
+                    {"day": day, "query": key, "count": 1},
+                    ["day", "query"],
+                    {"count": lambda excluded: ZeroHitRow.count + 1},
+                )
+            )
+        return True
+
+    def zero_hits(
+        self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS, limit: int = 100
+    ) -> list[tuple[str, int, dt.date]]:
+        """(query, searches, last day) of the last `days` days, most searched first."""
+        since = (today or dt.date.today()) - dt.timedelta(days=days)
+        with self.read() as session:
+            rows = session.execute(
+                select(ZeroHitRow.query, func.sum(ZeroHitRow.count), func.max(ZeroHitRow.day))
+                .where(ZeroHitRow.day > since)
+                .group_by(ZeroHitRow.query)
+                .order_by(func.sum(ZeroHitRow.count).desc(), ZeroHitRow.query)
+                .limit(limit)
+            )
+            return [(q, int(n), d) for q, n, d in rows]
+
+    def purge_zero_hits(self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS) -> int:
+        """Delete zero-hit counts older than `days` days; returns how many rows went."""
+        day = today or dt.date.today()
+        cutoff = day - dt.timedelta(days=days)
+        with self.write() as session:
+            result = session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff))
+            gone = cast(CursorResult[Any], result).rowcount
+        self._purged_on = day
+        return int(gone)
+
+
+_OPENED: dict[str, Storage] = {}
+_OPENED_LOCK = threading.Lock()
+
+
+def open_storage(url: str | None = None) -> Storage:
+    """The storage at `url` (default: the LANDKORT_DB setting), migrated to the newest
+    schema and old zero-hit counts purged the first time this process opens it."""
+    url = url or settings.get("LANDKORT_DB") or DEFAULT_DB
+    with _OPENED_LOCK:
+        storage = _OPENED.get(url)
+        if storage is None:
+            storage = Storage(url)
+            storage.migrate()
+            storage.purge_zero_hits()
+            _OPENED[url] = storage
+        return storage
+
+
+def close_all() -> None:
+    """Dispose every cached engine (tests, and a process that forks)."""
+    with _OPENED_LOCK:
+        for storage in _OPENED.values():
+            storage.dispose()
+        _OPENED.clear()

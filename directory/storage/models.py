@@ -1,0 +1,93 @@
+"""The tables of the app's own state (SQLAlchemy 2 declarative models).
+
+Directory data stays YAML in git; these tables hold what the app itself writes: reports
+and their status, personal call lists, recent searches and the counts of searches that
+found nothing. Times are naive UTC; a report keeps its Copenhagen ISO stamps as text (the
+`Report` API). Change a table only together with a new migration in `migrations/versions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+USER_KEY_LEN = 320  # an e-mail address can be 320 characters
+QUERY_LEN = 200  # longer queries are cut before they are stored
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ReportRow(Base):
+    """One 'Meld en fejl' report; `status` is 'open' or 'closed'."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    what_key: Mapped[str] = mapped_column(String(64))  # sha256 of the normalised text
+    reported_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reporter: Mapped[str | None] = mapped_column(String(200))
+    session_key: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    closed_at: Mapped[str | None] = mapped_column(String(40))
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="app")  # 'app' or 'jsonl'
+
+    __table_args__ = (
+        Index("ix_reports_status_created", "status", "created_at"),
+        Index("ix_reports_unit_what", "unit_id", "what_key"),
+        Index("ix_reports_session_created", "session_key", "created_at"),
+    )
+
+
+class PinRow(Base):
+    """A unit on one user's personal call list (Min ringeliste)."""
+
+    __tablename__ = "pins"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LEN), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    pinned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RecentSearchRow(Base):
+    """One of a user's last searches (one row per distinct query, newest time kept)."""
+
+    __tablename__ = "recent_searches"
+
+    user_key: Mapped[str] = mapped_column(String(USER_KEY_LEN), primary_key=True)
+    query: Mapped[str] = mapped_column(String(QUERY_LEN), primary_key=True)
+    searched_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_recent_user_time", "user_key", "searched_at"),)
+
+
+class ZeroHitRow(Base):
+    """How often a normalised query found nothing on one day (counts only, no user)."""
+
+    __tablename__ = "zero_hits"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    query: Mapped[str] = mapped_column(String(QUERY_LEN), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LegacyImportRow(Base):
+    """A `reports.jsonl` file that has been imported (by path, size and mtime)."""
+
+    __tablename__ = "legacy_imports"
+
+    source: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    mtime_ns: Mapped[str] = mapped_column(String(30))
+    lines: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,115 @@
+"""deploy/: each file an operator uses is parsed and checked, and nginx.conf passes `nginx -t`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from tests.browser_support import ROOT
+from tests.nginx_support import DEPLOY_CONF, Nginx
+
+DEPLOY = ROOT / "deploy"
+K8S = DEPLOY / "kubernetes"
+
+
+def _documents() -> dict[str, dict]:
+    docs: dict[str, dict] = {}
+    for path in sorted(K8S.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            assert isinstance(doc, dict), f"{path}: every document is a mapping"
+            docs[doc["kind"]] = doc
+    return docs
+
+
+def test_kubernetes_has_the_whole_topology() -> None:
+    docs = _documents()
+    assert {"Deployment", "Service", "Ingress", "Secret"} <= set(docs)
+    deployment = docs["Deployment"]
+    assert deployment["spec"]["replicas"] > 1
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["LANDKORT_DB"]["valueFrom"]["secretKeyRef"] == {"name": "landkort", "key": "db-url"}
+    assert pod["volumes"][0]["secret"]["secretName"] == "landkort"
+    assert container["volumeMounts"][0]["mountPath"] == "/app/.streamlit/secrets.toml"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    secret = docs["Secret"]
+    assert set(secret["stringData"]) == {"db-url", "secrets.toml"}
+    assert secret["stringData"]["db-url"].startswith("postgresql+psycopg://")
+    assert "cookie_secret" in secret["stringData"]["secrets.toml"]
+    service = docs["Service"]
+    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    ingress = docs["Ingress"]
+    notes = ingress["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert notes["nginx.ingress.kubernetes.io/affinity-mode"] == "persistent"
+    assert notes["nginx.ingress.kubernetes.io/session-cookie-name"]
+    assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    for header in ("X-Frame-Options", "frame-ancestors", "X-Content-Type-Options: nosniff"):
+        assert header in notes["nginx.ingress.kubernetes.io/configuration-snippet"]
+    assert (
+        "location = /_stcore/metrics { return 404; }"
+        in notes["nginx.ingress.kubernetes.io/server-snippet"]
+    )
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == service["metadata"]["name"]
+
+
+def test_compose_runs_two_app_servers_on_one_postgres_behind_nginx() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"db", "app1", "app2", "nginx"} <= set(services)
+    assert services["db"]["image"].startswith("postgres:")
+    for name in ("app1", "app2"):
+        app = services[name]
+        assert app["build"]["dockerfile"] == "deploy/Containerfile"
+        assert "db_url" in app["secrets"]
+        assert {"source": "streamlit_secrets", "target": "/app/.streamlit/secrets.toml"} in app[
+            "secrets"
+        ]
+        assert "--client.showErrorDetails=none" in app["command"]
+        assert "LANDKORT_DB=" in " ".join(app["entrypoint"])
+    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in services["nginx"]["volumes"]
+    conf = DEPLOY_CONF.read_text(encoding="utf-8")
+    assert re.findall(r"server (app\d+):8501", conf) == ["app1", "app2"]
+
+
+def test_the_container_image_runs_streamlit_unprivileged_in_production_mode() -> None:
+    text = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^FROM python:3\.11", text)
+    assert re.search(r"(?m)^USER 10001$", text)
+    assert "pip install -r requirements.txt" in text
+    for option in (
+        '"--server.address", "0.0.0.0"',
+        '"--client.showErrorDetails", "none"',
+        '"--browser.gatherUsageStats", "false"',
+    ):
+        assert option in text
+    assert "/_stcore/health" in text
+    for folder in ("pages", "ui", "directory", "search", "static"):
+        assert f"COPY {folder} {folder}" in text
+
+
+def test_nginx_conf_has_affinity_websocket_and_security_headers() -> None:
+    conf = DEPLOY_CONF.read_text(encoding="utf-8")
+    assert "hash $landkort_affinity consistent;" in conf
+    assert "map $cookie_landkort_affinity $landkort_affinity" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert "proxy_set_header Connection $connection_upgrade;" in conf
+    assert "add_header X-Frame-Options SAMEORIGIN always;" in conf
+    assert "add_header Content-Security-Policy \"frame-ancestors 'self'\" always;" in conf
+    assert "add_header X-Content-Type-Options nosniff always;" in conf
+    assert re.search(r"location = /_stcore/metrics \{\s*return 404;\s*\}", conf)
+
+
+def test_nginx_accepts_the_conf(tmp_path: Path) -> None:
+    nginx = Nginx([18501, 18502])
+    try:
+        done = nginx.check()
+        assert done.returncode == 0, done.stderr
+        assert "test is successful" in done.stderr
+    finally:
+        nginx.stop()
