@@ -120,6 +120,7 @@ def test_open_reports_listed_per_owner_and_closed_by_the_signed_in_coordinator(
     assert not at.exception
     closed = store.read().get(report.id)
     assert (closed.is_open, closed.closed_by, closed.close_note) == (False, "Søren SOF", "Rettet")
+    assert [s.value for s in at.success] == ["Fejlmeldingen er lukket."]  # stays on the page
     assert at.text == [] or [t.value for t in at.text] == []
 
 

@@ -31,6 +31,9 @@ NOT_ALLOWED_DA = (
 )
 
 
+CLOSED_KEY = "_report_closed"  # session state: the confirmation shown after a close
+
+
 def may_close(viewer: Viewer, report: Report, directory: Directory) -> bool:
     """Closing a report needs a coordinator of its unit's department, or an admin (a report
     about a unit that no longer exists: an admin)."""
@@ -67,7 +70,9 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
     except STORAGE_ERRORS:
         st.error(SAVE_FAILED_DA)
     else:
-        st.toast("Fejlmeldingen er lukket.")
+        # Said on the next run, where it stays (a toast is gone after a few seconds, and a
+        # toast sent just before st.rerun() can be lost under load).
+        st.session_state[CLOSED_KEY] = "Fejlmeldingen er lukket."
         st.rerun()
 
 
@@ -169,6 +174,9 @@ def count_rows(health: Health) -> list[dict[str, Any]]:
 def open_reports(grouped: dict[str, list[Report]], directory: Directory, viewer: Viewer) -> None:
     """Open reports per owner, each with its close form (for those who may close it),
     PAGE_SIZE to a page (a thousand open reports draw as fast as twenty)."""
+    closed = st.session_state.pop(CLOSED_KEY, None)
+    if closed:
+        st.success(closed, icon=":material/check_circle:")
     if not grouped:
         st.caption("Ingen åbne fejlmeldinger.")
         return
