@@ -79,6 +79,7 @@ def search_area() -> None:
     if (query or "").strip():
         ui.soeg.record_search(query, len(results) or unfiltered, user)
     if not (query or "").strip() and not filtered:
+        ui.soeg.own_open_reports(directory, ui.viewer())
         ui.soeg.empty_state(ui.soeg.recent_searches(user))
     elif not results:
         nearest = [] if filtered or unfiltered else index.nearest(query or "")

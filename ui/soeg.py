@@ -9,14 +9,18 @@ import streamlit as st
 
 import ui
 from directory import Directory
+from directory.access import Viewer
 from directory.model import cut
+from directory.quality.reports import ReportStore, open_for_owner
 from directory.rules.hours import unit_status
+from directory.storage import STORAGE_ERRORS
 from search import HitKind
 from search.index import owner_key
 from search.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search.results import Result
 from ui import md_escape
 from ui.widgets import (
+    DATAKVALITET_PAGE,
     ROLE_DA,
     SEARCH_PAGE,
     call_first_md,
@@ -179,6 +183,35 @@ def empty_state(recent: list[str] | None = None) -> None:
                     query_params={"q": past},
                     icon=":material/history:",
                 )
+
+
+MAX_OWN_REPORTS = 10  # open reports listed on a coordinator's start page
+
+
+def own_open_reports(directory: Directory, viewer: Viewer) -> None:
+    """On the start page of whoever keeps units: the open 'Meld en fejl' reports about them,
+    each with a link to its unit (closing them is on Datakvalitet)."""
+    if not (viewer.is_coordinator or viewer.email):
+        return
+    try:
+        reports = open_for_owner(ReportStore().open_reports(), directory, viewer)
+    except STORAGE_ERRORS:
+        st.caption("Fejlmeldingerne kan ikke hentes lige nu.")
+        return
+    if not reports:
+        return
+    with st.container(border=True, key="egne-fejlmeldinger"):
+        st.markdown(f"**Åbne fejlmeldinger om dine enheder ({len(reports)})**")
+        for report in reports[:MAX_OWN_REPORTS]:
+            unit = directory.units[report.unit_id]
+            unit_link(unit, icon=":material/report:")
+            st.caption(md_escape(cut(report.what)))
+        if viewer.staff:  # Datakvalitet is a staff page
+            st.page_link(
+                DATAKVALITET_PAGE,
+                label="Se og luk fejlmeldinger på Datakvalitet",
+                icon=":material/fact_check:",
+            )
 
 
 _RECORDED = "_recorded_search"  # the last query this session stored, so a rerun adds nothing

@@ -21,6 +21,7 @@ UNIT_PAGE = "pages/enhed.py"
 
 
 SEARCH_PAGE = "pages/soeg.py"
+DATAKVALITET_PAGE = "pages/datakvalitet.py"
 
 
 PHONE_KIND_DA = {

@@ -39,6 +39,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, text, update
 
 from directory import settings
+from directory.access import Viewer
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
 from directory.rules.staleness import NO_OWNER
@@ -500,3 +501,18 @@ def open_by_owner(reports: Iterable[Report], directory: Directory) -> dict[str, 
         owner = (unit.owner if unit else None) or NO_OWNER
         out.setdefault(owner, []).append(report)
     return dict(sorted(out.items()))
+
+
+def open_for_owner(reports: Iterable[Report], directory: Directory, viewer: Viewer) -> list[Report]:
+    """The open reports of the units this viewer keeps: units of the departments they
+    coordinate (all units for an admin), or whose `owner` is their e-mail address."""
+    email = (viewer.email or "").strip().casefold()
+    out: list[Report] = []
+    for report in reports:
+        unit = directory.units.get(report.unit_id)
+        if not report.is_open or unit is None:
+            continue
+        owns = bool(email) and (unit.owner or "").strip().casefold() == email
+        if owns or viewer.can_edit(unit.department):
+            out.append(report)
+    return out
