@@ -235,3 +235,46 @@ def screenshot(page: Any, name: str, max_height: int = 4000) -> Path:
     if tall != size["height"]:
         page.set_viewport_size(size)
     return path
+
+
+# -- sign-in through a real OpenID provider (oidc-provider-mock, in this process) ----------
+def put_oidc_users(base: str, users: dict[str, dict[str, Any]]) -> None:
+    """Give the provider at `base` these users: sub -> ID-token claims."""
+    import json
+
+    for sub, claims in users.items():
+        request = urllib.request.Request(
+            f"{base}/users/{sub}",
+            data=json.dumps(claims).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status < 300
+
+
+def write_oidc_secrets(path: Path, port: int, provider: str) -> Path:
+    """A secrets.toml whose `[auth]` signs in at `provider` for an app on 127.0.0.1:port."""
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "test-cookie-secret-not-for-production"\n'
+        'client_id = "landkort"\n'
+        'client_secret = "test-client-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def sign_in(page: Any, url: str, sub: str, name: str) -> None:
+    """Sign in as `sub` through the provider's form; waits until the app shows `name`."""
+    page.goto(f"{url}/", wait_until="domcontentloaded")
+    wait_for_render(page)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_selector("input[name=sub]", timeout=30_000)  # the provider's form
+    page.fill("input[name=sub]", sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=30_000)
+    wait_for_render(page)
+    page.get_by_text(name).first.wait_for(timeout=30_000)

@@ -2,9 +2,9 @@
 saves, and sees the change at once on the unit page and in search; git has one commit by
 that user; a coordinator of another department has no Rediger button.
 
-The identity comes from `LANDKORT_DEV_USER`, which `ui.viewer()` honours only on a
-loopback-bound server without sign-in (as the test server is); the role gate itself is
-tested through real ID-token claims and the access file in tests/test_page_rediger.py.
+Each coordinator signs in through a real OpenID provider (oidc-provider-mock, in this
+process on a local port) with the `groups` claim the access file maps to their department;
+the commit's author is the name and e-mail of their ID token.
 """
 
 from __future__ import annotations
@@ -16,24 +16,59 @@ from pathlib import Path
 import pytest
 from browser_support import (
     AppServer,
+    free_port,
     guard_network,
     launch_chromium,
+    put_oidc_users,
     screenshot,
+    sign_in,
     wait_for_render,
+    write_oidc_secrets,
 )
+from conftest import ACCESS_FILE
 from test_browser import ERROR_BOXES, _require_chromium
 from test_editing import git, make_repo
 
 from directory import load_directory
 
 pytestmark = pytest.mark.browser
-SOF_USER = "Sara Koordinator <sara@sof.eksempel.kk.dk>; coordinator=sof"
-BIF_USER = "Bo Bif <bo@bif.eksempel.kk.dk>; coordinator=bif"
+# sub -> ID-token claims
+USERS = {
+    "sara": {
+        "name": "Sara Koordinator",
+        "email": "sara@sof.eksempel.kk.dk",
+        "groups": ["kk-sof-redaktion"],
+    },
+    "bo": {"name": "Bo Bif", "email": "bo@bif.eksempel.kk.dk", "groups": ["kk-bif-redaktion"]},
+}
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_repo(tmp_path_factory.mktemp("rediger") / "data")
+
+
+@pytest.fixture(scope="module")
+def server(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app on the git data repository, with sign-in at a real OpenID provider."""
+    _require_chromium()
+    import oidc_provider_mock
+
+    root = tmp_path_factory.mktemp("rediger-auth")
+    access = root / "access.yaml"
+    access.write_text(ACCESS_FILE + "public: false\n", encoding="utf-8")
+    with oidc_provider_mock.run_server_in_thread() as provider:
+        base = f"http://localhost:{provider.server_port}"
+        put_oidc_users(base, USERS)
+        port = free_port()
+        app = AppServer(
+            repo,
+            secrets_file=write_oidc_secrets(root / "secrets.toml", port, base),
+            env={"LANDKORT_ACCESS": str(access)},
+        )
+        app.port = port
+        with app:
+            yield app
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +82,13 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _page(browser, server: AppServer, path: str):
+def _page(browser, server: AppServer, path: str, sub: str):
+    """A new browser context signed in as `sub`, on `path`."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="da-DK")
     outside = guard_network(ctx)
     page = ctx.new_page()
+    sign_in(page, server.url, sub, USERS[sub]["name"])
+    outside.clear()  # the provider's own page links a stylesheet on a CDN (the mock's)
     page.goto(f"{server.url}/{path}", wait_until="domcontentloaded")
     wait_for_render(page)
     return ctx, page, outside
@@ -77,45 +115,43 @@ def _edit_first_cell(page, table, row: int, value: str) -> None:
     raise AssertionError(f"could not type {value!r} into the table")
 
 
-def test_coordinator_edits_description_and_phone(browser, repo: Path, tmp_path: Path) -> None:
-    with AppServer(repo, env={"LANDKORT_DEV_USER": SOF_USER}) as server:
-        ctx, page, outside = _page(browser, server, "enhed?id=sof-bcv")
-        try:
-            main = page.locator("[data-testid=stMain]")
-            main.get_by_role("button", name="Rediger").click()
-            wait_for_render(page)
-            main.get_by_role("heading", name="Rediger enheden").wait_for(timeout=60_000)
-            form = main.locator("[data-testid=stForm]").first  # the edit form comes first
-            description = form.get_by_label("Beskrivelse", exact=True)
-            description.wait_for(state="visible", timeout=60_000)
-            description.fill("Rådgivning og bostøtte til udsatte voksne, nu med aftenåbent.")
-            phones = form.locator("[data-testid=stDataFrame]").first
-            phones.scroll_into_view_if_needed()
-            phones.locator("[role=columnheader]").first.wait_for(state="attached")
-            headers = phones.evaluate(
-                "(el) => Array.from(el.querySelectorAll('[role=columnheader]'))"
-                ".map(h => h.textContent)"
-            )
-            assert headers[0] == "Nummer", headers
-            _edit_first_cell(page, phones, 0, "33 17 41 99")
-            screenshot(page, "rediger-form")
-            main.get_by_role("button", name="Gem", exact=True).click()
-            wait_for_render(page)
-            main.get_by_text("Gemt (").wait_for(timeout=60_000)
-            wait_for_render(page)  # the message comes first; the page is drawn under it
-            main.locator("a[href='tel:+4533174199']").first.wait_for(timeout=60_000)
-            assert main.get_by_text("nu med aftenåbent").first.is_visible()
-            screenshot(page, "rediger-saved")
-            assert page.locator(ERROR_BOXES).count() == 0
-            # search finds the new text at once
-            page.goto(f"{server.url}/?q=aftenåbent", wait_until="domcontentloaded")
-            wait_for_render(page)
-            hit = page.locator("[data-testid=stMain] a[href*='enhed?id=sof-bcv']").first
-            hit.wait_for(timeout=30_000)
-            screenshot(page, "rediger-search")
-            assert outside == []
-        finally:
-            ctx.close()
+def test_coordinator_edits_description_and_phone(browser, repo: Path, server: AppServer) -> None:
+    ctx, page, outside = _page(browser, server, "enhed?id=sof-bcv", "sara")
+    try:
+        main = page.locator("[data-testid=stMain]")
+        main.get_by_role("button", name="Rediger").click()
+        wait_for_render(page)
+        main.get_by_role("heading", name="Rediger enheden").wait_for(timeout=60_000)
+        form = main.locator("[data-testid=stForm]").first  # the edit form comes first
+        description = form.get_by_label("Beskrivelse", exact=True)
+        description.wait_for(state="visible", timeout=60_000)
+        description.fill("Rådgivning og bostøtte til udsatte voksne, nu med aftenåbent.")
+        phones = form.locator("[data-testid=stDataFrame]").first
+        phones.scroll_into_view_if_needed()
+        phones.locator("[role=columnheader]").first.wait_for(state="attached")
+        headers = phones.evaluate(
+            "(el) => Array.from(el.querySelectorAll('[role=columnheader]')).map(h => h.textContent)"
+        )
+        assert headers[0] == "Nummer", headers
+        _edit_first_cell(page, phones, 0, "33 17 41 99")
+        screenshot(page, "rediger-form")
+        main.get_by_role("button", name="Gem", exact=True).click()
+        wait_for_render(page)
+        main.get_by_text("Gemt (").wait_for(timeout=60_000)
+        wait_for_render(page)  # the message comes first; the page is drawn under it
+        main.locator("a[href='tel:+4533174199']").first.wait_for(timeout=60_000)
+        assert main.get_by_text("nu med aftenåbent").first.is_visible()
+        screenshot(page, "rediger-saved")
+        assert page.locator(ERROR_BOXES).count() == 0
+        # search finds the new text at once
+        page.goto(f"{server.url}/?q=aftenåbent", wait_until="domcontentloaded")
+        wait_for_render(page)
+        hit = page.locator("[data-testid=stMain] a[href*='enhed?id=sof-bcv']").first
+        hit.wait_for(timeout=30_000)
+        screenshot(page, "rediger-search")
+        assert outside == []
+    finally:
+        ctx.close()
     log = git(repo, "log", "--format=%an <%ae>|%s").splitlines()
     assert log[0] == "Sara Koordinator <sara@sof.eksempel.kk.dk>|Edit sof-bcv: description, phones"
     assert len(log) == 2
@@ -126,16 +162,15 @@ def test_coordinator_edits_description_and_phone(browser, repo: Path, tmp_path: 
     assert unit.phones[0].number == "33 17 41 99"
 
 
-def test_coordinator_of_another_department_has_no_rediger(browser, repo: Path) -> None:
-    with AppServer(repo, env={"LANDKORT_DEV_USER": BIF_USER}) as server:
-        ctx, page, _ = _page(browser, server, "enhed?id=sof-bcv")
-        try:
-            main = page.locator("[data-testid=stMain]")
-            main.get_by_role("heading", name="Historik").wait_for(timeout=60_000)
-            assert main.get_by_role("button", name="Rediger").count() == 0
-            page.goto(f"{server.url}/enhed?id=bif-jku", wait_until="domcontentloaded")
-            wait_for_render(page)
-            main.get_by_role("button", name="Rediger").wait_for(timeout=60_000)
-            assert re.search("Jobcenter", main.inner_text())
-        finally:
-            ctx.close()
+def test_coordinator_of_another_department_has_no_rediger(browser, server: AppServer) -> None:
+    ctx, page, _ = _page(browser, server, "enhed?id=sof-bcv", "bo")
+    try:
+        main = page.locator("[data-testid=stMain]")
+        main.get_by_role("heading", name="Historik").wait_for(timeout=60_000)
+        assert main.get_by_role("button", name="Rediger").count() == 0
+        page.goto(f"{server.url}/enhed?id=bif-jku", wait_until="domcontentloaded")
+        wait_for_render(page)
+        main.get_by_role("button", name="Rediger").wait_for(timeout=60_000)
+        assert re.search("Jobcenter", main.inner_text())
+    finally:
+        ctx.close()

@@ -45,7 +45,6 @@ def page(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LANDKORT_DATA", str(repo))
     monkeypatch.setenv("LANDKORT_ACCESS", str(access))
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
-    monkeypatch.delenv("LANDKORT_DEV_USER", raising=False)
 
     def run(user: dict | None, unit_id: str = "sof-bcv") -> AppTest:
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
