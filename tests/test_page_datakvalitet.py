@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
 
 from directory.quality.reports import ReportStore
+from ui import md_escape
 from ui.datakvalitet import NOT_ALLOWED_DA
 
 HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
@@ -25,8 +27,23 @@ def _frames(at: AppTest) -> list:
     return [d.value for d in at.dataframe]
 
 
+def _plain(value: object) -> object:
+    """A cell as the reader sees it: st.table renders markdown, so cells are escaped."""
+    return re.sub(r"\\(.)", r"\1", value).replace("\u2060", "") if isinstance(value, str) else value
+
+
 def _tables(at: AppTest) -> list:
-    return [t.value for t in at.table]
+    """The full tables with their cells as shown (every text cell arrives escaped)."""
+    frames = []
+    for table in at.table:
+        frame = table.value
+        assert all(v == md_escape(_plain(v)) for v in frame.index if isinstance(v, str)), (
+            "cells must arrive escaped"
+        )
+        frame = frame.map(_plain)
+        frame.index = frame.index.map(_plain)
+        frames.append(frame)
+    return frames
 
 
 def test_page_shows_every_summary(

@@ -78,11 +78,14 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
 
 def full_table(rows: list[dict[str, Any]], empty: str) -> None:
     """A table that shows every cell in full (long messages wrap; nothing is cut off), with
-    its first column as the row heading. Data is shown as text, never as markdown."""
+    its first column as the row heading. st.table renders markdown: every text is escaped."""
     if not rows:
         st.caption(empty)
         return
-    frame = pd.DataFrame(rows)
+    # st.table renders its cells as markdown: every value goes through the one escaping rule
+    frame = pd.DataFrame(
+        [{k: md_escape(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+    )
     st.table(frame.set_index(frame.columns[0]))
 
 
