@@ -8,6 +8,7 @@
 import streamlit as st
 
 import ui
+import ui.document
 from ui.navigation import app_pages
 
 # A local favicon: a material icon here would make the browser fetch it from the internet.
@@ -15,6 +16,7 @@ st.set_page_config(
     page_title=ui.APP_TITLE, page_icon=str(ui.asset_path("static", "favicon.png")), layout="wide"
 )
 
+ui.document.install()
 navigation = st.navigation(app_pages(), position="sidebar", expanded=True)
 with st.sidebar:
     st.caption("Kommunalt landkort · intern vejviser for Københavns Kommunes medarbejdere")

@@ -38,7 +38,7 @@ cols[2].metric("Forældede", len(health.stale))
 cols[3].metric("Mangler oplysninger", len(health.missing))
 cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.values()))
 
-st.subheader("Fejl og advarsler i datafilerne")
+st.header("Fejl og advarsler i datafilerne")
 st.caption(
     "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at "
     "tjekke igen."
@@ -51,10 +51,10 @@ if directory is None:
     )
     st.stop()
 
-st.subheader("Optælling pr. forvaltning")
+st.header("Optælling pr. forvaltning")
 ui.widgets.show_table(ui.datakvalitet.count_rows(health), "Ingen forvaltninger.")
 
-st.subheader("Forældede oplysninger")
+st.header("Forældede oplysninger")
 st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
 by_department, by_owner = st.columns(2)
 with by_department:
@@ -66,7 +66,7 @@ with by_owner:
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
     ui.widgets.show_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
 
-st.subheader("Enheder, der mangler oplysninger")
+st.header("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
 ui.widgets.show_table(
     ui.datakvalitet.missing_rows(health),
@@ -74,12 +74,12 @@ ui.widgets.show_table(
     links=True,
 )
 
-st.subheader("Gatekeepere uden backup")
+st.header("Gatekeepere uden backup")
 ui.widgets.show_table(
     ui.datakvalitet.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True
 )
 
-st.subheader("Åbne fejlmeldinger pr. ejer")
+st.header("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
 ui.datakvalitet.open_reports(health.open_reports, directory)

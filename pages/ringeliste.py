@@ -50,7 +50,7 @@ public = st.toggle(
     ),
 )
 rows = export.call_list(directory, unit_ids, public=public)
-st.subheader(title)
+st.header(title)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()

@@ -20,7 +20,7 @@ def _buttons(at: AppTest) -> list[str]:
 def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch)
     assert not at.exception
-    assert at.subheader[0].value == "Ringeliste: Socialforvaltningen (SOF)"
+    assert at.header[0].value == "Ringeliste: Socialforvaltningen (SOF)"
     frame = at.dataframe[0].value
     assert list(frame.columns) == [
         "Enhed",
@@ -67,7 +67,7 @@ def test_public_version_has_no_staff_numbers(
 def test_call_list_of_a_search(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch, q="hjemløs")
     assert not at.exception
-    assert at.subheader[0].value == "Ringeliste: søgning »hjemløs«"
+    assert at.header[0].value == "Ringeliste: søgning »hjemløs«"
     assert "Hjemløse- og Udsatteenheden" in list(at.dataframe[0].value["Enhed"])
     assert not at.selectbox
 

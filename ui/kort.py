@@ -125,11 +125,11 @@ def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | Non
 def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
     """Beside the map: the nearest open offices from the chosen place, else every match."""
     if place is None:
-        st.subheader(f"Kontorer ({len(found)})")
+        st.header(f"Kontorer ({len(found)})")
         rows = [_row(site) for site in sorted(found, key=lambda s: s.location.name.casefold())]
     else:
         answer = geo.nearest_open(found, place)
-        st.subheader(f"Nærmeste åbne fra {place.name}")
+        st.header(f"Nærmeste åbne fra {place.name}")
         if place.estimate:
             st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
         if answer.none_open:

@@ -1,0 +1,34 @@
+"""The app's document, made Danish and accessible where Streamlit 1.67 has no option for it.
+
+`install()` runs on every page (app.py). It adds one `st.html` element with
+- a script (`ui/document.js`) that sets `<html lang="da">` (screen readers read Danish with a
+  Danish voice), puts Streamlit's own English labels in Danish ("Skip to main content",
+  "Clear entry"), opens `tel:` links in the same tab, marks result lists as lists, and keeps
+  one history entry per click on a link to another page (so Back returns to the results);
+- a style sheet: a visible focus ring on every link and button (WCAG 2.4.7).
+
+Caption contrast is the theme's (`.streamlit/config.toml`: `textColor`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+SCRIPT = (Path(__file__).with_name("document.js")).read_text(encoding="utf-8")
+
+# The focus ring: 3 px in the theme's primary colour (contrast 8.6:1 on white), never clipped.
+STYLE = """
+<style>
+[data-testid=stMain] a:focus-visible, [data-testid=stSidebar] a:focus-visible,
+[data-testid=stSkipToContent]:focus-visible, button:focus-visible {
+  outline: 3px solid #1f4e8c !important; outline-offset: 2px; border-radius: 2px;
+}
+</style>
+"""
+
+
+def install() -> None:
+    """Add the script and the style sheet to the page (once per run, before the page)."""
+    st.html(f"{STYLE}<script>{SCRIPT}</script>", unsafe_allow_javascript=True)
