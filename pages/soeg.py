@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 import ui.soeg
 from directory.rules.hours import now
+from search.alternatives import open_alternatives
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -76,9 +77,14 @@ elif not hits:
     ui.soeg.no_results(
         query or "", filtered, len(index.search(query or "", limit=50)) if filtered else 0
     )
+    if open_now:
+        ui.soeg.open_alternatives(
+            open_alternatives(index, query or "", at, department=departments, need=need, age=age),
+            directory,
+            at,
+        )
 else:
     st.caption(
         f"{len(hits)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, helligdage medregnet"
     )
-    for hit in hits:
-        ui.soeg.result_card(hit, directory, at)
+    ui.soeg.result_list(hits, directory, at, key="hits")

@@ -5,7 +5,8 @@
   Danish voice), puts Streamlit's own English labels in Danish ("Skip to main content",
   "Clear entry"), opens `tel:` links in the same tab, marks result lists as lists, and keeps
   one history entry per click on a link to another page (so Back returns to the results);
-- a style sheet: a visible focus ring on every link and button (WCAG 2.4.7).
+- a style sheet: a visible focus ring on every link and button (WCAG 2.4.7), and the
+  result card's unit name as its most prominent line.
 
 Caption contrast is the theme's (`.streamlit/config.toml`: `textColor`).
 """
@@ -24,6 +25,10 @@ STYLE = """
 [data-testid=stMain] a:focus-visible, [data-testid=stSidebar] a:focus-visible,
 [data-testid=stSkipToContent]:focus-visible, button:focus-visible {
   outline: 3px solid #1f4e8c !important; outline-offset: 2px; border-radius: 2px;
+}
+/* a result card's unit name is its most prominent line (ui.soeg: containers `navn-…`) */
+[class*="st-key-navn-"] [data-testid=stPageLink-NavLink] p {
+  font-size: 1.3rem; line-height: 1.35;
 }
 </style>
 """

@@ -10,25 +10,39 @@ import ui
 from directory import Directory
 from directory.rules.hours import unit_status
 from search import Hit, HitKind
+from search.alternatives import Alternatives
+from search.reason import reason
 from ui import md_escape
 from ui.widgets import ROLE_DA, call_first_md, contact_line, phone_md, status_text, unit_link
 
+# Example searches on the empty page; each is a button that runs it.
+EXAMPLES = ("herberg", "bolig rådgivning", "JKU", "misbrug ung", "udsættelse")
 
-def result_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
+
+def result_list(hits: list[Hit], directory: Directory, at: dt.datetime, *, key: str) -> None:
+    """Results as a list: the container is `role=list`, each card `role=listitem`
+    (ui/document.js marks containers keyed `liste-…`/`punkt-…`)."""
+    with st.container(key=f"liste-{key}"):
+        for hit in hits:
+            result_card(hit, directory, at, key=key)
+
+
+def result_card(hit: Hit, directory: Directory, at: dt.datetime, *, key: str = "hits") -> None:
     """One search result as a bordered card; what it shows depends on the hit's kind.
 
-    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it)."""
-    with st.container(border=True, key=f"hit-{hit.kind.value}-{hit.id}"):
+    The card carries the CSS class `st-key-punkt-<list>-<kind>-<id>` (browser tests select
+    on it); the unit's name, the card's most prominent line, `st-key-navn-…`."""
+    with st.container(border=True, key=f"punkt-{key}-{hit.kind.value}-{hit.id}"):
         if hit.kind in (HitKind.UNIT, HitKind.CONTACT):
-            _unit_card(hit, directory, at)
+            _unit_card(hit, directory, at, key)
         elif hit.kind is HitKind.DEPARTMENT:
             _department_card(hit, directory)
         else:
             _location_card(hit, directory, at)
-        st.caption(md_escape(hit.explanation))
+        st.caption(md_escape(reason(hit)))
 
 
-def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
+def _unit_card(hit: Hit, directory: Directory, at: dt.datetime, key: str) -> None:
     unit = directory.units[hit.unit_id or hit.id]
     department = directory.departments.get(unit.department)
     left, right = st.columns([3, 2], gap="medium")
@@ -39,7 +53,8 @@ def _unit_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
                 f":material/person: {contact_line(contact, compact=True)} · "
                 f"{ROLE_DA[contact.role]} i"
             )
-        unit_link(unit, icon=":material/badge:", bold=True)
+        with st.container(key=f"navn-{key}-{hit.kind.value}-{hit.id}"):
+            unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
     with right:
@@ -83,9 +98,25 @@ def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
     st.markdown("\n".join(f"- {tip}" for tip in tips))
 
 
+def open_alternatives(alternatives: Alternatives, directory: Directory, at: dt.datetime) -> None:
+    """ "Kun åbne nu" found nothing: what is open instead, then when the matches open."""
+    if not alternatives.sections:
+        return
+    for n, (title, hits) in enumerate(alternatives.sections):
+        st.header(title, anchor=False)
+        result_list(list(hits), directory, at, key=f"alt{n}")
+
+
+def _run_example(word: str) -> None:
+    st.session_state["q"] = word
+
+
 def empty_state() -> None:
     st.markdown(
         "Skriv, hvad borgeren har brug for, navnet på en enhed eller en kollega, eller en "
-        "forkortelse. Tryk Enter for at søge. Eksempler: *herberg*, *bolig rådgivning*, *JKU*, "
-        "*misbrug ung*, *udsættelse*."
+        "forkortelse. Tryk Enter for at søge."
     )
+    with st.container(horizontal=True, key="eksempler", vertical_alignment="center"):
+        st.markdown("Prøv fx:")
+        for word in EXAMPLES:
+            st.button(word, key=f"eksempel-{word}", on_click=_run_example, args=(word,))
