@@ -52,18 +52,24 @@ def test_the_page_lists_every_office_beside_the_map(run_page) -> None:
             "Adresse": "Åboulevard 38, 2200 København N",
             "Enheder": "Døgnvagten",
             "Status": "Åben nu · døgnåben",
+            "Ring": "33 17 33 33",
+            "Enhed": "enhed?id=sof-dognvagt",
         },
         {
             "Kontor": "Jobcenter Skelbækgade",
             "Adresse": "Skelbækgade 4, 1717 København V",
             "Enheder": "Jobcenter København Ungecenter",
             "Status": "Åben nu · lukker kl. 15:00",
+            "Ring": "–",
+            "Enhed": "enhed?id=bif-jku",
         },
         {
             "Kontor": "Socialcenter København",
             "Adresse": "Matthæusgade 1, 1666 København V",
             "Enheder": "Borgercenter Voksne, Hjemløse- og Udsatteenheden",
             "Status": "Åben nu · lukker kl. 15:00",
+            "Ring": "33 17 41 22",
+            "Enhed": "enhed?id=sof-bcv",
         },
     ]
     captions = [c.value for c in app.caption]

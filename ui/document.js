@@ -36,12 +36,22 @@
         el.textContent = LABELS["Skip to main content"];
       }
     });
-    // tel: and mailto: links open in the same tab (the phone app takes over), not a new tab
+    // tel: and mailto: links open in the same tab (the phone app takes over), not a new
+    // tab; so do markdown links to the app's own pages (enhed?id=...)
     root.querySelectorAll("a[href^='tel:'][target], a[href^='mailto:'][target]").forEach(
       function (el) {
         el.removeAttribute("target");
       }
     );
+    root.querySelectorAll("[data-testid=stMain] a[target='_blank']").forEach(function (el) {
+      if (el.origin === location.origin && !el.hasAttribute("download")) {
+        el.removeAttribute("target");
+      }
+    });
+    // the map's iframe is named by its content, not by the component's Python name
+    root.querySelectorAll("iframe[title^='streamlit_folium']").forEach(function (el) {
+      el.setAttribute("title", "Kort over kontorerne");
+    });
     // result lists: containers keyed "...-list" hold "...-item" containers (ui.soeg)
     root.querySelectorAll("[class*='st-key-liste-']").forEach(function (el) {
       el.setAttribute("role", "list");
@@ -94,6 +104,6 @@
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ["aria-label", "target", "lang"],
+    attributeFilter: ["aria-label", "target", "lang", "title"],
   });
 })();
