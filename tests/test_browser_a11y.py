@@ -12,20 +12,18 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import test_browser as shared
 from browser_support import AppServer, screenshot, search_box, wait_for_render
-from test_browser import (  # noqa: F401  (fixtures, shared with the main browser suite)
-    HOSTILE_ID,
-    PAGES,
-    _assert_clean,
-    _open,
-    browser_data,
-    context,
-    directory,
-    page,
-    server,
-)
+from test_browser import HOSTILE_ID, PAGES, _assert_clean, _open
 
 pytestmark = pytest.mark.browser
+
+# The main browser suite's fixtures (module-scoped: this module gets its own server).
+browser_data = shared.browser_data
+directory = shared.directory
+server = shared.server
+context = shared.context
+page = shared.page
 
 WIDTHS = {"desktop": 1400, "phone": 390}
 # Every page in the sidebar, plus a search with results and a unit's page.

@@ -190,29 +190,26 @@ def office_list(found: list[geo.Site], place: geo.Place | None) -> None:
         ordered = [n.site for n in geo.nearest(found, place, limit=len(found), open_only=False)]
     else:
         ordered = sorted(found, key=lambda s: s.location.name.casefold())
-    with st.expander(f"Kontorerne som liste ({len(ordered)})", icon=":material/list:"):
-        with st.container(key="kontorliste"):
-            if not ordered:
-                st.caption("Ingen kontorer passer til filtrene.")
-            lines = []
-            for site in ordered[:MAX_LISTED]:
-                status = f" · {ui.md_escape(site.status.label)}" if site.status else ""
+    title = f"Kontorerne som liste ({len(ordered)})"
+    with st.expander(title, icon=":material/list:"), st.container(key="kontorliste"):
+        if not ordered:
+            st.caption("Ingen kontorer passer til filtrene.")
+        lines = []
+        for site in ordered[:MAX_LISTED]:
+            status = f" · {ui.md_escape(site.status.label)}" if site.status else ""
+            lines.append(
+                f"- **{ui.md_escape(site.location.name)}**, "
+                f"{ui.md_escape(site.location.address.one_line())}{status}"
+            )
+            for here in site.units:
+                phone = here.public_phone
+                number = f" · Tlf. [{ui.md_escape(phone.display)}]({phone.tel})" if phone else ""
                 lines.append(
-                    f"- **{ui.md_escape(site.location.name)}**, "
-                    f"{ui.md_escape(site.location.address.one_line())}{status}"
+                    f"  - [{ui.md_escape(here.unit.name)}]({ui.unit_href(here.unit.id)}){number}"
                 )
-                for here in site.units:
-                    phone = here.public_phone
-                    number = (
-                        f" · Tlf. [{ui.md_escape(phone.display)}]({phone.tel})" if phone else ""
-                    )
-                    lines.append(
-                        f"  - [{ui.md_escape(here.unit.name)}]({ui.unit_href(here.unit.id)})"
-                        f"{number}"
-                    )
-            st.markdown("\n".join(lines))
-            if len(ordered) > MAX_LISTED:
-                st.caption(
-                    f"Viser {MAX_LISTED} af {len(ordered)} kontorer. Brug filtrene for at "
-                    "finde de rigtige."
-                )
+        st.markdown("\n".join(lines))
+        if len(ordered) > MAX_LISTED:
+            st.caption(
+                f"Viser {MAX_LISTED} af {len(ordered)} kontorer. Brug filtrene for at "
+                "finde de rigtige."
+            )
