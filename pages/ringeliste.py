@@ -7,7 +7,6 @@ import streamlit as st
 
 import ui
 import ui.ringeliste
-import ui.widgets
 from directory.exports import export
 
 directory = ui.require_directory()
@@ -28,6 +27,7 @@ if query:
     st.query_params.pop("forvaltning", None)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
     title, slug = f"Ringeliste: søgning »{query}«", "soegning"
+    sheet = f"Søgning {query}"
 else:
     st.query_params.pop("q", None)
     ids = list(directory.departments)
@@ -41,6 +41,8 @@ else:
     st.query_params["forvaltning"] = chosen
     unit_ids = export.units_of_department(directory, chosen)
     title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
+    department = directory.departments[chosen]
+    sheet = f"Ringeliste {department.short or department.name}"
 
 public = st.toggle(
     "Offentlig udgave",
@@ -60,6 +62,9 @@ st.caption(
     if not public
     else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
 )
-ui.widgets.show_table(ui.ringeliste.call_rows(rows), "", links=True)
+ui.ringeliste.call_table(rows)
 
-ui.ringeliste.call_list_downloads(directory, rows, unit_ids, title=title, slug=slug, public=public)
+ui.ringeliste.call_list_downloads(
+    directory, rows, unit_ids, title=title, sheet=sheet, slug=slug, public=public
+)
+ui.ringeliste.directory_json_download(directory, public=public)

@@ -40,6 +40,7 @@ def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.M
         "Excel (xlsx)",
         "Side til udskrift",
         "Kontakter som vCard (3)",
+        "Hent JSON (offentlig udgave)",  # AppTest's viewer is not staff (no loopback server)
     ]
     assert at.query_params["forvaltning"] == "sof"
 
@@ -50,7 +51,12 @@ def test_department_from_the_link(data_dir: Path, monkeypatch: pytest.MonkeyPatc
         "Jobcenter København Ungecenter",
         "Ydelsesservice København",
     ]
-    assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift"]  # no contacts
+    assert _buttons(at) == [  # no contacts
+        "CSV (Excel)",
+        "Excel (xlsx)",
+        "Side til udskrift",
+        "Hent JSON (offentlig udgave)",
+    ]
 
 
 def test_public_version_has_no_staff_numbers(
@@ -76,3 +82,35 @@ def test_search_without_units(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     at = _app(data_dir, monkeypatch, q="zzzxxyyqq")
     assert not at.exception
     assert at.info[0].value == "Ingen enheder at vise. Prøv en anden søgning eller forvaltning."
+
+
+@pytest.mark.parametrize(
+    ("staff", "public", "label"),
+    [
+        (True, False, "Hent JSON"),
+        (True, True, "Hent JSON (offentlig udgave)"),
+        (False, False, "Hent JSON (offentlig udgave)"),
+    ],
+)
+def test_json_of_the_whole_landkort_is_staff_only_for_staff(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, staff: bool, public: bool, label: str
+) -> None:
+    from directory.access import Viewer
+    from directory.exports import export
+
+    monkeypatch.setattr("ui.viewer", lambda: Viewer(staff=staff))
+    made: list[bool] = []  # the `public` argument of each JSON the page made
+    real = export.directory_json_text
+
+    def spy(directory, *, public: bool) -> str:
+        made.append(public)
+        return real(directory, public=public)
+
+    monkeypatch.setattr(export, "directory_json_text", spy)
+    at = _app(data_dir, monkeypatch)
+    if public:
+        at.toggle[0].set_value(True).run()
+    assert not at.exception
+    assert at.header[1].value == "Hele landkortet som JSON"
+    assert _buttons(at)[-1] == label
+    assert made[-1] is (label != "Hent JSON")

@@ -177,7 +177,8 @@ def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
     rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    if st.user.is_logged_in:
+    # Streamlit 1.67 sets `is_logged_in` only when an [auth] section exists: absent is "no"
+    if st.user.to_dict().get("is_logged_in") is True:
         return viewer_from_claims(st.user.to_dict(), rules)
     if not auth_configured() and bound_to_loopback():
         return Viewer(staff=True)

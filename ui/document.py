@@ -35,6 +35,12 @@ STYLE = """
 [class*="st-key-navn-"] [data-testid=stPageLink-NavLink] p {
   font-size: 1.3rem; line-height: 1.35;
 }
+/* long unit names wrap instead of being cut off on a phone */
+[data-testid=stMain] [data-testid=stPageLink-NavLink] *,
+[data-testid=stMain] [data-testid=stPageLink-NavLink] {
+  white-space: normal; overflow-wrap: anywhere; text-overflow: clip; overflow: visible;
+  height: auto;
+}
 </style>
 """
 

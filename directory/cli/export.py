@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -14,7 +13,7 @@ from directory.devtools.schema import (
     stale_schema_files,
     write_schemas,
 )
-from directory.exports.export import directory_json
+from directory.exports.export import directory_json_text
 from directory.loading.loader import data_dir_from_env, validate_directory
 
 
@@ -65,8 +64,7 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    data = directory_json(result.directory, public=args.public)
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(directory_json_text(result.directory, public=args.public))
     return 0
 
 
