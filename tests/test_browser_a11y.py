@@ -56,6 +56,7 @@ def test_axe_finds_no_serious_violation(
     page.wait_for_timeout(600)  # charts and iframes draw after the script
     screenshot(page, f"a11y-{name}-{WIDTHS[width]}")
     _assert_clean(page, f"{name} at {WIDTHS[width]} px")
+    assert page.evaluate("document.documentElement.lang") == "da"  # a phone's hidden sidebar too
     assert _axe_violations(page) == []
 
 

@@ -31,6 +31,9 @@ STYLE = """
 /* captions: Streamlit draws them at 60 % opacity, which also fades their code and links
    below 4.5:1 (WCAG 1.4.3); a solid grey keeps them subdued at 7.6:1 on white */
 [data-testid=stCaptionContainer] { opacity: 1 !important; color: #50555f; }
+/* section headings are h2 now (no jump from h1 to h3): at the size Streamlit gives h3 */
+[data-testid=stMain] h2 { font-size: 1.6rem !important; padding-top: 0.75rem; }
+@media (max-width: 640px) { [data-testid=stMain] h2 { font-size: 1.35rem !important; } }
 /* a result card's unit name is its most prominent line (ui.soeg: containers `navn-…`) */
 [class*="st-key-navn-"] [data-testid=stPageLink-NavLink] p {
   font-size: 1.3rem; line-height: 1.35;
@@ -46,5 +49,9 @@ STYLE = """
 
 
 def install() -> None:
-    """Add the script and the style sheet to the page (once per run, before the page)."""
-    st.html(f"{STYLE}<script>{SCRIPT}</script>", unsafe_allow_javascript=True)
+    """Add the script and the style sheet to the page (once per run, before the page).
+
+    In the sidebar (drawn, though hidden, on a phone too): the main area holds no script but
+    the page's own."""
+    with st.sidebar:
+        st.html(f"{STYLE}<script>{SCRIPT}</script>", unsafe_allow_javascript=True)
