@@ -24,7 +24,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $
 
 ## Install and start the app on the bundled demo data (or $LANDKORT_DATA).
 run: $(VENV)/.run-installed
-	LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py
+	@echo "Kommunalt landkort: http://127.0.0.1:8501 (bound to 127.0.0.1 only, so without sign-in you get the staff view; to serve the network set up sign-in, see README)"; LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 ## Install and run the checks: lint, format, types, then the whole test suite (unit,
 ## AppTest and the browser tests in Debian's chromium: `apt-get install chromium`).

@@ -50,7 +50,8 @@ PUBLIC = Viewer()
 
 
 class AccessFileError(ValueError):
-    """The access file cannot be used; the message says where and how to fix it."""
+    """The access file cannot be used; the message (in Danish: an administrator reads it in
+    the app) says `file:line:` what is wrong and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -65,53 +66,114 @@ class AccessRules:
 
 
 NO_ACCESS_FILE = AccessRules()
-_KEYS = {"claim", "staff", "coordinators", "managers", "admins", "public"}
+_KEYS = ("claim", "staff", "coordinators", "managers", "admins", "public")
 
 
-def _groups(path: str, key: str, value: Any) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise AccessFileError(f"{path}: '{key}' must be a list of group names, e.g. [kk-ledere]")
-    return frozenset(value)
+def _key_lines(node: yaml.Node | None) -> tuple[dict[str, int], dict[str, int]]:
+    """1-based lines of the top-level keys and of the keys under `coordinators`."""
+    top: dict[str, int] = {}
+    nested: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            top.setdefault(str(key.value), key.start_mark.line + 1)
+            if key.value == "coordinators" and isinstance(value, yaml.MappingNode):
+                for sub, _ in value.value:
+                    nested.setdefault(str(sub.value), sub.start_mark.line + 1)
+    return top, nested
+
+
+def _duplicate(node: yaml.Node | None) -> tuple[str, int] | None:
+    """The first key that appears twice in one mapping (PyYAML would keep the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                return str(key.value), key.start_mark.line + 1
+            seen.add(key.value)
+            found = _duplicate(value)
+            if found:
+                return found
+    return None
 
 
 def load_access(path: str | Path | None) -> AccessRules:
-    """The rules of the access file at `path`; `NO_ACCESS_FILE` when path is None."""
+    """The rules of the access file at `path`; `NO_ACCESS_FILE` when path is None.
+
+    Raises `AccessFileError` with `file:line: problem: fix` for anything it cannot use."""
     if path is None:
         return NO_ACCESS_FILE
     name = str(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise AccessFileError(f"{name}: cannot read the access file ({exc.strerror})") from exc
+        raise AccessFileError(
+            f"{name}:1: adgangsfilen kan ikke læses ({exc.strerror}): "
+            "ret stien i LANDKORT_ACCESS, eller fjern indstillingen"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise AccessFileError(f"{name}:1: adgangsfilen er ikke UTF-8: gem den som UTF-8") from exc
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AccessFileError(f"{name}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "ugyldig YAML"
+        raise AccessFileError(
+            f"{name}:{line}: ikke gyldig YAML ({problem}): ret linjen, se README om adgangsfilen"
+        ) from exc
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise AccessFileError(f"{name}: the access file must be a mapping (claim, staff, …)")
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise AccessFileError(f"{name}: unknown key '{unknown[0]}': use {', '.join(sorted(_KEYS))}")
-    coordinators = raw.get("coordinators") or {}
-    if not isinstance(coordinators, dict):
-        raise AccessFileError(f"{name}: 'coordinators' maps department ids to lists of groups")
+        raise AccessFileError(
+            f"{name}:1: adgangsfilen skal være nøgler og værdier (claim:, staff:, …), "
+            "se README om adgangsfilen"
+        )
+    dup = _duplicate(node)
+    if dup:
+        raise AccessFileError(
+            f"{name}:{dup[1]}: nøglen '{dup[0]}' står to gange: slet den ene, eller slå dem sammen"
+        )
+    top, nested = _key_lines(node)
+
+    def fail(key: str, message: str, sub: str | None = None) -> AccessFileError:
+        line = nested.get(sub, top.get(key, 1)) if sub is not None else top.get(key, 1)
+        return AccessFileError(f"{name}:{line}: {message}")
+
+    for key in raw:
+        if key not in _KEYS:
+            raise fail(str(key), f"ukendt nøgle '{key}': brug {', '.join(_KEYS)}")
+
+    def groups(key: str, value: Any, sub: str | None = None) -> frozenset[str]:
+        if value is None:
+            return frozenset()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            label = f"coordinators.{sub}" if sub is not None else key
+            raise fail(key, f"'{label}' skal være en liste af gruppenavne, fx [kk-ledere]", sub)
+        return frozenset(value)
+
     claim = raw.get("claim", "groups")
     if not isinstance(claim, str) or not claim:
-        raise AccessFileError(f"{name}: 'claim' must name the ID-token claim, e.g. groups")
+        raise fail("claim", "'claim' skal være navnet på ID-tokenets claim med grupper, fx groups")
     public = raw.get("public", False)
     if not isinstance(public, bool):
-        raise AccessFileError(f"{name}: 'public' must be true or false")
+        raise fail("public", "'public' skal være true eller false")
+    coordinators = raw.get("coordinators") or {}
+    if not isinstance(coordinators, dict):
+        raise fail(
+            "coordinators",
+            "'coordinators' skal have en forvaltnings-id pr. linje med en liste af grupper, "
+            "fx sof: [kk-sof-redaktion]",
+        )
     return AccessRules(
         claim=claim,
-        staff=_groups(name, "staff", raw.get("staff")),
+        staff=groups("staff", raw.get("staff")),
         coordinators={
-            str(dept): _groups(name, f"coordinators.{dept}", groups)
-            for dept, groups in coordinators.items()
+            str(dept): groups("coordinators", value, str(dept))
+            for dept, value in coordinators.items()
         },
-        managers=_groups(name, "managers", raw.get("managers")),
-        admins=_groups(name, "admins", raw.get("admins")),
+        managers=groups("managers", raw.get("managers")),
+        admins=groups("admins", raw.get("admins")),
         public=public,
         configured=True,
     )

@@ -12,7 +12,12 @@ from directory.quality.health import build_health, departments_in
 from directory.quality.reports import ReportStore
 from directory.rules.hours import now
 
+ui.use_app_navigation()  # a first deep link runs app.py's sign-in and navigation
 st.title("Datakvalitet")
+viewer = ui.viewer()
+if not viewer.staff:  # app.py leaves the page out of the navigation too
+    st.info("Datakvalitet er kun for medarbejdere. Log ind for at se siden.")
+    st.stop()
 validation = ui.validation()
 directory = validation.directory
 options = ui.widgets.department_options(departments_in(validation), directory)
@@ -82,4 +87,4 @@ ui.widgets.show_table(
 st.header("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
-ui.datakvalitet.open_reports(health.open_reports, directory)
+ui.datakvalitet.open_reports(health.open_reports, directory, viewer)

@@ -23,10 +23,9 @@ if not directory.referrals:
     st.info("Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml.")
     st.stop()
 
-tabs = st.tabs(
-    list(ui.henvisningsveje.SECTIONS), key=ui.henvisningsveje.TABS_KEY, on_change="rerun"
-)
-for tab, render in zip(tabs, ui.henvisningsveje.SECTIONS.values(), strict=True):
+sections = ui.henvisningsveje.sections(ui.viewer())
+tabs = st.tabs(list(sections), key=ui.henvisningsveje.TABS_KEY, on_change="rerun")
+for tab, render in zip(tabs, sections.values(), strict=True):
     if tab.open:
         with tab:
             render(rg)

@@ -15,10 +15,12 @@ if chosen and chosen not in directory.departments:
     st.warning(f"Der findes ingen forvaltning med id »{chosen}«. Vælg en i tabellen herunder.")
     chosen = None
 
+staff = ui.viewer().staff
 if chosen is None:
     rows = department_summaries(directory)
+    contacts = f"{len(directory.contacts)} kontakter, " if staff else ""
     st.caption(
-        f"{len(directory.units)} enheder, {len(directory.contacts)} kontakter, "
+        f"{len(directory.units)} enheder, {contacts}"
         f"{len(directory.locations)} adresser og {len(directory.referrals)} henvisningsveje."
     )
     table = pd.DataFrame(
@@ -35,6 +37,8 @@ if chosen is None:
             "Senest tjekket": [r.newest_verified for r in rows],
         }
     )
+    if not staff:  # the public view has no contacts and no fast-track numbers to count
+        table = table.drop(columns=["Gatekeepere", "Med fast-track"])
     st.dataframe(
         table,
         hide_index=True,

@@ -44,14 +44,16 @@ else:
     department = directory.departments[chosen]
     sheet = f"Ringeliste {department.short or department.name}"
 
-public = st.toggle(
-    "Offentlig udgave",
-    help=(
-        "Uden fast track-numre, interne numre og kontaktpersoners direkte numre: "
-        "til opslag uden for huset."
-    ),
-)
-rows = export.call_list(directory, unit_ids, public=public)
+if ui.viewer().staff:
+    public = st.toggle(
+        "Offentlig udgave",
+        help=(
+            "Uden fast track-numre, interne numre og kontaktpersoner: til opslag uden for huset."
+        ),
+    )
+else:
+    public = True  # the directory is the public view already: the lists can hold no more
+rows = export.call_list(ui.public_directory() if public else directory, unit_ids)
 st.header(title)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
@@ -65,6 +67,12 @@ st.caption(
 ui.ringeliste.call_table(rows)
 
 ui.ringeliste.call_list_downloads(
-    directory, rows, unit_ids, title=title, sheet=sheet, slug=slug, public=public
+    ui.public_directory() if public else directory,
+    rows,
+    unit_ids,
+    title=title,
+    sheet=sheet,
+    slug=slug,
+    public=public,
 )
 ui.ringeliste.directory_json_download(directory, public=public)

@@ -56,10 +56,23 @@ class AppServer:
     """`streamlit run <app>` on a free port, in its own process group."""
 
     def __init__(
-        self, data_dir: Path | str, *, app: str = "app.py", reports_dir: Path | str | None = None
+        self,
+        data_dir: Path | str,
+        *,
+        app: str = "app.py",
+        reports_dir: Path | str | None = None,
+        address: str = "127.0.0.1",
+        secrets_file: Path | str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
+        """`address`: what the server binds (the browser always uses 127.0.0.1);
+        `secrets_file`: a secrets.toml to read instead of .streamlit/secrets.toml (sign-in);
+        `env`: more environment variables (e.g. LANDKORT_ACCESS)."""
         self.data_dir = Path(data_dir)
         self.app = app
+        self.address = address
+        self.secrets_file = secrets_file
+        self.extra_env = dict(env or {})
         self._own_reports = reports_dir is None
         self.reports_dir = (
             Path(reports_dir) if reports_dir else Path(tempfile.mkdtemp(prefix="landkort-reports-"))
@@ -78,6 +91,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            **self.extra_env,
         }
         cmd = [
             sys.executable,
@@ -88,7 +102,7 @@ class AppServer:
             "--server.port",
             str(self.port),
             "--server.address",
-            "127.0.0.1",
+            self.address,
             "--server.headless",
             "true",
             "--server.fileWatcherType",
@@ -96,6 +110,8 @@ class AppServer:
             "--browser.gatherUsageStats",
             "false",
         ]
+        if self.secrets_file is not None:
+            cmd += ["--secrets.files", str(self.secrets_file)]
         with open(self.log_path, "wb") as log:
             self.started_at = time.perf_counter()
             self.proc = subprocess.Popen(

@@ -177,6 +177,19 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def loopback_server():
+    """AppTest runs as `make run` does: bound to 127.0.0.1, no sign-in, so the staff view.
+
+    Tests of other viewers use `as_viewer` (below) or set `server.address` themselves."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A small valid data directory (3 departments, 6 units, 3 locations, 6 referrals)."""
@@ -202,13 +215,72 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
-def app_test(page: str, data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
-    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params;
-    returns AppTest."""
+ACCESS_FILE = """\
+claim: groups
+staff: [kk-medarbejdere]
+coordinators:
+  sof: [kk-sof-redaktion]
+  bif: [kk-bif-redaktion]
+managers: [kk-ledere]
+admins: [kk-landkort-admin]
+"""
+# A sign-in set up as in .streamlit/secrets.toml.example (AppTest never calls the provider).
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "landkort",
+    "client_secret": "test-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+# Who looks, for `app_test(..., viewer=NAME)`: (server address, sign-in set up, public:
+# true in the access file, ID-token claims or None for a visitor who is not signed in).
+VIEWERS: dict[str, tuple[str, bool, bool, dict | None]] = {
+    "local": ("127.0.0.1", False, False, None),  # `make run`: staff, no sign-in
+    "network": ("0.0.0.0", False, False, None),  # no sign-in on the network: public
+    "signed_out": ("0.0.0.0", True, True, None),  # sign-in set up, `public: true`: public
+    "signed_out_closed": ("0.0.0.0", True, False, None),  # sign-in set up: sign-in page
+    "staff": ("0.0.0.0", True, False, {"name": "Sofie Staff", "groups": ["kk-medarbejdere"]}),
+    "sof_coordinator": (
+        "0.0.0.0",
+        True,
+        False,
+        {"name": "Søren SOF", "email": "soeren@kk.dk", "groups": ["kk-sof-redaktion"]},
+    ),
+    "bif_coordinator": ("0.0.0.0", True, False, {"name": "Bo BIF", "groups": ["kk-bif-redaktion"]}),
+    "admin": ("0.0.0.0", True, False, {"name": "Ada Admin", "groups": ["kk-landkort-admin"]}),
+}
+
+
+def as_viewer(at, viewer: str, tmp: Path, monkeypatch: pytest.MonkeyPatch):
+    """Set up AppTest `at` so that the run sees VIEWERS[viewer]; returns `at`."""
+    from streamlit import config
+
+    address, auth, public, claims = VIEWERS[viewer]
+    config.set_option("server.address", address)  # the autouse fixture restores it
+    if auth:
+        access = tmp / "access.yaml"
+        access.write_text(ACCESS_FILE + f"public: {str(public).lower()}\n", encoding="utf-8")
+        monkeypatch.setenv("LANDKORT_ACCESS", str(access))
+        at.secrets["auth"] = dict(AUTH)
+        at.user = {"is_logged_in": claims is not None, **(claims or {})}
+    return at
+
+
+def app_test(
+    page: str,
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    viewer: str = "local",
+    **params: str,
+):
+    """Run the app on `data` at `page` (e.g. "pages/enhed.py") with query params, as one of
+    VIEWERS; returns AppTest."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LANDKORT_DATA", str(data))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    as_viewer(at, viewer, data.parent, monkeypatch)
     at.switch_page(page)
     for key, value in params.items():
         at.query_params[key] = value

@@ -136,9 +136,8 @@ def test_public_export_is_an_allowlist(data_dir: Path) -> None:
         "name": "Biblioteket",
         "department": "sof",
         "how_to_refer": f"Ring på fast track {REDACTED} eller {REDACTED}, ellers 33 17 41 22.",
-        "contacts": [{"id": "k-bib", "name": "Bo Bib", "title": "Leder", "role": "contact"}],
         "verified": "2026-09-01",
-    }  # its public phone is a fast-track number elsewhere: left out too
+    }  # its public phone is a fast-track number elsewhere: left out too; no contacts at all
     assert not [s for s in _strings(public) if s.startswith("x-")]
 
 
@@ -157,7 +156,7 @@ def test_call_list_staff_and_public(small_directory) -> None:
     # from its location, in plain Danish (not the data's opening_hours syntax)
     assert staff[1].hours == "man-fre 09:00-15:00 · lukket på helligdage"
     public = call_list(small_directory, ids, public=True)
-    assert public[0].call_first == "33 17 41 22" and public[0].gatekeeper == "Mette Test"
+    assert public[0].call_first == "33 17 41 22" and public[0].gatekeeper == ""  # no contacts
     assert "33 99" not in repr(public)
     jku = call_list(small_directory, ["bif-jku", "missing"], public=True)
     assert [(r.unit_id, r.call_first, r.public_number) for r in jku] == [("bif-jku", "", "")]

@@ -9,13 +9,16 @@ from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
 
 from directory.quality.reports import ReportStore
+from ui.datakvalitet import NOT_ALLOWED_DA
 
 HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
 
 
-def _app(data: Path, reports: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+def _app(
+    data: Path, reports: Path, monkeypatch: pytest.MonkeyPatch, viewer: str = "local", **params: str
+) -> AppTest:
     monkeypatch.setenv("LANDKORT_REPORTS", str(reports))
-    return app_test("pages/datakvalitet.py", data, monkeypatch, **params)
+    return app_test("pages/datakvalitet.py", data, monkeypatch, viewer=viewer, **params)
 
 
 def _frames(at: AppTest) -> list:
@@ -87,36 +90,70 @@ def test_page_works_when_the_data_has_errors(
     assert at.metric[0].value == "1"
 
 
-def test_open_reports_listed_per_owner_and_closed(
+def test_open_reports_listed_per_owner_and_closed_by_the_signed_in_coordinator(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = ReportStore(tmp_path / "r")
     report = store.add("sof-bcv", HOSTILE, reporter="Ida [x](y)")
-    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    at = _app(data_dir, tmp_path / "r", monkeypatch, viewer="sof_coordinator")
     assert not at.exception
     assert [t.value for t in at.text] == [HOSTILE]  # plain text, never markdown
     markdown = [m.value for m in at.markdown]
     assert "**Datakoordinator SOF** · 1 åben" in markdown
     card = next(m for m in markdown if "enhed?id=sof-bcv" in m)
     assert "Ida \\[x\\]\\(y\\)" in card and "<img" not in " ".join(markdown)
-    at.text_input(key=f"close-by-{report.id}").input("Koordinator")
+    assert "Lukkes af Søren SOF." in [c.value for c in at.caption]
+    assert not [t for t in at.text_input if t.label == "Lukket af"]  # no typed name
     at.text_input(key=f"close-note-{report.id}").input("Rettet")
-    at.button[0].click()
+    at.button(key=f"FormSubmitter:close-{report.id}-Luk").click()
     at.run()
     assert not at.exception
     closed = store.read().get(report.id)
-    assert (closed.is_open, closed.closed_by, closed.close_note) == (False, "Koordinator", "Rettet")
+    assert (closed.is_open, closed.closed_by, closed.close_note) == (False, "Søren SOF", "Rettet")
     assert at.text == [] or [t.value for t in at.text] == []
 
 
-def test_closing_without_a_name_says_so(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("viewer", "unit_id", "may_close"),
+    [
+        ("sof_coordinator", "sof-bcv", True),
+        ("sof_coordinator", "bif-jku", False),
+        ("bif_coordinator", "sof-bcv", False),
+        ("bif_coordinator", "bif-jku", True),
+        ("admin", "sof-bcv", True),
+        ("admin", "bif-jku", True),
+        ("staff", "sof-bcv", False),
+        ("local", "sof-bcv", False),  # `make run` without sign-in: staff, not a coordinator
+    ],
+)
+def test_closing_needs_a_coordinator_of_the_units_department_or_an_admin(
+    viewer: str,
+    unit_id: str,
+    may_close: bool,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    report = ReportStore(tmp_path / "r").add("sof-bcv", "Forkert nummer")
-    at = _app(data_dir, tmp_path / "r", monkeypatch)
-    at.button[0].click()
-    at.run()
-    assert [e.value for e in at.error] == [
-        "Skriv dit navn, så man kan se, hvem der lukkede fejlen."
-    ]
-    assert ReportStore(tmp_path / "r").read().get(report.id).is_open
+    report = ReportStore(tmp_path / "r").add(unit_id, "Forkert nummer")
+    at = _app(data_dir, tmp_path / "r", monkeypatch, viewer=viewer)
+    assert not at.exception
+    submit = f"FormSubmitter:close-{report.id}-Luk"
+    assert any(b.key == submit for b in at.button) is may_close
+    captions = [c.value for c in at.caption]
+    assert (NOT_ALLOWED_DA in captions) is (not may_close)
+    assert NOT_ALLOWED_DA == (
+        "Kun en koordinator for enhedens forvaltning eller en administrator kan lukke "
+        "fejlmeldingen. Bed forvaltningens koordinator om at lukke den."
+    )
+
+
+@pytest.mark.parametrize("viewer", ["network", "signed_out"])
+def test_the_page_is_for_staff_only(
+    viewer: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ReportStore(tmp_path / "r").add("sof-bcv", "Mette Test har fået nyt nummer")
+    at = _app(data_dir, tmp_path / "r", monkeypatch, viewer=viewer)
+    assert not at.exception
+    # app.py leaves it out of the navigation, so the link opens the default page (Søg)
+    assert at.title[0].value == "Hvor skal borgeren hen?"
+    assert not at.metric and "Mette Test" not in str(at) and "Datakvalitet" not in str(at)

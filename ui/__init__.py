@@ -1,12 +1,17 @@
-"""The one UI helper: cached loading of the directory and its indexes, and shared widgets.
+"""The one UI helper: who is looking, cached loading of the directory and its indexes.
 
 Only `app.py` and `pages/` import this module; the core packages never import streamlit.
 Everything cached here is keyed on the data directory and a fingerprint of its files, so an
 edited YAML file is picked up on the next rerun. Cached objects are shared: read-only.
+
+Visibility: `require_directory()`, `search_index()` and `referral_graph()` give the
+directory, index and graph as the current `viewer()` may see them
+(`directory.visibility.view_for`): the whole for staff, the public view for everyone else.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -23,7 +28,15 @@ from directory import (
     settings,
     validate_directory,
 )
-from directory.access import PUBLIC, AccessRules, Viewer, load_access, viewer_from_claims
+from directory.access import (
+    PUBLIC,
+    AccessFileError,
+    AccessRules,
+    Viewer,
+    load_access,
+    viewer_from_claims,
+)
+from directory.visibility import public_view
 from ui.navigation import use_app_navigation
 
 if TYPE_CHECKING:  # imported where built: pages that need neither start faster
@@ -69,15 +82,44 @@ def validation() -> Validation:
 
 
 def _directory_or_stop(result: Validation) -> Directory:
+    """The validated directory, or a stop: the sign-in page when sign-in is needed (app.py
+    shows only that page then; this holds if a page runs alone), the data's problems for
+    staff, a short notice for others (the problems quote data lines)."""
+    if must_sign_in():
+        sign_in_page()
+        st.stop()
     if result.directory is None:
-        show_data_errors(result.errors)
+        if viewer().staff:
+            show_data_errors(result.errors)
+        else:
+            st.error("Landkortet kan ikke vises lige nu, fordi data har fejl. Prøv igen senere.")
         st.stop()
     return result.directory
 
 
+@st.cache_resource(show_spinner="Forbereder den offentlige udgave …", max_entries=4)
+def _public_directory(root: str, fp: Fingerprint, _directory: Directory) -> Directory:
+    return public_view(_directory)
+
+
+def _visible(root: str, fp: Fingerprint, result: Validation) -> tuple[Directory, bool]:
+    """The directory the viewer may see (cached per data version) and whether it is public."""
+    directory = _directory_or_stop(result)
+    if viewer().staff:
+        return directory, False
+    return _public_directory(root, fp, directory), True
+
+
+def public_directory() -> Directory:
+    """The public view of the directory (for a staff member's "public version" exports)."""
+    root, fp, result = _current()
+    return _public_directory(root, fp, _directory_or_stop(result))
+
+
 def require_directory() -> Directory:
-    """The validated directory, or the list of problems and a stop."""
-    return _directory_or_stop(validation())
+    """The validated directory as the current viewer may see it (the whole for staff, the
+    public view for everyone else), or a stop."""
+    return _visible(*_current())[0]
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -94,34 +136,41 @@ def show_data_errors(errors: list[Problem]) -> None:
         )
 
 
-# The builders below are keyed on (root, fp) only: `_directory` (not hashed, by its leading
-# underscore) is the validation cached under that same key, so the key decides the result.
+# The builders below are keyed on (root, fp, public) only: `_directory` (not hashed, by its
+# leading underscore) is the (public view of the) validation cached under that same key.
 
 
-@st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=4)
-def _search_index(root: str, fp: Fingerprint, _directory: Directory) -> SearchIndex:
+@st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=8)
+def _search_index(
+    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
+) -> SearchIndex:
     from search import SearchIndex
 
     return SearchIndex(_directory)
 
 
 def search_index() -> SearchIndex:
-    """The search index of the current data (built once per data version), or a stop."""
+    """The search index of the directory the viewer sees (one per data version and
+    visibility: a public visitor cannot find a unit by a staff-only value), or a stop."""
     root, fp, result = _current()
-    return _search_index(root, fp, _directory_or_stop(result))
+    directory, public = _visible(root, fp, result)
+    return _search_index(root, fp, directory, public)
 
 
-@st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=4)
-def _referral_graph(root: str, fp: Fingerprint, _directory: Directory) -> ReferralGraph:
+@st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=8)
+def _referral_graph(
+    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
+) -> ReferralGraph:
     from directory.graph.analysis import ReferralGraph
 
     return ReferralGraph(_directory)
 
 
 def referral_graph() -> ReferralGraph:
-    """The referral graph of the current data (built once per data version), or a stop."""
+    """The referral graph of the directory the viewer sees, or a stop."""
     root, fp, result = _current()
-    return _referral_graph(root, fp, _directory_or_stop(result))
+    directory, public = _visible(root, fp, result)
+    return _referral_graph(root, fp, directory, public)
 
 
 def unit_href(unit_id: str) -> str:
@@ -152,7 +201,8 @@ def asset_path(*parts: str) -> Path:
     return Path(__file__).resolve().parent.parent.joinpath(*parts)
 
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# Without sign-in on a loopback-bound server (`make run`): the person at this machine.
+LOCAL_STAFF = Viewer(staff=True)
 
 
 def auth_configured() -> bool:
@@ -164,22 +214,128 @@ def auth_configured() -> bool:
 
 
 def bound_to_loopback() -> bool:
-    """True when the server listens on the loopback address only (`make run`)."""
-    return str(st.get_option("server.address") or "") in LOOPBACK
+    """True when the server listens on a loopback address only (`make run`: 127.0.0.1).
+    Unset (Streamlit's default) means every interface: not loopback."""
+    address = str(st.get_option("server.address") or "").strip("[]")
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 @st.cache_resource(max_entries=4)
-def _access_rules(path: str | None) -> AccessRules:
+def _access_rules(path: str | None, fp: tuple[int, int] | None) -> AccessRules:
     return load_access(path)
+
+
+def access_rules() -> AccessRules:
+    """The access file's rules (re-read when the file changes); raises `AccessFileError`."""
+    path = settings.get("LANDKORT_ACCESS")
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        stat = None  # load_access says what is wrong
+    return _access_rules(path, (stat.st_mtime_ns, stat.st_size) if stat else None)
+
+
+def signed_in() -> bool:
+    return bool(st.user.get("is_logged_in"))
+
+
+def must_sign_in() -> bool:
+    """Sign-in is set up, nobody is signed in, and the access file has no `public: true`."""
+    return auth_configured() and not signed_in() and not access_rules().public
 
 
 def viewer() -> Viewer:
     """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
     loopback-bound server and the public view anywhere else (secure by default)."""
-    rules = _access_rules(settings.get("LANDKORT_ACCESS"))
-    # Streamlit 1.67 sets `is_logged_in` only when an [auth] section exists: absent is "no"
-    if st.user.to_dict().get("is_logged_in") is True:
-        return viewer_from_claims(st.user.to_dict(), rules)
+    if signed_in():
+        return viewer_from_claims(st.user.to_dict(), access_rules())
     if not auth_configured() and bound_to_loopback():
-        return Viewer(staff=True)
+        return LOCAL_STAFF
     return PUBLIC
+
+
+def role_text(who: Viewer) -> str:
+    """'Medarbejder · koordinator for SOF' (Danish, for the sidebar)."""
+    if who.admin:
+        return "Administrator"
+    parts = ["Medarbejder" if who.staff else "Offentlig visning"]
+    if who.manager:
+        parts.append("leder")
+    if who.coordinator_of:
+        parts.append("koordinator for " + ", ".join(sorted(d.upper() for d in who.coordinator_of)))
+    return " · ".join(parts)
+
+
+NOT_SET_UP_DA = (
+    "Log ind er ikke sat op, og serveren kan nås fra netværket: du ser den offentlige udgave "
+    "uden fast track-numre, interne numre og kontaktpersoner. Administrator: sæt log ind op "
+    "i `.streamlit/secrets.toml` (se README, afsnittet »Sign-in and roles«), eller start serveren "
+    "med `--server.address 127.0.0.1`."
+)
+
+
+def access_gate() -> Viewer | None:
+    """Run first on every page (app.py): the sidebar's name and 'Log ud', the banner when
+    sign-in is not set up. None: the visitor must sign in first (app.py then shows only
+    `sign_in_page`). Stops the script when the access file cannot be used."""
+    try:
+        access_rules()
+    except AccessFileError as exc:
+        st.error(
+            "Adgangsfilen (LANDKORT_ACCESS) kan ikke bruges, så landkortet er lukket, "
+            f"indtil den er rettet: {md_escape(exc)}"
+        )
+        st.stop()
+    who = viewer()
+    if who.signed_in:
+        with st.sidebar:
+            st.markdown(f":material/person: **{md_escape(who.name or who.email or 'Logget ind')}**")
+            st.caption(role_text(who))
+            if st.button("Log ud", icon=":material/logout:", key="log-ud"):
+                st.logout()
+        return who
+    if must_sign_in():
+        return None
+    if auth_configured():
+        with st.sidebar:
+            st.caption("Offentlig visning. Medarbejdere logger ind for at se alle numre.")
+            if st.button("Log ind", icon=":material/login:", key="log-ind-sidebar"):
+                login()
+        return who
+    if who.staff:
+        with st.sidebar:
+            st.caption("Lokal udgave uden log ind (serveren lytter kun på denne maskine).")
+        return who
+    st.warning(NOT_SET_UP_DA, icon=":material/lock_open:")
+    return who
+
+
+def sign_in_page() -> None:
+    """The page a visitor sees before signing in: no data from the directory."""
+    st.title(APP_TITLE, anchor=False)
+    st.markdown(
+        "Landkortet er for medarbejdere i Københavns Kommune. "
+        "Log ind med din kommunale konto for at søge."
+    )
+    if st.button("Log ind", type="primary", icon=":material/login:", key="log-ind"):
+        login()
+
+
+AUTH_BROKEN_DA = (
+    "Log ind er ikke sat rigtigt op: `[auth]` i `.streamlit/secrets.toml` mangler noget "
+    "(se `.streamlit/secrets.toml.example` og README, afsnittet »Sign-in and roles«). "
+    "Kontakt den, der driver landkortet."
+)
+
+
+def login() -> None:
+    """Start the sign-in (st.login); a broken `[auth]` section gets a message, not a traceback."""
+    try:
+        st.login()
+    except st.errors.StreamlitAuthError:
+        st.error(AUTH_BROKEN_DA)

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from directory import Directory, Severity
+from directory.access import Viewer
 from directory.quality.health import Health
 from directory.quality.reports import (
     MAX_NAME,
@@ -17,22 +18,46 @@ from directory.quality.reports import (
     ReportError,
     ReportStore,
 )
+from ui import md_escape
 from ui.widgets import MESSAGES_DA, SAVE_FAILED_DA
 
+NOT_ALLOWED_DA = (
+    "Kun en koordinator for enhedens forvaltning eller en administrator kan lukke "
+    "fejlmeldingen. Bed forvaltningens koordinator om at lukke den."
+)
 
-def close_form(report: Report) -> None:
-    """A small form that closes one open report."""
+
+def may_close(viewer: Viewer, report: Report, directory: Directory) -> bool:
+    """Closing a report needs a coordinator of its unit's department, or an admin (a report
+    about a unit that no longer exists: an admin)."""
+    unit = directory.units.get(report.unit_id)
+    return viewer.admin if unit is None else viewer.can_edit(unit.department)
+
+
+def closer_name(viewer: Viewer) -> str:
+    """Who closes: the signed-in name (or e-mail), never a typed name."""
+    return (viewer.name or viewer.email or "")[:MAX_NAME]
+
+
+def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
+    """A small form that closes one open report, for those who may close it."""
+    if not may_close(viewer, report, directory):
+        st.caption(NOT_ALLOWED_DA)
+        return
     with st.form(key=f"close-{report.id}"):
-        cols = st.columns([3, 4, 1], vertical_alignment="bottom")
-        by = cols[0].text_input("Lukket af", max_chars=MAX_NAME, key=f"close-by-{report.id}")
-        note = cols[1].text_input(
+        cols = st.columns([6, 1], vertical_alignment="bottom")
+        note = cols[0].text_input(
             "Note (frivilligt)", max_chars=MAX_WHAT, key=f"close-note-{report.id}"
         )
-        done = cols[2].form_submit_button("Luk", help="Luk fejlmeldingen, når data er rettet")
+        done = cols[1].form_submit_button("Luk", help="Luk fejlmeldingen, når data er rettet")
+        st.caption(f"Lukkes af {md_escape(closer_name(viewer))}.")
     if not done:
         return
+    if not may_close(viewer, report, directory):  # checked again at the call site
+        st.error(NOT_ALLOWED_DA)
+        return
     try:
-        ReportStore().close(report.id, by=by, note=note)
+        ReportStore().close(report.id, by=closer_name(viewer), note=note)
     except ReportError as exc:
         st.error(MESSAGES_DA[exc.code])
     except OSError:
@@ -123,8 +148,8 @@ def count_rows(health: Health) -> list[dict[str, Any]]:
     ]
 
 
-def open_reports(grouped: dict[str, list[Report]], directory: Directory) -> None:
-    """Open reports per owner, each with its close form."""
+def open_reports(grouped: dict[str, list[Report]], directory: Directory, viewer: Viewer) -> None:
+    """Open reports per owner, each with its close form (for those who may close it)."""
     if not grouped:
         st.caption("Ingen åbne fejlmeldinger.")
         return
@@ -133,10 +158,10 @@ def open_reports(grouped: dict[str, list[Report]], directory: Directory) -> None
             f"**{ui.md_escape(owner)}** · {len(reports)} {'åben' if len(reports) == 1 else 'åbne'}"
         )
         for report in reports:
-            _report_card(report, directory)
+            _report_card(report, directory, viewer)
 
 
-def _report_card(report: Report, directory: Directory) -> None:
+def _report_card(report: Report, directory: Directory, viewer: Viewer) -> None:
     unit = directory.units.get(report.unit_id)
     with st.container(border=True):
         name = ui.md_escape(unit.name if unit else report.unit_id)
@@ -146,4 +171,4 @@ def _report_card(report: Report, directory: Directory) -> None:
             + (f" af {ui.md_escape(report.reporter)}" if report.reporter else "")
         )
         st.text(report.what)
-        close_form(report)
+        close_form(report, directory, viewer)

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from directory.access import Viewer
 from directory.graph.analysis import ReferralGraph
 from directory.present import graph_plot as gp
 
@@ -260,3 +261,10 @@ SECTIONS: dict[str, Callable[[ReferralGraph], None]] = {
     "Sårbare områder": bus_factor_section,
     "Mellem forvaltninger": matrix_section,
 }
+# Tabs about colleagues (gatekeepers and their backups): staff only.
+STAFF_SECTIONS = frozenset({"Sårbare områder"})
+
+
+def sections(viewer: Viewer) -> dict[str, Callable[[ReferralGraph], None]]:
+    """The tabs this viewer sees (the public view has no contacts to analyse)."""
+    return {k: v for k, v in SECTIONS.items() if viewer.staff or k not in STAFF_SECTIONS}

@@ -22,6 +22,7 @@ class AppPage:
     url_path: str  # /<url_path>; the default page is also served at /
     default: bool = False
     hidden: bool = False  # reached by links only (e.g. a unit's page), not in the sidebar
+    staff_only: bool = False  # left out of the navigation for a viewer who is not staff
 
 
 PAGES: tuple[AppPage, ...] = (
@@ -31,7 +32,14 @@ PAGES: tuple[AppPage, ...] = (
     AppPage("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje"),
     AppPage("pages/kort.py", "Kort", ":material/location_on:", "kort"),
     AppPage("pages/ringeliste.py", "Ringelister og eksport", ":material/call:", "ringeliste"),
-    AppPage("pages/datakvalitet.py", "Datakvalitet", ":material/fact_check:", "datakvalitet"),
+    # lists colleagues and quotes data lines: staff only
+    AppPage(
+        "pages/datakvalitet.py",
+        "Datakvalitet",
+        ":material/fact_check:",
+        "datakvalitet",
+        staff_only=True,
+    ),
 )
 
 
@@ -39,9 +47,9 @@ class MissingPageError(FileNotFoundError):
     """A page of `PAGES` has no file."""
 
 
-def app_pages() -> list[st.Page]:
-    """`PAGES` as `st.Page`s. A missing page file is an error, never a page that silently
-    disappears from the navigation."""
+def app_pages(*, staff: bool = True) -> list[st.Page]:
+    """`PAGES` as `st.Page`s (without the `staff_only` ones when `staff` is False). A missing
+    page file is an error, never a page that silently disappears from the navigation."""
     for page in PAGES:
         if not (APP_ROOT / page.file).is_file():
             raise MissingPageError(
@@ -58,6 +66,7 @@ def app_pages() -> list[st.Page]:
             visibility="hidden" if page.hidden else "visible",
         )
         for page in PAGES
+        if staff or not page.staff_only
     ]
 
 

@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--public",
         action="store_true",
-        help="leave out fast_track and internal numbers, contacts' phones and e-mails, and x- keys",
+        help="the public view: leave out fast_track and internal numbers, contacts (their names, "
+        "phones and e-mails) and x- keys",
     )
     export.set_defaults(handler=run_export)
 

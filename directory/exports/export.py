@@ -1,9 +1,10 @@
 """Exports: the whole directory as JSON (staff or public), call lists and vCards.
 
-The staff view carries every number. The public view is built from an ALLOWLIST of keys
-per record kind (never by deleting known staff-only fields): it keeps only `public`
-phones, no contact phones or e-mails, no `x-` keys, and free text in it has any staff-only
-number it quotes replaced by `REDACTED`.
+The staff view carries every number. Every public export is built from
+`directory.visibility.public_view` (the allowlist, in one place): only `public` phones, no
+contacts, no `x-` keys, and any staff-only number quoted in free text replaced by
+`REDACTED`. The exports of a page are made from the directory the viewer sees
+(`view_for`), so a public visitor's downloads never hold more than their page.
 """
 
 from __future__ import annotations
@@ -33,170 +34,39 @@ from directory.model import (
     Unit,
 )
 from directory.rules.hours import danish, hours_text
+from directory.visibility import (  # noqa: F401  (re-exported: the rule lives in visibility)
+    REDACTED,
+    digit_variants,
+    digits,
+    public_view,
+    staff_only_digits,
+    staff_only_phones,
+)
 
 KEYS = tuple(FILE_KINDS)
-REDACTED = "[internt nummer fjernet]"
-
-# -- the public view: an allowlist per record kind -------------------------------------------
-_PHONE = ("number", "kind", "label", "hours")
-_PUBLIC_CONTACT = ("id", "name", "title", "role", "areas", "verified")
-_ALLOW: dict[str, tuple[str, ...]] = {
-    "departments": (
-        "id",
-        "name",
-        "short",
-        "kind",
-        "description",
-        "website",
-        "email",
-        "phones",
-        "color",
-    ),
-    "units": (
-        "id",
-        "name",
-        "department",
-        "parent",
-        "description",
-        "responsibilities",
-        "target_groups",
-        "age",
-        "keywords",
-        "locations",
-        "hours",
-        "phones",
-        "email",
-        "website",
-        "how_to_refer",
-        "contacts",
-        "verified",
-        "owner",
-    ),
-    "locations": ("id", "name", "address", "lat", "lon", "hours", "accessibility", "notes"),
-    "referrals": ("from", "to", "needs", "criteria", "how", "requires", "notes", "verified"),
-}
-_NESTED_ALLOW = {
-    "age": ("min", "max"),
-    "address": ("street", "postal_code", "city"),
-    "contacts": _PUBLIC_CONTACT,
-}
 
 
 def directory_json(directory: Directory, *, public: bool = False) -> dict[str, Any]:
-    """The whole directory as one JSON-ready object, records shaped like the YAML."""
-    staff: dict[str, Any] = {
-        "departments": [d.to_record() for d in directory.departments.values()],
-        "units": [u.to_record() for u in directory.units.values()],
-        "locations": [loc.to_record() for loc in directory.locations.values()],
-        "referrals": [r.to_record() for r in directory.referrals],
+    """The whole directory as one JSON-ready object, records shaped like the YAML.
+
+    `public=True` exports `directory.visibility.public_view` (the one visibility rule)
+    without any `x-` key."""
+    if public:
+        directory = public_view(directory)
+    x = not public
+    return {
+        "departments": [d.to_record(extensions=x) for d in directory.departments.values()],
+        "units": [u.to_record(extensions=x) for u in directory.units.values()],
+        "locations": [loc.to_record(extensions=x) for loc in directory.locations.values()],
+        "referrals": [r.to_record(extensions=x) for r in directory.referrals],
         "synonyms": [list(group) for group in directory.synonyms],
     }
-    if not public:
-        return staff
-    secret = staff_only_digits(directory)
-    out: dict[str, Any] = {
-        kind: [_allow(rec, _ALLOW[kind], secret) for rec in staff[kind]] for kind in _ALLOW
-    }
-    out["synonyms"] = [[_scrub(word, secret) for word in group] for group in staff["synonyms"]]
-    return {key: out[key] for key in KEYS}
 
 
 def directory_json_text(directory: Directory, *, public: bool = False) -> str:
     """`directory_json` as the text of a .json file (UTF-8, indented): what
     `landkort export json` prints and the Ringelister og eksport page downloads."""
     return json.dumps(directory_json(directory, public=public), ensure_ascii=False, indent=2) + "\n"
-
-
-def _allow(record: dict[str, Any], allowed: tuple[str, ...], secret: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in allowed:
-        if key not in record:
-            continue
-        value = record[key]
-        if key == "phones":
-            value = [_allow(p, _PHONE, secret) for p in value if _is_public_phone(p, secret)]
-            if not value:
-                continue
-        elif key in _NESTED_ALLOW:
-            nested = _NESTED_ALLOW[key]
-            value = (
-                [_allow(v, nested, secret) for v in value]
-                if isinstance(value, list)
-                else _allow(value, nested, secret)
-            )
-        else:
-            value = _public_value(value, secret)
-        out[key] = value
-    return out
-
-
-def _is_public_phone(phone: dict[str, Any], secret: set[str]) -> bool:
-    kind = phone.get("kind", PhoneKind.PUBLIC.value)
-    return kind == PhoneKind.PUBLIC.value and not digit_variants(phone["number"]) & secret
-
-
-def _public_value(value: Any, secret: set[str]) -> Any:
-    if isinstance(value, str):
-        return _scrub(value, secret)
-    if isinstance(value, list):
-        return [_public_value(v, secret) for v in value]
-    if isinstance(value, (int, float, bool)) or value is None:
-        return value
-    raise TypeError(f"unexpected value in the public export: {type(value).__name__}")
-
-
-def digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
-
-
-def digit_variants(number: str) -> set[str]:
-    """A number's digit string with and without the Danish 45 / 0045 prefix."""
-    d = digits(number)
-    out = {d}
-    for prefix in ("0045", "45"):
-        if d.startswith(prefix) and len(d) > len(prefix) + 2:
-            out.add(d[len(prefix) :])
-    if len(d) == 8:
-        out.add("45" + d)
-    return out
-
-
-def staff_only_phones(directory: Directory) -> list[Phone]:
-    """Every fast_track and internal phone anywhere, and every contact's phone."""
-    phones: list[Phone] = [
-        p for d in directory.departments.values() for p in d.phones if p.is_staff_only
-    ]
-    for unit in directory.units.values():
-        phones += [p for p in unit.phones if p.is_staff_only]
-        for contact in unit.contacts:
-            phones += contact.phones
-    return phones
-
-
-def staff_only_digits(directory: Directory) -> set[str]:
-    """Digit strings (with and without 45) of every staff-only number.
-
-    A number that is staff-only anywhere is treated as staff-only everywhere: a `public`
-    phone with the same number is left out of the public view too.
-    """
-    secret: set[str] = set()
-    for phone in staff_only_phones(directory):
-        secret |= digit_variants(phone.number)
-    return secret
-
-
-_NUMBERISH = re.compile(r"\+?\d[\d .\-/]*\d")
-
-
-def _scrub(text: str, secret: set[str]) -> str:
-    """Replace any quoted staff-only number in free text (defence in depth)."""
-    if not secret:
-        return text
-
-    def repl(match: re.Match[str]) -> str:
-        return REDACTED if digit_variants(match.group(0)) & secret else match.group(0)
-
-    return _NUMBERISH.sub(repl, text)
 
 
 # -- call lists ---------------------------------------------------------------------------------
@@ -259,8 +129,8 @@ def phone_text(phone: Phone, *, mark: bool = True) -> str:
     return f"{phone.display} ({', '.join(notes)})" if notes else phone.display
 
 
-def _gatekeeper_text(contact: Contact, public: bool) -> str:
-    if public or not contact.phones:
+def _gatekeeper_text(contact: Contact) -> str:
+    if not contact.phones:
         return contact.name
     return f"{contact.name}: {phone_text(contact.phones[0])}"
 
@@ -268,13 +138,18 @@ def _gatekeeper_text(contact: Contact, public: bool) -> str:
 def call_list(
     directory: Directory, unit_ids: Iterable[str], *, public: bool = False
 ) -> list[CallRow]:
-    """The call list for some units. `public=True` leaves out every staff-only number."""
+    """The call list for some units, from the directory as given (a viewer's view).
+
+    `public=True` makes it from the public view (`directory.visibility.public_view`): no
+    staff-only number, no contacts."""
+    if public:
+        directory = public_view(directory)
     rows: list[CallRow] = []
     for unit_id in unit_ids:
         unit = directory.units.get(unit_id)
         if unit is None:
             continue
-        first = _first_public(unit) if public else unit.first_number()
+        first = unit.first_number()
         public_phone = _first_public(unit)
         rows.append(
             CallRow(
@@ -282,7 +157,7 @@ def call_list(
                 department=_department_label(
                     directory.departments.get(unit.department), unit.department
                 ),
-                gatekeeper="; ".join(_gatekeeper_text(c, public) for c in unit.gatekeepers),
+                gatekeeper="; ".join(_gatekeeper_text(c) for c in unit.gatekeepers),
                 call_first=phone_text(first) if first else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
                 hours=_hours_da(hours_text(directory, unit)),
