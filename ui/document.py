@@ -33,7 +33,11 @@ STYLE = """
 [data-testid=stCaptionContainer] { opacity: 1 !important; color: #50555f; }
 /* section headings are h2 now (no jump from h1 to h3): at the size Streamlit gives h3 */
 [data-testid=stMain] h2 { font-size: 1.6rem !important; padding-top: 0.75rem; }
-@media (max-width: 640px) { [data-testid=stMain] h2 { font-size: 1.35rem !important; } }
+@media (max-width: 640px) {
+  [data-testid=stMain] h2 { font-size: 1.35rem !important; }
+  /* a long Danish title ("samarbejdspartnere") fits a phone, hyphenated (lang="da") */
+  [data-testid=stMain] h1 { font-size: 2rem !important; hyphens: auto; }
+}
 /* a result card's unit name is its most prominent line (ui.soeg: containers `navn-…`) */
 [class*="st-key-navn-"] [data-testid=stPageLink-NavLink] p {
   font-size: 1.3rem; line-height: 1.35;
