@@ -200,3 +200,44 @@ def viewer_from_claims(claims: Mapping[str, Any], rules: AccessRules) -> Viewer:
         manager=manager,
         admin=admin,
     )
+
+
+def dev_viewer(text: str) -> Viewer:
+    """The identity named by `LANDKORT_DEV_USER`, for development and browser tests only.
+
+    Format: `Name <email>; coordinator=sof,bif; manager; admin` (roles optional). `ui.viewer()`
+    honours it only where sign-in is not configured and the server listens on loopback only,
+    so it cannot take effect on a server that others can reach.
+    """
+    head, *roles = [part.strip() for part in text.split(";")]
+    name, sep, rest = head.partition("<")
+    email = rest.rstrip(">").strip()
+    if not sep or not name.strip() or "@" not in email:
+        raise AccessFileError(
+            "LANDKORT_DEV_USER: write it as 'Name <email>; coordinator=sof', e.g. "
+            "'Test Koordinator <test@kk.dk>; coordinator=sof'"
+        )
+    coordinator_of: set[str] = set()
+    manager = admin = False
+    for role in filter(None, roles):
+        key, _, value = role.partition("=")
+        if key == "coordinator" and value:
+            coordinator_of.update(v.strip() for v in value.split(",") if v.strip())
+        elif role == "manager":
+            manager = True
+        elif role == "admin":
+            admin = True
+        else:
+            raise AccessFileError(
+                f"LANDKORT_DEV_USER: unknown role {role!r}: use coordinator=<department ids>, "
+                "manager or admin"
+            )
+    return Viewer(
+        signed_in=True,
+        name=name.strip(),
+        email=email,
+        staff=True,
+        coordinator_of=frozenset(coordinator_of),
+        manager=manager,
+        admin=admin,
+    )

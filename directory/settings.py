@@ -42,6 +42,20 @@ SETTINGS: dict[str, Setting] = {
             "path of the access file that maps the identity token's groups to roles; "
             "unset: every signed-in user is staff and nobody is a coordinator",
         ),
+        Setting(
+            "LANDKORT_DEV_USER",
+            None,
+            "development and browser tests only: the identity of whoever opens the app, as "
+            "`Name <email>; coordinator=sof` (roles: `coordinator=<ids>`, `manager`, `admin`); "
+            "ignored when sign-in is configured or the server listens on more than loopback",
+        ),
+        Setting(
+            "LANDKORT_COMMIT_URL",
+            None,
+            "link to a commit of the data repository, `{sha}` replaced by the commit id, e.g. "
+            "`https://git.intra/landkort-data/commit/{sha}`; shown in the history and in "
+            "reports closed by an edit; unset: the commit id alone",
+        ),
     )
 }
 

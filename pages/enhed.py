@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 import ui.enhed
+import ui.rediger
 from directory.rules.hours import now
 
 directory = ui.require_directory()
@@ -18,6 +19,9 @@ if unit is None:
     ui.enhed.unknown_unit(unit_id)
     st.stop()
 
+viewer = ui.viewer()
+ui.rediger.edit_section(directory, unit, viewer)
 at = now()
 ui.enhed.unit_page(directory, unit, at, at.date())
 ui.enhed.report_form(unit, directory)
+ui.rediger.history_section(unit, viewer)

@@ -33,6 +33,7 @@ from directory.access import (
     AccessFileError,
     AccessRules,
     Viewer,
+    dev_viewer,
     load_access,
     viewer_from_claims,
 )
@@ -255,7 +256,8 @@ def viewer() -> Viewer:
     if signed_in():
         return viewer_from_claims(st.user.to_dict(), access_rules())
     if not auth_configured() and bound_to_loopback():
-        return LOCAL_STAFF
+        dev_user = settings.get("LANDKORT_DEV_USER")  # development and browser tests only
+        return dev_viewer(dev_user) if dev_user else LOCAL_STAFF
     return PUBLIC
 
 
