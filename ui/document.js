@@ -99,8 +99,20 @@
     return pushState(state, title, url);
   };
 
+  // at most once per frame, however many changes Streamlit makes while it draws
+  var pending = false;
+  function schedule() {
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        apply();
+      });
+    }
+  }
+
   apply();
-  new MutationObserver(apply).observe(doc.documentElement, {
+  new MutationObserver(schedule).observe(doc.documentElement, {
     childList: true,
     subtree: true,
     attributes: true,
