@@ -9,10 +9,16 @@ and one text box (what Streamlit itself costs), in the same run.
 Latency: on the largest size up to 10k, type a query into the search box, press Enter and
 time until the first result card (a link to `enhed?id=`) appears. The first query may
 include building the search index; the others are warm. Reported, not asserted.
+
+Warm restart (per size): the app is started again on the same data with the disk cache the
+first start filled: cold start to the first search page, the Henvisningsveje page's first
+run, and the server's CPU time per search rerun (read from /proc), before and after a unit
+page was opened in the session.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -70,6 +76,144 @@ def _latency(page: Any) -> tuple[float, list[float]]:
     return samples[0], samples[1:]
 
 
+def _server_cpu(server: Any) -> float:
+    """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rerun_cpu_ms(page: Any, server: Any, queries: list[str]) -> float:
+    """Median server CPU per search (one rerun each), in ms."""
+    from tests.browser_support import search_box, wait_for_render
+
+    samples = []
+    for query in queries:
+        box = search_box(page)
+        box.fill(query)
+        before = _server_cpu(server)
+        box.press("Enter")
+        page.wait_for_timeout(150)
+        wait_for_render(page, TIMEOUT_MS)
+        page.wait_for_timeout(150)
+        samples.append((_server_cpu(server) - before) * 1000)
+    return statistics.median(samples)
+
+
+def _open_timed(page: Any, url: str, ready: str) -> float:
+    """Seconds from navigating to url until the run is over and `ready` is visible."""
+    from tests.browser_support import wait_for_render
+
+    start = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    wait_for_render(page, TIMEOUT_MS)
+    page.locator(ready).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    return time.perf_counter() - start
+
+
+def _warm_restart(browser: Any, size: int, seed: int, cache: Path) -> list[dict[str, Any]]:
+    """A restart on unchanged data with the disk cache filled: cold start to the first
+    search page, the Henvisningsveje page's first run, and the CPU of a search rerun
+    (also after a unit page was opened in the session)."""
+    from tests.browser_support import AppServer
+
+    rows: list[dict[str, Any]] = []
+    server = AppServer(data_dir(size, seed), cache_dir=cache)
+    try:
+        figures, page = _cold_start(browser, server)
+        started_cpu = _server_cpu(server)
+        name = "app: cold start, warm disk cache"
+        rows.append(
+            row(
+                name, size, "first_render_s", figures["first_render_s"], note="target <= 3 s at 10k"
+            )
+        )
+        rows.append(
+            row(name, size, "server_cpu_s", started_cpu, note="server CPU until the first render")
+        )
+        graph = _open_timed(page, f"{server.url}/henvisningsveje", ".js-plotly-plot")
+        name = "app: Henvisningsveje first run"
+        note = "target <= 2 s at 10k (first visit after a restart)"
+        rows.append(row(name, size, "time_s", graph, note=note))
+        rows.append(row(name, size, "server_cpu_s", _server_cpu(server) - started_cpu))
+        page.goto(server.url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        demo = _rerun_cpu_ms(page, server, QUERIES)
+        rows.append(
+            row(
+                "app: server CPU per search rerun",
+                size,
+                "cpu_ms",
+                demo,
+                note=f"median of {len(QUERIES)} searches",
+            )
+        )
+        unit = page.locator(RESULT_LINK).first.get_attribute("href")
+        page.goto(f"{server.url}/{unit}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        page.goto(server.url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        after = _rerun_cpu_ms(page, server, QUERIES)
+        rows.append(
+            row(
+                "app: server CPU per search rerun, after a unit page",
+                size,
+                "cpu_ms",
+                after,
+                demo,
+                note="baseline: before the unit page",
+            )
+        )
+        page.close()
+    except Exception as exc:
+        rows.append(row("app: warm restart", size, "error", _short(exc)))
+    finally:
+        server.stop()
+    return rows
+
+
+def _demo_reruns(browser: Any, bare: str) -> list[dict[str, Any]]:
+    """Server CPU per search rerun on the demo data (issue 14 measured 83 ms, and 129 ms once
+    a unit page was opened), against the bare Streamlit app's rerun for one text box."""
+    from tests.browser_support import ROOT, AppServer, search_box
+
+    rows: list[dict[str, Any]] = []
+    bare_server = AppServer(ROOT / "data", app=bare)
+    base = None
+    try:
+        _, page = _cold_start(browser, bare_server)
+        samples = []
+        for query in QUERIES:
+            box = search_box(page)
+            box.fill(query)
+            before = _server_cpu(bare_server)
+            box.press("Enter")
+            page.wait_for_timeout(400)
+            samples.append((_server_cpu(bare_server) - before) * 1000)
+        base = statistics.median(samples)
+        page.close()
+    except Exception as exc:
+        rows.append(row("app: bare Streamlit rerun", "demo", "error", _short(exc)))
+    finally:
+        bare_server.stop()
+    server = AppServer(ROOT / "data")
+    try:
+        _, page = _cold_start(browser, server)
+        first = _rerun_cpu_ms(page, server, QUERIES)
+        name = "app: server CPU per search rerun"
+        note = "baseline: bare Streamlit app, one text box"
+        rows.append(row(name, "demo", "cpu_ms", first, base, note=note))
+        unit = page.locator(RESULT_LINK).first.get_attribute("href")
+        page.goto(f"{server.url}/{unit}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        page.goto(server.url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+        after = _rerun_cpu_ms(page, server, QUERIES)
+        rows.append(row(name + ", after a unit page", "demo", "cpu_ms", after, base, note=note))
+        page.close()
+    except Exception as exc:
+        rows.append(row("app: server CPU per search rerun", "demo", "error", _short(exc)))
+    finally:
+        server.stop()
+    return rows
+
+
 def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
@@ -96,16 +240,19 @@ def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
                 rows.append(row("app: bare Streamlit baseline", targets[0], "error", _short(exc)))
             finally:
                 bare_server.stop()
+            rows.extend(_demo_reruns(browser, str(bare)))
             for size in targets:
+                cache = workdir() / f"app-cache-{size}-{seed}"
                 rows.extend(
                     _measure_size(
                         browser,
-                        AppServer(data_dir(size, seed)),
+                        AppServer(data_dir(size, seed), cache_dir=cache),
                         size,
                         base,
                         latency=size == targets[-1],
                     )
                 )
+                rows.extend(_warm_restart(browser, size, seed, cache))
         finally:
             browser.close()
     return rows

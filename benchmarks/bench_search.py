@@ -8,7 +8,11 @@ unit, preprocessed once). Both are measured in the same run on the same queries.
 Queries are made from the generated data itself, as staff type them: a unit's name without
 æ/ø/å, a name with a typo, a name in lower case with its Danish letters, a colleague's full
 name. On the demo data (`data/`, when it loads) both engines are also scored on the
-parametrized query table of `tests/test_search.py`.
+parametrized query table of `tests/test_search.py` and the word-form table of
+`tests/test_search_forms.py`; and the guided referral (`search.guide`) is scored on the
+situation table of `tests/test_guide.py` against today's search of the whole text as the
+baseline: "found" is the share of expected units among the suggestions (5, the guide's
+default), "all_found" the share of situations where every expected unit is among them.
 
     python -m benchmarks.bench_search [--sizes 1000 10000 50000] [--seed 7] [--queries 200]
 
@@ -168,6 +172,63 @@ def demo_queries() -> list[Query]:
     return [Query(q, frozenset([unit]), "demo") for q, unit in CASES]
 
 
+def form_queries() -> list[Query]:
+    """The word-form table of tests/test_search_forms.py (inflections, compounds, issue 15)."""
+    from tests.test_search_forms import FIRST
+
+    return [Query(q, frozenset([unit]), "forms") for q, unit in FIRST]
+
+
+SUGGESTIONS = 5  # suggestions scored per situation (the guide's default limit)
+
+
+def _situation_rows(demo: Directory) -> list[dict]:
+    """The guide against today's search of the whole situation, on tests/test_guide.py."""
+    from search.guide import Guide, read_age
+    from search.results import GROUP_FACTOR, group_hits
+    from tests.test_guide import SITUATIONS, found
+
+    index = SearchIndex(demo)
+    start = time.perf_counter()
+    guide = Guide(index)
+    build = time.perf_counter() - start
+
+    def by_guide(text: str, age: int | None) -> list[str]:
+        guidance = guide.guide(text, age=age, limit=SUGGESTIONS)
+        return [s.unit_id for s in guidance.suggestions]
+
+    def by_search(text: str, age: int | None) -> list[str]:
+        age = age if age is not None else read_age(text)
+        hits = index.search(text, limit=SUGGESTIONS * GROUP_FACTOR, age=age)
+        return [r.id for r in group_hits(hits, SUGGESTIONS * 2) if r.unit_id][:SUGGESTIONS]
+
+    rows = []
+    for engine, answer in (("guide", by_guide), ("baseline search (whole text)", by_search)):
+        latencies, found_share, complete = [], [], 0
+        for text, age, expected in SITUATIONS:
+            started = time.perf_counter()
+            units = answer(text, age)
+            latencies.append((time.perf_counter() - started) * 1000)
+            hits = [found(e, units) for e in expected]
+            found_share.append(sum(hits) / len(expected))
+            complete += all(hits)
+        rows.append(
+            {
+                "benchmark": "search",
+                "dataset": "demo data, situations",
+                "units": len(demo.units),
+                "engine": engine,
+                "build_s": round(build if engine == "guide" else 0.0, 3),
+                "p50_ms": round(_percentile(latencies, 0.50), 3),
+                "p95_ms": round(_percentile(latencies, 0.95), 3),
+                "found": round(sum(found_share) / len(found_share), 3),
+                "all_found": round(complete / len(SITUATIONS), 3),
+                "queries": len(SITUATIONS),
+            }
+        )
+    return rows
+
+
 # ------------------------------------------------------------------ engines
 
 
@@ -263,6 +324,8 @@ def run(sizes: list[int], seed: int, queries: int = 200) -> list[dict]:
 
         demo = load_directory(ROOT / "data")
         rows += _compare(demo, demo_queries(), "demo data, test table")
+        rows += _compare(demo, form_queries(), "demo data, word forms")
+        rows += _situation_rows(demo)
     except Exception as exc:  # the demo data may be missing or invalid while being edited
         print(
             f"(demo data skipped: {exc.__class__.__name__}: {str(exc).splitlines()[0]})",
@@ -272,7 +335,18 @@ def run(sizes: list[int], seed: int, queries: int = 200) -> list[dict]:
 
 
 def format_rows(rows: list[dict]) -> str:
-    head = ["dataset", "engine", "build_s", "p50_ms", "p95_ms", "top3", "queries", "speedup_p95"]
+    head = [
+        "dataset",
+        "engine",
+        "build_s",
+        "p50_ms",
+        "p95_ms",
+        "top3",
+        "found",
+        "all_found",
+        "queries",
+        "speedup_p95",
+    ]
     lines = ["  ".join(f"{h:>22}" if i == 0 else f"{h:>15}" for i, h in enumerate(head))]
     for row in rows:
         cells = [str(row.get(h, "")) for h in head]

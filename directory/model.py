@@ -7,12 +7,13 @@ Every model keeps `x-` extension keys in `extensions` and its source position in
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import opening_hours
 import phonenumbers
@@ -21,7 +22,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     Strict,
     field_validator,
     model_validator,
@@ -30,8 +30,27 @@ from pydantic import (
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_TEXT_CHARS = 4000  # a description or how_to_refer; a page must stay readable
+MAX_NAME_CHARS = 200  # names, titles, labels: one line on a card
+MAX_ID_CHARS = 80
+MAX_EMAIL_CHARS = 254
 LAT_RANGE = (54.5, 57.8)
 LON_RANGE = (8.0, 15.3)
+
+
+EXCERPT_CHARS = 60
+
+
+def cut(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value as shown in a message: its first `limit` characters, then '…'."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message, cut to a short excerpt (a file's contents never flood
+    a message, a page or a terminal)."""
+    return repr(cut(value, limit))
 
 
 def stale_before(today: dt.date) -> dt.date:
@@ -42,31 +61,47 @@ def stale_before(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
+def _too_long(value: str, limit: int) -> ValueError:
+    return ValueError(
+        f"is {len(value)} characters long, more than the {limit} allowed here: shorten it"
+    )
+
+
 def _nonempty(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty: write a value or remove the key")
+    if len(value) > MAX_TEXT_CHARS:
+        raise _too_long(value, MAX_TEXT_CHARS)
+    return value
+
+
+def _name_length(value: str) -> str:
+    if len(value) > MAX_NAME_CHARS:
+        raise _too_long(value, MAX_NAME_CHARS)
     return value
 
 
 def _slug(value: str) -> str:
-    if not SLUG.match(value):
+    if len(value) > MAX_ID_CHARS:
+        raise _too_long(value, MAX_ID_CHARS)
+    if not SLUG.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid id: use lowercase letters a-z, digits and '-', "
-            f"starting with a letter or digit (e.g. {suggest_slug(value)!r})"
+            f"{excerpt(value)} is not a valid id: use lowercase letters a-z, digits and '-', "
+            f"starting with a letter or digit (e.g. {excerpt(suggest_slug(value))})"
         )
     return value
 
 
 def _email(value: str) -> str:
-    if not EMAIL.match(value):
-        raise ValueError(f"{value!r} does not look like an e-mail address (name@domain.dk)")
+    if len(value) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(value):
+        raise ValueError(f"{excerpt(value)} does not look like an e-mail address (name@domain.dk)")
     return value
 
 
 def _hours(value: str) -> str:
     if not valid_hours(value):
         raise ValueError(
-            f"{value!r} is not a valid OpenStreetMap opening_hours expression; "
+            f"{excerpt(value)} is not a valid OpenStreetMap opening_hours expression; "
             'write it like "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
             "(two-letter English day names, 24-hour times with two digits)"
         )
@@ -74,12 +109,13 @@ def _hours(value: str) -> str:
 
 
 def _color(value: str) -> str:
-    if not COLOR.match(value):
-        raise ValueError(f'{value!r} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
+    if not COLOR.fullmatch(value):
+        raise ValueError(f'{excerpt(value)} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
     return value
 
 
 Text = Annotated[str, Strict(), AfterValidator(_nonempty)]
+Name = Annotated[str, Strict(), AfterValidator(_nonempty), AfterValidator(_name_length)]
 Slug = Annotated[str, Strict(), AfterValidator(_slug)]
 Email = Annotated[str, Strict(), AfterValidator(_email)]
 Hours = Annotated[str, Strict(), AfterValidator(_hours)]
@@ -154,16 +190,62 @@ class ContactRole(StrEnum):
     COORDINATOR = "coordinator"
 
 
+_KEY_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+class SharedFieldsSet(set):
+    """A set of field names shared by many records: it refuses to change (a record swaps it
+    for a private `set` before a field is assigned, see `Record`)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a shared fields set cannot change: give the record its own set first")
+
+    add = discard = remove = pop = clear = update = _refuse
+    difference_update = intersection_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse  # type: ignore[assignment]
+
+
+_FIELD_SETS: dict[frozenset[str], SharedFieldsSet] = {}
+
+
 @dataclass(slots=True)
 class Source:
-    """Where a record was defined: the file (as reached from the cwd) and 1-based lines."""
+    """Where a record was defined: the file (as reached from the cwd) and 1-based lines.
+
+    Compact, as there is one per record: the keys are a tuple shared by every record with
+    the same keys in the same order, and the line of `keys[i]` is `line + offsets[i]`
+    (bytes while every offset is below 256, else a tuple)."""
 
     path: str
     line: int
-    lines: dict[str, int] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    offsets: bytes | tuple[int, ...] = b""
+
+    @classmethod
+    def of(cls, path: str, line: int, lines: dict[str, int]) -> Source:
+        keys = tuple(lines)
+        keys = _KEY_TUPLES.setdefault(keys, keys)
+        offsets = [at - line for at in lines.values()]
+        try:
+            packed: bytes | tuple[int, ...] = bytes(offsets)
+        except ValueError:  # an offset below 0 or above 255
+            packed = tuple(offsets)
+        return cls(path, line, keys, packed)
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """Key -> 1-based line of every key of the record."""
+        return {
+            key: self.line + offset for key, offset in zip(self.keys, self.offsets, strict=True)
+        }
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key, self.line)
+        try:
+            return self.line + self.offsets[self.keys.index(key)]
+        except ValueError:
+            return self.line
 
 
 class Record(BaseModel):
@@ -171,12 +253,67 @@ class Record(BaseModel):
 
     model_config = ConfigDict(frozen=False, populate_by_name=True, extra="forbid")
 
+    # The source position lives in a slot, not in a pydantic private attribute: a private
+    # attribute costs every instance its own dict and a call when it is built (memory and
+    # time at 50k units). Pickling and copying keep it (see below).
+    __slots__ = ("_source",)
+    if TYPE_CHECKING:  # not at run time: pydantic would make an annotated `_x` private
+        _source: Source | None
+
     extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
-    _source: Source | None = PrivateAttr(default=None)
+
+    # Memory: pydantic gives every instance its own set of the fields it was given (728
+    # bytes from five fields on). Records share one `SharedFieldsSet` per combination
+    # instead, swapped for a private set before a field is assigned or the record copied.
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Record:
+        given = frozenset(self.__pydantic_fields_set__)
+        shared = _FIELD_SETS.get(given)
+        if shared is None:
+            shared = _FIELD_SETS[given] = SharedFieldsSet(given)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        return self
+
+    def _own_fields_set(self) -> None:
+        if type(self.__pydantic_fields_set__) is SharedFieldsSet:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self).__pydantic_fields__:
+            self._own_fields_set()
+        super().__setattr__(name, value)
+
+    def __copy__(self) -> Record:
+        copied = super().__copy__()
+        copied._own_fields_set()
+        object.__setattr__(copied, "_source", getattr(self, "_source", None))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Record:
+        copied = super().__deepcopy__(memo)
+        copied._own_fields_set()
+        source = copy.deepcopy(getattr(self, "_source", None), memo)
+        object.__setattr__(copied, "_source", source)
+        return copied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the record's own objects, no state dict made for the occasion: the pickler
+        keeps every object it made until the end, so at 50k units a dict per record was
+        ~100 MB more while the disk cache was written."""
+        return (
+            _rebuild_record,
+            (
+                type(self),
+                self.__dict__,
+                self.__pydantic_fields_set__,
+                self.__pydantic_extra__,
+                getattr(self, "_source", None),
+            ),
+        )
 
     @property
     def source(self) -> Source:
-        return self._source or Source("?", 1)
+        return getattr(self, "_source", None) or Source("?", 1)
 
     def to_record(self, *, extensions: bool = True) -> dict[str, Any]:
         """The record shaped like its YAML (JSON-ready): contract keys, then `x-` keys.
@@ -196,6 +333,24 @@ class Record(BaseModel):
         return out
 
 
+def _rebuild_record(
+    cls: type[Record],
+    values: dict[str, Any],
+    fields_set: set[str],
+    extra: dict[str, Any] | None,
+    source: Source | None,
+) -> Record:
+    """A record from its pickled parts (see `Record.__reduce__`), as pydantic's
+    `__setstate__` would rebuild it."""
+    record = cls.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", extra)
+    object.__setattr__(record, "__pydantic_private__", None)
+    object.__setattr__(record, "_source", source)
+    return record
+
+
 def _dump(value: Any, extensions: bool) -> Any:
     if isinstance(value, Record):
         return value.to_record(extensions=extensions)
@@ -211,7 +366,7 @@ def _dump(value: Any, extensions: bool) -> Any:
 class Phone(Record):
     number: Text
     kind: PhoneKind = PhoneKind.PUBLIC
-    label: Text | None = None
+    label: Name | None = None
     hours: Hours | None = None
 
     @field_validator("number")
@@ -219,7 +374,8 @@ class Phone(Record):
     def _valid_number(cls, value: str) -> str:
         if parse_phone(value) is None:
             raise ValueError(
-                f'{value!r} is not a valid phone number: write a Danish number as "33 66 33 66", '
+                f"{excerpt(value)} is not a valid phone number: write a Danish number as "
+                '"33 66 33 66", '
                 'an international one as "+46 8 123 456 78", or a short number such as "1813"'
             )
         return value
@@ -239,8 +395,8 @@ class Phone(Record):
 
 class Contact(Record):
     id: Slug
-    name: Text
-    title: Text | None = None
+    name: Name
+    title: Name | None = None
     role: ContactRole = ContactRole.CONTACT
     areas: TextList = Field(default_factory=list)
     phones: list[Phone] = Field(default_factory=list)
@@ -286,8 +442,8 @@ class Age(Record):
 
 class Department(Record):
     id: Slug
-    name: Text
-    short: Text | None = None
+    name: Name
+    short: Name | None = None
     kind: DepartmentKind = DepartmentKind.MUNICIPAL
     description: Text | None = None
     website: Text | None = None
@@ -302,7 +458,7 @@ class Department(Record):
 
 class Unit(Record):
     id: Slug
-    name: Text
+    name: Name
     department: Slug
     parent: Slug | None = None
     description: Text | None = None
@@ -318,7 +474,7 @@ class Unit(Record):
     how_to_refer: Text | None = None
     contacts: list[Contact] = Field(default_factory=list)
     verified: dt.date
-    owner: Text | None = None
+    owner: Name | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> Unit:
@@ -355,7 +511,8 @@ class Address(Record):
     def _four_digits(cls, value: str) -> str:
         if not re.fullmatch(r"[0-9]{4}", value):
             raise ValueError(
-                f'{value!r} is not a Danish postal code: write four digits in quotes, e.g. "2300"'
+                f"{excerpt(value)} is not a Danish postal code: write four digits in quotes, "
+                'e.g. "2300"'
             )
         return value
 
@@ -368,7 +525,7 @@ Number = Annotated[float, Strict()]
 
 class Location(Record):
     id: Slug
-    name: Text
+    name: Name
     address: Address
     lat: Number
     lon: Number
@@ -414,6 +571,15 @@ class Referral(Record):
         return self
 
 
+class Need(Record):
+    """One need of the curated needs vocabulary (`needs.yaml`): the words staff use for it."""
+
+    id: Slug
+    label: Text
+    description: Text | None = None
+    synonyms: TextList = Field(default_factory=list)
+
+
 SynonymGroup = list[str]
 
 
@@ -448,6 +614,7 @@ FILE_KINDS: dict[str, FileKind] = {
             "referrals.yaml and referrals/*.yaml",
         ),
         FileKind("synonyms", "synonym group", None, "synonyms.yaml", None, "synonyms.yaml"),
+        FileKind("needs", "need", Need, "needs.yaml", None, "needs.yaml"),
     )
 }
 # Which model each record file kind holds (every kind but synonyms).
@@ -514,6 +681,7 @@ class Directory:
     warnings: list[Problem] = field(default_factory=list)
     data_dir: str = "data"
     meta: dict[str, Any] = field(default_factory=dict)  # top-level `x-` keys of departments.yaml
+    needs: list[Need] = field(default_factory=list)  # the needs vocabulary (needs.yaml), if any
 
     def __post_init__(self) -> None:
         self.contacts: dict[str, Contact] = {}

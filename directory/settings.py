@@ -37,6 +37,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting("LANDKORT_TILES_ATTRIBUTION", None, "attribution text shown for those tiles"),
         Setting(
+            "LANDKORT_CACHE",
+            "var/cache",
+            "folder of the disk cache of validated data (signed with a key made there, mode "
+            "0600) and of the last version that validated; `off` disables it",
+        ),
+        Setting(
             "LANDKORT_ACCESS",
             None,
             "path of the access file that maps the identity token's groups to roles; "

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -34,14 +33,23 @@ from directory.model import (
     DepartmentKind,
     Directory,
     Location,
+    Need,
     Phone,
     PhoneKind,
     Record,
     Referral,
     Unit,
 )
+from directory.rules.scrub import (  # noqa: F401 (re-exported for exports and tests)
+    REDACTED,
+    StaffNumbers,
+    digit_variants,
+    digits,
+    staff_numbers,
+    staff_only_digits,
+    staff_only_phones,
+)
 
-REDACTED = "[internt nummer fjernet]"
 EXAMPLE_NOTICE_KEY = "x-example-data"  # the only top-level `x-` key the public view keeps
 # The only record `x-` key the public view keeps: a true/false marker the graph reads (front
 # doors). The public JSON export leaves out every `x-` key, this one too.
@@ -117,6 +125,15 @@ class PublicReferral(_Public):
     verified: dt.date | None
 
 
+class PublicNeed(_Public):
+    """A need of the needs vocabulary (`needs.yaml`): the filters' words, nothing staff-only."""
+
+    id: str
+    label: str
+    description: str | None
+    synonyms: list[str]
+
+
 # (public model, core model) pairs; nested Age and Address hold nothing staff-only.
 ALLOWLIST: dict[type[_Public], type[Record]] = {
     PublicPhone: Phone,
@@ -124,6 +141,7 @@ ALLOWLIST: dict[type[_Public], type[Record]] = {
     PublicUnit: Unit,
     PublicLocation: Location,
     PublicReferral: Referral,
+    PublicNeed: Need,
 }
 # Fields that are identifiers, codes or expressions, never free text: not scrubbed.
 _NOT_TEXT = frozenset(
@@ -149,67 +167,18 @@ def check_allowlist(allowlist: dict[type[_Public], type[Record]] = ALLOWLIST) ->
 check_allowlist()
 
 
-# -- staff-only numbers ----------------------------------------------------------------------
-def digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
-
-
-def digit_variants(number: str) -> set[str]:
-    """A number's digit string with and without the Danish 45 / 0045 prefix."""
-    d = digits(number)
-    out = {d}
-    for prefix in ("0045", "45"):
-        if d.startswith(prefix) and len(d) > len(prefix) + 2:
-            out.add(d[len(prefix) :])
-    if len(d) == 8:
-        out.add("45" + d)
-    return out
-
-
-def staff_only_phones(directory: Directory) -> list[Phone]:
-    """Every fast_track and internal phone anywhere, and every contact's phone."""
-    phones: list[Phone] = [
-        p for d in directory.departments.values() for p in d.phones if p.is_staff_only
-    ]
-    for unit in directory.units.values():
-        phones += [p for p in unit.phones if p.is_staff_only]
-        for contact in unit.contacts:
-            phones += contact.phones
-    return phones
-
-
-def staff_only_digits(directory: Directory) -> set[str]:
-    """Digit strings (with and without 45) of every staff-only number.
-
-    A number that is staff-only anywhere is treated as staff-only everywhere: a `public`
-    phone with the same number is left out of the public view too.
-    """
-    secret: set[str] = set()
-    for phone in staff_only_phones(directory):
-        secret |= digit_variants(phone.number)
-    return secret
-
-
-_NUMBERISH = re.compile(r"\+?\d[\d .\-/]*\d")
-
-
-def scrub(text: str, secret: set[str]) -> str:
-    """Replace any quoted staff-only number in free text with `REDACTED`."""
-    if not secret:
-        return text
-
-    def repl(match: re.Match[str]) -> str:
-        return REDACTED if digit_variants(match.group(0)) & secret else match.group(0)
-
-    return _NUMBERISH.sub(repl, text)
+# -- staff-only numbers: the one scrubber (directory.rules.scrub) ----------------------------
+def scrub(text: str, secret: StaffNumbers) -> str:
+    """Replace any staff-only number in free text, in any form, with `REDACTED`."""
+    return secret.scrub(text)
 
 
 # -- building the public view ----------------------------------------------------------------
-def _is_public_phone(phone: Phone | PublicPhone, secret: set[str]) -> bool:
-    return phone.kind is PhoneKind.PUBLIC and not digit_variants(phone.number) & secret
+def _is_public_phone(phone: Phone | PublicPhone, secret: StaffNumbers) -> bool:
+    return phone.kind is PhoneKind.PUBLIC and not digit_variants(phone.number) & secret.secret
 
 
-def _value(name: str, value: Any, secret: set[str]) -> Any:
+def _value(name: str, value: Any, secret: StaffNumbers) -> Any:
     if name in _NOT_TEXT:
         return value
     if isinstance(value, str):
@@ -219,7 +188,7 @@ def _value(name: str, value: Any, secret: set[str]) -> Any:
     return value
 
 
-def _core(public: _Public, core: type[Record], source: Record | None, secret: set[str]) -> Any:
+def _core(public: _Public, core: type[Record], source: Record | None, secret: StaffNumbers) -> Any:
     """The core model holding only the public model's fields (x- keys left out)."""
     values: dict[str, Any] = {}
     for name in type(public).model_fields:
@@ -237,11 +206,11 @@ def _core(public: _Public, core: type[Record], source: Record | None, secret: se
             values[name] = [] if factory is list else {} if factory is dict else info.default
     record = core.model_construct(**values)
     if source is not None:
-        record._source = source._source
+        record._source = getattr(source, "_source", None)  # a slot: unset on hand-built records
     return record
 
 
-def _public_record(model: type[_Public], record: Record, secret: set[str]) -> Any:
+def _public_record(model: type[_Public], record: Record, secret: StaffNumbers) -> Any:
     return _core(
         model.model_validate(record, from_attributes=True), ALLOWLIST[model], record, secret
     )
@@ -262,7 +231,7 @@ def public_view(directory: Directory) -> Directory:
 
 
 def _public_view(directory: Directory) -> Directory:
-    secret = staff_only_digits(directory)
+    secret = staff_numbers(directory)
     meta = {k: v for k, v in directory.meta.items() if k == EXAMPLE_NOTICE_KEY}
     return Directory(
         departments={
@@ -277,6 +246,7 @@ def _public_view(directory: Directory) -> Directory:
         warnings=[],
         data_dir=directory.data_dir,
         meta=meta,
+        needs=[_public_record(PublicNeed, n, secret) for n in directory.needs],
     )
 
 

@@ -45,10 +45,10 @@ cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.va
 
 st.header("Fejl og advarsler i datafilerne")
 st.caption(
-    "Ret fejlen i filen og på linjen, der står. Kør `python -m directory validate data` for at "
-    "tjekke igen."
+    "Ret fejlen i filen og på linjen, der står (stien er inde i datamappen). Kør "
+    "`.venv/bin/landkort validate data` for at tjekke igen."
 )
-ui.widgets.show_table(ui.datakvalitet.problem_rows(health), "Ingen fejl eller advarsler. 👍")
+ui.datakvalitet.full_table(ui.datakvalitet.problem_rows(health), "Ingen fejl eller advarsler. 👍")
 if directory is None:
     st.warning(
         "Data har fejl, så resten af siden kan først vises, når fejlene ovenfor er rettet. "
@@ -57,19 +57,21 @@ if directory is None:
     st.stop()
 
 st.header("Optælling pr. forvaltning")
-ui.widgets.show_table(ui.datakvalitet.count_rows(health), "Ingen forvaltninger.")
+ui.datakvalitet.full_table(ui.datakvalitet.count_rows(health), "Ingen forvaltninger.")
 
 st.header("Forældede oplysninger")
-st.caption("Tjekket for mere end 12 måneder siden. Tjek oplysningerne, og ret datoen i »verified«.")
-by_department, by_owner = st.columns(2)
-with by_department:
-    ui.widgets.show_table(
-        ui.datakvalitet.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
-    )
-with by_owner:
-    ui.widgets.show_table(ui.datakvalitet.stale_summary(health, "owner", "Ejer"), "Intet forældet.")
+st.caption(
+    "Tjekket for mere end 12 måneder siden, samlet pr. forvaltning og pr. ejer. Tjek "
+    "oplysningerne, og ret datoen i »verified«."
+)
+ui.datakvalitet.full_table(
+    ui.datakvalitet.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
+)
+ui.datakvalitet.full_table(
+    ui.datakvalitet.stale_summary(health, "owner", "Ejer"), "Intet forældet."
+)
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
-    ui.widgets.show_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
+    ui.datakvalitet.full_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
 
 st.header("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
@@ -79,9 +81,15 @@ ui.widgets.show_table(
     links=True,
 )
 
-st.header("Gatekeepere uden backup")
+st.header("Nøglepersoner uden stedfortræder")
+st.caption(
+    "Nøglepersoner (gatekeepere), der ikke har en stedfortræder (»backup«), der kan tage over "
+    "ved fravær."
+)
 ui.widgets.show_table(
-    ui.datakvalitet.no_backup_rows(health), "Alle gatekeepere har en backup.", links=True
+    ui.datakvalitet.no_backup_rows(health),
+    "Alle nøglepersoner har en stedfortræder.",
+    links=True,
 )
 
 st.header("Åbne fejlmeldinger pr. ejer")

@@ -1,4 +1,4 @@
-"""Henvisningsveje: how citizens move between units, for managers and coordinators.
+"""Henvisningsveje: the documented referral routes between units, for staff and managers.
 
 An adapter: the analyses are in `directory.graph.analysis`, figures and tables in
 `directory.present.graph_plot`, the widgets of each tab in `ui.henvisningsveje`. Only the open
@@ -15,8 +15,9 @@ rg = ui.referral_graph()
 
 st.title("Henvisningsveje")
 st.caption(
-    "Sådan bevæger borgerne sig mellem enhederne: hvor henvisningerne samler sig, "
-    "hvor de går i ring, og hvor de stopper."
+    "De dokumenterede henvisningsveje mellem enhederne: hvor en borger kan henvises hen, "
+    "hvor henvisningerne samler sig, hvor de går i ring, og hvor de stopper. Tallene er "
+    "henvisningsveje skrevet ned i data, ikke målinger af, hvordan borgerne faktisk bevæger sig."
 )
 ui.example_notice(directory)
 if not directory.referrals:

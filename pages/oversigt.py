@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from directory.model import cut
 from directory.rules.overview import department_summaries, unit_tree
 
 directory = ui.require_directory()
@@ -12,7 +13,10 @@ ui.example_notice(directory)
 
 chosen = st.query_params.get("forvaltning")
 if chosen and chosen not in directory.departments:
-    st.warning(f"Der findes ingen forvaltning med id »{chosen}«. Vælg en i tabellen herunder.")
+    st.warning(
+        f"Der findes ingen forvaltning med id »{ui.md_escape(cut(chosen))}«. "
+        "Vælg en i tabellen herunder."
+    )
     chosen = None
 
 staff = ui.viewer().staff
@@ -50,11 +54,12 @@ if chosen is None:
     st.stop()
 
 department = directory.departments[chosen]
-st.header(department.label)
+st.header(ui.md_escape(department.label), anchor=False)
 if department.description:
-    st.write(department.description)
+    st.markdown(ui.md_escape(department.description))
 for phone in department.phones:
-    st.markdown(f":material/call: [{phone.display}]({phone.tel}) {ui.md_escape(phone.label or '')}")
+    label = ui.md_escape(phone.label or "")
+    st.markdown(f":material/call: [{ui.md_escape(phone.display)}]({phone.tel}) {label}")
 tree = unit_tree(directory, chosen)
 st.subheader(f"{len(tree)} enheder")
 st.markdown(

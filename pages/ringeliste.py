@@ -7,7 +7,9 @@ import streamlit as st
 
 import ui
 import ui.ringeliste
+import ui.soeg
 from directory.exports import export
+from directory.model import cut
 
 directory = ui.require_directory()
 st.title("Ringelister og eksport")
@@ -25,9 +27,10 @@ query = st.text_input(
 if query:
     st.query_params["q"] = query
     st.query_params.pop("forvaltning", None)
+    ui.soeg.clipped_notice(query)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
-    title, slug = f"Ringeliste: søgning »{query}«", "soegning"
-    sheet = f"Søgning {query}"
+    heading, slug = f"søgning »{cut(query)}«", "soegning"
+    sheet = f"Søgning {cut(query)}"
 else:
     st.query_params.pop("q", None)
     ids = list(directory.departments)
@@ -40,7 +43,7 @@ else:
     )
     st.query_params["forvaltning"] = chosen
     unit_ids = export.units_of_department(directory, chosen)
-    title, slug = f"Ringeliste: {directory.departments[chosen].label}", chosen
+    heading, slug = directory.departments[chosen].label, chosen
     department = directory.departments[chosen]
     sheet = f"Ringeliste {department.short or department.name}"
 
@@ -54,7 +57,8 @@ if ui.viewer().staff:
 else:
     public = True  # the directory is the public view already: the lists can hold no more
 rows = export.call_list(ui.public_directory() if public else directory, unit_ids)
-st.header(title)
+title = f"Ringeliste: {heading}"
+st.header(f"Ringeliste: {ui.md_escape(heading)}", anchor=False)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()

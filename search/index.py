@@ -26,18 +26,19 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 import numpy as np
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from directory.model import Directory
+from directory.model import Directory, Phone
 from directory.rules.hours import combined_status, now, unit_hours
-from directory.rules.needs import need_options
-from search.normalize import acronym, phrase_key, query_terms, query_tokens, tokens
+from directory.rules.needs import need_of, need_options, serves_need
+from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
 from search.synonyms import BUILTIN_SYNONYMS
 
 
@@ -52,6 +53,7 @@ class How(StrEnum):
     """How a query word matched an indexed word."""
 
     EXACT = "exact"
+    STEM = "stem"  # another form of the same word ('drikker' for 'drikke', 'fogden' for 'foged')
     PREFIX = "prefix"
     COMPOUND = "compound"  # joined/split words, or a part inside a compound
     FUZZY = "fuzzy"
@@ -77,10 +79,14 @@ class Field(IntEnum):
     PLACE = 13
     HOW_TO_REFER = 14
     NOTES = 15
+    PHONE = 16  # looked up whole, never word by word
+    EMAIL = 17
 
 
 # Weight and Danish label of each field, in Field order.
-FIELD_WEIGHT = np.array([10, 8, 7, 6, 5, 5, 4.5, 4, 3, 3, 2.5, 2, 6, 1.5, 1, 1], dtype=np.float32)
+FIELD_WEIGHT = np.array(
+    [10, 8, 7, 6, 5, 5, 4.5, 4, 3, 3, 2.5, 2, 6, 1.5, 1, 1, 10, 10], dtype=np.float32
+)
 FIELD_LABEL = {
     Field.NAME: "navn",
     Field.ABBREVIATION: "forkortelse",
@@ -98,6 +104,8 @@ FIELD_LABEL = {
     Field.PLACE: "adresse",
     Field.HOW_TO_REFER: "henvisning",
     Field.NOTES: "noter",
+    Field.PHONE: "telefonnummer",
+    Field.EMAIL: "e-mail",
 }
 # Fields where adjacent words are also indexed joined ('Step Up' → 'stepup').
 _JOINED = {
@@ -115,7 +123,19 @@ _NEED_MASK = sum(
 )
 _OTHER_FIELDS_SHARE = 0.15  # bonus share for a word found in further fields of a document
 
-QUALITY = {How.EXACT: 1.0, How.PREFIX: 0.8, How.COMPOUND: 0.65, How.FUZZY: 0.55}
+QUALITY = {
+    How.EXACT: 1.0,
+    How.STEM: 0.9,
+    How.PREFIX: 0.8,
+    How.COMPOUND: 0.65,
+    How.FUZZY: 0.55,
+}
+PART_QUALITY = 0.7  # a query word that is a known part of an indexed compound
+MIN_COMPOUND = 8  # shortest word split into two parts
+MIN_HEAD = 3  # shortest first part of a compound
+MIN_TAIL = 4  # shortest last part of a compound
+LINKING = ("s", "e")  # Danish linking letters: 'ungdom-s-uddannelse', 'hjemm-e-pleje'
+MAX_ABBREVIATION = 5  # a word typed in capitals up to this long is an abbreviation: exact only
 SUPPORT_SHARE = 0.05  # share of a query word's other matches added to its best one
 SYNONYM_WEIGHT = 0.7  # a synonym counts less than the word itself
 KIND_PRIOR = {
@@ -130,6 +150,7 @@ MIN_PREFIX = 3  # shortest query word matched as a prefix
 MIN_INFIX = 4  # shortest query word looked for inside compounds
 MAX_EXPANSIONS = 200  # most vocabulary words one query word may stand for (prefixes)
 MAX_INSIDE = 40  # most compounds a query word is looked for inside
+NEAREST_CUTOFF = 60  # rapidfuzz ratio (0-100) of a 'nearest match' to a word that found nothing
 RELATIVE_CUTOFF = 0.12  # hits scoring below this share of the best one are left out
 
 
@@ -236,15 +257,17 @@ class SearchIndex:
         self._names: dict[str, list[int]] = {}
         self._text_terms: list[list[int]] = []
         self._unit_doc: dict[str, int] = {}
+        self._needs: list[str] | None = None
+        self._owners: dict[tuple[Field, str], list[int]] = {}  # phone or e-mail → documents
         collecting = gc.isenabled()
         gc.disable()  # the build makes millions of small objects; collections would cost ~40%
         try:
             self._add_documents(directory)
             self._finish_postings()
+            self._build_vocabulary()
         finally:
             if collecting:
                 gc.enable()
-        self._build_vocabulary()
         groups = list(BUILTIN_SYNONYMS) + [list(g) for g in directory.synonyms]
         groups += [list(g) for g in synonyms or []]
         self._build_synonyms(groups)
@@ -292,6 +315,17 @@ class SearchIndex:
             previous = (raw, word)
         return out
 
+    def _own(self, doc: int, phones: Iterable[Phone], email: str | None) -> None:
+        """Record the numbers and the e-mail a document owns (only those it was given)."""
+        for phone in phones:
+            number = phone_key(phone.number)
+            if number is not None:
+                owners = self._owners.setdefault((Field.PHONE, number), [])
+                if doc not in owners:
+                    owners.append(doc)
+        if email:
+            self._owners.setdefault((Field.EMAIL, email.strip().lower()), []).append(doc)
+
     def _add_documents(self, directory: Directory) -> None:
         departments = directory.departments
         needs: dict[str, list[str]] = {}
@@ -302,6 +336,7 @@ class SearchIndex:
             self._add(doc, Field.NAME, dept.name)
             self._add(doc, Field.ABBREVIATION, dept.short)
             self._add(doc, Field.DESCRIPTION, dept.description)
+            self._own(doc, dept.phones, dept.email)
         for unit in directory.units.values():
             unit_dept = departments.get(unit.department)
             doc = self._unit_doc[unit.id] = self._doc(
@@ -327,6 +362,7 @@ class SearchIndex:
                     address = location.address
                     self._add(doc, Field.PLACE, address.street, address.postal_code, address.city)
             self._add(doc, Field.HOW_TO_REFER, unit.how_to_refer)
+            self._own(doc, unit.phones, unit.email)
             for contact in unit.contacts:
                 cdoc = self._doc(
                     HitKind.CONTACT, contact.id, unit.id, contact.name, unit.department
@@ -335,6 +371,7 @@ class SearchIndex:
                 self._add(cdoc, Field.TITLE, contact.title, contact.role.value)
                 self._add(cdoc, Field.AREAS, *contact.areas)
                 self._add(cdoc, Field.UNIT, unit.name)
+                self._own(cdoc, contact.phones, contact.email)
         for location in directory.locations.values():
             doc = self._doc(HitKind.LOCATION, location.id, None, location.name, None)
             address = location.address
@@ -401,6 +438,57 @@ class SearchIndex:
         for word in self._vocab:
             by_length.setdefault(len(word), []).append(word)
         self._by_length = by_length
+        # Word forms: every vocabulary word under its stem ('fogedretten' under 'fogedret').
+        stems: dict[str, list[int]] = {}
+        for word, term_id in self._term_ids.items():
+            stems.setdefault(stem(word), []).append(term_id)
+        self._stems = stems
+        self._lexicon = {w for w in self._term_ids if len(w) >= MIN_HEAD} | {
+            s for s in stems if len(s) >= MIN_HEAD
+        }
+        # Decompounding on the index side: a compound is also found under the stem of each of
+        # its two parts ('uddannelsesvejledning' under 'uddan' and 'vejledning').
+        parts: dict[str, list[int]] = {}
+        for word, term_id in self._term_ids.items():
+            split = self._decompound(word)
+            if split is not None:
+                for part in split:
+                    parts.setdefault(stem(part), []).append(term_id)
+        self._parts = parts
+
+    def _known(self, part: str) -> bool:
+        """A compound part is known when it is a vocabulary word or has a vocabulary word's stem."""
+        return part in self._lexicon or stem(part) in self._stems
+
+    def _decompound(self, word: str) -> tuple[str, str] | None:
+        """A word as two known words, the longest first part first ('ungdomsuddannelse' →
+        'ungdom' + 'uddannelse', dropping a linking s or e); None when it is no compound.
+
+        Set lookups only (no stemming per cut): a last part is known as written or by the
+        end of the whole word's stem ('ungdomsuddannelsen' → stem 'ungdomsuddan' → 'uddan')."""
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return None
+        known = self._lexicon
+        root = stem(word)
+        for cut in range(len(word) - MIN_TAIL, MIN_HEAD - 1, -1):
+            tail = word[cut:]
+            if tail not in known and not (len(root) - cut >= MIN_HEAD and root[cut:] in known):
+                continue
+            head = word[:cut]
+            if head in known:
+                return head, tail
+            if head.endswith(LINKING) and len(head) > MIN_HEAD and head[:-1] in known:
+                return head[:-1], tail
+        return None
+        for cut in range(len(word) - MIN_TAIL, MIN_HEAD - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if not self._known(tail):
+                continue
+            if self._known(head):
+                return head, tail
+            if head.endswith(LINKING) and len(head) > MIN_HEAD and self._known(head[:-1]):
+                return head[:-1], tail
+        return None
 
     def _build_synonyms(self, groups: list[list[str]]) -> None:
         """phrase (tuple of keys) → the other phrases of its groups, as written."""
@@ -408,8 +496,9 @@ class SearchIndex:
         for group in groups:
             phrases = [(tuple(query_terms(text)), text) for text in group if query_terms(text)]
             for phrase, _ in phrases:
-                others = self._synonyms.setdefault(phrase, [])
-                others.extend(p for p in phrases if p[0] != phrase and p not in others)
+                for key_ in {phrase, tuple(stem(w) for w in phrase)}:  # 'drikker' → 'drikke'
+                    others = self._synonyms.setdefault(key_, [])
+                    others.extend(p for p in phrases if p[0] != phrase and p not in others)
 
     def _build_filters(self, directory: Directory) -> None:
         n = len(self._docs)
@@ -459,7 +548,8 @@ class SearchIndex:
         return found
 
     def _inside(self, word: str) -> list[str]:
-        """Vocabulary words that hold `word` after their first letter (compound parts)."""
+        """Vocabulary words that hold `word` as a later part of a compound: after a first part
+        that is itself a word of the data (or a form of one)."""
         found: list[str] = []
         blob, start = self._blob, 0
         while len(found) < MAX_INSIDE:
@@ -467,10 +557,22 @@ class SearchIndex:
             if at < 0:
                 break
             index = bisect.bisect_right(self._offsets, at) - 1
-            if at > self._offsets[index]:
+            head = blob[self._offsets[index] : at]
+            joined = " " in self._display[self._vocab_ids[index]]  # 'maja kristoffersen'
+            if head and not joined and self._is_head(head):
                 found.append(self._vocab[index])
             start = at + 1
         return found
+
+    def _is_head(self, head: str) -> bool:
+        """Whether what comes before a part inside a word can be the first part of a compound
+        ('gade' in 'gadeplan': four letters or more, or a known word such as 'ung' in
+        'ungdom'), not an accident of spelling ('kri' in 'kristoffersen' is no word)."""
+        if len(head) < 2:
+            return False
+        if len(head) >= MIN_INFIX or self._known(head):
+            return True
+        return head.endswith(LINKING) and len(head) > 2 and self._known(head[:-1])
 
     def _fuzzy(self, word: str) -> list[tuple[str, int]]:
         """Vocabulary words within a typo or two of `word` (OSA distance: swaps count once)."""
@@ -485,21 +587,46 @@ class SearchIndex:
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=limit, limit=10)
         return [(w, int(d)) for w, d, _ in found if d > 0]
 
-    def _candidates(self, word: str, *, loose: bool = True) -> list[_Candidate]:
-        """The vocabulary words a query word stands for, with how well each matches."""
+    def _candidates(
+        self, word: str, *, loose: bool = True, parts: bool = False, exact_only: bool = False
+    ) -> list[_Candidate]:
+        """The vocabulary words a query word stands for, with how well each matches.
+
+        Exact, other forms of the word (same stem), prefixes; with `parts` or `loose`, the
+        compounds it is a part of; with `loose`, words that hold it and typo fixes.
+        `exact_only` (an abbreviation typed in capitals): the word itself only."""
         ids = self._term_ids
         out: list[_Candidate] = []
         if word in ids:
             out.append(_Candidate(How.EXACT, QUALITY[How.EXACT], ids[word]))
-        if len(word) >= MIN_PREFIX:
-            for other in self._prefixed(word):
-                if other != word:
-                    ratio = len(word) / len(other)
-                    out.append(
-                        _Candidate(
-                            How.PREFIX, QUALITY[How.PREFIX] * (0.8 + 0.2 * ratio), ids[other]
-                        )
-                    )
+        if exact_only:
+            return out
+        seen = {c.term for c in out}
+        for term in self._stems.get(stem(word), ()):
+            if term not in seen:
+                seen.add(term)
+                out.append(_Candidate(How.STEM, QUALITY[How.STEM], term))
+        found_form = bool(out)
+        root = stem(word)
+        starts = [(word, 1.0)]
+        if root != word and len(root) >= MIN_INFIX and not found_form:
+            starts.append((root, 0.9))  # 'fogden' → 'foged' → 'fogedretten'
+        # a short word that is itself a word of the data ('sof') is that word, not a prefix
+        # of longer ones ('sofie'); longer words are prefixes too ('herb' → 'herberg')
+        prefixes = len(word) >= MIN_INFIX or (len(word) >= MIN_PREFIX and word not in ids)
+        for start, share in starts if prefixes else ():
+            for other in self._prefixed(start):
+                if ids[other] not in seen:
+                    seen.add(ids[other])
+                    ratio = len(start) / len(other)
+                    quality = QUALITY[How.PREFIX] * (0.8 + 0.2 * ratio) * share
+                    out.append(_Candidate(How.PREFIX, quality, ids[other]))
+        if loose or parts:
+            seen = {c.term for c in out}
+            for term in self._parts.get(stem(word), ()) if len(word) >= MIN_HEAD else ():
+                if term not in seen:
+                    seen.add(term)
+                    out.append(_Candidate(How.COMPOUND, PART_QUALITY, term))
         if not loose:
             return out
         if len(word) >= MIN_INFIX:
@@ -507,7 +634,7 @@ class SearchIndex:
             for other in self._inside(word):
                 if ids[other] not in seen:
                     out.append(_Candidate(How.COMPOUND, QUALITY[How.COMPOUND], ids[other]))
-        if word not in ids:
+        if not found_form:
             for other, distance in self._fuzzy(word):
                 out.append(_Candidate(How.FUZZY, QUALITY[How.FUZZY] / distance, ids[other]))
         return out
@@ -575,9 +702,11 @@ class SearchIndex:
             if i + length > len(slots):
                 continue
             if length > 1:
-                lookups = [(tuple(slots[i : i + length]), 1.0)]
+                phrase = tuple(slots[i : i + length])
+                lookups = [(phrase, 1.0), (tuple(stem(w) for w in phrase), 0.95)]
             else:
                 lookups = [((w,), q) for w, q in spellings[i]]
+                lookups.append(((stem(slots[i]),), 0.95))
                 word, shortest = slots[i], max(MIN_PREFIX, len(slots[i]) - 3)
                 lookups += [((word[:cut],), 0.9) for cut in range(len(word) - 1, shortest - 1, -1)]
             via = " ".join(typed[i : i + length])
@@ -624,17 +753,20 @@ class SearchIndex:
         `open_now`: only units open at `at` (default now, Copenhagen time); `kinds`: hit kinds.
         With filters and an empty query, every unit that fits is listed by name.
         """
-        typed = query_tokens(query or "")
-        slots = [k for _, k in typed]
         needs = [text for text in (need, target_group) if text and text.strip()]
         allowed = self._allowed(department, needs, age, open_now, at, kinds)
+        owned = owner_key(query or "")
+        if owned is not None:  # a number or an e-mail: its owners and nothing else
+            return self._owned(owned, query.strip(), allowed, limit)
+        typed = query_tokens(query or "")
+        slots = [k for _, k in typed]
         if not slots:
             if allowed is None:
                 return []
             docs = [int(i) for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
-        vectors = self._slot_vectors(slots, [raw for raw, _ in typed])
+        vectors = self._slot_vectors(slots, [raw for raw, _ in typed], _abbreviations(query))
         total = np.zeros(len(self._docs), dtype=np.float32)
         matched = np.zeros(len(self._docs), dtype=np.float32)
         for slot in vectors:
@@ -653,20 +785,32 @@ class SearchIndex:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
 
-    def _slot_vectors(self, slots: list[str], typed: list[str]) -> list[list[_Vector]]:
-        """For each query word, the score vectors of everything it can stand for."""
-        ids = self._term_ids
+    def _owned(
+        self, owned: tuple[Field, str], typed: str, allowed: np.ndarray | None, limit: int
+    ) -> list[Hit]:
+        docs = [d for d in self._owners.get(owned, []) if allowed is None or allowed[d]]
+        docs.sort(key=lambda d: (self._kind[d], self._docs[d].name.lower()))
+        field, value = owned
+        return [self._hit(d, 1.0, (Match(field, typed, value, How.EXACT),)) for d in docs[:limit]]
+
+    def _slot_vectors(
+        self, slots: list[str], typed: list[str], abbreviations: frozenset[str] = frozenset()
+    ) -> list[list[_Vector]]:
+        """For each query word, the score vectors of everything it can stand for.
+
+        A word in `abbreviations` (typed in capitals: 'SOF') matches only itself and its
+        synonyms, never a longer word it begins ('Sofie')."""
         vectors: list[list[_Vector]] = []
         spelled: list[list[tuple[str, float]]] = []
         for word in slots:
-            cands = self._candidates(word)
+            cands = self._candidates(word, exact_only=word in abbreviations)
             vectors.append([self._vector(cands)])
             fixed = [(self._keys[c.term], c.quality) for c in cands if c.how is How.FUZZY]
             spelled.append([(word, 1.0), *sorted(fixed, key=lambda f: -f[1])[:2]])
-            if word not in ids:
+            if word not in abbreviations and not any(c.how in (How.EXACT, How.STEM) for c in cands):
                 split = self._split(word)
-                if split is not None:
-                    vectors[-1].append(self._vector([split]))
+                if split:
+                    vectors[-1].append(self._vector(split))
         for i in range(len(slots) - 1):  # compounds written apart: 'bolig rådgivning'
             joined = slots[i] + slots[i + 1]
             cands = [
@@ -684,9 +828,12 @@ class SearchIndex:
                     vectors[j].append(vector)
         return vectors
 
-    def _split(self, word: str) -> _Candidate | None:
-        """A word that is two known words written together: 'stepup' → 'step' + 'up'."""
+    def _split(self, word: str) -> list[_Candidate]:
+        """A word that is two known words written together: 'stepup' → 'step' + 'up', or a
+        compound of known words and their forms: 'ungdomsuddannelse' → 'ungdom' + 'uddannelse'
+        (each part also found inside indexed compounds: 'hashmisbrug' → 'ungemisbrug')."""
         ids = self._term_ids
+        out: list[_Candidate] = []
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
             if left in ids and right in ids:
@@ -694,8 +841,19 @@ class SearchIndex:
                     self._vector([_Candidate(How.EXACT, 1.0, ids[left])]),
                     self._vector([_Candidate(How.EXACT, 1.0, ids[right])]),
                 )
-                return _Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=parts)
-        return None
+                out.append(_Candidate(How.COMPOUND, QUALITY[How.PREFIX], parts=parts))
+                break
+        split = self._decompound(word)
+        if split is None:
+            return out
+        vectors = []
+        for part in split:
+            cands = self._candidates(part, loose=False, parts=True)
+            if not cands:
+                return out
+            vectors.append(self._vector(cands))
+        out.append(_Candidate(How.COMPOUND, QUALITY[How.COMPOUND], parts=tuple(vectors)))
+        return out
 
     def _allowed(
         self,
@@ -737,7 +895,19 @@ class SearchIndex:
         return allowed
 
     def _need_mask(self, need: str) -> np.ndarray:
-        """Documents whose need-like fields hold every word of `need` (or a synonym of it)."""
+        """Documents whose need-like fields hold every word of `need` (or a synonym of it);
+        for a need of the needs vocabulary (its label, id or a synonym), the units that serve
+        it (`serves_need`: the same rule as the map and the referral graph)."""
+        vocabulary_need = need_of(self.directory, need)
+        if vocabulary_need is not None:
+            cache: dict[str, np.ndarray] = self.__dict__.setdefault("_vocabulary_masks", {})
+            if vocabulary_need.id not in cache:
+                result = np.zeros(len(self._docs), dtype=bool)
+                for unit in self.directory.units.values():
+                    if serves_need(self.directory, unit, need):
+                        result[self._unit_doc[unit.id]] = True
+                cache[vocabulary_need.id] = result
+            return cache[vocabulary_need.id]
         result = np.ones(len(self._docs), dtype=bool)
         for word in query_terms(need):
             found = np.zeros(len(self._docs), dtype=bool)
@@ -803,8 +973,85 @@ class SearchIndex:
         d = self._docs[doc]
         return Hit(d.kind, d.id, d.unit_id, score, d.name, d.department_id, matches)
 
+    def nearest(self, query: str, n: int = 5) -> list[str]:
+        """Queries close to one that found nothing, best first: each word replaced by the
+        nearest words of the data (a looser threshold than typo matching); only queries
+        that find something."""
+        typed = query_tokens(query or "")
+        scored: list[tuple[float, str]] = []
+        for i, (_, word) in enumerate(typed):
+            if len(word) < MIN_PREFIX or not word.isalpha():
+                continue
+            found = process.extract(
+                word, self._vocab, scorer=fuzz.ratio, score_cutoff=NEAREST_CUTOFF, limit=n
+            )
+            for other, score, _ in found:
+                if other == word or not other.isalpha():
+                    continue
+                shown = self._display[self._term_ids[other]]
+                if " " in shown:  # two words indexed joined, not a word of the data
+                    continue
+                text = " ".join(shown if j == i else raw for j, (raw, _) in enumerate(typed))
+                scored.append((score, text))
+        out: list[str] = []
+        for _, text in sorted(scored, key=lambda s: -s[0]):
+            if text not in out and self.search(text, limit=1):
+                out.append(text)
+            if len(out) == n:
+                break
+        return out
+
     # ----------------------------------------------------------------- facets for the UI
 
     def needs(self) -> list[str]:
-        """Distinct target groups and referral needs, as written, for a 'behov' picker."""
-        return need_options(self.directory)
+        """Distinct target groups and referral needs, as written, for a 'behov' picker.
+
+        Worked out once per index (the Søg page asks on every rerun; 10k units: ~0.1 s)."""
+        if self._needs is None:
+            self._needs = need_options(self.directory)
+        return self._needs
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+MIN_PHONE_DIGITS = 8  # shorter digit strings ('99', '1813', '112') are searched as words
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def phone_key(number: str) -> str | None:
+    """One key per phone number however it is written ('33 66 49 20', '+45 33664920',
+    '0045 33 66 49 20' → '+4533664920'); a number without a country code is Danish. None
+    when there are no digits. Digits only, no parsing: the validator has checked the
+    numbers of the data, and the index is built from thousands of them."""
+    text = number.strip()
+    digits = _NOT_DIGIT.sub("", text)
+    if not digits:
+        return None
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    return "+45" + digits
+
+
+def owner_key(query: str) -> tuple[Field, str] | None:
+    """(PHONE, key) for a query that is a phone number of 8+ digits, (EMAIL, address) for an
+    e-mail address, else None (a word search)."""
+    text = query.strip()
+    if _EMAIL.match(text):
+        return Field.EMAIL, text.lower()
+    if _PHONE_LIKE.match(text) and sum(ch.isdigit() for ch in text) >= MIN_PHONE_DIGITS:
+        return Field.PHONE, phone_key(text) or text
+    return None
+
+
+def _abbreviations(query: str) -> frozenset[str]:
+    """Search keys of the words typed in capitals ('SOF', 'JKU'): abbreviations, matched exactly."""
+    out: set[str] = set()
+    for word in query.split():
+        letters = "".join(ch for ch in word if ch.isalpha())
+        if 2 <= len(letters) <= MAX_ABBREVIATION and letters.isupper():
+            out.update(k for _, k in tokens(word))
+    return frozenset(out)

@@ -61,7 +61,8 @@ class AppServer:
         *,
         app: str = "app.py",
         reports_dir: Path | str | None = None,
-        address: str = "127.0.0.1",
+        cache_dir: Path | str | None = None,
+        address: str | None = "127.0.0.1",
         secrets_file: Path | str | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
@@ -70,7 +71,11 @@ class AppServer:
         `env`: more environment variables (e.g. LANDKORT_ACCESS)."""
         self.data_dir = Path(data_dir)
         self.app = app
-        self.address = address
+        self._own_cache = cache_dir is None
+        self.cache_dir = (
+            Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="landkort-cache-"))
+        )
+        self.address = address  # None: as .streamlit/config.toml says
         self.secrets_file = secrets_file
         self.extra_env = dict(env or {})
         self._own_reports = reports_dir is None
@@ -91,6 +96,7 @@ class AppServer:
             **os.environ,
             "LANDKORT_DATA": str(self.data_dir),
             "LANDKORT_REPORTS": str(self.reports_dir),
+            "LANDKORT_CACHE": str(self.cache_dir),
             **self.extra_env,
         }
         cmd = [
@@ -101,8 +107,7 @@ class AppServer:
             self.app,
             "--server.port",
             str(self.port),
-            "--server.address",
-            self.address,
+            *(["--server.address", self.address] if self.address else []),
             "--server.headless",
             "true",
             "--server.fileWatcherType",
@@ -167,6 +172,8 @@ class AppServer:
         self.log_path.unlink(missing_ok=True)
         if self._own_reports:
             shutil.rmtree(self.reports_dir, ignore_errors=True)
+        if self._own_cache:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -178,6 +178,14 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LANDKORT_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def loopback_server():
     """AppTest runs as `make run` does: bound to 127.0.0.1, no sign-in, so the staff view.
 
@@ -285,3 +293,21 @@ def app_test(
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()
+
+
+@pytest.fixture(scope="session")
+def big_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated data directory of 10k units, written once per test session."""
+    from directory.devtools.synth import synth_directory
+
+    root = tmp_path_factory.mktemp("big") / "data"
+    synth_directory(root, 10_000, seed=17)
+    return root
+
+
+@pytest.fixture(scope="session")
+def big_directory(big_data_dir: Path):
+    """The 10k-unit directory, loaded once per test session (about 15 s)."""
+    from directory import load_directory
+
+    return load_directory(big_data_dir)

@@ -209,6 +209,27 @@ def test_search_result_leads_to_the_unit_page(page, server: AppServer, directory
     _assert_clean(page, f"unit page {unit_id}")
 
 
+def test_situation_link_shows_whom_to_call_and_a_printout(
+    page, server: AppServer, directory
+) -> None:
+    from urllib.parse import quote
+
+    unit = next(
+        u for u in directory.units.values() if u.keywords and (u.age is None or u.age.includes(30))
+    )
+    need = unit.keywords[0]
+    _open(page, server, f"situation?tekst={quote(need + ', hjemløs')}&alder=30")
+    first = page.locator("[data-testid=stMain] a[href*='enhed?id=']").first
+    first.wait_for(timeout=30_000)
+    wait_for_render(page)
+    screenshot(page, "situation-results")
+    _assert_clean(page, "situation results")
+    main = page.locator("[data-testid=stMain]")
+    assert main.get_by_text("Hvem skal kontaktes, i denne rækkefølge").first.is_visible()
+    assert main.get_by_text("Hent udskrift til borgeren").first.is_visible()
+    assert "tekst=" in page.url and "alder=30" in page.url  # the link holds the situation
+
+
 def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
     _open(page, server, "henvisningsveje")
     chart = page.locator("[data-testid=stPlotlyChart] .js-plotly-plot").first
@@ -221,8 +242,41 @@ def test_graph_page_shows_a_plotly_graph(page, server: AppServer) -> None:
         ).count()
         > 0
     )
+    # readable without hover (touch): unit names on the nodes and the need on each arrow
+    labels = page.locator("[data-testid=stPlotlyChart] .textpoint")
+    assert labels.count() >= 3
+    assert page.get_by_text("Hvor kan en borger gå hen herfra?").is_visible()
     screenshot(page, "graph")
     _assert_clean(page, "Henvisningsveje")
+
+
+def test_a_click_on_a_matrix_cell_opens_the_links_behind_it(
+    page, server: AppServer, directory
+) -> None:
+    from directory.graph.analysis import ReferralGraph
+    from directory.present import graph_plot as gp
+
+    rg = ReferralGraph(directory)
+    first = rg.departments()[0]
+    label = gp.department_labels(rg)[first]
+    _open(page, server, "henvisningsveje")
+    page.get_by_role("tab", name="Mellem forvaltninger").click()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    wait_for_render(page)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    rows = len(rg.departments()) + 1  # the header row and one row per forvaltning
+    row_height = box["height"] / rows
+    # the first row's heading, then one cell to the right: the first forvaltning to itself
+    page.mouse.click(box["x"] + 12, box["y"] + row_height * 1.5)
+    page.keyboard.press("ArrowRight")
+    heading = page.get_by_text(f"Henvisninger fra {label} til {label}")
+    heading.wait_for(timeout=30_000)
+    assert heading.is_visible()
+    screenshot(page, "graph-matrix-cell")
+    _assert_clean(page, "Henvisningsveje, Mellem forvaltninger")
 
 
 def test_map_page_shows_a_map_with_markers(page, server: AppServer) -> None:

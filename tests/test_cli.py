@@ -45,7 +45,16 @@ def test_a_missing_command_module_is_an_error(monkeypatch: pytest.MonkeyPatch) -
 
 def test_every_command_module_registers_its_commands() -> None:
     commands = set(_subcommands(cli.build_parser()))
-    assert commands == {"validate", "path", "loops", "stats", "export", "schema", "synth"}
+    assert commands == {
+        "validate",
+        "path",
+        "loops",
+        "stats",
+        "export",
+        "schema",
+        "synth",
+        "guide",
+    }
 
 
 def _subcommands(parser) -> dict[str, object]:

@@ -26,8 +26,8 @@ def test_export_json_prints_the_whole_directory(
     assert main(["export", "json"]) == 0
     out = capsys.readouterr().out
     data = json.loads(out)
-    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms"]
-    assert [len(data[k]) for k in data] == [3, 6, 3, 6, 2]
+    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms", "needs"]
+    assert [len(data[k]) for k in data] == [3, 6, 3, 6, 2, 0]
     assert "Beskæftigelses- og Integrationsforvaltningen" in out  # ensure_ascii=False
     assert '"kind": "fast_track"' in out and "mette.test@eksempel.kk.dk" in out
 

@@ -93,7 +93,7 @@ def test_no_staff_only_number_or_contact_email_in_the_public_export(tmp_path: Pa
 
 def test_staff_export_has_every_number_and_record(small_directory) -> None:
     data = directory_json(small_directory)
-    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms"]
+    assert list(data) == ["departments", "units", "locations", "referrals", "synonyms", "needs"]
     bcv = next(u for u in data["units"] if u["id"] == "sof-bcv")
     assert bcv == small_directory.units["sof-bcv"].to_record()
     assert {p["kind"] for p in bcv["phones"]} == {"public", "fast_track"}
@@ -237,6 +237,11 @@ def test_printable_page_escapes_hostile_data(data_dir: Path) -> None:
         ("back\\slash", "back\\\\slash"),
         ("two\nlines\r\nend", "two\\nlines\\nend"),
         ("Søren Ærø", "Søren Ærø"),
+        ("line\u2028separator", "line\\nseparator"),
+        ("paragraph\u2029separator", "paragraph\\nseparator"),
+        ("next\x85line", "next\\nline"),
+        ("cr\ronly", "cr\\nonly"),
+        ("tab\x0bvertical\x0cfeed", "tab\\nvertical\\nfeed"),
     ],
 )
 def test_vcard_escape(raw: str, escaped: str) -> None:
@@ -277,3 +282,19 @@ def test_vcf_of_units_and_bad_version(small_directory) -> None:
         contact_vcard(
             small_directory.contacts["k-bcv-1"], small_directory.units["sof-bcv"], None, "2.1"
         )
+
+
+def test_vcard_has_no_line_break_inside_a_value(data_dir: Path) -> None:
+    """A title with U+2028 once started a new vCard property in readers that split on it."""
+    path = data_dir / "units" / "stat.yaml"
+    path.write_text(
+        "units:\n  - id: stat-kif\n    name: KiF\n    department: stat\n"
+        "    contacts:\n      - id: k-x\n        name: Eva\n"
+        '        title: "Leder\\LEMAIL:evil@example.dk\\NNOTE:x\\Py"\n'
+        "    verified: 2026-06-01\n",
+        encoding="utf-8",
+    )
+
+    vcf = contacts_vcf(load_directory(data_dir), ["stat-kif"])
+    assert vcf.splitlines() == vcf.removesuffix("\r\n").split("\r\n")
+    assert not any(line.startswith(("EMAIL:evil", "NOTE:x")) for line in vcf.splitlines())

@@ -102,6 +102,7 @@ def test_edges_carry_needs_criteria_requires(small_directory) -> None:
     edge = ReferralGraph(small_directory).graph.edges["stat-kif", "sof-bcv"]
     assert edge == {
         "needs": ["løsladelse", "bolig"],
+        "labels": ["løsladelse", "bolig"],
         "criteria": [],
         "requires": ["samtykke fra borgeren"],
         "count": 1,
@@ -462,26 +463,105 @@ def test_department_figure_customdata_are_departments(rg: ReferralGraph) -> None
     ]
 
 
-def test_loops_frame(rg: ReferralGraph) -> None:
+def test_loops_frame_flags_collaborations_and_names_the_needs_on_each_hop(
+    rg: ReferralGraph,
+) -> None:
     frame = gp.loops_frame(rg)
-    assert frame.astype(object).where(frame.notna(), None).to_dict("records") == [
-        {
-            "Sløjfe": "A1 → A2 → A3 → B1 → A1",
-            "Enheder": 4,
-            "id_1": "a1",
-            "id_2": "a2",
-            "id_3": "a3",
-            "id_4": "b1",
-        },
+    assert frame.to_dict("records") == [
         {
             "Sløjfe": "A1 → B1 → A1",
+            "Type": "Samarbejde begge veje",
+            "Behov på hvert skridt": "A1 → B1: job · B1 → A1: bolig",
+            "Hvorfor": "Henvisningerne gælder forskellige behov, så ingen borger sendes hele "
+            "vejen rundt.",
             "Enheder": 2,
-            "id_1": "a1",
-            "id_2": "b1",
-            "id_3": None,
-            "id_4": None,
+        },
+        {
+            "Sløjfe": "A1 → A2 → A3 → B1 → A1",
+            "Type": "Samarbejde, forskellige behov",
+            "Behov på hvert skridt": "A1 → A2: bolig, gæld · A2 → A3: bolig · A3 → B1: job · "
+            "B1 → A1: bolig",
+            "Hvorfor": "Henvisningerne gælder forskellige behov, så ingen borger sendes hele "
+            "vejen rundt.",
+            "Enheder": 4,
         },
     ]
+    assert "None" not in frame.to_csv() and "a1" not in frame.to_csv()
+
+
+def test_a_loop_with_one_need_all_the_way_round_is_a_bounce() -> None:
+    rg = make_graph([("a1", "a2", ["bolig"]), ("a2", "a1", ["Bolig", "gæld"]), ("a1", "b1", ["x"])])
+    (loop,) = rg.loops()
+    assert loop.units == ("a1", "a2") and loop.shared == ("bolig",) and loop.is_bounce
+    assert loop.hops == (("a1", "a2", ("bolig",)), ("a2", "a1", ("Bolig", "gæld")))
+    row = gp.loops_frame(rg).iloc[0]
+    assert row["Type"] == "Mulig kastebold"
+    assert row["Hvorfor"] == (
+        "Behovet bolig står på hvert skridt, så en borger kan blive henvist hele vejen rundt og "
+        "ende hos A1 igen. Tjek om det er samme borgere (A1 → A2: bolig; A2 → A1: Bolig)."
+    )
+
+
+def test_department_edges_are_the_links_behind_a_matrix_cell(rg: ReferralGraph) -> None:
+    assert rg.department_edges("a", "b") == [("a1", "b1"), ("a3", "b1"), ("a3", "b3")]
+    assert rg.department_edges("b", "a") == [("b1", "a1")]
+    assert rg.department_edges("b", "b") == [("b2", "b1")]
+    assert sum(rg.graph.edges[e]["count"] for e in rg.department_edges("a", "b")) == int(
+        rg.department_matrix().loc["a", "b"]
+    )
+    frame = gp.edges_frame(rg, rg.department_edges("b", "a"))
+    assert frame.to_dict("records") == [
+        {
+            "Fra": "B1",
+            "Fra forvaltning": "Forvaltning B (B)",
+            "Til": "A1",
+            "Til forvaltning": "Forvaltning A (A)",
+            "Behov": "bolig",
+            "Henvisninger": 1,
+            "id_fra": "b1",
+            "id_til": "a1",
+        }
+    ]
+
+
+def test_csv_export_opens_in_danish_excel(rg: ReferralGraph) -> None:
+    data = gp.csv_bytes(gp.edges_frame(rg, rg.department_edges("a", "b")))
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Fra;Fra forvaltning;Til;Til forvaltning;Behov;Henvisninger;id_fra;id_til"
+    assert lines[1] == "A1;Forvaltning A (A);B1;Forvaltning B (B);job;1;a1;b1"
+    assert len(lines) == 4
+
+
+def test_default_focus_and_reach_view(rg: ReferralGraph) -> None:
+    assert rg.default_focus() == "a1"  # the front door with the most links
+    assert make_graph([("a1", "a2", ["x"]), ("b1", "a2", ["y"])]).default_focus() == "a2"
+    view = rg.reach_view("a1", "bolig", 2)
+    assert set(view) == {"a1", "a2", "a3"} and set(view.edges) == {("a1", "a2"), ("a2", "a3")}
+    assert set(rg.reach_view("a1", None, 1)) == {"a1", "a2", "b1"}
+
+
+def test_betweenness_in_words(rg: ReferralGraph) -> None:
+    stat = rg.unit_stats("b1")
+    share = gp.betweenness_percent(stat.betweenness)
+    shown = f"{share:.1f}".replace(".", ",").removesuffix(",0")
+    assert gp.betweenness_words(rg, stat) == (
+        f"Mellemled {shown} % betyder: af de korteste dokumenterede henvisningsveje mellem to "
+        f"andre enheder går {shown} % gennem B1. Lukker den, må de henvisninger finde en anden vej."
+    )
+
+
+def test_unit_figure_writes_names_and_needs_without_hover(rg: ReferralGraph) -> None:
+    view = rg.reach_view("a1", None, 1)
+    fig = gp.unit_figure(rg, view, "a1")
+    names = [t for trace in fig.data if trace.mode == "markers+text" for t in trace.text]
+    assert sorted(names) == ["A1", "A2", "B1"]
+    (needs,) = [trace for trace in fig.data if trace.name == "behov"]
+    assert sorted(needs.text) == ["bolig", "bolig +1", "job"]
+    assert gp.edge_label([]) == "" and gp.edge_label(["a" * 40]) == "a" * 25 + "…"
+    assert gp.node_label("Center for Rusmiddelbehandling København (CRBK) <b>") == (
+        "Center for<br>Rusmiddelbehandling<br>København (CRBK) &lt;b&gt;"
+    )
 
 
 def test_stats_and_reach_frames(rg: ReferralGraph) -> None:
@@ -491,7 +571,7 @@ def test_stats_and_reach_frames(rg: ReferralGraph) -> None:
             "Forvaltning": "Forvaltning B (B)",
             "Modtager fra": 3,
             "Sender til": 1,
-            "Mellemled": round(rg.betweenness["b1"], 3),
+            gp.BETWEENNESS_COLUMN: round(100 * rg.betweenness["b1"], 1),
             "id": "b1",
         }
     ]
@@ -509,7 +589,13 @@ def test_stats_and_reach_frames(rg: ReferralGraph) -> None:
 
 def test_empty_frames_keep_their_columns() -> None:
     rg = make_graph([("a1", "a2", ["x"])])
-    assert list(gp.loops_frame(rg).columns) == ["Sløjfe", "Enheder", "id_1", "id_2", "id_3", "id_4"]
+    assert list(gp.loops_frame(rg).columns) == [
+        "Sløjfe",
+        "Type",
+        "Behov på hvert skridt",
+        "Hvorfor",
+        "Enheder",
+    ]
     assert gp.bus_factor_frame(rg).empty
 
 
@@ -517,3 +603,17 @@ def test_matrix_frame_uses_labels(rg: ReferralGraph) -> None:
     frame = gp.matrix_frame(rg)
     assert list(frame.index) == ["A", "B"]
     assert frame.loc["A", "B"] == 3
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "expected"),
+    [
+        (0, "B", ("a", "b")),
+        (1, "A", ("b", "a")),
+        (1, "B", ("b", "b")),
+        (2, "A", None),
+        (0, "X", None),
+    ],
+)
+def test_matrix_cell(rg: ReferralGraph, row: int, column: str, expected: object) -> None:
+    assert gp.matrix_cell(rg, row, column) == expected

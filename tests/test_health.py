@@ -13,6 +13,7 @@ from directory.model import stale_before
 from directory.quality.health import (
     Missing,
     build_health,
+    data_where,
     departments_in,
     problem_department,
 )
@@ -28,6 +29,20 @@ TODAY = dt.date(2026, 11, 22)
 )
 def test_stale_before_is_twelve_months(today: dt.date, cutoff: dt.date) -> None:
     assert stale_before(today) == cutoff
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [
+        ("/srv/landkort/data/units/sof.yaml:12", "units/sof.yaml:12"),
+        ("data/referrals/misbrug.yaml:3", "referrals/misbrug.yaml:3"),
+        ("/srv/landkort/data/departments.yaml:1", "departments.yaml:1"),
+        ("needs.yaml:7", "needs.yaml:7"),
+        ("/srv/landkort/data", "data"),
+    ],
+)
+def test_data_where_never_shows_a_server_path(where: str, shown: str) -> None:
+    assert data_where(where) == shown
 
 
 @pytest.mark.parametrize(
@@ -68,8 +83,12 @@ def test_stale_records_per_department_and_owner(data_dir: Path) -> None:
         (RecordKind.UNIT, "bif-ydelse", "bif", "(ingen ejer)", 1047),
         (RecordKind.CONTACT, "k-bcv-1", "sof", "Datakoordinator SOF", 366),
     ]
-    assert health.stale[1].where == f"{data_dir / 'units' / 'bif.yaml'}:18"
-    assert {k: len(v) for k, v in health.stale_by("department").items()} == {"bif": 1, "sof": 2}
+    assert health.stale[1].where == "units/bif.yaml:18"  # inside the data directory
+    assert health.stale[0].name == "Borgercenter Voksne → Jobcenter København Ungecenter"
+    assert {k: len(v) for k, v in health.stale_by("department").items()} == {
+        "Beskæftigelses- og Integrationsforvaltningen (BIF)": 1,
+        "Socialforvaltningen (SOF)": 2,
+    }
     assert {k: len(v) for k, v in health.stale_by("owner").items()} == {
         "(ingen ejer)": 1,
         "Datakoordinator SOF": 2,
@@ -101,7 +120,7 @@ def test_unit_with_nothing_lacks_everything(data_dir: Path) -> None:
 
 def test_gatekeepers_without_backup(data_dir: Path) -> None:
     assert [(b.contact_id, b.unit_id, b.problem) for b in _health(data_dir).no_backup] == [
-        ("k-hue-1", "sof-hjemloese", "ingen backup")
+        ("k-hue-1", "sof-hjemloese", "ingen stedfortræder (backup)")
     ]
 
 
@@ -160,7 +179,7 @@ def test_invalid_data_still_lists_problems(data_dir: Path) -> None:
     health = build_health(validation, today=TODAY)
     assert not health.loaded and health.error_count == 1
     assert [p.where for p in health.problems if p.severity is Severity.ERROR] == [
-        f"{data_dir / 'units' / 'stat.yaml'}:4"
+        "units/stat.yaml:4"
     ]
     assert health.stale == [] and health.counts == []
     assert departments_in(validation) == ["bif", "sof", "stat"]

@@ -27,17 +27,34 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
 
 
-def _case_header(raw: bytes) -> tuple[str, list[str]]:
+def _case_header(raw: bytes, marker: str = "# expect: ") -> tuple[str, list[str]]:
     target, expected = "", []
     for line in raw.decode("utf-8", errors="replace").splitlines():
         if line.startswith("# target: "):
             target = line.removeprefix("# target: ").strip()
-        elif line.startswith("# expect: "):
-            expected.append(line.removeprefix("# expect: ").strip())
+        elif line.startswith(marker):
+            expected.append(line.removeprefix(marker).strip())
     return target, expected
 
 
-CASE_FILES = sorted(CASES.glob("*.yaml"))
+WARN = "# expect-warning: "
+# A case file holds '# expect:' lines (errors, at the target file) or '# expect-warning:'
+# lines (warnings, each with its path relative to the data directory; the data still loads).
+WARNING_CASES = sorted(p for p in CASES.glob("*.yaml") if WARN.encode() in p.read_bytes())
+CASE_FILES = sorted(set(CASES.glob("*.yaml")) - set(WARNING_CASES))
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[p.stem for p in WARNING_CASES])
+def test_warning_case(case: Path, data_dir: Path) -> None:
+    raw = case.read_bytes()
+    target, expected = _case_header(raw, WARN)
+    assert target and expected, f"{case.name} needs '# target:' and '{WARN.strip()}' lines"
+    (data_dir / target).write_bytes(raw)
+    result = validate_directory(data_dir, today=TODAY)
+    assert result.ok, result.errors
+    got = [str(p) for p in result.warnings]
+    for line in expected:
+        assert f"{data_dir}/{line}" in got, "\n".join(got)
 
 
 @pytest.mark.parametrize("case", CASE_FILES, ids=[p.stem for p in CASE_FILES])
@@ -106,7 +123,7 @@ def test_more_warnings(data_dir: Path) -> None:
     got = [str(w) for w in result.warnings]
     for want in [
         f"{data_dir}/extra.yaml:1: warning: not read: data files are departments.yaml, "
-        "locations.yaml, synonyms.yaml, referrals.yaml, units/<department>.yaml or "
+        "locations.yaml, synonyms.yaml, needs.yaml, referrals.yaml, units/<department>.yaml or "
         "referrals/<theme>.yaml",
         f"{data_dir}/units/old.yml:1: warning: not read: directory files end in .yaml; rename it "
         "to old.yaml",

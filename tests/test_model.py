@@ -13,6 +13,7 @@ from directory.model import (
     Contact,
     Department,
     Location,
+    Need,
     Phone,
     Referral,
     Unit,
@@ -23,14 +24,15 @@ from directory.model import (
 
 README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 SECTIONS = {
-    Department: "## Department",
-    Unit: "## Unit",
-    Phone: "## Phone",
-    Contact: "## Contact",
-    Location: "## Location",
-    Address: "## Location",
-    Age: "## Unit",
-    Referral: "## Referral",
+    Department: "## Forvaltning",
+    Unit: "## Enhed",
+    Phone: "## Telefon",
+    Contact: "## Kontaktperson",
+    Location: "## Sted",
+    Address: "## Sted",
+    Age: "## Enhed",
+    Referral: "## Henvisning",
+    Need: "## Behov",
 }
 
 

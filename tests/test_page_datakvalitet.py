@@ -25,6 +25,10 @@ def _frames(at: AppTest) -> list:
     return [d.value for d in at.dataframe]
 
 
+def _tables(at: AppTest) -> list:
+    return [t.value for t in at.table]
+
+
 def test_page_shows_every_summary(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -35,25 +39,30 @@ def test_page_shows_every_summary(
         "Optælling pr. forvaltning",
         "Forældede oplysninger",
         "Enheder, der mangler oplysninger",
-        "Gatekeepere uden backup",
+        "Nøglepersoner uden stedfortræder",
         "Åbne fejlmeldinger pr. ejer",
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
-    problems, counts = _frames(at)[:2]
-    assert list(problems["Fil:linje"]) == [
-        f"{data_dir / 'units' / 'bif.yaml'}:18",
-        f"{data_dir / 'units' / 'sof.yaml'}:42",
-    ]
+    problems, counts = _tables(at)[:2]  # full tables: long messages wrap, nothing cut off
+    assert list(problems.index) == ["units/bif.yaml:18", "units/sof.yaml:42"]  # no server path
+    assert str(data_dir) not in " ".join(str(m) for m in problems["Besked"])
     assert list(problems["Type"]) == ["Advarsel", "Advarsel"]
-    assert list(counts["Forvaltning"])[0] == "Socialforvaltningen" and list(counts["Enheder"]) == [
-        3,
-        2,
-        1,
+    assert list(counts.index)[0] == "Socialforvaltningen" and list(counts["Enheder"]) == [3, 2, 1]
+    by_department, by_owner, stale = _tables(at)[2:5]
+    assert list(by_department.index) == ["Beskæftigelses- og Integrationsforvaltningen (BIF)"]
+    assert list(by_owner.index) == ["(ingen ejer)"]
+    assert stale.loc["Ydelsesservice København"].drop("Dage siden").tolist() == [
+        "enhed",
+        "Beskæftigelses- og Integrationsforvaltningen (BIF)",
+        "(ingen ejer)",
+        "2024-01-10",
+        "units/bif.yaml:18",
     ]
     no_backup = _frames(at)[-1]
-    assert list(no_backup["Gatekeeper"]) == ["Jonas Test"] and list(no_backup["Link"]) == [
+    assert list(no_backup["Nøgleperson"]) == ["Jonas Test"] and list(no_backup["Link"]) == [
         "enhed?id=sof-hjemloese"
     ]
+    assert list(no_backup["Forvaltning"]) == ["Socialforvaltningen (SOF)"]
     assert "Ingen åbne fejlmeldinger." in [c.value for c in at.caption]
 
 
@@ -83,8 +92,8 @@ def test_page_works_when_the_data_has_errors(
     )
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
-    problems = _frames(at)[0]
-    assert f"{data_dir / 'units' / 'stat.yaml'}:4" in list(problems["Fil:linje"])
+    problems = _tables(at)[0]
+    assert "units/stat.yaml:4" in list(problems.index)
     assert "Fejl" in list(problems["Type"])
     assert at.warning[0].value.startswith("Data har fejl, så resten af siden kan først vises")
     assert at.metric[0].value == "1"

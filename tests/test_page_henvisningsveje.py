@@ -48,12 +48,13 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at
 
 
-def test_page_opens_on_the_graph(data_dir: Path, monkeypatch) -> None:
+def test_page_opens_on_a_question_with_a_labelled_graph(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch)
     assert at.title[0].value == "Henvisningsveje"
     assert [t.label for t in at.tabs] == list(ui.henvisningsveje.SECTIONS)
     assert list(ui.henvisningsveje.SECTIONS) == [
-        "Graf",
+        "Hvor kan borgeren gå hen?",
+        "Hele systemet",
         "Find vej",
         "Knudepunkter",
         "Sløjfer",
@@ -61,10 +62,52 @@ def test_page_opens_on_the_graph(data_dir: Path, monkeypatch) -> None:
         "Sårbare områder",
         "Mellem forvaltninger",
     ]
+    assert [s.value for s in at.subheader] == ["Hvor kan en borger gå hen herfra?"]
+    # starts from the front door with the most links, not from 111 unlabelled units
+    assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value == "bif-jku"
+    assert "En borger kan henvises fra **Jobcenter København Ungecenter** direkte til 1 enhed." in [
+        m.value for m in at.markdown
+    ]
     assert len(chart_ids(at)) == 1 and chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
-    assert expander_labels(at) == ["Enheder i grafen (6)"]
-    assert "Eksempeldata til test" in [c.value for c in at.caption][1]
-    assert not at.subheader  # the other tabs are not computed
+    figure = json.loads(chart_spec(at, ui.henvisningsveje.CHART_KEY))
+    labelled = [t for t in figure["data"] if t.get("mode") == "markers+text"]
+    assert sorted(x for t in labelled for x in t["text"]) == [
+        "Borgercenter Voksne",
+        "Jobcenter København<br>Ungecenter",
+    ]
+    assert [t["text"] for t in figure["data"] if t.get("name") == "behov"] == [["misbrug"]]
+    captions = " ".join(c.value for c in at.caption)
+    assert "De dokumenterede henvisningsveje mellem enhederne" in captions
+    assert "ikke målinger af, hvordan borgerne faktisk bevæger sig" in captions
+    assert "Sådan bevæger borgerne sig" not in captions
+    assert "Eksempeldata til test" in captions
+    assert at.query_params.get("enhed") is None  # the default start is not pushed to the URL
+
+
+def test_question_with_a_need_and_more_steps(data_dir: Path, monkeypatch) -> None:
+    at = open_page(data_dir, monkeypatch)
+    at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).select("stat-kif")
+    at.selectbox(key=ui.henvisningsveje.STEPS_KEY).select(2).run()
+    assert at.query_params["enhed"] == "stat-kif"
+    reach = next(df.value for df in at.dataframe if "Skridt" in df.value.columns)
+    assert reach[["Enhed", "Skridt"]].values.tolist() == [
+        ["Borgercenter Voksne", 1],
+        ["Ydelsesservice København", 2],
+        ["Hjemløse- og Udsatteenheden", 2],
+    ]
+    assert reach["id"].tolist()[0] == "enhed?id=sof-bcv"
+    assert (
+        "En borger kan henvises fra **Kriminalforsorgen København** direkte til 1 enhed og i "
+        "alt til 3 inden for 2 skridt." in [m.value for m in at.markdown]
+    )
+    at.selectbox(key=ui.henvisningsveje.NEED_KEY).select("hjemløshed").run()
+    assert [s.value for s in at.success][0] == (
+        "Herfra fører ingen henvisninger videre (med de valgte filtre)."
+    )
+    assert (
+        "En borger med behovet **hjemløshed** kan ikke henvises videre fra **Kriminalforsorgen "
+        "København** efter de dokumenterede henvisningsveje." in [m.value for m in at.markdown]
+    )
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:
@@ -76,19 +119,57 @@ def test_hubs_tab(data_dir: Path, monkeypatch) -> None:
     assert [s.value for s in at.subheader] == ["Knudepunkter", "Flaskehalse"]
     hubs, bottlenecks = tables(at)
     assert hubs["id"].tolist()[:2] == ["enhed?id=sof-bcv", "enhed?id=sof-hjemloese"]
-    assert bottlenecks[["Enhed", "Mellemled"]].values.tolist() == [
-        ["Borgercenter Voksne", 0.3],
-        ["Hjemløse- og Udsatteenheden", 0.1],
+    assert bottlenecks[["Enhed", graph_plot.BETWEENNESS_COLUMN]].values.tolist() == [
+        ["Borgercenter Voksne", 30.0],
+        ["Hjemløse- og Udsatteenheden", 10.0],
     ]
+    assert hubs["id"].tolist()[0] == "enhed?id=sof-bcv"  # shown as an "Åbn" link
+    assert (
+        r"Mellemled 30 \% betyder\: af de korteste dokumenterede henvisningsveje mellem to andre "
+        r"enheder går 30 \% gennem Borgercenter Voksne\. Lukker den, må de henvisninger finde en "
+        r"anden vej\." in [m.value for m in at.markdown]
+    )
 
 
 def test_loops_tab(data_dir: Path, monkeypatch) -> None:
     at = open_tab(open_page(data_dir, monkeypatch), "Sløjfer")
+    assert [s.value for s in at.subheader] == ["Hvilke sløjfer sender borgere rundt?"]
     (loops,) = tables(at)
-    assert loops["Sløjfe"].tolist() == [
-        "Borgercenter Voksne → Hjemløse- og Udsatteenheden → Borgercenter Voksne"
+    assert loops.to_dict("records") == [
+        {
+            "Sløjfe": "Borgercenter Voksne → Hjemløse- og Udsatteenheden → Borgercenter Voksne",
+            "Type": "Samarbejde begge veje",
+            "Behov på hvert skridt": "Borgercenter Voksne → Hjemløse- og Udsatteenheden: "
+            "hjemløshed · Hjemløse- og Udsatteenheden → Borgercenter Voksne: bostøtte",
+            "Hvorfor": "Henvisningerne gælder forskellige behov, så ingen borger sendes hele "
+            "vejen rundt.",
+            "Enheder": 2,
+        }
     ]
-    assert loops["id_1"].tolist() == ["enhed?id=sof-bcv"]
+    captions = [c.value for c in at.caption]
+    assert any("0 af 1 sløjfer er kastebold." in c for c in captions)
+    assert (
+        "**Samarbejde begge veje**: [Borgercenter Voksne](enhed?id=sof-bcv) → "
+        "[Hjemløse\\- og Udsatteenheden](enhed?id=sof-hjemloese) → "
+        "[Borgercenter Voksne](enhed?id=sof-bcv)" in [m.value for m in at.markdown]
+    )
+    assert (
+        "- [Borgercenter Voksne](enhed?id=sof-bcv) → [Hjemløse\\- og Udsatteenheden]"
+        "(enhed?id=sof-hjemloese): hjemløshed\n- [Hjemløse\\- og Udsatteenheden]"
+        "(enhed?id=sof-hjemloese) → [Borgercenter Voksne](enhed?id=sof-bcv): bostøtte"
+        in [m.value for m in at.markdown]
+    )
+    assert "None" not in " ".join(m.value for m in at.markdown)
+
+
+def test_loops_tab_flags_a_bounce(data_dir: Path, monkeypatch) -> None:
+    referrals = SMALL_DATA["referrals.yaml"].replace("needs: [bostøtte]", "needs: [Hjemløshed]")
+    write_data(data_dir, {"referrals.yaml": referrals})
+    at = open_tab(open_page(data_dir, monkeypatch), "Sløjfer")
+    (loops,) = tables(at)
+    assert loops["Type"].tolist() == ["Mulig kastebold"]
+    assert any("1 af 1 sløjfer er kastebold." in c.value for c in at.caption)
+    assert any(m.value.startswith("**Mulig kastebold**") for m in at.markdown)
 
 
 def test_dead_ends_tab(data_dir: Path, monkeypatch) -> None:
@@ -130,32 +211,47 @@ def test_matrix_tab(data_dir: Path, monkeypatch) -> None:
     assert chart_ids(at)[0].endswith(ui.henvisningsveje.MATRIX_KEY)
     (matrix,) = tables(at)
     assert matrix.loc["SOF", "BIF"] == 1 and matrix.loc["Statslige myndigheder", "SOF"] == 1
+    at.selectbox(key=ui.henvisningsveje.MATRIX_FROM_KEY).select("stat")
+    at.selectbox(key=ui.henvisningsveje.MATRIX_TO_KEY).select("sof").run()
+    assert "**Henvisninger fra Statslige myndigheder til SOF** (1)" in [
+        m.value for m in at.markdown
+    ]
+    edges = tables(at)[1]
+    assert edges[["Fra", "Til", "Behov", "Henvisninger"]].values.tolist() == [
+        ["Kriminalforsorgen København", "Borgercenter Voksne", "løsladelse, bolig", 1]
+    ]
+    assert edges[["id_fra", "id_til"]].values.tolist() == [
+        ["enhed?id=stat-kif", "enhed?id=sof-bcv"]
+    ]
+    at.selectbox(key=ui.henvisningsveje.MATRIX_TO_KEY).select("stat").run()
+    assert [s.value for s in at.success] == [
+        "Ingen dokumenterede henvisninger mellem de to forvaltninger."
+    ]
 
 
 def test_focus_from_the_link(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch, enhed="sof-bcv")
     assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value == "sof-bcv"
-    assert expander_labels(at)[0] == "Enheder i grafen (5)"
-    at.selectbox(key="hv_dybde").select(3).run()
-    assert expander_labels(at)[0] == "Enheder i grafen (6)"
+    assert expander_labels(at)[0] == "Henvisningerne i grafen (3)"
     at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).select("sof-dognvagt").run()
     assert at.query_params["enhed"] == "sof-dognvagt"
 
 
-def test_unknown_focus_in_the_link_shows_everything(data_dir: Path, monkeypatch) -> None:
+def test_unknown_focus_in_the_link_starts_from_the_default(data_dir: Path, monkeypatch) -> None:
     at = open_page(data_dir, monkeypatch, enhed="findes-ikke")
-    assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value is None
-    assert expander_labels(at)[0] == "Enheder i grafen (6)"
-    assert "enhed" not in at.query_params
+    assert at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).value == "bif-jku"
 
 
-def test_need_filter(data_dir: Path, monkeypatch) -> None:
-    at = open_page(data_dir, monkeypatch)
-    at.selectbox(key=ui.henvisningsveje.NEED_KEY).select("hjemløshed").run()
-    assert expander_labels(at)[0] == "Enheder i grafen (2)"
-    at.selectbox(key=ui.henvisningsveje.NEED_KEY).select("misbrug").run()
+def test_whole_system_opens_per_forvaltning(data_dir: Path, monkeypatch) -> None:
+    at = open_tab(open_page(data_dir, monkeypatch), "Hele systemet")
+    assert chart_ids(at)[0].endswith(ui.henvisningsveje.DEPARTMENT_CHART_KEY)
+    assert expander_labels(at) == ["Henvisninger i visningen (6)", "Enheder i visningen (6)"]
+    at.selectbox(key=ui.henvisningsveje.SYSTEM_NEED_KEY).select("hjemløshed").run()
+    assert chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
+    assert expander_labels(at)[1] == "Enheder i visningen (2)"
+    at.selectbox(key=ui.henvisningsveje.SYSTEM_NEED_KEY).select("misbrug").run()
     at.multiselect(key=ui.henvisningsveje.DEPARTMENTS_KEY).select("stat").run()
-    assert expander_labels(at)[0] == "Enheder i grafen (0)"
+    assert expander_labels(at)[1] == "Enheder i visningen (0)"
     assert [i.value for i in at.info] == ["Ingen henvisninger passer til de valgte filtre."]
 
 
@@ -174,28 +270,13 @@ def test_path_finder(data_dir: Path, monkeypatch) -> None:
     ]
 
 
-def test_where_can_the_citizen_go(data_dir: Path, monkeypatch) -> None:
-    at = open_tab(open_page(data_dir, monkeypatch), "Find vej")
-    at.selectbox(key="hv_min_enhed").select("stat-kif").run()
-    reach = next(df.value for df in at.dataframe if "Skridt" in df.value.columns)
-    assert reach[["Enhed", "Skridt"]].values.tolist() == [
-        ["Borgercenter Voksne", 1],
-        ["Ydelsesservice København", 2],
-        ["Hjemløse- og Udsatteenheden", 2],
-    ]
-    at.selectbox(key="hv_behov_fra").select("hjemløshed").run()
-    assert [s.value for s in at.success][
-        0
-    ] == "Herfra fører ingen henvisninger videre (med de valgte filtre)."
-
-
 HOSTILE = "Evil *fed* <b>x</b> [klik](http://evil.example) :red[rød] $x$"
 
 
 def test_hostile_names_are_escaped(data_dir: Path, monkeypatch) -> None:
     units = SMALL_DATA["units/stat.yaml"].replace("Kriminalforsorgen København", f"'{HOSTILE}'")
     write_data(data_dir, {"units/stat.yaml": units})
-    at = open_page(data_dir, monkeypatch)
+    at = open_page(data_dir, monkeypatch, enhed="stat-kif")
     spec = chart_spec(at, ui.henvisningsveje.CHART_KEY)
     assert "<b>x</b>" not in spec and "<b>Borgercenter Voksne</b>" in spec
     assert "&lt;b&gt;x&lt;/b&gt;" in spec
@@ -204,18 +285,18 @@ def test_hostile_names_are_escaped(data_dir: Path, monkeypatch) -> None:
     at.selectbox(key="hv_til").select("sof-bcv").run()
     path = next(m.value for m in at.markdown if m.value.startswith("**Korteste"))
     assert path == (
-        r"**Korteste vej** (1 skift): [Evil \*fed\* \<b\>x\</b\> \[klik\]\(http\://evil\.example\) "
-        r"\:red\[rød\] \$x\$](enhed?id=stat-kif) → [Borgercenter Voksne](enhed?id=sof-bcv)"
+        "**Korteste vej** (1 skift): [Evil \\*fed\\* \\<b\\>x\\<\\/b\\> "
+        "\\[klik\\]\\(http\\:\u2060\\/\\/evil\\.example\\) "
+        "\\:red\\[rød\\] \\$x\\$](enhed?id=stat-kif) → [Borgercenter Voksne](enhed?id=sof-bcv)"
     )
 
 
 def test_large_view_is_drawn_per_forvaltning(data_dir: Path, monkeypatch) -> None:
     monkeypatch.setattr(graph_plot, "UNIT_VIEW_LIMIT", 3)
-    at = open_page(data_dir, monkeypatch)
+    at = open_tab(open_page(data_dir, monkeypatch), "Hele systemet")
+    at.multiselect(key=ui.henvisningsveje.DEPARTMENTS_KEY).select("sof").run()
     assert at.info[0].value.startswith("6 enheder er for mange at vise enkeltvis")
     assert chart_ids(at)[0].endswith(ui.henvisningsveje.DEPARTMENT_CHART_KEY)
-    at.selectbox(key=ui.henvisningsveje.FOCUS_KEY).select("bif-jku").run()
-    assert chart_ids(at)[0].endswith(ui.henvisningsveje.CHART_KEY)
 
 
 def test_invalid_data_shows_the_errors(data_dir: Path, monkeypatch) -> None:

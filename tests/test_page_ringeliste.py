@@ -20,7 +20,7 @@ def _buttons(at: AppTest) -> list[str]:
 def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch)
     assert not at.exception
-    assert at.header[0].value == "Ringeliste: Socialforvaltningen (SOF)"
+    assert at.header[0].value == r"Ringeliste: Socialforvaltningen \(SOF\)"
     frame = at.dataframe[0].value
     assert list(frame.columns) == [
         "Enhed",

@@ -67,9 +67,31 @@ def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> 
         "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**"
         in text
     )
-    assert "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)" in text
+    # the gatekeeper matched too (area 'hjemløshed'): named once, as the person who matched
+    person = (
+        ":material/person: **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale) · "
+        "Gatekeeper i"
+    )
+    assert person in text
+    assert "**Gatekeeper:** **Mette Test**" not in text
+    assert "Også fundet hos: Mette Test" in text
     assert "Matcher\\: herberg \\(nøgleord\\)" in text
     assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text
+
+
+def test_one_card_per_unit_with_who_matched(run_page) -> None:
+    # 'mette' matches the contact Mette Test and, through her name, her unit: one card
+    app = run_page(q="mette")
+    assert [label for label, _ in links(app)] == ["**Borgercenter Voksne**"]
+    assert texts(app).count(":material/person: **Mette Test**") == 1
+
+
+def test_a_unit_without_a_matching_gatekeeper_names_its_gatekeeper(run_page) -> None:
+    app = run_page(q="BCV")
+    assert (
+        "**Gatekeeper:** **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale)"
+        in texts(app)
+    )
 
 
 def test_closed_unit_says_when_it_opens(run_page) -> None:
@@ -140,7 +162,47 @@ def test_hostile_data_is_shown_as_text(tmp_path: Path, run_page) -> None:
         ("a_b`c`", "a\\_b\\`c\\`"),
         ("1. 2", "1\\. 2"),
         ("&amp;", "\\&amp;"),
+        ("http://x.example", "http\\:\u2060\\/\\/x\\.example"),
+        ("www.x.example", "www\u2060\\.x\\.example"),
+        ("a@b.dk", "a\\@\u2060b\\.dk"),
     ],
 )
 def test_md_escape(raw: str, escaped: str) -> None:
     assert md_escape(raw) == escaped
+
+
+def test_no_result_shows_the_nearest_searches_as_links(run_page) -> None:
+    app = run_page(q="herbergsplads")
+    assert app.info[0].value == "Ingen resultater for »herbergsplads«."
+    assert "**Mente du:**" in texts(app)
+    first = app.get("page_link")[0]
+    assert (first.value, first.proto.query_string) == ("herberg", "q=herberg")
+
+
+def test_a_missing_word_can_be_reported(
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    app = run_page()
+    app.text_input(key="q").input("herbergsplads").run()
+    app.text_input(key="mangler_note").input("akut bolig")
+    app.button[0].click().run()
+    assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+    from search.missing import read_missing_words
+
+    assert [(m.query, m.note) for m in read_missing_words(tmp_path / "reports")] == [
+        ("herbergsplads", "akut bolig")
+    ]
+
+
+def test_a_missing_word_with_a_cpr_number_is_not_stored(
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    app = run_page()
+    app.text_input(key="q").input("xyzzyqq 010190-1234").run()
+    app.button[0].click().run()
+    assert app.error[0].value == (
+        "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
+    )
+    assert not (tmp_path / "reports").exists()

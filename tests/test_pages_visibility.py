@@ -163,6 +163,7 @@ def test_the_sidebar_names_the_signed_in_user_and_offers_log_ud(
             "local",
             [
                 "Søg",
+                "Borgerens situation",
                 "Forvaltninger",
                 "Henvisningsveje",
                 "Kort",
@@ -174,6 +175,7 @@ def test_the_sidebar_names_the_signed_in_user_and_offers_log_ud(
             "staff",
             [
                 "Søg",
+                "Borgerens situation",
                 "Forvaltninger",
                 "Henvisningsveje",
                 "Kort",
@@ -181,10 +183,27 @@ def test_the_sidebar_names_the_signed_in_user_and_offers_log_ud(
                 "Datakvalitet",
             ],
         ),
-        ("network", ["Søg", "Forvaltninger", "Henvisningsveje", "Kort", "Ringelister og eksport"]),
+        (
+            "network",
+            [
+                "Søg",
+                "Borgerens situation",
+                "Forvaltninger",
+                "Henvisningsveje",
+                "Kort",
+                "Ringelister og eksport",
+            ],
+        ),
         (
             "signed_out",
-            ["Søg", "Forvaltninger", "Henvisningsveje", "Kort", "Ringelister og eksport"],
+            [
+                "Søg",
+                "Borgerens situation",
+                "Forvaltninger",
+                "Henvisningsveje",
+                "Kort",
+                "Ringelister og eksport",
+            ],
         ),
     ],
 )

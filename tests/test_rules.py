@@ -25,7 +25,7 @@ from directory.present import mapview
 from directory.quality.health import build_health
 from directory.rules.colors import PALETTE, department_color, department_colors
 from directory.rules.hours import building_hours, danish, hours_text, unit_status
-from directory.rules.needs import need_key, need_options, serves_need
+from directory.rules.needs import need_key, need_label, need_options, serves_need
 from directory.rules.overview import department_summaries
 from directory.rules.staleness import RecordKind, stale_records
 from search import SearchIndex
@@ -149,6 +149,80 @@ def test_needs_are_one_rule_on_the_map_the_search_and_the_graph(tmp_path: Path) 
     assert {r.unit_id for r in graph.reachable("a", need=" Bolig")} == {"b", "c"}
 
 
+VOCABULARY = {
+    **SPELLINGS,
+    "needs.yaml": (
+        "needs:\n"
+        "  - {id: bolig, label: Bolig og husleje, synonyms: [husleje]}\n"
+        "  - {id: husly, label: Et sted at sove, synonyms: [akut husly]}\n"
+    ),
+}
+
+
+def test_needs_vocabulary_names_needs_the_same_on_the_map_the_search_and_the_graph(
+    tmp_path: Path,
+) -> None:
+    directory = load_directory(write_data(tmp_path / "d", VOCABULARY))
+    assert not [w for w in directory.warnings if "needs.yaml" in w.message]
+    graph = ReferralGraph(directory)
+    index = SearchIndex(directory)
+    assert need_options(directory) == ["Bolig og husleje", "Et sted at sove"]
+    assert index.needs() == need_options(directory) == graph.needs
+    assert need_label(directory, " AKUT husly") == "Et sted at sove"
+    assert need_label(directory, "bolig") == "Bolig og husleje"
+    assert need_label(directory, "gæld") == "gæld"  # outside the vocabulary: as written
+    for need in ("Et sted at sove", "husly", "akut husly"):
+        assert {u for u, unit in directory.units.items() if serves_need(directory, unit, need)} == {
+            "b",
+            "c",
+        }
+        assert {h.unit_id for h in index.search("", need=need, limit=10)} == {"b", "c"}
+        assert {r.unit_id for r in graph.reachable("a", need=need)} == {"b", "c"}
+    hits = index.search("", need="Bolig og husleje", limit=10)
+    assert {h.unit_id for h in hits} == {"a", "b", "c"}  # a by its target group 'Bolig'
+    assert graph.graph.edges["a", "b"]["labels"] == ["Bolig og husleje", "Et sted at sove"]
+
+
+def test_demo_needs_are_a_short_vocabulary(demo, demo_index) -> None:
+    assert 25 <= len(demo.needs) <= 40
+    labels = sorted((n.label for n in demo.needs), key=need_key)
+    assert need_options(demo) == labels  # every word in the data maps to a need
+    assert demo_index.needs() == labels
+    assert set(ReferralGraph(demo).needs) <= set(labels)
+    assert not [w for w in demo.warnings if "needs.yaml" in w.message]
+    words = {need_key(w) for n in demo.needs for w in n.synonyms}
+    assert {"huslejerestance", "hjemløs", "underretning", "mitid"} <= words
+
+
+def test_soeg_and_kort_offer_the_vocabulary_and_filter_by_it(
+    demo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As a caseworker sees it: the filter "Behov eller målgruppe" lists the 35 needs, not
+    499 free-text words, and picking one finds the units that serve it."""
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
+    labels = sorted((n.label for n in demo.needs), key=need_key)
+    soeg = app_test("pages/soeg.py", DEMO, monkeypatch)
+    assert soeg.selectbox(key="behov").options == labels
+    kort = app_test("pages/kort.py", DEMO, monkeypatch)
+    assert kort.selectbox(key="kort_behov").options == labels
+    need = "Udsættelse og huslejerestance"
+    soeg.selectbox(key="behov").select(need).run()
+    shown = {re.sub(r"\\(.)", r"\1", el.proto.label).strip("*") for el in soeg.get("page_link")}
+    serving = {u.name for u in demo.units.values() if serves_need(demo, u, need)}
+    assert "Bolig- og gældsrådgivning" in shown and shown <= serving, shown
+
+
+def test_the_public_view_speaks_the_same_needs(demo) -> None:
+    from directory.visibility import public_view
+
+    public = public_view(demo)
+    assert [n.label for n in public.needs] == [n.label for n in demo.needs]
+    assert need_options(public) == need_options(demo)
+    assert [n["id"] for n in directory_json(demo, public=True)["needs"]] == [
+        n.id for n in demo.needs
+    ]
+
+
 def test_demo_needs_agree(demo, demo_index) -> None:
     options = need_options(demo)
     assert demo_index.needs() == options
@@ -212,7 +286,14 @@ def test_one_table_of_file_kinds(rel: str, kind: str | None) -> None:
 
 
 def test_loader_schemas_and_export_share_the_file_kinds(demo) -> None:
-    assert list(FILE_KINDS) == ["departments", "units", "locations", "referrals", "synonyms"]
+    assert list(FILE_KINDS) == [
+        "departments",
+        "units",
+        "locations",
+        "referrals",
+        "synonyms",
+        "needs",
+    ]
     assert tuple(FILE_KINDS) == schema.KINDS
     assert sorted(schema.expected_files()) == sorted(f"{k}.schema.json" for k in FILE_KINDS)
     assert list(directory_json(demo)) == list(FILE_KINDS)
@@ -247,6 +328,6 @@ def test_overview_and_data_quality_pages_show_the_same_stale_counts(
     assert not overview.exception and not quality.exception
     table = overview.dataframe[0].value
     by_name = dict(zip(table["Navn"], table["Ikke tjekket i 12 mdr."], strict=True))
-    counts = next(d.value for d in quality.dataframe if "Forældede" in d.value.columns)
-    assert by_name == dict(zip(counts["Forvaltning"], counts["Forældede"], strict=True))
+    counts = next(t.value for t in quality.table if "Mangler oplysninger" in t.value.columns)
+    assert by_name == dict(zip(counts.index, counts["Forældede"], strict=True))
     assert sum(by_name.values()) == 123 == int(quality.metric[2].value)

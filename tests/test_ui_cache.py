@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ui
-from directory import load_directory
+from directory import validate_directory
 from tests.conftest import app_test
 
 
@@ -56,18 +56,18 @@ def test_broken_data_shows_the_errors_and_no_traceback(
 
 
 def test_builders_are_keyed_on_the_data_version(data_dir: Path) -> None:
-    """Same (root, fingerprint): the same object; a new fingerprint: a new build."""
-    directory = load_directory(data_dir)
-    root = str(data_dir)
-    fp = ui.fingerprint(root)
-    first = ui._search_index(root, fp, directory)
-    assert ui._search_index(root, fp, directory) is first
+    """Same data version (a hash of the files' contents and the code): the same object; a new
+    version: a new build."""
+    result = validate_directory(data_dir)
+    version, directory = result.version, result.directory
+    first = ui._search_index(version, directory)
+    assert ui._search_index(version, directory) is first
     assert type(first).__name__ == "SearchIndex" and len(first) > 0
-    graph = ui._referral_graph(root, fp, directory)
-    assert ui._referral_graph(root, fp, directory) is graph
+    graph = ui._referral_graph(version, directory)
+    assert ui._referral_graph(version, directory) is graph
     _rename_daytime_unit(data_dir, "Natkontoret")
-    fp2 = ui.fingerprint(root)
-    assert fp2 != fp
-    rebuilt = ui._search_index(root, fp2, load_directory(data_dir))
+    again = validate_directory(data_dir)
+    assert again.version != version
+    rebuilt = ui._search_index(again.version, again.directory)
     assert rebuilt is not first
     assert rebuilt.search("natkontoret")[0].name == "Natkontoret"

@@ -1,8 +1,11 @@
 """The one UI helper: who is looking, cached loading of the directory and its indexes.
 
 Only `app.py` and `pages/` import this module; the core packages never import streamlit.
-Everything cached here is keyed on the data directory and a fingerprint of its files, so an
-edited YAML file is picked up on the next rerun. Cached objects are shared: read-only.
+The validation is cached on the data directory and a fingerprint of its files, so an edited
+YAML file is picked up on the next rerun; what is built from the directory (public view,
+search index, referral graph) is cached per data version. When the files stop validating,
+the pages show the last version that validated (from the loader's disk cache) with a
+notice. Cached objects are shared: read-only.
 
 Visibility: `require_directory()`, `search_index()` and `referral_graph()` give the
 directory, index and graph as the current `viewer()` may see them
@@ -11,9 +14,12 @@ directory, index and graph as the current `viewer()` may see them
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import ipaddress
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -37,6 +43,7 @@ from directory.access import (
     load_access,
     viewer_from_claims,
 )
+from directory.loading.loader import last_good
 from directory.visibility import public_view
 from ui.navigation import use_app_navigation
 
@@ -54,73 +61,147 @@ def data_dir() -> str:
 
 
 def fingerprint(root: str) -> Fingerprint:
-    """Cheap identity of the data files: (path, mtime, size) of every YAML file."""
+    """Cheap identity of the data files: (path, mtime, size) of every YAML file.
+
+    Hidden files (editors' lock files such as a dangling `units/.#bif.yaml`) are skipped
+    like the loader skips them; a dangling link counts by its own `lstat` (the loader reports
+    it as an error, the page shows that instead of crashing)."""
     out: list[tuple[str, int, int]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.endswith((".yaml", ".yml")):
-                stat = os.stat(os.path.join(dirpath, name))
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # a dangling or looping link: reported by the loader
+                    stat = os.lstat(path)
                 out.append((os.path.join(dirpath, name), stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(out))
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, fp: Fingerprint) -> Validation:
-    return validate_directory(root)
+def _validation(root: str, fp: str) -> Validation:
+    result = validate_directory(root)
+    # The loaded data lives until the files change: keep the cyclic garbage collector
+    # from rescanning its million objects on every collection (every caseworker's rerun).
+    gc.freeze()
+    return result
 
 
-def _current() -> tuple[str, Fingerprint, Validation]:
-    """The data directory, its fingerprint and its (cached) validation, read once together."""
-    use_app_navigation()
-    root = data_dir()
-    fp = fingerprint(root)
-    return root, fp, _validation(root, fp)
+@st.cache_resource(show_spinner="Indlæser seneste gyldige data …", max_entries=2)
+def _last_good(root: str, bad_version: str) -> Validation | None:
+    result = last_good(root)
+    gc.freeze()
+    return result
 
 
 def validation() -> Validation:
-    return _current()[2]
+    """The validation of the files on disk now (the Datakvalitet page lists its problems)."""
+    use_app_navigation()
+    root = data_dir()
+    # A short digest as the cache key: Streamlit's hashing of the whole fingerprint on
+    # every rerun cost more than the stat calls themselves.
+    key = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
+    return _validation(root, key)
 
 
-def _directory_or_stop(result: Validation) -> Directory:
-    """The validated directory, or a stop: the sign-in page when sign-in is needed (app.py
+@dataclass(frozen=True)
+class Served:
+    """The directory the app shows: the files on disk when they validate, else the last
+    version that validated (`stale`), else none. `current` is the files' own validation."""
+
+    directory: Directory | None
+    version: str
+    current: Validation
+    stale: bool = False
+
+
+def served() -> Served:
+    """What to show: the files when they validate, else the cached last good version."""
+    current = validation()
+    if current.directory is not None:
+        return Served(current.directory, current.version, current)
+    good = _last_good(data_dir(), current.version)
+    if good is None or good.directory is None:
+        return Served(None, current.version, current)
+    return Served(good.directory, good.version, current, stale=True)
+
+
+def _directory_or_stop(shown: Served) -> Directory:
+    """The directory to show, or a stop: the sign-in page when sign-in is needed (app.py
     shows only that page then; this holds if a page runs alone), the data's problems for
     staff, a short notice for others (the problems quote data lines)."""
     if must_sign_in():
         sign_in_page()
         st.stop()
-    if result.directory is None:
+    if shown.directory is None:
         if viewer().staff:
-            show_data_errors(result.errors)
+            show_data_errors(shown.current.errors)
         else:
             st.error("Landkortet kan ikke vises lige nu, fordi data har fejl. Prøv igen senere.")
         st.stop()
-    return result.directory
+    return shown.directory
 
 
 @st.cache_resource(show_spinner="Forbereder den offentlige udgave …", max_entries=4)
-def _public_directory(root: str, fp: Fingerprint, _directory: Directory) -> Directory:
-    return public_view(_directory)
+def _public_directory(version: str, _directory: Directory) -> Directory:
+    public = public_view(_directory)
+    gc.freeze()
+    return public
 
 
-def _visible(root: str, fp: Fingerprint, result: Validation) -> tuple[Directory, bool]:
+def _visible(shown: Served) -> tuple[Directory, bool]:
     """The directory the viewer may see (cached per data version) and whether it is public."""
-    directory = _directory_or_stop(result)
+    directory = _directory_or_stop(shown)
     if viewer().staff:
         return directory, False
-    return _public_directory(root, fp, directory), True
+    return _public_directory(shown.version, directory), True
 
 
 def public_directory() -> Directory:
     """The public view of the directory (for a staff member's "public version" exports)."""
-    root, fp, result = _current()
-    return _public_directory(root, fp, _directory_or_stop(result))
+    shown = served()
+    return _public_directory(shown.version, _directory_or_stop(shown))
 
 
 def require_directory() -> Directory:
-    """The validated directory as the current viewer may see it (the whole for staff, the
-    public view for everyone else), or a stop."""
-    return _visible(*_current())[0]
+    """The directory as the current viewer may see it (the whole for staff, the public view
+    for everyone else; the last good version with a notice when the files have errors), or
+    a stop when no version ever validated."""
+    shown = served()
+    directory = _visible(shown)[0]
+    if shown.stale:
+        stale_notice(shown.current)
+    return directory
+
+
+def stale_notice(current: Validation) -> None:
+    """The files on disk have errors and the last good version is shown: a small notice
+    for everyone; coordinators also get the errors (fil:linje: besked) with their unit."""
+    st.caption(
+        ":material/history: Datafilerne har fejl lige nu, så du ser den seneste gyldige "
+        "version. Koordinatorerne er ved at rette det."
+    )
+    if not viewer().is_coordinator:
+        return
+    errors = current.errors
+    with st.expander(
+        f"{len(errors)} fejl i datafilerne (vises kun for koordinatorer)", icon=":material/error:"
+    ):
+        st.markdown(
+            "Siderne viser den seneste gyldige version, indtil fejlene er rettet i filerne."
+        )
+        lines = []
+        for problem in errors[:500]:
+            unit = current.unit_of(problem)
+            lines.append(f"{problem}" + (f"  [enhed: {unit}]" if unit else ""))
+        st.code("\n".join(lines), language=None)
+        if len(errors) > 500:
+            st.caption(
+                f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for "
+                "hele listen."
+            )
 
 
 def show_data_errors(errors: list[Problem]) -> None:
@@ -129,7 +210,11 @@ def show_data_errors(errors: list[Problem]) -> None:
         f"Data kan ikke indlæses: der er {len(errors)} fejl i datafilerne. "
         "Ret fejlene i filerne herunder (fil:linje: besked), og genindlæs siden."
     )
-    st.code("\n".join(str(p) for p in errors[:500]) or "(ingen detaljer)", language=None)
+    from directory.quality.health import in_data_dir
+
+    root = data_dir()
+    shown = [in_data_dir(str(p), root) for p in errors[:500]]
+    st.code("\n".join(shown) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
             f"… og {len(errors) - 500} fejl mere. Kør `.venv/bin/landkort validate` for hele "
@@ -137,41 +222,42 @@ def show_data_errors(errors: list[Problem]) -> None:
         )
 
 
-# The builders below are keyed on (root, fp, public) only: `_directory` (not hashed, by its
-# leading underscore) is the (public view of the) validation cached under that same key.
+# The builders below are keyed on (data version, public) only: `_directory` (not hashed, by
+# its leading underscore) is the (public view of the) directory of that version
+# (`Validation.version`, a hash of the files' contents and the code).
 
 
 @st.cache_resource(show_spinner="Bygger søgeindeks …", max_entries=8)
-def _search_index(
-    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
-) -> SearchIndex:
+def _search_index(version: str, _directory: Directory, public: bool = False) -> SearchIndex:
     from search import SearchIndex
 
-    return SearchIndex(_directory)
+    index = SearchIndex(_directory)
+    gc.freeze()
+    return index
 
 
 def search_index() -> SearchIndex:
     """The search index of the directory the viewer sees (one per data version and
     visibility: a public visitor cannot find a unit by a staff-only value), or a stop."""
-    root, fp, result = _current()
-    directory, public = _visible(root, fp, result)
-    return _search_index(root, fp, directory, public)
+    shown = served()
+    directory, public = _visible(shown)
+    return _search_index(shown.version, directory, public)
 
 
 @st.cache_resource(show_spinner="Bygger henvisningsgraf …", max_entries=8)
-def _referral_graph(
-    root: str, fp: Fingerprint, _directory: Directory, public: bool = False
-) -> ReferralGraph:
+def _referral_graph(version: str, _directory: Directory, public: bool = False) -> ReferralGraph:
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(_directory)
+    graph = ReferralGraph(_directory)
+    gc.freeze()
+    return graph
 
 
 def referral_graph() -> ReferralGraph:
     """The referral graph of the directory the viewer sees, or a stop."""
-    root, fp, result = _current()
-    directory, public = _visible(root, fp, result)
-    return _referral_graph(root, fp, directory, public)
+    shown = served()
+    directory, public = _visible(shown)
+    return _referral_graph(shown.version, directory, public)
 
 
 def unit_href(unit_id: str) -> str:
@@ -183,19 +269,30 @@ def department_href(department_id: str) -> str:
     return f"oversigt?forvaltning={quote(department_id)}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^\"'@/%])")
 
 
 def md_escape(value: object) -> str:
-    """Data as literal text in st.markdown: no links, HTML, emphasis, LaTeX, icons or
-    entities can come from data. Punctuation is backslash-escaped; the result is one line."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """The one rule for every value (from data or the URL) shown as markdown: literal text.
+
+    No links, images, HTML, emphasis, LaTeX, icons or entities can come from it: ASCII
+    punctuation is backslash-escaped (CommonMark drops the backslash). Streamlit's GFM
+    autolinking still turns a bare `http://x.example`, `www.x.example` or `a@b.dk` into a
+    link after escapes, so an invisible word joiner (U+2060) sits inside every `://`,
+    after every `@` and inside `www.` (checked in the browser, tests/test_browser_payload.py).
+    The result is one line."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    text = text.replace("\\:\\/", "\\:" + NO_LINK + "\\/").replace("\\@", "\\@" + NO_LINK)
+    return _WWW.sub("\\1" + NO_LINK + "\\2", text)
+
+
+NO_LINK = "\u2060"  # word joiner: invisible, breaks GFM autolinks
+_WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
 
 
 def example_notice(directory: Directory) -> None:
     if directory.example_notice:
-        st.caption(f"⚠️ {directory.example_notice}")
+        st.caption(f"⚠️ {md_escape(directory.example_notice)}")
 
 
 def asset_path(*parts: str) -> Path:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from directory import Directory, Severity
 from directory.access import Viewer
-from directory.quality.health import Health
+from directory.quality.health import Health, in_data_dir
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
@@ -67,10 +68,24 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
         st.rerun()
 
 
+def full_table(rows: list[dict[str, Any]], empty: str) -> None:
+    """A table that shows every cell in full (long messages wrap; nothing is cut off), with
+    its first column as the row heading. Data is shown as text, never as markdown."""
+    if not rows:
+        st.caption(empty)
+        return
+    frame = pd.DataFrame(rows)
+    st.table(frame.set_index(frame.columns[0]))
+
+
 def problem_rows(health: Health) -> list[dict[str, Any]]:
     kind = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel"}
     return [
-        {"Fil:linje": p.where, "Type": kind[p.severity], "Besked": p.message}
+        {
+            "Fil:linje": in_data_dir(p.where, ui.data_dir()),
+            "Type": kind[p.severity],
+            "Besked": p.message,
+        }
         for p in health.problems
     ]
 
@@ -89,13 +104,13 @@ def stale_summary(health: Health, attribute: str, header: str) -> list[dict[str,
 def stale_rows(health: Health) -> list[dict[str, Any]]:
     return [
         {
-            "Type": s.kind.value,
             "Navn": s.name,
-            "Forvaltning": s.department,
+            "Type": s.kind.value,
+            "Forvaltning": health.department_name(s.department),
             "Ejer": s.owner,
             "Tjekket": s.verified.isoformat(),
             "Dage siden": s.days,
-            "Fil:linje": s.where,
+            "Fil:linje": in_data_dir(s.where, ui.data_dir()),
         }
         for s in health.stale
     ]
@@ -106,7 +121,7 @@ def missing_rows(health: Health) -> list[dict[str, Any]]:
         {
             "Enhed": m.name,
             "Mangler": ", ".join(x.value for x in m.missing),
-            "Forvaltning": m.department,
+            "Forvaltning": health.department_name(m.department),
             "Ejer": m.owner,
             "Link": ui.unit_href(m.unit_id),
         }
@@ -117,11 +132,11 @@ def missing_rows(health: Health) -> list[dict[str, Any]]:
 def no_backup_rows(health: Health) -> list[dict[str, Any]]:
     return [
         {
-            "Gatekeeper": b.name,
-            "Id": b.contact_id,
+            "Nøgleperson": b.name,
+            "Kontakt-id": b.contact_id,
             "Problem": b.problem,
             "Enhed": b.unit,
-            "Forvaltning": b.department,
+            "Forvaltning": health.department_name(b.department),
             "Ejer": b.owner,
             "Link": ui.unit_href(b.unit_id),
         }

@@ -35,7 +35,7 @@ from ui.widgets import (
 
 def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date) -> None:
     department = directory.departments.get(unit.department)
-    st.title(unit.name, anchor=False)
+    st.title(md_escape(unit.name), anchor=False)
     chain = [md_escape(department.label) if department else md_escape(unit.department)]
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))
@@ -245,7 +245,7 @@ def unknown_unit(unit_id: str | None) -> None:
 
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
     """The 'Meld en fejl' form at the bottom of a unit page."""
-    directory = directory or ui.validation().directory
+    directory = directory or ui.served().directory
     with st.expander("Meld en fejl", icon=":material/flag:"):
         st.caption(
             "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "

@@ -1,15 +1,15 @@
 """Widgets of the page Henvisningsveje (streamlit; no caching, no graph logic).
 
-The analyses live in `directory.graph.analysis`, the figures and tables in
-`directory.present.graph_plot`; this module only reads widgets and renders. Keys that tests
-and the browser rely on: `CHART_KEY` (the unit graph), `DEPARTMENT_CHART_KEY` (the graph
-aggregated to forvaltninger), `FOCUS_KEY` (the focus unit, shared as the query parameter
-`?enhed=`).
+The analyses live in `directory.graph.analysis`, the figures, tables and CSV in
+`directory.present.graph_plot`; this module only reads widgets and renders. The page starts
+from questions ("Hvor kan en borger med behov X gå hen fra enhed Y?", "Hvilke sløjfer sender
+borgere rundt?"). Keys that tests and the browser rely on: `CHART_KEY` (a unit graph),
+`DEPARTMENT_CHART_KEY` (the graph aggregated to forvaltninger), `FOCUS_KEY` (the unit the
+first tab starts from, shared as the query parameter `?enhed=`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,8 +18,9 @@ import streamlit as st
 
 import ui
 from directory.access import Viewer
-from directory.graph.analysis import ReferralGraph
+from directory.graph.analysis import Reach, ReferralGraph
 from directory.present import graph_plot as gp
+from ui import md_escape
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"
@@ -28,13 +29,12 @@ TABS_KEY = "hv_fane"
 FOCUS_KEY = "hv_fokus"
 FOCUS_PARAM = "enhed"
 NEED_KEY = "hv_behov"
+STEPS_KEY = "hv_skridt"
+SYSTEM_NEED_KEY = "hv_system_behov"
+MATRIX_TABLE_KEY = "hv_matrix_tabel"
+MATRIX_FROM_KEY = "hv_matrix_fra"
+MATRIX_TO_KEY = "hv_matrix_til"
 DEPARTMENTS_KEY = "hv_forvaltninger"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(text: str) -> str:
-    """Data made literal in st.markdown (markdown, HTML, LaTeX and :emoji: syntax)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def unit_link(rg: ReferralGraph, unit_id: str) -> str:
@@ -58,18 +58,35 @@ def _unit_picker(rg: ReferralGraph, label: str, key: str, placeholder: str, **kw
     )
 
 
-def unit_table(frame: pd.DataFrame, empty: str) -> None:
-    """A table whose `id`/`id_<n>` columns become links to the unit pages."""
+LINK_LABELS = {"id": "Side", "id_fra": "Fra-side", "id_til": "Til-side"}
+
+
+def unit_table(frame: pd.DataFrame, empty: str, download: str | None = None) -> None:
+    """A table whose unit-id columns (`id`, `id_fra`, `id_til`) become "Åbn" links to the unit
+    pages; with `download` (a file name without extension), a button to save it as CSV."""
     if frame.empty:
         st.success(empty)
         return
-    frame = frame.copy()
-    config = {}
-    for column in [c for c in frame.columns if c == "id" or c.startswith("id_")]:
-        frame[column] = frame[column].map(lambda u: ui.unit_href(u) if isinstance(u, str) else None)
-        label = "Side" if column == "id" else f"Enhed {column[3:]}"
-        config[column] = st.column_config.LinkColumn(label, display_text=r"enhed\?id=(.*)$")
-    st.dataframe(frame, column_config=config, hide_index=True)
+    shown = frame.copy()
+    config: dict[str, Any] = {}
+    for column in [c for c in shown.columns if c in LINK_LABELS]:
+        shown[column] = shown[column].map(ui.unit_href)
+        config[column] = st.column_config.LinkColumn(LINK_LABELS[column], display_text="Åbn")
+    st.dataframe(shown, column_config=config, hide_index=True)
+    if download:
+        csv_button(frame, download)
+
+
+def csv_button(frame: pd.DataFrame, name: str) -> None:
+    st.download_button(
+        "Hent tabellen som CSV",
+        gp.csv_bytes(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"csv-{name}",
+        icon=":material/download:",
+        help="Til Excel: felterne er adskilt med semikolon.",
+    )
 
 
 def picked(state: Any) -> str | None:
@@ -99,9 +116,100 @@ def _department(dept_id: str) -> None:
     st.session_state[DEPARTMENTS_KEY] = [dept_id]
 
 
+def _sync_focus() -> None:
+    focus = st.session_state.get(FOCUS_KEY)
+    if focus:
+        st.query_params[FOCUS_PARAM] = focus
+    elif FOCUS_PARAM in st.query_params:
+        del st.query_params[FOCUS_PARAM]
+
+
+def _focus_and_sync(unit_id: str) -> None:
+    _focus(unit_id)
+    _sync_focus()
+
+
+def _open_unit(unit_id: str) -> None:
+    """A unit clicked in the whole-system graph: ask the first tab's question from it."""
+    _focus_and_sync(unit_id)
+    st.session_state[TABS_KEY] = next(iter(SECTIONS))
+
+
+def question_section(rg: ReferralGraph) -> None:
+    """Where can a citizen with need X go from unit Y? A small, labelled graph and tables."""
+    st.subheader("Hvor kan en borger gå hen herfra?")
+    if FOCUS_KEY not in st.session_state:
+        wanted = st.query_params.get(FOCUS_PARAM)
+        st.session_state[FOCUS_KEY] = wanted if wanted in rg else rg.default_focus()
+    left, middle, right = st.columns([3, 3, 1])
+    with left:
+        focus = _unit_picker(rg, "Fra enheden", FOCUS_KEY, "Vælg en enhed", on_change=_sync_focus)
+    need = middle.selectbox(
+        "Borgeren har behovet",
+        rg.needs,
+        index=None,
+        key=NEED_KEY,
+        placeholder="Alle behov",
+    )
+    steps = right.selectbox(
+        "Højst skridt",
+        [1, 2, 3],
+        key=STEPS_KEY,
+        help="Hvor mange henvisninger efter hinanden der følges fra enheden",
+    )
+    if focus is None:
+        st.info("Vælg en enhed for at se, hvor borgeren kan henvises hen derfra.")
+        return
+    view = rg.reach_view(focus, need, steps)
+    reach = rg.reachable(focus, need=need, max_steps=steps)
+    st.markdown(reach_sentence(rg, focus, need, reach, steps))
+    st.caption(
+        "Tallene er de henvisningsveje, der er skrevet ned i data, ikke målinger af, hvor "
+        "borgerne faktisk går hen. Teksten på pilene er behovet (+ antal flere behov). "
+        "Farve = forvaltning · ◆ = indgang for borgere · klik på en enhed for at gå videre "
+        "derfra."
+    )
+    st.plotly_chart(
+        gp.unit_figure(rg, view, focus, height=520),
+        key=CHART_KEY,
+        on_select=_on_select(CHART_KEY, _focus_and_sync),
+        selection_mode="points",
+    )
+    st.markdown("**Enhederne borgeren kan henvises til**")
+    unit_table(
+        gp.reach_frame(rg, reach),
+        "Herfra fører ingen henvisninger videre (med de valgte filtre).",
+        download=f"henvisninger-fra-{focus}",
+    )
+    with st.expander(f"Henvisningerne i grafen ({view.number_of_edges()})"):
+        unit_table(
+            gp.edges_frame(rg, list(view.edges)),
+            "Ingen henvisninger.",
+            download=f"henvisningsveje-fra-{focus}",
+        )
+
+
+def reach_sentence(
+    rg: ReferralGraph, focus: str, need: str | None, reach: list[Reach], steps: int
+) -> str:
+    """The answer to the page's question, in one sentence."""
+    who = f"En borger med behovet **{md_escape(need)}**" if need else "En borger"
+    direct = sum(1 for r in reach if r.steps == 1)
+    where = f"fra **{md_escape(rg.name(focus))}**"
+    if not reach:
+        return f"{who} kan ikke henvises videre {where} efter de dokumenterede henvisningsveje."
+    text = f"{who} kan henvises {where} direkte til {direct} enhed{'er' if direct != 1 else ''}"
+    if steps > 1:
+        text += f" og i alt til {len(reach)} inden for {steps} skridt"
+    return text + "."
+
+
 def graph_section(rg: ReferralGraph) -> None:
+    """The whole system: per forvaltning by default (few labelled nodes, fast), the units of
+    the chosen forvaltninger or need when asked."""
+    st.subheader("Hele systemet")
     labels = gp.department_labels(rg)
-    left, middle, right, far = st.columns([3, 2, 3, 1])
+    left, right = st.columns([3, 2])
     departments = left.multiselect(
         "Forvaltninger",
         rg.departments(),
@@ -109,35 +217,39 @@ def graph_section(rg: ReferralGraph) -> None:
         key=DEPARTMENTS_KEY,
         placeholder="Alle forvaltninger",
     )
-    need = middle.selectbox("Behov", rg.needs, index=None, key=NEED_KEY, placeholder="Alle behov")
-    if FOCUS_KEY not in st.session_state and st.query_params.get(FOCUS_PARAM) in rg:
-        st.session_state[FOCUS_KEY] = st.query_params[FOCUS_PARAM]
-    with right:
-        focus = _unit_picker(rg, "Fokus på enhed", FOCUS_KEY, "Hele systemet")
-    if focus:
-        st.query_params[FOCUS_PARAM] = focus
-    elif FOCUS_PARAM in st.query_params:
-        del st.query_params[FOCUS_PARAM]
-    depth = far.selectbox(
-        "Skridt", [1, 2, 3], key="hv_dybde", help="Hvor mange henvisninger væk fra fokus-enheden"
+    need = right.selectbox(
+        "Behov", rg.needs, index=None, key=SYSTEM_NEED_KEY, placeholder="Alle behov"
     )
-    view = rg.view(departments, need, focus, depth)
-    if focus is None and len(view) > gp.UNIT_VIEW_LIMIT:
-        st.info(
-            f"{len(view)} enheder er for mange at vise enkeltvis, så grafen viser forvaltningerne. "
-            "Klik på en forvaltning, vælg et behov, eller vælg en enhed for at se dens nabolag."
-        )
-        figure, key, accept = gp.department_figure(rg, view), DEPARTMENT_CHART_KEY, _department
-    else:
-        figure, key, accept = gp.unit_figure(rg, view, focus), CHART_KEY, _focus
+    view = rg.view(departments, need)
     if not len(view):
         st.info("Ingen henvisninger passer til de valgte filtre.")
-    st.caption(
-        "Farve = forvaltning · ◆ = indgang for borgere · hold musen over en pil for behov · klik "
-        "på en enhed for at fokusere"
-    )
+    per_department = not departments and need is None
+    if per_department or len(view) > gp.UNIT_VIEW_LIMIT:
+        if not per_department:
+            st.info(
+                f"{len(view)} enheder er for mange at vise enkeltvis, så grafen viser "
+                "forvaltningerne. Vælg færre forvaltninger eller et behov."
+            )
+        st.caption(
+            "Én cirkel pr. forvaltning; pilens tykkelse er antallet af dokumenterede "
+            "henvisninger mellem dem. Klik på en forvaltning for at se dens enheder."
+        )
+        figure, key = gp.department_figure(rg, view), DEPARTMENT_CHART_KEY
+        accept: Callable[[str], None] = _department
+    else:
+        st.caption(
+            "Farve = forvaltning · ◆ = indgang for borgere · teksten på pilene er behovet · "
+            "klik på en enhed for at se, hvor borgeren kan gå hen derfra."
+        )
+        figure, key, accept = gp.unit_figure(rg, view), CHART_KEY, _open_unit
     st.plotly_chart(figure, key=key, on_select=_on_select(key, accept), selection_mode="points")
-    with st.expander(f"Enheder i grafen ({len(view)})", expanded=focus is not None):
+    with st.expander(f"Henvisninger i visningen ({view.number_of_edges()})"):
+        unit_table(
+            gp.edges_frame(rg, sorted(view.edges, key=lambda e: (rg.name(e[0]), rg.name(e[1])))),
+            "Ingen henvisninger.",
+            download="henvisningsveje",
+        )
+    with st.expander(f"Enheder i visningen ({len(view)})"):
         unit_table(gp.units_frame(rg, sorted(view, key=rg.name)), "Ingen enheder.")
 
 
@@ -155,20 +267,6 @@ def path_section(rg: ReferralGraph) -> None:
         for i, path in enumerate(paths):
             title = "Korteste vej" if i == 0 else "Alternativ"
             st.markdown(f"**{title}** ({len(path) - 1} skift): {path_links(rg, path)}")
-    st.subheader("Hvor kan borgeren sendes hen?")
-    left, middle, right = st.columns([3, 2, 1])
-    with left:
-        origin = _unit_picker(rg, "Fra min enhed", "hv_min_enhed", "Vælg enhed")
-    need = middle.selectbox(
-        "For behovet", rg.needs, index=None, key="hv_behov_fra", placeholder="Alle behov"
-    )
-    steps = right.selectbox("Højst skridt", [1, 2, 3, 4, 5], index=2, key="hv_skridt")
-    if origin:
-        reach = rg.reachable(origin, need=need, max_steps=steps)
-        unit_table(
-            gp.reach_frame(rg, reach),
-            "Herfra fører ingen henvisninger videre (med de valgte filtre).",
-        )
 
 
 def doors_caption(rg: ReferralGraph) -> str:
@@ -177,14 +275,16 @@ def doors_caption(rg: ReferralGraph) -> str:
         if rg.front_doors_marked
         else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
     )
-    doors = ", ".join(rg.name(u) for u in rg.front_doors()) or "ingen fundet"
+    doors = ", ".join(md_escape(rg.name(u)) for u in rg.front_doors()) or "ingen fundet"
     return f"Indgange (enheder {rule}): {doors}."
 
 
-def titled_table(title: str, caption: str, frame: pd.DataFrame, empty: str) -> None:
+def titled_table(
+    title: str, caption: str, frame: pd.DataFrame, empty: str, download: str | None = None
+) -> None:
     st.subheader(title)
     st.caption(caption)
-    unit_table(frame, empty)
+    unit_table(frame, empty, download)
 
 
 def hubs_section(rg: ReferralGraph) -> None:
@@ -195,27 +295,49 @@ def hubs_section(rg: ReferralGraph) -> None:
     )
     titled_table(
         "Knudepunkter",
-        "Enheder med flest henvisninger ind og ud.",
+        "Enheder med flest dokumenterede henvisninger ind og ud.",
         gp.stats_frame(rg, rg.hubs(15)),
         "Ingen henvisninger.",
+        download="knudepunkter",
     )
+    bottlenecks = rg.bottlenecks(15)
     titled_table(
         "Flaskehalse",
-        "Enheder som mange af de korteste henvisningsveje går igennem (Mellemled: andel af "
-        f"vejene).{sample}",
-        gp.stats_frame(rg, rg.bottlenecks(15)),
+        "Enheder som mange af de korteste henvisningsveje mellem to andre enheder går igennem. "
+        f"Mellemled er andelen af de veje, der går gennem enheden.{sample}",
+        gp.stats_frame(rg, bottlenecks),
         "Ingen enhed er mellemled.",
+        download="flaskehalse",
     )
+    if bottlenecks:
+        st.markdown(md_escape(gp.betweenness_words(rg, bottlenecks[0])))
 
 
 def loops_section(rg: ReferralGraph) -> None:
-    titled_table(
-        "Sløjfer (kastebold)",
-        "Henvisninger der kan gå i ring mellem op til 4 enheder, så borgeren ender, hvor hun "
-        "startede.",
-        gp.loops_frame(rg),
-        "Ingen sløjfer på op til 4 enheder.",
+    loops = rg.loops()
+    bounces = sum(1 for loop in loops if loop.is_bounce)
+    st.subheader("Hvilke sløjfer sender borgere rundt?")
+    st.caption(
+        "Dokumenterede henvisningsveje, der går i ring mellem op til 4 enheder. "
+        f"{gp.BOUNCE}: det samme behov står på hvert skridt, så en borger kan blive sendt hele "
+        "vejen rundt. Samarbejde: enhederne henviser til hinanden for forskellige behov. "
+        f"{bounces} af {len(loops)} sløjfer er kastebold."
     )
+    if not loops:
+        st.success("Ingen sløjfer på op til 4 enheder.")
+        return
+    for loop in loops:
+        with st.container(border=True):
+            st.markdown(f"**{gp.loop_kind(loop)}**: {path_links(rg, [*loop.units, loop.units[0]])}")
+            st.markdown(
+                "\n".join(
+                    f"- {unit_link(rg, a)} → {unit_link(rg, b)}: {md_escape(', '.join(labels))}"
+                    for a, b, labels in loop.hops
+                )
+            )
+            st.caption(md_escape(gp.loop_verdict(rg, loop)))
+    with st.expander("Sløjferne som tabel"):
+        unit_table(gp.loops_frame(rg), "Ingen sløjfer.", download="sloejfer")
 
 
 def dead_ends_section(rg: ReferralGraph) -> None:
@@ -225,12 +347,14 @@ def dead_ends_section(rg: ReferralGraph) -> None:
         "det.",
         gp.units_frame(rg, rg.dead_ends()),
         "Ingen blindgyder.",
+        download="blindgyder",
     )
     titled_table(
         "Kan ikke nås fra indgangene",
         doors_caption(rg),
         gp.units_frame(rg, rg.unreachable_from_front_doors()),
         "Alle enheder kan nås.",
+        download="kan-ikke-naas",
     )
 
 
@@ -240,20 +364,74 @@ def bus_factor_section(rg: ReferralGraph) -> None:
         "Områder med kun én nøgleperson (gatekeeper), som ikke har en stedfortræder.",
         gp.bus_factor_frame(rg),
         "Alle områder har en stedfortræder eller flere nøglepersoner.",
+        download="saarbare-omraader",
     )
+
+
+def _pick_cell(rg: ReferralGraph) -> Callable[[], None]:
+    """Copy a clicked matrix cell into the "Fra"/"Til" pickers below the matrix."""
+
+    def callback() -> None:
+        cells = st.session_state[MATRIX_TABLE_KEY]["selection"]["cells"]
+        if not cells:
+            return
+        cell = gp.matrix_cell(rg, *cells[0])
+        if cell is not None:
+            st.session_state[MATRIX_FROM_KEY], st.session_state[MATRIX_TO_KEY] = cell
+
+    return callback
 
 
 def matrix_section(rg: ReferralGraph) -> None:
     st.subheader("Henvisninger mellem forvaltninger")
-    st.caption("Antal henvisninger fra forvaltningen i rækken til forvaltningen i kolonnen.")
+    st.caption(
+        "Antal dokumenterede henvisninger fra forvaltningen i rækken til forvaltningen i "
+        "kolonnen. Klik på et tal i tabellen for at se henvisningerne bag det."
+    )
     st.plotly_chart(gp.matrix_figure(rg), key=MATRIX_KEY)
-    with st.expander("Som tabel"):
-        st.dataframe(gp.matrix_frame(rg))
+    matrix = gp.matrix_frame(rg)
+    st.dataframe(
+        matrix,
+        key=MATRIX_TABLE_KEY,
+        on_select=_pick_cell(rg),
+        selection_mode="single-cell",
+    )
+    csv_button(matrix.reset_index(), "henvisninger-mellem-forvaltninger")
+    labels = gp.department_labels(rg)
+    left, right = st.columns(2)
+    origin = left.selectbox(
+        "Fra forvaltning",
+        rg.departments(),
+        index=None,
+        key=MATRIX_FROM_KEY,
+        format_func=labels.get,
+        placeholder="Vælg eller klik på et tal",
+    )
+    target = right.selectbox(
+        "Til forvaltning",
+        rg.departments(),
+        index=None,
+        key=MATRIX_TO_KEY,
+        format_func=labels.get,
+        placeholder="Vælg eller klik på et tal",
+    )
+    if origin and target:
+        edges = rg.department_edges(origin, target)
+        st.markdown(
+            f"**Henvisninger fra {md_escape(labels[origin])} til {md_escape(labels[target])}** "
+            f"({sum(rg.graph.edges[e]['count'] for e in edges)})"
+        )
+        unit_table(
+            gp.edges_frame(rg, edges).drop(columns=["Fra forvaltning", "Til forvaltning"]),
+            "Ingen dokumenterede henvisninger mellem de to forvaltninger.",
+            download=f"henvisninger-{origin}-til-{target}",
+        )
 
 
 # The page's tabs, in order: label and what renders it (only the open tab is computed).
 SECTIONS: dict[str, Callable[[ReferralGraph], None]] = {
-    "Graf": graph_section,
+    "Hvor kan borgeren gå hen?": question_section,
+    "Hele systemet": graph_section,
     "Find vej": path_section,
     "Knudepunkter": hubs_section,
     "Sløjfer": loops_section,

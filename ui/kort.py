@@ -129,7 +129,7 @@ def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
         rows = [_row(site) for site in sorted(found, key=lambda s: s.location.name.casefold())]
     else:
         answer = geo.nearest_open(found, place)
-        st.header(f"Nærmeste åbne fra {place.name}")
+        st.header(f"Nærmeste åbne fra {ui.md_escape(place.name)}")
         if place.estimate:
             st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
         if answer.none_open:

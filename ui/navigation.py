@@ -27,6 +27,7 @@ class AppPage:
 
 PAGES: tuple[AppPage, ...] = (
     AppPage("pages/soeg.py", "Søg", ":material/search:", "soeg", default=True),
+    AppPage("pages/situation.py", "Borgerens situation", ":material/diversity_3:", "situation"),
     AppPage("pages/enhed.py", "Enhed", ":material/badge:", "enhed", hidden=True),
     AppPage("pages/oversigt.py", "Forvaltninger", ":material/account_tree:", "oversigt"),
     AppPage("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje"),

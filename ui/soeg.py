@@ -1,4 +1,5 @@
-"""Søg: result cards, the empty start page and the no-results help (rendering only)."""
+"""Søg: result cards (one per unit), the empty start page and the no-results help (rendering
+only)."""
 
 from __future__ import annotations
 
@@ -8,63 +9,92 @@ import streamlit as st
 
 import ui
 from directory import Directory
+from directory.model import cut
 from directory.rules.hours import unit_status
-from search import Hit, HitKind
+from search import HitKind
 from search.alternatives import Alternatives
+from search.index import owner_key
+from search.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search.reason import reason
+from search.results import Result, group_hits
 from ui import md_escape
-from ui.widgets import ROLE_DA, call_first_md, contact_line, phone_md, status_text, unit_link
+from ui.widgets import (
+    ROLE_DA,
+    SEARCH_PAGE,
+    call_first_md,
+    contact_line,
+    phone_md,
+    status_text,
+    unit_link,
+)
+
+MAX_PEOPLE = 3  # people of one unit named on its card
+
 
 # Example searches on the empty page; each is a button that runs it.
 EXAMPLES = ("herberg", "bolig rådgivning", "JKU", "misbrug ung", "udsættelse")
 
 
-def result_list(hits: list[Hit], directory: Directory, at: dt.datetime, *, key: str) -> None:
+def result_list(results: list[Result], directory: Directory, at: dt.datetime, *, key: str) -> None:
     """Results as a list: the container is `role=list`, each card `role=listitem`
     (ui/document.js marks containers keyed `liste-…`/`punkt-…`)."""
     with st.container(key=f"liste-{key}"):
-        for hit in hits:
-            result_card(hit, directory, at, key=key)
+        for result in results:
+            result_card(result, directory, at, key=key)
 
 
-def result_card(hit: Hit, directory: Directory, at: dt.datetime, *, key: str = "hits") -> None:
-    """One search result as a bordered card; what it shows depends on the hit's kind.
+def result_reason(result: Result) -> str:
+    """'Matcher: herberg (nøgleord)': why the card is shown, in plain Danish."""
+    hit = result.hit if result.hit is not None else (result.people[0] if result.people else None)
+    return reason(hit) if hit is not None else "Matcher: navnet"
+
+
+def result_card(
+    result: Result, directory: Directory, at: dt.datetime, *, key: str = "hits"
+) -> None:
+    """One search result as a bordered card: a unit with the people of it that matched, a
+    department or a location.
 
     The card carries the CSS class `st-key-punkt-<list>-<kind>-<id>` (browser tests select
     on it); the unit's name, the card's most prominent line, `st-key-navn-…`."""
-    with st.container(border=True, key=f"punkt-{key}-{hit.kind.value}-{hit.id}"):
-        if hit.kind in (HitKind.UNIT, HitKind.CONTACT):
-            _unit_card(hit, directory, at, key)
-        elif hit.kind is HitKind.DEPARTMENT:
-            _department_card(hit, directory)
+    with st.container(border=True, key=f"punkt-{key}-{result.kind.value}-{result.id}"):
+        if result.kind is HitKind.UNIT:
+            _unit_card(result, directory, at, key)
+        elif result.kind is HitKind.DEPARTMENT:
+            _department_card(result, directory)
         else:
-            _location_card(hit, directory, at)
-        st.caption(md_escape(reason(hit)))
+            _location_card(result, directory, at)
+        st.caption(md_escape(result_reason(result)))
 
 
-def _unit_card(hit: Hit, directory: Directory, at: dt.datetime, key: str) -> None:
-    unit = directory.units[hit.unit_id or hit.id]
+def _unit_card(result: Result, directory: Directory, at: dt.datetime, key: str) -> None:
+    unit = directory.units[result.id]
     department = directory.departments.get(unit.department)
+    people = [directory.contacts[hit.id] for hit in result.people[:MAX_PEOPLE]]
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        if hit.kind is HitKind.CONTACT:
-            contact = directory.contacts[hit.id]
+        for contact in people:
             st.markdown(
                 f":material/person: {contact_line(contact, compact=True)} · "
                 f"{ROLE_DA[contact.role]} i"
             )
-        with st.container(key=f"navn-{key}-{hit.kind.value}-{hit.id}"):
+        with st.container(key=f"navn-{key}-{result.kind.value}-{result.id}"):
             unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
     with right:
         st.markdown(call_first_md(unit))
-        for gatekeeper in unit.gatekeepers[:1]:
-            st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+        # A gatekeeper already named as the person who matched is not named twice.
+        if not any(c.is_gatekeeper for c in people):
+            for gatekeeper in unit.gatekeepers[:1]:
+                st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+    if result.hit is not None and result.people:
+        names = ", ".join(md_escape(directory.contacts[h.id].name) for h in result.people)
+        st.caption(f"Også fundet hos: {names}")
 
 
-def _department_card(hit: Hit, directory: Directory) -> None:
-    department = directory.departments[hit.id]
+def _department_card(result: Result, directory: Directory) -> None:
+    department = directory.departments[result.id]
     st.markdown(
         ":material/account_balance: "
         f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
@@ -73,8 +103,8 @@ def _department_card(hit: Hit, directory: Directory) -> None:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
 
 
-def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
-    location = directory.locations[hit.id]
+def _location_card(result: Result, directory: Directory, at: dt.datetime) -> None:
+    location = directory.locations[result.id]
     st.markdown(
         f":material/location_on: **{md_escape(location.name)}** · "
         f"{md_escape(location.address.one_line())}"
@@ -87,8 +117,30 @@ def _location_card(hit: Hit, directory: Directory, at: dt.datetime) -> None:
         unit_link(directory.units[unit_id])
 
 
-def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
-    st.info(f"Ingen resultater for »{md_escape(query)}«.", icon=":material/search_off:")
+def clipped_notice(query: str) -> None:
+    """Say so when only part of a (very long) query is searched."""
+    from search.normalize import MAX_QUERY_CHARS, MAX_QUERY_WORDS, query_clipped
+
+    if query_clipped(query):
+        st.caption(
+            f"Søgningen er lang: kun de første {MAX_QUERY_CHARS} tegn og "
+            f"{MAX_QUERY_WORDS} forskellige ord bruges."
+        )
+
+
+def no_results(query: str, filtered: bool, unfiltered_count: int, nearest: list[str]) -> None:
+    """What to do when nothing matched: the nearest searches that do find something (links
+    that search again), tips, and a way to report the missing word."""
+    st.info(f"Ingen resultater for »{md_escape(cut(query))}«.", icon=":material/search_off:")
+    if nearest:
+        st.markdown("**Mente du:**")
+        for text in nearest:
+            st.page_link(
+                SEARCH_PAGE,
+                label=md_escape(text),
+                query_params={"q": text},
+                icon=":material/search:",
+            )
     tips = [
         "Prøv et andet ord for det samme, fx »bolig« i stedet for »husly«, eller et kortere ord.",
         "Søg på navnet på en enhed, en forkortelse (JKU, BBU) eller en kollegas navn.",
@@ -96,15 +148,42 @@ def no_results(query: str, filtered: bool, unfiltered_count: int) -> None:
     if filtered:
         tips.insert(0, f"Fjern filtrene: uden filtre er der {unfiltered_count} resultater.")
     st.markdown("\n".join(f"- {tip}" for tip in tips))
+    if query.strip() and owner_key(query) is None:
+        _missing_word_form(query)
+
+
+MISSING_SAVED = "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+MISSING_FAILED = "Ordet kunne ikke gemmes lige nu. Prøv igen om lidt."
+MISSING_CPR = "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
+
+
+def _missing_word_form(query: str) -> None:
+    """'Meld et manglende ord': stores the query (and what the searcher meant) for the synonym
+    list."""
+    with st.form("mangler", border=True):
+        st.markdown(f"**Mangler ordet »{md_escape(query)}« i landkortet?**")
+        note = st.text_input(
+            "Hvad mente du? (valgfrit)",
+            key="mangler_note",
+            placeholder="fx et andet ord for det samme eller den enhed, du ledte efter",
+            max_chars=MAX_NOTE,
+        )
+        if st.form_submit_button("Meld ordet som manglende", icon=":material/flag:"):
+            try:
+                report_missing_word(query, note)
+            except MissingWordError as exc:
+                st.error(MISSING_CPR if "CPR" in str(exc) else md_escape(str(exc)))
+            except OSError:
+                st.error(MISSING_FAILED)
+            else:
+                st.success(MISSING_SAVED)
 
 
 def open_alternatives(alternatives: Alternatives, directory: Directory, at: dt.datetime) -> None:
     """ "Kun åbne nu" found nothing: what is open instead, then when the matches open."""
-    if not alternatives.sections:
-        return
     for n, (title, hits) in enumerate(alternatives.sections):
         st.header(title, anchor=False)
-        result_list(list(hits), directory, at, key=f"alt{n}")
+        result_list(group_hits(list(hits), len(hits)), directory, at, key=f"alt{n}")
 
 
 def _run_example(word: str) -> None:

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "directory.cli.graph",
     "directory.cli.export",
     "directory.cli.synth",
+    "directory.cli.guide",
 )
 
 

@@ -13,7 +13,6 @@ from directory.devtools.schema import (
     stale_schema_files,
     write_schemas,
 )
-from directory.exports.export import directory_json_text
 from directory.loading.loader import data_dir_from_env, validate_directory
 
 
@@ -65,6 +64,8 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from directory.exports.export import directory_json_text  # openpyxl: only when exporting
+
     sys.stdout.write(directory_json_text(result.directory, public=args.public))
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from directory.loading.loader import data_dir_from_env, validate_directory
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = validate_directory(data_dir_from_env(args.data_dir))
+    gc.freeze()  # the result lives until exit: the collector need not scan it again
     for problem in result.problems:
         if args.quiet and problem not in result.errors:
             continue

@@ -60,6 +60,7 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
         "locations": [loc.to_record(extensions=x) for loc in directory.locations.values()],
         "referrals": [r.to_record(extensions=x) for r in directory.referrals],
         "synonyms": [list(group) for group in directory.synonyms],
+        "needs": [n.to_record(extensions=x) for n in directory.needs],
     }
 
 
@@ -302,15 +303,16 @@ def call_list_html(
 
 # -- vCard ---------------------------------------------------------------------------------------
 def vcard_escape(value: str) -> str:
-    """Escape a text value per RFC 6350 3.4: backslash, comma, semicolon and newlines."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """Escape a text value per RFC 6350 3.4: backslash, comma, semicolon and newlines.
+
+    Every kind of line break counts as a newline (CR, LF, CRLF, NEL, line and paragraph
+    separators, vertical tab, form feed): a reader that splits lines on any of them must
+    not see a new property start inside a value."""
+    escaped = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _LINE_BREAKS.sub("\\\\n", escaped)
+
+
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def fold(line: str) -> str:

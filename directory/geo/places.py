@@ -23,6 +23,7 @@ from directory.model import Department, DepartmentKind, Directory, Location, Pho
 from directory.rules import hours
 from directory.rules.colors import department_colors
 from directory.rules.needs import serves_need, unit_needs
+from directory.rules.query import query_words
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -215,7 +216,7 @@ def sites(directory: Directory, flt: MapFilter | None = None) -> list[Site]:
     shows only when no department or need filter is set. Order: the locations' file order."""
     flt = flt or MapFilter()
     at = flt.moment()
-    words = flt.text.casefold().split()
+    words = query_words(flt.text)
     need = flt.need if flt.need and flt.need.strip() else None
     colors = department_colors(directory)
     out: list[Site] = []

@@ -1,4 +1,7 @@
-"""The referral graph: how citizens move between units, and where they get stuck.
+"""The referral graph: the documented referral routes between units, and where they stop.
+
+The counts are referral routes written down in the data (`referrals/*.yaml`), not measured
+movements of citizens.
 
 `ReferralGraph(directory)` builds a networkx `DiGraph` from a validated `Directory`:
 
@@ -7,7 +10,8 @@
   `front_door` (bool);
 - an edge `a -> b` exists when at least one referral goes from `a` to `b`; it carries the
   union of those referrals' `needs`, `criteria` and `requires` (first spelling kept, data
-  order) and `count`, the number of referral records behind it.
+  order), `labels` (the needs by their vocabulary label, `directory.rules.needs.need_label`:
+  the words the search filter uses) and `count`, the number of referral records behind it.
 
 Front doors (the units citizens usually meet first) follow one documented rule: if any unit
 in the data has the extension key `x-front-door`, the front doors are exactly the units
@@ -32,7 +36,7 @@ import networkx as nx
 import pandas as pd
 
 from directory.model import Directory
-from directory.rules.needs import merge_needs, need_key
+from directory.rules.needs import merge_needs, need_key, need_label, need_labels
 
 FRONT_DOOR_KEY = "x-front-door"
 FRONT_DOOR_WORDS = ("kontaktcenter", "borgerservice", "jobcenter")
@@ -72,6 +76,29 @@ class UnitStats:
     in_degree: int
     out_degree: int
     betweenness: float
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """A referral cycle (`units`, smallest id first) and the needs (labels) on each hop.
+
+    `shared`: the needs on every hop. A loop with a shared need is a **bounce**: a citizen
+    with that need can be referred all the way round and end where she started. Without
+    one it is a **collaboration**: the units send each other citizens with different needs
+    (for two units: a two-way collaboration).
+    """
+
+    units: tuple[str, ...]
+    hops: tuple[tuple[str, str, tuple[str, ...]], ...]
+    shared: tuple[str, ...]
+
+    @property
+    def is_bounce(self) -> bool:
+        return bool(self.shared)
+
+    @property
+    def two_way(self) -> bool:
+        return len(self.units) == 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +171,10 @@ class ReferralGraph:
             if a not in graph or b not in graph:
                 continue  # a validated directory has none; tolerate hand-built ones
             if not graph.has_edge(a, b):
-                graph.add_edge(a, b, needs=[], criteria=[], requires=[], count=0)
+                graph.add_edge(a, b, needs=[], labels=[], criteria=[], requires=[], count=0)
             data = graph.edges[a, b]
             merge_needs(data["needs"], referral.needs)
+            merge_needs(data["labels"], need_labels(directory, referral.needs))
             merge_needs(data["criteria"], [referral.criteria] if referral.criteria else [])
             merge_needs(data["requires"], referral.requires)
             data["count"] += 1
@@ -179,10 +207,10 @@ class ReferralGraph:
 
     @cached_property
     def needs(self) -> list[str]:
-        """Every need on some referral, sorted, one spelling each."""
+        """Every need on some referral by its label (as the search filter names it), sorted."""
         spelled: list[str] = []
         for _, _, data in self.graph.edges(data=True):
-            merge_needs(spelled, data["needs"])
+            merge_needs(spelled, data["labels"])
         return sorted(spelled, key=need_key)
 
     def _front_door_ids(self) -> list[str]:
@@ -204,11 +232,11 @@ class ReferralGraph:
     def _by_need(self, need: str | None) -> nx.DiGraph:
         if need is None:
             return self.graph
-        key = need_key(need)
+        key = need_key(need_label(self.directory, need))
         view: nx.DiGraph[str] = nx.subgraph_view(
             self.graph,
             filter_edge=lambda a, b: any(
-                need_key(n) == key for n in self.graph.edges[a, b]["needs"]
+                need_key(n) == key for n in self.graph.edges[a, b]["labels"]
             ),
         )
         return view
@@ -287,6 +315,22 @@ class ReferralGraph:
         id, sorted (two-way pairs are cycles of 2)."""
         return [list(c) for c in self._cycles(max_len)]
 
+    def loops(self, max_len: int = 4) -> list[Loop]:
+        """The cycles of `cycles(max_len)` with the needs on each hop: bounces first, then
+        shortest, then by unit names."""
+        out = []
+        for cycle in self._cycles(max_len):
+            hops = tuple(
+                (a, b, tuple(self.graph.edges[a, b]["labels"]))
+                for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)
+            )
+            keys = [{need_key(n) for n in labels} for _, _, labels in hops]
+            common = set.intersection(*keys)
+            shared = tuple(n for n in hops[0][2] if need_key(n) in common)
+            out.append(Loop(cycle, hops, shared))
+        out.sort(key=lambda c: (not c.is_bounce, len(c.units), [self.name(u) for u in c.units]))
+        return out
+
     def _cycles(self, max_len: int) -> tuple[tuple[str, ...], ...]:
         if max_len not in self._cycle_cache:
             self._cycle_cache[max_len] = tuple(sorted(short_cycles(self.graph, max_len)))
@@ -332,6 +376,52 @@ class ReferralGraph:
             index=pd.Index(ids, name="from"),
             columns=pd.Index(ids, name="to"),
         )
+
+    def words_for(self, a: str, b: str, label: str) -> list[str]:
+        """The needs as written on the referrals `a -> b` that stand for the need `label`."""
+        key = need_key(label)
+        return [
+            n
+            for n in self.graph.edges[a, b]["needs"]
+            if need_key(need_label(self.directory, n)) == key
+        ]
+
+    def department_edges(self, from_department: str, to_department: str) -> list[tuple[str, str]]:
+        """The unit-to-unit links behind one cell of `department_matrix`, most referrals
+        first, then by unit names."""
+        nodes = self.graph.nodes
+        edges = [
+            (a, b)
+            for a, b in self.graph.edges
+            if nodes[a]["department"] == from_department and nodes[b]["department"] == to_department
+        ]
+        return sorted(
+            edges, key=lambda e: (-self.graph.edges[e]["count"], self.name(e[0]), self.name(e[1]))
+        )
+
+    def default_focus(self) -> str | None:
+        """Where the page starts: the front door with the most referral links, else the unit
+        with the most links (None when there are no referrals)."""
+        g = self.graph
+        linked = [u for u in g if g.degree(u)]
+        doors = [u for u in self.front_doors() if g.degree(u)]
+        pool = doors or linked
+        if not pool:
+            return None
+        return min(pool, key=lambda u: (-g.degree(u), self.name(u)))
+
+    def reach_view(self, from_unit: str, need: str | None = None, max_steps: int = 1) -> nx.DiGraph:
+        """A unit and the units a citizen can be referred to from it in at most `max_steps`
+        referrals (only referrals with `need`, if given), with the referrals among them."""
+        self.check(from_unit)
+        g = self._by_need(need)
+        nodes = {r.unit_id for r in self.reachable(from_unit, need, max_steps)} | {from_unit}
+        sub: nx.DiGraph[str] = nx.DiGraph()
+        sub.add_nodes_from((u, self.graph.nodes[u]) for u in nodes)
+        sub.add_edges_from(
+            (a, b, self.graph.edges[a, b]) for a, b in g.edges if a in nodes and b in nodes
+        )
+        return sub
 
     def departments(self) -> list[str]:
         """Ids of the departments that have units, in the data's order."""
@@ -432,5 +522,5 @@ class ReferralGraph:
             if not agg.has_edge(da, db):
                 agg.add_edge(da, db, count=0, needs=Counter())
             agg.edges[da, db]["count"] += data["count"]
-            agg.edges[da, db]["needs"].update(data["needs"])
+            agg.edges[da, db]["needs"].update(data["labels"])
         return agg

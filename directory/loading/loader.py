@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import difflib
 import functools
 import gc
 import os
+import sys
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz, process
 
 from directory import settings
+from directory.loading.cache import content_key, open_cache
+from directory.loading.safefile import UnsafeFile, read_data_file
 from directory.loading.yamltree import (
-    MAX_FILE_BYTES,
     Node,
     YamlProblem,
     YMap,
@@ -39,17 +42,25 @@ from directory.model import (
     Directory,
     DirectoryError,
     Location,
+    Need,
     Problem,
     Record,
     Referral,
     Severity,
     Unit,
+    cut,
+    excerpt,
     file_kind,
 )
 from directory.rules import staleness
+from directory.rules.needs import check_vocabulary
+from directory.rules.scrub import staff_numbers
 from directory.rules.staleness import is_stale
 
 DEFAULT_DATA_DIR = "data"
+_LINKED_FOLDER_MESSAGE = (
+    "not read: is a symbolic link to a folder; put the folder itself in the data directory"
+)
 
 
 def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
@@ -66,6 +77,16 @@ class Validation:
     directory: Directory | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # A hash of the files' contents, the code and the day: equal versions, equal results.
+    version: str = ""
+    # Per file, when there are errors: (line, unit id) where each unit or referral starts.
+    owners: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+
+    def unit_of(self, problem: Problem) -> str | None:
+        """The unit a problem belongs to (a referral's: its 'from'), when it is in one."""
+        starts = self.owners.get(problem.path, [])
+        at = bisect.bisect_right(starts, (problem.line, "\uffff")) - 1
+        return starts[at][1] if at >= 0 else None
 
     @property
     def problems(self) -> list[Problem]:
@@ -87,20 +108,61 @@ def load_directory(
 
 
 def validate_directory(
-    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: dt.date | None = None,
+    cache: bool = True,
 ) -> Validation:
-    """Validate a data directory; never raises for anything in the data."""
+    """Validate a data directory; never raises for anything in the data.
+
+    With `cache` (the default) an unchanged directory is read from the disk cache
+    (`LANDKORT_CACHE`, see `directory.loading.cache`) and a new result is stored there; a
+    result without errors becomes the directory's "last good" version (`last_good`)."""
     root = data_dir_from_env(path)
-    checker = _Checker(root, today or staleness.today())
-    # Reading builds millions of small objects that are all kept; the cyclic garbage
-    # collector would rescan them again and again (half the time at 10k units).
+    today = today or staleness.today()
+    disk = open_cache() if cache else None
+    key = content_key(root, today) if os.path.isdir(root) else ""
+    # Reading (and unpickling) builds millions of small objects that are all kept; the
+    # cyclic garbage collector would rescan them again and again (half the time at 10k).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return checker.run()
+        if disk is not None and key:
+            hit = disk.load(key)
+            if isinstance(hit, Validation):
+                return hit
+        result = _Checker(root, today).run()
     finally:
         if was_enabled:
             gc.enable()
+    result.version = key
+    # Stored only when the files did not change while they were read.
+    if disk is not None and key and content_key(root, today) == key:
+        try:
+            disk.store(key, result)
+            if result.directory is not None:
+                disk.mark_last_good(root, key)
+            else:
+                disk.prune()
+        except OSError as exc:
+            print(f"landkort: cache not written: {exc}", file=sys.stderr)
+    return result
+
+
+def last_good(path: str | os.PathLike[str] | None = None) -> Validation | None:
+    """The newest cached result of this data directory that validated (read from the disk
+    cache, not re-parsed), or None when there is none for this version of the code."""
+    disk = open_cache()
+    if disk is None:
+        return None
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        hit = disk.last_good(data_dir_from_env(path))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return hit if isinstance(hit, Validation) and hit.directory is not None else None
 
 
 def classify(rel: str) -> str | None:
@@ -112,12 +174,24 @@ def _problem_order(problem: Problem) -> tuple[str, int, int]:
     return (problem.path, problem.line, 0 if problem.severity is Severity.ERROR else 1)
 
 
+class Suggestions:
+    """'Did you mean' over a vocabulary built once: each unknown word costs one C-speed
+    pass of rapidfuzz (about a millisecond at 10k ids), not a difflib scan in Python
+    (0.8 s per word at 10k units). Ties go to the greatest word, as with difflib."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(words, reverse=True)
+
+    def hint(self, word: str) -> str:
+        match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=60)
+        return f"; did you mean {excerpt(match[0])}?" if match else ""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    return Suggestions(choices).hint(word)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """One record read from a file, before and after model validation."""
 
@@ -143,6 +217,8 @@ class _Checker:
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
+        self.owners: dict[str, list[tuple[int, str]]] = {}
+        self.suggestions: dict[str, Suggestions] = {}  # per id vocabulary ('where' it is)
 
     # -- reporting -------------------------------------------------------------------
     def error(self, path: str, line: int, message: str) -> None:
@@ -189,13 +265,31 @@ class _Checker:
         directory = self._cross_check(self.models)
         self.errors.sort(key=_problem_order)
         self.warnings.sort(key=_problem_order)
-        return Validation(None if self.errors else directory, self.errors, self.warnings)
+        owners = self.owners if self.errors else {}
+        return Validation(
+            None if self.errors else directory, self.errors, self.warnings, owners=owners
+        )
 
     def _discover(self, base: Path) -> dict[str, str]:
         files: dict[str, str] = {}
-        for dirpath, dirnames, filenames in os.walk(base):
+
+        def unreadable_folder(exc: OSError) -> None:
+            rel = Path(exc.filename).relative_to(base).as_posix() if exc.filename else "."
+            self.error(
+                self.show(rel),
+                1,
+                f"cannot read the folder: {exc.strerror or exc}: give the app's user read "
+                "and search permission on it (chmod a+rx), or move it out of the data directory",
+            )
+
+        for dirpath, dirnames, filenames in os.walk(base, onerror=unreadable_folder):
+            for name in [d for d in dirnames if not d.startswith(".")]:
+                if os.path.islink(os.path.join(dirpath, name)):
+                    rel = Path(dirpath, name).relative_to(base).as_posix()
+                    self.error(self.show(rel), 1, _LINKED_FOLDER_MESSAGE)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
+            # hidden files are editors' lock and backup files (`.#bif.yaml`): never read
+            for name in sorted(n for n in filenames if not n.startswith(".")):
                 full = Path(dirpath, name)
                 rel = full.relative_to(base).as_posix()
                 if name.endswith(".yml"):
@@ -211,7 +305,7 @@ class _Checker:
                             self.show(rel),
                             1,
                             "not read: data files are departments.yaml, locations.yaml, "
-                            "synonyms.yaml, "
+                            "synonyms.yaml, needs.yaml, "
                             "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
                         )
                     else:
@@ -221,19 +315,10 @@ class _Checker:
     def _read_file(self, base: Path, rel: str, kind: str) -> None:
         path = self.show(rel)
         try:
-            size = (base / rel).stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.unreadable.add(kind)
-                self.error(
-                    path,
-                    1,
-                    f"file is {size / 1e6:.1f} MB, over the 5 MB limit: "
-                    "split it into smaller files",
-                )
-                return
-            raw = (base / rel).read_bytes()
-        except OSError as exc:
-            self.error(path, 1, f"cannot read the file: {exc.strerror or exc}")
+            raw = read_data_file(base, rel)
+        except UnsafeFile as exc:
+            self.unreadable.add(kind)
+            self.error(path, 1, exc.message)
             return
         try:
             text = raw.decode("utf-8-sig")
@@ -256,13 +341,15 @@ class _Checker:
             return
         for line, message in parsed.problems:
             self.error(path, line, message)
+        for line, message in parsed.warnings:
+            self.warn(path, line, message)
         self._read_top(path, rel, kind, parsed.root)
 
     def _read_top(self, path: str, rel: str, kind: str, root: Node | None) -> None:
         if root is None:
             return
         if not isinstance(root, YMap):
-            what = "a list" if isinstance(root, YSeq) else f"the value {root.raw!r}"
+            what = "a list" if isinstance(root, YSeq) else f"the value {excerpt(root.raw)}"
             self.error(
                 path,
                 root.line,
@@ -279,8 +366,8 @@ class _Checker:
                 self.error(
                     path,
                     root.key_lines[key],
-                    f"unknown top-level key {key!r}: this file must have only '{kind}:' (and 'x-' "
-                    f"keys){did_you_mean(key, [kind])}",
+                    f"unknown top-level key {excerpt(key)}: this file must have only '{kind}:' "
+                    f"(and 'x-' keys){did_you_mean(key, [kind])}",
                 )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
@@ -306,6 +393,9 @@ class _Checker:
                     "'name:'), not a single value",
                 )
                 continue
+            owner = _text(item, "id" if kind == "units" else "from")
+            if owner and kind in ("units", "referrals"):
+                self.owners.setdefault(path, []).append((item.line, owner))
             record = _Item(kind, path, item, file_stem=stem)
             self._validate_item(record)
             self.items[kind].append(record)
@@ -473,7 +563,11 @@ class _Checker:
                     )
         self._check_parent_cycles(parents)
         self._warnings(units, referrals)
-        return Directory(
+        needs = [typing.cast(Need, m) for m in models["needs"].values()]
+        for finding in check_vocabulary(needs, units.values(), referrals):
+            report = self.error if finding.severity is Severity.ERROR else self.warn
+            report(finding.path, finding.line, finding.message)
+        directory = Directory(
             departments=departments,
             units=units,
             locations=locations,
@@ -482,7 +576,31 @@ class _Checker:
             warnings=self.warnings,
             data_dir=self.root,
             meta=self.meta,
+            needs=needs,
         )
+        self._staff_numbers_in_text(directory)
+        return directory
+
+    def _staff_numbers_in_text(self, directory: Directory) -> None:
+        """Warn where free text quotes a staff-only number (public views scrub it)."""
+        numbers = staff_numbers(directory)
+        if not numbers.secret:
+            return
+        records: list[Record] = [
+            *directory.departments.values(),
+            *directory.units.values(),
+            *directory.locations.values(),
+            *directory.referrals,
+        ]
+        for record in records:
+            for key, number in numbers.in_record(record):
+                self.warn(
+                    record.source.path,
+                    record.source.line_of(key),
+                    f"{key}: the staff-only number {number} is written in the text; public "
+                    "views and exports remove it: keep it only under 'phones' with kind "
+                    "fast_track or internal",
+                )
 
     def _ref(
         self, path: str, line: int, field_name: str, value: str, ids: set[str], where: str
@@ -498,9 +616,14 @@ class _Checker:
         self.error(
             path,
             line,
-            f"{field_name}: {word} {value!r} does not exist{did_you_mean(value, ids)} (ids are "
-            f"defined in {where})",
+            f"{field_name}: {word} {excerpt(value)} does not exist"
+            f"{self._suggest(where, ids).hint(value)} (ids are defined in {where})",
         )
+
+    def _suggest(self, where: str, ids: set[str]) -> Suggestions:
+        if where not in self.suggestions:
+            self.suggestions[where] = Suggestions(ids)
+        return self.suggestions[where]
 
     def _check_parent_cycles(self, parents: dict[str, tuple[str, str, int]]) -> None:
         done: set[str] = set()
@@ -679,7 +802,7 @@ def _unknown_key_message(model_cls: type[BaseModel], loc: tuple[Any, ...], key: 
     owner = _model_at(model_cls, loc)
     where = f" in {_loc_text(loc)}" if loc else ""
     return (
-        f"unknown key {key!r}{where}{did_you_mean(key, _model_fields(owner))}"
+        f"unknown key {excerpt(key)}{where}{did_you_mean(key, _model_fields(owner))}"
         " (keys of your own must start with 'x-')"
     )
 
@@ -708,11 +831,14 @@ def _not_text_message(field_name: str, node: YScalar) -> str:
         return f"{field_name}: is empty: write a value or remove the key"
     what = _WHAT.get(node.kind, "something other than text")
     shown = (
-        f" ({node.value!r})"
+        f" ({cut(repr(node.value))})"
         if node.kind in ("int", "float", "bool") and str(node.value) != node.raw
         else ""
     )
-    return f'{field_name}: YAML reads {node.raw} as {what}{shown}, not text: quote it: "{node.raw}"'
+    return (
+        f"{field_name}: YAML reads {cut(node.raw)} as {what}{shown}, not text: "
+        f'quote it: "{cut(node.raw)}"'
+    )
 
 
 _TEXT_ERRORS = {"string_type", "string_too_short"}
@@ -775,12 +901,12 @@ def _translate(
                 out.append(
                     (
                         line,
-                        f"{field_name}: {target.raw} is not a date that exists: check the day and "
-                        "month (YYYY-MM-DD)",
+                        f"{field_name}: {cut(target.raw)} is not a date that exists: check the "
+                        "day and month (YYYY-MM-DD)",
                     )
                 )
             else:
-                shown = target.raw if isinstance(target, YScalar) else "this value"
+                shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
                 out.append(
                     (
                         line,
@@ -791,7 +917,7 @@ def _translate(
             continue
         if kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}")
             )
@@ -812,7 +938,7 @@ def _translate(
             out.append((line, f"{field_name}: must list at least one item"))
             continue
         if kind in ("int_type", "int_parsing", "int_from_float"):
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (
                     line,
@@ -822,7 +948,7 @@ def _translate(
             )
             continue
         if kind in ("float_type", "float_parsing"):
-            shown = target.raw if isinstance(target, YScalar) else "this value"
+            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
             out.append(
                 (
                     line,
@@ -841,19 +967,23 @@ def _translate(
     return out
 
 
+# Lists whose items' lines are kept (as `<key>.<index>`), for messages about one item.
+_ITEM_LINE_KEYS = ("locations", "target_groups", "needs", "synonyms")
+
+
 def _attach_sources(model: Record, node: YMap, path: str) -> None:
     """Give a model (and its nested contacts) their source lines."""
     from directory.model import Source
 
     lines: dict[str, int] = dict(node.key_lines)
     for key, value in node.items.items():
-        if isinstance(value, YSeq) and key in ("locations",):
+        if isinstance(value, YSeq) and key in _ITEM_LINE_KEYS:
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
-    model._source = Source(path, node.line, lines)
+    model._source = Source.of(path, node.line, lines)
     if isinstance(model, Unit):
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
                 if isinstance(contact_node, YMap):
-                    contact._source = Source(path, contact_node.line, dict(contact_node.key_lines))
+                    contact._source = Source.of(path, contact_node.line, contact_node.key_lines)

@@ -12,11 +12,15 @@ coordinator that `8:30` or `no` was read as a number or a boolean.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import yaml
+
+from directory.model import cut, excerpt
 
 try:  # libyaml is several times faster; fall back to the pure-Python parser.
     _Loader: type = yaml.CSafeLoader
@@ -24,6 +28,15 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 16  # a contact's phone sits 7 levels deep; nothing in directory data needs more
+MAX_SCALAR_CHARS = 10_000  # one value or key; the models cap text fields lower
+MAX_PROBLEMS = 100  # per file and kind: the first ones are listed, then a count
+MAX_NUMBER_CHARS = 30  # an unquoted number longer than this is a mistake (and slow to convert)
+# Characters that are invisible or turn text around on screen: C0/C1 controls (escaped
+# into quoted values), bidi overrides and isolates, zero-width characters, line separators.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
 
 # YAML 1.1 implicit resolvers, as PyYAML's SafeLoader uses them.
 _BOOL = re.compile(
@@ -101,16 +114,39 @@ class YamlProblem(Exception):
 class Parsed:
     root: Node | None
     problems: list[tuple[int, str]]  # non-fatal problems such as duplicate keys
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # invisible characters
 
 
 def resolve_plain(raw: str, line: int) -> YScalar:
     """Resolve a plain (unquoted) scalar with YAML 1.1's implicit rules."""
     if raw and raw[0] not in _SPECIAL_START:
         return YScalar(raw, line, "str", raw)
+    try:
+        value, kind = _resolve_special(raw)
+    except YamlProblem as exc:  # raised by the cached resolver without a line: give it one
+        raise YamlProblem(line, exc.message) from None
+    return YScalar(value, line, kind, raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve_special(raw: str) -> tuple[Any, str]:
+    """(value, kind) of a plain scalar that may not be text; cached, as dates, numbers and
+    booleans repeat (the values are immutable, so equal scalars share one object)."""
+    node = _resolve_uncached(raw, 0)
+    return node.value, node.kind
+
+
+def _resolve_uncached(raw: str, line: int) -> YScalar:
     if _NULL.match(raw):
         return YScalar(None, line, "null", raw)
     if _BOOL.match(raw):
         return YScalar(raw.lower() in ("yes", "true", "on"), line, "bool", raw)
+    if (_INT.match(raw) or _FLOAT.match(raw)) and len(raw) > MAX_NUMBER_CHARS:
+        raise YamlProblem(
+            line,
+            f"the number {cut(raw, 20)} is {len(raw)} characters long, more than "
+            f"{MAX_NUMBER_CHARS}: if it is text, put it in quotes",
+        )
     if _INT.match(raw):
         node = yaml.ScalarNode("tag:yaml.org,2002:int", raw)
         return YScalar(_CONSTRUCTOR.construct_yaml_int(node), line, "int", raw)
@@ -150,6 +186,7 @@ def parse_text(text: str) -> Parsed:
             "lines",
         )
     problems: list[tuple[int, str]] = []
+    warnings: list[tuple[int, str]] = []
     stack: list[Any] = []  # YMap/YSeq under construction
     keys: list[tuple[str, int] | None] = []  # per open mapping: the key waiting for its value
     root: Node | None = None
@@ -169,6 +206,18 @@ def parse_text(text: str) -> Parsed:
                 if event.tag is not None:
                     raise YamlProblem(line, _tag_message(event.tag))
                 raw = event.value
+                if len(raw) > MAX_SCALAR_CHARS:
+                    raise YamlProblem(line, _long_message(len(raw)))
+                if _INVISIBLE_SEARCH(raw) and len(warnings) < MAX_PROBLEMS:
+                    warnings.append((line, invisible_message(raw)))
+                if stack:
+                    parent = stack[-1]
+                    if type(parent) is YMap and keys[-1] is None:  # a key: no node needed
+                        if raw == "<<" and event.implicit[0]:
+                            raise YamlProblem(line, _MERGE_MESSAGE)
+                        keys[-1] = (intern(raw), line)  # keys repeat: share one string
+                        continue
+                raw = intern(raw)  # so do ids, references, words and hours (memory at 50k)
                 if not event.implicit[0]:
                     node = YScalar(raw, line, "str", raw, False)
                 elif raw and raw[0] not in _SPECIAL_START:
@@ -177,14 +226,8 @@ def parse_text(text: str) -> Parsed:
                     node = resolve_plain(raw, line)
                 if not stack:
                     root = node
-                    continue
-                parent = stack[-1]
-                if type(parent) is YSeq:
+                elif type(parent) is YSeq:
                     parent.items.append(node)
-                elif keys[-1] is None:
-                    if node.plain and raw == "<<":
-                        raise YamlProblem(line, _MERGE_MESSAGE)
-                    keys[-1] = (raw, line)
                 else:
                     _set_value(parent, keys, node, problems)
             elif etype is map_start or etype is seq_start:
@@ -193,6 +236,12 @@ def parse_text(text: str) -> Parsed:
                     raise YamlProblem(line, _ANCHOR_MESSAGE)
                 if event.tag is not None:
                     raise YamlProblem(line, _tag_message(event.tag))
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(
+                        line,
+                        f"nested more than {MAX_DEPTH} levels deep: directory data never needs "
+                        "that; check the indentation and the brackets on this line",
+                    )
                 container: Node = YMap({}, line) if etype is map_start else YSeq([], line)
                 if not stack:
                     root = container
@@ -225,10 +274,68 @@ def parse_text(text: str) -> Parsed:
         problem = exc.problem or str(exc)
         hint = _syntax_hint(problem)
         raise YamlProblem(line, f"YAML syntax error: {problem}{hint}") from None
+    except yaml.reader.ReaderError as exc:
+        position = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        code = exc.character if isinstance(exc.character, int) else 0
+        raise YamlProblem(line, _control_message(code)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(1, f"YAML error: {exc}") from None
-    return Parsed(root, problems)
+        raise YamlProblem(1, f"YAML error: {cut(exc, 200)}") from None
+    return Parsed(root, problems, warnings)
 
+
+_INVISIBLE_SEARCH = INVISIBLE.search
+_CHARACTER_NAMES = {
+    0x00: "a NUL byte",
+    0x85: "a next-line character",
+    0x200B: "a zero-width space",
+    0x200E: "a left-to-right mark",
+    0x200F: "a right-to-left mark",
+    0x2028: "a line separator",
+    0x2029: "a paragraph separator",
+    0x202E: "a right-to-left override",
+    0xFEFF: "a byte order mark",
+}
+
+
+def character_name(code: int) -> str:
+    if code in _CHARACTER_NAMES:
+        return _CHARACTER_NAMES[code]
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code == 0x061C:
+        return "a text-direction control"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
+    return "an invisible character"
+
+
+def invisible_message(text: str) -> str:
+    """The warning for a value with invisible or text-turning characters."""
+    found = _INVISIBLE_SEARCH(text)
+    code = ord(found.group()) if found else 0
+    return (
+        f"contains U+{code:04X} ({character_name(code)}), which is invisible or turns text "
+        "around on screen: delete it (retype the text around it)"
+    )
+
+
+def _control_message(code: int) -> str:
+    return (
+        f"the file contains U+{code:04X} ({character_name(code)}), which YAML does not allow: "
+        "delete it (often left by a copy from another program, or the file is not text)"
+    )
+
+
+def _long_message(length: int) -> str:
+    return (
+        f"a value of {length} characters, more than {MAX_SCALAR_CHARS}: shorten it or "
+        "split it into several keys"
+    )
+
+
+_MORE_MESSAGE = (
+    f"more duplicate keys from here on (only the first {MAX_PROBLEMS} are listed): "
+    "fix those and validate again"
+)
 
 _ANCHOR_MESSAGE = (
     "anchors and aliases ('&name', '*name') are not allowed in directory data: "
@@ -238,7 +345,7 @@ _ANCHOR_MESSAGE = (
 
 def _tag_message(tag: str) -> str:
     return (
-        f"explicit YAML tag {tag!r} is not allowed: remove it "
+        f"explicit YAML tag {excerpt(tag)} is not allowed: remove it "
         "(quote the value if you want it read as text)"
     )
 
@@ -261,11 +368,13 @@ def _set_value(
 ) -> None:
     name, key_line = keys[-1]  # type: ignore[misc]
     keys[-1] = None
-    if name in parent.items:
+    if name in parent.items and len(problems) <= MAX_PROBLEMS:
         problems.append(
-            (
+            (key_line, _MORE_MESSAGE)
+            if len(problems) == MAX_PROBLEMS
+            else (
                 key_line,
-                f"duplicate key {name!r} (first at line {parent.key_lines[name]}): "
+                f"duplicate key {excerpt(name)} (first at line {parent.key_lines[name]}): "
                 "YAML would silently keep only the last one; remove or merge one of them",
             )
         )

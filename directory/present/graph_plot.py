@@ -1,4 +1,4 @@
-"""Presentation of the referral graph without streamlit: plotly figures and tables.
+"""Presentation of the referral graph without streamlit: plotly figures, tables and CSV.
 
 Layouts are deterministic (seeded `spring_layout` up to `SPRING_LIMIT` nodes, rings by
 distance from the focus or a circle above it) and cached per subgraph. Every piece of data
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -19,12 +20,13 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from directory.graph.analysis import SEED, Reach, ReferralGraph, UnitStats
+from directory.graph.analysis import SEED, Loop, Reach, ReferralGraph, UnitStats
 from directory.rules.colors import department_colors
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
 UNIT_VIEW_LIMIT = 300  # above this many units, the whole view is drawn per forvaltning
-LABEL_LIMIT = 40  # unit names are written on the graph up to this many nodes
+LABEL_LIMIT = 60  # unit names are written on the graph up to this many nodes
+EDGE_LABEL_LIMIT = 40  # the needs are written on the arrows up to this many referral links
 SPRING_SPREAD = 2.0  # spring_layout's k times sqrt(nodes): higher spreads the nodes more
 EDGE_COLOR = "#8a8f98"
 ARROW_COLOR = "#4a4f57"
@@ -40,6 +42,14 @@ def esc(value: object) -> str:
 
 def _short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def node_label(name: str, width: int = 22, lines: int = 3) -> str:
+    """A unit name written on the graph: escaped, wrapped over up to `lines` lines."""
+    parts = textwrap.wrap(name, width) or [""]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], _short(" ".join(parts[lines - 1 :]), width)]
+    return "<br>".join(esc(p) for p in parts)
 
 
 def _listing(values: Sequence[str]) -> str:
@@ -123,7 +133,7 @@ def _base_figure(height: int) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         hovermode="closest",
         clickmode="event+select",
         dragmode="pan",
@@ -216,6 +226,8 @@ def unit_figure(
         hover.append(text)
     fig = _base_figure(height)
     fig.add_traces(_edge_traces(pos, edges, hover))
+    if edges and len(edges) <= EDGE_LABEL_LIMIT:
+        fig.add_trace(_edge_labels(pos, [(a, b, graph.edges[a, b]["labels"]) for a, b in edges]))
     colors = department_colors(rg.directory)
     by_department: dict[str, list[str]] = {}
     for unit_id in sorted(graph):
@@ -231,9 +243,10 @@ def unit_figure(
                 x=[pos[u][0] for u in units],
                 y=[pos[u][1] for u in units],
                 mode="markers+text" if labels else "markers",
-                text=[esc(_short(nodes[u]["name"])) for u in units] if labels else None,
+                text=[node_label(nodes[u]["name"]) for u in units] if labels else None,
                 textposition="top center",
-                textfont={"size": 11},
+                textfont={"size": 11, "color": "#222222"},
+                cliponaxis=False,
                 hovertext=[_unit_hover(rg, u) for u in units],
                 hoverinfo="text",
                 customdata=units,
@@ -255,6 +268,30 @@ def unit_figure(
             )
         )
     return fig
+
+
+def edge_label(labels: Sequence[str], width: int = 26) -> str:
+    """The need written on an arrow: the first need, and how many more."""
+    if not labels:
+        return ""
+    more = f" +{len(labels) - 1}" if len(labels) > 1 else ""
+    return _short(labels[0], width) + more
+
+
+def _edge_labels(pos: Positions, edges: list[tuple[str, str, list[str]]]) -> go.Scatter:
+    """The needs written on each arrow (at 40 % of its length, so the two arrows of a two-way
+    pair are labelled apart), so the graph reads without hover."""
+    return go.Scatter(
+        x=[pos[a][0] + 0.4 * (pos[b][0] - pos[a][0]) for a, b, _ in edges],
+        y=[pos[a][1] + 0.4 * (pos[b][1] - pos[a][1]) for a, b, _ in edges],
+        mode="text",
+        text=[esc(edge_label(labels)) for _, _, labels in edges],
+        textfont={"size": 10, "color": "#333333"},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+        name="behov",
+    )
 
 
 def _legend_entry(group: str, name: str, color: str) -> go.Scatter:
@@ -313,6 +350,8 @@ def department_figure(
                 mode="markers+text",
                 text=[esc(labels[dept_id])],
                 textposition="top center",
+                textfont={"size": 13, "color": "#222222"},
+                cliponaxis=False,
                 hovertext=[
                     f"<b>{esc(data['name'])}</b><br>{data['units']} enheder<br>"
                     f"{data['internal']} henvisninger internt"
@@ -368,19 +407,40 @@ def names_path(rg: ReferralGraph, path: Sequence[str]) -> str:
     return " → ".join(rg.name(u) for u in path)
 
 
+BETWEENNESS_COLUMN = "Mellemled: % af korteste veje"
+
+
+def betweenness_percent(value: float) -> float:
+    """Betweenness as the share of shortest referral routes (between two other units) that
+    pass through a unit, in per cent with one decimal."""
+    return round(100 * value, 1)
+
+
+def betweenness_words(rg: ReferralGraph, stat: UnitStats) -> str:
+    """What a betweenness number means, in words, for one unit."""
+    share = betweenness_percent(stat.betweenness)
+    shown = f"{share:.1f}".replace(".", ",").removesuffix(",0")
+    return (
+        f"Mellemled {shown} % betyder: af de korteste dokumenterede henvisningsveje mellem to "
+        f"andre enheder går {shown} % gennem {rg.name(stat.unit_id)}. Lukker den, må de "
+        "henvisninger finde en anden vej."
+    )
+
+
 def stats_frame(rg: ReferralGraph, stats: list[UnitStats]) -> pd.DataFrame:
     rows = [
         {
             **_unit_columns(rg, s.unit_id),
             "Modtager fra": s.in_degree,
             "Sender til": s.out_degree,
-            "Mellemled": round(s.betweenness, 3),
+            BETWEENNESS_COLUMN: betweenness_percent(s.betweenness),
             "id": s.unit_id,
         }
         for s in stats
     ]
     return pd.DataFrame(
-        rows, columns=["Enhed", "Forvaltning", "Modtager fra", "Sender til", "Mellemled", "id"]
+        rows,
+        columns=["Enhed", "Forvaltning", "Modtager fra", "Sender til", BETWEENNESS_COLUMN, "id"],
     )
 
 
@@ -392,19 +452,92 @@ def units_frame(rg: ReferralGraph, unit_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Modtager fra", "id"])
 
 
+BOUNCE = "Mulig kastebold"
+TWO_WAY = "Samarbejde begge veje"
+COLLABORATION = "Samarbejde, forskellige behov"
+
+
+def loop_kind(loop: Loop) -> str:
+    """The flag of a loop: a bounce (one need all the way round) or a collaboration."""
+    if loop.is_bounce:
+        return BOUNCE
+    return TWO_WAY if loop.two_way else COLLABORATION
+
+
+def loop_verdict(rg: ReferralGraph, loop: Loop) -> str:
+    """Why a loop got its flag, in words."""
+    if not loop.is_bounce:
+        return "Henvisningerne gælder forskellige behov, så ingen borger sendes hele vejen rundt."
+    need = loop.shared[0]
+    words = "; ".join(
+        f"{rg.name(a)} → {rg.name(b)}: {', '.join(rg.words_for(a, b, need))}"
+        for a, b, _ in loop.hops
+    )
+    return (
+        f"Behovet {need} står på hvert skridt, så en borger kan blive henvist hele vejen rundt "
+        f"og ende hos {rg.name(loop.units[0])} igen. Tjek om det er samme borgere ({words})."
+    )
+
+
+def hop_text(rg: ReferralGraph, hop: tuple[str, str, tuple[str, ...]]) -> str:
+    a, b, labels = hop
+    return f"{rg.name(a)} → {rg.name(b)}: {', '.join(labels)}"
+
+
 def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
-    """One row per cycle: the names around it, its length and its unit ids (`id_1` …)."""
-    id_cols = [f"id_{i + 1}" for i in range(max_len)]
-    rows = []
-    for cycle in rg.cycles(max_len):
-        row: dict[str, object] = {
-            "Sløjfe": names_path(rg, [*cycle, cycle[0]]),
-            "Enheder": len(cycle),
+    """One row per loop: the unit names around it, its flag, the needs on each hop and why."""
+    rows = [
+        {
+            "Sløjfe": names_path(rg, [*loop.units, loop.units[0]]),
+            "Type": loop_kind(loop),
+            "Behov på hvert skridt": " · ".join(hop_text(rg, hop) for hop in loop.hops),
+            "Hvorfor": loop_verdict(rg, loop),
+            "Enheder": len(loop.units),
         }
-        row.update(dict.fromkeys(id_cols))
-        row.update(zip(id_cols, cycle, strict=False))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["Sløjfe", "Enheder", *id_cols])
+        for loop in rg.loops(max_len)
+    ]
+    return pd.DataFrame(
+        rows, columns=["Sløjfe", "Type", "Behov på hvert skridt", "Hvorfor", "Enheder"]
+    )
+
+
+def edges_frame(rg: ReferralGraph, edges: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """One row per referral link: from, to (names and forvaltninger), the needs, the number
+    of referral records, and the two unit ids (`id_fra`, `id_til`) for links and exports."""
+    nodes = rg.graph.nodes
+    rows = []
+    for a, b in edges:
+        data = rg.graph.edges[a, b]
+        rows.append(
+            {
+                "Fra": nodes[a]["name"],
+                "Fra forvaltning": nodes[a]["department_name"],
+                "Til": nodes[b]["name"],
+                "Til forvaltning": nodes[b]["department_name"],
+                "Behov": ", ".join(data["labels"]),
+                "Henvisninger": data["count"],
+                "id_fra": a,
+                "id_til": b,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Fra",
+            "Fra forvaltning",
+            "Til",
+            "Til forvaltning",
+            "Behov",
+            "Henvisninger",
+            "id_fra",
+            "id_til",
+        ],
+    )
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel in Danish: ';' between fields, UTF-8 with a byte order mark."""
+    return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
 def bus_factor_frame(rg: ReferralGraph) -> pd.DataFrame:
@@ -433,6 +566,16 @@ def reach_frame(rg: ReferralGraph, reaches: list[Reach]) -> pd.DataFrame:
         for r in reaches
     ]
     return pd.DataFrame(rows, columns=["Enhed", "Forvaltning", "Skridt", "Vej", "id"])
+
+
+def matrix_cell(rg: ReferralGraph, row: int, column: str) -> tuple[str, str] | None:
+    """The (from, to) department ids of a cell of `matrix_frame`, given as the row's position
+    and the column's label (as a table selection reports it); None if it is not a cell."""
+    ids = rg.departments()
+    by_label = {label: d for d, label in department_labels(rg).items() if d in ids}
+    if 0 <= row < len(ids) and column in by_label:
+        return ids[row], by_label[column]
+    return None
 
 
 def matrix_frame(rg: ReferralGraph) -> pd.DataFrame:

@@ -342,7 +342,7 @@ def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
 
 
 def _safe_color(value: str) -> str:
-    return value if COLOR.match(value) else geo.NO_DEPARTMENT_COLOR
+    return value if COLOR.fullmatch(value) else geo.NO_DEPARTMENT_COLOR
 
 
 def marker_rows(found: Iterable[geo.Site], unit_href: Callable[[str], str]) -> list[list]:

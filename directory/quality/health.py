@@ -6,6 +6,7 @@ has errors (the other summaries then need a loaded directory and are empty).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections import Counter
@@ -89,17 +90,36 @@ class Health:
     no_backup: list[NoBackupRow] = field(default_factory=list)
     counts: list[DepartmentCounts] = field(default_factory=list)
     open_reports: dict[str, list[Report]] = field(default_factory=dict)
+    department_names: dict[str, str] = field(default_factory=dict)  # id -> name (short)
 
     @property
     def error_count(self) -> int:
         return sum(1 for p in self.problems if p.severity is Severity.ERROR)
 
+    def department_name(self, department_id: str) -> str:
+        """A forvaltning as people know it: its name and short name, else the id."""
+        return self.department_names.get(department_id, department_id)
+
     def stale_by(self, attribute: str) -> dict[str, list[StaleRecord]]:
-        """Stale records grouped by 'department' or 'owner', groups sorted by name."""
+        """Stale records grouped by 'department' (the forvaltning's name) or 'owner' (the
+        owner's name), groups sorted by name."""
         out: dict[str, list[StaleRecord]] = {}
         for record in self.stale:
-            out.setdefault(getattr(record, attribute), []).append(record)
+            key = getattr(record, attribute)
+            if attribute == "department":
+                key = self.department_name(key)
+            out.setdefault(key, []).append(record)
         return dict(sorted(out.items()))
+
+
+def in_data_dir(text: str, root: str) -> str:
+    """A `path:line` (or a message naming one) as shown to people: relative to the data
+    directory, so a page never shows where the server keeps its files
+    (`/srv/landkort/data/units/sof.yaml:3` → `units/sof.yaml:3`; the folder itself: `.`)."""
+    base = os.path.normpath(root)
+    if text.startswith(base + ":"):
+        text = "." + text[len(base) :]
+    return text.replace(base + os.sep, "")
 
 
 def problem_department(path: str) -> str | None:
@@ -110,10 +130,28 @@ def problem_department(path: str) -> str | None:
     return None
 
 
+def data_file(path: str) -> str:
+    """A data file as coordinators name it, relative to the data directory
+    (`/srv/landkort/data/units/sof.yaml` → `units/sof.yaml`): never a server path."""
+    parts = path.replace(os.sep, "/").rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] in FOLDERS:
+        return "/".join(parts[-2:])
+    return parts[-1]
+
+
+def data_where(where: str) -> str:
+    """`path:line` with the path made relative by `data_file`."""
+    path, sep, line = where.rpartition(":")
+    return f"{data_file(path)}:{line}" if sep and line.isdigit() else data_file(where)
+
+
 def problem_rows(problems: Iterable[Problem], department: str | None = None) -> list[ProblemRow]:
-    """Problems as rows; with a department, that department's files and the shared ones."""
+    """Problems as rows (paths relative to the data directory); with a department, that
+    department's files and the shared ones."""
     rows = [
-        ProblemRow(f"{p.path}:{p.line}", p.severity, p.message, problem_department(p.path))
+        ProblemRow(
+            f"{data_file(p.path)}:{p.line}", p.severity, p.message, problem_department(p.path)
+        )
         for p in problems
     ]
     if department is None:
@@ -163,9 +201,9 @@ def gatekeepers_without_backup(directory: Directory) -> list[NoBackupRow]:
     for unit in directory.units.values():
         for c in unit.gatekeepers:
             if not c.backup:
-                problem = "ingen backup"
+                problem = "ingen stedfortræder (backup)"
             elif c.backup not in directory.contacts:
-                problem = f"backup {c.backup} findes ikke"
+                problem = f"stedfortræderen {c.backup!r} findes ikke"
             else:
                 continue
             rows.append(
@@ -233,7 +271,10 @@ def build_health(
     if directory is None:
         return Health(problems, loaded=False)
     reports = list(reports)
-    stale = stale_records(directory, today)
+    names = {d.id: d.label for d in directory.departments.values()}
+    stale = [
+        dataclasses.replace(s, where=data_where(s.where)) for s in stale_records(directory, today)
+    ]
     missing = missing_rows(directory)
     no_backup = gatekeepers_without_backup(directory)
     counts = department_counts(
@@ -259,4 +300,4 @@ def build_health(
             ),
             directory,
         )
-    return Health(problems, True, stale, missing, no_backup, counts, grouped)
+    return Health(problems, True, stale, missing, no_backup, counts, grouped, names)

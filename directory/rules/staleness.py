@@ -92,11 +92,10 @@ def stale_records(directory: Directory, on: dt.date) -> list[StaleRecord]:
             )
     for r in directory.referrals:
         source = directory.units[r.from_]  # a loaded directory has no dangling referral
-        name = f"{r.from_} → {r.to}"
         add(
             RecordKind.REFERRAL,
-            name,
-            name,
+            f"{r.from_} → {r.to}",
+            f"{source.name} → {directory.units[r.to].name}",
             source,
             r.verified,
             f"{r.source.path}:{r.source.line_of('verified')}",

@@ -1,0 +1,250 @@
+"""A disk cache of validated directories, and the last version of each data directory that
+validated ("last good").
+
+An entry is keyed by a hash of the data files' names and contents, the data directory as
+given, the day the warnings were computed for, and the code's version (a hash of the
+`directory` package's source files and the versions of the libraries its models use).
+Any change to any data file, or to the code, gives another key.
+
+Entries are pickles, and a pickle runs code when it is loaded: an entry is only unpickled
+after its HMAC-SHA256 signature checks out with the install's own secret key
+(`secret.key`, 32 random bytes, created 0600 in the cache folder, which is created 0700).
+A corrupt, truncated, foreign or unsigned entry is ignored (and rebuilt by the caller); a
+key file that other users could read or write disables the cache with a message on stderr.
+Writes are atomic (temp file in the same folder, fsync, rename).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from directory import settings
+from directory.loading.safefile import UnsafeFile, read_data_file
+
+MAGIC = b"LANDKORT-CACHE-1\n"
+SECRET_NAME = "secret.key"
+SECRET_BYTES = 32
+KEEP_ENTRIES = 8  # newest entries kept besides the ones a "last good" pointer names
+_DIGEST = 32
+_CHUNK = 1 << 20
+_OFF = {"off", "none", "0", "false", "no"}
+
+
+def cache_dir() -> Path | None:
+    """The cache folder from `LANDKORT_CACHE`, or None when it is set to `off`."""
+    value = settings.get("LANDKORT_CACHE") or ""
+    if value.strip().lower() in _OFF:
+        return None
+    return Path(value)
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the `directory` package's source files and the model libraries' versions."""
+    import opening_hours  # noqa: F401  (its version is part of what validates hours)
+    import phonenumbers
+    import pydantic
+    import yaml
+
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    versions = (sys.version, pydantic.VERSION, phonenumbers.__version__, yaml.__version__)
+    digest.update(repr(versions).encode())
+    return digest.hexdigest()
+
+
+def data_files(root: str) -> list[str]:
+    """Every .yaml/.yml file under root (relative, posix, sorted), as the loader walks it."""
+    out: list[str] = []
+    base = Path(root)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.endswith((".yaml", ".yml")):
+                out.append(Path(dirpath, name).relative_to(base).as_posix())
+    return sorted(out)
+
+
+def content_key(root: str, today: dt.date) -> str:
+    """The key of a data directory's current contents (read from disk now).
+
+    A file that cannot be read gives a key that is never stored (the loader reports it).
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    where = root if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
+    digest.update(f"{code_version()}\0{today.isoformat()}\0{where}\0".encode())
+    for rel in data_files(root):
+        digest.update(rel.encode() + b"\0")
+        try:  # the loader's safe reader: no links out, no devices or FIFOs, at most 5 MB
+            data = read_data_file(Path(root), rel)
+        except UnsafeFile:
+            data = os.urandom(16)  # not readable now: a key nobody can hit again
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _root_id(root: str) -> str:
+    return hashlib.blake2b(os.path.abspath(root).encode(), digest_size=12).hexdigest()
+
+
+class _SigningWriter:
+    """A file-like writer that feeds what it writes into an HMAC."""
+
+    def __init__(self, fh: BinaryIO, mac: hmac.HMAC) -> None:
+        self.fh = fh
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.fh.write(data)
+
+
+class DiskCache:
+    """Signed pickles of validation results in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._secret: bytes | None = None
+
+    # -- the secret ------------------------------------------------------------------
+    def secret(self) -> bytes:
+        """The install's signing key; created on first use. Raises OSError if unusable."""
+        if self._secret is not None:
+            return self._secret
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.folder / SECRET_NAME
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(SECRET_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path} is not a regular file")
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise OSError(
+                f"{path} can be read or written by other users: delete it (a new one is made "
+                "with mode 0600) or run 'chmod 600' on it"
+            )
+        secret = path.read_bytes()
+        if len(secret) != SECRET_BYTES:
+            raise OSError(f"{path} is damaged: delete it, a new one is made")
+        self._secret = secret
+        return secret
+
+    def _mac(self, name: str) -> hmac.HMAC:
+        """The signature of an entry covers its name, so a renamed entry does not verify."""
+        return hmac.new(self.secret(), name.encode() + b"\0", hashlib.sha256)
+
+    # -- entries ---------------------------------------------------------------------
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.pickle"
+
+    def load(self, name: str) -> Any | None:
+        """The object stored under name, or None when absent or not trustworthy.
+
+        The signature is checked over the whole file before anything is unpickled; the
+        file is read twice through one open handle (entries are replaced by rename, never
+        rewritten in place) so that a big entry is never held in memory as bytes."""
+        try:
+            fh = self._path(name).open("rb")
+        except OSError:
+            return None
+        with fh:
+            head = fh.read(len(MAGIC) + _DIGEST)
+            if len(head) < len(MAGIC) + _DIGEST or not head.startswith(MAGIC):
+                return None
+            mac = self._mac(name)
+            while chunk := fh.read(_CHUNK):
+                mac.update(chunk)
+            if not hmac.compare_digest(head[len(MAGIC) :], mac.digest()):
+                return None  # foreign, tampered with or truncated: never unpickled
+            fh.seek(len(head))
+            try:
+                return pickle.load(fh)
+            except Exception:  # signed but unreadable (should not happen): rebuild
+                return None
+
+    def store(self, name: str, value: Any) -> None:
+        """Write value under name atomically, signing the pickle as it is written."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self._path(name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w+b") as fh:
+                fh.write(MAGIC + bytes(_DIGEST))
+                writer = _SigningWriter(fh, self._mac(name))
+                pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.seek(len(MAGIC))
+                fh.write(writer.mac.digest())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- last good ---------------------------------------------------------------------
+    def mark_last_good(self, root: str, name: str) -> None:
+        """Remember `name` as the newest entry of `root` that validated."""
+        self.store(f"lastgood-{_root_id(root)}", (name, code_version()))
+        self.prune()
+
+    def last_good(self, root: str) -> Any | None:
+        """The entry last marked good for root, if it was made by this version of the code
+        (objects pickled by other code could load as something else)."""
+        pointer = self.load(f"lastgood-{_root_id(root)}")
+        if not (isinstance(pointer, tuple) and pointer[1:] == (code_version(),)):
+            return None
+        return self.load(pointer[0])
+
+    def prune(self) -> None:
+        """Keep the newest entries and every one a last-good pointer names."""
+        keep: set[str] = set()
+        entries: list[tuple[float, Path]] = []
+        for path in self.folder.glob("*.pickle"):
+            if path.name.startswith("lastgood-"):
+                pointer = self.load(path.name.removesuffix(".pickle"))
+                if isinstance(pointer, tuple) and pointer and isinstance(pointer[0], str):
+                    keep.add(f"{pointer[0]}.pickle")
+                continue
+            try:
+                entries.append((path.stat().st_mtime, path))
+            except OSError:
+                continue
+        entries.sort(reverse=True)
+        for _, path in entries[KEEP_ENTRIES:]:
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def open_cache() -> DiskCache | None:
+    """The configured cache, or None when it is off or its key file is unsafe (said on stderr)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    cache = DiskCache(folder)
+    try:
+        cache.secret()
+    except OSError as exc:
+        print(f"landkort: cache not used: {exc}", file=sys.stderr)
+        return None
+    return cache

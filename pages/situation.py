@@ -1,0 +1,71 @@
+"""Borgerens situation: a guided referral. The caseworker describes the situation (free text
+and/or chosen needs, the citizen's age, optionally their own unit) and gets, per need, the
+unit to contact, why, the number to call first and whether it is open; the order of calls;
+the referral path from their own unit; and a printable summary for the citizen.
+
+State lives in the URL (`?tekst=...&alder=42&fra=bif-jobcenter&behov=...`), so the page is
+a link that can be shared. The logic is `search.guide`, the widgets `ui.situation`.
+"""
+
+import streamlit as st
+
+import ui
+import ui.situation
+from directory.rules.hours import now
+from search.guide import Guide
+from search.missing import holds_cpr
+
+directory = ui.require_directory()
+index = ui.search_index()
+ui.example_notice(directory)
+
+st.title("Borgerens situation", anchor=False)
+st.markdown(ui.situation.INTRO)
+text = st.text_area(
+    "Situationen",
+    key="tekst",
+    bind="query-params",
+    placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
+    height=100,
+)
+cols = st.columns([4, 1.4, 3], vertical_alignment="bottom")
+needs = cols[0].multiselect(
+    "Behov (valgfrit)", index.needs(), key="behov", bind="query-params", placeholder="Vælg behov"
+)
+age = cols[1].number_input(
+    "Borgerens alder",
+    min_value=0,
+    max_value=120,
+    value=None,
+    step=1,
+    key="alder",
+    bind="query-params",
+    placeholder="år",
+)
+# The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name.
+units = sorted(directory.units, key=lambda u: directory.units[u].name.lower())
+linked = st.query_params.get("fra")
+own = cols[2].selectbox(
+    "Din enhed (valgfri): vis henvisningsvejen",
+    units,
+    index=units.index(linked) if linked in directory.units else None,
+    key="fra",
+    format_func=lambda u: directory.units[u].name,
+    placeholder="Vælg din enhed",
+)
+if own:
+    st.query_params["fra"] = own
+elif "fra" in st.query_params:
+    del st.query_params["fra"]
+
+if holds_cpr(text or ""):
+    st.error(ui.situation.CPR_REFUSED, icon=":material/privacy_tip:")
+    st.stop()
+if not (text or "").strip() and not needs:
+    st.stop()
+
+guide = Guide(index, graph=ui.referral_graph())
+guidance = guide.guide(
+    text or "", needs, age=None if age is None else int(age), from_unit=own, at=now()
+)
+ui.situation.results(guidance)

@@ -1,0 +1,194 @@
+"""The disk cache of validated directories and the "last good" version (directory.loading.cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+
+from directory.loading import cache as cache_mod
+from directory.loading import loader
+from directory.loading.cache import DiskCache, content_key
+from directory.loading.loader import last_good, validate_directory
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any real read of the data fail the test: a hit must not parse anything."""
+
+    def refuse(self):  # noqa: ANN001
+        raise AssertionError("the data was parsed again instead of read from the cache")
+
+    monkeypatch.setattr(loader._Checker, "run", refuse)
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.pickle") if not p.name.startswith("lastgood-"))
+
+
+def test_second_validate_reads_the_cache(data_dir: Path, own_cache: Path, monkeypatch) -> None:
+    first = validate_directory(data_dir, today=TODAY)
+    assert first.ok and first.version
+    assert len(_entries(own_cache)) == 1
+    _no_parsing(monkeypatch)
+    second = validate_directory(data_dir, today=TODAY)
+    assert second.version == first.version
+    assert list(second.directory.units) == list(first.directory.units)
+    assert [str(p) for p in second.warnings] == [str(p) for p in first.warnings]
+    unit = second.directory.units["sof-bcv"]
+    assert unit.source.line_of("phones") == first.directory.units["sof-bcv"].source.line_of(
+        "phones"
+    )
+    assert second.directory.contacts["k-bcv-1"].phones[0].number == "33 99 10 02"
+
+
+def test_editing_one_character_invalidates_it(data_dir: Path) -> None:
+    first = validate_directory(data_dir, today=TODAY)
+    path = data_dir / "units" / "sof.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Døgnvagten", "Døgnvagtem"), encoding="utf-8")
+    second = validate_directory(data_dir, today=TODAY)
+    assert second.version != first.version
+    assert second.directory.units["sof-dognvagt"].name == "Døgnvagtem"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "new_file",  # a file the loader warns about is part of the key too
+        "other_day",  # warnings depend on the day
+    ],
+)
+def test_other_inputs_give_another_key(data_dir: Path, change: str) -> None:
+    before = content_key(str(data_dir), TODAY)
+    if change == "new_file":
+        (data_dir / "extra.yml").write_text("x: 1\n", encoding="utf-8")
+        assert content_key(str(data_dir), TODAY) != before
+    else:
+        assert content_key(str(data_dir), TODAY + dt.timedelta(days=1)) != before
+
+
+def test_code_change_gives_another_key(data_dir: Path, monkeypatch) -> None:
+    before = content_key(str(data_dir), TODAY)
+    monkeypatch.setattr(cache_mod, "code_version", lambda: "other code")
+    assert content_key(str(data_dir), TODAY) != before
+
+
+def test_secret_and_folder_are_private(data_dir: Path, own_cache: Path) -> None:
+    validate_directory(data_dir, today=TODAY)
+    assert stat.S_IMODE(own_cache.stat().st_mode) == 0o700
+    secret = own_cache / "secret.key"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(secret.read_bytes()) == 32
+
+
+class _Trap:
+    """Unpickling this runs code: it must never happen for a cache file not signed by us."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # noqa: ANN204
+        return (Path.write_text, (self.marker, "unpickled"))
+
+
+@pytest.mark.parametrize("damage", ["flip_byte", "truncate", "foreign_key", "unsigned"])
+def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
+    data_dir: Path, own_cache: Path, tmp_path: Path, damage: str
+) -> None:
+    first = validate_directory(data_dir, today=TODAY)
+    (entry,) = _entries(own_cache)
+    marker = tmp_path / "marker"
+    blob = entry.read_bytes()
+    if damage == "flip_byte":
+        middle = len(blob) // 2
+        entry.write_bytes(blob[:middle] + bytes([blob[middle] ^ 1]) + blob[middle + 1 :])
+    elif damage == "truncate":
+        entry.write_bytes(blob[: len(blob) // 2])
+    elif damage == "foreign_key":  # signed by another install's key
+        other = DiskCache(tmp_path / "other")
+        other.store(entry.stem, _Trap(marker))
+        entry.write_bytes((tmp_path / "other" / entry.name).read_bytes())
+    else:  # a plain pickle dropped into the folder
+        entry.write_bytes(cache_mod.MAGIC + bytes(32) + pickle.dumps(_Trap(marker)))
+    again = validate_directory(data_dir, today=TODAY)
+    assert not marker.exists()
+    assert again.ok and list(again.directory.units) == list(first.directory.units)
+    # rebuilt: the entry verifies again
+    assert DiskCache(own_cache).load(entry.stem) is not None
+
+
+def test_a_key_file_others_can_read_disables_the_cache(
+    data_dir: Path, own_cache: Path, capsys
+) -> None:
+    validate_directory(data_dir, today=TODAY)
+    secret = own_cache / "secret.key"
+    os.chmod(secret, 0o644)
+    for entry in _entries(own_cache):
+        entry.unlink()
+    result = validate_directory(data_dir, today=TODAY)
+    assert result.ok
+    assert _entries(own_cache) == []
+    assert capsys.readouterr().err == (
+        f"landkort: cache not used: {secret} can be read or written by other users: delete it "
+        "(a new one is made with mode 0600) or run 'chmod 600' on it\n"
+    )
+
+
+def test_cache_off_writes_nothing(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LANDKORT_CACHE", "off")
+    monkeypatch.chdir(tmp_path)
+    assert validate_directory(data_dir, today=TODAY).ok
+    assert last_good(data_dir) is None
+    assert not (tmp_path / "var").exists()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_last_good_survives_a_broken_file(data_dir: Path, monkeypatch) -> None:
+    good = validate_directory(data_dir, today=TODAY)
+    path = data_dir / "units" / "bif.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("department: bif", "department: bfi"))
+    bad = validate_directory(data_dir, today=TODAY)
+    assert not bad.ok and bad.directory is None
+    # a restart: nothing in memory, and parsing would fail the test
+    _no_parsing(monkeypatch)
+    kept = last_good(data_dir)
+    assert kept is not None and kept.version == good.version
+    assert "bif-jku" in kept.directory.units
+
+
+def test_last_good_is_the_newest_valid_version(data_dir: Path) -> None:
+    validate_directory(data_dir, today=TODAY)
+    path = data_dir / "units" / "stat.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Kriminalforsorgen", "KIF"))
+    newer = validate_directory(data_dir, today=TODAY)
+    path.write_text("units:\n  - id: [broken\n", encoding="utf-8")
+    assert not validate_directory(data_dir, today=TODAY).ok
+    kept = last_good(data_dir)
+    assert kept.version == newer.version
+    assert kept.directory.units["stat-kif"].name == "KIF København"
+
+
+def test_no_last_good_from_other_code(data_dir: Path, monkeypatch) -> None:
+    validate_directory(data_dir, today=TODAY)
+    assert last_good(data_dir) is not None
+    monkeypatch.setattr(cache_mod, "code_version", lambda: "other code")
+    assert last_good(data_dir) is None
+
+
+def test_old_entries_are_pruned_but_last_good_kept(data_dir: Path, own_cache: Path) -> None:
+    good = validate_directory(data_dir, today=TODAY)
+    path = data_dir / "units" / "stat.yaml"
+    text = path.read_text(encoding="utf-8")
+    for n in range(cache_mod.KEEP_ENTRIES + 3):
+        path.write_text(text.replace("verified: 2026-06-01", "verified: [") + f"# {n}\n")
+        assert not validate_directory(data_dir, today=TODAY).ok
+    entries = _entries(own_cache)
+    assert len(entries) <= cache_mod.KEEP_ENTRIES + 1
+    assert own_cache / f"{good.version}.pickle" in entries
+    assert last_good(data_dir).version == good.version

@@ -1,0 +1,359 @@
+"""Guided referral ('Borgerens situation'): the situation table on the demo data, the order
+of calls, strict age ranges, paths from the caseworker's unit, the citizen's summary, and
+the `python -m directory guide` command of the data contract (v1.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+from directory import load_directory
+from directory.cli import main
+from search import SearchIndex
+from search.guide import (
+    Guide,
+    UnknownUnit,
+    citizen_summary,
+    read_age,
+    split_needs,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
+
+# (situation as a caseworker writes it, the citizen's age (None: read from the text),
+#  units that must be among the suggestions: each entry one unit, or alternatives a|b, or
+#  a pattern such as buf-omraade-* for the local unit of any area)
+SITUATIONS: list[tuple[str, int | None, list[str]]] = [
+    (
+        "lejer har brev fra fogeden, to børn og drikker for meget",
+        42,
+        ["sof-bcv-bolig-gaeld", "sof-crbk"],
+    ),
+    (
+        "ældre mand har brug for hjemmehjælp og en rollator",
+        80,
+        ["suf-visitation", "suf-hjaelpemidler"],
+    ),
+    ("17-årig dropper ud af skolen og ryger hash", None, ["buf-uu", "sof-u-turn"]),
+    (
+        "hjemløs, psykisk syg og uden indtægt",
+        35,
+        ["sof-bcv-hjemloese", "sof-bcv-socialpsykiatri", "bif-ydelsesservice|bif-jobcenter"],
+    ),
+    ("kvinde udsat for vold af kæresten, har to små børn", 30, ["ngo-danner"]),
+    ("løsladt fra fængsel i går, har ingen bolig", 28, ["sof-eki", "sof-bcv-hjemloese"]),
+    ("ludoman med gæld", 40, ["ngo-center-for-ludomani", "sof-bcv-bolig-gaeld"]),
+    (
+        "sygemeldt med stress og kan ikke betale husleje",
+        45,
+        ["bif-sygedagpenge", "bif-ydelsesservice|sof-bcv-bolig-gaeld"],
+    ),
+    ("ung på 19 uden uddannelse og job", None, ["bif-jku", "buf-uu"]),
+    (
+        "skal udskrives fra hospitalet og har brug for genoptræning",
+        70,
+        ["suf-genoptraening"],
+    ),
+    ("har diabetes og vil stoppe med at ryge", 55, ["suf-diabetes", "suf-forebyggelse"]),
+    ("barn med autisme, forældrene har brug for aflastning", 8, ["sof-bch-boern"]),
+    ("nyankommen flygtning, skal have tolk", 30, ["bif-integration"]),
+    (
+        "skimmelsvamp i lejligheden og rotter i kælderen",
+        50,
+        ["tmf-byggetilsyn", "tmf-miljoe"],
+    ),
+    ("mistet pas og skal skifte læge", 33, ["kff-borgerservice|kff-bs-*"]),
+    ("selvmordstanker og psykotisk", 25, ["region-h-psyk-akut"]),
+    ("ung hjemløs på 20 der tager stoffer", None, ["sof-de-unges-hus", "sof-crbk|sof-u-turn"]),
+    (
+        "skilsmisse, uenige om samvær med børnene",
+        38,
+        ["stat-familieretshuset"],
+    ),
+    ("pensionist der mangler boligstøtte", 72, ["stat-ud-boligstoette"]),
+    ("ensom ældre kvinde, har brug for en besøgsven", 84, ["ngo-roede-kors"]),
+    (
+        "har fået en fodlænke og mangler job",
+        31,
+        ["stat-kif-kbh", "bif-jobcenter|bif-amc"],
+    ),
+    (
+        "opsagt fra lejligheden pga huslejerestance, får kontanthjælp",
+        37,
+        ["sof-bcv-bolig-gaeld", "bif-ydelsesservice|sof-bcv-sociale-ydelser"],
+    ),
+    ("prostitution og stofmisbrug", 26, ["ngo-reden", "sof-crbk"]),
+    ("overdosis på gaden om natten", 33, ["sof-sociolancen"]),
+    ("handicappet voksen skal have botilbud", 40, ["sof-bch-voksne|sof-bcv-visitation"]),
+    ("søger vuggestueplads, forældrene har lav indkomst", 1, ["buf-pladsanvisningen"]),
+    ("fravær i skolen og bekymring for trivsel", 12, ["buf-omraade-*"]),
+    ("førtidspension og fleksjob", 50, ["bif-fleksjob", "stat-ud-pension|bif-rehabteam"]),
+    (
+        "sover på gaden og har brug for et herberg i nat",
+        45,
+        [
+            "ngo-projekt-udenfor|sof-bcv-hjemloese",
+            "ngo-kirkens-korshaer-herberg|ngo-maendenes-hjem",
+        ],
+    ),
+    ("alkoholproblemer og sygedagpenge", 48, ["sof-crbk", "bif-sygedagpenge"]),
+    (
+        "bekymret for et barn, ring i weekenden",
+        6,
+        ["sof-bbu|sof-bbu-*", "sof-doegnvagten-boern-unge"],
+    ),
+    ("15-årig med hashmisbrug og konflikter derhjemme", None, ["sof-u-turn", "sof-bbu|sof-bbu-*"]),
+    ("nyfødt og mor med fødselsdepression", 0, ["buf-sundhedsplejen"]),
+]
+
+
+def found(expected: str, units: list[str]) -> bool:
+    return any(fnmatch(unit, option) for option in expected.split("|") for unit in units)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Guide:
+    return Guide(SearchIndex(load_directory(ROOT / "data")))
+
+
+def test_the_situation_table_is_big_enough() -> None:
+    assert len(SITUATIONS) >= 30
+    assert sum(len(expected) >= 2 for _, _, expected in SITUATIONS) >= 15  # several needs
+    assert len({age for _, age, _ in SITUATIONS}) >= 15  # many ages
+
+
+@pytest.mark.parametrize(("text", "age", "expected"), SITUATIONS, ids=[s[0] for s in SITUATIONS])
+def test_situation_suggests_the_expected_units(
+    demo: Guide, text: str, age: int | None, expected: list[str]
+) -> None:
+    guidance = demo.guide(text, age=age, at=TUESDAY_NOON)
+    units = [s.unit_id for s in guidance.suggestions]
+    missing = [e for e in expected if not found(e, units)]
+    assert not missing, f"{text!r}: {missing} not in {units}"
+    years = guidance.age
+    for unit_id in units:  # age ranges are strict
+        unit = demo.directory.units[unit_id]
+        assert years is None or unit.age is None or unit.age.includes(years), unit_id
+
+
+# ------------------------------------------------------------------ reading the situation
+
+
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        (
+            "lejer har brev fra fogeden, to børn og drikker for meget",
+            ["lejer har brev fra fogeden", "to børn", "drikker for meget"],
+        ),
+        ("ung hjemløs på 20 der tager stoffer", ["ung hjemløs", "tager stoffer"]),
+        ("42 år. Hjemløs", ["Hjemløs"]),
+        ("borgeren har brug for hjælp", []),  # only filler words: no need
+        ("", []),
+    ],
+)
+def test_split_needs(text: str, needs: list[str]) -> None:
+    assert split_needs(text) == needs
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("42 år, hjemløs", 42),
+        ("17-årig dropper ud", 17),
+        ("ung på 19 uden job", 19),
+        ("skylder 20000 kr", None),
+        ("har 3 børn", None),
+        ("200 år", None),
+    ],
+)
+def test_read_age(text: str, age: int | None) -> None:
+    assert read_age(text) == age
+
+
+# ------------------------------------------------------------------ order, age, paths
+
+
+def test_a_gated_unit_comes_after_the_unit_that_opens_it(demo: Guide) -> None:
+    guidance = demo.guide("ældre mand har brug for hjemmehjælp", age=80, at=TUESDAY_NOON)
+    units = [s.unit_id for s in guidance.suggestions]
+    home_care = next(u for u in units if u.startswith("suf-hjemmepleje"))
+    assert units.index("suf-visitation") < units.index(home_care)
+    assert guidance.suggestion(home_care).before == ("suf-visitation",)
+    assert guidance.suggestion(home_care).requires == ("visitation",)
+
+
+def test_the_unit_that_opens_a_gated_one_is_added_as_a_step(demo: Guide) -> None:
+    guidance = demo.guide("skal på botilbud", age=40, at=TUESDAY_NOON)
+    first, then = guidance.suggestions[:2]
+    assert (first.unit_id, then.unit_id) == ("sof-bcv-socialpsykiatri", "sof-bcv-visitation")
+    assert first.prerequisite_for == "sof-bcv-visitation" and first.needs == ()
+    assert first.reason == "først, fordi BCV Visitationen til botilbud kræver: VUM-udredning"
+
+
+def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> None:
+    guidance = demo.guide(
+        "genoptræning efter hospital", age=70, from_unit="region-h-ahh", at=TUESDAY_NOON
+    )
+    step = guidance.suggestion("suf-genoptraening")
+    assert step.before == ("region-h-ahh",)
+    assert step.path == ("region-h-ahh", "suf-genoptraening")
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "never"),
+    [
+        ("underretning bekymring for et barn", 42, "sof-bbu"),  # 0-22
+        ("ung hjemløs", 30, "sof-de-unges-hus"),  # 15-25
+        ("rollator", 40, "suf-hjaelpemidler"),  # 65+
+        ("herberg", 17, "ngo-kirkens-korshaer-herberg"),  # 18+
+    ],
+)
+def test_age_ranges_are_strict(demo: Guide, text: str, age: int, never: str) -> None:
+    assert never in [s.unit_id for s in demo.guide(text, at=TUESDAY_NOON).suggestions]
+    assert never not in [
+        s.unit_id for s in demo.guide(text, age=age, limit=20, at=TUESDAY_NOON).suggestions
+    ]
+
+
+def test_paths_from_the_caseworker_s_unit(demo: Guide) -> None:
+    guidance = demo.guide("huslejerestance", age=40, from_unit="bif-jobcenter", at=TUESDAY_NOON)
+    assert guidance.suggestion("sof-bcv-bolig-gaeld").path == (
+        "bif-jobcenter",
+        "sof-bcv-bolig-gaeld",
+    )
+
+
+def test_an_unknown_own_unit_names_close_ids(demo: Guide) -> None:
+    with pytest.raises(UnknownUnit) as info:
+        demo.guide("herberg", from_unit="bif-jobcentre")
+    assert "bif-jobcenter" in str(info.value)
+
+
+def test_chosen_needs_count_as_needs(demo: Guide) -> None:
+    guidance = demo.guide("", ["kontanthjælp", "bostøtte"], age=40, at=TUESDAY_NOON)
+    assert [n.text for n in guidance.needs] == ["kontanthjælp", "bostøtte"]
+    assert all(n.units for n in guidance.needs)
+
+
+def test_each_suggestion_says_open_and_whom_to_call(demo: Guide) -> None:
+    guidance = demo.guide("herberg i nat", age=45, at=TUESDAY_NOON)
+    for suggestion in guidance.suggestions:
+        assert guidance.status(suggestion.unit_id).label
+        assert suggestion.reason
+
+
+# ------------------------------------------------------------------ the citizen's summary
+
+
+def test_summary_for_the_citizen_has_public_numbers_only(demo: Guide) -> None:
+    guidance = demo.guide("ludoman med gæld og drikker for meget", age=40, at=TUESDAY_NOON)
+    summary = citizen_summary(guidance)
+    directory = demo.directory
+    staff_only = {
+        phone.display
+        for unit in directory.units.values()
+        for phone in [*unit.phones, *(p for c in unit.contacts for p in c.phones)]
+        if phone.is_staff_only
+    } - {p.display for u in directory.units.values() for p in u.public_phones}
+    assert not [number for number in staff_only if number in summary]
+    assert summary.startswith("Hvem kan hjælpe dig\n\n1. ")
+    assert "Center for Ludomani" in summary and "Hjemmeside: https://ludomani.dk" in summary
+    assert "Telefon: intet offentligt nummer" in summary  # the centre has no number in data
+
+
+# ------------------------------------------------------------------ the command (contract v1.1)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANDKORT_DATA", str(ROOT / "data"))
+
+
+def test_guide_command_prints_unit_and_reason_best_first(demo_env, capsys) -> None:
+    code, out, err = run(capsys, "guide", "--age", "42", "lejer", "med", "brev", "fra", "fogeden")
+    assert code == 0, err
+    first = out.splitlines()[0].split("\t")
+    assert first[0] == "sof-bcv-bolig-gaeld" and len(first) == 2
+    assert first[1].startswith("»lejer med brev fra fogeden«: ")
+
+
+def test_guide_command_with_from_prints_the_path(demo_env, capsys) -> None:
+    code, out, _ = run(
+        capsys, "guide", "--from", "bif-jobcenter", "--limit", "1", "huslejerestance"
+    )
+    assert code == 0
+    assert out.split("\t")[2] == "bif-jobcenter -> sof-bcv-bolig-gaeld\n"
+
+
+def test_guide_command_limit_and_strict_age(demo_env, capsys) -> None:
+    code, out, _ = run(capsys, "guide", "--age", "70", "--limit", "3", "herberg", "rollator")
+    lines = out.splitlines()
+    assert code == 0 and 1 <= len(lines) <= 3
+    units = {line.split("\t")[0] for line in lines}
+    directory = load_directory(ROOT / "data")
+    assert all(directory.units[u].age is None or directory.units[u].age.includes(70) for u in units)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["guide", "xyzzyqq"],
+            "error: no unit fits 'xyzzyqq': describe the need in other words "
+            "(e.g. 'hjemløs', 'gæld', 'misbrug'), or search for it with the Søg page\n",
+        ),
+        (
+            ["guide", "--age", "30", "ung", "hjemløs", "sundhedsplejerske"],
+            None,  # answered by others; checked below
+        ),
+        (
+            ["guide", "--from", "nope", "herberg"],
+            "error: no unit with id 'nope'. Use a unit id as written in units/*.yaml.\n",
+        ),
+        (["guide", "--limit", "0", "herberg"], "error: --limit 0 prints nothing: give 1 or more\n"),
+    ],
+)
+def test_guide_command_errors_exit_1_with_a_message(
+    demo_env, capsys, argv: list[str], message: str | None
+) -> None:
+    code, out, err = run(capsys, *argv)
+    if message is None:
+        assert code == 0 and "sof-de-unges-hus" not in out
+        return
+    assert (code, out, err) == (1, "", message)
+
+
+def test_guide_command_runs_as_a_module_without_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "LANDKORT_DATA": str(ROOT / "data")}
+    done = subprocess.run(
+        [sys.executable, "-m", "directory", "guide", "--age", "17", "ryger", "hash"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].split("\t")[0] == "sof-u-turn"
+
+
+def test_guide_command_on_invalid_data_lists_the_problems(tmp_path: Path, monkeypatch, capsys):
+    (tmp_path / "departments.yaml").write_text("departments:\n  - id: Bad Id\n", encoding="utf-8")
+    monkeypatch.setenv("LANDKORT_DATA", str(tmp_path))
+    code, out, err = run(capsys, "guide", "herberg")
+    assert code == 1 and out == ""
+    assert "error(s) in the data in" in err and "python -m directory validate" in err

@@ -1,0 +1,108 @@
+"""Borgerens situation: the guided referral's widgets (rendering only; the logic is
+`search.guide`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from directory import Directory
+from search.guide import Guidance, Suggestion, citizen_summary
+from ui import md_escape
+from ui.widgets import SEARCH_PAGE, call_first_md, status_text, unit_link
+
+INTRO = (
+    "Beskriv borgerens situation med dine egne ord, fx *lejer har brev fra fogeden, to børn "
+    "og drikker for meget*, og/eller vælg behov. Skriv alderen, så kun de enheder, der tager "
+    "imod borgerens alder, bliver foreslået. Skriv ikke navn eller CPR-nummer: teksten står i "
+    "linket."
+)
+CPR_REFUSED = (
+    "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke rumme CPR-numre."
+)
+NOTHING = (
+    "Ingen enhed passer til situationen{age}. Beskriv behovet med andre ord (fx »hjemløs«, "
+    "»gæld«, »misbrug«), fjern alderen, eller søg på Søg-siden."
+)
+SHARE = (
+    "Linket i adresselinjen gemmer situationen, alderen og din enhed: kopier det for at dele "
+    "forslagene med en kollega."
+)
+
+
+def _path_md(suggestion: Suggestion, directory: Directory) -> str:
+    if suggestion.path is None:
+        return ""
+    if not suggestion.path:
+        return "**Vej fra din enhed:** ingen henvisningsvej i data – ring direkte."
+    if len(suggestion.path) == 1:
+        return "**Vej fra din enhed:** det er din egen enhed."
+    names = " → ".join(md_escape(directory.units[u].name) for u in suggestion.path)
+    return f"**Vej fra din enhed:** {names}"
+
+
+def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> None:
+    """One unit to contact: why, the number to call first, open now, what comes first."""
+    directory = guidance.directory
+    unit = directory.units[suggestion.unit_id]
+    department = directory.departments.get(unit.department)
+    with st.container(border=True, key=f"forslag-{suggestion.unit_id}"):
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            unit_link(unit, icon=":material/badge:", bold=True, label=f"{number}. {unit.name}")
+            dept = md_escape(department.label) if department else ""
+            st.markdown(f"{dept} · {status_text(guidance.status(unit.id))}")
+            st.markdown(f"**Hvorfor:** {md_escape(suggestion.reason)}")
+        with right:
+            st.markdown(call_first_md(unit))
+            for first in suggestion.before:
+                st.markdown(f"**Kontakt først:** {md_escape(directory.units[first].name)}")
+            if suggestion.requires:
+                st.markdown(f"**Kræver:** {md_escape(', '.join(suggestion.requires))}")
+        path = _path_md(suggestion, directory)
+        if path:
+            st.markdown(path)
+
+
+def needs_overview(guidance: Guidance) -> None:
+    """Per need: the units suggested for it, or that none fits (with a link to Søg)."""
+    directory = guidance.directory
+    rows = []
+    for need in guidance.needs:
+        names = ", ".join(directory.units[u].name for u in need.units)
+        rows.append({"Behov": need.text, "Enheder": names or "Ingen enhed passer"})
+    st.dataframe(rows, hide_index=True, width="stretch")
+    for need in guidance.needs:
+        if not need.units:
+            st.page_link(
+                SEARCH_PAGE,
+                label=f"Søg på »{md_escape(need.text)}«",
+                query_params={"q": need.text},
+                icon=":material/search:",
+            )
+
+
+def results(guidance: Guidance) -> None:
+    if not guidance.suggestions:
+        age = f" for en borger på {guidance.age} år" if guidance.age is not None else ""
+        st.info(NOTHING.format(age=age), icon=":material/search_off:")
+        return
+    st.subheader("Hvem skal kontaktes, i denne rækkefølge", anchor=False)
+    if guidance.age is not None:
+        st.caption(f"Kun enheder, der tager imod en borger på {guidance.age} år.")
+    for number, suggestion in enumerate(guidance.suggestions, start=1):
+        suggestion_card(number, suggestion, guidance)
+    st.subheader("Behov i situationen", anchor=False)
+    needs_overview(guidance)
+    st.subheader("Til borgeren", anchor=False)
+    summary = citizen_summary(guidance)
+    st.caption("Udskrift uden interne numre og fast-track-numre: kun offentlige numre.")
+    st.download_button(
+        "Hent udskrift til borgeren",
+        summary,
+        file_name="hvem-kan-hjaelpe-dig.txt",
+        mime="text/plain",
+        icon=":material/print:",
+    )
+    with st.expander("Vis udskriften"):
+        st.text(summary)
+    st.caption(SHARE)
