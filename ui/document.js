@@ -13,15 +13,11 @@
     "Skip to main content": "Spring til hovedindhold",
     "Clear entry": "Ryd feltet",
     "Clear all": "Ryd alle",
-    "Close": "Luk",
     "Open sidebar": "Vis sidepanel",
     "Close sidebar": "Skjul sidepanel",
     "Show password text": "Vis adgangskode",
     "Fullscreen": "Fuld skærm",
-    "Close fullscreen": "Luk fuld skærm",
     "Download as CSV": "Hent som CSV",
-    "Search": "Søg",
-    "Main menu": "Menu",
   };
 
   function relabel(root) {
@@ -51,6 +47,14 @@
     // the map's iframe is named by its content, not by the component's Python name
     root.querySelectorAll("iframe[title^='streamlit_folium']").forEach(function (el) {
       el.setAttribute("title", "Kort over kontorerne");
+    });
+    // a table wider than a phone scrolls: keyboard users can reach and scroll it (WCAG 2.1.1)
+    root.querySelectorAll("[data-testid=stTable] > div").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-label", "Tabel");
+      }
     });
     // result lists: containers keyed "...-list" hold "...-item" containers (ui.soeg)
     root.querySelectorAll("[class*='st-key-liste-']").forEach(function (el) {
