@@ -9,6 +9,7 @@ navigation; each page is an adapter in `pages/`, listed once in `ui/navigation.p
 import streamlit as st
 
 import ui
+import ui.document
 from ui.navigation import app_pages
 
 # A local favicon: a material icon here would make the browser fetch it from the internet.
@@ -16,6 +17,7 @@ st.set_page_config(
     page_title=ui.APP_TITLE, page_icon=str(ui.asset_path("static", "favicon.png")), layout="wide"
 )
 
+ui.document.install()  # lang="da", Danish labels, focus ring: the sign-in page too
 viewer = ui.access_gate()
 if viewer is None:  # sign-in is set up and nobody is signed in: no data, only "Log ind"
     st.navigation([st.Page(ui.sign_in_page, title="Log ind", url_path="log-ind")]).run()

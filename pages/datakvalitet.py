@@ -48,7 +48,7 @@ cols[2].metric("Forældede", len(health.stale))
 cols[3].metric("Mangler oplysninger", len(health.missing))
 cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.values()))
 
-st.subheader("Fejl og advarsler i datafilerne")
+st.header("Fejl og advarsler i datafilerne")
 st.caption(
     "Ret fejlen i filen og på linjen, der står (stien er inde i datamappen). Kør "
     "`.venv/bin/landkort validate data` for at tjekke igen."
@@ -61,10 +61,10 @@ if directory is None:
     )
     st.stop()
 
-st.subheader("Optælling pr. forvaltning")
+st.header("Optælling pr. forvaltning")
 ui.datakvalitet.full_table(ui.datakvalitet.count_rows(health), "Ingen forvaltninger.")
 
-st.subheader("Forældede oplysninger")
+st.header("Forældede oplysninger")
 st.caption(
     "Tjekket for mere end 12 måneder siden, samlet pr. forvaltning og pr. ejer. Tjek "
     "oplysningerne, og ret datoen i »verified«."
@@ -78,7 +78,7 @@ ui.datakvalitet.full_table(
 with st.expander(f"Alle {len(health.stale)} forældede poster"):
     ui.datakvalitet.full_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
 
-st.subheader("Enheder, der mangler oplysninger")
+st.header("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
 ui.widgets.show_table(
     ui.datakvalitet.missing_rows(health),
@@ -86,7 +86,7 @@ ui.widgets.show_table(
     links=True,
 )
 
-st.subheader("Nøglepersoner uden stedfortræder")
+st.header("Nøglepersoner uden stedfortræder")
 st.caption(
     "Nøglepersoner (gatekeepere), der ikke har en stedfortræder (»backup«), der kan tage over "
     "ved fravær."
@@ -97,12 +97,12 @@ ui.widgets.show_table(
     links=True,
 )
 
-st.subheader("Åbne fejlmeldinger pr. ejer")
+st.header("Åbne fejlmeldinger pr. ejer")
 if log.skipped_lines:
     st.caption(f"{log.skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
 ui.datakvalitet.open_reports(health.open_reports, directory, viewer)
 
-st.subheader("Søgninger uden resultater")
+st.header("Søgninger uden resultater")
 st.caption(
     "Hvad medarbejderne søgte på de sidste 90 dage uden at finde noget. Tilføj et synonym "
     "eller et nøgleord, så de næste finder svaret. Kun antal gemmes; søgninger med "

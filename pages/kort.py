@@ -18,6 +18,7 @@ with map_col:
     ui.kort.show_map(directory, found, place)
 with list_col:
     ui.kort.office_table(found, place)
+ui.kort.office_list(found, place)
 
 homeless = geo.units_without_location(directory, flt)
 if homeless:

@@ -8,7 +8,6 @@ import streamlit as st
 import ui
 import ui.ringeliste
 import ui.soeg
-import ui.widgets
 from directory.exports import export
 from directory.model import cut
 
@@ -31,6 +30,7 @@ if query:
     ui.soeg.clipped_notice(query)
     unit_ids = export.unit_ids_from_hits(ui.search_index().search(query, limit=50))
     heading, slug = f"søgning »{cut(query)}«", "soegning"
+    sheet = f"Søgning {cut(query)}"
 else:
     st.query_params.pop("q", None)
     ids = list(directory.departments)
@@ -44,6 +44,8 @@ else:
     st.query_params["forvaltning"] = chosen
     unit_ids = export.units_of_department(directory, chosen)
     heading, slug = directory.departments[chosen].label, chosen
+    department = directory.departments[chosen]
+    sheet = f"Ringeliste {department.short or department.name}"
 
 if ui.viewer().staff:
     public = st.toggle(
@@ -56,7 +58,7 @@ else:
     public = True  # the directory is the public view already: the lists can hold no more
 rows = export.call_list(ui.public_directory() if public else directory, unit_ids)
 title = f"Ringeliste: {heading}"
-st.subheader(f"Ringeliste: {ui.md_escape(heading)}", anchor=False)
+st.header(f"Ringeliste: {ui.md_escape(heading)}", anchor=False)
 if not rows:
     st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
     st.stop()
@@ -66,13 +68,15 @@ st.caption(
     if not public
     else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
 )
-ui.widgets.show_table(ui.ringeliste.call_rows(rows), "", links=True)
+ui.ringeliste.call_table(rows)
 
 ui.ringeliste.call_list_downloads(
     ui.public_directory() if public else directory,
     rows,
     unit_ids,
     title=title,
+    sheet=sheet,
     slug=slug,
     public=public,
 )
+ui.ringeliste.directory_json_download(directory, public=public)

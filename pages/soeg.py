@@ -12,6 +12,7 @@ import ui
 import ui.soeg
 import ui.widgets
 from directory.rules.hours import now
+from search.alternatives import open_alternatives
 from search.results import GROUP_FACTOR, group_hits
 
 directory = ui.require_directory()
@@ -84,14 +85,20 @@ def search_area() -> None:
     elif not results:
         nearest = [] if filtered or unfiltered else index.nearest(query or "")
         ui.soeg.no_results(query or "", filtered, unfiltered, nearest)
+        if open_now:
+            ui.soeg.open_alternatives(
+                open_alternatives(
+                    index, query or "", at, department=departments, need=need, age=age
+                ),
+                directory,
+                at,
+            )
     else:
         st.caption(
             f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
             "helligdage medregnet"
         )
-        pinned = ui.widgets.my_pins()
-        for result in results:
-            ui.soeg.result_card(result, directory, at, pinned)
+        ui.soeg.result_list(results, directory, at, key="hits", pinned=ui.widgets.my_pins())
 
 
 search_area()

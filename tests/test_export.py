@@ -153,7 +153,8 @@ def test_call_list_staff_and_public(small_directory) -> None:
         "2026-09-01",
         "SOF",
     )
-    assert staff[1].hours == "Mo-Fr 09:00-15:00; PH off"  # from its location
+    # from its location, in plain Danish (not the data's opening_hours syntax)
+    assert staff[1].hours == "man-fre 09:00-15:00 · lukket på helligdage"
     public = call_list(small_directory, ids, public=True)
     assert public[0].call_first == "33 17 41 22" and public[0].gatekeeper == ""  # no contacts
     assert "33 99" not in repr(public)
@@ -198,7 +199,7 @@ def test_csv_round_trip_for_danish_excel(data_dir: Path) -> None:
     assert read[1][0] == HOSTILE
     assert read[1][6] == "'-1+1@evil"  # no formula
     assert read[2][0] == "Hjemløse- og Udsatteenheden"
-    assert read[1][5] == "Mo-Fr 09:00-15:00; PH off"  # a semicolon inside a value survives
+    assert read[1][5] == "man-fre 09:00-15:00 · lukket på helligdage"
     assert len(read) == 4
 
 
@@ -208,7 +209,7 @@ def test_xlsx_reads_back_with_danish_letters_and_no_formulas(data_dir: Path) -> 
     rows[1] = replace(rows[1], unit='=HYPERLINK("http://x")')
     book = openpyxl.load_workbook(io.BytesIO(call_list_xlsx(rows, "Ringeliste: SOF [æøå]")))
     sheet = book.active
-    assert sheet.title == "Ringeliste  SOF  æøå"
+    assert sheet.title == "Ringeliste - SOF æøå"
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:4] == ["Enhed", "Forvaltning", "Gatekeeper", "Ring først"]
     assert values[1][0] == HOSTILE and values[2][0] == '=HYPERLINK("http://x")'

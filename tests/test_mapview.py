@@ -236,7 +236,7 @@ def test_popup_lists_units_with_link_status_hours_and_public_number_only(small_d
         "SOF" in popup
     )
     assert '<span class="open">Åben nu · lukker kl. 15:00</span>' in popup
-    assert "Mo-Fr 09:00-15:00; PH off" in popup
+    assert "man-fre 09:00-15:00 · lukket på helligdage" in popup
     assert 'Tlf. <a href="tel:+4533174122">33 17 41 22</a>' in popup
     assert "33 99 10 01" not in popup  # the fast-track line stays off the map
     assert "33 99 10 02" not in popup and "mette.test" not in popup  # contacts too

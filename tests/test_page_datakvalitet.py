@@ -51,7 +51,7 @@ def test_page_shows_every_summary(
 ) -> None:
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Fejl og advarsler i datafilerne",
         "Optælling pr. forvaltning",
         "Forældede oplysninger",

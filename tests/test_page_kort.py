@@ -45,25 +45,31 @@ def component_args(app: AppTest) -> dict:
 def test_the_page_lists_every_office_beside_the_map(run_page) -> None:
     app = run_page()
     assert app.title[0].value == "Kort over kontorer og samarbejdspartnere"
-    assert app.subheader[0].value == "Kontorer (3)"
+    assert app.header[0].value == "Kontorer (3)"
     assert table(app) == [
         {
             "Kontor": "Døgnvagten, Åboulevard",
             "Adresse": "Åboulevard 38, 2200 København N",
             "Enheder": "Døgnvagten",
             "Status": "Åben nu · døgnåben",
+            "Ring": "33 17 33 33",
+            "Enhed": "enhed?id=sof-dognvagt",
         },
         {
             "Kontor": "Jobcenter Skelbækgade",
             "Adresse": "Skelbækgade 4, 1717 København V",
             "Enheder": "Jobcenter København Ungecenter",
             "Status": "Åben nu · lukker kl. 15:00",
+            "Ring": "–",
+            "Enhed": "enhed?id=bif-jku",
         },
         {
             "Kontor": "Socialcenter København",
             "Adresse": "Matthæusgade 1, 1666 København V",
             "Enheder": "Borgercenter Voksne, Hjemløse- og Udsatteenheden",
             "Status": "Åben nu · lukker kl. 15:00",
+            "Ring": "33 17 41 22",
+            "Enhed": "enhed?id=sof-bcv",
         },
     ]
     captions = [c.value for c in app.caption]
@@ -98,7 +104,7 @@ def test_the_map_is_the_same_on_a_rerun(run_page) -> None:
 
 def test_nearest_open_offices_from_a_postal_code(run_page) -> None:
     app = run_page(naer="2200")
-    assert app.subheader[0].value == "Nærmeste åbne fra 2200 København N"
+    assert app.header[0].value == "Nærmeste åbne fra 2200 København N"
     rows = table(app)
     assert [(r["Afstand (km)"], r["Kontor"]) for r in rows] == [
         (1.1, "Døgnvagten, Åboulevard"),
@@ -115,7 +121,7 @@ def test_nearest_open_offices_from_a_postal_code(run_page) -> None:
 @pytest.mark.parametrize("at", [WEDNESDAY_20, CHRISTMAS_DAY_10])
 def test_nearest_open_from_a_bydel_after_hours_and_on_a_holiday(run_page, at) -> None:
     app = run_page(at, naer="bydel-5")
-    assert app.subheader[0].value == "Nærmeste åbne fra Valby"
+    assert app.header[0].value == "Nærmeste åbne fra Valby"
     assert [r["Kontor"] for r in table(app)] == ["Døgnvagten, Åboulevard"]
     assert not app.info
 
@@ -201,7 +207,7 @@ def test_an_unknown_place_is_named_and_escaped(run_page, typed, shown) -> None:
         f"Kender ikke »{shown}« som bydel eller postnummer i Københavns Kommune. "
         "Vælg fra listen (1800–2000 er Frederiksberg Kommune)."
     )
-    assert app.subheader[0].value == "Kontorer (3)"
+    assert app.header[0].value == "Kontorer (3)"
 
 
 def test_tiles_from_the_environment(run_page, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,10 +45,10 @@ def _buttons(at: AppTest, label: str) -> list:
 
 def test_pin_from_a_result_card_and_see_it_on_min_ringeliste(page) -> None:
     at = page("pages/soeg.py", q="herberg")
-    pin = at.button(key="pin-unit-sof-bcv")
+    pin = at.button(key="pin-hits-unit-sof-bcv")
     assert pin.label == PIN_DA
     pin.click().run()
-    assert at.button(key="pin-unit-sof-bcv").label == UNPIN_DA
+    assert at.button(key="pin-hits-unit-sof-bcv").label == UNPIN_DA
     assert open_storage().pins("mette@kk.dk") == ["sof-bcv"]
 
     mine = page("pages/min_ringeliste.py")
@@ -99,7 +99,7 @@ def test_recent_searches_on_the_empty_search_page(page) -> None:
 
 def test_the_local_staff_view_has_one_list(page) -> None:
     at = page("pages/soeg.py", user=None, q="herberg")  # `make run`: loopback, no sign-in
-    at.button(key="pin-unit-sof-bcv").click().run()
+    at.button(key="pin-hits-unit-sof-bcv").click().run()
     assert open_storage().pins("lokal") == ["sof-bcv"]
 
 

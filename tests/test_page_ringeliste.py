@@ -20,7 +20,7 @@ def _buttons(at: AppTest) -> list[str]:
 def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch)
     assert not at.exception
-    assert at.subheader[0].value == r"Ringeliste: Socialforvaltningen \(SOF\)"
+    assert at.header[0].value == r"Ringeliste: Socialforvaltningen \(SOF\)"
     frame = at.dataframe[0].value
     assert list(frame.columns) == [
         "Enhed",
@@ -40,6 +40,7 @@ def test_call_list_of_the_first_department(data_dir: Path, monkeypatch: pytest.M
         "Excel (xlsx)",
         "Side til udskrift",
         "Kontakter som vCard (3)",
+        "Hent JSON",
     ]
     assert at.query_params["forvaltning"] == "sof"
 
@@ -50,7 +51,12 @@ def test_department_from_the_link(data_dir: Path, monkeypatch: pytest.MonkeyPatc
         "Jobcenter København Ungecenter",
         "Ydelsesservice København",
     ]
-    assert _buttons(at) == ["CSV (Excel)", "Excel (xlsx)", "Side til udskrift"]  # no contacts
+    assert _buttons(at) == [  # no contacts
+        "CSV (Excel)",
+        "Excel (xlsx)",
+        "Side til udskrift",
+        "Hent JSON",
+    ]
 
 
 def test_public_version_has_no_staff_numbers(
@@ -67,7 +73,7 @@ def test_public_version_has_no_staff_numbers(
 def test_call_list_of_a_search(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(data_dir, monkeypatch, q="hjemløs")
     assert not at.exception
-    assert at.subheader[0].value == "Ringeliste: søgning »hjemløs«"
+    assert at.header[0].value == "Ringeliste: søgning »hjemløs«"
     assert "Hjemløse- og Udsatteenheden" in list(at.dataframe[0].value["Enhed"])
     assert not at.selectbox
 
@@ -76,3 +82,33 @@ def test_search_without_units(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -
     at = _app(data_dir, monkeypatch, q="zzzxxyyqq")
     assert not at.exception
     assert at.info[0].value == "Ingen enheder at vise. Prøv en anden søgning eller forvaltning."
+
+
+@pytest.mark.parametrize(
+    ("viewer", "public", "label"),
+    [
+        ("local", False, "Hent JSON"),
+        ("local", True, "Hent JSON (offentlig udgave)"),
+        ("network", False, "Hent JSON (offentlig udgave)"),
+    ],
+)
+def test_json_of_the_whole_landkort_is_staff_only_for_staff(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, viewer: str, public: bool, label: str
+) -> None:
+    from directory.exports import export
+
+    made: list[bool] = []  # the `public` argument of each JSON the page made
+    real = export.directory_json_text
+
+    def spy(directory, *, public: bool) -> str:
+        made.append(public)
+        return real(directory, public=public)
+
+    monkeypatch.setattr(export, "directory_json_text", spy)
+    at = _app(data_dir, monkeypatch, viewer=viewer)
+    if public:
+        at.toggle[0].set_value(True).run()
+    assert not at.exception
+    assert at.header[1].value == "Hele landkortet som JSON"
+    assert _buttons(at)[-1] == label
+    assert made[-1] is (label != "Hent JSON")

@@ -217,7 +217,7 @@ def show_data_errors(errors: list[Problem]) -> None:
     st.code("\n".join(shown) or "(ingen detaljer)", language=None)
     if len(errors) > 500:
         st.caption(
-            f"… og {len(errors) - 500} fejl mere. Kør `python -m directory validate` for hele "
+            f"… og {len(errors) - 500} fejl mere. Kør `.venv/bin/landkort validate` for hele "
             "listen."
         )
 

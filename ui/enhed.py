@@ -79,7 +79,7 @@ def _facts(unit: Unit) -> None:
 
 
 def _hours_and_phones(directory: Directory, unit: Unit, at: dt.datetime) -> None:
-    st.subheader("Åbningstid og telefoner", anchor=False)
+    st.header("Åbningstid og telefoner", anchor=False)
     own, building = unit_hours(directory, unit)
     status = unit_status(directory, unit, at)
     st.markdown(f"{status_text(status)} (helligdage medregnet)")
@@ -101,7 +101,7 @@ def _hours_and_phones(directory: Directory, unit: Unit, at: dt.datetime) -> None
 def _contacts(directory: Directory, unit: Unit) -> None:
     if not unit.contacts:
         return
-    st.subheader("Kontaktpersoner", anchor=False)
+    st.header("Kontaktpersoner", anchor=False)
     for contact in sorted(unit.contacts, key=lambda c: (not c.is_gatekeeper, c.role.value, c.name)):
         lines = [f"{contact_line(contact)} · {ROLE_DA[contact.role]}"]
         if contact.areas:
@@ -116,14 +116,14 @@ def _contacts(directory: Directory, unit: Unit) -> None:
 
 
 def _how_to_refer(unit: Unit) -> None:
-    st.subheader("Sådan henviser du", anchor=False)
+    st.header("Sådan henviser du", anchor=False)
     st.markdown(
         md_escape(unit.how_to_refer) if unit.how_to_refer else "Ikke beskrevet. Ring til enheden."
     )
 
 
 def _locations(directory: Directory, unit: Unit) -> None:
-    st.subheader("Adresser", anchor=False)
+    st.header("Adresser", anchor=False)
     locations = [directory.locations[i] for i in unit.locations if i in directory.locations]
     if not locations:
         st.markdown("Ingen adresse i data.")
@@ -190,7 +190,7 @@ def _referral_block(directory: Directory, referral: Referral, other_id: str) -> 
 def _referrals(directory: Directory, unit: Unit) -> None:
     outgoing = directory.referrals_from.get(unit.id, [])
     incoming = directory.referrals_to.get(unit.id, [])
-    st.subheader("Henvisningsveje", anchor=False)
+    st.header("Henvisningsveje", anchor=False)
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(f"**Henviser videre til** ({len(outgoing)})")
@@ -209,7 +209,7 @@ def _family(directory: Directory, unit: Unit) -> None:
     ]
     if parent is None and not children:
         return
-    st.subheader("Over- og underenheder", anchor=False)
+    st.header("Over- og underenheder", anchor=False)
     if parent is not None:
         unit_link(parent, icon=":material/arrow_upward:", label=f"Hører under: {parent.name}")
     for child in children:

@@ -125,11 +125,11 @@ def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | Non
 def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
     """Beside the map: the nearest open offices from the chosen place, else every match."""
     if place is None:
-        st.subheader(f"Kontorer ({len(found)})")
+        st.header(f"Kontorer ({len(found)})")
         rows = [_row(site) for site in sorted(found, key=lambda s: s.location.name.casefold())]
     else:
         answer = geo.nearest_open(found, place)
-        st.subheader(f"Nærmeste åbne fra {ui.md_escape(place.name)}")
+        st.header(f"Nærmeste åbne fra {ui.md_escape(place.name)}")
         if place.estimate:
             st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
         if answer.none_open:
@@ -149,18 +149,67 @@ def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
             "Afstand (km)": st.column_config.NumberColumn("km", format="%.1f", width=44),
             "Kontor": st.column_config.TextColumn(width="medium"),
             "Status": st.column_config.TextColumn(width="medium"),
+            "Ring": st.column_config.TextColumn(width="small"),
+            "Enhed": st.column_config.LinkColumn(
+                "Enhed", display_text="Åbn enheden", help="Den første enhed på adressen"
+            ),
         },
     )
+
+
+def _first_public(site: geo.Site) -> tuple[geo.UnitHere | None, str]:
+    """The office's first unit, and the first public number of its units ('' if none)."""
+    number = next((u.public_phone.display for u in site.units if u.public_phone), "")
+    return (site.units[0] if site.units else None), number
 
 
 def _row(site: geo.Site, distance: float | None = None) -> dict[str, object]:
     row: dict[str, object] = {}
     if distance is not None:
         row["Afstand (km)"] = round(distance, 1)
+    first, number = _first_public(site)
     row |= {
         "Kontor": site.location.name,
         "Status": site.status.label if site.status else "",
+        "Ring": number or "–",
+        "Enhed": ui.unit_href(first.unit.id) if first else None,
         "Enheder": ", ".join(u.unit.name for u in site.units) or "–",
         "Adresse": site.location.address.one_line(),
     }
     return row
+
+
+MAX_LISTED = 60  # offices in the list alternative; filters narrow it
+
+
+def office_list(found: list[geo.Site], place: geo.Place | None) -> None:
+    """The map as a list (WCAG 1.1.1): every office with its address and status, and each
+    unit there as a link with its public number (what the marker's popup shows). Nearest
+    first when a place is chosen, else by name."""
+    if place is not None:
+        ordered = [n.site for n in geo.nearest(found, place, limit=len(found), open_only=False)]
+    else:
+        ordered = sorted(found, key=lambda s: s.location.name.casefold())
+    title = f"Kontorerne som liste ({len(ordered)})"
+    with st.expander(title, icon=":material/list:"), st.container(key="kontorliste"):
+        if not ordered:
+            st.caption("Ingen kontorer passer til filtrene.")
+        lines = []
+        for site in ordered[:MAX_LISTED]:
+            status = f" · {ui.md_escape(site.status.label)}" if site.status else ""
+            lines.append(
+                f"- **{ui.md_escape(site.location.name)}**, "
+                f"{ui.md_escape(site.location.address.one_line())}{status}"
+            )
+            for here in site.units:
+                phone = here.public_phone
+                number = f" · Tlf. [{ui.md_escape(phone.display)}]({phone.tel})" if phone else ""
+                lines.append(
+                    f"  - [{ui.md_escape(here.unit.name)}]({ui.unit_href(here.unit.id)}){number}"
+                )
+        st.markdown("\n".join(lines))
+        if len(ordered) > MAX_LISTED:
+            st.caption(
+                f"Viser {MAX_LISTED} af {len(ordered)} kontorer. Brug filtrene for at "
+                "finde de rigtige."
+            )

@@ -54,14 +54,20 @@ def my_call_list(directory: Directory, pinned: list[str], at: dt.datetime) -> No
         return
     public = not ui.viewer().staff
     rows = export.call_list(directory, known, public=public)
-    st.subheader("Som ringeliste", anchor=False)
+    st.header("Som ringeliste", anchor=False)
     st.caption(
         f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et "
         "(kun for medarbejdere)."
         if not public
         else f"{len(rows)} enheder. Kun offentlige numre."
     )
-    ui.widgets.show_table(ui.ringeliste.call_rows(rows), "", links=True)
+    ui.ringeliste.call_table(rows)
     ui.ringeliste.call_list_downloads(
-        directory, rows, known, title="Min ringeliste", slug="min", public=public
+        directory,
+        rows,
+        known,
+        title="Min ringeliste",
+        sheet="Min ringeliste",
+        slug="min",
+        public=public,
     )

@@ -86,14 +86,14 @@ def results(guidance: Guidance) -> None:
         age = f" for en borger på {guidance.age} år" if guidance.age is not None else ""
         st.info(NOTHING.format(age=age), icon=":material/search_off:")
         return
-    st.subheader("Hvem skal kontaktes, i denne rækkefølge", anchor=False)
+    st.header("Hvem skal kontaktes, i denne rækkefølge", anchor=False)
     if guidance.age is not None:
         st.caption(f"Kun enheder, der tager imod en borger på {guidance.age} år.")
     for number, suggestion in enumerate(guidance.suggestions, start=1):
         suggestion_card(number, suggestion, guidance)
-    st.subheader("Behov i situationen", anchor=False)
+    st.header("Behov i situationen", anchor=False)
     needs_overview(guidance)
-    st.subheader("Til borgeren", anchor=False)
+    st.header("Til borgeren", anchor=False)
     summary = citizen_summary(guidance)
     st.caption("Udskrift uden interne numre og fast-track-numre: kun offentlige numre.")
     st.download_button(

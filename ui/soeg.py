@@ -15,9 +15,11 @@ from directory.quality.reports import ReportStore, open_for_owner
 from directory.rules.hours import unit_status
 from directory.storage import STORAGE_ERRORS
 from search import HitKind
+from search.alternatives import Alternatives
 from search.index import owner_key
 from search.missing import MAX_NOTE, MissingWordError, report_missing_word
-from search.results import Result
+from search.reason import reason
+from search.results import Result, group_hits
 from ui import md_escape
 from ui.widgets import (
     DATAKVALITET_PAGE,
@@ -34,26 +36,57 @@ from ui.widgets import (
 MAX_PEOPLE = 3  # people of one unit named on its card
 
 
+# Example searches on the empty page; each is a button that runs it.
+EXAMPLES = ("herberg", "bolig rådgivning", "JKU", "misbrug ung", "udsættelse")
+
+
+def result_list(
+    results: list[Result],
+    directory: Directory,
+    at: dt.datetime,
+    *,
+    key: str,
+    pinned: list[str] | None = None,
+) -> None:
+    """Results as a list: the container is `role=list`, each card `role=listitem`
+    (ui/document.js marks containers keyed `liste-…`/`punkt-…`). `pinned`: the viewer's own
+    call list, for the pin button on unit cards (None: no button)."""
+    with st.container(key=f"liste-{key}"):
+        for result in results:
+            result_card(result, directory, at, key=key, pinned=pinned)
+
+
+def result_reason(result: Result) -> str:
+    """'Matcher: herberg (nøgleord)': why the card is shown, in plain Danish."""
+    hit = result.hit if result.hit is not None else (result.people[0] if result.people else None)
+    return reason(hit) if hit is not None else "Matcher: navnet"
+
+
 def result_card(
-    result: Result, directory: Directory, at: dt.datetime, pinned: list[str] | None = None
+    result: Result,
+    directory: Directory,
+    at: dt.datetime,
+    *,
+    key: str = "hits",
+    pinned: list[str] | None = None,
 ) -> None:
     """One search result as a bordered card: a unit with the people of it that matched, a
     department or a location.
 
-    The card carries the CSS class `st-key-hit-<kind>-<id>` (browser tests select on it).
-    `pinned`: the viewer's own call list, for the pin button on unit cards (None: no button)."""
-    with st.container(border=True, key=f"hit-{result.kind.value}-{result.id}"):
+    The card carries the CSS class `st-key-punkt-<list>-<kind>-<id>` (browser tests select
+    on it); the unit's name, the card's most prominent line, `st-key-navn-…`."""
+    with st.container(border=True, key=f"punkt-{key}-{result.kind.value}-{result.id}"):
         if result.kind is HitKind.UNIT:
-            _unit_card(result, directory, at, pinned)
+            _unit_card(result, directory, at, key, pinned)
         elif result.kind is HitKind.DEPARTMENT:
             _department_card(result, directory)
         else:
             _location_card(result, directory, at)
-        st.caption(md_escape(result.explanation))
+        st.caption(md_escape(result_reason(result)))
 
 
 def _unit_card(
-    result: Result, directory: Directory, at: dt.datetime, pinned: list[str] | None
+    result: Result, directory: Directory, at: dt.datetime, key: str, pinned: list[str] | None
 ) -> None:
     unit = directory.units[result.id]
     department = directory.departments.get(unit.department)
@@ -65,7 +98,8 @@ def _unit_card(
                 f":material/person: {contact_line(contact, compact=True)} · "
                 f"{ROLE_DA[contact.role]} i"
             )
-        unit_link(unit, icon=":material/badge:", bold=True)
+        with st.container(key=f"navn-{key}-{result.kind.value}-{result.id}"):
+            unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
     with right:
@@ -74,7 +108,7 @@ def _unit_card(
         if not any(c.is_gatekeeper for c in people):
             for gatekeeper in unit.gatekeepers[:1]:
                 st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
-        pin_button(unit.id, pinned, key=f"pin-{result.kind.value}-{result.id}")
+        pin_button(unit.id, pinned, key=f"pin-{key}-{result.kind.value}-{result.id}")
     if result.hit is not None and result.people:
         names = ", ".join(md_escape(directory.contacts[h.id].name) for h in result.people)
         st.caption(f"Også fundet hos: {names}")
@@ -166,13 +200,27 @@ def _missing_word_form(query: str) -> None:
                 st.success(MISSING_SAVED)
 
 
+def open_alternatives(alternatives: Alternatives, directory: Directory, at: dt.datetime) -> None:
+    """ "Kun åbne nu" found nothing: what is open instead, then when the matches open."""
+    for n, (title, hits) in enumerate(alternatives.sections):
+        st.header(title, anchor=False)
+        result_list(group_hits(list(hits), len(hits)), directory, at, key=f"alt{n}")
+
+
+def _run_example(word: str) -> None:
+    st.session_state["q"] = word
+
+
 def empty_state(recent: list[str] | None = None) -> None:
-    """The start page: how to search, and the viewer's recent searches as links."""
     st.markdown(
         "Skriv, hvad borgeren har brug for, navnet på en enhed eller en kollega, eller en "
-        "forkortelse. Tryk Enter for at søge. Eksempler: *herberg*, *bolig rådgivning*, *JKU*, "
-        "*misbrug ung*, *udsættelse*."
+        "forkortelse. Tryk Enter for at søge."
     )
+    with st.container(horizontal=True, key="eksempler", vertical_alignment="center"):
+        st.markdown("Prøv fx:")
+        for word in EXAMPLES:
+            st.button(word, key=f"eksempel-{word}", on_click=_run_example, args=(word,))
+
     if recent:
         with st.container(key="seneste-soegninger"):
             st.markdown("**Seneste søgninger**")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -65,10 +64,9 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from directory.exports.export import directory_json  # openpyxl: only when exporting
+    from directory.exports.export import directory_json_text  # openpyxl: only when exporting
 
-    data = directory_json(result.directory, public=args.public)
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(directory_json_text(result.directory, public=args.public))
     return 0
 
 

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
@@ -32,7 +33,7 @@ from directory.model import (
     PhoneKind,
     Unit,
 )
-from directory.rules.hours import hours_text
+from directory.rules.hours import danish, hours_text
 from directory.visibility import (  # noqa: F401  (re-exported: the rule lives in visibility)
     REDACTED,
     digit_variants,
@@ -61,6 +62,12 @@ def directory_json(directory: Directory, *, public: bool = False) -> dict[str, A
         "synonyms": [list(group) for group in directory.synonyms],
         "needs": [n.to_record(extensions=x) for n in directory.needs],
     }
+
+
+def directory_json_text(directory: Directory, *, public: bool = False) -> str:
+    """`directory_json` as the text of a .json file (UTF-8, indented): what
+    `landkort export json` prints and the Ringelister og eksport page downloads."""
+    return json.dumps(directory_json(directory, public=public), ensure_ascii=False, indent=2) + "\n"
 
 
 # -- call lists ---------------------------------------------------------------------------------
@@ -154,13 +161,19 @@ def call_list(
                 gatekeeper="; ".join(_gatekeeper_text(c) for c in unit.gatekeepers),
                 call_first=phone_text(first) if first else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
-                hours=hours_text(directory, unit) or "",
+                hours=_hours_da(hours_text(directory, unit)),
                 owner=unit.owner or "",
                 verified=unit.verified.isoformat(),
                 unit_id=unit.id,
             )
         )
     return rows
+
+
+def _hours_da(hours: str | None) -> str:
+    """Opening hours as a caseworker reads them ('man-fre 09:00-15:00 · lukket på
+    helligdage'), not the data's opening_hours syntax; '' when none are known."""
+    return danish(hours) if hours else ""
 
 
 def _first_public(unit: Unit) -> Phone | None:
@@ -194,11 +207,14 @@ def call_list_csv(rows: Iterable[CallRow]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def call_list_xlsx(rows: Iterable[CallRow], title: str = "Ringeliste") -> bytes:
-    """An Excel workbook with one sheet; every cell is text (never a formula)."""
+def call_list_xlsx(
+    rows: Iterable[CallRow], title: str = "Ringeliste", sheet_name: str | None = None
+) -> bytes:
+    """An Excel workbook with one sheet named `sheet_name` (default: from `title`), made a
+    valid, readable Excel name; every cell is text (never a formula)."""
     book = Workbook()
     sheet = book.worksheets[0]  # a new workbook has one sheet
-    sheet.title = _sheet_title(title)
+    sheet.title = _sheet_title(sheet_name or title)
     sheet.append([HEADERS_DA[c] for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -219,9 +235,24 @@ def call_list_xlsx(rows: Iterable[CallRow], title: str = "Ringeliste") -> bytes:
     return out.getvalue()
 
 
+SHEET_MAX = 31  # Excel's limit for a sheet name
+
+
 def _sheet_title(title: str) -> str:
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Ringeliste"
-    return cleaned[:31]
+    """A readable Excel sheet name: Excel forbids []:*?/\\ and more than 31 characters.
+
+    'Ringeliste: Socialforvaltningen (SOF)' -> 'Ringeliste - Socialforvaltning…';
+    a colon becomes ' - ', other forbidden characters go, spaces are collapsed, and a long
+    name is cut at a word (or letter) with '…'."""
+    text = re.sub(r"\s*:\s*", " - ", title)
+    text = re.sub(r"[\[\]*?/\\]", "", text)
+    text = " ".join(text.split()).strip(" '-") or "Ringeliste"
+    if len(text) <= SHEET_MAX:
+        return text
+    cut = text[: SHEET_MAX - 1]
+    if " " in cut[SHEET_MAX // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" -(") + "…"
 
 
 _PRINT_CSS = """
@@ -299,6 +330,29 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+_PARTICLES = frozenset({"af", "al", "bin", "da", "de", "del", "den", "der", "di", "du", "el"})
+_PARTICLES |= {"ibn", "la", "le", "van", "von"}
+
+
+def person_name(name: str) -> tuple[str, str, str] | None:
+    """(family, given, additional names) of a person's name, or None for a function.
+
+    'Anne-Mette Højgaard Sørensen' -> ('Sørensen', 'Anne-Mette', 'Højgaard'). A name is a
+    person's when it has 2-5 words that all start with a capital letter (name particles such
+    as 'van' or 'el' before the family name aside) and no comma or parenthesis; 'Nattevagten',
+    'Vagthavende socialrådgiver (voksne)' and 'Leder af varmestuen' are functions."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or any(c in name for c in ",()/&:;"):
+        return None
+    family_start = len(words) - 1
+    while family_start > 1 and words[family_start - 1] in _PARTICLES:
+        family_start -= 1
+    names = words[:family_start] + [words[-1]]
+    if not all(w[0].isupper() for w in names):
+        return None
+    return " ".join(words[family_start:]), words[0], " ".join(words[1:family_start])
+
+
 def contact_vcard(
     contact: Contact, unit: Unit, department: Department | None, version: str = "4.0"
 ) -> str:
@@ -309,11 +363,15 @@ def contact_vcard(
     org = ";".join(
         e(part) for part in ((department.name if department else unit.department), unit.name)
     )
+    parts = person_name(contact.name)
+    # a person: N is family;given;additional; a function ('Vagthavende socialrådgiver'):
+    # the name is only FN (what address books show) and N stays empty, as for an organisation
+    n = ";".join(e(p) for p in parts) + ";;" if parts else ";;;;"
     lines = [
         "BEGIN:VCARD",
         f"VERSION:{version}",
         f"FN:{e(contact.name)}",
-        f"N:{e(contact.name)};;;;",
+        f"N:{n}",
         f"ORG:{org}",
     ]
     if contact.title:

@@ -94,19 +94,32 @@ _CSS = """<style>
 </style>"""
 
 # One marker per row: [lat, lon, colour, popup HTML, tooltip HTML, is_external].
-# The HTML strings are escaped in Python; the colour is a validated #rrggbb.
+# The HTML strings are escaped in Python; the colour is a validated #rrggbb. The tooltip's
+# text (decoded by DOMParser, which runs nothing) is the marker's `title`: its accessible name.
 _MARKER_CALLBACK = """function (row) {
     var icon = L.divIcon({
         className: row[5] ? "landkort-pin ext" : "landkort-pin",
         html: '<span style="background:' + row[2] + '"></span>',
         iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8]
     });
-    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon});
+    var name = new DOMParser().parseFromString(row[4], "text/html").body.textContent;
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: name, alt: name});
     marker.bindPopup(row[3], {maxWidth: 320});
     marker.bindTooltip(row[4], {direction: "top", offset: [0, -8]});
     return marker;
 }"""
 _CLUSTER_OPTIONS = {"showCoverageOnHover": False, "chunkedLoading": True, "maxClusterRadius": 45}
+# A cluster's icon gets an accessible name too: "12 kontorer: klik for at zoome ind".
+_CLUSTER_NAMES = """
+    cluster.on("animationend layeradd", function () {
+        var root = document.querySelectorAll(".marker-cluster");
+        for (var j = 0; j < root.length; j++) {
+            var count = root[j].textContent.trim();
+            root[j].setAttribute("title", count + " kontorer: klik for at zoome ind");
+            root[j].setAttribute("aria-label", count + " kontorer: klik for at zoome ind");
+        }
+    });
+"""
 
 
 _ESCAPES = str.maketrans(
@@ -192,6 +205,7 @@ class _Markers(FastMarkerCluster):
                 var callback = {{ this.callback_js }};
                 var data = {{ this.rows_json }};
                 var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                {{ this.cluster_names_js }}
                 for (var i = 0; i < data.length; i++) {
                     callback(data[i]).addTo(cluster);
                 }
@@ -211,6 +225,7 @@ class _Markers(FastMarkerCluster):
             .replace("\u2029", "\\u2029")
         )
         self.callback_js = _MARKER_CALLBACK
+        self.cluster_names_js = _CLUSTER_NAMES
 
 
 class _Legend(MacroElement):
@@ -264,7 +279,10 @@ def popup_html(site: geo.Site, unit_href: Callable[[str], str]) -> str:
     if not site.units and site.status is not None:
         parts.append(f"<br>{_status_span(site.status)}")
     if location.hours and site.units:
-        parts.append(f'<br><span class="hrs">Bygningen: {escape_js_html(location.hours)}</span>')
+        parts.append(
+            f'<br><span class="hrs">Bygningen: {escape_js_html(hours.danish(location.hours))}'
+            "</span>"
+        )
     parts.append("<ul>" if site.units else "")
     for here in site.units[:MAX_UNITS_IN_POPUP]:
         href = escape_js_html(unit_href(here.unit.id))
@@ -276,7 +294,9 @@ def popup_html(site: geo.Site, unit_href: Callable[[str], str]) -> str:
             f"<br>{_status_span(here.status)}"
         )
         if here.unit.hours:
-            parts.append(f'<br><span class="hrs">{escape_js_html(here.unit.hours)}</span>')
+            parts.append(
+                f'<br><span class="hrs">{escape_js_html(hours.danish(here.unit.hours))}</span>'
+            )
         phone = here.public_phone
         if phone is not None:
             parts.append(f"<br>{_phone_link(phone.number)}")
@@ -288,10 +308,15 @@ def popup_html(site: geo.Site, unit_href: Callable[[str], str]) -> str:
     return "".join(parts)
 
 
-def tooltip_html(site: geo.Site) -> str:
+def marker_name(site: geo.Site) -> str:
+    """The marker's name as plain text: 'Socialcenter København · 3 enheder'."""
     count = len(site.units)
     suffix = f" · {count} enhed{'er' if count != 1 else ''}" if count else ""
-    return f"{escape_js_html(site.location.name)}{suffix}"
+    return f"{site.location.name}{suffix}"
+
+
+def tooltip_html(site: geo.Site) -> str:
+    return escape_js_html(marker_name(site))
 
 
 def legend_html(directory: Directory, found: Iterable[geo.Site]) -> str:
@@ -397,6 +422,7 @@ def build_map(
         folium.Marker(
             (place.lat, place.lon),
             keyboard=False,
+            title=f"Udgangspunkt: {place.name}",
             icon=folium.DivIcon(
                 html="<span></span>",
                 class_name="landkort-here",
