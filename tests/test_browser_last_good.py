@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from browser_support import (
     AppServer,
-    chromium_available,
     launch_chromium,
     screenshot,
     search_box,
     wait_for_render,
 )
+from test_browser import _require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,7 @@ def _search(page, server: AppServer, query: str) -> list[str]:
 
 
 def test_a_broken_file_leaves_search_on_the_last_good_data(tmp_path: Path) -> None:
-    if not chromium_available():
-        pytest.skip("Debian's chromium is missing (/usr/bin/chromium)")
+    _require_chromium()
     from playwright.sync_api import sync_playwright
 
     from directory.devtools.synth import synth_directory

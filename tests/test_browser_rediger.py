@@ -96,18 +96,25 @@ def _page(browser, server: AppServer, path: str, sub: str):
 
 def _edit_first_cell(page, table, row: int, value: str) -> None:
     """Type into the first column of a st.data_editor (a canvas grid): rows are 35 px under
-    a 37 px header, after a 34 px row-marker column. Select the cell, Enter opens its
-    editor, type, Enter; retried until the grid's accessible table shows the value."""
-    for _ in range(5):
+    a 37 px header, after a 34 px row-marker column. Double-click the cell, wait for the
+    grid's own editor to open, fill it, Enter; retried (a rerun may redraw the grid) until
+    the grid's accessible table shows the value."""
+    editor = page.locator("#portal textarea, .gdg-growing-entry textarea, .gdg-input").first
+    for _ in range(8):
+        wait_for_render(page)
+        table.scroll_into_view_if_needed()
         box = table.bounding_box()
         x = box["x"] + 34 + 60
         y = box["y"] + 37 + row * 35 + 17
         page.mouse.click(x, y)
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(300)
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
+        try:
+            editor.wait_for(state="visible", timeout=3_000)
+        except Exception:  # playwright's TimeoutError: the grid was redrawn; try again
+            page.keyboard.press("Escape")
+            continue
+        editor.fill(value)
         page.keyboard.press("Enter")
         page.wait_for_timeout(600)
         if value in table.locator("table").first.inner_text():

@@ -9,8 +9,6 @@ localhost. Full-page screenshots go to artifacts/screenshots/signin-*.png.
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +17,11 @@ from browser_support import (
     AppServer,
     guard_network,
     launch_chromium,
+    put_oidc_users,
     screenshot,
+    sign_in,
     wait_for_render,
+    write_oidc_secrets,
 )
 from conftest import ACCESS_FILE, SMALL_DATA, write_data
 from test_browser import _require_chromium
@@ -54,18 +55,11 @@ PUBLIC_PAGES = [
 def provider() -> Iterator[str]:
     """A running OpenID provider; its base URL."""
     _require_chromium()
-    oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
+    import oidc_provider_mock
+
     with oidc_provider_mock.run_server_in_thread() as server:
         base = f"http://localhost:{server.server_port}"
-        for sub, claims in USERS.items():
-            request = urllib.request.Request(
-                f"{base}/users/{sub}",
-                data=json.dumps(claims).encode(),
-                method="PUT",
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status < 300
+        put_oidc_users(base, USERS)
         yield base
 
 
@@ -92,16 +86,7 @@ def server(provider: str, setup: dict[str, Path]) -> Iterator[AppServer]:
     from browser_support import free_port
 
     port = free_port()
-    secrets = setup["root"] / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "test-cookie-secret-not-for-production"\n'
-        'client_id = "landkort"\n'
-        'client_secret = "test-client-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
+    secrets = write_oidc_secrets(setup["root"] / "secrets.toml", port, provider)
     app = AppServer(
         setup["data"],
         reports_dir=setup["reports"],
@@ -157,14 +142,7 @@ def _source(page) -> str:
 
 
 def _sign_in(page, server: AppServer, sub: str) -> None:
-    _open(page, server, "")
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_selector("input[name=sub]", timeout=30_000)  # the provider's form
-    page.fill("input[name=sub]", sub)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{server.url}/**", timeout=30_000)
-    wait_for_render(page)
-    page.get_by_text(USERS[sub]["name"]).first.wait_for(timeout=30_000)
+    sign_in(page, server.url, sub, USERS[sub]["name"])
 
 
 def test_not_signed_in_shows_only_the_sign_in_page(visitor, server: AppServer) -> None:
