@@ -743,10 +743,13 @@ def _fast_records(text: str | None, kind: str) -> list[Any]:
 
     if not text:
         return []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml's safe loader
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = loader.get_single_data()
     except (yaml.YAMLError, ValueError):
         return []
+    finally:
+        loader.dispose()
     items = data.get(kind) if isinstance(data, dict) else None
     return items if isinstance(items, list) else []
 
