@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from directory.loading.loader import data_dir_from_env, validate_directory
+from directory.cli.common import load_valid_directory
 
 if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
     from directory.graph.analysis import ReferralGraph, UnitStats
@@ -47,20 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def load_graph() -> ReferralGraph | None:
     """The graph of the data directory, or None after printing why it cannot be read."""
-    root = data_dir_from_env()
-    result = validate_directory(root)
-    if result.errors or result.directory is None:
-        for problem in result.errors:
-            print(problem, file=sys.stderr)
-        print(
-            f"error: {len(result.errors)} error(s) in the data in {root}: fix them "
-            "(list them with `python -m directory validate`) and try again",
-            file=sys.stderr,
-        )
+    directory = load_valid_directory()
+    if directory is None:
         return None
     from directory.graph.analysis import ReferralGraph
 
-    return ReferralGraph(result.directory)
+    return ReferralGraph(directory)
 
 
 def run_path(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from directory.loading.loader import data_dir_from_env, validate_directory
+from directory.cli.common import load_valid_directory
 
 
 def _positive(text: str) -> int:
@@ -49,16 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_guide(args: argparse.Namespace) -> int:
-    root = data_dir_from_env()
-    result = validate_directory(root)
-    if result.errors or result.directory is None:
-        for problem in result.errors:
-            print(problem, file=sys.stderr)
-        print(
-            f"error: {len(result.errors)} error(s) in the data in {root}: fix them "
-            "(list them with `python -m directory validate`) and try again",
-            file=sys.stderr,
-        )
+    directory = load_valid_directory()
+    if directory is None:
         return 1
     from search import SearchIndex
     from search.guide import Guide, UnknownUnit
@@ -67,7 +59,7 @@ def run_guide(args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("error: --limit 0 prints nothing: give 1 or more", file=sys.stderr)
         return 1
-    guide = Guide(SearchIndex(result.directory))
+    guide = Guide(SearchIndex(directory))
     try:
         guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
     except UnknownUnit as exc:
