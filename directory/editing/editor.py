@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -403,6 +404,19 @@ class Editor:
     ) -> SaveResult:
         """Validate the whole directory with the change, then write, then commit; the
         validation goes into the disk cache, so the app's next load does not redo it."""
+        # The validation is millions of objects, all kept until the save ends: the cyclic
+        # garbage collector would rescan them again and again (as in validate_directory).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._validate_write_commit(repo, change, subject, author, unit_id)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _validate_write_commit(
+        self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
+    ) -> SaveResult:
         today = self.today or staleness.today()
         errors, validation = self._validate_with(change, unit_id, today)
         if errors:
