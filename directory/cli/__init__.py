@@ -25,7 +25,7 @@ COMMAND_MODULES = (
 def build_parser(prog: str = "python -m directory") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Kommunalt landkort: validate and analyse the directory data.",
+        description="Kommunalt landkort: tjek og analysér vejviserens data.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
@@ -46,5 +46,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the CLI never shows a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"fejl: uventet fejl ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 2
