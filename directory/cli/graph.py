@@ -124,7 +124,8 @@ def run_stats(args: argparse.Namespace) -> int:
     out = [
         f"{count(g.number_of_nodes(), 'enhed', 'enheder')}, "
         f"{count(len(graph.directory.referrals), 'henvisning', 'henvisninger')} "
-        f"({g.number_of_edges()} enhedspar), {len(graph.two_way_pairs())} gensidige par",
+        f"({g.number_of_edges()} enhedspar), "
+        f"{count(len(graph.two_way_pairs()), 'gensidigt par', 'gensidige par')}",
         f"Indgange ({rule}): "
         f"{', '.join(doors) if doors else 'ingen; marker dem med x-front-door: true'}",
         "",

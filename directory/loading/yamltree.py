@@ -290,7 +290,7 @@ def parse_text(text: str) -> Parsed:
 _INVISIBLE_SEARCH = INVISIBLE.search
 _CHARACTER_NAMES = {
     0x00: "en NUL-byte",
-    0x85: "et linjeskift-tegn (NEL)",
+    0x85: "et NEL-linjeskift",
     0x200B: "et mellemrum uden bredde",
     0x200E: "et venstre-mod-højre-mærke",
     0x200F: "et højre-mod-venstre-mærke",
