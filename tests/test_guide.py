@@ -360,4 +360,7 @@ def test_guide_command_on_invalid_data_lists_the_problems(tmp_path: Path, monkey
     monkeypatch.setenv("LANDKORT_DATA", str(tmp_path))
     code, out, err = run(capsys, "guide", "herberg")
     assert code == 1 and out == ""
-    assert f"fejl: 2 fejl i data i {tmp_path}: ret dem" in err and "python -m directory validate" in err
+    assert (
+        f"fejl: 2 fejl i data i {tmp_path}: ret dem" in err
+        and "python -m directory validate" in err
+    )
