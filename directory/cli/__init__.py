@@ -11,9 +11,9 @@ import argparse
 import importlib
 import re
 import sys
-import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 COMMAND_MODULES = (
     "directory.cli.validate",
@@ -52,14 +52,20 @@ def danish_usage_error(message: str) -> str:
 
 
 class DanishFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         super().add_usage(usage, actions, groups, "brug: " if prefix is None else prefix)
 
 
 class DanishParser(argparse.ArgumentParser):
     """An ArgumentParser whose own texts (usage, headings, -h, usage errors) are Danish."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", DanishFormatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "argumenter"
@@ -68,7 +74,7 @@ class DanishParser(argparse.ArgumentParser):
             if isinstance(action, argparse._HelpAction):
                 action.help = "vis denne hjælp, og afslut"
 
-    def error(self, message: str) -> typing.NoReturn:
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: fejl: {danish_usage_error(message)}\n")
 

@@ -271,6 +271,8 @@ def parse_text(text: str) -> Parsed:
                     )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= text.count("\n"):
+            mark = exc.context_mark  # at the end of the file: where the unclosed value began
         line = mark.line + 1 if mark else 1
         raise YamlProblem(line, f"YAML-syntaksfejl: {syntax_message(exc.problem)}") from None
     except yaml.reader.ReaderError as exc:
