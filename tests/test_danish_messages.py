@@ -278,3 +278,33 @@ def test_invalid_data_in_a_command_is_danish(
             f"fejl: {count} fejl i data i {data}: ret dem (se dem alle med "
             "`python -m directory validate`), og prøv igen"
         )
+
+
+DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
+
+
+@pytest.fixture(scope="module")
+def case_messages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Every message the validator gives on the cases in tests/cases."""
+    messages: list[str] = []
+    for case in sorted(CASES.glob("*.yaml")):
+        data = write_data(tmp_path_factory.mktemp("case") / "data", SMALL_DATA)
+        raw = case.read_bytes()
+        target = re.search(rb"^# target: (.*)$", raw, re.M)
+        assert target
+        (data / target.group(1).decode().strip()).write_bytes(raw)
+        messages += _all_messages(data)
+    return messages
+
+
+def test_every_message_the_data_readme_quotes_is_a_real_one(case_messages: list[str]) -> None:
+    """The table of fixes in data/README.md quotes messages (`...` stands for a cut)."""
+    text = DATA_README.read_text(encoding="utf-8")
+    table = text[text.index("| beskeden siger |") : text.index("## Filer")]
+    quoted = re.findall(r"^\| `([^`]+)` \|", table, re.M)
+    assert len(quoted) >= 8
+    for quote in quoted:
+        pattern = ".*".join(re.escape(part) for part in quote.split("..."))
+        assert any(re.search(pattern, m) for m in case_messages), (
+            f"data/README.md quotes {quote!r}, which no message says"
+        )
