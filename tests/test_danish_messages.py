@@ -5,6 +5,7 @@ no message may contain a common English word outside quotes and paths."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import re
@@ -34,8 +35,9 @@ ENGLISH = re.compile(
     r"required|valid|invalid|none)\b",
     re.I,
 )
-# Quoted values (the coordinator's own text, ids, keys, examples) and paths are not prose.
-QUOTED_OR_PATH = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*/\S*")
+# Quoted values (the coordinator's own text, ids, keys, examples), paths and command-line
+# options are not prose.
+QUOTED_OR_PATH = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*/\S*|--[\w-]+")
 
 
 def english(message: str) -> list[str]:
@@ -200,8 +202,10 @@ def test_os_errors_are_named_in_danish() -> None:
 
 def test_every_cli_help_text_is_danish() -> None:
     parser = build_parser()
-    parsers = [parser, *next(a for a in parser._actions if a.choices).choices.values()]
-    helps = [parser.description or ""]
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parsers = [parser, *commands.choices.values()]
+    helps = [a.help or "" for a in commands._choices_actions]
+    assert len(helps) == len(commands.choices)
     for each in parsers:
         helps += [each.description or ""] + [a.help or "" for a in each._actions]
     assert {h: english(h) for h in helps if english(h)} == {}
