@@ -18,13 +18,12 @@ page was opened in the session.
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import data_dir, row, workdir
+from benchmarks.common import data_dir, process_cpu_s, row, workdir
 
 MAX_SIZE = 10_000
 QUERIES = ["hjemløs", "misbrug", "jobcenter valby", "gældsrådgivning", "demens", "sygedagpenge"]
@@ -77,9 +76,8 @@ def _latency(page: Any) -> tuple[float, list[float]]:
 
 
 def _server_cpu(server: Any) -> float:
-    """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) the server process has used so far."""
+    return process_cpu_s(server.proc.pid)
 
 
 def _rerun_cpu_ms(page: Any, server: Any, queries: list[str]) -> float:
