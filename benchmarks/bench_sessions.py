@@ -527,7 +527,7 @@ def rerun_cpu_rows(
     name = "sessions: server CPU per search rerun"
     rows = []
     for after in ("", ", after a unit page"):
-        note = f"median-free mean of {searches} searches; baseline: the whole page reruns"
+        note = f"mean of {searches} searches (CPU time); baseline: the whole page reruns"
         rows.append(
             row(
                 f"{name}{after}",
