@@ -2,12 +2,24 @@
 
 Each session speaks what the browser speaks: it opens `/_stcore/stream` (subprotocol
 `streamlit`), sends a `BackMsg.rerun_script` with its `ClientState` (query string, page,
-widget states) and reads `ForwardMsg`s until `script_finished`. It behaves like a
-caseworker: it arrives on a ramp (N/5 seconds for N sessions), loads the start page, types a
-search (the search box's widget state), waits 5-15 s, searches again, waits, searches a
-third time. Measured per scenario: p50/p95/max rerun latency of the searches (send →
-`script_finished`), errors (timeouts, closed sockets, exception elements, failed runs),
-and server memory per session (RSS growth of the server processes / N).
+widget states) and reads `ForwardMsg`s until `script_finished`. A search is the message
+Chromium sends when Enter is pressed in the search box (checked frame by frame): the query
+string `q=<query>`, the state of every widget of the search fragment, and the fragment's
+id, so the server reruns the fragment only (`--whole-page`: the whole script, as before the
+search was a fragment). Honesty checks: the start page must draw the search box keyed `q`
+inside a fragment, and every search must end as the run asked for and draw exactly the
+result cards (`punkt-hits-<kind>-<id>` containers, in order) that the page's own search
+gives for that query on the same data (`expected_cards`); anything else is an error of the
+benchmark, counted with the errors.
+
+It behaves like a caseworker: it arrives on a ramp (N/5 seconds for N sessions), loads the
+start page, searches, waits 5-15 s, searches again, waits, searches a third time. Measured
+per scenario: p50/p95/max rerun latency of the searches (send → `script_finished`), errors
+(timeouts, closed sockets, exception elements, failed runs, wrong cards), result cards per
+search, server memory per session (RSS growth of the server processes / N) and server CPU
+time per run. Before the scenarios, one session alone measures the server CPU time per
+search rerun (fragment, and the whole page as the baseline), before and after it opened a
+unit page.
 
 Scenarios, at N = 25, 50, 100, 200: one server, and two servers behind nginx
 (deploy/nginx.conf, sticky cookie per session) on one PostgreSQL; plus the burst case (all
