@@ -427,7 +427,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _rows(
-    label: str, n: int, tally: Tally, mem_per_session: float, cpu_ms: float, note: str
+    label: str,
+    n: int,
+    tally: Tally,
+    mem_per_session: float,
+    cpu_ms: float,
+    client_share: float,
+    note: str,
 ) -> list[dict]:
     name = f"sessions: {label}"
     cards = statistics.mean(tally.cards) if tally.cards else 0.0
@@ -446,6 +452,13 @@ def _rows(
             "server_cpu_ms_per_run",
             cpu_ms,
             note="server CPU time / (first loads + searches)",
+        ),
+        row(
+            name,
+            n,
+            "client_cpu_share",
+            client_share,
+            note="the benchmark's own CPU time / wall time: near 1, the client was the limit",
         ),
     ]
 
@@ -476,6 +489,7 @@ def measure(
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     cpu_before = sum(map(process_cpu_s, pids))
+    client_before = time.process_time()
     started = time.perf_counter()
     try:
         tally = run_plan(plan, base_url, nginx=nginx, expected=expected, seed=seed)
@@ -483,6 +497,7 @@ def measure(
         stop.set()
         sampler.join()
     wall = time.perf_counter() - started
+    client_share = (time.process_time() - client_before) / wall
     runs = len(tally.first_loads) + len(tally.latencies)
     cpu_ms = (sum(map(process_cpu_s, pids)) - cpu_before) * 1000 / max(runs, 1)
     per_session = (peak[0] - before) / plan.sessions
@@ -490,12 +505,13 @@ def measure(
     print(  # progress: a long run's figures survive an interruption
         f"# sessions {label} N={plan.sessions}: p50 {percentile(tally.latencies, 0.5):.2f} s, "
         f"p95 {percentile(tally.latencies, 0.95):.2f} s, errors {len(tally.errors)}, "
-        f"{per_session:.1f} MB/session, {cpu_ms:.0f} ms CPU/run, {note}, "
+        f"{per_session:.1f} MB/session, {cpu_ms:.0f} ms CPU/run, "
+        f"client CPU {client_share:.0%}, {note}, "
         f"load {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
         flush=True,
     )
-    return _rows(label, plan.sessions, tally, per_session, cpu_ms, note), tally
+    return _rows(label, plan.sessions, tally, per_session, cpu_ms, client_share, note), tally
 
 
 async def _rerun_cpu(

@@ -134,6 +134,7 @@ def test_sessions_benchmark_speaks_the_websocket_protocol(tmp_path: Path) -> Non
             assert by[(name, "cards_per_search")] >= 1
             assert 0 < by[(name, "p50_s")] <= by[(name, "p95_s")] <= by[(name, "max_s")] < 120
             assert by[(name, "server_cpu_ms_per_run")] > 0
+            assert 0 < by[(name, "client_cpu_share")] < 2
     cpu = {r["name"]: r for r in rows if r["metric"] == "cpu_ms"}
     for name in (
         "sessions: server CPU per search rerun",
