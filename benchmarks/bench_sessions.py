@@ -149,6 +149,9 @@ class Session:
             additional_headers=headers,
             max_size=None,
             open_timeout=TIMEOUT_S,
+            # A browser sends no pings of its own (it answers the server's): a server too
+            # busy to answer a ping within 20 s is a slow search, not a closed session.
+            ping_interval=None,
         )
 
     async def rerun(self, query: str | None = None, *, whole_page: bool = False) -> float:
