@@ -1,7 +1,7 @@
 """`python -m benchmarks [--quick] [--sizes 1000,10000,50000] [--seed 0] [--out FILE] [--only a,b]`.
 
-Runs every benchmark module that exists (load, search, graph, map, app, sessions), prints one table
-(name, size, metric, value, baseline, ratio) and saves it as JSON (default
+Runs every benchmark module that exists (load, search, graph, map, app, sessions, edit), prints
+one table (name, size, metric, value, baseline, ratio) and saves it as JSON (default
 benchmarks/results/latest.json). `--quick` is a smoke run on tiny data without the browser:
 it checks that the harness works, its figures mean nothing.
 """
@@ -32,6 +32,7 @@ MODULES = [
     ("map", "benchmarks.bench_map"),
     ("app", "benchmarks.bench_app"),
     ("sessions", "benchmarks.bench_sessions"),
+    ("edit", "benchmarks.bench_edit"),
 ]
 BROWSER_MODULES = {"app"}
 DEFAULT_SIZES = [1000, 10000, 50000]

@@ -43,9 +43,9 @@ def test_unknown_benchmark_name_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--quick", "--only", "lod", "--out", str(tmp_path / "x.json")]) == 1
-    assert (
-        capsys.readouterr().err
-        == "error: unknown benchmark(s) lod: choose from load, search, graph, map, app, sessions\n"
+    assert capsys.readouterr().err == (
+        "error: unknown benchmark(s) lod: choose from "
+        "load, search, graph, map, app, sessions, edit\n"
     )
     assert not (tmp_path / "x.json").exists()
 
@@ -225,3 +225,17 @@ def test_the_start_page_must_have_the_search_box_keyed_q_in_a_fragment() -> None
     session._learn_start_page()
     assert session.fragment_id == "f1"
     assert session.widgets == [("$$ID-abc-q", "text_input"), ("$$ID-def-aaben", "checkbox")]
+
+
+def test_edit_benchmark_saves_reloads_and_reads_history() -> None:
+    """On 40 units in a git repository: one save, the load after it, Historik twice."""
+    from benchmarks import bench_edit
+
+    rows = bench_edit.run([40], seed=0)
+    by = {(r["name"], r["metric"]): r for r in rows}
+    assert not [r for r in rows if r["metric"] == "error"], rows
+    for name in (bench_edit.SAVE, bench_edit.RELOAD, bench_edit.HISTORY, bench_edit.HISTORY_AGAIN):
+        for metric in ("cpu_s", "time_s"):
+            assert by[(name, metric)]["value"] > 0 and by[(name, metric)]["baseline"] > 0
+    # 10 commits: the start, 3 edits of the unit and 1 of its referrals are its history
+    assert by[(bench_edit.HISTORY, "entries")]["value"] == 5

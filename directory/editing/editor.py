@@ -13,12 +13,14 @@ a file changed since the form was opened (`EditConflict`, with what changed). Al
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
-import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +47,10 @@ from directory.editing.yamledit import (
     merge_by_id,
     plain,
 )
-from directory.loading.loader import classify, validate_directory
+from directory.loading.loader import Validation, classify, remember, validate_directory
 from directory.model import Problem
 from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
+from directory.rules import staleness
 
 LOCK_NAME = "landkort-edit.lock"
 LOCK_TIMEOUT_S = 30.0
@@ -172,6 +175,7 @@ class Editor:
 
     def __init__(self, data_dir: str | os.PathLike[str], *, today: dt.date | None = None) -> None:
         self.root = Path(data_dir)
+        self.where = os.fspath(data_dir)  # as given: the app's cache keys use this spelling
         self.today = today
         self.repo = Repo.find(self.root)
 
@@ -398,8 +402,23 @@ class Editor:
     def _apply(
         self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
     ) -> SaveResult:
-        """Validate the whole directory with the change, then write, then commit."""
-        errors = self._validate_with(change, unit_id)
+        """Validate the whole directory with the change, then write, then commit; the
+        validation goes into the disk cache, so the app's next load does not redo it."""
+        # The validation is millions of objects, all kept until the save ends: the cyclic
+        # garbage collector would rescan them again and again (as in validate_directory).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._validate_write_commit(repo, change, subject, author, unit_id)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _validate_write_commit(
+        self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
+    ) -> SaveResult:
+        today = self.today or staleness.today()
+        errors, validation = self._validate_with(change, unit_id, today)
         if errors:
             raise EditRefused(errors)
         originals = {rel: self._text(rel) for rel in change.texts}
@@ -422,34 +441,28 @@ class Editor:
                 f"Ændringen kunne ikke gemmes ({exc}). Intet er ændret; prøv igen, "
                 "eller skriv til den, der driver landkortet."
             ) from exc
+        remember(self.where, validation, today=today)
         return SaveResult(sha, change.fields, subject)
 
-    def _validate_with(self, change: _Change, unit_id: str | None) -> list[FieldError]:
-        """Errors the change would add to the directory (errors already there do not count)."""
-        with tempfile.TemporaryDirectory(prefix="landkort-edit-") as tmp:
-            copy = Path(tmp) / "data"
-            shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".*"), symlinks=False)
-            for rel, text in change.texts.items():
-                target = copy / rel
-                if text is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(text, encoding="utf-8")
-            after = validate_directory(copy, today=self.today).errors
-            if not after:
-                return []
-            before = {
-                (_rel(p.path, self.root), p.message)
-                for p in validate_directory(self.root, today=self.today).errors
-            }
-            new = [p for p in after if (_rel(p.path, copy), p.message) not in before]
-            return [self._field_of(p, copy, change, unit_id) for p in new]
+    def _validate_with(
+        self, change: _Change, unit_id: str | None, today: dt.date
+    ) -> tuple[list[FieldError], Validation]:
+        """Errors the change would add to the directory (errors already there do not
+        count), and the validation of the directory with the change.
 
-    def _field_of(
-        self, problem: Problem, copy: Path, change: _Change, unit_id: str | None
-    ) -> FieldError:
-        rel = _rel(problem.path, copy)
+        The change is validated as an overlay (its files' new texts from memory, every
+        other file from disk), so nothing is copied or written. The errors already there
+        come from the validation of the files as they are, which the disk cache holds once
+        the app has loaded them."""
+        after = validate_directory(self.where, today=today, overlay=change.texts)
+        if after.ok:
+            return [], after
+        before = {(p.path, p.message) for p in validate_directory(self.where, today=today).errors}
+        new = [p for p in after.errors if (p.path, p.message) not in before]
+        return [self._field_of(p, change, unit_id) for p in new], after
+
+    def _field_of(self, problem: Problem, change: _Change, unit_id: str | None) -> FieldError:
+        rel = _rel(problem.path, self.root)
         detail = f"{rel}, linje {problem.line}: {problem.message}"
         text = change.texts.get(rel)
         field_name = ""
@@ -603,15 +616,19 @@ class Editor:
 
     # -- history and undo ----------------------------------------------------------------
     def history(self, unit_id: str, limit: int = 30) -> list[HistoryEntry]:
-        """The commits that changed the unit or its outgoing referrals, newest first."""
+        """The commits that changed the unit or its outgoing referrals, newest first.
+
+        `git log --raw` names each commit's files and their blobs before and after; only
+        the unit's own records are read from a blob (its lines found by their `id:` or
+        `from:` line, then parsed alone), once per blob and unit: blobs never change, so
+        the next call reads only the blobs of new commits."""
         repo = self._require_repo()
-        data_rel = repo.rel(self.root)
-        prefix = "" if data_rel == "." else data_rel + "/"
+        prefix = _prefix(repo, self.root)
+        commits = repo.log([repo.rel(self.root)], limit=limit * 4)
+        _read_unit_records(repo, commits, prefix, unit_id)
         entries: list[HistoryEntry] = []
-        for commit in repo.log([data_rel], limit=limit * 4):
-            parent = repo.parent(commit.sha)
-            old = _unit_at(repo, parent, commit.files, prefix, unit_id)
-            new = _unit_at(repo, commit.sha, commit.files, prefix, unit_id)
+        for commit in commits:
+            old, new = _unit_sides(repo, commit, prefix, unit_id)
             changes = field_changes(old[0], new[0], old[1], new[1])
             if not changes:
                 continue
@@ -628,14 +645,13 @@ class Editor:
         """A new commit that takes back what commit `sha` changed in the unit, validated
         like any edit. Refused when a field it changed has been changed again since."""
         repo = self._require_repo()
-        data_rel = repo.rel(self.root)
-        prefix = "" if data_rel == "." else data_rel + "/"
-        commits = repo.log([data_rel], limit=500)
+        prefix = _prefix(repo, self.root)
+        commits = repo.log([repo.rel(self.root)], limit=500)
         commit = next((c for c in commits if c.sha.startswith(sha)), None)
         if commit is None:
             raise EditError(f"Ændringen {sha[:10]} findes ikke i historikken.")
-        old = _unit_at(repo, repo.parent(commit.sha), commit.files, prefix, unit_id)
-        new = _unit_at(repo, commit.sha, commit.files, prefix, unit_id)
+        _read_unit_records(repo, [commit], prefix, unit_id)
+        old, new = _unit_sides(repo, commit, prefix, unit_id)
         if old[0] is None and new[0] is None:  # only its referrals changed
             old, new = ({}, old[1], None), ({}, new[1], None)
         if old[0] is None or new[0] is None:
@@ -779,29 +795,123 @@ def _key_at(text: str, unit_id: str, line: int) -> str:
     return best if best in FIELD_DA else ""
 
 
-def _unit_at(
-    repo: Repo, sha: str | None, files: tuple[str, ...], prefix: str, unit_id: str
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str | None]:
-    """The unit's record, outgoing referrals (from the commit's files) and its file at `sha`."""
-    record: dict[str, Any] | None = None
-    where: str | None = None
-    referrals: list[dict[str, Any]] = []
-    if sha is None:
-        return None, [], None
-    for path in files:
-        if not path.startswith(prefix):
-            continue
-        kind = classify(path[len(prefix) :])
-        if kind not in ("units", "referrals"):
-            continue
-        text = repo.show(sha, path)
-        if not text or not _key_line("id" if kind == "units" else "from", unit_id).search(text):
-            continue  # the unit is not defined (or does not refer) in this file: skip parsing
-        for item in _fast_records(text, kind):
-            if not isinstance(item, dict):
+_UnitAt = tuple[dict[str, Any] | None, list[dict[str, Any]], str | None]
+
+# (blob, file kind, unit id) -> the unit's records in that blob (its own record in a units
+# file, its outgoing referrals in a referrals file). Blobs never change: nothing goes stale.
+_RECORDS: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+_RECORDS_MAX = 20_000
+_RECORDS_LOCK = threading.Lock()
+
+
+def _prefix(repo: Repo, root: Path) -> str:
+    """The data directory's path in the repository, as a prefix of the paths git names."""
+    data_rel = repo.rel(root)
+    return "" if data_rel == "." else data_rel + "/"
+
+
+def _file_kind(path: str, prefix: str) -> str | None:
+    """`units` or `referrals` for a data file git names (None for every other file)."""
+    if not path.startswith(prefix):
+        return None
+    kind = classify(path[len(prefix) :])
+    return kind if kind in ("units", "referrals") else None
+
+
+def _read_unit_records(repo: Repo, commits: Iterable[Commit], prefix: str, unit_id: str) -> None:
+    """Read the unit's records from every blob of these commits not read before (one
+    `git cat-file` for all of them)."""
+    wanted: dict[str, set[str]] = {}
+    for commit in commits:
+        for path, blobs in zip(commit.files, commit.blobs, strict=False):
+            kind = _file_kind(path, prefix)
+            for blob in blobs if kind else ():
+                if blob and (blob, kind, unit_id) not in _RECORDS:
+                    wanted.setdefault(blob, set()).add(str(kind))
+    if not wanted:
+        return
+    needle = unit_id.encode()
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for blob, data in repo.read_blobs(sorted(wanted)):
+        # most blobs do not name the unit at all: they are never decoded
+        text = data.decode("utf-8", "replace") if data and needle in data else None
+        for kind in wanted[blob]:
+            found[(blob, kind, unit_id)] = _unit_records(text, kind, unit_id)
+    with _RECORDS_LOCK:
+        if len(_RECORDS) + len(found) > _RECORDS_MAX:
+            _RECORDS.clear()
+        _RECORDS.update(found)
+
+
+def _unit_sides(repo: Repo, commit: Commit, prefix: str, unit_id: str) -> tuple[_UnitAt, _UnitAt]:
+    """The unit before and after a commit: its record, its outgoing referrals (from the
+    commit's files) and the file that holds it (read by `_read_unit_records` first)."""
+    sides: list[_UnitAt] = []
+    for side in (0, 1):
+        record: dict[str, Any] | None = None
+        where: str | None = None
+        referrals: list[dict[str, Any]] = []
+        for path, blobs in zip(commit.files, commit.blobs, strict=False):
+            kind = _file_kind(path, prefix)
+            if kind is None or not blobs[side]:
                 continue
-            if kind == "units" and item.get("id") == unit_id:
-                record, where = plain(item), path
-            elif kind == "referrals" and item.get("from") == unit_id:
-                referrals.append(plain(item))
-    return record, referrals, where
+            records = _RECORDS.get((blobs[side], kind, unit_id))
+            if records is None:  # evicted meanwhile (another unit's history): read again
+                _read_unit_records(repo, [commit], prefix, unit_id)
+                records = _RECORDS.get((blobs[side], kind, unit_id), [])
+            if kind == "referrals":
+                referrals.extend(records)
+            elif records:
+                record, where = records[-1], path
+        sides.append((record, referrals, where))
+    return sides[0], sides[1]
+
+
+def _unit_records(text: str | None, kind: str, unit_id: str) -> list[dict[str, Any]]:
+    """The unit's own record (units) or its outgoing referrals (referrals) in a file's text.
+
+    Only the records whose `id:`/`from:` line names the unit are parsed, each alone (a
+    record runs from its dash to the next dash in the same column); a file laid out
+    otherwise is parsed whole."""
+    key = "id" if kind == "units" else "from"
+    if not text:
+        return []
+    positions = [m.start() for m in _key_line(key, unit_id).finditer(text)]
+    if not positions:
+        return []
+    slices = _record_slices(text, kind, positions)
+    if slices is None:
+        items = _fast_records(text, kind)
+    else:
+        items = [item for part in slices for item in _fast_records(f"{kind}:\n{part}", kind)]
+    return [plain(item) for item in items if isinstance(item, dict) and item.get(key) == unit_id]
+
+
+_DASH = re.compile(r"^( *)-(?:[ \t]|$)", re.M)
+_TOP_KEY = re.compile(r"^[^\s#-]", re.M)
+
+
+def _record_slices(text: str, kind: str, positions: list[int]) -> list[str] | None:
+    """The text of each top-level record holding one of `positions` (None: the file's
+    layout is not the plain `kind:` + one dash per record this reads)."""
+    top = re.search(rf"^{kind}:[ \t]*(?:#.*)?$", text, re.M)
+    first = _DASH.search(text, top.end()) if top else None
+    if first is None:
+        return None
+    end_match = _TOP_KEY.search(text, first.start())
+    end = end_match.start() if end_match else len(text)
+    column = len(first.group(1))
+    starts = [
+        m.start()
+        for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M)
+        if m.start() >= first.start()
+    ]
+    out: list[str] = []
+    for position in positions:
+        if not first.start() <= position < end:
+            return None
+        i = bisect.bisect_right(starts, position) - 1
+        part = text[starts[i] : starts[i + 1] if i + 1 < len(starts) else end]
+        if part not in out:
+            out.append(part)
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class Commit:
     when: str  # ISO 8601 with offset
     subject: str
     files: tuple[str, ...] = ()  # paths relative to the repository root
+    # per file in `files`: the blob before and after the commit ("": the file did not exist)
+    blobs: tuple[tuple[str, str], ...] = ()
 
     @property
     def short(self) -> str:
@@ -101,10 +104,12 @@ class Repo:
         return self.git("rev-parse", "HEAD").strip()
 
     def log(self, rel_paths: list[str], limit: int = 50) -> list[Commit]:
-        """Commits touching these paths, newest first, with the files each changed."""
+        """Commits touching these paths, newest first, with the files each changed and
+        their blobs before and after (`git log --raw`: no file is read here)."""
         fmt = _SEP.join(["%x1e%H", "%an", "%ae", "%aI", "%s"])
         out = self.git(
-            "log", f"-n{limit}", f"--format={fmt}", "--name-only", "--no-renames", "--", *rel_paths
+            *("log", f"-n{limit}", f"--format={fmt}", "--raw", "--no-abbrev", "--no-renames"),
+            *("--", *rel_paths),
         )
         commits: list[Commit] = []
         for block in out.split("\x1e"):
@@ -112,9 +117,53 @@ class Repo:
                 continue
             head, _, rest = block.partition("\n")
             sha, author, email, when, subject = (head.split(_SEP) + [""] * 5)[:5]
-            files = tuple(line for line in rest.splitlines() if line.strip())
-            commits.append(Commit(sha, author, email, when, subject, files))
+            files: list[str] = []
+            blobs: list[tuple[str, str]] = []
+            for line in rest.splitlines():
+                # :100644 100644 <old blob> <new blob> M<TAB>path
+                meta, tab, path = line.partition("\t")
+                parts = meta.split()
+                if not line.startswith(":") or not tab or len(parts) < 5:
+                    continue
+                before, after = ("" if set(b) == {"0"} else b for b in parts[2:4])
+                files.append(path)
+                blobs.append((before, after))
+            commits.append(Commit(sha, author, email, when, subject, tuple(files), tuple(blobs)))
         return commits
+
+    def read_blobs(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each blob's bytes (None: missing), read through one `git cat-file --batch`."""
+        try:
+            proc = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise GitError(f"git cat-file: {exc}") from exc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            for sha in shas:  # one question, one answer: the pipes never fill up
+                proc.stdin.write(sha.encode() + b"\n")
+                proc.stdin.flush()
+                header = proc.stdout.readline().split()
+                if len(header) != 3:
+                    yield sha, None
+                    continue
+                data = proc.stdout.read(int(header[2]) + 1)[:-1]
+                yield sha, data if header[1] == b"blob" else None
+        except (OSError, ValueError) as exc:
+            raise GitError(f"git cat-file: {exc}") from exc
+        finally:
+            proc.stdin.close()
+            proc.stdout.close()
+            try:
+                proc.wait(timeout=GIT_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
     def show(self, sha: str, rel_path: str) -> str | None:
         """The file's text at a commit, or None when it did not exist there."""

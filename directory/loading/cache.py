@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from directory import settings
-from directory.loading.safefile import UnsafeFile, os_reason, read_data_file
+from directory.loading.safefile import Overlay, UnsafeFile, os_reason, read_data_file
 
 MAGIC = b"LANDKORT-CACHE-1\n"
 SECRET_NAME = "secret.key"
@@ -66,8 +66,9 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def data_files(root: str) -> list[str]:
-    """Every .yaml/.yml file under root (relative, posix, sorted), as the loader walks it."""
+def data_files(root: str, overlay: Overlay | None = None) -> list[str]:
+    """Every .yaml/.yml file under root (relative, posix, sorted), as the loader walks it;
+    with `overlay`, as it will be once the overlay is written."""
     out: list[str] = []
     base = Path(root)
     for dirpath, dirnames, filenames in os.walk(base):
@@ -75,21 +76,24 @@ def data_files(root: str) -> list[str]:
         for name in filenames:
             if name.endswith((".yaml", ".yml")):
                 out.append(Path(dirpath, name).relative_to(base).as_posix())
+    if overlay:
+        out = [rel for rel in {*out, *overlay} if overlay.get(rel, "") is not None]
     return sorted(out)
 
 
-def content_key(root: str, today: dt.date) -> str:
-    """The key of a data directory's current contents (read from disk now).
+def content_key(root: str, today: dt.date, overlay: Overlay | None = None) -> str:
+    """The key of a data directory's current contents (read from disk now); with `overlay`,
+    of the contents it will have once the overlay is written (the same key then).
 
     A file that cannot be read gives a key that is never stored (the loader reports it).
     """
     digest = hashlib.blake2b(digest_size=20)
     where = root if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
     digest.update(f"{code_version()}\0{today.isoformat()}\0{where}\0".encode())
-    for rel in data_files(root):
+    for rel in data_files(root, overlay):
         digest.update(rel.encode() + b"\0")
         try:  # the loader's safe reader: no links out, no devices or FIFOs, at most 5 MB
-            data = read_data_file(Path(root), rel)
+            data = read_data_file(Path(root), rel, overlay)
         except UnsafeFile:
             data = os.urandom(16)  # not readable now: a key nobody can hit again
         digest.update(len(data).to_bytes(8, "big"))

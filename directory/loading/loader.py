@@ -22,8 +22,8 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 
 from directory import settings
-from directory.loading.cache import content_key, open_cache
-from directory.loading.safefile import UnsafeFile, os_reason, read_data_file
+from directory.loading.cache import DiskCache, content_key, open_cache
+from directory.loading.safefile import Overlay, UnsafeFile, os_reason, read_data_file
 from directory.loading.yamltree import (
     Node,
     YamlProblem,
@@ -113,16 +113,23 @@ def validate_directory(
     *,
     today: dt.date | None = None,
     cache: bool = True,
+    overlay: Overlay | None = None,
 ) -> Validation:
     """Validate a data directory; never raises for anything in the data.
 
     With `cache` (the default) an unchanged directory is read from the disk cache
     (`LANDKORT_CACHE`, see `directory.loading.cache`) and a new result is stored there; a
-    result without errors becomes the directory's "last good" version (`last_good`)."""
+    result without errors becomes the directory's "last good" version (`last_good`).
+
+    `overlay` validates a change before it is written: relative path -> the file's new
+    text (None: the file is deleted); every other file is read from disk. Its result is
+    looked up in the cache under the key of the contents with the change (the key the
+    files will have once it is written), and never stored: `remember` stores it once
+    the change is on disk."""
     root = data_dir_from_env(path)
     today = today or staleness.today()
     disk = open_cache() if cache else None
-    key = content_key(root, today) if os.path.isdir(root) else ""
+    key = content_key(root, today, overlay) if os.path.isdir(root) else ""
     # Reading (and unpickling) builds millions of small objects that are all kept; the
     # cyclic garbage collector would rescan them again and again (half the time at 10k).
     was_enabled = gc.isenabled()
@@ -132,22 +139,39 @@ def validate_directory(
             hit = disk.load(key)
             if isinstance(hit, Validation):
                 return hit
-        result = _Checker(root, today).run()
+        result = _Checker(root, today, overlay).run()
     finally:
         if was_enabled:
             gc.enable()
     result.version = key
-    # Stored only when the files did not change while they were read.
-    if disk is not None and key and content_key(root, today) == key:
-        try:
-            disk.store(key, result)
-            if result.directory is not None:
-                disk.mark_last_good(root, key)
-            else:
-                disk.prune()
-        except OSError as exc:
-            print(f"landkort: cachen blev ikke skrevet ({os_reason(exc)})", file=sys.stderr)
+    if overlay is None and disk is not None:
+        _store(disk, root, today, result)
     return result
+
+
+def remember(
+    path: str | os.PathLike[str] | None, result: Validation, *, today: dt.date | None = None
+) -> None:
+    """Store a validation (e.g. of an overlay that has since been written) in the disk
+    cache, when the files on disk now are the ones it validated."""
+    disk = open_cache()
+    if disk is not None:
+        _store(disk, data_dir_from_env(path), today or staleness.today(), result)
+
+
+def _store(disk: DiskCache, root: str, today: dt.date, result: Validation) -> None:
+    # Stored only when the files did not change while they were read.
+    key = result.version
+    if not key or content_key(root, today) != key:
+        return
+    try:
+        disk.store(key, result)
+        if result.directory is not None:
+            disk.mark_last_good(root, key)
+        else:
+            disk.prune()
+    except OSError as exc:
+        print(f"landkort: cachen blev ikke skrevet ({os_reason(exc)})", file=sys.stderr)
 
 
 def last_good(path: str | os.PathLike[str] | None = None) -> Validation | None:
@@ -204,9 +228,10 @@ class _Item:
 
 
 class _Checker:
-    def __init__(self, root: str, today: dt.date) -> None:
+    def __init__(self, root: str, today: dt.date, overlay: Overlay | None = None) -> None:
         self.root = root
         self.today = today
+        self.overlay = overlay or {}  # files read from memory, not disk (None: deleted)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.items: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
@@ -311,12 +336,18 @@ class _Checker:
                         )
                     else:
                         files[rel] = kind
+        for rel, text in self.overlay.items():
+            kind = classify(rel)
+            if text is None:
+                files.pop(rel, None)
+            elif kind is not None:
+                files[rel] = kind
         return files
 
     def _read_file(self, base: Path, rel: str, kind: str) -> None:
         path = self.show(rel)
         try:
-            raw = read_data_file(base, rel)
+            raw = read_data_file(base, rel, self.overlay)
         except UnsafeFile as exc:
             self.unreadable.add(kind)
             self.error(path, 1, exc.message)

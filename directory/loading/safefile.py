@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from directory.loading.yamltree import MAX_FILE_BYTES
@@ -71,8 +72,18 @@ def inside(base: Path, target: str) -> bool:
     return os.path.commonpath([root, target]) == root
 
 
-def read_data_file(base: Path, rel: str) -> bytes:
-    """The bytes of `base/rel`, or `UnsafeFile` saying why it is not read."""
+Overlay = Mapping[str, str | None]
+"""Relative path -> the file's new text (None: deleted): a change not yet written."""
+
+
+def read_data_file(base: Path, rel: str, overlay: Overlay | None = None) -> bytes:
+    """The bytes of `base/rel`, or `UnsafeFile` saying why it is not read. A file in
+    `overlay` is its new text there (UTF-8), not what is on disk."""
+    if overlay is not None and overlay.get(rel) is not None:
+        data = str(overlay[rel]).encode("utf-8")
+        if len(data) > MAX_FILE_BYTES:
+            raise UnsafeFile(LIMIT_MESSAGE)
+        return data
     full = os.path.join(base, rel)
     real = os.path.realpath(full)
     if os.path.islink(full):
