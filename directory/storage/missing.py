@@ -119,8 +119,7 @@ def _clean(value: str | None, field: str, limit: int) -> str:
         raise MissingWordError(
             problem,
             field,
-            f"{what} looks like it holds {_HOLDS[problem]}: remove it and try again "
-            "(it is never stored)",
+            f"{what} looks like it holds {_HOLDS[problem]}: remove it and try again",
         )
     return text
 
