@@ -26,14 +26,15 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "LANDKORT_REPORTS",
             "var/reports",
-            "folder of an old `reports.jsonl` (before `LANDKORT_DB`): imported once into the "
-            "database on start, losing nothing",
+            "folder of an old `reports.jsonl` and `missing-words.jsonl` (before `LANDKORT_DB`): "
+            "imported once into the database on first use, losing nothing",
         ),
         Setting(
             "LANDKORT_DB",
             "sqlite:///var/landkort.db",
             "database URL of the app's own state (reports, personal call lists, recent and "
-            "zero-hit searches); the default SQLite file in WAL mode needs no set-up; several "
+            "zero-hit searches, words reported as missing); the default SQLite file in WAL "
+            "mode needs no set-up; several "
             "app servers share one PostgreSQL: `postgresql+psycopg://user:password@host/landkort`",
         ),
         Setting(

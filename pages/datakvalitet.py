@@ -111,3 +111,13 @@ st.caption(
 ui.widgets.show_table(
     ui.datakvalitet.zero_hit_rows(ui.storage()), "Ingen søgninger uden resultater."
 )
+
+st.header("Ord, der mangler")
+st.caption(
+    "Ord, som medarbejderne har meldt som manglende (»Meld ordet som manglende« på Søg) de "
+    "sidste 90 dage, med deres noter om, hvad de mente. Tilføj ordet som synonym eller "
+    "nøgleord. Ord og noter med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+)
+ui.widgets.show_table(
+    ui.datakvalitet.missing_word_rows(ui.storage()), "Ingen ord er meldt som manglende."
+)

@@ -9,11 +9,13 @@ stops the server and deletes the folder.
 from __future__ import annotations
 
 import glob
+import multiprocessing
 import os
 import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.browser_support import free_port
@@ -100,3 +102,18 @@ class PostgresCluster:
         if self.data.exists():
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def run_writers(target: Callable[[str, int], None], url: str, workers: int = 4) -> list[int | None]:
+    """Run `target(url, worker)` in `workers` forked processes at once (each must open its
+    own storage: `close_all()` first); returns their exit codes."""
+    from directory.storage.db import close_all
+
+    close_all()  # the children must not share the parent's connections
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=target, args=(url, w)) for w in range(workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    return [p.exitcode for p in procs]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -39,7 +40,9 @@ def test_kubernetes_has_the_whole_topology() -> None:
     secret = docs["Secret"]
     assert set(secret["stringData"]) == {"db-url", "secrets.toml"}
     assert secret["stringData"]["db-url"].startswith("postgresql+psycopg://")
-    assert "cookie_secret" in secret["stringData"]["secrets.toml"]
+    auth = tomllib.loads(secret["stringData"]["secrets.toml"])["auth"]
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text("utf-8"))
+    assert set(auth) == set(example["auth"])  # the whole [auth] section, not the secret alone
     service = docs["Service"]
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
     ingress = docs["Ingress"]
@@ -54,6 +57,9 @@ def test_kubernetes_has_the_whole_topology() -> None:
         "location = /_stcore/metrics { return 404; }"
         in notes["nginx.ingress.kubernetes.io/server-snippet"]
     )
+    # the provider sends the browser back to the Ingress host, which routes to any pod
+    host = ingress["spec"]["rules"][0]["host"]
+    assert auth["redirect_uri"] == f"https://{host}/oauth2callback"
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == service["metadata"]["name"]
 

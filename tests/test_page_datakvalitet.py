@@ -59,6 +59,7 @@ def test_page_shows_every_summary(
         "Nøglepersoner uden stedfortræder",
         "Åbne fejlmeldinger pr. ejer",
         "Søgninger uden resultater",
+        "Ord, der mangler",
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
     problems, counts = _tables(at)[:2]  # full tables: long messages wrap, nothing cut off
@@ -200,6 +201,31 @@ def test_zero_hit_searches_are_listed(
     zero = _frames(at)[-1]
     assert list(zero["Søgning"]) == ["husly til hund", "[x](http://evil) **fed**"]
     assert list(zero["Antal"]) == [2, 1]
+
+
+def test_words_reported_missing_are_listed_with_counts_and_notes(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search.missing import report_missing_word
+
+    for note in ["spilleafhængighed", "spilleafhængighed", None, "[x](http://evil) **fed**"]:
+        report_missing_word("Ludomani", note)
+    report_missing_word("<b>husly</b>")
+    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    assert not at.exception
+    assert [h.value for h in at.header][-2:] == ["Søgninger uden resultater", "Ord, der mangler"]
+    words = _frames(at)[-1]
+    assert list(words.columns) == ["Ord", "Antal", "Senest", "Noter"]
+    assert list(words["Ord"]) == ["ludomani", "<b>husly</b>"]  # a dataframe shows plain text
+    assert list(words["Antal"]) == [4, 1]
+    assert list(words["Noter"]) == ["spilleafhængighed (2); [x](http://evil) **fed**", ""]
+
+
+def test_no_words_reported_missing_says_so(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    assert "Ingen ord er meldt som manglende." in [c.value for c in at.caption]
 
 
 def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(

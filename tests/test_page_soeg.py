@@ -190,9 +190,10 @@ def test_a_missing_word_can_be_reported(
     assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
     from search.missing import read_missing_words
 
-    assert [(m.query, m.note) for m in read_missing_words(tmp_path / "reports")] == [
-        ("herbergsplads", "akut bolig")
+    assert [(m.query, m.count, m.notes) for m in read_missing_words()] == [
+        ("herbergsplads", 1, (("akut bolig", 1),))
     ]
+    assert not (tmp_path / "reports").exists()  # the database, not a file
 
 
 def test_a_missing_word_with_a_cpr_number_is_not_stored(
@@ -206,3 +207,34 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
     )
     assert not (tmp_path / "reports").exists()
+    from search.missing import read_missing_words
+
+    assert read_missing_words() == []
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        (
+            "ring til 33 99 10 01",
+            "Noten ligner et telefonnummer og bliver ikke gemt. Fjern nummeret og prøv igen.",
+        ),
+        (
+            "spørg mette@kk.dk",
+            "Noten indeholder en e-mailadresse og bliver ikke gemt. Fjern den og prøv igen.",
+        ),
+        (
+            "borger 0101901234",
+            "Noten ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen.",
+        ),
+    ],
+)
+def test_a_missing_word_with_a_sensitive_note_is_not_stored(run_page, note, message) -> None:
+    app = run_page()
+    app.text_input(key="q").input("xyzzyqq").run()
+    app.text_input(key="mangler_note").input(note)
+    app.button[0].click().run()
+    assert app.error[0].value == message
+    from search.missing import read_missing_words
+
+    assert read_missing_words() == []

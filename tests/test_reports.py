@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from directory.quality.reports import (
 )
 from directory.storage import open_storage
 from directory.storage.db import close_all
+from tests.pg_support import run_writers
 
 AT = dt.datetime(2026, 11, 20, 10, 15, 30)
 
@@ -284,14 +284,7 @@ def _add_many(url: str, worker: int) -> None:
 
 def test_concurrent_writers_lose_nothing(db_url: str) -> None:
     ReportStore(storage=open_storage(db_url))
-    close_all()
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_add_many, args=(db_url, w)) for w in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert run_writers(_add_many, db_url) == [0, 0, 0, 0]
     log = ReportStore(storage=open_storage(db_url)).read()
     assert len(log.reports) == 80 and len({r.id for r in log.reports}) == 80
 

@@ -6,7 +6,6 @@ directory of conftest.py, where each expectation can be read off the data.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -205,14 +204,14 @@ def test_nearest_matches_when_nothing_matches(demo_index: SearchIndex) -> None:
     assert demo_index.nearest("xyzzyqq") == []
 
 
-def test_report_missing_word_appends_one_line(tmp_path: Path) -> None:
+def test_report_missing_word_counts_in_the_database(tmp_path: Path) -> None:
     report_missing_word("husly", "akut bolig", folder=tmp_path)
-    report_missing_word("  ludo   mani ", folder=tmp_path)
-    lines = (tmp_path / "missing-words.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["query"] for line in lines] == ["husly", "ludo mani"]
-    assert [(m.query, m.note) for m in read_missing_words(tmp_path)] == [
-        ("husly", "akut bolig"),
-        ("ludo mani", None),
+    report_missing_word("  Ludo   mani ", folder=tmp_path)
+    assert report_missing_word("ludo mani", folder=tmp_path).count == 2
+    assert not (tmp_path / "missing-words.jsonl").exists()  # no file any more
+    assert [(m.query, m.count, m.note) for m in read_missing_words(tmp_path)] == [
+        ("ludo mani", 2, None),
+        ("husly", 1, "akut bolig"),
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from directory.storage import (
     user_key,
 )
 from directory.storage.db import Storage, close_all
+from tests.pg_support import run_writers
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -26,11 +26,57 @@ TODAY = dt.date(2026, 11, 29)
 def test_migrations_create_every_table_and_run_twice(db_url: str) -> None:
     storage = open_storage(db_url)
     tables = set(inspect(storage.engine).get_table_names())
-    assert {"reports", "pins", "recent_searches", "zero_hits", "legacy_imports"} <= tables
+    assert {
+        "reports",
+        "pins",
+        "recent_searches",
+        "zero_hits",
+        "missing_words",
+        "legacy_imports",
+    } <= tables
     assert "alembic_version" in tables
     Storage(db_url).migrate()  # a second server starting: nothing to do, nothing lost
     with storage.read() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+
+
+def test_the_migrations_build_exactly_the_models(db_url: str) -> None:
+    """Alembic's autogenerate finds nothing to do: every model change has its migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from directory.storage.models import Base
+
+    storage = open_storage(db_url)
+    with storage.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_an_old_database_is_migrated_from_0001_keeping_its_rows(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from directory.storage.db import _MIGRATIONS
+
+    storage = Storage(db_url)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with storage.engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(
+            text(
+                "INSERT INTO legacy_imports (source, size, mtime_ns, lines, imported, skipped, at)"
+                " VALUES ('/old/reports.jsonl', 10, '1', 2, 1, 1, '2026-11-01 10:00:00')"
+            )
+        )
+        connection.commit()
+    storage.migrate()
+    with storage.read() as session:
+        row = session.execute(text("SELECT kind, skipped FROM legacy_imports")).one()
+        assert tuple(row) == ("reports", 1)
+    storage.dispose()
 
 
 def test_sqlite_default_is_a_wal_file_under_var(
@@ -197,14 +243,7 @@ def _hammer(url: str, worker: int) -> None:
 
 def test_concurrent_writers_from_several_processes_lose_nothing(db_url: str) -> None:
     open_storage(db_url)
-    close_all()
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_hammer, args=(db_url, w)) for w in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert run_writers(_hammer, db_url) == [0, 0, 0, 0]
     storage = open_storage(db_url)
     assert [len(storage.pins(f"user-{w}")) for w in range(4)] == [15] * 4
     assert storage.zero_hits(today=TODAY) == [("fælles søgning", 60, TODAY)]

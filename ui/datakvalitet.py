@@ -22,6 +22,7 @@ from directory.quality.reports import (
     ReportStore,
 )
 from directory.storage import STORAGE_ERRORS, Storage
+from search.missing import read_missing_words
 from ui import md_escape
 from ui.widgets import MESSAGES_DA, SAVE_FAILED_DA
 
@@ -221,6 +222,27 @@ def zero_hit_rows(storage: Storage | None) -> list[dict[str, Any]]:
         return []
     return [
         {"Søgning": query, "Antal": count, "Senest": day.isoformat()} for query, count, day in found
+    ]
+
+
+def missing_word_rows(storage: Storage | None) -> list[dict[str, Any]]:
+    """Words searchers reported as missing ('Ordet mangler') in the last 90 days, most
+    reported first, with their notes (most written first)."""
+    if storage is None:
+        return []
+    try:
+        words = read_missing_words(storage=storage)
+    except STORAGE_ERRORS:
+        st.warning(SAVE_FAILED_DA)
+        return []
+    return [
+        {
+            "Ord": word.query,
+            "Antal": word.count,
+            "Senest": word.last.isoformat(),
+            "Noter": "; ".join(note if n == 1 else f"{note} ({n})" for note, n in word.notes),
+        }
+        for word in words
     ]
 
 

@@ -27,7 +27,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import threading
 import unicodedata
 import uuid
 from collections.abc import Iterable
@@ -37,18 +36,32 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, text, update
+from sqlalchemy.orm import Session
 
-from directory import settings
 from directory.access import Viewer
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
 from directory.rules.staleness import NO_OWNER
 from directory.storage import Storage, contains_cpr, open_storage
 from directory.storage.db import utcnow
+from directory.storage.legacy import (
+    DEFAULT_REPORTS_DIR,
+    REPORTS_ENV,
+    Folded,
+    ImportResult,
+    import_file,
+    import_once,
+    reports_dir_from_env,
+)
 from directory.storage.models import LegacyImportRow, ReportRow
 
-REPORTS_ENV = "LANDKORT_REPORTS"
-DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
+__all__ = [  # the old folder's helpers live with the other legacy imports
+    "DEFAULT_REPORTS_DIR",
+    "REPORTS_ENV",
+    "ImportResult",
+    "reports_dir_from_env",
+]
+
 LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
 MAX_NAME = 200
@@ -112,13 +125,6 @@ class ReportLog:
 
     def get(self, report_id: str) -> Report | None:
         return next((r for r in self.reports if r.id == report_id), None)
-
-
-def reports_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
-    """The folder of an old reports.jsonl: the argument, else `LANDKORT_REPORTS`."""
-    if path is not None:
-        return os.fspath(path)
-    return settings.get(REPORTS_ENV) or DEFAULT_REPORTS_DIR
 
 
 def timestamp(at: dt.datetime | None = None) -> str:
@@ -187,10 +193,6 @@ def _report(row: ReportRow) -> Report:
     )
 
 
-_IMPORTED: set[tuple[str, str]] = set()
-_IMPORT_LOCK = threading.Lock()
-
-
 class ReportStore:
     """Reports in the app's database.
 
@@ -204,11 +206,7 @@ class ReportStore:
         self.folder = Path(reports_dir_from_env(folder))
         self.path = self.folder / LOG_NAME  # the old log, read once by the import
         self.storage = storage or open_storage()
-        key = (self.storage.url, str(self.path.resolve()))
-        with _IMPORT_LOCK:
-            if key not in _IMPORTED:
-                import_jsonl(self.storage, self.path)
-                _IMPORTED.add(key)
+        import_once(self.storage, self.path, import_jsonl)
 
     # -- writing ---------------------------------------------------------------------
     def add(
@@ -332,7 +330,11 @@ class ReportStore:
         with self.storage.read() as db:
             rows = db.scalars(select(ReportRow).order_by(ReportRow.created_at, ReportRow.id))
             reports = [_report(r) for r in rows]
-            skipped = db.scalar(select(func.coalesce(func.sum(LegacyImportRow.skipped), 0)))
+            skipped = db.scalar(
+                select(func.coalesce(func.sum(LegacyImportRow.skipped), 0)).where(
+                    LegacyImportRow.kind == "reports"
+                )
+            )
         return ReportLog(reports, int(skipped or 0))
 
     def open_reports(self) -> list[Report]:
@@ -410,85 +412,52 @@ def _created(reported_at: str) -> dt.datetime:
         return utcnow()
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    lines: int = 0
-    imported: int = 0
-    closed: int = 0
-    skipped: int = 0
-    already: bool = False
-
-
 def import_jsonl(storage: Storage, path: str | os.PathLike[str]) -> ImportResult:
     """Import an old reports.jsonl into the database, once per (file, size, mtime).
 
     Reports are matched by id: a report already in the database is kept as it is, except
     that a close in the file closes it when it is still open. Running it again adds
     nothing; the file is not changed."""
-    path = Path(path)
-    try:
-        stat = path.stat()
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return ImportResult()
-    source = str(path.resolve())
-    with storage.write() as db:
-        done = db.get(LegacyImportRow, source)
-        if done is not None and (done.size, done.mtime_ns) == (stat.st_size, str(stat.st_mtime_ns)):
-            return ImportResult(already=True)
-        lines = raw.split(b"\n")
-        log = parse_log(lines)
-        ids = [r.id for r in log.reports]
-        existing = {
-            row.id: row
-            for chunk in range(0, len(ids), 500)
-            for row in db.scalars(
-                select(ReportRow).where(ReportRow.id.in_(ids[chunk : chunk + 500]))
-            )
-        }
-        imported = closed = 0
-        for report in log.reports:
-            row = existing.get(report.id)
-            if row is None:
-                db.add(
-                    ReportRow(
-                        id=report.id,
-                        unit_id=report.unit_id,
-                        what=report.what,
-                        what_key=what_key(report.what),
-                        reported_at=report.reported_at,
-                        created_at=_created(report.reported_at),
-                        reporter=report.reporter,
-                        session_key=None,
-                        status="open" if report.is_open else "closed",
-                        closed_at=report.closed_at,
-                        closed_by=report.closed_by,
-                        close_note=report.close_note,
-                        source="jsonl",
-                    )
+    return import_file(storage, path, "reports", _fold_reports)
+
+
+def _fold_reports(db: Session, lines: list[bytes]) -> Folded:
+    log = parse_log(lines)
+    ids = [r.id for r in log.reports]
+    existing = {
+        row.id: row
+        for chunk in range(0, len(ids), 500)
+        for row in db.scalars(select(ReportRow).where(ReportRow.id.in_(ids[chunk : chunk + 500])))
+    }
+    imported = closed = 0
+    for report in log.reports:
+        row = existing.get(report.id)
+        if row is None:
+            db.add(
+                ReportRow(
+                    id=report.id,
+                    unit_id=report.unit_id,
+                    what=report.what,
+                    what_key=what_key(report.what),
+                    reported_at=report.reported_at,
+                    created_at=_created(report.reported_at),
+                    reporter=report.reporter,
+                    session_key=None,
+                    status="open" if report.is_open else "closed",
+                    closed_at=report.closed_at,
+                    closed_by=report.closed_by,
+                    close_note=report.close_note,
+                    source="jsonl",
                 )
-                imported += 1
-            elif row.status == "open" and not report.is_open:
-                row.status = "closed"
-                row.closed_at = report.closed_at
-                row.closed_by = report.closed_by
-                row.close_note = report.close_note
-                closed += 1
-        counted = sum(1 for line in lines if line.strip())
-        values: dict[str, Any] = {
-            "size": stat.st_size,
-            "mtime_ns": str(stat.st_mtime_ns),
-            "lines": counted,
-            "imported": imported,
-            "skipped": log.skipped_lines,
-            "at": utcnow(),
-        }
-        if done is None:
-            db.add(LegacyImportRow(source=source, **values))
-        else:
-            for name, value in values.items():
-                setattr(done, name, value)
-    return ImportResult(counted, imported, closed, log.skipped_lines)
+            )
+            imported += 1
+        elif row.status == "open" and not report.is_open:
+            row.status = "closed"
+            row.closed_at = report.closed_at
+            row.closed_by = report.closed_by
+            row.close_note = report.close_note
+            closed += 1
+    return Folded(imported, closed, log.skipped_lines)
 
 
 def open_by_owner(reports: Iterable[Report], directory: Directory) -> dict[str, list[Report]]:

@@ -9,7 +9,9 @@ in git; only what the app writes lives here (see `models`).
     storage.pin("mette@kk.dk", "sof-bcv")
     storage.pins("mette@kk.dk")              # ['sof-bcv']
 
-No streamlit here. Reports have their own module, `directory.quality.reports`.
+No streamlit here. Reports have their own module, `directory.quality.reports`; missing
+words ('Ordet mangler') `directory.storage.missing`; the one-time import of the old
+JSON-lines files `directory.storage.legacy`.
 """
 
 from directory.storage.db import (
@@ -23,6 +25,7 @@ from directory.storage.db import (
     is_sensitive,
     normalise_query,
     open_storage,
+    sensitive_kind,
     user_key,
 )
 
@@ -37,5 +40,6 @@ __all__ = [
     "is_sensitive",
     "normalise_query",
     "open_storage",
+    "sensitive_kind",
     "user_key",
 ]

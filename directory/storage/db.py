@@ -1,9 +1,11 @@
-"""Engines, migrations and the per-user state (pins, recent searches, zero-hit counts)."""
+"""Engines, migrations and the app state (pins, recent searches, zero-hit and missing-word
+counts)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 import threading
 import unicodedata
@@ -22,11 +24,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory import settings
 from directory.access import Viewer
-from directory.storage.models import QUERY_LEN, Base, PinRow, RecentSearchRow, ZeroHitRow
+from directory.storage.models import (
+    NOTE_LEN,
+    QUERY_LEN,
+    Base,
+    MissingWordRow,
+    PinRow,
+    RecentSearchRow,
+    ZeroHitRow,
+)
 
 DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
 RECENT_SEARCHES = 8  # how many recent searches are kept per user
-ZERO_HIT_DAYS = 90  # zero-hit counts older than this are deleted
+ZERO_HIT_DAYS = 90  # zero-hit and missing-word counts older than this are deleted
 LOCAL_USER = "lokal"  # the one person at a loopback-bound server without sign-in
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a time
@@ -60,18 +70,36 @@ def contains_cpr(text_: str) -> bool:
     return bool(_CPR.search(unicodedata.normalize("NFKC", text_)))
 
 
+def sensitive_kind(text_: str) -> str | None:
+    """What a text (a query, a note) holds that is never stored: 'cpr' for a CPR number
+    (ddmmyy-xxxx, 10 digits), 'email' for an e-mail address, 'phone' for a phone number or
+    a ddmmyy date (a run of MAX_DIGITS digits, spaces or +45 or not); None when nothing."""
+    folded = unicodedata.normalize("NFKC", text_)  # full-width digits and @ count too
+    if contains_cpr(folded):
+        return "cpr"
+    if _EMAIL.search(folded) or "@" in folded:
+        return "email"
+    if any(sum(ch.isdigit() for ch in run) >= MAX_DIGITS for run in _DIGIT_RUN.findall(folded)):
+        return "phone"
+    return None
+
+
 def is_sensitive(query: str) -> bool:
     """True when a query may hold a CPR number (ddmmyy-xxxx, 10 digits, a ddmmyy date), a
     phone number (8 digits, spaces or +45 or not) or an e-mail address: never stored."""
-    folded = unicodedata.normalize("NFKC", query)  # full-width digits and @ count too
-    if _EMAIL.search(folded) or "@" in folded or contains_cpr(folded):
-        return True
-    return any(sum(ch.isdigit() for ch in run) >= MAX_DIGITS for run in _DIGIT_RUN.findall(folded))
+    return sensitive_kind(query) is not None
 
 
 def normalise_query(query: str) -> str:
     """One form per query: NFKC, lower case, single spaces, at most QUERY_LEN characters."""
     return " ".join(unicodedata.normalize("NFKC", query).casefold().split())[:QUERY_LEN]
+
+
+def note_key(note: str) -> str:
+    """The key of a missing-word note: '' without one, else the sha256 of its folded form
+    (case, width and spacing do not matter)."""
+    folded = " ".join(unicodedata.normalize("NFKC", note).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest() if folded else ""
 
 
 def user_key(viewer: Viewer) -> str | None:
@@ -157,7 +185,7 @@ class Storage:
                 f"LANDKORT_DB={_masked(url)}: cannot create the folder of the database file "
                 f"({exc.strerror}): set LANDKORT_DB to a writable place"
             ) from exc
-        self._purged_on: dt.date | None = None  # zero-hit counts: purged once a day
+        self._purged_on: dt.date | None = None  # old counts: purged once a day
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -308,8 +336,7 @@ class Storage:
         if not key or is_sensitive(query):
             return False
         day = today or dt.date.today()
-        if self._purged_on != day:  # a server that runs for months still forgets after 90 days
-            self.purge_zero_hits(today=day)
+        self._purge_once_a_day(day)
         with self.write() as session:
             session.execute(
                 self._upsert(
@@ -338,13 +365,107 @@ class Storage:
 
     def purge_zero_hits(self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS) -> int:
         """Delete zero-hit counts older than `days` days; returns how many rows went."""
-        day = today or dt.date.today()
-        cutoff = day - dt.timedelta(days=days)
+        return self._purge(ZeroHitRow, today, days)
+
+    def _purge(
+        self, table: type[ZeroHitRow] | type[MissingWordRow], today: dt.date | None, days: int
+    ) -> int:
+        cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
         with self.write() as session:
-            result = session.execute(delete(ZeroHitRow).where(ZeroHitRow.day <= cutoff))
-            gone = cast(CursorResult[Any], result).rowcount
+            result = session.execute(delete(table).where(table.day <= cutoff))
+            return int(cast(CursorResult[Any], result).rowcount)
+
+    def purge_expired(self, *, today: dt.date | None = None) -> int:
+        """Delete the zero-hit and missing-word counts older than ZERO_HIT_DAYS days."""
+        day = today or dt.date.today()
+        gone = self.purge_zero_hits(today=day) + self.purge_missing_words(today=day)
         self._purged_on = day
-        return int(gone)
+        return gone
+
+    def _purge_once_a_day(self, day: dt.date) -> None:
+        if self._purged_on != day:  # a server that runs for months still forgets after 90 days
+            self.purge_expired(today=day)
+
+    # -- 'Ordet mangler' ------------------------------------------------------------------
+    def missing_word_upsert(self, query: str, note: str, day: dt.date, count: int = 1) -> Any:
+        """The statement that adds `count` reports of a normalised query with a note (or '')
+        on one day; the caller has refused sensitive text (`count_missing_word` does)."""
+        return self._upsert(
+            MissingWordRow,
+            {
+                "day": day,
+                "query": query,
+                "note_key": note_key(note),
+                "note": note or None,
+                "count": count,
+            },
+            ["day", "query", "note_key"],
+            {"count": lambda excluded: MissingWordRow.count + excluded.count},
+        )
+
+    def count_missing_word(
+        self, query: str, note: str | None = None, *, today: dt.date | None = None
+    ) -> bool:
+        """Count one report that `query` is missing, by normalised query, note and day. A
+        query or note with a CPR number, phone number or e-mail is never stored (returns
+        False); the refusals with their reasons are in `directory.storage.missing`."""
+        key = normalise_query(query)
+        text_ = " ".join((note or "").split())[:NOTE_LEN]
+        if not key or is_sensitive(query) or is_sensitive(text_):
+            return False
+        day = today or dt.date.today()
+        self._purge_once_a_day(day)
+        with self.write() as session:
+            session.execute(self.missing_word_upsert(key, text_, day))
+        return True
+
+    def missing_words(
+        self,
+        *,
+        today: dt.date | None = None,
+        days: int = ZERO_HIT_DAYS,
+        limit: int = 100,
+        only: str | None = None,
+    ) -> list[tuple[str, int, dt.date, list[tuple[str, int]]]]:
+        """(query, reports, last day, [(note, reports), …]) of the last `days` days, most
+        reported first; the notes of a query most written first. `only`: that normalised
+        query alone."""
+        since = (today or dt.date.today()) - dt.timedelta(days=days)
+        total = func.sum(MissingWordRow.count)
+        which = [MissingWordRow.day > since]
+        if only is not None:
+            which.append(MissingWordRow.query == only)
+        with self.read() as session:
+            rows = list(
+                session.execute(
+                    select(MissingWordRow.query, total, func.max(MissingWordRow.day))
+                    .where(*which)
+                    .group_by(MissingWordRow.query)
+                    .order_by(total.desc(), MissingWordRow.query)
+                    .limit(limit)
+                )
+            )
+            notes: dict[str, list[tuple[str, int]]] = {q: [] for q, _, _ in rows}
+            for chunk in range(0, len(rows), 500):
+                queries = [q for q, _, _ in rows[chunk : chunk + 500]]
+                for query, note, n in session.execute(
+                    select(MissingWordRow.query, func.min(MissingWordRow.note), total)
+                    .where(
+                        MissingWordRow.day > since,
+                        MissingWordRow.query.in_(queries),
+                        MissingWordRow.note_key != "",
+                    )
+                    .group_by(MissingWordRow.query, MissingWordRow.note_key)
+                    .order_by(total.desc(), func.min(MissingWordRow.note))
+                ):
+                    notes[query].append((note or "", int(n)))
+        return [(q, int(n), d, notes[q]) for q, n, d in rows]
+
+    def purge_missing_words(
+        self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS
+    ) -> int:
+        """Delete missing-word counts older than `days` days; returns how many rows went."""
+        return self._purge(MissingWordRow, today, days)
 
 
 _OPENED: dict[str, Storage] = {}
@@ -353,14 +474,15 @@ _OPENED_LOCK = threading.Lock()
 
 def open_storage(url: str | None = None) -> Storage:
     """The storage at `url` (default: the LANDKORT_DB setting), migrated to the newest
-    schema and old zero-hit counts purged the first time this process opens it."""
+    schema and old zero-hit and missing-word counts purged the first time this process
+    opens it."""
     url = url or settings.get("LANDKORT_DB") or DEFAULT_DB
     with _OPENED_LOCK:
         storage = _OPENED.get(url)
         if storage is None:
             storage = Storage(url)
             storage.migrate()
-            storage.purge_zero_hits()
+            storage.purge_expired()
             _OPENED[url] = storage
         return storage
 

@@ -1,9 +1,10 @@
 """The tables of the app's own state (SQLAlchemy 2 declarative models).
 
 Directory data stays YAML in git; these tables hold what the app itself writes: reports
-and their status, personal call lists, recent searches and the counts of searches that
-found nothing. Times are naive UTC; a report keeps its Copenhagen ISO stamps as text (the
-`Report` API). Change a table only together with a new migration in `migrations/versions`.
+and their status, personal call lists, recent searches, the counts of searches that
+found nothing and of words reported as missing ('Ordet mangler'). Times are naive UTC; a
+report keeps its Copenhagen ISO stamps as text (the `Report` API). Change a table only
+together with a new migration in `migrations/versions` (tests/test_storage.py compares them).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 USER_KEY_LEN = 320  # an e-mail address can be 320 characters
 QUERY_LEN = 200  # longer queries are cut before they are stored
+NOTE_LEN = 500  # a missing-word note is at most this long
 
 
 class Base(DeclarativeBase):
@@ -79,12 +81,30 @@ class ZeroHitRow(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class MissingWordRow(Base):
+    """'Ordet mangler': how often searchers reported a normalised query as missing on one
+    day, with one of their notes (`note_key` is '' without a note, else the sha256 of the
+    folded note; the note keeps the first wording). Counts only, no user."""
+
+    __tablename__ = "missing_words"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    query: Mapped[str] = mapped_column(String(QUERY_LEN), primary_key=True)
+    note_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_missing_words_query", "query"),)
+
+
 class LegacyImportRow(Base):
-    """A `reports.jsonl` file that has been imported (by path, size and mtime)."""
+    """An old JSON-lines file that has been imported (by path, size and mtime); `kind` is
+    'reports' (`reports.jsonl`) or 'missing_words' (`missing-words.jsonl`)."""
 
     __tablename__ = "legacy_imports"
 
     source: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), server_default="reports")
     size: Mapped[int] = mapped_column(Integer)
     mtime_ns: Mapped[str] = mapped_column(String(30))
     lines: Mapped[int] = mapped_column(Integer)
