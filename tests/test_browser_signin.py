@@ -148,8 +148,10 @@ def _sign_in(page, server: AppServer, sub: str) -> None:
 def test_not_signed_in_shows_only_the_sign_in_page(visitor, server: AppServer) -> None:
     for path in [p for p, _ in PUBLIC_PAGES] + ["datakvalitet"]:
         _open(visitor, server, path)
+        sign_in_button = visitor.get_by_role("button", name="Log ind")
+        sign_in_button.first.wait_for(timeout=30_000)  # a loaded server may rerun the page once
+        assert sign_in_button.count() == 1, path
         source = _source(visitor)
-        assert visitor.get_by_role("button", name="Log ind").count() == 1, path
         for value in ("Borgercenter Voksne", "Socialforvaltningen", "33 17 41 22", *STAFF_ONLY):
             assert value not in source, (path, value)
     screenshot(visitor, "signin-page")
