@@ -29,7 +29,7 @@ text = st.text_area(
     placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
     height=100,
 )
-cols = st.columns([4, 1.4, 3], vertical_alignment="bottom")
+cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
 needs = cols[0].multiselect(
     "Behov (valgfrit)", index.needs(), key="behov", bind="query-params", placeholder="Vælg behov"
 )
