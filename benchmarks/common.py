@@ -49,6 +49,15 @@ def data_dir(size: int, seed: int = 0) -> Path:
     return _cache[key]
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc): a figure the
+    other processes on a shared machine do not change."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def row(
     name: str,
     size: int | str,

@@ -13,7 +13,7 @@ import ui.soeg
 import ui.widgets
 from directory.rules.hours import now
 from search.alternatives import open_alternatives
-from search.results import GROUP_FACTOR, group_hits
+from search.results import group_hits, top_results
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -71,7 +71,7 @@ def search_area() -> None:
     filtered = bool(departments or need or age is not None or open_now)
     ui.soeg.clipped_notice(query or "")
     at = now()
-    results = group_hits(index.search(query or "", limit=10 * GROUP_FACTOR, at=at, **filters), 10)
+    results = top_results(index, query or "", at=at, **filters)
 
     unfiltered = (
         len(group_hits(index.search(query or "", limit=50), 50)) if filtered and not results else 0

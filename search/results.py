@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from search.index import Field, Hit, HitKind
+
+if TYPE_CHECKING:
+    from search.index import SearchIndex
 
 GROUP_FACTOR = 3  # ask the index for this many hits per wanted result (contacts fold in)
 
@@ -73,3 +77,9 @@ def group_hits(hits: Iterable[Hit], limit: int = 10) -> list[Result]:
         )
         for kind, id_ in order[:limit]
     ]
+
+
+def top_results(index: SearchIndex, query: str, limit: int = 10, **filters: Any) -> list[Result]:
+    """The result cards of a search: what the Søg page shows for `query` with these filters
+    (`SearchIndex.search`'s keywords), at most `limit`, one per unit."""
+    return group_hits(index.search(query, limit=limit * GROUP_FACTOR, **filters), limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,7 +120,8 @@ def test_table_lines_up() -> None:
 
 
 def test_sessions_benchmark_speaks_the_websocket_protocol(tmp_path: Path) -> None:
-    """N=3 real sessions against one server and two behind nginx: every search answered."""
+    """N=3 real sessions against one server and two behind nginx: every search answered,
+    as a fragment run that drew exactly the result cards a browser shows for its query."""
     from benchmarks import bench_sessions
 
     rows = bench_sessions.run([40], seed=0, quick=True)
@@ -129,4 +131,97 @@ def test_sessions_benchmark_speaks_the_websocket_protocol(tmp_path: Path) -> Non
             name = f"sessions: {label}{kind}"
             assert by[(name, "errors")] == 0, [r for r in rows if r["name"] == name]
             assert by[(name, "searches")] == (9 if not kind else 3)
+            assert by[(name, "cards_per_search")] >= 1
             assert 0 < by[(name, "p50_s")] <= by[(name, "p95_s")] <= by[(name, "max_s")] < 120
+            assert by[(name, "server_cpu_ms_per_run")] > 0
+            assert 0 < by[(name, "client_cpu_share")] < 2
+    cpu = {r["name"]: r for r in rows if r["metric"] == "cpu_ms"}
+    for name in (
+        "sessions: server CPU per search rerun",
+        "sessions: server CPU per search rerun, after a unit page",
+    ):
+        assert cpu[name]["value"] > 0 and cpu[name]["baseline"] > 0
+
+
+def _searched(cards: list[str], status: int) -> Any:
+    """A session that has just sent the search »herberg« and got these cards back."""
+    from benchmarks.bench_sessions import Session
+
+    session = Session("http://127.0.0.1:1", None, {"herberg": ["unit-a", "unit-b"], "tom": []})
+    session.cards = cards
+    session.status = status
+    return session
+
+
+@pytest.mark.parametrize(
+    ("cards", "status", "whole_page", "message"),
+    [
+        (
+            [],
+            3,
+            False,
+            "search 'herberg' drew no result card; a browser shows 2",
+        ),
+        (
+            ["unit-b", "unit-a"],
+            3,
+            False,
+            "search 'herberg' drew 2 result cards ['unit-b', 'unit-a']…, "
+            "a browser shows 2 ['unit-a', 'unit-b']…",
+        ),
+        (
+            ["unit-a", "unit-b"],
+            0,
+            False,
+            "search 'herberg': the run ended with status 0, expected 3 (the search fragment only)",
+        ),
+        (
+            ["unit-a", "unit-b"],
+            3,
+            True,
+            "search 'herberg': the run ended with status 3, expected 0 (the whole page)",
+        ),
+    ],
+)
+def test_a_search_that_does_not_draw_its_cards_is_an_error_of_the_benchmark(
+    cards: list[str], status: int, whole_page: bool, message: str
+) -> None:
+    from benchmarks.bench_sessions import BenchmarkError
+
+    with pytest.raises(BenchmarkError) as caught:
+        _searched(cards, status)._check_search("herberg", whole_page)
+    assert str(caught.value) == message
+
+
+def test_a_search_that_draws_its_cards_passes_the_check() -> None:
+    _searched(["unit-a", "unit-b"], 3)._check_search("herberg", False)
+    _searched(["unit-a", "unit-b"], 0)._check_search("herberg", True)
+
+
+def test_the_start_page_must_have_the_search_box_keyed_q_in_a_fragment() -> None:
+    from benchmarks.bench_sessions import BenchmarkError, Session
+
+    session = Session("http://127.0.0.1:1", None)
+    with pytest.raises(BenchmarkError) as caught:
+        session._learn_start_page()
+    assert str(caught.value) == "the start page drew no search box labelled »Søg«"
+    session.search_id = "$$ID-abc-soeg"
+    with pytest.raises(BenchmarkError) as caught:
+        session._learn_start_page()
+    assert str(caught.value) == (
+        "the search box's widget id '$$ID-abc-soeg' is not derived from its key 'q': "
+        "the page changed, and so must the benchmark"
+    )
+    session.search_id = "$$ID-abc-q"
+    session._drawn = [("", "$$ID-abc-q", "text_input")]
+    with pytest.raises(BenchmarkError) as caught:
+        session._learn_start_page()
+    assert str(caught.value) == "the search box is not inside a fragment on the start page"
+    session._drawn = [
+        ("f1", "$$ID-abc-q", "text_input"),
+        ("f1", "$$ID-def-aaben", "checkbox"),
+        ("", "$$ID-ghi-other", "text_input"),
+    ]
+    session._learn_start_page()
+    assert session.fragment_id == "f1"
+    assert session.widgets == [("$$ID-abc-q", "text_input"), ("$$ID-def-aaben", "checkbox")]

@@ -27,6 +27,7 @@ CONFIG = ROOT / ".streamlit" / "config.toml"
         ("browser", "gatherUsageStats", False),
         ("client", "showErrorDetails", "none"),
         ("client", "toolbarMode", "minimal"),
+        ("runner", "postScriptGC", False),
     ],
 )
 def test_config_file_has_the_production_setting(section: str, key: str, value: object) -> None:
