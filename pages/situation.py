@@ -14,6 +14,7 @@ import ui.situation
 from directory.rules.hours import now
 from search.guide import Guide
 from search.missing import holds_cpr
+from ui.widgets import unit_picker
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -28,7 +29,7 @@ text = st.text_area(
     placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
     height=100,
 )
-cols = st.columns([4, 1.4, 3], vertical_alignment="bottom")
+cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
 needs = cols[0].multiselect(
     "Behov (valgfrit)", index.needs(), key="behov", bind="query-params", placeholder="Vælg behov"
 )
@@ -43,16 +44,15 @@ age = cols[1].number_input(
     placeholder="år",
 )
 # The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name.
-units = sorted(directory.units, key=lambda u: directory.units[u].name.lower())
-linked = st.query_params.get("fra")
-own = cols[2].selectbox(
-    "Din enhed (valgfri): vis henvisningsvejen",
-    units,
-    index=units.index(linked) if linked in directory.units else None,
-    key="fra",
-    format_func=lambda u: directory.units[u].name,
-    placeholder="Vælg din enhed",
-)
+with cols[2]:
+    own = unit_picker(
+        "Din enhed (valgfri): vis henvisningsvejen",
+        ui.unit_finder(),
+        "fra",
+        selected=st.query_params.get("fra"),
+        search_label="Søg efter din enhed",
+        placeholder="Vælg din enhed",
+    )
 if own:
     st.query_params["fra"] = own
 elif "fra" in st.query_params:

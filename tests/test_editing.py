@@ -44,7 +44,11 @@ def git(root: Path, *args: str) -> str:
 
 def make_repo(root: Path) -> Path:
     """A data directory in a fresh git repository, everything committed."""
-    write_data(root, {**SMALL_DATA, "units/sof.yaml": COMMENTED_SOF})
+    return commit_all(write_data(root, {**SMALL_DATA, "units/sof.yaml": COMMENTED_SOF}))
+
+
+def commit_all(root: Path) -> Path:
+    """`root` as a fresh git repository with everything committed."""
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Test Setup")
     git(root, "config", "user.email", "setup@example.org")

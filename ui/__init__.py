@@ -48,6 +48,7 @@ from ui.navigation import use_app_navigation
 
 if TYPE_CHECKING:  # imported where built: pages that need neither start faster
     from directory.graph.analysis import ReferralGraph
+    from directory.rules.unit_finder import UnitFinder
     from directory.storage import Storage
     from search import SearchIndex
 
@@ -258,6 +259,21 @@ def referral_graph() -> ReferralGraph:
     shown = served()
     directory, public = _visible(shown)
     return _referral_graph(shown.version, directory, public)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _unit_finder(version: str, _directory: Directory, public: bool = False) -> UnitFinder:
+    from directory.rules.unit_finder import UnitFinder
+
+    return UnitFinder.by_name(_directory)
+
+
+def unit_finder() -> UnitFinder:
+    """The units of the directory the viewer sees, for a unit picker (`ui.widgets.unit_picker`),
+    by name; or a stop."""
+    shown = served()
+    directory, public = _visible(shown)
+    return _unit_finder(shown.version, directory, public)
 
 
 def unit_href(unit_id: str) -> str:

@@ -8,9 +8,10 @@ borgere rundt?"). Keys that tests and the browser rely on: `CHART_KEY` (a unit g
 first tab starts from, shared as the query parameter `?enhed=`).
 
 At 10,000 units the page stays small: a unit picker is a search box and at most
-`PICKER_LIMIT` matching units, a table shows its first `TABLE_LIMIT` rows and says how many
-there are (the whole table as CSV, made when asked for), the loops tab shows the first
-`LOOP_LIMIT` loops as cards, and the graphs show a labelled part, never thousands of units.
+`PICKER_LIMIT` matching units (`ui.widgets.unit_picker`), a table shows its first
+`TABLE_LIMIT` rows and says how many there are (the whole table as CSV, made when asked
+for), the loops tab shows the first `LOOP_LIMIT` loops as cards, and the graphs show a
+labelled part, never thousands of units.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import ui
 from directory.access import Viewer
 from directory.graph.analysis import Reach, ReferralGraph
 from directory.present import graph_plot as gp
-from ui import md_escape
+from ui import md_escape, widgets
+from ui.widgets import PICKER_LIMIT as PICKER_LIMIT  # the tests and pages read them here
+from ui.widgets import SEARCH_SUFFIX as SEARCH_SUFFIX
 
 CHART_KEY = "henvisningsgraf"
 DEPARTMENT_CHART_KEY = "henvisningsgraf-forvaltninger"
@@ -40,8 +43,6 @@ MATRIX_TABLE_KEY = "hv_matrix_tabel"
 MATRIX_FROM_KEY = "hv_matrix_fra"
 MATRIX_TO_KEY = "hv_matrix_til"
 DEPARTMENTS_KEY = "hv_forvaltninger"
-SEARCH_SUFFIX = "_soeg"  # a picker's search box has its key plus this
-PICKER_LIMIT = 50  # a unit picker offers at most this many units (search for the others)
 TABLE_LIMIT = 50  # a table shows at most this many rows (the whole table as CSV)
 LOOP_LIMIT = 20  # the loops tab shows at most this many loops as cards (all in its table)
 DOORS_NAMED = 10  # the front doors named in a caption (then "og 109 flere")
@@ -57,6 +58,10 @@ def path_links(rg: ReferralGraph, path: list[str]) -> str:
     return " → ".join(unit_link(rg, u) for u in path)
 
 
+# The order of the graph's finder (`ReferralGraph.finder`), for the picker's caption.
+GRAPH_ORDER = "indgange og enheder med flest henvisninger først"
+
+
 def unit_picker(
     rg: ReferralGraph,
     label: str,
@@ -65,55 +70,17 @@ def unit_picker(
     placeholder: str,
     on_change: Callable[[], None] | None = None,
 ) -> str | None:
-    """A unit picker that stays quick at 10,000 units: a search box (`key` + `SEARCH_SUFFIX`)
-    and a selectbox (`key`) of at most `PICKER_LIMIT` matching units (`rg.find_units`),
-    plus the chosen one, with a caption that says how many match."""
-    query = st.text_input(
-        search_label,
-        key=key + SEARCH_SUFFIX,
-        placeholder="Skriv en del af navnet",
-        live=True,
-        icon=":material/search:",
-    )
-    found, total = rg.find_units(query or "", PICKER_LIMIT)
-    current = st.session_state.get(key)
-    if current is not None and current not in rg:
-        st.session_state[key] = current = None  # data changed: the unit is gone
-    options = found if current is None or current in found else [current, *found]
-    nodes = rg.graph.nodes
-    chosen = st.selectbox(
+    """The shared unit picker (`ui.widgets.unit_picker`) over the graph's units, front doors
+    and the most linked units first."""
+    return widgets.unit_picker(
         label,
-        options,
-        index=None,
-        key=key,
+        rg.finder,
+        key,
+        search_label=search_label,
         placeholder=placeholder,
-        format_func=lambda u: f"{nodes[u]['name']} · {nodes[u]['department_name']}",
+        order=GRAPH_ORDER,
         on_change=on_change,
     )
-    note = picker_note(query or "", len(found), total)
-    if note:
-        st.caption(note)
-    return chosen
-
-
-def picker_note(query: str, shown: int, total: int) -> str | None:
-    """What a picker offers, in words (markdown): how many units match and how many are shown."""
-    if not query.strip():
-        if total <= shown:
-            return None
-        return (
-            f"Viser {shown} af {gp.count_da(total)} enheder: indgange og enheder med flest "
-            "henvisninger først. Søg for at finde de andre."
-        )
-    wanted = f"»{md_escape(query.strip())}«"
-    if total == 0:
-        return f"Ingen enheder passer til {wanted}."
-    if total > shown:
-        return (
-            f"Viser {shown} af {gp.count_da(total)} enheder, der passer til {wanted}. "
-            "Skriv mere for at finde den rigtige."
-        )
-    return f"{total} {'enhed passer' if total == 1 else 'enheder passer'} til {wanted}."
 
 
 LINK_LABELS = {"id": "Side", "id_fra": "Fra-side", "id_til": "Til-side"}

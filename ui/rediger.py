@@ -32,7 +32,7 @@ from directory.editing import (
 from directory.editing.editor import close_fixed_reports
 from directory.quality.reports import ReportStore
 from ui import md_escape
-from ui.widgets import ROLE_DA, SAVE_FAILED_DA, SEARCH_PAGE, UNIT_PAGE
+from ui.widgets import ROLE_DA, SAVE_FAILED_DA, SEARCH_PAGE, UNIT_PAGE, unit_picker
 
 KIND_DA = {
     PhoneKind.PUBLIC.value: "Offentligt",
@@ -503,27 +503,24 @@ def move_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
     _show_errors(errors, "")
     _show_errors(errors, "parent")
     departments = [d for d in directory.departments if viewer.can_edit(d)]
-    with st.form(key=_key(unit.id, "move"), enter_to_submit=False):
-        department = st.selectbox(
-            "Forvaltning",
-            departments,
-            index=departments.index(unit.department) if unit.department in departments else 0,
-            format_func=lambda d: directory.departments[d].label,
-            key=_key(unit.id, "move-department"),
-        )
-        parents = [None, *(u for u in directory.units if u != unit.id)]
-        parent = st.selectbox(
-            "Hører under",
-            parents,
-            index=parents.index(unit.parent) if unit.parent in parents else 0,
-            format_func=lambda u: (
-                "(ingen: øverst i forvaltningen)"
-                if u is None
-                else f"{directory.units[u].name} ({u})"
-            ),
-            key=_key(unit.id, "move-parent"),
-        )
-        moved = st.form_submit_button("Flyt", icon=":material/drive_file_move:")
+    # No st.form: the parent picker's search box must filter while the coordinator types.
+    department = st.selectbox(
+        "Forvaltning",
+        departments,
+        index=departments.index(unit.department) if unit.department in departments else 0,
+        format_func=lambda d: directory.departments[d].label,
+        key=_key(unit.id, "move-department"),
+    )
+    parent = unit_picker(
+        "Hører under",
+        ui.unit_finder(),
+        _key(unit.id, "move-parent"),
+        selected=unit.parent,
+        search_label="Søg efter den nye overordnede enhed",
+        none="(ingen: øverst i forvaltningen)",
+        exclude=(unit.id,),
+    )
+    moved = st.button("Flyt", icon=":material/drive_file_move:", key=_key(unit.id, "move"))
     st.markdown(
         "**Nedlæg enheden**: fjerner enheden, dens kontaktpersoner og alle henvisninger til "
         "og fra den. Det kan ikke lade sig gøre, så længe andre enheder ligger under den "

@@ -1,20 +1,23 @@
-"""Widgets shared by several pages: phone lines, unit links, contact lines, tables, the
-Danish names of phone kinds and roles. Every data value in markdown passes `md_escape`."""
+"""Widgets shared by several pages: phone lines, unit links, the unit picker, contact lines,
+tables, the Danish names of phone kinds and roles. Every data value in markdown passes
+`md_escape`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import streamlit as st
 
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
+from directory.present.graph_plot import count_da
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
     ReportProblem,
 )
 from directory.rules.hours import Status
+from directory.rules.unit_finder import UnitFinder
 from ui import md_escape
 
 UNIT_PAGE = "pages/enhed.py"
@@ -66,6 +69,84 @@ def unit_link(
     st.page_link(
         UNIT_PAGE, label=f"**{text}**" if bold else text, query_params={"id": unit.id}, icon=icon
     )
+
+
+# -- the unit picker ----------------------------------------------------------------------------
+PICKER_LIMIT = 50  # a unit picker offers at most this many units (search for the others)
+SEARCH_SUFFIX = "_soeg"  # a picker's search box has its key plus this
+BY_NAME = "sorteret efter navn"  # the order of `UnitFinder.by_name`, for the caption
+_NO_UNIT = ""  # the `none` option's value (unit ids are never empty)
+
+
+def unit_picker(
+    label: str,
+    finder: UnitFinder,
+    key: str,
+    *,
+    selected: str | None = None,
+    search_label: str = "Søg efter enheden",
+    placeholder: str = "Vælg en enhed",
+    order: str = BY_NAME,
+    none: str | None = None,
+    exclude: Collection[str] = (),
+    on_change: Callable[[], None] | None = None,
+) -> str | None:
+    """A unit picker that stays quick at 10,000 units: a search box (`key` + `SEARCH_SUFFIX`)
+    and a selectbox (`key`) of at most `PICKER_LIMIT` units that match it (`finder.find`),
+    with a caption that says how many match. The chosen unit stays offered whatever the
+    search; `selected` is chosen on the first run (a unit from the link, the current parent).
+
+    `order` names the finder's order for the caption of an empty search. `none`: the label
+    of a first option that stands for no unit (chosen means None); `exclude`: units never
+    offered (a unit cannot be its own parent)."""
+    if key not in st.session_state:
+        st.session_state[key] = selected if selected in finder else None
+        if none is not None and st.session_state[key] is None:
+            st.session_state[key] = _NO_UNIT
+    query = st.text_input(
+        search_label,
+        key=key + SEARCH_SUFFIX,
+        placeholder="Skriv en del af navnet",
+        live=True,
+        icon=":material/search:",
+    )
+    found, total = finder.find(query or "", PICKER_LIMIT, exclude)
+    current = st.session_state.get(key)
+    if current is not None and current != _NO_UNIT and current not in finder:
+        st.session_state[key] = current = None  # data changed: the unit is gone
+    kept = [] if current in (None, _NO_UNIT) or current in found else [current]
+    options = [*([_NO_UNIT] if none is not None else []), *kept, *found]
+    chosen = st.selectbox(
+        label,
+        options,
+        index=None,
+        key=key,
+        placeholder=placeholder,
+        format_func=lambda u: none if u == _NO_UNIT else finder.label(u),
+        on_change=on_change,
+    )
+    note = picker_note(query or "", len(found), total, order)
+    if note:
+        st.caption(note)
+    return None if chosen == _NO_UNIT else chosen
+
+
+def picker_note(query: str, shown: int, total: int, order: str = BY_NAME) -> str | None:
+    """What a picker offers, in words (markdown): how many units match and how many are shown
+    (`order`: how an empty search orders them)."""
+    if not query.strip():
+        if total <= shown:
+            return None
+        return f"Viser {shown} af {count_da(total)} enheder: {order}. Søg for at finde de andre."
+    wanted = f"»{md_escape(query.strip())}«"
+    if total == 0:
+        return f"Ingen enheder passer til {wanted}."
+    if total > shown:
+        return (
+            f"Viser {shown} af {count_da(total)} enheder, der passer til {wanted}. "
+            "Skriv mere for at finde den rigtige."
+        )
+    return f"{total} {'enhed passer' if total == 1 else 'enheder passer'} til {wanted}."
 
 
 def contact_line(contact: Contact, *, compact: bool = False) -> str:

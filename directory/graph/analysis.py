@@ -38,6 +38,7 @@ import pandas as pd
 
 from directory.model import Directory
 from directory.rules.needs import need_key, need_label
+from directory.rules.unit_finder import UnitFinder
 
 FRONT_DOOR_KEY = "x-front-door"
 FRONT_DOOR_WORDS = ("kontaktcenter", "borgerservice", "jobcenter")
@@ -450,43 +451,21 @@ class ReferralGraph:
         return min(pool, key=lambda u: (-g.degree(u), self.name(u)))
 
     @cached_property
-    def _pick_order(self) -> tuple[tuple[str, str, str], ...]:
-        """Every unit as (id, its name's key, the key of its name, forvaltning and id), front
-        doors first, then the units with the most referral links, then by name."""
+    def finder(self) -> UnitFinder:
+        """Every unit for a picker (`directory.rules.unit_finder`): front doors first, then the
+        units with the most referral links, then by name."""
         g = self.graph
         nodes = g.nodes
         order = sorted(
             g, key=lambda u: (not nodes[u]["front_door"], -g.degree(u), need_key(self.name(u)), u)
         )
-        return tuple(
-            (
-                u,
-                need_key(self.name(u)),
-                need_key(f"{self.name(u)} {nodes[u]['department_name']} {u}"),
-            )
-            for u in order
-        )
+        return UnitFinder((u, nodes[u]["name"], nodes[u]["department_name"]) for u in order)
 
     def find_units(self, query: str, limit: int = 50) -> tuple[list[str], int]:
         """The units a picker offers for `query`, best first, at most `limit`, and how many
-        matched in all.
-
-        A unit matches when every word of the query is part of its name, its forvaltning's
-        name or its id (case and spacing ignored). Names that start with the query come
-        first, then names with a word that starts with it, then the rest; within each, the
-        order of an empty query: front doors, then the units with the most referral links,
-        then by name. An empty query matches every unit."""
-        wanted = need_key(query)
-        words = wanted.split()
-        if not words:
-            return [u for u, _, _ in self._pick_order[:limit]], len(self._pick_order)
-        ranked: list[tuple[int, int, str]] = []
-        for position, (unit_id, name, text) in enumerate(self._pick_order):
-            if all(w in text for w in words):
-                rank = 0 if name.startswith(wanted) else 1 if f" {wanted}" in f" {name}" else 2
-                ranked.append((rank, position, unit_id))
-        ranked.sort()
-        return [u for _, _, u in ranked[:limit]], len(ranked)
+        matched in all: `UnitFinder.find` in the order of `finder` (an empty query: front
+        doors, then the units with the most referral links, then by name)."""
+        return self.finder.find(query, limit)
 
     def reach_view(self, from_unit: str, need: str | None = None, max_steps: int = 1) -> nx.DiGraph:
         """A unit and the units a citizen can be referred to from it in at most `max_steps`
