@@ -1076,15 +1076,21 @@ def _attach_sources(model: Record, node: YMap, path: str) -> None:
     """Give a model (and its nested contacts) their source lines."""
     from directory.model import Source
 
-    lines: dict[str, int] = dict(node.key_lines)
-    for key, value in node.items.items():
-        if isinstance(value, YSeq) and key in _ITEM_LINE_KEYS:
+    lines = node.key_lines
+    for key in _ITEM_LINE_KEYS:
+        value = node.items.get(key)
+        if type(value) is YSeq:
+            if lines is node.key_lines:
+                lines = dict(lines)
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
-    model._source = Source.of(path, node.line, lines)
+    # `_source` is a slot: set it directly (Record.__setattr__ is for pydantic's fields)
+    set_slot = object.__setattr__
+    set_slot(model, "_source", Source.of(path, node.line, lines))
     if isinstance(model, Unit):
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
                 if isinstance(contact_node, YMap):
-                    contact._source = Source.of(path, contact_node.line, contact_node.key_lines)
+                    source = Source.of(path, contact_node.line, contact_node.key_lines)
+                    set_slot(contact, "_source", source)

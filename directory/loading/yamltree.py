@@ -194,10 +194,16 @@ def parse_text(text: str) -> Parsed:
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
     map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    doc_start = yaml.DocumentStartEvent
+    doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    # A value can hold an invisible character only if the text does, or writes one as an
+    # escape ("\u200b"): otherwise no value needs to be searched (a million at 10k units).
+    scan = _INVISIBLE_SEARCH(text) is not None or "\\" in text
     event: Any  # dispatched on `type(event) is ...` (fast), which the stubs cannot narrow
+    parser = _Loader(text)
+    next_event = parser.get_event  # what yaml.parse does, without a generator around it
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        while True:
+            event = next_event()
             etype = type(event)
             if etype is scalar_event:
                 line = event.start_mark.line + 1
@@ -208,7 +214,7 @@ def parse_text(text: str) -> Parsed:
                 raw = event.value
                 if len(raw) > MAX_SCALAR_CHARS:
                     raise YamlProblem(line, _long_message(len(raw)))
-                if _INVISIBLE_SEARCH(raw) and len(warnings) < MAX_PROBLEMS:
+                if scan and _INVISIBLE_SEARCH(raw) and len(warnings) < MAX_PROBLEMS:
                     warnings.append((line, invisible_message(raw)))
                 if stack:
                     parent = stack[-1]
@@ -228,8 +234,13 @@ def parse_text(text: str) -> Parsed:
                     root = node
                 elif type(parent) is YSeq:
                     parent.items.append(node)
-                else:
+                elif keys[-1][0] in parent.items:  # type: ignore[index]  # a duplicate: reported there
                     _set_value(parent, keys, node, problems)
+                else:  # what _set_value does for a new key, without the call
+                    name, key_line = keys[-1]  # type: ignore[misc]
+                    keys[-1] = None
+                    parent.items[name] = node
+                    parent.key_lines[name] = key_line
             elif etype is map_start or etype is seq_start:
                 line = event.start_mark.line + 1
                 if event.anchor is not None:
@@ -260,6 +271,8 @@ def parse_text(text: str) -> Parsed:
                 keys.pop()
             elif etype is alias_event:
                 raise YamlProblem(event.start_mark.line + 1, _ANCHOR_MESSAGE)
+            elif etype is stream_end:
+                break
             elif etype is doc_start:
                 documents += 1
                 if documents > 1:
@@ -281,6 +294,8 @@ def parse_text(text: str) -> Parsed:
         raise YamlProblem(line, _control_message(code)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"YAML error: {cut(exc, 200)}") from None
+    finally:
+        parser.dispose()
     return Parsed(root, problems, warnings)
 
 
