@@ -87,6 +87,9 @@ def test_the_readme_lists_no_command_that_does_not_exist() -> None:
 def test_every_page_is_in_the_readme(page) -> None:
     rows = [row for row in PAGE_ROWS if row.split(" (")[0] == page.title]
     assert rows, f"the page {page.title!r} is missing from README.md's page table"
+    assert len(rows) == 1, (
+        f"README.md's page table has {len(rows)} rows for {page.title!r}: keep one"
+    )
     path = "/" if page.default else f"/{page.url_path}"
     assert f"`{path}" in rows[0], f"README.md's row for {page.title!r} should give its URL {path}"
 
