@@ -61,15 +61,27 @@ def stale_before(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
+# The examples the validator and the edit form give with a bad number or opening time.
+PHONE_EXAMPLE = (
+    'Skriv et dansk nummer som "33 66 33 66", et udenlandsk som "+46 8 123 456 78" '
+    'eller et kort nummer som "1813".'
+)
+HOURS_EXAMPLE = (
+    'Skriv fx "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
+    "(engelske dagforkortelser og 24-timers tid med to cifre)."
+)
+EMPTY_MESSAGE = "er tom: skriv en værdi, eller fjern nøglen"
+
+
 def _too_long(value: str, limit: int) -> ValueError:
     return ValueError(
-        f"is {len(value)} characters long, more than the {limit} allowed here: shorten it"
+        f"er {len(value)} tegn lang, mere end de {limit} tegn, der er tilladt her: gør den kortere"
     )
 
 
 def _nonempty(value: str) -> str:
     if not value.strip():
-        raise ValueError("is empty: write a value or remove the key")
+        raise ValueError(EMPTY_MESSAGE)
     if len(value) > MAX_TEXT_CHARS:
         raise _too_long(value, MAX_TEXT_CHARS)
     return value
@@ -86,31 +98,27 @@ def _slug(value: str) -> str:
         raise _too_long(value, MAX_ID_CHARS)
     if not SLUG.fullmatch(value):
         raise ValueError(
-            f"{excerpt(value)} is not a valid id: use lowercase letters a-z, digits and '-', "
-            f"starting with a letter or digit (e.g. {excerpt(suggest_slug(value))})"
+            f"{excerpt(value)} er ikke et gyldigt id: brug små bogstaver a-z, cifre og '-', og "
+            f"begynd med et bogstav eller et ciffer (fx {excerpt(suggest_slug(value))})"
         )
     return value
 
 
 def _email(value: str) -> str:
     if len(value) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(value):
-        raise ValueError(f"{excerpt(value)} does not look like an e-mail address (name@domain.dk)")
+        raise ValueError(f"{excerpt(value)} ligner ikke en e-mailadresse (navn@domæne.dk)")
     return value
 
 
 def _hours(value: str) -> str:
     if not valid_hours(value):
-        raise ValueError(
-            f"{excerpt(value)} is not a valid OpenStreetMap opening_hours expression; "
-            'write it like "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
-            "(two-letter English day names, 24-hour times with two digits)"
-        )
+        raise ValueError(f"{excerpt(value)} kan ikke læses som åbningstid. {HOURS_EXAMPLE}")
     return value
 
 
 def _color(value: str) -> str:
     if not COLOR.fullmatch(value):
-        raise ValueError(f'{excerpt(value)} is not a colour: write it as #rrggbb, e.g. "#1f77b4"')
+        raise ValueError(f'{excerpt(value)} er ikke en farve: skriv den som #rrggbb, fx "#1f77b4"')
     return value
 
 
@@ -385,11 +393,7 @@ class Phone(Record):
     @classmethod
     def _valid_number(cls, value: str) -> str:
         if parse_phone(value) is None:
-            raise ValueError(
-                f"{excerpt(value)} is not a valid phone number: write a Danish number as "
-                '"33 66 33 66", '
-                'an international one as "+46 8 123 456 78", or a short number such as "1813"'
-            )
+            raise ValueError(f"{excerpt(value)} er ikke et gyldigt telefonnummer. {PHONE_EXAMPLE}")
         return value
 
     @property
@@ -420,7 +424,8 @@ class Contact(Record):
     def _not_own_backup(self) -> Contact:
         if self.backup is not None and self.backup == self.id:
             raise ValueError(
-                "backup: a contact cannot be their own backup; name a colleague's contact id"
+                "backup: en kontaktperson kan ikke være sin egen stedfortræder; skriv en kollegas "
+                "kontaktperson-id"
             )
         return self
 
@@ -436,9 +441,9 @@ class Age(Record):
     @model_validator(mode="after")
     def _ordered(self) -> Age:
         if self.min is None and self.max is None:
-            raise ValueError("needs 'min' and/or 'max' (whole years), e.g. {min: 18, max: 29}")
+            raise ValueError("skal have 'min' og/eller 'max' (hele år), fx {min: 18, max: 29}")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is greater than max {self.max}: swap them")
+            raise ValueError(f"min {self.min} er større end max {self.max}: byt om på dem")
         return self
 
     def includes(self, years: int) -> bool:
@@ -492,7 +497,8 @@ class Unit(Record):
     def _not_own_parent(self) -> Unit:
         if self.parent is not None and self.parent == self.id:
             raise ValueError(
-                "parent: a unit cannot be its own parent; remove 'parent' or name the unit above it"
+                "parent: en enhed kan ikke ligge under sig selv; fjern 'parent', eller skriv "
+                "enheden over den"
             )
         return self
 
@@ -523,8 +529,8 @@ class Address(Record):
     def _four_digits(cls, value: str) -> str:
         if not re.fullmatch(r"[0-9]{4}", value):
             raise ValueError(
-                f"{excerpt(value)} is not a Danish postal code: write four digits in quotes, "
-                'e.g. "2300"'
+                f"{excerpt(value)} er ikke et dansk postnummer: skriv fire cifre i "
+                'anførselstegn, fx "2300"'
             )
         return value
 
@@ -553,14 +559,12 @@ class Location(Record):
             return self
         if LAT_RANGE[0] <= self.lon <= LAT_RANGE[1] and LON_RANGE[0] <= self.lat <= LON_RANGE[1]:
             raise ValueError(
-                f"lat/lon: lat {self.lat} and lon {self.lon} look swapped: in Copenhagen lat is "
-                "about 55.7 "
-                "and lon about 12.6"
+                f"lat/lon: lat {self.lat} og lon {self.lon} ser ud til at være byttet om: i "
+                "København er lat cirka 55.7 og lon cirka 12.6"
             )
         raise ValueError(
-            f"lat/lon: lat {self.lat}, lon {self.lon} is outside Denmark (lat 54.5-57.8, lon "
-            "8.0-15.3): "
-            "check the coordinates (WGS84 decimal degrees)"
+            f"lat/lon: lat {self.lat}, lon {self.lon} ligger uden for Danmark (lat 54.5-57.8, "
+            "lon 8.0-15.3): tjek koordinaterne (WGS84, decimalgrader)"
         )
 
 
@@ -578,7 +582,8 @@ class Referral(Record):
     def _not_self(self) -> Referral:
         if self.from_ == self.to:
             raise ValueError(
-                f"to: a unit cannot refer to itself ({self.to!r}); name the receiving unit"
+                f"to: en enhed kan ikke henvise til sig selv ({self.to!r}); skriv den enhed, der "
+                "skal modtage borgeren"
             )
         return self
 
@@ -600,7 +605,7 @@ class FileKind:
     """One kind of data file: its top-level key, where it lives and what its items are."""
 
     key: str  # the one top-level key (and the kind's name): 'units'
-    word: str  # one item, in messages: 'unit'
+    word: str  # one item, in (Danish) messages: 'enhed'
     model: type[Record] | None  # the record model; None for synonym groups (lists of words)
     single: str | None  # the one file at the top of the data directory: 'referrals.yaml'
     folder: str | None  # a folder of files, one per department or theme: 'referrals'
@@ -613,20 +618,20 @@ FILE_KINDS: dict[str, FileKind] = {
     kind.key: kind
     for kind in (
         FileKind(
-            "departments", "department", Department, "departments.yaml", None, "departments.yaml"
+            "departments", "forvaltning", Department, "departments.yaml", None, "departments.yaml"
         ),
-        FileKind("units", "unit", Unit, None, "units", "units/*.yaml"),
-        FileKind("locations", "location", Location, "locations.yaml", None, "locations.yaml"),
+        FileKind("units", "enhed", Unit, None, "units", "units/*.yaml"),
+        FileKind("locations", "sted", Location, "locations.yaml", None, "locations.yaml"),
         FileKind(
             "referrals",
-            "referral",
+            "henvisning",
             Referral,
             "referrals.yaml",
             "referrals",
             "referrals.yaml and referrals/*.yaml",
         ),
-        FileKind("synonyms", "synonym group", None, "synonyms.yaml", None, "synonyms.yaml"),
-        FileKind("needs", "need", Need, "needs.yaml", None, "needs.yaml"),
+        FileKind("synonyms", "synonymgruppe", None, "synonyms.yaml", None, "synonyms.yaml"),
+        FileKind("needs", "behov", Need, "needs.yaml", None, "needs.yaml"),
     )
 }
 # Which model each record file kind holds (every kind but synonyms).
@@ -677,8 +682,8 @@ class DirectoryError(Exception):
         self.warnings = list(warnings or [])
         count = len(self.problems)
         head = "\n".join(str(p) for p in self.problems[:20])
-        more = f"\n... and {count - 20} more" if count > 20 else ""
-        super().__init__(f"{count} error(s) in the directory data:\n{head}{more}")
+        more = f"\n... og {count - 20} mere" if count > 20 else ""
+        super().__init__(f"{count} fejl i data:\n{head}{more}")
 
 
 @dataclass

@@ -135,8 +135,8 @@ def test_a_key_file_others_can_read_disables_the_cache(
     assert result.ok
     assert _entries(own_cache) == []
     assert capsys.readouterr().err == (
-        f"landkort: cache not used: {secret} can be read or written by other users: delete it "
-        "(a new one is made with mode 0600) or run 'chmod 600' on it\n"
+        f"landkort: cachen bruges ikke: {secret} kan læses eller skrives af andre brugere: slet "
+        "den (så laves en ny med mode 0600), eller kør 'chmod 600' på den\n"
     )
 
 

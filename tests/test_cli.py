@@ -32,9 +32,9 @@ def test_both_forms_validate_from_another_folder(
     assert LANDKORT.exists(), "no landkort script: install the app with `pip install -e .`"
     done = _run([*argv, "validate", str(data_dir)], cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "0 error(s), 2 warning(s)" in done.stderr
+    assert "0 fejl, 2 advarsler; " in done.stderr
     usage = _run([*argv, "--help"], cwd=tmp_path)
-    assert usage.stdout.startswith(f"usage: {prog} [-h] COMMAND ...")
+    assert usage.stdout.startswith(f"brug: {prog} [-h] COMMAND ...")
 
 
 def test_a_missing_command_module_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

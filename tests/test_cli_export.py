@@ -65,9 +65,9 @@ def test_invalid_data_lists_problems_and_exits_1(
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert (
-        lines[-1]
-        == "1 error(s): fix the data (see `python -m directory validate`) and export again"
+    assert lines[-1] == (
+        f"fejl: 1 fejl i data i {env_data}: ret dem (se dem alle med "
+        "`python -m directory validate`), og prøv igen"
     )
     assert lines[0].startswith(f"{env_data / 'units' / 'stat.yaml'}:4: ")
     assert "Traceback" not in captured.err
@@ -77,7 +77,10 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as info:
         main(["export", "csv"])
     assert info.value.code == 2
-    assert "invalid choice: 'csv'" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        "python -m directory export: fejl: argumentet format: ugyldigt valg: 'csv' (vælg mellem "
+        "'json')\n"
+    )
 
 
 def test_module_entry_point(data_dir: Path) -> None:

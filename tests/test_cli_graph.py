@@ -41,6 +41,11 @@ def test_output(env_data: Path, capsys, argv: list[str], stdout: str) -> None:
     assert (code, out) == (0, stdout)
 
 
+def test_loops_counts_them_on_stderr_in_danish(env_data: Path, capsys) -> None:
+    assert run(capsys, "loops")[2] == "1 sløjfe på højst 4 enheder\n"
+    assert run(capsys, "loops", "--max-len", "1")[2] == "1 sløjfe på højst 2 enheder\n"
+
+
 def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
     extra = (
         SMALL_DATA["referrals.yaml"].rstrip(" ")
@@ -59,26 +64,25 @@ def test_path_prints_alternatives_below(env_data: Path, capsys) -> None:
     [
         (
             ["path", "stat-kif", "sof-bvc"],
-            "error: no unit with id 'sof-bvc'; did you mean 'sof-bcv'? Use a unit id as written in "
-            "units/*.yaml.\n",
+            "fejl: ingen enhed har id'et 'sof-bvc'; mente du 'sof-bcv'? Skriv et enheds-id, som "
+            "det står i units/*.yaml.\n",
         ),
         (
             ["path", "kriminalforsorgen", "sof-bcv"],
-            "error: no unit with id 'kriminalforsorgen'; did you mean 'stat-kif'? "
-            "Use a unit id as written in units/*.yaml.\n",
+            "fejl: ingen enhed har id'et 'kriminalforsorgen'; mente du 'stat-kif'? "
+            "Skriv et enheds-id, som det står i units/*.yaml.\n",
         ),
         (
             ["path", "bif-ydelse", "stat-kif"],
-            "error: no referral path from 'bif-ydelse' to 'stat-kif': no chain of referrals leads "
-            "there. "
-            "If citizens should be sent on, add the referral to referrals.yaml.\n",
+            "fejl: ingen henvisningsvej fra 'bif-ydelse' til 'stat-kif': ingen kæde af "
+            "henvisninger fører dertil. Skal borgerne sendes videre, så tilføj henvisningen i "
+            "referrals.yaml.\n",
         ),
         (
             ["path", "stat-kif", "bif-ydelse", "--need", "job"],
-            "error: no referral path that carries the need 'job' from 'stat-kif' to 'bif-ydelse': "
-            "no chain of "
-            "referrals leads there. If citizens should be sent on, add the referral to "
-            "referrals.yaml.\n",
+            "fejl: ingen henvisningsvej med behovet 'job' fra 'stat-kif' til 'bif-ydelse': "
+            "ingen kæde af henvisninger fører dertil. Skal borgerne sendes videre, så tilføj "
+            "henvisningen i referrals.yaml.\n",
         ),
     ],
 )
@@ -101,8 +105,8 @@ def test_invalid_data_prints_problems_and_exits_1(
     assert code == 1 and out == ""
     assert lines[0].startswith(f"{data_dir / 'referrals.yaml'}:3: ")
     assert lines[-1] == (
-        f"error: 1 error(s) in the data in {data_dir}: fix them "
-        "(list them with `python -m directory validate`) and try again"
+        f"fejl: 1 fejl i data i {data_dir}: ret dem (se dem alle med "
+        "`python -m directory validate`), og prøv igen"
     )
     assert "Traceback" not in err
 
@@ -112,8 +116,8 @@ def test_missing_data_dir(tmp_path: Path, monkeypatch, capsys) -> None:
     code, _, err = run(capsys, "loops")
     assert code == 1
     assert err.splitlines()[0] == (
-        f"{tmp_path / 'nope'}:1: data directory '{tmp_path / 'nope'}' does not exist: "
-        "give the path to a folder with departments.yaml (or set LANDKORT_DATA)"
+        f"{tmp_path / 'nope'}:1: datamappen '{tmp_path / 'nope'}' findes ikke: "
+        "skriv stien til en mappe med departments.yaml (eller sæt LANDKORT_DATA)"
     )
 
 
@@ -121,26 +125,26 @@ def test_stats(env_data: Path, capsys) -> None:
     code, out, _ = run(capsys, "stats", "--top", "2")
     assert code == 0
     assert out.splitlines() == [
-        "6 units, 6 referrals (6 unit pairs), 1 two-way pairs",
-        "Front doors (name contains Kontaktcenter, Borgerservice or Jobcenter): bif-jku",
+        "6 enheder, 6 henvisninger (6 enhedspar), 1 gensidigt par",
+        "Indgange (Kontaktcenter, Borgerservice eller Jobcenter i navnet): bif-jku",
         "",
-        "Hubs (most referral links in and out):",
-        "  sof-bcv  in 3  out 2  betweenness 0.300  (Borgercenter Voksne)",
-        "  sof-hjemloese  in 2  out 1  betweenness 0.100  (Hjemløse- og Udsatteenheden)",
+        "Knudepunkter (flest henvisninger ind og ud):",
+        "  sof-bcv  ind 3  ud 2  mellemled 0.300  (Borgercenter Voksne)",
+        "  sof-hjemloese  ind 2  ud 1  mellemled 0.100  (Hjemløse- og Udsatteenheden)",
         "",
-        "Bottlenecks (most shortest paths pass through):",
-        "  sof-bcv  in 3  out 2  betweenness 0.300  (Borgercenter Voksne)",
-        "  sof-hjemloese  in 2  out 1  betweenness 0.100  (Hjemløse- og Udsatteenheden)",
+        "Flaskehalse (flest korteste veje går igennem):",
+        "  sof-bcv  ind 3  ud 2  mellemled 0.300  (Borgercenter Voksne)",
+        "  sof-hjemloese  ind 2  ud 1  mellemled 0.100  (Hjemløse- og Udsatteenheden)",
         "",
-        "Dead ends (receive referrals, never refer on):",
+        "Blindgyder (modtager henvisninger, henviser aldrig videre):",
         "  bif-ydelse  (Ydelsesservice København)",
         "",
-        "Unreachable from the front doors:",
+        "Kan ikke nås fra indgangene:",
         "  sof-dognvagt  (Døgnvagten)",
         "  stat-kif  (Kriminalforsorgen København)",
         "",
-        "Bus-factor risks (an area with one gatekeeper and no backup):",
-        "  (none)",
+        "Områder der hænger på én person (én nøgleperson uden stedfortræder):",
+        "  (ingen)",
     ]
 
 
@@ -151,7 +155,7 @@ def test_stats_bus_factor_and_marked_front_doors(env_data: Path, capsys) -> None
     )
     write_data(env_data, {"units/sof.yaml": units})
     _, out, _ = run(capsys, "stats")
-    assert "Front doors (x-front-door: true): sof-dognvagt" in out.splitlines()
+    assert "Indgange (x-front-door: true): sof-dognvagt" in out.splitlines()
     assert out.splitlines()[-1] == "  hjemløshed: k-bcv-1 (Mette Test, sof-bcv)"
 
 
@@ -167,4 +171,4 @@ def test_module_entry_point(data_dir: Path) -> None:
     )
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.startswith("error: no unit with id 'nope-unit'")
+    assert done.stderr.startswith("fejl: ingen enhed har id'et 'nope-unit'")

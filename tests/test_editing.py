@@ -213,7 +213,9 @@ def test_whole_directory_validation_catches_what_the_form_cannot(
     [error] = caught.value.errors
     assert error.field == "contacts"
     assert error.message.startswith("Datafilen ville få en fejl (units/sof.yaml, linje ")
-    assert "backup: contact 'k-ingen' does not exist" in error.message
+    assert error.message.endswith(
+        ": backup: kontaktpersonen 'k-ingen' findes ikke (id'erne står i enhedernes contacts))."
+    )
     assert (repo / "units/sof.yaml").read_bytes() == before
 
 

@@ -172,7 +172,8 @@ def test_unknown_unit_message_names_close_matches(rg: ReferralGraph) -> None:
         rg.shortest_paths("a11", "b1")
     assert (
         str(caught.value)
-        == "no unit with id 'a11'; did you mean 'a1'? Use a unit id as written in units/*.yaml."
+        == "ingen enhed har id'et 'a11'; mente du 'a1'? Skriv et enheds-id, som det står i "
+        "units/*.yaml."
     )
     assert caught.value.suggestions == ["a1"]
 
@@ -181,7 +182,8 @@ def test_unknown_unit_without_close_match(rg: ReferralGraph) -> None:
     with pytest.raises(UnknownUnitError) as caught:
         rg.reachable("zzzzzz")
     assert (
-        str(caught.value) == "no unit with id 'zzzzzz'. Use a unit id as written in units/*.yaml."
+        str(caught.value)
+        == "ingen enhed har id'et 'zzzzzz'. Skriv et enheds-id, som det står i units/*.yaml."
     )
 
 

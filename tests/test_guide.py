@@ -313,8 +313,8 @@ def test_guide_command_limit_and_strict_age(demo_env, capsys) -> None:
     [
         (
             ["guide", "xyzzyqq"],
-            "error: no unit fits 'xyzzyqq': describe the need in other words "
-            "(e.g. 'hjemløs', 'gæld', 'misbrug'), or search for it with the Søg page\n",
+            "fejl: ingen enhed passer til 'xyzzyqq': beskriv behovet med andre ord "
+            "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg\n",
         ),
         (
             ["guide", "--age", "30", "ung", "hjemløs", "sundhedsplejerske"],
@@ -322,9 +322,13 @@ def test_guide_command_limit_and_strict_age(demo_env, capsys) -> None:
         ),
         (
             ["guide", "--from", "nope", "herberg"],
-            "error: no unit with id 'nope'. Use a unit id as written in units/*.yaml.\n",
+            "fejl: ingen enhed har id'et 'nope'. Skriv et enheds-id, som det står i "
+            "units/*.yaml.\n",
         ),
-        (["guide", "--limit", "0", "herberg"], "error: --limit 0 prints nothing: give 1 or more\n"),
+        (
+            ["guide", "--limit", "0", "herberg"],
+            "fejl: --limit 0 udskriver intet: skriv 1 eller mere\n",
+        ),
     ],
 )
 def test_guide_command_errors_exit_1_with_a_message(
@@ -356,4 +360,7 @@ def test_guide_command_on_invalid_data_lists_the_problems(tmp_path: Path, monkey
     monkeypatch.setenv("LANDKORT_DATA", str(tmp_path))
     code, out, err = run(capsys, "guide", "herberg")
     assert code == 1 and out == ""
-    assert "error(s) in the data in" in err and "python -m directory validate" in err
+    assert (
+        f"fejl: 2 fejl i data i {tmp_path}: ret dem" in err
+        and "python -m directory validate" in err
+    )

@@ -17,19 +17,17 @@ from directory import validate_directory
 ROOT = Path(__file__).resolve().parent.parent
 
 OUTSIDE = (
-    "is a symbolic link to a file outside the data directory, which is never read: "
-    "copy the file into the data directory instead of linking to it"
+    "er et symbolsk link til en fil uden for datamappen, og den læses aldrig: "
+    "kopiér filen ind i datamappen i stedet for at linke til den"
 )
 DANGLING = (
-    "is a symbolic link to a file that does not exist: remove the link or put the real file here"
+    "er et symbolsk link til en fil, der ikke findes: fjern linket, eller læg den rigtige fil her"
 )
 FIFO = (
-    "is a FIFO (named pipe), not a regular file, and is never read: "
-    "data files must be ordinary YAML files"
+    "er en FIFO (navngivet pipe), ikke en almindelig fil, og læses aldrig: "
+    "datafiler skal være almindelige YAML-filer"
 )
-LINKED_FOLDER = (
-    "not read: is a symbolic link to a folder; put the folder itself in the data directory"
-)
+LINKED_FOLDER = "læses ikke: er et symbolsk link til en mappe; læg selve mappen i datamappen"
 
 
 def _link_passwd(data: Path) -> str:
@@ -173,8 +171,8 @@ def test_unreadable_folder_is_an_error_with_its_path(data_dir: Path) -> None:
         units.chmod(0o755)
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
-        f"{data_dir}/units:1: cannot read the folder: Permission denied: give the app's user read "
-        "and search permission on it (chmod a+rx), or move it out of the data directory"
+        f"{data_dir}/units:1: mappen kan ikke læses (ingen adgang): giv appens bruger læse- og "
+        "søgeadgang til den (chmod a+rx), eller flyt den ud af datamappen"
     ) in done.stdout.splitlines(), done.stdout
 
 
@@ -187,8 +185,8 @@ def test_unreadable_file_is_an_error_with_its_path(data_dir: Path) -> None:
         bif.chmod(0o644)
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
-        f"{data_dir}/units/bif.yaml:1: cannot read the file: Permission denied: give the app's "
-        "user read permission on it (chmod a+r)"
+        f"{data_dir}/units/bif.yaml:1: filen kan ikke læses (ingen adgang): giv appens bruger "
+        "læseadgang til den (chmod a+r)"
     ) in done.stdout.splitlines(), done.stdout
 
 
@@ -215,7 +213,11 @@ def test_deep_nesting_is_refused_fast(text: str) -> None:
     with pytest.raises(YamlProblem) as info:
         parse_text(text[:FIVE_MB])
     assert time.perf_counter() - start < 2.0
-    assert "levels deep" in info.value.message or "a key must be plain text" in info.value.message
+    assert info.value.message in (
+        "mere end 16 niveauer inden i hinanden: det har data aldrig brug for; tjek indrykningen "
+        "og klammerne på denne linje",
+        "en nøgle skal være almindelig tekst, ikke en liste eller nøgler",
+    )
 
 
 def test_duplicate_keys_are_listed_up_to_a_cap() -> None:
@@ -225,19 +227,23 @@ def test_duplicate_keys_are_listed_up_to_a_cap() -> None:
     assert len(parsed.problems) == MAX_PROBLEMS + 1
     assert parsed.problems[-1] == (
         MAX_PROBLEMS + 2,
-        f"more duplicate keys from here on (only the first {MAX_PROBLEMS} are listed): "
-        "fix those and validate again",
+        f"flere nøgler, der står to gange, herfra (kun de første {MAX_PROBLEMS} vises): "
+        "ret dem, og tjek igen",
     )
 
 
 INVISIBLE = [
-    ("bidi_override", "Borgercenter \u202eenoksneV", "U+202E (a right-to-left override)"),
-    ("bidi_isolate", "Borgercenter \u2066Voksne", "U+2066 (a text-direction control)"),
-    ("zero_width", "Borger\u200bcenter", "U+200B (a zero-width space)"),
-    ("escaped_bell", "Borger\\acenter", "U+0007 (a control character)"),
-    ("escaped_nul", "Borger\\0center", "U+0000 (a NUL byte)"),
-    ("line_separator", "Borger\\Lcenter", "U+2028 (a line separator)"),
-    ("next_line", "Borger\\Ncenter", "U+0085 (a next-line character)"),
+    (
+        "bidi_override",
+        "Borgercenter \u202eenoksneV",
+        "U+202E (en tvungen højre-mod-venstre-retning)",
+    ),
+    ("bidi_isolate", "Borgercenter \u2066Voksne", "U+2066 (et tegn, der styrer tekstens retning)"),
+    ("zero_width", "Borger\u200bcenter", "U+200B (et mellemrum uden bredde)"),
+    ("escaped_bell", "Borger\\acenter", "U+0007 (et kontroltegn)"),
+    ("escaped_nul", "Borger\\0center", "U+0000 (en NUL-byte)"),
+    ("line_separator", "Borger\\Lcenter", "U+2028 (en linjeseparator)"),
+    ("next_line", "Borger\\Ncenter", "U+0085 (et NEL-linjeskift)"),
 ]
 
 
@@ -258,8 +264,8 @@ def test_invisible_characters_are_warned_with_path_and_line(
     result = validate_directory(data_dir)
     assert result.ok, result.errors
     assert (
-        f"{path}:3: warning: contains {what}, which is invisible or turns text around on "
-        "screen: delete it (retype the text around it)"
+        f"{path}:3: warning: indeholder {what}, som er usynligt eller vender teksten om på "
+        "skærmen: slet det (skriv teksten omkring det igen)"
     ) in [str(w) for w in result.warnings]
 
 
@@ -278,6 +284,6 @@ def test_data_error_page_names_files_inside_the_data_directory_only(
     shown = at.code[0].value
     assert str(data_dir) not in shown
     assert (
-        "units/sof.yaml:2: duplicate unit id 'sof-bcv', first defined at units/bif.yaml:2: "
-        "give one of them another id"
+        "units/sof.yaml:2: enheds-id'et 'sof-bcv' står to gange, første gang i "
+        "units/bif.yaml:2: giv den ene af dem et andet id"
     ) in shown.splitlines()

@@ -88,7 +88,7 @@ def test_did_you_mean_at_10k_ids_is_an_index_lookup(big_directory) -> None:
     hints = [suggest.hint(w) for w in wrong]
     took = time.perf_counter() - start
     assert took < 2.0, f"100 suggestions at 10k ids: {took:.2f} s"
-    assert all(h.startswith("; did you mean '") for h in hints)
+    assert all(h.startswith("; mente du '") for h in hints)
 
 
 def test_map_text_filter_is_bounded_by_the_same_rule() -> None:

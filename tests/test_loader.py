@@ -103,10 +103,10 @@ def test_warnings(data_dir: Path) -> None:
     directory = load_directory(data_dir, today=TODAY)
     got = [str(w) for w in directory.warnings]
     assert got == [
-        f"{data_dir}/units/bif.yaml:18: warning: unit 'bif-ydelse' was verified 2024-01-10, more "
-        "than 12 months ago: check it and update 'verified'",
-        f"{data_dir}/units/sof.yaml:42: warning: gatekeeper 'k-hue-1' (Jonas Test) has no backup: "
-        "add 'backup: <contact id>' for who covers when they are away",
+        f"{data_dir}/units/bif.yaml:18: warning: enheden 'bif-ydelse' blev sidst kontrolleret "
+        "2024-01-10, for mere end 12 måneder siden: tjek posten, og ret 'verified'",
+        f"{data_dir}/units/sof.yaml:42: warning: nøglepersonen 'k-hue-1' (Jonas Test) har ingen "
+        "stedfortræder: tilføj 'backup: <kontaktperson-id>' på den, der dækker ved fravær",
     ]
     assert all(w.severity is Severity.WARNING for w in directory.warnings)
 
@@ -122,17 +122,18 @@ def test_more_warnings(data_dir: Path) -> None:
     assert result.ok, result.errors
     got = [str(w) for w in result.warnings]
     for want in [
-        f"{data_dir}/extra.yaml:1: warning: not read: data files are departments.yaml, "
-        "locations.yaml, synonyms.yaml, needs.yaml, referrals.yaml, units/<department>.yaml or "
-        "referrals/<theme>.yaml",
-        f"{data_dir}/units/old.yml:1: warning: not read: directory files end in .yaml; rename it "
-        "to old.yaml",
-        f"{data_dir}/units/stat.yaml:2: warning: unit 'stat-kif' has no phone and no contact: add "
-        "a phone number or a contact so staff can reach it",
-        f"{data_dir}/units/stat.yaml:4: warning: unit 'stat-kif' belongs to department 'sof' but "
-        "sits in stat.yaml: move it to units/sof.yaml",
-        f"{data_dir}/units/stat.yaml:5: warning: unit 'stat-kif' has 'verified' 2027-01-01 in the "
-        "future: write the date it was checked",
+        f"{data_dir}/extra.yaml:1: warning: læses ikke: datafilerne er departments.yaml, "
+        "locations.yaml, synonyms.yaml, needs.yaml, referrals.yaml, units/<forvaltning>.yaml og "
+        "referrals/<tema>.yaml",
+        f"{data_dir}/units/old.yml:1: warning: læses ikke: datafiler ender på .yaml; omdøb den "
+        "til old.yaml",
+        f"{data_dir}/units/stat.yaml:2: warning: enheden 'stat-kif' har hverken telefon eller "
+        "kontaktperson: tilføj et telefonnummer eller en kontaktperson, så medarbejderne kan få "
+        "fat i den",
+        f"{data_dir}/units/stat.yaml:4: warning: enheden 'stat-kif' hører til forvaltningen "
+        "'sof', men står i stat.yaml: flyt den til units/sof.yaml",
+        f"{data_dir}/units/stat.yaml:5: warning: enheden 'stat-kif' har 'verified' 2027-01-01, "
+        "som ligger i fremtiden: skriv den dato, posten blev tjekket",
     ]:
         assert want in got, "\n".join(got)
 
@@ -168,8 +169,8 @@ def test_missing_departments_file(data_dir: Path) -> None:
     (data_dir / "departments.yaml").unlink()
     result = validate_directory(data_dir, today=TODAY)
     assert (
-        f"{data_dir}/departments.yaml:1: departments.yaml is missing: every data directory needs "
-        "one with a 'departments:' list" in [str(p) for p in result.errors]
+        f"{data_dir}/departments.yaml:1: departments.yaml mangler: hver datamappe skal have en "
+        "med en liste under 'departments:'" in [str(p) for p in result.errors]
     )
 
 
@@ -178,8 +179,8 @@ def test_file_too_large(data_dir: Path) -> None:
     (data_dir / "synonyms.yaml").write_text(big, encoding="utf-8")
     result = validate_directory(data_dir, today=TODAY)
     assert [str(p) for p in result.errors] == [
-        f"{data_dir}/synonyms.yaml:1: file is 6.0 MB, over the 5 MB limit: split it into smaller "
-        "files"
+        f"{data_dir}/synonyms.yaml:1: filen fylder 6,0 MB, over grænsen på 5 MB: del den op i "
+        "mindre filer"
     ]
 
 
@@ -224,7 +225,7 @@ def test_cli_validate_ok(data_dir: Path) -> None:
     done = _cli("validate", str(data_dir))
     assert done.returncode == 0
     assert done.stdout.splitlines()[0].startswith(f"{data_dir}/units/bif.yaml:18: warning: ")
-    assert "0 error(s), 2 warning(s)" in done.stderr
+    assert done.stderr.startswith("0 fejl, 2 advarsler; 3 forvaltninger, ")
 
 
 def test_cli_validate_errors_no_traceback(data_dir: Path) -> None:
@@ -233,8 +234,8 @@ def test_cli_validate_errors_no_traceback(data_dir: Path) -> None:
     (data_dir / "units" / "bif.yaml").write_bytes((CASES / "not_utf8.yaml").read_bytes())
     done = _cli("validate", str(data_dir))
     assert done.returncode == 1
-    assert f"{data_dir}/synonyms.yaml:3: anchors and aliases" in done.stdout
-    assert f"{data_dir}/units/bif.yaml:5: file is not UTF-8 text" in done.stdout
+    assert f"{data_dir}/synonyms.yaml:3: ankre og aliasser" in done.stdout
+    assert f"{data_dir}/units/bif.yaml:5: filen er ikke UTF-8-tekst" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -242,9 +243,8 @@ def test_cli_missing_directory(tmp_path: Path) -> None:
     done = _cli("validate", str(tmp_path / "nope"))
     assert done.returncode == 1
     assert done.stdout.strip() == (
-        f"{tmp_path}/nope:1: data directory '{tmp_path}/nope' does not exist: give the path to a "
-        "folder "
-        "with departments.yaml (or set LANDKORT_DATA)"
+        f"{tmp_path}/nope:1: datamappen '{tmp_path}/nope' findes ikke: skriv stien til en mappe "
+        "med departments.yaml (eller sæt LANDKORT_DATA)"
     )
 
 

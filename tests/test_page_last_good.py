@@ -96,8 +96,8 @@ def test_coordinators_see_the_errors_with_their_unit(data_dir: Path, monkeypatch
     assert box.label == "1 fejl i datafilerne (vises kun for koordinatorer)"
     line = path.read_text(encoding="utf-8").splitlines().index("    department: bfi") + 1
     assert at.code[0].value == (
-        f"{path}:{line}: department: department 'bfi' does not exist; did you mean 'bif'? "
-        "(ids are defined in departments.yaml)  [enhed: bif-jku]"
+        f"{path}:{line}: department: forvaltningen 'bfi' findes ikke; mente du 'bif'? "
+        "(id'erne står i departments.yaml)  [enhed: bif-jku]"
     )
 
 

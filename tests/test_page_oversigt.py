@@ -44,4 +44,6 @@ def test_invalid_data_shows_problems(data_dir: Path, monkeypatch: pytest.MonkeyP
     at = _app(data_dir, monkeypatch)
     assert not at.exception
     assert "Data kan ikke indlæses" in at.error[0].value
-    assert "units/bif.yaml:2: missing required key 'name'" in at.code[0].value
+    assert "units/bif.yaml:2: den påkrævede nøgle 'name' mangler: tilføj 'name: ...'" in (
+        at.code[0].value
+    )

@@ -304,7 +304,7 @@ def test_validation_warns_about_exactly_the_stale_entries(tmp_path: Path) -> Non
     """`python -m directory validate` warns about the entries the pages count as stale."""
     on = dt.date(2027, 6, 1)
     validation = validate_directory(DEMO, today=on)
-    warned = [w for w in validation.warnings if "more than 12 months ago" in w.message]
+    warned = [w for w in validation.warnings if "for mere end 12 måneder siden" in w.message]
     assert len(warned) == len(stale_records(validation.directory, on)) > 0
 
 

@@ -207,26 +207,25 @@ def test_cli_checks_and_regenerates(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["schema", str(tmp_path), "--check"]) == 1
     out = capsys.readouterr().out
     assert (
-        out == f"{tmp_path / 'schema' / 'units.schema.json'}: out of date: "
-        f"run `python -m directory schema {tmp_path}`\n"
+        out == f"{tmp_path / 'schema' / 'units.schema.json'}: forældet: "
+        f"kør `python -m directory schema {tmp_path}`\n"
     )
     assert main(["schema", str(tmp_path)]) == 0
-    assert capsys.readouterr().out == f"wrote {tmp_path / 'schema' / 'units.schema.json'}\n"
+    assert capsys.readouterr().out == f"skrev {tmp_path / 'schema' / 'units.schema.json'}\n"
     assert stale_schema_files(tmp_path / "schema") == []
 
 
 def test_cli_schema_headers(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", str(data_dir), "--headers"]) == 0
     assert missing_headers(data_dir) == []
-    assert f"added schema header to {data_dir / 'units/sof.yaml'}" in capsys.readouterr().out
+    assert f"satte skemalinjen øverst i {data_dir / 'units/sof.yaml'}" in capsys.readouterr().out
 
 
 def test_cli_schema_missing_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", str(tmp_path / "nope")]) == 1
     assert (
-        capsys.readouterr().err
-        == f"error: data directory {str(tmp_path / 'nope')!r} does not exist: "
-        "give an existing folder\n"
+        capsys.readouterr().err == f"fejl: datamappen {str(tmp_path / 'nope')!r} findes ikke: "
+        "skriv stien til en mappe, der findes\n"
     )
 
 

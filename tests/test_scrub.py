@@ -105,14 +105,14 @@ def test_validation_warns_where_free_text_quotes_a_staff_number(data_dir: Path) 
     result = validate_directory(data_dir)
     assert result.ok, result.errors
     path = data_dir / "units" / "stat.yaml"
-    got = [str(w) for w in result.warnings if "staff-only" in w.message]
+    got = [str(w) for w in result.warnings if "kun er for medarbejdere" in w.message]
     tail = (
-        "is written in the text; public views and exports remove it: keep it only under "
-        "'phones' with kind fast_track or internal"
+        "som kun er for medarbejdere, står i teksten; offentlige visninger og eksporter fjerner "
+        "det: skriv det kun under 'phones' med kind fast_track eller internal"
     )
     assert got == [
-        f"{path}:5: warning: how_to_refer: the staff-only number 33 99 10 01 {tail}",
-        f"{path}:5: warning: how_to_refer: the staff-only number 33 99 20 01 {tail}",
-        f"{path}:6: warning: owner: the staff-only number 33 99 10 02 {tail}",
-        f"{path}:7: warning: phones: the staff-only number 33 99 10 01 {tail}",
+        f"{path}:5: warning: how_to_refer: nummeret 33 99 10 01, {tail}",
+        f"{path}:5: warning: how_to_refer: nummeret 33 99 20 01, {tail}",
+        f"{path}:6: warning: owner: nummeret 33 99 10 02, {tail}",
+        f"{path}:7: warning: phones: nummeret 33 99 10 01, {tail}",
     ]

@@ -138,7 +138,8 @@ def test_refuses_a_non_empty_folder_unless_forced(tmp_path: Path) -> None:
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(
-        FileExistsError, match="is not empty: choose a new folder or pass --force to replace it"
+        FileExistsError,
+        match="er ikke tom: vælg en ny mappe, eller brug --force for at erstatte den",
     ):
         synth_directory(out, 5)
     synth_directory(out, 5, overwrite=True)
@@ -151,8 +152,8 @@ def test_cli_writes_and_summarises(tmp_path: Path, capsys: pytest.CaptureFixture
     code = main(["synth", str(tmp_path / "out"), "--units", "20", "--seed", "4"])
     out = capsys.readouterr().out
     assert code == 0
-    assert out.startswith(f"wrote {tmp_path / 'out'}: 10 departments, 20 units, ")
-    assert "10 locations, 60 referrals" in out
+    assert out.startswith(f"skrev {tmp_path / 'out'}: 10 forvaltninger, 20 enheder, ")
+    assert "10 steder, 60 henvisninger i " in out
 
 
 def test_cli_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,21 +161,21 @@ def test_cli_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFi
     code = main(["synth", str(tmp_path), "--units", "5"])
     assert code == 1
     assert capsys.readouterr().err == (
-        f"error: {tmp_path} is not empty: choose a new folder or pass --force to replace it\n"
+        f"fejl: {tmp_path} er ikke tom: vælg en ny mappe, eller brug --force for at erstatte den\n"
     )
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--units", "0"], "argument --units: must be at least 1, not 0"),
+        (["--units", "0"], "argumentet --units: skal være mindst 1, ikke 0"),
         (
             ["--units", "ti"],
-            "argument --units: 'ti' is not a whole number: write e.g. --units 1000",
+            "argumentet --units: 'ti' er ikke et helt tal: skriv fx --units 1000",
         ),
         (
             ["--units", "5", "--today", "1/6"],
-            "argument --today: '1/6' is not a date: write it as YYYY-MM-DD, e.g. 2026-06-01",
+            "argumentet --today: '1/6' er ikke en dato: skriv den som ÅÅÅÅ-MM-DD, fx 2026-06-01",
         ),
     ],
 )

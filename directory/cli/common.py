@@ -1,11 +1,28 @@
-"""What several commands share: the validated directory of `LANDKORT_DATA`, or why not."""
+"""What several commands share: the validated directory of `LANDKORT_DATA`, or why not, and
+counts in Danish."""
 
 from __future__ import annotations
 
 import sys
 
-from directory.loading.loader import data_dir_from_env, validate_directory
+from directory.loading.loader import Validation, data_dir_from_env, validate_directory
 from directory.model import Directory
+
+
+def count(n: int, one: str, many: str) -> str:
+    """A number with its noun in Danish: '1 advarsel', '2 advarsler'."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def print_errors(result: Validation, root: str) -> None:
+    """The errors that stop a command, on stderr, then how many and the fix."""
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    print(
+        f"fejl: {len(result.errors)} fejl i data i {root}: ret dem (se dem alle med "
+        "`python -m directory validate`), og prøv igen",
+        file=sys.stderr,
+    )
 
 
 def load_valid_directory() -> Directory | None:
@@ -13,12 +30,6 @@ def load_valid_directory() -> Directory | None:
     root = data_dir_from_env()
     result = validate_directory(root)
     if result.errors or result.directory is None:
-        for problem in result.errors:
-            print(problem, file=sys.stderr)
-        print(
-            f"error: {len(result.errors)} error(s) in the data in {root}: fix them "
-            "(list them with `python -m directory validate`) and try again",
-            file=sys.stderr,
-        )
+        print_errors(result, root)
         return None
     return result.directory

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from directory.cli.common import print_errors
 from directory.devtools.schema import (
     SCHEMA_DIRNAME,
     add_schema_headers,
@@ -20,49 +21,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export",
         help=(
-            "print the whole directory as JSON on stdout "
-            "(data directory from $LANDKORT_DATA or data/)"
+            "udskriv hele vejviseren som JSON på stdout (datamappen fra $LANDKORT_DATA eller data/)"
         ),
     )
-    export.add_argument("format", choices=["json"], help="output format")
+    export.add_argument("format", choices=["json"], help="format")
     export.add_argument(
         "--public",
         action="store_true",
-        help="the public view: leave out fast_track and internal numbers, contacts (their names, "
-        "phones and e-mails) and x- keys",
+        help="den offentlige udgave: uden fast_track- og internal-numre, kontaktpersoner (navne, "
+        "telefoner og e-mails) og x-nøgler",
     )
     export.set_defaults(handler=run_export)
 
     schema = subparsers.add_parser(
         "schema",
-        help="write the JSON Schema files for editors into DATA_DIR/schema/ (or --check them)",
+        help="skriv JSON Schema-filerne til editorer i DATA_DIR/schema/ (eller tjek dem med "
+        "--check)",
     )
     schema.add_argument(
-        "data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)"
+        "data_dir", nargs="?", help="datamappen (standard: $LANDKORT_DATA eller data/)"
     )
     schema.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if a schema file is out of date"
+        "--check",
+        action="store_true",
+        help="skriv intet; afslut med kode 1, hvis en skemafil er forældet",
     )
     schema.add_argument(
         "--headers",
         action="store_true",
-        help=(
-            "also put the '# yaml-language-server: $schema=...' line at the top of every data file"
-        ),
+        help=("sæt også linjen '# yaml-language-server: $schema=...' øverst i hver datafil"),
     )
     schema.set_defaults(handler=run_schema)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    result = validate_directory(data_dir_from_env())
+    root = data_dir_from_env()
+    result = validate_directory(root)
     if result.directory is None or result.errors:
-        for problem in result.errors:
-            print(problem, file=sys.stderr)
-        print(
-            f"{len(result.errors)} error(s): fix the data (see `python -m directory validate`) and "
-            "export again",
-            file=sys.stderr,
-        )
+        print_errors(result, root)
         return 1
     from directory.exports.export import directory_json_text  # openpyxl: only when exporting
 
@@ -74,7 +70,7 @@ def run_schema(args: argparse.Namespace) -> int:
     root = data_dir_from_env(args.data_dir)
     if not os.path.isdir(root):
         print(
-            f"error: data directory {root!r} does not exist: give an existing folder",
+            f"fejl: datamappen {root!r} findes ikke: skriv stien til en mappe, der findes",
             file=sys.stderr,
         )
         return 1
@@ -83,13 +79,12 @@ def run_schema(args: argparse.Namespace) -> int:
         stale = stale_schema_files(folder)
         for name in stale:
             print(
-                f"{os.path.join(folder, name)}: out of date: run `python -m directory schema "
-                f"{root}`"
+                f"{os.path.join(folder, name)}: forældet: kør `python -m directory schema {root}`"
             )
         return 1 if stale else 0
     for name in write_schemas(folder):
-        print(f"wrote {os.path.join(folder, name)}")
+        print(f"skrev {os.path.join(folder, name)}")
     if args.headers:
         for rel in add_schema_headers(root):
-            print(f"added schema header to {os.path.join(root, rel)}")
+            print(f"satte skemalinjen øverst i {os.path.join(root, rel)}")
     return 0

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from directory.cli.common import load_valid_directory
+from directory.cli.common import count, load_valid_directory
 
 if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
     from directory.graph.analysis import ReferralGraph, UnitStats
@@ -20,27 +20,30 @@ if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
 def register(subparsers: argparse._SubParsersAction) -> None:
     path = subparsers.add_parser(
         "path",
-        help="print the shortest referral path between two units as a -> b -> c, then alternatives",
+        help="udskriv den korteste henvisningsvej mellem to enheder som a -> b -> c, og "
+        "derefter andre veje",
     )
-    path.add_argument("from_unit", metavar="FROM", help="unit id where the citizen is now")
-    path.add_argument("to_unit", metavar="TO", help="unit id the citizen should reach")
+    path.add_argument("from_unit", metavar="FROM", help="id på den enhed, borgeren er hos nu")
+    path.add_argument("to_unit", metavar="TO", help="id på den enhed, borgeren skal frem til")
     path.add_argument(
-        "-k", "--paths", type=int, default=3, help="how many paths to print (default 3)"
+        "-k", "--paths", type=int, default=3, help="hvor mange veje der udskrives (standard 3)"
     )
-    path.add_argument("--need", help="follow only referrals that carry this need")
+    path.add_argument("--need", help="følg kun henvisninger med dette behov")
     path.set_defaults(handler=run_path)
 
     loops = subparsers.add_parser(
-        "loops", help="print each referral cycle (a -> b -> a), one a line"
+        "loops", help="udskriv hver sløjfe af henvisninger (a -> b -> a), én pr. linje"
     )
-    loops.add_argument("--max-len", type=int, default=4, help="longest cycle in units (default 4)")
+    loops.add_argument(
+        "--max-len", type=int, default=4, help="længste sløjfe i enheder (standard 4)"
+    )
     loops.set_defaults(handler=run_loops)
 
     stats = subparsers.add_parser(
-        "stats", help="print hubs, bottlenecks, dead ends and bus-factor risks"
+        "stats", help="udskriv knudepunkter, flaskehalse, blindgyder og sårbare områder"
     )
     stats.add_argument(
-        "--top", type=int, default=10, help="how many hubs and bottlenecks (default 10)"
+        "--top", type=int, default=10, help="hvor mange knudepunkter og flaskehalse (standard 10)"
     )
     stats.set_defaults(handler=run_stats)
 
@@ -66,15 +69,14 @@ def run_path(args: argparse.Namespace) -> int:
             args.from_unit, args.to_unit, k=max(args.paths, 1), need=args.need
         )
     except UnknownUnitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"fejl: {exc}", file=sys.stderr)
         return 1
     if not paths:
-        carrying = f" that carries the need {args.need!r}" if args.need else ""
+        carrying = f" med behovet {args.need!r}" if args.need else ""
         print(
-            f"error: no referral path{carrying} from {args.from_unit!r} to {args.to_unit!r}: no "
-            "chain "
-            "of referrals leads there. If citizens should be sent on, add the referral to "
-            "referrals.yaml.",
+            f"fejl: ingen henvisningsvej{carrying} fra {args.from_unit!r} til {args.to_unit!r}: "
+            "ingen kæde af henvisninger fører dertil. Skal borgerne sendes videre, så tilføj "
+            "henvisningen i referrals.yaml.",
             file=sys.stderr,
         )
         return 1
@@ -92,19 +94,20 @@ def run_loops(args: argparse.Namespace) -> int:
     cycles = graph.cycles(max(args.max_len, 2))
     for cycle in cycles:
         print(format_cycle(cycle))
-    print(f"{len(cycles)} loop(s) of at most {max(args.max_len, 2)} units", file=sys.stderr)
+    most = max(args.max_len, 2)
+    print(f"{count(len(cycles), 'sløjfe', 'sløjfer')} på højst {most} enheder", file=sys.stderr)
     return 0
 
 
 def _stats_line(graph: ReferralGraph, s: UnitStats) -> str:
     return (
-        f"  {s.unit_id}  in {s.in_degree}  out {s.out_degree}  "
-        f"betweenness {s.betweenness:.3f}  ({graph.name(s.unit_id)})"
+        f"  {s.unit_id}  ind {s.in_degree}  ud {s.out_degree}  "
+        f"mellemled {s.betweenness:.3f}  ({graph.name(s.unit_id)})"
     )
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
-    return [f"{title}:", *(lines or ["  (none)"]), ""]
+    return [f"{title}:", *(lines or ["  (ingen)"]), ""]
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -115,34 +118,36 @@ def run_stats(args: argparse.Namespace) -> int:
     rule = (
         "x-front-door: true"
         if graph.front_doors_marked
-        else "name contains Kontaktcenter, Borgerservice or Jobcenter"
+        else "Kontaktcenter, Borgerservice eller Jobcenter i navnet"
     )
     doors = graph.front_doors()
     out = [
-        f"{g.number_of_nodes()} units, {len(graph.directory.referrals)} referrals "
-        f"({g.number_of_edges()} unit pairs), {len(graph.two_way_pairs())} two-way pairs",
-        f"Front doors ({rule}): "
-        f"{', '.join(doors) if doors else 'none; mark them with x-front-door: true'}",
+        f"{count(g.number_of_nodes(), 'enhed', 'enheder')}, "
+        f"{count(len(graph.directory.referrals), 'henvisning', 'henvisninger')} "
+        f"({g.number_of_edges()} enhedspar), "
+        f"{count(len(graph.two_way_pairs()), 'gensidigt par', 'gensidige par')}",
+        f"Indgange ({rule}): "
+        f"{', '.join(doors) if doors else 'ingen; marker dem med x-front-door: true'}",
         "",
     ]
     out += _section(
-        "Hubs (most referral links in and out)",
+        "Knudepunkter (flest henvisninger ind og ud)",
         [_stats_line(graph, s) for s in graph.hubs(args.top)],
     )
     out += _section(
-        "Bottlenecks (most shortest paths pass through)",
+        "Flaskehalse (flest korteste veje går igennem)",
         [_stats_line(graph, s) for s in graph.bottlenecks(args.top)],
     )
     out += _section(
-        "Dead ends (receive referrals, never refer on)",
+        "Blindgyder (modtager henvisninger, henviser aldrig videre)",
         [f"  {u}  ({graph.name(u)})" for u in graph.dead_ends()],
     )
     out += _section(
-        "Unreachable from the front doors",
+        "Kan ikke nås fra indgangene",
         [f"  {u}  ({graph.name(u)})" for u in graph.unreachable_from_front_doors()],
     )
     out += _section(
-        "Bus-factor risks (an area with one gatekeeper and no backup)",
+        "Områder der hænger på én person (én nøgleperson uden stedfortræder)",
         [
             f"  {r.area}: {r.contact_id} ({r.contact_name}, {r.unit_id})"
             for r in graph.bus_factor_risks()

@@ -23,9 +23,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative: give 0 or more")
+        raise argparse.ArgumentTypeError(f"{value} er negativ: skriv 0 eller mere")
     return value
 
 
@@ -33,17 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     guide = subparsers.add_parser(
         "guide",
         help=(
-            "print whom to contact for a citizen's situation: unit id, why "
-            "(and the path from --from)"
+            "udskriv, hvem der skal kontaktes i en borgers situation: enheds-id, hvorfor "
+            "(og vejen fra --from)"
         ),
     )
-    guide.add_argument("text", nargs="+", metavar="TEXT", help="the situation in Danish words")
-    guide.add_argument("--age", type=_positive, help="the citizen's age in years (strict)")
+    guide.add_argument("text", nargs="+", metavar="TEXT", help="situationen med danske ord")
+    guide.add_argument("--age", type=_positive, help="borgerens alder i år (streng)")
     guide.add_argument(
-        "--from", dest="from_unit", metavar="UNIT", help="your own unit id: print the path from it"
+        "--from", dest="from_unit", metavar="UNIT", help="din egen enheds id: udskriv vejen derfra"
     )
     guide.add_argument(
-        "--limit", type=_positive, default=5, metavar="K", help="most suggestions (default 5)"
+        "--limit",
+        type=_positive,
+        default=5,
+        metavar="K",
+        help="højst så mange forslag (standard 5)",
     )
     guide.set_defaults(handler=run_guide)
 
@@ -57,19 +61,19 @@ def run_guide(args: argparse.Namespace) -> int:
 
     text = " ".join(args.text)
     if args.limit < 1:
-        print("error: --limit 0 prints nothing: give 1 or more", file=sys.stderr)
+        print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
         return 1
     guide = Guide(SearchIndex(directory))
     try:
         guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
     except UnknownUnit as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"fejl: {exc}", file=sys.stderr)
         return 1
     if not guidance.suggestions:
-        age = f" for age {guidance.age}" if guidance.age is not None else ""
+        age = f" i alderen {guidance.age}" if guidance.age is not None else ""
         print(
-            f"error: no unit fits {text!r}{age}: describe the need in other words "
-            "(e.g. 'hjemløs', 'gæld', 'misbrug'), or search for it with the Søg page",
+            f"fejl: ingen enhed passer til {text!r}{age}: beskriv behovet med andre ord "
+            "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg",
             file=sys.stderr,
         )
         return 1

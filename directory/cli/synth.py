@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
+from directory.cli.common import count
 from directory.devtools.synth import ANCHOR, synth_directory
 
 
@@ -14,7 +15,7 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-06-01"
+            f"{text!r} er ikke en dato: skriv den som ÅÅÅÅ-MM-DD, fx 2026-06-01"
         ) from None
 
 
@@ -23,35 +24,39 @@ def _units(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number: write e.g. --units 1000"
+            f"{text!r} er ikke et helt tal: skriv fx --units 1000"
         ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+        raise argparse.ArgumentTypeError(f"skal være mindst 1, ikke {value}")
     return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "synth",
-        help="write a generated (synthetic) data directory of N units, for tests and benchmarks",
+        help="skriv en dannet (syntetisk) datamappe med N enheder til test og benchmarks",
         description=(
-            "Write a valid data directory of N units (about N/2 locations, 3N referrals, 1.5N "
-            "contacts) with made-up Danish names. The same seed gives identical files. "
-            f"'verified' dates lie within 330 days before --today (default {ANCHOR}, fixed so "
-            "that the output is deterministic; validation later warns that they are stale)."
+            "Skriv en gyldig datamappe med N enheder (cirka N/2 steder, 3N henvisninger og 1,5N "
+            "kontaktpersoner) med opdigtede danske navne. Samme seed giver ens filer. Datoerne "
+            f"i 'verified' ligger i de 330 dage før --today (standard {ANCHOR}, fast, så "
+            "resultatet aldrig ændrer sig; senere tjek advarer om, at de er forældede)."
         ),
     )
-    parser.add_argument("out_dir", metavar="OUT_DIR", help="folder to write (must be new or empty)")
-    parser.add_argument("--units", type=_units, required=True, metavar="N", help="number of units")
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument(
+        "out_dir", metavar="OUT_DIR", help="mappen, der skrives (skal være ny eller tom)"
+    )
+    parser.add_argument("--units", type=_units, required=True, metavar="N", help="antal enheder")
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="tilfældighedsfrø (standard 0)"
+    )
     parser.add_argument(
         "--today",
         type=_date,
         default=ANCHOR,
         metavar="YYYY-MM-DD",
-        help=f"date the 'verified' dates count back from (default {ANCHOR})",
+        help=f"datoen, som datoerne i 'verified' regnes tilbage fra (standard {ANCHOR})",
     )
-    parser.add_argument("--force", action="store_true", help="replace OUT_DIR if it is not empty")
+    parser.add_argument("--force", action="store_true", help="erstat OUT_DIR, hvis den ikke er tom")
     parser.set_defaults(handler=run)
 
 
@@ -61,12 +66,16 @@ def run(args: argparse.Namespace) -> int:
             args.out_dir, args.units, args.seed, today=args.today, overwrite=args.force
         )
     except (FileExistsError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"fejl: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"wrote {args.out_dir}: {counts['departments']} departments, {counts['units']} units, "
-        f"{counts['contacts']} contacts, {counts['locations']} locations, "
-        f"{counts['referrals']} referrals in {counts['files']} files ({counts['bytes'] / 1e6:.1f} "
-        "MB)"
-    )
+    size = f"{counts['bytes'] / 1e6:.1f}".replace(".", ",")
+    parts = [
+        count(counts["departments"], "forvaltning", "forvaltninger"),
+        count(counts["units"], "enhed", "enheder"),
+        count(counts["contacts"], "kontaktperson", "kontaktpersoner"),
+        count(counts["locations"], "sted", "steder"),
+        count(counts["referrals"], "henvisning", "henvisninger"),
+    ]
+    files = count(counts["files"], "fil", "filer")
+    print(f"skrev {args.out_dir}: {', '.join(parts)} i {files} ({size} MB)")
     return 0

@@ -6,18 +6,19 @@ import argparse
 import gc
 import sys
 
+from directory.cli.common import count
 from directory.loading.loader import data_dir_from_env, validate_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a data directory and print every problem as path:line: message",
+        help="tjek en datamappe, og udskriv hvert problem som sti:linje: besked",
     )
     parser.add_argument(
-        "data_dir", nargs="?", help="data directory (default: $LANDKORT_DATA or data/)"
+        "data_dir", nargs="?", help="datamappen (standard: $LANDKORT_DATA eller data/)"
     )
-    parser.add_argument("--quiet", action="store_true", help="print errors only, not warnings")
+    parser.add_argument("--quiet", action="store_true", help="udskriv kun fejl, ikke advarsler")
     parser.set_defaults(handler=run)
 
 
@@ -29,14 +30,18 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(problem)
     errors, warnings = len(result.errors), len(result.warnings)
-    summary = f"{errors} error(s), {warnings} warning(s)"
+    summary = f"{errors} fejl, {count(warnings, 'advarsel', 'advarsler')}"
     if result.directory is not None:
         d = result.directory
-        summary += (
-            f"; {len(d.departments)} departments, {len(d.units)} units, {len(d.contacts)} "
-            "contacts, "
-            f"{len(d.locations)} locations, {len(d.referrals)} referrals, {len(d.synonyms)} "
-            "synonym groups"
+        summary += "; " + ", ".join(
+            [
+                count(len(d.departments), "forvaltning", "forvaltninger"),
+                count(len(d.units), "enhed", "enheder"),
+                count(len(d.contacts), "kontaktperson", "kontaktpersoner"),
+                count(len(d.locations), "sted", "steder"),
+                count(len(d.referrals), "henvisning", "henvisninger"),
+                count(len(d.synonyms), "synonymgruppe", "synonymgrupper"),
+            ]
         )
     print(summary, file=sys.stderr)
     return 1 if errors else 0

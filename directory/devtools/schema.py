@@ -192,7 +192,7 @@ def atomic_write(path: Path, data: bytes, *, expect_sha256: str | None = None) -
             os.chmod(tmp, path.stat().st_mode & 0o777)
             if expect_sha256 is not None and _sha256(path.read_bytes()) != expect_sha256:
                 raise RuntimeError(
-                    f"{path} changed while it was being updated: run the command again"
+                    f"{path} blev ændret, mens den blev opdateret: kør kommandoen igen"
                 )
         os.replace(tmp, path)
     except BaseException:

@@ -899,7 +899,7 @@ def synth_files(units: int, seed: int = 0, today: dt.date = ANCHOR) -> dict[str,
 
 def _generate(units: int, seed: int, today: dt.date) -> tuple[dict[str, str], dict[str, int]]:
     if units < 1:
-        raise ValueError(f"--units must be at least 1, not {units}")
+        raise ValueError(f"--units skal være mindst 1, ikke {units}")
     synth = _Synth(units, seed, today)
     departments, files = synth.departments()
     locations, by_area = synth.locations()
@@ -949,10 +949,10 @@ def synth_directory(
     """
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} is a file: give a folder to write the data directory into")
+        raise FileExistsError(f"{target} er en fil: skriv en mappe, som datamappen kan skrives i")
     if target.is_dir() and any(target.iterdir()) and not overwrite:
         raise FileExistsError(
-            f"{target} is not empty: choose a new folder or pass --force to replace it"
+            f"{target} er ikke tom: vælg en ny mappe, eller brug --force for at erstatte den"
         )
     files, counts = _generate(units, seed, today)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from directory.model import EMAIL, SLUG, ContactRole, PhoneKind, Referral, Unit, parse_phone
+from directory.model import (
+    EMAIL,
+    HOURS_EXAMPLE,
+    PHONE_EXAMPLE,
+    SLUG,
+    ContactRole,
+    PhoneKind,
+    Referral,
+    Unit,
+    parse_phone,
+)
 from directory.model import valid_hours as _valid_hours
 
 # The contract's key order of each record, for inserting new keys where they belong.
@@ -39,16 +49,6 @@ FIELD_DA = {
     "referrals": "Henvisninger ud",
     "": "Hele enheden",
 }
-
-PHONE_EXAMPLE = (
-    'Skriv et dansk nummer som "33 66 33 66", et udenlandsk som "+46 8 123 456 78" '
-    'eller et kort nummer som "1813".'
-)
-HOURS_EXAMPLE = (
-    'Skriv fx "Mo-Th 09:00-15:00; Fr 09:00-13:00; PH off" '
-    "(engelske dagforkortelser og 24-timers tid med to cifre)."
-)
-
 
 # ddmmyy-xxxx or ddmmyyxxxx: a Danish CPR number, which the landkort must never store.
 CPR = re.compile(r"(?<![0-9])[0-3][0-9][01][0-9]{3}-?[0-9]{4}(?![0-9])")

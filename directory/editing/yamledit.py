@@ -21,7 +21,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from directory.loading.yamltree import YamlProblem, YMap, YScalar, YSeq, parse_text, resolve_plain
+from directory.loading.yamltree import (
+    YamlProblem,
+    YMap,
+    YScalar,
+    YSeq,
+    parse_text,
+    resolve_plain,
+    syntax_message,
+)
 
 # Indentation styles tried in turn: the first that reproduces a file exactly is used for it.
 _STYLES = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
@@ -52,7 +60,10 @@ class YamlDoc:
         try:
             self.data = _yaml(self.style).load(text)
         except YAMLError as exc:
-            raise EditTextError(f"{path}: cannot be read for editing: {exc}") from exc
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else path
+            problem = getattr(exc, "problem", None)
+            raise EditTextError(f"{where}: YAML-syntaksfejl: {syntax_message(problem)}") from exc
         if text.strip() and _dump(_yaml(self.style), self.data) != text:
             for style in _STYLES[1:]:
                 if _dump(_yaml(style), self.data) == text:
@@ -67,13 +78,13 @@ class YamlDoc:
     def records(self, kind: str) -> CommentedSeq:
         """The list under the top-level key (`units`, `referrals`), created when missing."""
         if not isinstance(self.data, CommentedMap):
-            raise EditTextError(f"{self.path}: the top level is not a mapping with '{kind}:'")
+            raise EditTextError(f"{self.path}: øverst i filen står nøglen '{kind}:' ikke")
         seq = self.data.get(kind)
         if seq is None:
             seq = CommentedSeq()
             self.data[kind] = seq
         if not isinstance(seq, CommentedSeq):
-            raise EditTextError(f"{self.path}: '{kind}' is not a list")
+            raise EditTextError(f"{self.path}: '{kind}' er ikke en liste")
         return seq
 
     def find(self, kind: str, record_id: str) -> int | None:
@@ -234,7 +245,7 @@ class SeqFile:
         self.end = len(self.lines) + 1  # 1-based line where the list's region stops
         self.missing_key = True
         if root is not None and not isinstance(root, YMap):
-            raise EditTextError(f"{path}: the top level is not a mapping with '{kind}:'")
+            raise EditTextError(f"{path}: øverst i filen står nøglen '{kind}:' ikke")
         if isinstance(root, YMap) and kind in root.key_lines:
             self.missing_key = False
             seq_line = root.key_lines[kind]
@@ -288,7 +299,7 @@ class SeqFile:
             self.docs[index] = YamlDoc(mini, self.path)
         node = self.docs[index].records(self.kind)[0]
         if not isinstance(node, CommentedMap):
-            raise EditTextError(f"{self.path}: record {index + 1} is not a mapping")
+            raise EditTextError(f"{self.path}: post nr. {index + 1} består ikke af nøgler")
         return node
 
     def line_of(self, index: int) -> int:

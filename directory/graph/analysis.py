@@ -58,8 +58,11 @@ class UnknownUnitError(KeyError):
 
     def __str__(self) -> str:
         hint = ", ".join(repr(s) for s in self.suggestions)
-        hint = f"; did you mean {hint}?" if hint else "."
-        return f"no unit with id {self.unit_id!r}{hint} Use a unit id as written in units/*.yaml."
+        hint = f"; mente du {hint}?" if hint else "."
+        return (
+            f"ingen enhed har id'et {self.unit_id!r}{hint} Skriv et enheds-id, som det står i "
+            "units/*.yaml."
+        )
 
 
 class Reach(NamedTuple):

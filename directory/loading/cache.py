@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from directory import settings
-from directory.loading.safefile import UnsafeFile, read_data_file
+from directory.loading.safefile import UnsafeFile, os_reason, read_data_file
 
 MAGIC = b"LANDKORT-CACHE-2\n"
 SECRET_NAME = "secret.key"
@@ -171,15 +171,15 @@ class DiskCache:
                 os.fsync(fh.fileno())
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(f"{path} is not a regular file")
+            raise OSError(f"{path} er ikke en almindelig fil: slet den, så laves en ny")
         if info.st_uid != os.getuid() or info.st_mode & 0o077:
             raise OSError(
-                f"{path} can be read or written by other users: delete it (a new one is made "
-                "with mode 0600) or run 'chmod 600' on it"
+                f"{path} kan læses eller skrives af andre brugere: slet den (så laves en ny "
+                "med mode 0600), eller kør 'chmod 600' på den"
             )
         secret = path.read_bytes()
         if len(secret) != SECRET_BYTES:
-            raise OSError(f"{path} is damaged: delete it, a new one is made")
+            raise OSError(f"{path} er beskadiget: slet den, så laves en ny")
         self._secret = secret
         return secret
 
@@ -278,6 +278,6 @@ def open_cache() -> DiskCache | None:
     try:
         cache.secret()
     except OSError as exc:
-        print(f"landkort: cache not used: {exc}", file=sys.stderr)
+        print(f"landkort: cachen bruges ikke: {os_reason(exc)}", file=sys.stderr)
         return None
     return cache

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from directory import settings
 from directory.loading.cache import content_key, open_cache
-from directory.loading.safefile import UnsafeFile, read_data_file
+from directory.loading.safefile import UnsafeFile, os_reason, read_data_file
 from directory.loading.yamltree import (
     Node,
     YamlProblem,
@@ -36,6 +36,7 @@ from directory.loading.yamltree import (
     to_python,
 )
 from directory.model import (
+    EMPTY_MESSAGE,
     FILE_KINDS,
     KINDS,
     Department,
@@ -59,7 +60,7 @@ from directory.rules.staleness import is_stale
 
 DEFAULT_DATA_DIR = "data"
 _LINKED_FOLDER_MESSAGE = (
-    "not read: is a symbolic link to a folder; put the folder itself in the data directory"
+    "læses ikke: er et symbolsk link til en mappe; læg selve mappen i datamappen"
 )
 
 
@@ -197,7 +198,7 @@ def validate_directory(
             else:
                 disk.prune()
         except OSError as exc:
-            print(f"landkort: cache not written: {exc}", file=sys.stderr)
+            print(f"landkort: cachen blev ikke skrevet ({os_reason(exc)})", file=sys.stderr)
     return result
 
 
@@ -236,7 +237,7 @@ class Suggestions:
 
     def hint(self, word: str) -> str:
         match = process.extractOne(word, self.words, scorer=fuzz.ratio, score_cutoff=60)
-        return f"; did you mean {excerpt(match[0])}?" if match else ""
+        return f"; mente du {excerpt(match[0])}?" if match else ""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -315,28 +316,28 @@ class _Checker:
             self.error(
                 self.root,
                 1,
-                f"data directory {self.root!r} does not exist: give the path to a folder with "
-                "departments.yaml (or set LANDKORT_DATA)",
+                f"datamappen {self.root!r} findes ikke: skriv stien til en mappe med "
+                "departments.yaml (eller sæt LANDKORT_DATA)",
             )
             return Validation(None, self.errors, self.warnings)
         if not base.is_dir():
             self.error(
                 self.root,
                 1,
-                "is not a folder: give the path to a data directory with departments.yaml",
+                "er ikke en mappe: skriv stien til en datamappe med departments.yaml",
             )
             return Validation(None, self.errors, self.warnings)
         try:
             files = self._discover(base)
         except OSError as exc:
-            self.error(self.root, 1, f"cannot read the data directory: {exc.strerror or exc}")
+            self.error(self.root, 1, f"datamappen kan ikke læses ({os_reason(exc)})")
             return Validation(None, self.errors, self.warnings)
         if "departments.yaml" not in files:
             self.error(
                 self.show("departments.yaml"),
                 1,
-                "departments.yaml is missing: every data directory needs one with a 'departments:' "
-                "list",
+                "departments.yaml mangler: hver datamappe skal have en med en liste under "
+                "'departments:'",
             )
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
@@ -366,8 +367,8 @@ class _Checker:
             self.error(
                 self.show(rel),
                 1,
-                f"cannot read the folder: {exc.strerror or exc}: give the app's user read "
-                "and search permission on it (chmod a+rx), or move it out of the data directory",
+                f"mappen kan ikke læses ({os_reason(exc)}): giv appens bruger læse- og "
+                "søgeadgang til den (chmod a+rx), eller flyt den ud af datamappen",
             )
 
         for dirpath, dirnames, filenames in os.walk(base, onerror=unreadable_folder):
@@ -384,7 +385,7 @@ class _Checker:
                     self.warn(
                         self.show(rel),
                         1,
-                        f"not read: directory files end in .yaml; rename it to {name[:-4]}.yaml",
+                        f"læses ikke: datafiler ender på .yaml; omdøb den til {name[:-4]}.yaml",
                     )
                 elif name.endswith(".yaml"):
                     kind = classify(rel)
@@ -392,9 +393,9 @@ class _Checker:
                         self.warn(
                             self.show(rel),
                             1,
-                            "not read: data files are departments.yaml, locations.yaml, "
-                            "synonyms.yaml, needs.yaml, "
-                            "referrals.yaml, units/<department>.yaml or referrals/<theme>.yaml",
+                            "læses ikke: datafilerne er departments.yaml, locations.yaml, "
+                            "synonyms.yaml, needs.yaml, referrals.yaml, "
+                            "units/<forvaltning>.yaml og referrals/<tema>.yaml",
                         )
                     else:
                         files[rel] = kind
@@ -416,8 +417,8 @@ class _Checker:
             self.error(
                 path,
                 line,
-                "file is not UTF-8 text: save it as UTF-8 in your editor (byte "
-                f"0x{raw[exc.start]:02x} cannot be read; often a file saved as "
+                "filen er ikke UTF-8-tekst: gem den som UTF-8 i din editor (byten "
+                f"0x{raw[exc.start]:02x} kan ikke læses; ofte er filen gemt som "
                 "Latin-1/Windows-1252)",
             )
             return
@@ -437,12 +438,12 @@ class _Checker:
         if root is None:
             return
         if not isinstance(root, YMap):
-            what = "a list" if isinstance(root, YSeq) else f"the value {excerpt(root.raw)}"
+            what = "en liste" if isinstance(root, YSeq) else f"værdien {excerpt(root.raw)}"
             self.error(
                 path,
                 root.line,
-                f"the top level must be a mapping with the key '{kind}:', but it is {what}: "
-                f"put '{kind}:' on the first line and indent the entries under it",
+                f"øverst i filen skal nøglen '{kind}:' stå, men filen er {what}: skriv "
+                f"'{kind}:' på første linje, og ryk posterne ind under den",
             )
             return
         for key, extension in root.items.items():
@@ -454,8 +455,8 @@ class _Checker:
                 self.error(
                     path,
                     root.key_lines[key],
-                    f"unknown top-level key {excerpt(key)}: this file must have only '{kind}:' "
-                    f"(and 'x-' keys){did_you_mean(key, [kind])}",
+                    f"ukendt nøgle øverst i filen {excerpt(key)}: filen må kun have '{kind}:' "
+                    f"(og nøgler, der begynder med 'x-'){did_you_mean(key, [kind])}",
                 )
         value = root.items.get(kind)
         if value is None or (isinstance(value, YScalar) and value.kind == "null"):
@@ -464,8 +465,7 @@ class _Checker:
             self.error(
                 path,
                 value.line,
-                f"'{kind}' must be a list: start each {FILE_KINDS[kind].word} with '- ' on its own "
-                "line",
+                f"'{kind}' skal være en liste: begynd hver post med '- ' på sin egen linje",
             )
             return
         if kind == "synonyms":
@@ -477,8 +477,8 @@ class _Checker:
                 self.error(
                     path,
                     item.line,
-                    f"each entry under '{kind}' must be a mapping of keys (such as 'id:' and "
-                    "'name:'), not a single value",
+                    f"hver post under '{kind}' skal bestå af nøgler (som 'id:' og 'name:'), "
+                    "ikke en enkelt værdi",
                 )
                 continue
             self._validate_item(_Item(kind, path, item))
@@ -493,7 +493,7 @@ class _Checker:
                 self.error(
                     path,
                     group.line,
-                    "each synonym group must be a list of words, e.g. - [udsættelse, fogedsag]",
+                    "hver synonymgruppe skal være en liste af ord, fx - [udsættelse, fogedsag]",
                 )
                 continue
             words: list[str] = []
@@ -506,14 +506,14 @@ class _Checker:
                     self.error(
                         path,
                         word.line,
-                        "a synonym must be a word or phrase, not a list or a mapping",
+                        "et synonym skal være et ord eller et udtryk, ikke en liste eller nøgler",
                     )
             if len(words) == 1 and len(group.items) == 1:
                 self.warn(
                     path,
                     group.line,
-                    f"synonym group [{words[0]}] has only one word: add the words that mean the "
-                    "same",
+                    f"synonymgruppen [{words[0]}] har kun ét ord: tilføj de ord, der betyder "
+                    "det samme",
                 )
             if words:
                 self.synonyms.append(words)
@@ -559,15 +559,19 @@ class _Checker:
         node = item.node.items.get("id")
         if not isinstance(node, YScalar) or node.kind != "str":
             return
-        word = "contact" if kind == "contacts" else FILE_KINDS[kind].word
-        where = " (contact ids are unique across all units)" if kind == "contacts" else ""
+        word = "kontaktperson-id" if kind == "contacts" else f"{FILE_KINDS[kind].word}s-id"
+        where = (
+            " (en kontaktpersons id skal være unikt på tværs af alle enheder)"
+            if kind == "contacts"
+            else ""
+        )
         first = seen[kind].get(node.value)
         if first is not None:
             self.error(
                 item.path,
                 node.line,
-                f"duplicate {word} id {node.value!r}, first defined at "
-                f"{first[0]}:{first[1]}{where}: give one of them another id",
+                f"{word}'et {node.value!r} står to gange, første gang i "
+                f"{first[0]}:{first[1]}{where}: giv den ene af dem et andet id",
             )
         else:
             seen[kind][node.value] = (item.path, node.line)
@@ -597,8 +601,8 @@ class _Checker:
                     self.warn(
                         path,
                         refs.department_line,
-                        f"unit {unit_id!r} belongs to department {department!r} but sits in "
-                        f"{refs.stem}.yaml: move it to units/{department}.yaml",
+                        f"enheden {unit_id!r} hører til forvaltningen {department!r}, men står i "
+                        f"{refs.stem}.yaml: flyt den til units/{department}.yaml",
                     )
             parent = refs.parent
             if parent is not None and parent != unit_id:
@@ -621,7 +625,7 @@ class _Checker:
                     "backup",
                     backup,
                     known["contacts"],
-                    "a unit's contacts",
+                    "enhedernes contacts",
                 )
         for ref in self.referral_refs:
             for key, value, line in (
@@ -673,9 +677,9 @@ class _Checker:
                 self.warn(
                     record.source.path,
                     record.source.line_of(key),
-                    f"{key}: the staff-only number {number} is written in the text; public "
-                    "views and exports remove it: keep it only under 'phones' with kind "
-                    "fast_track or internal",
+                    f"{key}: nummeret {number}, som kun er for medarbejdere, står i teksten; "
+                    "offentlige visninger og eksporter fjerner det: skriv det kun under 'phones' "
+                    "med kind fast_track eller internal",
                 )
 
     def _ref(
@@ -683,17 +687,19 @@ class _Checker:
     ) -> None:
         if value in ids:
             return
-        word = {"department": "department", "backup": "contact"}.get(field_name, "unit")
+        word = {"department": "forvaltningen", "backup": "kontaktpersonen"}.get(
+            field_name, "enheden"
+        )
         if field_name.startswith("locations"):
-            word = "location"
-        source_kind = {"department": "departments", "location": "locations"}.get(word, "units")
+            word = "stedet"
+        source_kind = {"forvaltningen": "departments", "stedet": "locations"}.get(word, "units")
         if source_kind in self.unreadable:
             return  # the id may be in the file that could not be read; that error is reported
         self.error(
             path,
             line,
-            f"{field_name}: {word} {excerpt(value)} does not exist"
-            f"{self._suggest(where, ids).hint(value)} (ids are defined in {where})",
+            f"{field_name}: {word} {excerpt(value)} findes ikke"
+            f"{self._suggest(where, ids).hint(value)} (id'erne står i {where})",
         )
 
     def _suggest(self, where: str, ids: set[str]) -> Suggestions:
@@ -718,8 +724,8 @@ class _Checker:
                 self.error(
                     path,
                     line,
-                    f"parent: units form a cycle ({text}): a unit cannot be inside itself; remove "
-                    "or change one 'parent'",
+                    f"parent: enhederne danner en ring ({text}): en enhed kan ikke ligge under "
+                    "sig selv; fjern eller ret én 'parent'",
                 )
             done.update(chain)
 
@@ -732,37 +738,39 @@ class _Checker:
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} was verified {verified.isoformat()}, more than 12 months ago: check "
-                    "it and update 'verified'",
+                    f"{what} blev sidst kontrolleret {verified.isoformat()}, for mere end 12 "
+                    "måneder siden: tjek posten, og ret 'verified'",
                 )
             elif verified > self.today:
                 self.warn(
                     record.source.path,
                     line,
-                    f"{what} has 'verified' {verified.isoformat()} in the future: write the date "
-                    "it was checked",
+                    f"{what} har 'verified' {verified.isoformat()}, som ligger i fremtiden: "
+                    "skriv den dato, posten blev tjekket",
                 )
 
         for unit in units.values():
-            check_date(unit, unit.verified, f"unit {unit.id!r}")
+            check_date(unit, unit.verified, f"enheden {unit.id!r}")
             if not unit.phones and not unit.contacts:
                 self.warn(
                     unit.source.path,
                     unit.source.line,
-                    f"unit {unit.id!r} has no phone and no contact: add a phone number or a "
-                    "contact so staff can reach it",
+                    f"enheden {unit.id!r} har hverken telefon eller kontaktperson: tilføj et "
+                    "telefonnummer eller en kontaktperson, så medarbejderne kan få fat i den",
                 )
             for contact in unit.contacts:
-                check_date(contact, contact.verified, f"contact {contact.id!r}")
+                check_date(contact, contact.verified, f"kontaktpersonen {contact.id!r}")
                 if contact.is_gatekeeper and not contact.backup:
                     self.warn(
                         contact.source.path,
                         contact.source.line,
-                        f"gatekeeper {contact.id!r} ({contact.name}) has no backup: add 'backup: "
-                        "<contact id>' for who covers when they are away",
+                        f"nøglepersonen {contact.id!r} ({contact.name}) har ingen stedfortræder: "
+                        "tilføj 'backup: <kontaktperson-id>' på den, der dækker ved fravær",
                     )
         for referral in referrals:
-            check_date(referral, referral.verified, f"referral {referral.from_} -> {referral.to}")
+            check_date(
+                referral, referral.verified, f"henvisningen {referral.from_} -> {referral.to}"
+            )
 
 
 # -- model validation helpers --------------------------------------------------------------
@@ -901,10 +909,10 @@ def _model_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseMode
 
 def _unknown_key_message(model_cls: type[BaseModel], loc: tuple[Any, ...], key: str) -> str:
     owner = _model_at(model_cls, loc)
-    where = f" in {_loc_text(loc)}" if loc else ""
+    where = f" i {_loc_text(loc)}" if loc else ""
     return (
-        f"unknown key {excerpt(key)}{where}{did_you_mean(key, _model_fields(owner))}"
-        " (keys of your own must start with 'x-')"
+        f"ukendt nøgle {excerpt(key)}{where}{did_you_mean(key, _model_fields(owner))}"
+        " (dine egne nøgler skal begynde med 'x-')"
     )
 
 
@@ -919,26 +927,27 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
 
 
 _WHAT = {
-    "int": "a number",
-    "float": "a number",
-    "bool": "a yes/no value",
-    "date": "a date",
-    "datetime": "a date and time",
+    "int": "et tal",
+    "float": "et tal",
+    "bool": "en ja/nej-værdi",
+    "date": "en dato",
+    "datetime": "en dato med klokkeslæt",
 }
 
 
 def _not_text_message(field_name: str, node: YScalar) -> str:
     if node.kind == "null":
-        return f"{field_name}: is empty: write a value or remove the key"
-    what = _WHAT.get(node.kind, "something other than text")
+        return f"{field_name}: {EMPTY_MESSAGE}"
+    what = _WHAT.get(node.kind, "noget andet end tekst")
+    value = {True: "sand", False: "falsk"}[node.value] if node.kind == "bool" else node.value
     shown = (
-        f" ({cut(repr(node.value))})"
+        f" ({cut(value)})"
         if node.kind in ("int", "float", "bool") and str(node.value) != node.raw
         else ""
     )
     return (
-        f"{field_name}: YAML reads {cut(node.raw)} as {what}{shown}, not text: "
-        f'quote it: "{cut(node.raw)}"'
+        f"{field_name}: YAML læser {cut(node.raw)} som {what}{shown}, ikke som tekst: "
+        f'sæt det i anførselstegn: "{cut(node.raw)}"'
     )
 
 
@@ -977,15 +986,17 @@ def _translate(
         if loc in seen:
             continue
         seen.add(loc)
-        field_name = shown_name or _loc_text(loc) or "entry"
+        field_name = shown_name or _loc_text(loc) or "posten"
         target = node_at(node, loc)
         parent = node_at(node, loc[:-1]) if loc else node
         item_line = parent.line if parent is not None else node.line
         line = line_at(node, loc, item_line)
         if kind == "missing":
             key = str(loc[-1])
-            where = f" in {_loc_text(loc[:-1])}" if loc[:-1] else ""
-            out.append((item_line, f"missing required key {key!r}{where}: add '{key}: ...'"))
+            where = f" i {_loc_text(loc[:-1])}" if loc[:-1] else ""
+            out.append(
+                (item_line, f"den påkrævede nøgle {key!r}{where} mangler: tilføj '{key}: ...'")
+            )
             continue
         if (
             isinstance(target, YScalar)
@@ -995,77 +1006,63 @@ def _translate(
             out.append((line, _not_text_message(field_name, target)))
             continue
         if isinstance(target, YScalar) and target.kind == "null":
-            out.append((line, f"{field_name}: is empty: write a value or remove the key"))
+            out.append((line, f"{field_name}: {EMPTY_MESSAGE}"))
             continue
-        if kind in _DATE_ERRORS or field_name.endswith("verified"):
-            if isinstance(target, YScalar) and target.kind == "baddate":
-                out.append(
-                    (
-                        line,
-                        f"{field_name}: {cut(target.raw)} is not a date that exists: check the "
-                        "day and month (YYYY-MM-DD)",
-                    )
-                )
-            else:
-                shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
-                out.append(
-                    (
-                        line,
-                        f"{field_name}: {shown} is not a date: write it as YYYY-MM-DD, e.g. "
-                        "2026-05-01",
-                    )
-                )
-            continue
-        if kind == "enum":
-            expected = err.get("ctx", {}).get("expected", "")
-            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
-            out.append(
-                (line, f"{field_name}: {shown!r} is not allowed here: use one of {expected}")
-            )
-            continue
-        if kind == "list_type":
-            out.append(
-                (
-                    line,
-                    f"{field_name}: must be a list: write each item on its own line starting with "
-                    "'- '",
-                )
-            )
-            continue
-        if kind in ("model_type", "model_attributes_type", "dict_type"):
-            out.append((line, f"{field_name}: must be a mapping of keys, not a single value"))
-            continue
-        if kind == "too_short":
-            out.append((line, f"{field_name}: must list at least one item"))
-            continue
-        if kind in ("int_type", "int_parsing", "int_from_float"):
-            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
-            out.append(
-                (
-                    line,
-                    f"{field_name}: {shown} is not a whole number: "
-                    "write it without quotes, e.g. 18",
-                )
-            )
-            continue
-        if kind in ("float_type", "float_parsing"):
-            shown = cut(target.raw) if isinstance(target, YScalar) else "this value"
-            out.append(
-                (
-                    line,
-                    f"{field_name}: {shown} is not a number: write decimal degrees without quotes, "
-                    "e.g. 55.6761",
-                )
-            )
-            continue
-        if kind in ("string_type",):
-            out.append((line, f"{field_name}: must be text, not a list or a mapping"))
-            continue
-        if kind in ("greater_than_equal", "less_than_equal"):
-            out.append((line, f"{field_name}: {msg.lower()}"))
-            continue
-        out.append((line, f"{field_name}: {msg}"))
+        out.append((line, f"{field_name}: {_error_text(kind, err, msg, target, field_name)}"))
     return out
+
+
+_DATE_EXAMPLE = "skriv den som ÅÅÅÅ-MM-DD, fx 2026-05-01"
+# pydantic error types whose message does not depend on the value.
+_FIXED = {
+    "list_type": "skal være en liste: skriv hvert punkt på sin egen linje, begyndende med '- '",
+    "model_type": "skal bestå af nøgler, ikke en enkelt værdi",
+    "model_attributes_type": "skal bestå af nøgler, ikke en enkelt værdi",
+    "dict_type": "skal bestå af nøgler, ikke en enkelt værdi",
+    "too_short": "skal have mindst ét punkt",
+    "too_long": "har for mange punkter: fjern nogle af dem",
+    "string_type": "skal være tekst, ikke en liste eller nøgler",
+    "bool_type": "skal være true eller false",
+    "bool_parsing": "skal være true eller false",
+}
+
+
+def _error_text(kind: str, err: Any, msg: str, target: Node | None, field_name: str) -> str:
+    """The Danish message (after `field: `) for one pydantic error: every type the loader
+    can meet has its own; any other gets a Danish message that points to the field's docs.
+    pydantic's own English text (`err["msg"]`) never reaches a user, only our validators'
+    (`value_error`), which are Danish."""
+    shown = cut(target.raw) if isinstance(target, YScalar) else "værdien"
+    ctx = err.get("ctx") or {}
+    if kind in _DATE_ERRORS or field_name.endswith("verified"):
+        if isinstance(target, YScalar) and target.kind == "baddate":
+            return f"{shown} er ikke en dato, der findes: tjek dag og måned (ÅÅÅÅ-MM-DD)"
+        return f"{shown} er ikke en dato: {_DATE_EXAMPLE}"
+    if kind in ("enum", "literal_error"):
+        return f"{excerpt(shown)} er ikke tilladt her: brug {_one_of(ctx.get('expected', ''))}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{shown} er ikke et helt tal: skriv det uden anførselstegn, fx 18"
+    if kind in ("float_type", "float_parsing"):
+        return (
+            f"{shown} er ikke et tal: skriv decimalgrader med punktum og uden anførselstegn, "
+            "fx 55.6761"
+        )
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{shown} er for lille: skriv et tal fra {ctx.get('ge', ctx.get('gt'))} og op"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{shown} er for stort: skriv højst {ctx.get('le', ctx.get('lt'))}"
+    if kind in _FIXED:
+        return _FIXED[kind]
+    if kind == "value_error":  # our own validators' messages, already Danish
+        return msg
+    return "værdien kan ikke bruges her: se i data/README.md, hvad der skal stå"
+
+
+def _one_of(expected: str) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") in Danish: "en af 'a', 'b'
+    eller 'c'"."""
+    head, sep, last = expected.rpartition(" or ")
+    return f"en af {head} eller {last}" if sep else expected
 
 
 # Lists whose items' lines are kept (as `<key>.<index>`), for messages about one item.

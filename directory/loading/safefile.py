@@ -8,13 +8,41 @@ on the opened file (`fstat`), so a file swapped after the check is refused too. 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 from directory.loading.yamltree import MAX_FILE_BYTES
 
-LIMIT_MESSAGE = "file is over the 5 MB limit: split it into smaller files"
+LIMIT_MESSAGE = "filen er over grænsen på 5 MB: del den op i mindre filer"
+
+# Why the operating system refused, in Danish (its own `strerror` is English).
+_OS_REASONS = {
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.ENOENT: "findes ikke",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.EISDIR: "er en mappe",
+    errno.ELOOP: "for mange symbolske links i træk",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EIO: "læsefejl på disken",
+    errno.ENOSPC: "disken er fuld",
+    errno.EROFS: "disken kan kun læses",
+    errno.EMFILE: "for mange åbne filer",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Danish ('ingen adgang'); an `OSError` we
+    raise ourselves (no errno) carries its own Danish message."""
+    if exc.errno is None and exc.args:
+        return str(exc)
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    if exc.errno:
+        return f"systemfejl {errno.errorcode.get(exc.errno, exc.errno)}"
+    return "systemfejl"
 
 
 class UnsafeFile(Exception):
@@ -27,14 +55,14 @@ class UnsafeFile(Exception):
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return "en FIFO (navngivet pipe)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return "en enhedsfil (device)"
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return "en socket"
     if stat.S_ISDIR(mode):
-        return "a folder"
-    return "not a regular file"
+        return "en mappe"
+    return "en særlig fil"
 
 
 def inside(base: Path, target: str) -> bool:
@@ -50,32 +78,32 @@ def read_data_file(base: Path, rel: str) -> bytes:
     if os.path.islink(full):
         if not os.path.exists(full):
             raise UnsafeFile(
-                "is a symbolic link to a file that does not exist: remove the link "
-                "or put the real file here"
+                "er et symbolsk link til en fil, der ikke findes: fjern linket, "
+                "eller læg den rigtige fil her"
             )
         if not inside(base, real):
             raise UnsafeFile(
-                "is a symbolic link to a file outside the data directory, which is never "
-                "read: copy the file into the data directory instead of linking to it"
+                "er et symbolsk link til en fil uden for datamappen, og den læses aldrig: "
+                "kopiér filen ind i datamappen i stedet for at linke til den"
             )
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise UnsafeFile(
-            f"cannot read the file: {exc.strerror or exc}: give the app's user read "
-            "permission on it (chmod a+r)"
+            f"filen kan ikke læses ({os_reason(exc)}): giv appens bruger læseadgang til "
+            "den (chmod a+r)"
         ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeFile(
-                f"is {_kind(info.st_mode)}, not a regular file, and is never read: "
-                "data files must be ordinary YAML files"
+                f"er {_kind(info.st_mode)}, ikke en almindelig fil, og læses aldrig: "
+                "datafiler skal være almindelige YAML-filer"
             )
         if info.st_size > MAX_FILE_BYTES:
+            size = f"{info.st_size / 1e6:.1f}".replace(".", ",")
             raise UnsafeFile(
-                f"file is {info.st_size / 1e6:.1f} MB, over the 5 MB limit: "
-                "split it into smaller files"
+                f"filen fylder {size} MB, over grænsen på 5 MB: del den op i mindre filer"
             )
         chunks: list[bytes] = []
         left = MAX_FILE_BYTES + 1
@@ -89,6 +117,6 @@ def read_data_file(base: Path, rel: str) -> bytes:
             raise UnsafeFile(LIMIT_MESSAGE)
         return b"".join(chunks)
     except OSError as exc:
-        raise UnsafeFile(f"cannot read the file: {exc.strerror or exc}") from None
+        raise UnsafeFile(f"filen kan ikke læses ({os_reason(exc)})") from None
     finally:
         os.close(fd)

@@ -144,8 +144,8 @@ def _resolve_uncached(raw: str, line: int) -> YScalar:
     if (_INT.match(raw) or _FLOAT.match(raw)) and len(raw) > MAX_NUMBER_CHARS:
         raise YamlProblem(
             line,
-            f"the number {cut(raw, 20)} is {len(raw)} characters long, more than "
-            f"{MAX_NUMBER_CHARS}: if it is text, put it in quotes",
+            f"tallet {cut(raw, 20)} er {len(raw)} tegn langt, mere end {MAX_NUMBER_CHARS}: "
+            "er det tekst, så sæt det i anførselstegn",
         )
     if _INT.match(raw):
         node = yaml.ScalarNode("tag:yaml.org,2002:int", raw)
@@ -181,9 +181,8 @@ def parse_text(text: str) -> Parsed:
         line = text.count("\n", 0, conflict.start()) + 1
         raise YamlProblem(
             line,
-            "git merge-conflict marker "
-            f"{conflict.group(1)!r}: resolve the conflict, keep one version and delete the marker "
-            "lines",
+            f"git-konfliktmarkering {conflict.group(1)!r}: løs konflikten, behold én version, "
+            "og slet markeringslinjerne",
         )
     problems: list[tuple[int, str]] = []
     warnings: list[tuple[int, str]] = []
@@ -254,8 +253,8 @@ def parse_text(text: str) -> Parsed:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(
                         line,
-                        f"nested more than {MAX_DEPTH} levels deep: directory data never needs "
-                        "that; check the indentation and the brackets on this line",
+                        f"mere end {MAX_DEPTH} niveauer inden i hinanden: det har data aldrig "
+                        "brug for; tjek indrykningen og klammerne på denne linje",
                     )
                 container: Node = YMap({}, line) if etype is map_start else YSeq([], line)
                 if cur is None:
@@ -263,7 +262,9 @@ def parse_text(text: str) -> Parsed:
                 elif not cur_map:
                     cur.items.append(container)
                 elif key is None:
-                    raise YamlProblem(line, "a key must be plain text, not a list or a mapping")
+                    raise YamlProblem(
+                        line, "en nøgle skal være almindelig tekst, ikke en liste eller nøgler"
+                    )
                 else:
                     _set_value(cur, [(key, key_line)], container, problems)
                     key = None
@@ -280,22 +281,26 @@ def parse_text(text: str) -> Parsed:
                 if documents > 1:
                     raise YamlProblem(
                         event.start_mark.line + 1,
-                        "a second YAML document ('---') in one file: keep one document per file "
-                        "and remove the extra '---' line",
+                        "et YAML-dokument mere ('---') i samme fil: hold ét dokument pr. fil, og "
+                        "fjern den ekstra '---'-linje",
                     )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= text.count("\n"):
+            mark = exc.context_mark  # at the end of the file: where the unclosed value began
         line = mark.line + 1 if mark else 1
-        problem = exc.problem or str(exc)
-        hint = _syntax_hint(problem)
-        raise YamlProblem(line, f"YAML syntax error: {problem}{hint}") from None
+        raise YamlProblem(line, f"YAML-syntaksfejl: {syntax_message(exc.problem)}") from None
     except yaml.reader.ReaderError as exc:
         position = exc.position if isinstance(exc.position, int) else 0
-        line = text.count("\n", 0, position) + 1
+        # libyaml counts the position in UTF-8 bytes, the Python reader in characters
+        if _Loader is not yaml.SafeLoader:
+            line = text.encode("utf-8", "surrogatepass").count(b"\n", 0, position) + 1
+        else:
+            line = text.count("\n", 0, position) + 1
         code = exc.character if isinstance(exc.character, int) else 0
         raise YamlProblem(line, _control_message(code)) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(1, f"YAML error: {cut(exc, 200)}") from None
+    except yaml.YAMLError:
+        raise YamlProblem(1, f"YAML-syntaksfejl: {syntax_message(None)}") from None
     finally:
         parser.dispose()
     return Parsed(root, problems, warnings)
@@ -303,15 +308,15 @@ def parse_text(text: str) -> Parsed:
 
 _INVISIBLE_SEARCH = INVISIBLE.search
 _CHARACTER_NAMES = {
-    0x00: "a NUL byte",
-    0x85: "a next-line character",
-    0x200B: "a zero-width space",
-    0x200E: "a left-to-right mark",
-    0x200F: "a right-to-left mark",
-    0x2028: "a line separator",
-    0x2029: "a paragraph separator",
-    0x202E: "a right-to-left override",
-    0xFEFF: "a byte order mark",
+    0x00: "en NUL-byte",
+    0x85: "et NEL-linjeskift",
+    0x200B: "et mellemrum uden bredde",
+    0x200E: "et venstre-mod-højre-mærke",
+    0x200F: "et højre-mod-venstre-mærke",
+    0x2028: "en linjeseparator",
+    0x2029: "en afsnitsseparator",
+    0x202E: "en tvungen højre-mod-venstre-retning",
+    0xFEFF: "et byte order mark (BOM)",
 }
 
 
@@ -319,10 +324,10 @@ def character_name(code: int) -> str:
     if code in _CHARACTER_NAMES:
         return _CHARACTER_NAMES[code]
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code == 0x061C:
-        return "a text-direction control"
+        return "et tegn, der styrer tekstens retning"
     if code < 0x20 or 0x7F <= code <= 0x9F:
-        return "a control character"
-    return "an invisible character"
+        return "et kontroltegn"
+    return "et usynligt tegn"
 
 
 def invisible_message(text: str) -> str:
@@ -330,54 +335,131 @@ def invisible_message(text: str) -> str:
     found = _INVISIBLE_SEARCH(text)
     code = ord(found.group()) if found else 0
     return (
-        f"contains U+{code:04X} ({character_name(code)}), which is invisible or turns text "
-        "around on screen: delete it (retype the text around it)"
+        f"indeholder U+{code:04X} ({character_name(code)}), som er usynligt eller vender "
+        "teksten om på skærmen: slet det (skriv teksten omkring det igen)"
     )
 
 
 def _control_message(code: int) -> str:
     return (
-        f"the file contains U+{code:04X} ({character_name(code)}), which YAML does not allow: "
-        "delete it (often left by a copy from another program, or the file is not text)"
+        f"filen indeholder U+{code:04X} ({character_name(code)}), som YAML ikke tillader: "
+        "slet det (det kommer ofte med, når man kopierer fra et andet program, eller også er "
+        "filen ikke tekst)"
     )
 
 
 def _long_message(length: int) -> str:
     return (
-        f"a value of {length} characters, more than {MAX_SCALAR_CHARS}: shorten it or "
-        "split it into several keys"
+        f"en værdi på {length} tegn, mere end {MAX_SCALAR_CHARS}: gør den kortere, eller del "
+        "den op i flere nøgler"
     )
 
 
 _MORE_MESSAGE = (
-    f"more duplicate keys from here on (only the first {MAX_PROBLEMS} are listed): "
-    "fix those and validate again"
+    f"flere nøgler, der står to gange, herfra (kun de første {MAX_PROBLEMS} vises): "
+    "ret dem, og tjek igen"
 )
 
 _ANCHOR_MESSAGE = (
-    "anchors and aliases ('&name', '*name') are not allowed in directory data: "
-    "write the values out in full"
+    "ankre og aliasser ('&navn', '*navn') er ikke tilladt i data: skriv værdierne helt ud"
 )
 
 
 def _tag_message(tag: str) -> str:
     return (
-        f"explicit YAML tag {excerpt(tag)} is not allowed: remove it "
-        "(quote the value if you want it read as text)"
+        f"YAML-mærket {excerpt(tag)} er ikke tilladt: fjern det "
+        "(sæt værdien i anførselstegn, hvis den skal læses som tekst)"
     )
 
 
-def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
-        return "; indent with spaces, not tabs"
-    if "mapping values are not allowed" in problem:
-        return "; a text with ': ' in it must be quoted"
-    if "found character '@'" in problem or "found character '`'" in problem:
-        return "; quote the value"
-    return "; check the indentation and quoting on this line"
+# PyYAML's and libyaml's problem texts (English) -> what happened and the fix, in Danish.
+# The first entry with a phrase that occurs in the problem wins.
+_NEW_KEY = (
+    "her skulle en ny nøgle begynde: tjek indrykningen, og at intet står efter det sidste "
+    "anførselstegn i en værdi"
+)
+_BACKSLASH = (
+    "en omvendt skråstreg (\\) i en tekst i dobbelte anførselstegn kan ikke læses: skriv "
+    "\\\\ for en omvendt skråstreg, eller brug enkelte anførselstegn"
+)
+_DIRECTIVE = "linjer, der begynder med %, bruges ikke i data: slet linjen"
+_SYNTAX_MESSAGES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("tab character",),
+        "et tabulatortegn står, hvor der skal være indrykning: ryk ind med mellemrum, ikke "
+        "med tabulator",
+    ),
+    (
+        ("mapping values are not allowed",),
+        "et ': ' står, hvor der ikke kan begynde en ny nøgle: en tekst med ': ' i skal stå i "
+        "anførselstegn",
+    ),
+    (
+        ("block sequence entries are not allowed",),
+        "et listepunkt ('- ') står på samme linje som sin nøgle: flyt det ned på næste linje "
+        "og ryk det ind, eller sæt teksten i anførselstegn",
+    ),
+    (
+        ("cannot start any token",),
+        "en værdi begynder med et tegn, som YAML ikke tillader først (fx @, ` eller %), eller "
+        "linjen er rykket ind med tabulator: sæt værdien i anførselstegn, og ryk ind med "
+        "mellemrum",
+    ),
+    (
+        ("',' or ']'",),
+        "en liste i [ ] bliver ikke lukket: skriv ']' til sidst og komma mellem punkterne",
+    ),
+    (
+        ("',' or '}'",),
+        "nøglerne i { } bliver ikke lukket: skriv '}' til sidst og komma mellem nøglerne",
+    ),
+    (
+        ("'-' indicator",),
+        "her skulle et nyt listepunkt ('- ') begynde: tjek indrykningen; alle punkter i en "
+        "liste skal rykkes lige langt ind",
+    ),
+    (("expected key", "<block end>"), _NEW_KEY),
+    (
+        ("expected ':'",),
+        "en nøgle står uden ':' efter sig: skriv 'nøgle: værdi', eller tjek indrykningen",
+    ),
+    (
+        ("end of stream",),
+        "et anførselstegn eller en klamme bliver aldrig lukket: skriv det afsluttende ' eller "
+        '" (eller ] eller })',
+    ),
+    (("escape", "hexdecimal"), _BACKSLASH),
+    (
+        ("node content",),
+        "her skulle en værdi stå: tjek tegnsætningen (fx et komma for meget), eller sæt "
+        "teksten i anførselstegn",
+    ),
+    (
+        ("comment or line break",),
+        "efter | eller > må kun stå en kommentar: flyt teksten ned på næste linje",
+    ),
+    (
+        ("document start",),
+        "der står noget efter filens slutning (fx en ] eller } for meget, eller '...'): slet det",
+    ),
+    (
+        ("alphabetic or numeric",),
+        "& og * er ikke tilladt først i en værdi (ankre og aliasser): sæt værdien i anførselstegn",
+    ),
+    (("directive", "YAML document"), _DIRECTIVE),
+)
+_SYNTAX_FALLBACK = "YAML kan ikke læse linjen: tjek indrykningen og anførselstegnene på den"
 
 
-_MERGE_MESSAGE = "merge keys ('<<') are not allowed in directory data: write the keys out in full"
+def syntax_message(problem: str | None) -> str:
+    """A YAML parser's problem text as a Danish message that names the fix."""
+    for phrases, message in _SYNTAX_MESSAGES:
+        if problem and any(phrase in problem for phrase in phrases):
+            return message
+    return _SYNTAX_FALLBACK
+
+
+_MERGE_MESSAGE = "flettenøgler ('<<') er ikke tilladt i data: skriv nøglerne helt ud"
 
 
 def _set_value(
@@ -391,8 +473,9 @@ def _set_value(
             if len(problems) == MAX_PROBLEMS
             else (
                 key_line,
-                f"duplicate key {excerpt(name)} (first at line {parent.key_lines[name]}): "
-                "YAML would silently keep only the last one; remove or merge one of them",
+                f"nøglen {excerpt(name)} står to gange (første gang på linje "
+                f"{parent.key_lines[name]}): YAML ville i stilhed kun beholde den sidste; slet "
+                "den ene, eller flet dem sammen",
             )
         )
     parent.items[name] = node

@@ -1,0 +1,314 @@
+"""Issue 16: every message the validator and the CLI print is Danish (the `file:line:` form
+and the `warning:` marker stay; those are the data contract). The validator runs over every
+case in tests/cases, the hostile files, YAML syntax errors and every pydantic error type;
+no message may contain a common English word outside quotes and paths."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import re
+import typing
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from pydantic_core import core_schema
+
+from directory import validate_directory
+from directory.cli import build_parser, danish_usage_error, main
+from directory.loading.loader import _translate
+from directory.loading.safefile import os_reason
+from directory.loading.yamltree import YamlProblem, YMap, YScalar, parse_text, syntax_message
+from directory.model import Unit
+from tests.conftest import SMALL_DATA, write_data
+from tests.test_hostile_files import CASES as HOSTILE
+
+CASES = Path(__file__).parent / "cases"
+TODAY = dt.date(2026, 11, 22)
+
+ENGLISH = re.compile(
+    r"\b(must|should|unknown|missing|not|the|is|does|did|you|mean|cannot|can't|write|with|or|"
+    r"of|an|are|only|error|warning|please|use|add|remove|check|exist|exists|allowed|found|"
+    r"expected|line|value|key|keys|directory|read|each|least|than|here|quote|input|field|"
+    r"required|valid|invalid|none)\b",
+    re.I,
+)
+# Quoted values (the coordinator's own text, ids, keys, examples), paths and command-line
+# options are not prose.
+QUOTED_OR_PATH = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*/\S*|--[\w-]+")
+
+
+def english(message: str) -> list[str]:
+    """The English words in a message's own text (empty: Danish)."""
+    return ENGLISH.findall(QUOTED_OR_PATH.sub(" ", message))
+
+
+def test_the_check_finds_the_old_english_messages() -> None:
+    """The check could fail: the messages as they were before issue 16 are caught."""
+    for old in [
+        "unknown key 'phone'; did you mean 'phones'? (keys of your own must start with 'x-')",
+        "name: is empty: write a value or remove the key",
+        "YAML syntax error: mapping values are not allowed in this context",
+        "age.min: Input should be greater than or equal to 0",
+        "needs: must list at least one item",
+        "file is 6.0 MB, over the 5 MB limit: split it into smaller files",
+        "2 error(s), 1 warning(s)",
+    ]:
+        assert english(old), old
+    assert english("ukendt nøgle 'the key is missing'; mente du 'phones'?") == []
+
+
+def _all_messages(data: Path) -> list[str]:
+    result = validate_directory(data, today=TODAY, cache=False)
+    return [p.message for p in result.problems]
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_case_message_is_danish(case: Path, data_dir: Path) -> None:
+    raw = case.read_bytes()
+    target = re.search(rb"^# target: (.*)$", raw, re.M)
+    assert target
+    (data_dir / target.group(1).decode().strip()).write_bytes(raw)
+    messages = _all_messages(data_dir)
+    assert messages
+    assert {m: english(m) for m in messages if english(m)} == {}
+
+
+def test_hostile_files_and_shapes_give_danish_messages(data_dir: Path, tmp_path: Path) -> None:
+    for _, make, _ in HOSTILE:
+        with contextlib.suppress(FileExistsError):  # two cases make the same link
+            make(data_dir)
+    (data_dir / "units" / "old.yml").write_text("units: []\n", encoding="utf-8")
+    (data_dir / "extra.yaml").write_text("units: []\n", encoding="utf-8")
+    (data_dir / "synonyms.yaml").write_text(
+        "synonyms:\n  - [ord]\n  - ord\n  - [[a]]\n  - [\u202eord, andet]\n", encoding="utf-8"
+    )
+    (data_dir / "locations.yaml").write_text("locations: 5\n", encoding="utf-8")
+    (data_dir / "needs.yaml").write_text("- a\n", encoding="utf-8")
+    big = tmp_path / "data" / "referrals.yaml"
+    big.write_text("referrals:\n" + "  - {from: a, to: b, needs: [x]}\n" * 200_000)
+    (data_dir / "departments.yaml").unlink()
+    messages = _all_messages(data_dir)
+    assert len(messages) >= 10
+    assert {m: english(m) for m in messages if english(m)} == {}
+    for root in (tmp_path / "nope", big):
+        (message,) = _all_messages(root)
+        assert not english(message), message
+
+
+SYNTAX_ERRORS = [
+    "a: b: c\n",
+    "a:\n\tb: 1\n",
+    "a:\n  b: 1\n\tc: 2\n",
+    "a: 'x\n",
+    "a: [1, 2\n",
+    "a: {b: 1\n",
+    "a: @x\n",
+    "- a\nb: 1\n",
+    "a:\n  - b\n c: 1\n",
+    'a: "\\q"\n',
+    'a: "\\u12"\n',
+    "[a, b]]\n",
+    "a: *\n",
+    "%YAML 1.1\n%YAML 1.1\n---\na\n",
+    "%FOO\n---\na\n",
+    "a: - b\n",
+    "x: ,a\n",
+    "a: |x\n y\n",
+    "- a: b\n  -c\n",
+    "a: 'x' y\n",
+]
+
+
+@pytest.mark.parametrize("text", SYNTAX_ERRORS)
+def test_yaml_syntax_errors_are_danish_with_their_line(text: str) -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_text(text)
+    message = info.value.message
+    assert message.startswith("YAML-syntaksfejl: ")
+    assert message != f"YAML-syntaksfejl: {syntax_message(None)}", "mapped to the fallback"
+    assert not english(message), message
+    assert 1 <= info.value.line <= text.count("\n")
+
+
+def test_a_tab_and_a_colon_are_explained_word_for_word() -> None:
+    assert syntax_message("found a tab character that violates indentation") == (
+        "et tabulatortegn står, hvor der skal være indrykning: ryk ind med mellemrum, ikke med "
+        "tabulator"
+    )
+    assert syntax_message("mapping values are not allowed here") == (
+        "et ': ' står, hvor der ikke kan begynde en ny nøgle: en tekst med ': ' i skal stå i "
+        "anførselstegn"
+    )
+    assert syntax_message("something libyaml says one day") == (
+        "YAML kan ikke læse linjen: tjek indrykningen og anførselstegnene på den"
+    )
+
+
+def _error(kind: str) -> ValidationError:
+    """A pydantic error of this type on the key 'name', with the context it requires."""
+    ctx: dict[str, typing.Any] = {}
+    for _ in range(10):
+        try:
+            line_error: typing.Any = {"type": kind, "loc": ("name",), "input": 5}
+            if ctx:
+                line_error["ctx"] = ctx
+            error = ValidationError.from_exception_data("Unit", [line_error])
+            error.errors()
+            return error
+        except (KeyError, TypeError, ValueError) as exc:
+            needed = re.search(
+                r"'(\w+)' (required in context|context value must be a (\w+))", str(exc)
+            )
+            if not needed:
+                raise
+            ctx[needed.group(1)] = "x" if needed.group(3) == "String" else 1
+    raise AssertionError(kind)
+
+
+PYDANTIC_TYPES = sorted(
+    set(typing.get_args(core_schema.ErrorType)) - {"value_error"}  # value_error: ours
+)
+
+
+@pytest.mark.parametrize("kind", PYDANTIC_TYPES)
+def test_every_pydantic_error_type_gets_a_danish_message(kind: str) -> None:
+    node = YMap({"name": YScalar("x", 3, "str", "x")}, 2, {"name": 3})
+    (line, message), *_ = _translate(_error(kind), node, Unit)
+    assert not english(message), message
+    if kind == "missing":
+        assert message == "den påkrævede nøgle 'name' mangler: tilføj 'name: ...'"
+    else:
+        assert (line, message.split(": ")[0]) == (3, "name")
+
+
+def test_an_unmapped_pydantic_error_says_so_in_danish() -> None:
+    node = YMap({"name": YScalar("x", 3, "str", "x")}, 2, {"name": 3})
+    assert _translate(_error("uuid_type"), node, Unit) == [
+        (3, "name: værdien kan ikke bruges her: se i data/README.md, hvad der skal stå")
+    ]
+    assert _translate(_error("greater_than_equal"), node, Unit) == [
+        (3, "name: x er for lille: skriv et tal fra 1 og op")
+    ]
+
+
+def test_os_errors_are_named_in_danish() -> None:
+    assert os_reason(PermissionError(13, "Permission denied")) == "ingen adgang"
+    assert os_reason(OSError(16, "Device or resource busy")) == "systemfejl EBUSY"
+    assert os_reason(OSError("egen besked")) == "egen besked"
+
+
+def test_every_cli_help_text_is_danish() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parsers = [parser, *commands.choices.values()]
+    helps = [a.help or "" for a in commands._choices_actions]
+    assert len(helps) == len(commands.choices)
+    for each in parsers:
+        helps += [each.description or ""] + [a.help or "" for a in each._actions]
+    assert {h: english(h) for h in helps if english(h)} == {}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "csv"],
+        ["nope"],
+        ["path", "a"],
+        ["loops", "--max-len", "x"],
+        ["synth", "out", "--units", "0"],
+        ["guide", "--age", "-1", "x"],
+        ["validate", "--bogus"],
+        ["path", "a", "b", "--need"],
+    ],
+)
+def test_usage_errors_are_danish(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("brug: python -m directory")
+    last = err.splitlines()[-1]
+    assert re.match(r"python -m directory( \w+)?: fejl: ", last), last
+    assert not english(last.split(": fejl: ")[1]), last
+
+
+def test_usage_errors_word_for_word() -> None:
+    assert danish_usage_error("the following arguments are required: TO") == (
+        "disse argumenter mangler: TO"
+    )
+    assert danish_usage_error("argument --max-len: invalid int value: 'x'") == (
+        "argumentet --max-len: 'x' er ikke et helt tal"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate"],
+        ["path", "sof-bvc", "bif-jku"],
+        ["path", "bif-ydelse", "stat-kif"],
+        ["loops"],
+        ["stats"],
+        ["guide", "xyzzyqq"],
+        ["guide", "--from", "nope", "herberg"],
+        ["guide", "--limit", "0", "herberg"],
+    ],
+)
+def test_command_output_is_danish(
+    argv: list[str], data_dir: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
+    main(argv)
+    out, err = capsys.readouterr()
+    lines = [line.split(": warning: ")[-1] for line in (out + err).splitlines()]
+    assert lines
+    assert {line: english(line) for line in lines if english(line)} == {}
+
+
+def test_invalid_data_in_a_command_is_danish(
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_data(tmp_path / "data", {**SMALL_DATA, "units/bif.yaml": "units:\n  - x\n"})
+    monkeypatch.setenv("LANDKORT_DATA", str(data))
+    count = len(validate_directory(data).errors)
+    for argv in (["stats"], ["export", "json"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert {line: english(line) for line in err.splitlines() if english(line)} == {}
+        assert err.splitlines()[-1] == (
+            f"fejl: {count} fejl i data i {data}: ret dem (se dem alle med "
+            "`python -m directory validate`), og prøv igen"
+        )
+
+
+DATA_README = Path(__file__).resolve().parent.parent / "data" / "README.md"
+
+
+@pytest.fixture(scope="module")
+def case_messages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Every message the validator gives on the cases in tests/cases."""
+    messages: list[str] = []
+    for case in sorted(CASES.glob("*.yaml")):
+        data = write_data(tmp_path_factory.mktemp("case") / "data", SMALL_DATA)
+        raw = case.read_bytes()
+        target = re.search(rb"^# target: (.*)$", raw, re.M)
+        assert target
+        (data / target.group(1).decode().strip()).write_bytes(raw)
+        messages += _all_messages(data)
+    return messages
+
+
+def test_every_message_the_data_readme_quotes_is_a_real_one(case_messages: list[str]) -> None:
+    """The table of fixes in data/README.md quotes messages (`...` stands for a cut)."""
+    text = DATA_README.read_text(encoding="utf-8")
+    table = text[text.index("| beskeden siger |") : text.index("## Filer")]
+    quoted = re.findall(r"^\| `([^`]+)` \|", table, re.M)
+    assert len(quoted) >= 8
+    for quote in quoted:
+        pattern = ".*".join(re.escape(part) for part in quote.split("..."))
+        assert any(re.search(pattern, m) for m in case_messages), (
+            f"data/README.md quotes {quote!r}, which no message says"
+        )
