@@ -324,14 +324,19 @@ def app_test(
     return at.run()
 
 
+def synth_data_dir(factory: pytest.TempPathFactory, units: int, seed: int) -> Path:
+    """A generated data directory of `units` units in a new temporary folder."""
+    from directory.devtools.synth import synth_directory
+
+    root = factory.mktemp(f"synth{units}") / "data"
+    synth_directory(root, units, seed=seed)
+    return root
+
+
 @pytest.fixture(scope="session")
 def big_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated data directory of 10k units, written once per test session."""
-    from directory.devtools.synth import synth_directory
-
-    root = tmp_path_factory.mktemp("big") / "data"
-    synth_directory(root, 10_000, seed=17)
-    return root
+    return synth_data_dir(tmp_path_factory, 10_000, seed=17)
 
 
 @pytest.fixture(scope="session")

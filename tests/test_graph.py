@@ -392,6 +392,53 @@ def test_aggregate_by_department(rg: ReferralGraph) -> None:
     assert agg.edges["b", "a"]["count"] == 1
 
 
+def test_whole_view_and_its_aggregate_are_shared_not_copied(rg: ReferralGraph) -> None:
+    assert rg.view() is rg.graph and rg.view([], None) is rg.graph
+    assert rg.view(["a"]) is not rg.graph
+    assert rg.aggregate_by_department() is rg.aggregate_by_department(rg.graph)
+    assert rg.aggregate_by_department(rg.view(["a"])) is not rg.aggregate_by_department()
+
+
+def picker_graph() -> ReferralGraph:
+    names = {
+        "a1": "Jobcenter Amager",
+        "a2": "Borgerservice Valby",
+        "a3": "Valby Bibliotek",
+        "b1": "Center for job og bolig",
+        "b2": "Rådgivning om gæld",
+        "b3": "Ungecenter Vest",
+        "a9": "Kontor uden henvisninger",
+    }
+    return make_graph(units=[unit(u, names[u]) for u in sorted(names)])
+
+
+def test_find_units_empty_query_front_doors_then_most_links() -> None:
+    rg = picker_graph()
+    # front doors (Jobcenter, Borgerservice in the name), then by links (b1 has 4), then name
+    assert rg.find_units("") == (["a1", "a2", "b1", "a3", "b2", "b3", "a9"], 7)
+    assert rg.find_units("   ", limit=3) == (["a1", "a2", "b1"], 7)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("valby", ["a3", "a2"]),  # the name starting with it first, then a word starting with it
+        ("VALBY  bib", ["a3"]),  # every word, case and spacing ignored
+        ("job", ["a1", "b1"]),  # a word start in a front door's name before other matches
+        ("(b)", ["b1", "b2", "b3"]),  # the forvaltning's name counts
+        ("a9", ["a9"]),  # and the id
+        ("gæld", ["b2"]),
+        ("findes ikke", []),
+    ],
+)
+def test_find_units_matches_every_word(query: str, expected: list[str]) -> None:
+    assert picker_graph().find_units(query) == (expected, len(expected))
+
+
+def test_find_units_caps_but_counts_all() -> None:
+    assert picker_graph().find_units("forvaltning", limit=2) == (["a1", "a2"], 7)
+
+
 # --- figures and tables ----------------------------------------------------------------
 
 

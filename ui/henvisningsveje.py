@@ -6,12 +6,17 @@ from questions ("Hvor kan en borger med behov X gå hen fra enhed Y?", "Hvilke s
 borgere rundt?"). Keys that tests and the browser rely on: `CHART_KEY` (a unit graph),
 `DEPARTMENT_CHART_KEY` (the graph aggregated to forvaltninger), `FOCUS_KEY` (the unit the
 first tab starts from, shared as the query parameter `?enhed=`).
+
+At 10,000 units the page stays small: a unit picker is a search box and at most
+`PICKER_LIMIT` matching units, a table shows its first `TABLE_LIMIT` rows and says how many
+there are (the whole table as CSV, made when asked for), the loops tab shows the first
+`LOOP_LIMIT` loops as cards, and the graphs show a labelled part, never thousands of units.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -35,6 +40,13 @@ MATRIX_TABLE_KEY = "hv_matrix_tabel"
 MATRIX_FROM_KEY = "hv_matrix_fra"
 MATRIX_TO_KEY = "hv_matrix_til"
 DEPARTMENTS_KEY = "hv_forvaltninger"
+SEARCH_SUFFIX = "_soeg"  # a picker's search box has its key plus this
+PICKER_LIMIT = 50  # a unit picker offers at most this many units (search for the others)
+TABLE_LIMIT = 50  # a table shows at most this many rows (the whole table as CSV)
+LOOP_LIMIT = 20  # the loops tab shows at most this many loops as cards (all in its table)
+DOORS_NAMED = 10  # the front doors named in a caption (then "og 109 flere")
+
+Row = TypeVar("Row")
 
 
 def unit_link(rg: ReferralGraph, unit_id: str) -> str:
@@ -45,47 +57,107 @@ def path_links(rg: ReferralGraph, path: list[str]) -> str:
     return " → ".join(unit_link(rg, u) for u in path)
 
 
-def _unit_picker(rg: ReferralGraph, label: str, key: str, placeholder: str, **kwargs) -> str | None:
+def unit_picker(
+    rg: ReferralGraph,
+    label: str,
+    key: str,
+    search_label: str,
+    placeholder: str,
+    on_change: Callable[[], None] | None = None,
+) -> str | None:
+    """A unit picker that stays quick at 10,000 units: a search box (`key` + `SEARCH_SUFFIX`)
+    and a selectbox (`key`) of at most `PICKER_LIMIT` matching units (`rg.find_units`),
+    plus the chosen one, with a caption that says how many match."""
+    query = st.text_input(
+        search_label,
+        key=key + SEARCH_SUFFIX,
+        placeholder="Skriv en del af navnet",
+        live=True,
+        icon=":material/search:",
+    )
+    found, total = rg.find_units(query or "", PICKER_LIMIT)
+    current = st.session_state.get(key)
+    if current is not None and current not in rg:
+        st.session_state[key] = current = None  # data changed: the unit is gone
+    options = found if current is None or current in found else [current, *found]
     nodes = rg.graph.nodes
-    return st.selectbox(
+    chosen = st.selectbox(
         label,
-        list(rg.graph),
+        options,
         index=None,
         key=key,
         placeholder=placeholder,
         format_func=lambda u: f"{nodes[u]['name']} · {nodes[u]['department_name']}",
-        **kwargs,
+        on_change=on_change,
     )
+    note = picker_note(query or "", len(found), total)
+    if note:
+        st.caption(note)
+    return chosen
+
+
+def picker_note(query: str, shown: int, total: int) -> str | None:
+    """What a picker offers, in words (markdown): how many units match and how many are shown."""
+    if not query.strip():
+        if total <= shown:
+            return None
+        return (
+            f"Viser {shown} af {gp.count_da(total)} enheder: indgange og enheder med flest "
+            "henvisninger først. Søg for at finde de andre."
+        )
+    wanted = f"»{md_escape(query.strip())}«"
+    if total == 0:
+        return f"Ingen enheder passer til {wanted}."
+    if total > shown:
+        return (
+            f"Viser {shown} af {gp.count_da(total)} enheder, der passer til {wanted}. "
+            "Skriv mere for at finde den rigtige."
+        )
+    return f"{total} {'enhed passer' if total == 1 else 'enheder passer'} til {wanted}."
 
 
 LINK_LABELS = {"id": "Side", "id_fra": "Fra-side", "id_til": "Til-side"}
 
 
-def unit_table(frame: pd.DataFrame, empty: str, download: str | None = None) -> None:
-    """A table whose unit-id columns (`id`, `id_fra`, `id_til`) become "Åbn" links to the unit
-    pages; with `download` (a file name without extension), a button to save it as CSV."""
-    if frame.empty:
+def unit_table(
+    rows: Sequence[Row],
+    frame_of: Callable[[Sequence[Row]], pd.DataFrame],
+    empty: str,
+    download: str,
+    noun: str = "rækker",
+) -> None:
+    """The table of `rows` (`frame_of` makes it): its first `TABLE_LIMIT` rows, and when there
+    are more, "Viser 50 af 9.812 {noun}"; unit-id columns (`id`, `id_fra`, `id_til`) become
+    "Åbn" links to the unit pages; a button saves the whole table as CSV (`download`.csv),
+    made only when clicked."""
+    if not rows:
         st.success(empty)
         return
-    shown = frame.copy()
+    if len(rows) > TABLE_LIMIT:
+        st.caption(
+            f"Viser de første {TABLE_LIMIT} af {gp.count_da(len(rows))} {noun}. Hent hele "
+            "tabellen som CSV."
+        )
+    shown = frame_of(rows[:TABLE_LIMIT])
     config: dict[str, Any] = {}
     for column in [c for c in shown.columns if c in LINK_LABELS]:
         shown[column] = shown[column].map(ui.unit_href)
         config[column] = st.column_config.LinkColumn(LINK_LABELS[column], display_text="Åbn")
     st.dataframe(shown, column_config=config, hide_index=True)
-    if download:
-        csv_button(frame, download)
+    csv_button(lambda: frame_of(rows), download)
 
 
-def csv_button(frame: pd.DataFrame, name: str) -> None:
+def csv_button(frame: Callable[[], pd.DataFrame], name: str) -> None:
+    """Save a table as CSV; the table is made when the button is clicked."""
     st.download_button(
         "Hent tabellen som CSV",
-        gp.csv_bytes(frame),
+        lambda: gp.csv_bytes(frame()),
         f"{name}.csv",
         "text/csv",
         key=f"csv-{name}",
         icon=":material/download:",
         help="Til Excel: felterne er adskilt med semikolon.",
+        on_click="ignore",
     )
 
 
@@ -143,7 +215,9 @@ def question_section(rg: ReferralGraph) -> None:
         st.session_state[FOCUS_KEY] = wanted if wanted in rg else rg.default_focus()
     left, middle, right = st.columns([3, 3, 1])
     with left:
-        focus = _unit_picker(rg, "Fra enheden", FOCUS_KEY, "Vælg en enhed", on_change=_sync_focus)
+        focus = unit_picker(
+            rg, "Fra enheden", FOCUS_KEY, "Søg efter enheden", "Vælg en enhed", _sync_focus
+        )
     need = middle.selectbox(
         "Borgeren har behovet",
         rg.needs,
@@ -160,9 +234,15 @@ def question_section(rg: ReferralGraph) -> None:
     if focus is None:
         st.info("Vælg en enhed for at se, hvor borgeren kan henvises hen derfra.")
         return
-    view = rg.reach_view(focus, need, steps)
     reach = rg.reachable(focus, need=need, max_steps=steps)
+    drawn = drawn_steps(reach, steps)
+    view = rg.reach_view(focus, need, drawn)
     st.markdown(reach_sentence(rg, focus, need, reach, steps))
+    if drawn < steps:
+        st.info(
+            f"{gp.count_da(len(reach))} enheder er for mange at vise i grafen, så den viser "
+            f"dem inden for {drawn} skridt. Alle står i tabellen herunder."
+        )
     st.caption(
         "Tallene er de henvisningsveje, der er skrevet ned i data, ikke målinger af, hvor "
         "borgerne faktisk går hen. Teksten på pilene er behovet (+ antal flere behov). "
@@ -177,16 +257,28 @@ def question_section(rg: ReferralGraph) -> None:
     )
     st.markdown("**Enhederne borgeren kan henvises til**")
     unit_table(
-        gp.reach_frame(rg, reach),
+        reach,
+        lambda rows: gp.reach_frame(rg, list(rows)),
         "Herfra fører ingen henvisninger videre (med de valgte filtre).",
         download=f"henvisninger-fra-{focus}",
+        noun="enheder",
     )
     with st.expander(f"Henvisningerne i grafen ({view.number_of_edges()})"):
         unit_table(
-            gp.edges_frame(rg, list(view.edges)),
+            list(view.edges),
+            lambda rows: gp.edges_frame(rg, rows),
             "Ingen henvisninger.",
             download=f"henvisningsveje-fra-{focus}",
+            noun="henvisninger",
         )
+
+
+def drawn_steps(reach: list[Reach], steps: int) -> int:
+    """How many steps the graph draws: `steps`, or fewer while the units within them are more
+    than `graph_plot.UNIT_VIEW_LIMIT` (one step is always drawn)."""
+    while steps > 1 and sum(1 for r in reach if r.steps <= steps) >= gp.UNIT_VIEW_LIMIT:
+        steps -= 1
+    return steps
 
 
 def reach_sentence(
@@ -200,7 +292,7 @@ def reach_sentence(
         return f"{who} kan ikke henvises videre {where} efter de dokumenterede henvisningsveje."
     text = f"{who} kan henvises {where} direkte til {direct} enhed{'er' if direct != 1 else ''}"
     if steps > 1:
-        text += f" og i alt til {len(reach)} inden for {steps} skridt"
+        text += f" og i alt til {gp.count_da(len(reach))} inden for {steps} skridt"
     return text + "."
 
 
@@ -227,7 +319,7 @@ def graph_section(rg: ReferralGraph) -> None:
     if per_department or len(view) > gp.UNIT_VIEW_LIMIT:
         if not per_department:
             st.info(
-                f"{len(view)} enheder er for mange at vise enkeltvis, så grafen viser "
+                f"{gp.count_da(len(view))} enheder er for mange at vise enkeltvis, så grafen viser "
                 "forvaltningerne. Vælg færre forvaltninger eller et behov."
             )
         st.caption(
@@ -243,23 +335,31 @@ def graph_section(rg: ReferralGraph) -> None:
         )
         figure, key, accept = gp.unit_figure(rg, view), CHART_KEY, _open_unit
     st.plotly_chart(figure, key=key, on_select=_on_select(key, accept), selection_mode="points")
-    with st.expander(f"Henvisninger i visningen ({view.number_of_edges()})"):
+    with st.expander(f"Henvisninger i visningen ({gp.count_da(view.number_of_edges())})"):
         unit_table(
-            gp.edges_frame(rg, sorted(view.edges, key=lambda e: (rg.name(e[0]), rg.name(e[1])))),
+            sorted(view.edges, key=lambda e: (rg.name(e[0]), rg.name(e[1]))),
+            lambda rows: gp.edges_frame(rg, rows),
             "Ingen henvisninger.",
             download="henvisningsveje",
+            noun="henvisninger",
         )
-    with st.expander(f"Enheder i visningen ({len(view)})"):
-        unit_table(gp.units_frame(rg, sorted(view, key=rg.name)), "Ingen enheder.")
+    with st.expander(f"Enheder i visningen ({gp.count_da(len(view))})"):
+        unit_table(
+            sorted(view, key=rg.name),
+            lambda rows: gp.units_frame(rg, list(rows)),
+            "Ingen enheder.",
+            download="enheder-i-visningen",
+            noun="enheder",
+        )
 
 
 def path_section(rg: ReferralGraph) -> None:
     st.subheader("Find vej mellem to enheder")
     left, right = st.columns(2)
     with left:
-        start = _unit_picker(rg, "Fra", "hv_fra", "Vælg enhed")
+        start = unit_picker(rg, "Fra", "hv_fra", "Søg efter fra-enheden", "Vælg enhed")
     with right:
-        goal = _unit_picker(rg, "Til", "hv_til", "Vælg enhed")
+        goal = unit_picker(rg, "Til", "hv_til", "Søg efter til-enheden", "Vælg enhed")
     if start and goal:
         paths = rg.shortest_paths(start, goal, k=4)
         if not paths:
@@ -275,16 +375,25 @@ def doors_caption(rg: ReferralGraph) -> str:
         if rg.front_doors_marked
         else "med Kontaktcenter, Borgerservice eller Jobcenter i navnet"
     )
-    doors = ", ".join(md_escape(rg.name(u)) for u in rg.front_doors()) or "ingen fundet"
+    front = rg.front_doors()
+    doors = ", ".join(md_escape(rg.name(u)) for u in front[:DOORS_NAMED]) or "ingen fundet"
+    if len(front) > DOORS_NAMED:
+        doors += f" og {gp.count_da(len(front) - DOORS_NAMED)} flere"
     return f"Indgange (enheder {rule}): {doors}."
 
 
 def titled_table(
-    title: str, caption: str, frame: pd.DataFrame, empty: str, download: str | None = None
+    title: str,
+    caption: str,
+    rows: Sequence[Row],
+    frame_of: Callable[[Sequence[Row]], pd.DataFrame],
+    empty: str,
+    download: str,
+    noun: str = "enheder",
 ) -> None:
     st.subheader(title)
     st.caption(caption)
-    unit_table(frame, empty, download)
+    unit_table(rows, frame_of, empty, download, noun)
 
 
 def hubs_section(rg: ReferralGraph) -> None:
@@ -296,7 +405,8 @@ def hubs_section(rg: ReferralGraph) -> None:
     titled_table(
         "Knudepunkter",
         "Enheder med flest dokumenterede henvisninger ind og ud.",
-        gp.stats_frame(rg, rg.hubs(15)),
+        rg.hubs(15),
+        lambda rows: gp.stats_frame(rg, list(rows)),
         "Ingen henvisninger.",
         download="knudepunkter",
     )
@@ -305,7 +415,8 @@ def hubs_section(rg: ReferralGraph) -> None:
         "Flaskehalse",
         "Enheder som mange af de korteste henvisningsveje mellem to andre enheder går igennem. "
         f"Mellemled er andelen af de veje, der går gennem enheden.{sample}",
-        gp.stats_frame(rg, bottlenecks),
+        bottlenecks,
+        lambda rows: gp.stats_frame(rg, list(rows)),
         "Ingen enhed er mellemled.",
         download="flaskehalse",
     )
@@ -326,7 +437,12 @@ def loops_section(rg: ReferralGraph) -> None:
     if not loops:
         st.success("Ingen sløjfer på op til 4 enheder.")
         return
-    for loop in loops:
+    if len(loops) > LOOP_LIMIT:
+        st.caption(
+            f"Viser de første {LOOP_LIMIT} af {gp.count_da(len(loops))} sløjfer (kastebold "
+            "først). Alle står i tabellen nederst."
+        )
+    for loop in loops[:LOOP_LIMIT]:
         with st.container(border=True):
             st.markdown(f"**{gp.loop_kind(loop)}**: {path_links(rg, [*loop.units, loop.units[0]])}")
             st.markdown(
@@ -337,7 +453,13 @@ def loops_section(rg: ReferralGraph) -> None:
             )
             st.caption(md_escape(gp.loop_verdict(rg, loop)))
     with st.expander("Sløjferne som tabel"):
-        unit_table(gp.loops_frame(rg), "Ingen sløjfer.", download="sloejfer")
+        unit_table(
+            loops,
+            lambda rows: gp.loops_frame(rg, loops=rows),
+            "Ingen sløjfer.",
+            download="sloejfer",
+            noun="sløjfer",
+        )
 
 
 def dead_ends_section(rg: ReferralGraph) -> None:
@@ -345,14 +467,16 @@ def dead_ends_section(rg: ReferralGraph) -> None:
         "Blindgyder",
         "Enheder der modtager borgere, men aldrig henviser videre. Det kan være rigtigt, men tjek "
         "det.",
-        gp.units_frame(rg, rg.dead_ends()),
+        rg.dead_ends(),
+        lambda rows: gp.units_frame(rg, list(rows)),
         "Ingen blindgyder.",
         download="blindgyder",
     )
     titled_table(
         "Kan ikke nås fra indgangene",
         doors_caption(rg),
-        gp.units_frame(rg, rg.unreachable_from_front_doors()),
+        rg.unreachable_from_front_doors(),
+        lambda rows: gp.units_frame(rg, list(rows)),
         "Alle enheder kan nås.",
         download="kan-ikke-naas",
     )
@@ -362,9 +486,11 @@ def bus_factor_section(rg: ReferralGraph) -> None:
     titled_table(
         "Områder der hænger på én person",
         "Områder med kun én nøgleperson (gatekeeper), som ikke har en stedfortræder.",
-        gp.bus_factor_frame(rg),
+        rg.bus_factor_risks(),
+        lambda rows: gp.bus_factor_frame(rg, rows),
         "Alle områder har en stedfortræder eller flere nøglepersoner.",
         download="saarbare-omraader",
+        noun="områder",
     )
 
 
@@ -396,7 +522,7 @@ def matrix_section(rg: ReferralGraph) -> None:
         on_select=_pick_cell(rg),
         selection_mode="single-cell",
     )
-    csv_button(matrix.reset_index(), "henvisninger-mellem-forvaltninger")
+    csv_button(matrix.reset_index, "henvisninger-mellem-forvaltninger")
     labels = gp.department_labels(rg)
     left, right = st.columns(2)
     origin = left.selectbox(
@@ -422,9 +548,13 @@ def matrix_section(rg: ReferralGraph) -> None:
             f"({sum(rg.graph.edges[e]['count'] for e in edges)})"
         )
         unit_table(
-            gp.edges_frame(rg, edges).drop(columns=["Fra forvaltning", "Til forvaltning"]),
+            edges,
+            lambda rows: gp.edges_frame(rg, rows).drop(
+                columns=["Fra forvaltning", "Til forvaltning"]
+            ),
             "Ingen dokumenterede henvisninger mellem de to forvaltninger.",
             download=f"henvisninger-{origin}-til-{target}",
+            noun="henvisninger",
         )
 
 

@@ -25,6 +25,7 @@ read-only. Expensive results (betweenness, cycles) are computed once, on first u
 from __future__ import annotations
 
 import difflib
+import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ import networkx as nx
 import pandas as pd
 
 from directory.model import Directory
-from directory.rules.needs import merge_needs, need_key, need_label, need_labels
+from directory.rules.needs import need_key, need_label
 
 FRONT_DOOR_KEY = "x-front-door"
 FRONT_DOOR_WORDS = ("kontaktcenter", "borgerservice", "jobcenter")
@@ -157,6 +158,20 @@ class ReferralGraph:
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
+        # Like the loader, without the cyclic garbage collector: the graph is 200,000 small
+        # containers at 10k units, all kept, and its passes over them cost more than the build.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.graph, self.needs = self._build(directory)
+        finally:
+            if was_enabled:
+                gc.enable()
+        self._cycle_cache: dict[int, tuple[tuple[str, ...], ...]] = {}
+
+    def _build(self, directory: Directory) -> tuple[nx.DiGraph, list[str]]:
+        """The graph (see the module doc) and every need on some referral by its label (as the
+        search filter names it), sorted."""
         graph: nx.DiGraph[str] = nx.DiGraph()
         front_doors = set(self._front_door_ids())
         for unit in directory.units.values():
@@ -169,20 +184,49 @@ class ReferralGraph:
                 kind=str(department.kind) if department else "municipal",
                 front_door=unit.id in front_doors,
             )
+        # Each edge's lists keep the first spelling of each need, as `merge_needs` does; each
+        # distinct word is keyed and labelled once (30,000 referrals use a few hundred words),
+        # and no container lives per edge beyond its lists (the garbage collector's passes
+        # over long-lived containers cost more than the work itself): O(referrals).
+        key_of: dict[str, str] = {}
+        label_of: dict[str, str] = {}
+        needs: dict[str, str] = {}  # every label's key -> its first spelling
+
+        def key(value: str) -> str:
+            found = key_of.get(value)
+            if found is None:
+                found = key_of[value] = need_key(value)
+            return found
+
+        def add(target: list[str], value: str) -> None:
+            wanted = key(value)
+            for present in target:
+                if key_of[present] == wanted:
+                    return
+            target.append(value)
+
+        adj = graph.adj
         for referral in directory.referrals:
             a, b = referral.from_, referral.to
             if a not in graph or b not in graph:
                 continue  # a validated directory has none; tolerate hand-built ones
-            if not graph.has_edge(a, b):
+            data = adj[a].get(b)
+            if data is None:
                 graph.add_edge(a, b, needs=[], labels=[], criteria=[], requires=[], count=0)
-            data = graph.edges[a, b]
-            merge_needs(data["needs"], referral.needs)
-            merge_needs(data["labels"], need_labels(directory, referral.needs))
-            merge_needs(data["criteria"], [referral.criteria] if referral.criteria else [])
-            merge_needs(data["requires"], referral.requires)
+                data = adj[a][b]
+            for value in referral.needs:
+                label = label_of.get(value)
+                if label is None:
+                    label = label_of[value] = need_label(directory, value)
+                add(data["needs"], value)
+                add(data["labels"], label)
+                needs.setdefault(key_of[label], label)
+            if referral.criteria:
+                add(data["criteria"], referral.criteria)
+            for value in referral.requires:
+                add(data["requires"], value)
             data["count"] += 1
-        self.graph = graph
-        self._cycle_cache: dict[int, tuple[tuple[str, ...], ...]] = {}
+        return graph, [needs[k] for k in sorted(needs)]
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -207,14 +251,6 @@ class ReferralGraph:
             if by_name[name] not in found:
                 found.append(by_name[name])
         return found[:n]
-
-    @cached_property
-    def needs(self) -> list[str]:
-        """Every need on some referral by its label (as the search filter names it), sorted."""
-        spelled: list[str] = []
-        for _, _, data in self.graph.edges(data=True):
-            merge_needs(spelled, data["labels"])
-        return sorted(spelled, key=need_key)
 
     def _front_door_ids(self) -> list[str]:
         units = self.directory.units.values()
@@ -413,6 +449,45 @@ class ReferralGraph:
             return None
         return min(pool, key=lambda u: (-g.degree(u), self.name(u)))
 
+    @cached_property
+    def _pick_order(self) -> tuple[tuple[str, str, str], ...]:
+        """Every unit as (id, its name's key, the key of its name, forvaltning and id), front
+        doors first, then the units with the most referral links, then by name."""
+        g = self.graph
+        nodes = g.nodes
+        order = sorted(
+            g, key=lambda u: (not nodes[u]["front_door"], -g.degree(u), need_key(self.name(u)), u)
+        )
+        return tuple(
+            (
+                u,
+                need_key(self.name(u)),
+                need_key(f"{self.name(u)} {nodes[u]['department_name']} {u}"),
+            )
+            for u in order
+        )
+
+    def find_units(self, query: str, limit: int = 50) -> tuple[list[str], int]:
+        """The units a picker offers for `query`, best first, at most `limit`, and how many
+        matched in all.
+
+        A unit matches when every word of the query is part of its name, its forvaltning's
+        name or its id (case and spacing ignored). Names that start with the query come
+        first, then names with a word that starts with it, then the rest; within each, the
+        order of an empty query: front doors, then the units with the most referral links,
+        then by name. An empty query matches every unit."""
+        wanted = need_key(query)
+        words = wanted.split()
+        if not words:
+            return [u for u, _, _ in self._pick_order[:limit]], len(self._pick_order)
+        ranked: list[tuple[int, int, str]] = []
+        for position, (unit_id, name, text) in enumerate(self._pick_order):
+            if all(w in text for w in words):
+                rank = 0 if name.startswith(wanted) else 1 if f" {wanted}" in f" {name}" else 2
+                ranked.append((rank, position, unit_id))
+        ranked.sort()
+        return [u for _, _, u in ranked[:limit]], len(ranked)
+
     def reach_view(self, from_unit: str, need: str | None = None, max_steps: int = 1) -> nx.DiGraph:
         """A unit and the units a citizen can be referred to from it in at most `max_steps`
         referrals (only referrals with `need`, if given), with the referrals among them."""
@@ -480,9 +555,12 @@ class ReferralGraph:
         partners they refer to stay visible), plus all their units. `need`: only referrals
         that carry that need, and the units on them. `focus`: the unit's neighbourhood at
         `depth` inside that view (or in the whole graph if the filters leave the unit out).
+        Without any of them it is `graph` itself (no copy: read-only); otherwise a new graph.
         """
         g = self._by_need(need)
         wanted = set(departments or ())
+        if not wanted and need is None and focus is None:
+            return self.graph  # the whole graph: shared, read-only like the object itself
         if wanted:
             dept = self.graph.nodes
             edges = [
@@ -503,8 +581,17 @@ class ReferralGraph:
 
     def aggregate_by_department(self, graph: nx.DiGraph | None = None) -> nx.DiGraph:
         """One node per forvaltning (`units`, `internal` referral count, `name`, `kind`);
-        an edge per pair of forvaltninger with `count` referrals and `needs` (Counter)."""
-        base = self.graph if graph is None else graph
+        an edge per pair of forvaltninger with `count` referrals and `needs` (Counter).
+        The whole graph's (`graph` None or the graph itself) is computed once and shared."""
+        if graph is None or graph is self.graph:
+            return self._whole_by_department
+        return self._aggregate(graph)
+
+    @cached_property
+    def _whole_by_department(self) -> nx.DiGraph:
+        return self._aggregate(self.graph)
+
+    def _aggregate(self, base: nx.DiGraph) -> nx.DiGraph:
         agg: nx.DiGraph[str] = nx.DiGraph()
         departments = self.directory.departments
         units = Counter(data["department"] for _, data in base.nodes(data=True))

@@ -20,7 +20,14 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from directory.graph.analysis import SEED, Loop, Reach, ReferralGraph, UnitStats
+from directory.graph.analysis import (
+    SEED,
+    BusFactorRisk,
+    Loop,
+    Reach,
+    ReferralGraph,
+    UnitStats,
+)
 from directory.rules.colors import department_colors
 
 SPRING_LIMIT = 250  # above this, spring_layout gets slow (and needs scipy above 500)
@@ -484,8 +491,11 @@ def hop_text(rg: ReferralGraph, hop: tuple[str, str, tuple[str, ...]]) -> str:
     return f"{rg.name(a)} → {rg.name(b)}: {', '.join(labels)}"
 
 
-def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
-    """One row per loop: the unit names around it, its flag, the needs on each hop and why."""
+def loops_frame(
+    rg: ReferralGraph, max_len: int = 4, loops: Sequence[Loop] | None = None
+) -> pd.DataFrame:
+    """One row per loop (`loops`, else every loop of `rg.loops(max_len)`): the unit names
+    around it, its flag, the needs on each hop and why."""
     rows = [
         {
             "Sløjfe": names_path(rg, [*loop.units, loop.units[0]]),
@@ -494,7 +504,7 @@ def loops_frame(rg: ReferralGraph, max_len: int = 4) -> pd.DataFrame:
             "Hvorfor": loop_verdict(rg, loop),
             "Enheder": len(loop.units),
         }
-        for loop in rg.loops(max_len)
+        for loop in (rg.loops(max_len) if loops is None else loops)
     ]
     return pd.DataFrame(
         rows, columns=["Sløjfe", "Type", "Behov på hvert skridt", "Hvorfor", "Enheder"]
@@ -535,12 +545,20 @@ def edges_frame(rg: ReferralGraph, edges: Sequence[tuple[str, str]]) -> pd.DataF
     )
 
 
+def count_da(number: int) -> str:
+    """A count as Danish writes it: `9.812` (a point between thousands)."""
+    return f"{number:,}".replace(",", ".")
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Excel in Danish: ';' between fields, UTF-8 with a byte order mark."""
     return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
-def bus_factor_frame(rg: ReferralGraph) -> pd.DataFrame:
+def bus_factor_frame(
+    rg: ReferralGraph, risks: Sequence[BusFactorRisk] | None = None
+) -> pd.DataFrame:
+    """One row per area that hangs on one person (`risks`, else all of them)."""
     rows = [
         {
             "Område": r.area,
@@ -548,7 +566,7 @@ def bus_factor_frame(rg: ReferralGraph) -> pd.DataFrame:
             **_unit_columns(rg, r.unit_id),
             "id": r.unit_id,
         }
-        for r in rg.bus_factor_risks()
+        for r in (rg.bus_factor_risks() if risks is None else risks)
     ]
     return pd.DataFrame(
         rows, columns=["Område", "Eneste nøgleperson", "Enhed", "Forvaltning", "id"]
