@@ -82,6 +82,18 @@ def row(
     }
 
 
+def target_note(target: str, value: float | None, limit: float, *, applies: bool = True) -> str:
+    """A row's note: its target and whether the row meets it (`value <= limit`): 'met', or
+    by how much it misses; where the target is set for another size, it says so."""
+    if not applies:
+        return f"{target} (set for another size)"
+    if value is None:
+        return f"{target}: not measured"
+    if value <= limit:
+        return f"{target}: met"
+    return f"{target}: missed by {(value / limit - 1) * 100:.0f}%"
+
+
 def libyaml_safe_load(text: str) -> Any:
     """PyYAML's safe loader on libyaml (CSafeLoader): the fast, safe baseline reader."""
     import yaml

@@ -142,9 +142,21 @@ def valid_hours(value: str) -> bool:
     return bool(opening_hours.validate(value))
 
 
+# A Danish number written as eight digits in pairs or in one run, with or without +45:
+# what phonenumbers.parse makes of it is known without its (slow) parse (22k numbers at 10k).
+_PLAIN_DANISH = re.compile(r"(?:\+45 ?)?([1-9][0-9]) ?([0-9]{2}) ?([0-9]{2}) ?([0-9]{2})")
+
+
 @lru_cache(maxsize=4096)
 def parse_phone(number: str) -> phonenumbers.PhoneNumber | None:
     """The parsed number if it is a valid Danish or international (or Danish short) number."""
+    plain = _PLAIN_DANISH.fullmatch(number)
+    if plain is not None:
+        parsed = phonenumbers.PhoneNumber(
+            country_code=45, national_number=int("".join(plain.groups()))
+        )
+        if phonenumbers.is_valid_number(parsed):
+            return parsed
     try:
         parsed = phonenumbers.parse(number, "DK")
     except phonenumbers.NumberParseException:

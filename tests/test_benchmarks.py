@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from benchmarks.__main__ import format_table, main, normalise
-from benchmarks.common import row
+from benchmarks.common import row, target_note
 
 
 def test_quick_run_prints_one_table_and_saves_json(
@@ -37,6 +37,41 @@ def test_quick_run_prints_one_table_and_saves_json(
     )
     assert saved["notes"][0].startswith("load: ") and len(saved["notes"]) == 1
     assert f"# saved {out}" in printed
+
+
+def test_quick_load_rows_state_their_targets(tmp_path: Path) -> None:
+    out = tmp_path / "quick.json"
+    assert main(["--quick", "--only", "load", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    notes = {(r["name"], r["metric"]): r["note"] for r in rows}
+    assert notes[("load: validate_directory", "cpu_s")] == (
+        "target: ratio <= 0.33 at 10k (CPU time: steadier on a shared machine) "
+        "(set for another size)"
+    )
+    for name in (
+        "load: validate_directory",
+        "load: validate_directory, warm disk cache",
+        "load: validate_directory, cold, writing the cache",
+    ):
+        assert notes[(name, "peak_rss_mb")].endswith(
+            "target: <= 600 MB at 50k (set for another size)"
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "applies", "note"),
+    [
+        (0.3, True, "target: ratio <= 0.33: met"),
+        (0.33, True, "target: ratio <= 0.33: met"),
+        (0.44, True, "target: ratio <= 0.33: missed by 33%"),
+        (None, True, "target: ratio <= 0.33: not measured"),
+        (0.9, False, "target: ratio <= 0.33 (set for another size)"),
+    ],
+)
+def test_target_note_says_whether_the_target_is_met(
+    value: float | None, applies: bool, note: str
+) -> None:
+    assert target_note("target: ratio <= 0.33", value, 0.33, applies=applies) == note
 
 
 def test_unknown_benchmark_name_is_refused(

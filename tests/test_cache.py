@@ -192,3 +192,99 @@ def test_old_entries_are_pruned_but_last_good_kept(data_dir: Path, own_cache: Pa
     assert len(entries) <= cache_mod.KEEP_ENTRIES + 1
     assert own_cache / f"{good.version}.pickle" in entries
     assert last_good(data_dir).version == good.version
+
+
+# -- entries written and read in parts (memory at 50k units) ---------------------------------
+
+
+def _pickles(entry: Path) -> list[object]:
+    """Every pickle in an entry, each read by its own unpickler (test data we just wrote)."""
+    out: list[object] = []
+    with entry.open("rb") as fh:
+        fh.seek(len(cache_mod.MAGIC) + 32)
+        while fh.peek(1):
+            out.append(pickle.load(fh))
+    return out
+
+
+def test_a_result_is_written_in_parts_and_read_back_whole(
+    data_dir: Path, own_cache: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(loader, "_CACHE_SLICE", 4)  # 6 units and 6 referrals: 2 parts each
+    first = validate_directory(data_dir, today=TODAY)
+    (entry,) = _entries(own_cache)
+    header, rest, *parts = _pickles(entry)
+    assert header == (loader.Validation, 5)
+    assert [(kind, len(records)) for kind, records in parts] == [
+        ("units", 4),
+        ("units", 2),
+        ("referrals", 4),
+        ("referrals", 2),
+    ]
+    _no_parsing(monkeypatch)
+    second = validate_directory(data_dir, today=TODAY)
+    assert second.directory is not None and first.directory is not None
+    assert list(second.directory.units) == list(first.directory.units)
+    assert [r.to_record() for r in second.directory.referrals] == [
+        r.to_record() for r in first.directory.referrals
+    ]
+    assert second.directory.warnings is second.warnings
+    assert second.directory.referrals_from.keys() == first.directory.referrals_from.keys()
+    assert second.directory.contact_unit == first.directory.contact_unit
+    # a referral's unit ids are the units' own strings again, not copies from another part
+    for referral in second.directory.referrals:
+        assert referral.from_ is second.directory.units[referral.from_].id
+        assert referral.to is second.directory.units[referral.to].id
+
+
+class _Parts:
+    """A value that splits itself for the cache, as `Validation` does."""
+
+    def __init__(self, parts: list[object]) -> None:
+        self.parts = parts
+
+    def cache_parts(self) -> list[object]:
+        return self.parts
+
+    @classmethod
+    def from_cache_parts(cls, parts) -> _Parts:  # noqa: ANN001
+        return cls(list(parts))
+
+
+def test_each_part_has_its_own_memo_and_goes_to_the_file_as_it_is_written(
+    tmp_path: Path, monkeypatch
+) -> None:
+    shared = ["the same list in both parts"]
+    big = [bytes([i]) * 300_000 for i in range(2)]
+    writes: list[int] = []
+    real_write = cache_mod._SigningWriter.write
+
+    def spy(self, data: bytes) -> int:  # noqa: ANN001
+        writes.append(len(data))
+        return real_write(self, data)
+
+    monkeypatch.setattr(cache_mod._SigningWriter, "write", spy)
+    cache = DiskCache(tmp_path / "cache")
+    cache.store("two", _Parts([[shared, big[0]], [shared, big[1]]]))
+    loaded = cache.load("two")
+    assert isinstance(loaded, _Parts)
+    (first, one), (second, two) = loaded.parts
+    assert (one, two) == (big[0], big[1])
+    assert first == second == shared
+    assert first is not second  # the second part did not point into the first one's memo
+    # written as it was pickled: no write holds the whole pickle
+    assert sum(writes) > 600_000 and max(writes) < 400_000
+
+
+def test_every_part_is_verified_before_any_is_unpickled(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    cache = DiskCache(tmp_path / "cache")
+    cache.store("trap", _Parts([_Trap(marker), b"x" * 200_000]))
+    entry = tmp_path / "cache" / "trap.pickle"
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))  # the last part is damaged
+    assert cache.load("trap") is None
+    assert not marker.exists()  # the first part, intact, was not unpickled either
+    entry.write_bytes(blob)
+    assert isinstance(cache.load("trap"), _Parts)
+    assert marker.read_text() == "unpickled"  # the control: an intact entry is unpickled

@@ -75,6 +75,42 @@ def test_phone_formatting(number: str, display: str, tel: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "number",
+    [
+        "33663366",
+        "33 66 33 66",
+        "+4533663366",
+        "+45 33 66 33 66",
+        "+45 3366 3366",
+        "20 30 40 50",
+        "80 20 30 40",
+        "90 12 34 56",
+        "10 20 30 40",
+        "01 23 45 67",
+        "33 66 33 6",
+        "+46 8 123 456 78",
+        "1813",
+    ],
+)
+def test_plain_danish_numbers_parse_as_phonenumbers_parses_them(number: str) -> None:
+    """The shortcut for eight Danish digits gives what phonenumbers' own parse gives."""
+    import phonenumbers
+
+    from directory.model import parse_phone
+
+    parse_phone.cache_clear()
+    try:
+        expected = phonenumbers.parse(number, "DK")
+    except phonenumbers.NumberParseException:
+        expected = None
+    valid = expected is not None and (
+        phonenumbers.is_valid_number(expected)
+        or phonenumbers.is_valid_short_number_for_region(expected, "DK")
+    )
+    assert parse_phone(number) == (expected if valid else None)
+
+
+@pytest.mark.parametrize(
     ("raw", "slug"),
     [("Bif Ungecenter", "bif-ungecenter"), ("Ørestad Syd", "oerestad-syd"), ("!!", "my-id")],
 )

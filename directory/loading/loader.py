@@ -13,10 +13,10 @@ import gc
 import os
 import sys
 import typing
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
@@ -71,6 +71,11 @@ def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
     return settings.get("LANDKORT_DATA") or DEFAULT_DATA_DIR
 
 
+# The fields of `Directory` given to its constructor (its indexes are built from them).
+_DIRECTORY_FIELDS = tuple(f.name for f in fields(Directory) if f.init)
+_CACHE_SLICE = 4096  # records per pickled part of a cached result
+
+
 @dataclass
 class Validation:
     """The outcome of validating a data directory."""
@@ -96,6 +101,53 @@ class Validation:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    # -- the disk cache writes and reads a result in parts (see directory.loading.cache) --
+    def cache_parts(self) -> Iterator[Any]:
+        """This result as parts to pickle one at a time: first everything but the units
+        and referrals, then those in slices of `_CACHE_SLICE` records."""
+        directory = self.directory
+        rest = None
+        if directory is not None:
+            rest = {
+                name: getattr(directory, name)
+                for name in _DIRECTORY_FIELDS
+                if name not in ("units", "referrals")
+            }
+        yield (self.errors, self.warnings, self.version, self.owners, rest)
+        if directory is None:
+            return
+        units = list(directory.units.values())
+        for start in range(0, len(units), _CACHE_SLICE):
+            yield ("units", units[start : start + _CACHE_SLICE])
+        for start in range(0, len(directory.referrals), _CACHE_SLICE):
+            yield ("referrals", directory.referrals[start : start + _CACHE_SLICE])
+
+    @classmethod
+    def from_cache_parts(cls, parts: Iterator[Any]) -> Validation:
+        """The result `cache_parts` gave, rebuilt (the directory's indexes are made again).
+
+        A referral's unit ids are made the same string objects as the units' own ids
+        again: parts pickled apart would otherwise each bring their own copies."""
+        errors, warnings, version, owners, rest = next(parts)
+        result = cls(None, errors, warnings, version, owners)
+        if rest is None:
+            return result
+        units: dict[str, Unit] = {}
+        referrals: list[Referral] = []
+        for kind, records in parts:
+            if kind == "units":
+                units.update((unit.id, unit) for unit in records)
+                continue
+            for referral in records:
+                values = referral.__dict__  # equal strings, so nothing to validate again
+                for key in ("from_", "to"):
+                    unit = units.get(values[key])
+                    if unit is not None:
+                        values[key] = unit.id
+            referrals += records
+        result.directory = Directory(units=units, referrals=referrals, **rest)
+        return result
 
 
 def load_directory(
@@ -218,13 +270,39 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 @dataclass(slots=True)
 class _Item:
-    """One record read from a file, before and after model validation."""
+    """One record read from a file, while it is validated."""
 
     kind: str
     path: str
     node: YMap
-    model: Record | None = None
-    file_stem: str = ""
+
+
+class _UnitRefs(NamedTuple):
+    """What the cross-reference check reads of a unit, kept after its parse tree is freed
+    (one small tuple a unit: memory at 50k units). A value is None when it is not text;
+    `locations` holds (index, id, line), `backups` (backup, line) of its contacts."""
+
+    path: str
+    line: int
+    id: str | None
+    stem: str
+    department: str | None
+    department_line: int
+    parent: str | None
+    parent_line: int
+    locations: tuple[tuple[int, str, int], ...]
+    backups: tuple[tuple[str, int], ...]
+
+
+class _ReferralRefs(NamedTuple):
+    """What the cross-reference check reads of a referral (see `_UnitRefs`)."""
+
+    path: str
+    line: int
+    from_: str | None
+    from_line: int
+    to: str | None
+    to_line: int
 
 
 class _Checker:
@@ -234,7 +312,8 @@ class _Checker:
         self.overlay = overlay or {}  # files read from memory, not disk (None: deleted)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
-        self.items: dict[str, list[_Item]] = {kind: [] for kind in KINDS}
+        self.unit_refs: list[_UnitRefs] = []
+        self.referral_refs: list[_ReferralRefs] = []
         self.models: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
         self.seen: dict[str, dict[str, tuple[str, int]]] = {
             kind: {} for kind in (*KINDS, "contacts")
@@ -243,7 +322,6 @@ class _Checker:
         self.synonyms: list[list[str]] = []
         self.meta: dict[str, Any] = {}
         self.unreadable: set[str] = set()  # kinds with a file that could not be read at all
-        self.owners: dict[str, list[tuple[int, str]]] = {}
         self.suggestions: dict[str, Suggestions] = {}  # per id vocabulary ('where' it is)
 
     # -- reporting -------------------------------------------------------------------
@@ -291,10 +369,20 @@ class _Checker:
         directory = self._cross_check(self.models)
         self.errors.sort(key=_problem_order)
         self.warnings.sort(key=_problem_order)
-        owners = self.owners if self.errors else {}
+        owners = self._owners() if self.errors else {}
         return Validation(
             None if self.errors else directory, self.errors, self.warnings, owners=owners
         )
+
+    def _owners(self) -> dict[str, list[tuple[int, str]]]:
+        """Per file, (line, unit id) where each unit or referral (its 'from') starts."""
+        owners: dict[str, list[tuple[int, str]]] = {}
+        starts = [(r.path, r.line, r.id) for r in self.unit_refs]
+        starts += [(r.path, r.line, r.from_) for r in self.referral_refs]
+        for path, line, owner in starts:
+            if owner:
+                owners.setdefault(path, []).append((line, owner))
+        return owners
 
     def _discover(self, base: Path) -> dict[str, str]:
         files: dict[str, str] = {}
@@ -424,12 +512,11 @@ class _Checker:
                     "ikke en enkelt værdi",
                 )
                 continue
-            owner = _text(item, "id" if kind == "units" else "from")
-            if owner and kind in ("units", "referrals"):
-                self.owners.setdefault(path, []).append((item.line, owner))
-            record = _Item(kind, path, item, file_stem=stem)
-            self._validate_item(record)
-            self.items[kind].append(record)
+            self._validate_item(_Item(kind, path, item))
+            if kind == "units":
+                self.unit_refs.append(_unit_refs(path, item, stem))
+            elif kind == "referrals":
+                self.referral_refs.append(_referral_refs(path, item))
 
     def _read_synonyms(self, path: str, value: YSeq) -> None:
         for group in value.items:
@@ -464,8 +551,8 @@ class _Checker:
 
     # -- records ------------------------------------------------------------------------
     def _validate_item(self, item: _Item) -> None:
-        """Validate one record as soon as its file is read, then keep only what the
-        cross-reference check needs (so the parse trees of big files can be freed)."""
+        """Validate one record as soon as its file is read (the caller keeps only what the
+        cross-reference check needs, so the parse trees of big files can be freed)."""
         kind, seen = item.kind, self.seen
         model_cls = KINDS[kind]
         position = self._positions[kind]
@@ -488,14 +575,12 @@ class _Checker:
             model = None
         if model is not None and not bad_keys:
             _attach_sources(model, item.node, item.path)
-            item.model = model
             key = (
                 str(position)
                 if kind == "referrals"
                 else getattr(model, "id", None) or str(position)
             )
             self.models[kind].setdefault(key, model)
-        item.node = _prune(item.node)
 
     def _check_id(
         self, kind: str, item: _Item, seen: dict[str, dict[str, tuple[str, int]]]
@@ -532,65 +617,56 @@ class _Checker:
         referrals = [typing.cast(Referral, m) for m in models["referrals"].values()]
         known = {kind: set(ids) for kind, ids in self.seen.items()}
         parents: dict[str, tuple[str, str, int]] = {}
-        for item in self.items["units"]:
-            path, node = item.path, item.node
-            unit_id = _text(node, "id")
-            department = _text(node, "department")
+        for refs in self.unit_refs:
+            path, unit_id, department = refs.path, refs.id, refs.department
             if department is not None:
                 self._ref(
                     path,
-                    node.key_lines["department"],
+                    refs.department_line,
                     "department",
                     department,
                     known["departments"],
                     "departments.yaml",
                 )
-                if department in known["departments"] and item.file_stem != department:
+                if department in known["departments"] and refs.stem != department:
                     self.warn(
                         path,
-                        node.key_lines["department"],
+                        refs.department_line,
                         f"enheden {unit_id!r} hører til forvaltningen {department!r}, men står i "
-                        f"{item.file_stem}.yaml: flyt den til units/{department}.yaml",
+                        f"{refs.stem}.yaml: flyt den til units/{department}.yaml",
                     )
-            parent = _text(node, "parent")
+            parent = refs.parent
             if parent is not None and parent != unit_id:
-                self._ref(
-                    path, node.key_lines["parent"], "parent", parent, known["units"], "units/*.yaml"
-                )
+                self._ref(path, refs.parent_line, "parent", parent, known["units"], "units/*.yaml")
                 if unit_id is not None and unit_id not in parents:
-                    parents[unit_id] = (parent, path, node.key_lines["parent"])
-            locs = node.items.get("locations")
-            if isinstance(locs, YSeq):
-                for i, loc_node in enumerate(locs.items):
-                    if isinstance(loc_node, YScalar) and loc_node.kind == "str":
-                        self._ref(
-                            path,
-                            loc_node.line,
-                            f"locations[{i}]",
-                            loc_node.value,
-                            known["locations"],
-                            "locations.yaml",
-                        )
-            contacts = node.items.get("contacts")
-            for contact in contacts.items if isinstance(contacts, YSeq) else []:
-                if isinstance(contact, YMap):
-                    backup = _text(contact, "backup")
-                    if backup is not None and backup != _text(contact, "id"):
-                        self._ref(
-                            path,
-                            contact.key_lines["backup"],
-                            "backup",
-                            backup,
-                            known["contacts"],
-                            "enhedernes contacts",
-                        )
-        for item in self.items["referrals"]:
-            for key in ("from", "to"):
-                value = _text(item.node, key)
+                    parents[unit_id] = (parent, path, refs.parent_line)
+            for i, location, line in refs.locations:
+                self._ref(
+                    path,
+                    line,
+                    f"locations[{i}]",
+                    location,
+                    known["locations"],
+                    "locations.yaml",
+                )
+            for backup, line in refs.backups:
+                self._ref(
+                    path,
+                    line,
+                    "backup",
+                    backup,
+                    known["contacts"],
+                    "enhedernes contacts",
+                )
+        for ref in self.referral_refs:
+            for key, value, line in (
+                ("from", ref.from_, ref.from_line),
+                ("to", ref.to, ref.to_line),
+            ):
                 if value is not None:
                     self._ref(
-                        item.path,
-                        item.node.key_lines[key],
+                        ref.path,
+                        line,
                         key,
                         value,
                         known["units"],
@@ -730,21 +806,46 @@ class _Checker:
 
 # -- model validation helpers --------------------------------------------------------------
 
-_REFERENCE_KEYS = ("id", "department", "parent", "locations", "from", "to", "backup")
+
+def _unit_refs(path: str, node: YMap, stem: str) -> _UnitRefs:
+    lines = node.key_lines
+    locations: list[tuple[int, str, int]] = []
+    value = node.items.get("locations")
+    if isinstance(value, YSeq):
+        for i, item in enumerate(value.items):
+            if isinstance(item, YScalar) and item.kind == "str":
+                locations.append((i, item.value, item.line))
+    backups: list[tuple[str, int]] = []
+    value = node.items.get("contacts")
+    for contact in value.items if isinstance(value, YSeq) else []:
+        if isinstance(contact, YMap):
+            backup = _text(contact, "backup")
+            if backup is not None and backup != _text(contact, "id"):
+                backups.append((backup, contact.key_lines["backup"]))
+    return _UnitRefs(
+        path,
+        node.line,
+        _text(node, "id"),
+        stem,
+        _text(node, "department"),
+        lines.get("department", 0),
+        _text(node, "parent"),
+        lines.get("parent", 0),
+        tuple(locations),
+        tuple(backups),
+    )
 
 
-def _prune(node: YMap) -> YMap:
-    """Only the keys the cross-reference check reads (contacts: their id and backup)."""
-    kept = YMap({}, node.line)
-    for key in (*_REFERENCE_KEYS, "contacts"):
-        if key not in node.items:
-            continue
-        value = node.items[key]
-        if key == "contacts" and isinstance(value, YSeq):
-            value = YSeq([_prune(c) if isinstance(c, YMap) else c for c in value.items], value.line)
-        kept.items[key] = value
-        kept.key_lines[key] = node.key_lines[key]
-    return kept
+def _referral_refs(path: str, node: YMap) -> _ReferralRefs:
+    lines = node.key_lines
+    return _ReferralRefs(
+        path,
+        node.line,
+        _text(node, "from"),
+        lines.get("from", 0),
+        _text(node, "to"),
+        lines.get("to", 0),
+    )
 
 
 def _text(node: YMap, key: str) -> str | None:
@@ -1003,15 +1104,21 @@ def _attach_sources(model: Record, node: YMap, path: str) -> None:
     """Give a model (and its nested contacts) their source lines."""
     from directory.model import Source
 
-    lines: dict[str, int] = dict(node.key_lines)
-    for key, value in node.items.items():
-        if isinstance(value, YSeq) and key in _ITEM_LINE_KEYS:
+    lines = node.key_lines
+    for key in _ITEM_LINE_KEYS:
+        value = node.items.get(key)
+        if type(value) is YSeq:
+            if lines is node.key_lines:
+                lines = dict(lines)
             for i, item in enumerate(value.items):
                 lines[f"{key}.{i}"] = item.line
-    model._source = Source.of(path, node.line, lines)
+    # `_source` is a slot: set it directly (Record.__setattr__ is for pydantic's fields)
+    set_slot = object.__setattr__
+    set_slot(model, "_source", Source.of(path, node.line, lines))
     if isinstance(model, Unit):
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):
                 if isinstance(contact_node, YMap):
-                    contact._source = Source.of(path, contact_node.line, contact_node.key_lines)
+                    source = Source.of(path, contact_node.line, contact_node.key_lines)
+                    set_slot(contact, "_source", source)
