@@ -24,6 +24,9 @@ from typing import Any
 
 import yaml
 
+from directory.loading.safefile import os_reason
+from directory.loading.yamltree import syntax_message
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -107,7 +110,7 @@ def load_access(path: str | Path | None) -> AccessRules:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise AccessFileError(
-            f"{name}:1: adgangsfilen kan ikke læses ({exc.strerror}): "
+            f"{name}:1: adgangsfilen kan ikke læses ({os_reason(exc)}): "
             "ret stien i LANDKORT_ACCESS, eller fjern indstillingen"
         ) from exc
     except UnicodeDecodeError as exc:
@@ -118,9 +121,9 @@ def load_access(path: str | Path | None) -> AccessRules:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "ugyldig YAML"
         raise AccessFileError(
-            f"{name}:{line}: ikke gyldig YAML ({problem}): ret linjen, se README om adgangsfilen"
+            f"{name}:{line}: YAML-syntaksfejl: {syntax_message(getattr(exc, 'problem', None))} "
+            "(se README om adgangsfilen)"
         ) from exc
     if raw is None:
         raw = {}

@@ -133,8 +133,8 @@ def test_can_edit(viewer: Viewer, department: str, allowed: bool) -> None:
         ),
         (
             "staff: [a\nadmins: [b]\n",
-            "2: ikke gyldig YAML (expected ',' or ']', but got ':'): ret linjen, "
-            "se README om adgangsfilen",
+            "2: YAML-syntaksfejl: en liste i [ ] bliver ikke lukket: skriv ']' til sidst og "
+            "komma mellem punkterne (se README om adgangsfilen)",
         ),
     ],
 )
@@ -150,7 +150,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(AccessFileError) as err:
         load_access(path)
     assert str(err.value) == (
-        f"{path}:1: adgangsfilen kan ikke læses (No such file or directory): "
+        f"{path}:1: adgangsfilen kan ikke læses (findes ikke): "
         "ret stien i LANDKORT_ACCESS, eller fjern indstillingen"
     )
 

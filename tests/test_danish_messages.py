@@ -55,6 +55,13 @@ def test_the_check_finds_the_old_english_messages() -> None:
         "needs: must list at least one item",
         "file is 6.0 MB, over the 5 MB limit: split it into smaller files",
         "2 error(s), 1 warning(s)",
+        "unknown unit 'nope': report on a unit that exists in the directory",
+        "the search is empty: type the word that found nothing",
+        "LANDKORT_DB='x' is not a database URL: use e.g. sqlite:///var/landkort.db",
+        "LANDKORT_DB=sqlite:///x.db: cannot create the folder of the database file",
+        "LANDKORT_TILES='x' is not a tile URL template: write it like 'https://t/{z}.png'",
+        "a.yaml:2: ikke gyldig YAML (expected ',' or ']', but got ':'): ret linjen",
+        "adgangsfilen kan ikke læses (No such file or directory): ret stien",
     ]:
         assert english(old), old
     assert english("ukendt nøgle 'the key is missing'; mente du 'phones'?") == []
@@ -312,3 +319,133 @@ def test_every_message_the_data_readme_quotes_is_a_real_one(case_messages: list[
         assert any(re.search(pattern, m) for m in case_messages), (
             f"data/README.md quotes {quote!r}, which no message says"
         )
+
+
+# -- the app's own messages outside the validator: settings, the database, access file, reports
+
+
+def _refusal(call: typing.Callable[[], object], kind: type[Exception]) -> str:
+    with pytest.raises(kind) as info:
+        call()
+    return str(info.value)
+
+
+def test_bad_settings_are_refused_in_danish(tmp_path: Path) -> None:
+    """LANDKORT_DB, LANDKORT_TILES and LANDKORT_ACCESS: each way to get them wrong."""
+    from directory.access import AccessFileError, load_access
+    from directory.present.mapview import TilesError, tiles_from_env
+    from directory.storage import StorageError, open_storage
+    from tests.browser_support import free_port
+
+    (tmp_path / "fil").write_text("x", encoding="utf-8")
+    messages = [
+        _refusal(lambda url=url: open_storage(url), StorageError)
+        for url in [
+            "not a url",
+            "mysql://u@h/db",
+            "postgresql+psycopg2://u@h/db",
+            f"sqlite+pysqlcipher:///{tmp_path}/x.db",
+            f"sqlite:///{tmp_path}/fil/x/landkort.db",
+            f"postgresql+psycopg://u:p@127.0.0.1:{free_port()}/x",
+        ]
+    ]
+    messages += [
+        _refusal(lambda url=url: tiles_from_env({"LANDKORT_TILES": url}), TilesError)
+        for url in ["kort.png", "https://t.intra/tiles.png"]
+    ]
+    access_files = [
+        "staff: [a\nadmins: [b]\n",
+        "- a\n",
+        "staff: [a]\nstaff: [b]\n",
+        "nope: [a]\n",
+        "staff: a\n",
+        "claim: ''\n",
+        "public: ja\n",
+        "coordinators: [a]\n",
+    ]
+    for n, text in enumerate(access_files):
+        path = tmp_path / f"adgang-{n}.yaml"
+        path.write_text(text, encoding="utf-8")
+        messages.append(_refusal(lambda path=path: load_access(path), AccessFileError))
+    (tmp_path / "latin1.yaml").write_bytes("staff: [kk-\xe6]\n".encode("latin-1"))
+    for path in (tmp_path / "latin1.yaml", tmp_path / "findes-ikke.yaml"):
+        messages.append(_refusal(lambda path=path: load_access(path), AccessFileError))
+    assert len(messages) == 18
+    # A driver's own words in parentheses (psycopg, SQLAlchemy) are the operator's detail.
+    prose = [re.sub(r"\((?:No module|connection)[^)]*\)", " ", m) for m in messages]
+    assert {m: english(m) for m in prose if english(m)} == {}
+
+
+def test_every_report_refusal_is_danish(tmp_path: Path, small_directory) -> None:
+    """Every ReportProblem's message, as the pages show it (one home: the core)."""
+    from directory.quality.reports import (
+        MAX_NAME,
+        MAX_WHAT,
+        RATE_LIMIT,
+        ReportError,
+        ReportProblem,
+        ReportStore,
+    )
+    from directory.storage import open_storage
+
+    store = ReportStore(tmp_path / "reports", storage=open_storage(f"sqlite:///{tmp_path}/s.db"))
+    found: dict[ReportProblem, str] = {}
+
+    def refused(call: typing.Callable[[], object]) -> None:
+        with pytest.raises(ReportError) as info:
+            call()
+        found[info.value.code] = str(info.value)
+
+    refused(lambda: store.add("sof-bcv", " "))
+    refused(lambda: store.add("sof-bcv", "x" * (MAX_WHAT + 1)))
+    refused(lambda: store.add("nope", "Forkert", directory=small_directory))
+    refused(lambda: store.add("sof-bcv", "Forkert", reporter="n" * (MAX_NAME + 1)))
+    refused(lambda: store.add("sof-bcv", "cpr 010190-1234"))
+    first = store.add("sof-bcv", "Forkert nummer")
+    refused(lambda: store.add("sof-bcv", "forkert  NUMMER"))
+    for i in range(RATE_LIMIT):
+        store.add("bif-jku", f"Fejl {i}", session="s")
+    refused(lambda: store.add("bif-jku", "En til", session="s"))
+    refused(lambda: store.close("nope", by="K"))
+    refused(lambda: store.close(first.id, by=" "))
+    store.close(first.id, by="Koordinator SOF")
+    refused(lambda: store.close(first.id, by="K"))
+    assert set(found) == set(ReportProblem)
+    assert {m: english(m) for m in found.values() if english(m)} == {}
+
+
+def test_every_missing_word_refusal_is_danish(tmp_path: Path) -> None:
+    from search.missing import (
+        MAX_NOTE,
+        MAX_QUERY,
+        MissingProblem,
+        MissingWordError,
+        report_missing_word,
+    )
+
+    found: dict[tuple[str, MissingProblem], str] = {}
+    for query, note in [
+        (" ", ""),
+        ("x" * (MAX_QUERY + 1), ""),
+        ("ring 010190-1234", ""),
+        ("33 99 10 01", ""),
+        ("ali@kk.dk", ""),
+        ("ord", "y" * (MAX_NOTE + 1)),
+        ("ord", "cpr 0101901234"),
+        ("ord", "ring 33991001"),
+        ("ord", "spørg ali@kk.dk"),
+    ]:
+        with pytest.raises(MissingWordError) as info:
+            report_missing_word(query, note, folder=tmp_path)
+        found[(info.value.field, info.value.problem)] = str(info.value)
+    assert len(found) == 9
+    assert {m: english(m) for m in found.values() if english(m)} == {}
+
+
+def test_a_wrong_vcard_version_is_refused_in_danish() -> None:
+    from directory.exports.export import contact_vcard
+
+    nothing = typing.cast(typing.Any, None)  # the version is checked first
+    message = _refusal(lambda: contact_vcard(nothing, nothing, None, version="2.1"), ValueError)
+    assert message == "ukendt vCard-version '2.1': brug '3.0' eller '4.0'"
+    assert not english(message)

@@ -113,6 +113,26 @@ def test_save_is_one_commit_by_the_author_naming_unit_and_fields(
     assert unit.phones[0].number == "33 17 41 23"
 
 
+def test_a_failed_write_says_why_in_danish_and_changes_nothing(
+    editor: Editor, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from directory.editing.gitrepo import Repo
+
+    def refuse(*_: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Repo, "commit", refuse)
+    before = (repo / "units/sof.yaml").read_text(encoding="utf-8")
+    state = editor.open("sof-bcv")
+    with pytest.raises(EditError) as info:
+        editor.save(state, edited(state, description="Ny."), state.referrals, ALICE)
+    assert str(info.value) == (
+        "Ændringen kunne ikke gemmes (ingen adgang). Intet er ændret; prøv igen, eller skriv "
+        "til den, der driver landkortet."
+    )
+    assert (repo / "units/sof.yaml").read_text(encoding="utf-8") == before
+
+
 @pytest.mark.parametrize(
     ("value", "line"),
     [

@@ -278,7 +278,7 @@ def test_vcard_of_a_contact(small_directory, version: str) -> None:
 def test_vcf_of_units_and_bad_version(small_directory) -> None:
     vcf = contacts_vcf(small_directory, ["sof-bcv", "sof-hjemloese", "nope"])
     assert vcf.count("BEGIN:VCARD") == 3
-    with pytest.raises(ValueError, match=r"^unknown vCard version '2.1': use '3.0' or '4.0'$"):
+    with pytest.raises(ValueError, match=r"^ukendt vCard-version '2.1': brug '3.0' eller '4.0'$"):
         contact_vcard(
             small_directory.contacts["k-bcv-1"], small_directory.units["sof-bcv"], None, "2.1"
         )

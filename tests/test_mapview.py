@@ -217,9 +217,9 @@ def test_tiles_from_env_refuses_what_is_not_a_tile_template(url) -> None:
     with pytest.raises(mapview.TilesError) as error:
         mapview.tiles_from_env({"LANDKORT_TILES": url})
     assert str(error.value) == (
-        f"LANDKORT_TILES={url!r} is not a tile URL template: write it like "
-        "'https://tiles.intranet.example/{z}/{x}/{y}.png' (with {z}, {x} and {y}), "
-        "or unset it to use the plain background"
+        f"LANDKORT_TILES={url!r} er ikke en skabelon for kortfliser: skriv den som "
+        "'https://tiles.intranet.example/{z}/{x}/{y}.png' (med {z}, {x} og {y}), "
+        "eller fjern indstillingen for at bruge den enkle baggrund"
     )
 
 

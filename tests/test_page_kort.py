@@ -12,6 +12,8 @@ import pytest
 from conftest import app_test
 from streamlit.testing.v1 import AppTest
 
+from ui import md_escape
+
 ROOT = Path(__file__).resolve().parent.parent
 WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0)
 WEDNESDAY_20 = dt.datetime(2026, 11, 25, 20, 0)
@@ -217,8 +219,9 @@ def test_tiles_from_the_environment(run_page, monkeypatch: pytest.MonkeyPatch) -
     assert not any("ingen baggrund" in c.value for c in app.caption)
     monkeypatch.setenv("LANDKORT_TILES", "kort.png")
     app = run_page()
-    assert app.warning[0].value == (
-        "Adressen til baggrundskort (LANDKORT_TILES) er ikke gyldig, så kortet vises uden "
-        "baggrund. Skriv den som https://server/{z}/{x}/{y}.png."
+    assert app.warning[0].value == "Kortet vises uden baggrund: " + md_escape(
+        "LANDKORT_TILES='kort.png' er ikke en skabelon for kortfliser: skriv den som "
+        "'https://tiles.intranet.example/{z}/{x}/{y}.png' (med {z}, {x} og {y}), "
+        "eller fjern indstillingen for at bruge den enkle baggrund"
     )
     assert "L.tileLayer" not in component_args(app)["script"]

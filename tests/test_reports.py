@@ -25,6 +25,7 @@ from directory.quality.reports import (
 from directory.storage import open_storage
 from directory.storage.db import close_all
 from tests.pg_support import run_writers
+from ui import md_escape
 
 AT = dt.datetime(2026, 11, 20, 10, 15, 30)
 
@@ -76,44 +77,44 @@ def test_reporter_is_optional(store: ReportStore) -> None:
             "   ",
             None,
             ReportProblem.EMPTY_TEXT,
-            "the report text is empty: describe what is wrong",
+            "Skriv, hvad der er forkert, før du sender.",
         ),
         (
             "sof-bcv",
             "x" * (MAX_WHAT + 1),
             None,
             ReportProblem.TOO_LONG,
-            "the report text is 2001 characters long: shorten it to at most 2000",
+            "Teksten er for lang (2001 tegn). Skriv højst 2000 tegn.",
         ),
         (
             "nope",
             "Forkert",
             None,
             ReportProblem.UNKNOWN_UNIT,
-            "unknown unit 'nope': report on a unit that exists in the directory",
+            "Enheden 'nope' findes ikke længere i data. Genindlæs siden.",
         ),
         (
             "sof-bcv",
             "Forkert",
             "n" * 201,
             ReportProblem.NAME_TOO_LONG,
-            "the reporter's name is 201 characters long: shorten it to at most 200",
+            "Navnet er for langt (201 tegn). Skriv højst 200 tegn.",
         ),
         (
             "sof-bcv",
             "Borger 010190-1234 blev afvist",
             None,
             ReportProblem.CPR_NUMBER,
-            "the report text contains what looks like a CPR number: remove it "
-            "(a CPR number is never stored)",
+            "Teksten ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke "
+            "gemmes her.",
         ),
         (
             "sof-bcv",
             "Borger ０１０１９０１２３４ blev afvist",
             None,
             ReportProblem.CPR_NUMBER,
-            "the report text contains what looks like a CPR number: remove it "
-            "(a CPR number is never stored)",
+            "Teksten ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke "
+            "gemmes her.",
         ),
     ],
 )
@@ -133,8 +134,8 @@ def test_a_duplicate_of_an_open_report_is_refused(store: ReportStore) -> None:
         store.add("sof-bcv", "nummeret virker IKKE")
     assert info.value.code is ReportProblem.DUPLICATE
     assert str(info.value) == (
-        "an open report on 'sof-bcv' already says this (reported at 2026-11-20T10:15:30+01:00): "
-        "wait until it is closed, or describe something new"
+        "Den samme fejl er allerede meldt og endnu ikke rettet. "
+        "Tak, du behøver ikke melde den igen."
     )
     store.add("bif-jku", "Nummeret virker ikke")  # another unit: fine
     store.close(first.id, by="K")
@@ -150,7 +151,7 @@ def test_one_session_is_rate_limited(store: ReportStore) -> None:
         store.add("sof-bcv", "En til", session="s-1", at=start + dt.timedelta(seconds=30))
     assert info.value.code is ReportProblem.RATE_LIMITED
     assert str(info.value) == (
-        "this session filed 5 reports in the last 10 minutes: wait a little before the next one"
+        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
     )
     store.add("sof-bcv", "En til", session="s-2", at=start + dt.timedelta(seconds=31))
     later = start + dt.timedelta(seconds=RATE_WINDOW_S + 10)
@@ -169,9 +170,7 @@ def test_close_marks_the_report_closed(store: ReportStore) -> None:
     with pytest.raises(ReportError) as info:
         store.close(report.id, by="Igen")
     assert info.value.code is ReportProblem.ALREADY_CLOSED
-    assert str(info.value) == (
-        f"report {report.id!r} was already closed at 2026-11-20T10:15:30+01:00 by Koordinator SOF"
-    )
+    assert str(info.value) == ("Fejlmeldingen er allerede lukket af Koordinator SOF.")
 
 
 @pytest.mark.parametrize(
@@ -181,13 +180,13 @@ def test_close_marks_the_report_closed(store: ReportStore) -> None:
             "missing-id",
             "K",
             ReportProblem.UNKNOWN_REPORT,
-            "no report with id 'missing-id': reload the list",
+            "Fejlmeldingen 'missing-id' findes ikke. Genindlæs siden.",
         ),
         (
             None,
             " ",
             ReportProblem.EMPTY_CLOSER,
-            "the closer's name is empty: write who closes the report",
+            "Skriv dit navn, så man kan se, hvem der lukkede fejlen.",
         ),
     ],
 )
@@ -341,7 +340,7 @@ def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> No
 
 def test_form_says_in_danish_what_is_missing(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "   ")
-    assert [e.value for e in at.error] == ["Skriv, hvad der er forkert, før du sender."]
+    assert [e.value for e in at.error] == [md_escape("Skriv, hvad der er forkert, før du sender.")]
     assert ReportStore().read().reports == []
 
 
@@ -370,7 +369,7 @@ def test_form_refuses_a_duplicate_and_keeps_the_text(
     at.text_area[0].input(second)
     at.button[0].click()
     at.run()
-    assert [e.value for e in at.error] == [message]
+    assert [e.value for e in at.error] == [md_escape(message)]
     assert at.text_area[0].value == second
     assert len(ReportStore().read().reports) == 1
 
@@ -382,6 +381,8 @@ def test_form_is_rate_limited_per_session(monkeypatch, data_dir: Path, tmp_path:
         at.button[0].click()
         at.run()
     assert [e.value for e in at.error] == [
-        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
+        md_escape(
+            "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
+        )
     ]
     assert len(ReportStore().read().reports) == RATE_LIMIT

@@ -218,21 +218,21 @@ def test_report_missing_word_counts_in_the_database(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "note", "message"),
     [
-        ("", None, "the search is empty: type the word that found nothing"),
+        ("", None, "Skriv det ord, der ikke gav noget resultat."),
         (
             "x" * 201,
             None,
-            "the search is 201 characters long: shorten it to at most 200",
+            "Søgningen er for lang (201 tegn). Skriv højst 200 tegn.",
         ),
         (
             "borger 010190-1234",
             None,
-            "the search looks like it holds a CPR number: remove it and try again",
+            "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen.",
         ),
         (
             "husly",
             "cpr 0101901234",
-            "the note looks like it holds a CPR number: remove it and try again",
+            "Noten ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen.",
         ),
     ],
 )

@@ -96,17 +96,17 @@ def test_sqlite_default_is_a_wal_file_under_var(
     [
         (
             "not a url",
-            "LANDKORT_DB='not a url' is not a database URL: use e.g. sqlite:///var/landkort.db "
-            "or postgresql+psycopg://user:password@host/landkort",
+            "LANDKORT_DB='not a url' er ikke en database-URL: skriv fx sqlite:///var/landkort.db "
+            "eller postgresql+psycopg://bruger:adgangskode@vært/landkort",
         ),
         (
             "mysql://u@h/db",
-            "LANDKORT_DB: the database 'mysql' is not supported: use "
-            "sqlite:///path/to/file.db or postgresql+psycopg://…",
+            "LANDKORT_DB: databasen 'mysql' kan ikke bruges: skriv "
+            "sqlite:///sti/til/fil.db eller postgresql+psycopg://…",
         ),
         (
             "postgresql+psycopg2://u@h/db",
-            "LANDKORT_DB: use the psycopg driver: postgresql+psycopg://… (not postgresql+psycopg2)",
+            "LANDKORT_DB: brug driveren psycopg: postgresql+psycopg://… (ikke postgresql+psycopg2)",
         ),
     ],
 )
@@ -124,8 +124,33 @@ def test_unreachable_server_is_a_clear_error() -> None:
         open_storage(url)
     message = str(info.value)
     assert message.startswith("LANDKORT_DB=postgresql+psycopg://landkort:***@127.0.0.1:")
-    assert message.endswith("check that the server runs and the URL, user and password are right")
+    assert ": databasen kan ikke nås (" in message
+    assert message.endswith("tjek, at serveren kører, og at URL, bruger og adgangskode er rigtige")
     assert "hemmelig" not in message
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "sqlite+pysqlcipher:///{tmp}/x.db",
+            "databasens driver mangler (No module named 'pysqlcipher3'): "
+            "installér requirements.txt",
+        ),
+        (
+            "sqlite:///{tmp}/fil/state/landkort.db",
+            "mappen til databasefilen kan ikke oprettes (en del af stien er ikke en mappe): "
+            "sæt LANDKORT_DB til et sted, hvor der kan skrives",
+        ),
+    ],
+    ids=["driver", "folder"],
+)
+def test_a_database_that_cannot_be_opened_says_why(tmp_path: Path, path: str, message: str) -> None:
+    (tmp_path / "fil").write_text("x")  # a file where the folder should be
+    url = path.format(tmp=tmp_path)
+    with pytest.raises(StorageError) as info:
+        open_storage(url)
+    assert str(info.value) == f"LANDKORT_DB={url}: {message}"
 
 
 def test_pins_per_user(db_url: str) -> None:

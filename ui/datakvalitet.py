@@ -24,7 +24,7 @@ from directory.quality.reports import (
 from directory.storage import STORAGE_ERRORS, Storage
 from search.missing import read_missing_words
 from ui import md_escape
-from ui.widgets import MESSAGES_DA, SAVE_FAILED_DA
+from ui.widgets import SAVE_FAILED_DA
 
 NOT_ALLOWED_DA = (
     "Kun en koordinator for enhedens forvaltning eller en administrator kan lukke "
@@ -67,7 +67,7 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
     try:
         ReportStore().close(report.id, by=closer_name(viewer), note=note)
     except ReportError as exc:
-        st.error(MESSAGES_DA[exc.code])
+        st.error(md_escape(exc))
     except STORAGE_ERRORS:
         st.error(SAVE_FAILED_DA)
     else:

@@ -22,7 +22,6 @@ from directory.rules.staleness import is_stale
 from directory.storage import STORAGE_ERRORS
 from ui import md_escape
 from ui.widgets import (
-    MESSAGES_DA,
     ROLE_DA,
     SAVE_FAILED_DA,
     SEARCH_PAGE,
@@ -278,7 +277,7 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
                 unit.id, what, reporter=reporter, directory=directory, session=ui.session_id()
             )
         except ReportError as exc:
-            st.error(MESSAGES_DA[exc.code])
+            st.error(md_escape(exc))
         except STORAGE_ERRORS:
             st.error(SAVE_FAILED_DA)
         else:

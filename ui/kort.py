@@ -104,11 +104,8 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
 def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | None) -> None:
     try:
         tiles = mapview.tiles_from_env()
-    except mapview.TilesError:
-        st.warning(
-            "Adressen til baggrundskort (LANDKORT_TILES) er ikke gyldig, så kortet vises "
-            "uden baggrund. Skriv den som https://server/{z}/{x}/{y}.png."
-        )
+    except mapview.TilesError as exc:
+        st.warning(f"Kortet vises uden baggrund: {ui.md_escape(exc)}")
         tiles = None
     m = mapview.build_map(
         directory,

@@ -17,7 +17,7 @@ from directory.storage import STORAGE_ERRORS
 from search import HitKind
 from search.alternatives import Alternatives
 from search.index import owner_key
-from search.missing import MAX_NOTE, MissingProblem, MissingWordError, report_missing_word
+from search.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search.reason import reason
 from search.results import Result, group_hits
 from ui import md_escape
@@ -175,31 +175,6 @@ def no_results(query: str, filtered: bool, unfiltered_count: int, nearest: list[
 
 MISSING_SAVED = "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
 MISSING_FAILED = "Ordet kunne ikke gemmes lige nu. Prøv igen om lidt."
-MISSING_CPR = "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
-# Why a missing-word report was refused, by (field, problem) (see search.missing).
-MISSING_REFUSED_DA = {
-    ("query", MissingProblem.EMPTY): "Skriv det ord, der ikke gav noget resultat.",
-    ("query", MissingProblem.TOO_LONG): (
-        "Søgningen er for lang til at blive meldt. Meld et kortere ord."
-    ),
-    ("query", MissingProblem.CPR): MISSING_CPR,
-    ("query", MissingProblem.PHONE): (
-        "Søgningen ligner et telefonnummer og bliver ikke gemt. Fjern nummeret og prøv igen."
-    ),
-    ("query", MissingProblem.EMAIL): (
-        "Søgningen indeholder en e-mailadresse og bliver ikke gemt. Fjern den og prøv igen."
-    ),
-    ("note", MissingProblem.TOO_LONG): f"Noten er for lang. Skriv højst {MAX_NOTE} tegn.",
-    ("note", MissingProblem.CPR): (
-        "Noten ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
-    ),
-    ("note", MissingProblem.PHONE): (
-        "Noten ligner et telefonnummer og bliver ikke gemt. Fjern nummeret og prøv igen."
-    ),
-    ("note", MissingProblem.EMAIL): (
-        "Noten indeholder en e-mailadresse og bliver ikke gemt. Fjern den og prøv igen."
-    ),
-}
 
 
 def _missing_word_form(query: str) -> None:
@@ -221,7 +196,7 @@ def _missing_word_form(query: str) -> None:
             try:
                 report_missing_word(query, note, storage=storage)
             except MissingWordError as exc:
-                st.error(MISSING_REFUSED_DA[(exc.field, exc.problem)])
+                st.error(md_escape(exc))
             except STORAGE_ERRORS:
                 st.error(MISSING_FAILED)
             else:

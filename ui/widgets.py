@@ -11,11 +11,6 @@ import streamlit as st
 
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
 from directory.present.graph_plot import count_da
-from directory.quality.reports import (
-    MAX_NAME,
-    MAX_WHAT,
-    ReportProblem,
-)
 from directory.rules.hours import Status
 from directory.rules.unit_finder import UnitFinder
 from ui import md_escape
@@ -193,28 +188,6 @@ def department_options(ids: Iterable[str], directory: Directory | None) -> dict[
         dept = directory.departments.get(dept_id) if directory else None
         options[dept_id] = dept.label if dept else dept_id
     return options
-
-
-# The Danish (klarsprog) message for each refusal from the core.
-MESSAGES_DA = {
-    ReportProblem.EMPTY_TEXT: "Skriv, hvad der er forkert, før du sender.",
-    ReportProblem.TOO_LONG: f"Teksten er for lang. Skriv højst {MAX_WHAT} tegn.",
-    ReportProblem.UNKNOWN_UNIT: "Enheden findes ikke længere i data. Genindlæs siden.",
-    ReportProblem.NAME_TOO_LONG: f"Navnet er for langt. Skriv højst {MAX_NAME} tegn.",
-    ReportProblem.EMPTY_CLOSER: "Skriv dit navn, så man kan se, hvem der lukkede fejlen.",
-    ReportProblem.UNKNOWN_REPORT: "Fejlmeldingen findes ikke. Genindlæs siden.",
-    ReportProblem.ALREADY_CLOSED: "Fejlmeldingen er allerede lukket.",
-    ReportProblem.DUPLICATE: (
-        "Den samme fejl er allerede meldt og endnu ikke rettet. "
-        "Tak, du behøver ikke melde den igen."
-    ),
-    ReportProblem.RATE_LIMITED: (
-        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
-    ),
-    ReportProblem.CPR_NUMBER: (
-        "Teksten ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes her."
-    ),
-}
 
 
 SAVE_FAILED_DA = (

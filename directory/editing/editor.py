@@ -48,6 +48,7 @@ from directory.editing.yamledit import (
     plain,
 )
 from directory.loading.loader import Validation, classify, remember, validate_directory
+from directory.loading.safefile import os_reason
 from directory.model import Problem
 from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
 from directory.rules import staleness
@@ -438,7 +439,7 @@ class Editor:
                 else:
                     atomic_write(self.root / rel, text)
             raise EditError(
-                f"Ændringen kunne ikke gemmes ({exc}). Intet er ændret; prøv igen, "
+                f"Ændringen kunne ikke gemmes ({_why(exc)}). Intet er ændret; prøv igen, "
                 "eller skriv til den, der driver landkortet."
             ) from exc
         remember(self.where, validation, today=today)
@@ -714,6 +715,14 @@ def close_fixed_reports(
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _why(exc: Exception) -> str:
+    """Why a write or a commit failed: the operating system's reason in Danish, or git's own
+    words (the operator's detail)."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return str(exc)
 
 
 def _check_author(author: Author) -> None:

@@ -358,7 +358,7 @@ def contact_vcard(
 ) -> str:
     """One contact as a vCard (version "4.0" or "3.0"), CRLF line ends."""
     if version not in ("3.0", "4.0"):
-        raise ValueError(f"unknown vCard version {version!r}: use '3.0' or '4.0'")
+        raise ValueError(f"ukendt vCard-version {version!r}: brug '3.0' eller '4.0'")
     e = vcard_escape
     org = ";".join(
         e(part) for part in ((department.name if department else unit.department), unit.name)

@@ -165,9 +165,9 @@ def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
         return None
     if not re.match(r"^(https?:)?/", url) or not all(p in url for p in ("{z}", "{x}", "{y}")):
         raise TilesError(
-            f"{TILES_ENV}={url!r} is not a tile URL template: write it like "
-            "'https://tiles.intranet.example/{z}/{x}/{y}.png' (with {z}, {x} and {y}), "
-            "or unset it to use the plain background"
+            f"{TILES_ENV}={url!r} er ikke en skabelon for kortfliser: skriv den som "
+            "'https://tiles.intranet.example/{z}/{x}/{y}.png' (med {z}, {x} og {y}), "
+            "eller fjern indstillingen for at bruge den enkle baggrund"
         )
     attribution = settings.get(TILES_ATTRIBUTION_ENV, environ)
     return Tiles(url, (attribution or "Baggrundskort: intranettets kortserver").strip())

@@ -72,7 +72,7 @@ _REPORT_LOCK_ID = 7_413_014  # pg_advisory_xact_lock key: one report writer at a
 
 
 class ReportProblem(StrEnum):
-    """Why a report or a close was refused (the UI translates these to Danish)."""
+    """Why a report or a close was refused (the error's message says it in Danish, for the UI)."""
 
     EMPTY_TEXT = "empty_text"
     TOO_LONG = "too_long"
@@ -156,26 +156,34 @@ def session_key(session: str | None) -> str | None:
     return hashlib.sha256(session.encode("utf-8")).hexdigest()
 
 
+# The texts checked by `_clean_text`: (the noun, its "long" in Danish), e.g. "Navnet er for langt".
+_TEXT = ("Teksten", "lang")
+_NAME = ("Navnet", "langt")
+_NOTE = ("Noten", "lang")
+
+
 def _clean_text(
     value: str | None,
     *,
-    what: str,
+    what: tuple[str, str],
     limit: int = MAX_WHAT,
     empty: tuple[ReportProblem, str] | None = None,
     too_long: ReportProblem = ReportProblem.TOO_LONG,
 ) -> str:
+    """The text stripped; `empty`: (problem, message) when it may not be empty."""
     text_ = (value or "").strip()
+    noun, long_ = what
     if not text_ and empty is not None:
-        raise ReportError(empty[0], f"{what} is empty: {empty[1]}")
+        raise ReportError(*empty)
     if contains_cpr(text_):
         raise ReportError(
             ReportProblem.CPR_NUMBER,
-            f"{what} contains what looks like a CPR number: remove it "
-            "(a CPR number is never stored)",
+            f"{noun} ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes "
+            "her.",
         )
     if len(text_) > limit:
         raise ReportError(
-            too_long, f"{what} is {len(text_)} characters long: shorten it to at most {limit}"
+            too_long, f"{noun} er for {long_} ({len(text_)} tegn). Skriv højst {limit} tegn."
         )
     return text_
 
@@ -224,15 +232,17 @@ class ReportStore:
         if directory is not None and unit_id not in directory.units:
             raise ReportError(
                 ReportProblem.UNKNOWN_UNIT,
-                f"unknown unit {unit_id!r}: report on a unit that exists in the directory",
+                f"Enheden '{unit_id}' findes ikke længere i data. Genindlæs siden.",
             )
         text_ = _clean_text(
-            what, what="the report text", empty=(ReportProblem.EMPTY_TEXT, "describe what is wrong")
+            what,
+            what=_TEXT,
+            empty=(ReportProblem.EMPTY_TEXT, "Skriv, hvad der er forkert, før du sender."),
         )
         name = (
             _clean_text(
                 reporter,
-                what="the reporter's name",
+                what=_NAME,
                 limit=MAX_NAME,
                 too_long=ReportProblem.NAME_TOO_LONG,
             )
@@ -255,8 +265,8 @@ class ReportStore:
             if duplicate is not None:
                 raise ReportError(
                     ReportProblem.DUPLICATE,
-                    f"an open report on {unit_id!r} already says this (reported at {duplicate}): "
-                    "wait until it is closed, or describe something new",
+                    "Den samme fejl er allerede meldt og endnu ikke rettet. "
+                    "Tak, du behøver ikke melde den igen.",
                 )
             if by_session is not None:
                 recent = (
@@ -271,8 +281,8 @@ class ReportStore:
                 if recent >= RATE_LIMIT:
                     raise ReportError(
                         ReportProblem.RATE_LIMITED,
-                        f"this session filed {recent} reports in the last "
-                        f"{RATE_WINDOW_S // 60} minutes: wait a little before the next one",
+                        "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, "
+                        "og prøv igen.",
                     )
             db.add(
                 ReportRow(
@@ -296,12 +306,15 @@ class ReportStore:
         """Close an open report; raises `ReportError` when it is unknown or already closed."""
         closer = _clean_text(
             by,
-            what="the closer's name",
+            what=_NAME,
             limit=MAX_NAME,
-            empty=(ReportProblem.EMPTY_CLOSER, "write who closes the report"),
+            empty=(
+                ReportProblem.EMPTY_CLOSER,
+                "Skriv dit navn, så man kan se, hvem der lukkede fejlen.",
+            ),
             too_long=ReportProblem.NAME_TOO_LONG,
         )
-        note_ = _clean_text(note, what="the note")
+        note_ = _clean_text(note, what=_NOTE)
         closed_at = timestamp(at)
         with self.storage.write() as db:
             result = db.execute(
@@ -314,13 +327,12 @@ class ReportStore:
             if row is None:
                 raise ReportError(
                     ReportProblem.UNKNOWN_REPORT,
-                    f"no report with id {report_id!r}: reload the list",
+                    f"Fejlmeldingen '{report_id}' findes ikke. Genindlæs siden.",
                 )
             if not changed:
                 raise ReportError(
                     ReportProblem.ALREADY_CLOSED,
-                    f"report {report_id!r} was already closed at {row.closed_at} by "
-                    f"{row.closed_by}",
+                    f"Fejlmeldingen er allerede lukket af {row.closed_by}.",
                 )
             return _report(row)
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory import settings
 from directory.access import Viewer
+from directory.loading.safefile import os_reason
 from directory.storage.models import (
     NOTE_LEN,
     QUERY_LEN,
@@ -138,17 +139,17 @@ def _check_url(url: str) -> None:
         parsed = make_url(url)
     except ArgumentError:
         raise StorageError(
-            f"LANDKORT_DB={url!r} is not a database URL: use e.g. {DEFAULT_DB} or "
-            "postgresql+psycopg://user:password@host/landkort"
+            f"LANDKORT_DB={url!r} er ikke en database-URL: skriv fx {DEFAULT_DB} eller "
+            "postgresql+psycopg://bruger:adgangskode@vært/landkort"
         ) from None
     if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
         raise StorageError(
-            f"LANDKORT_DB: the database {parsed.get_backend_name()!r} is not supported: "
-            "use sqlite:///path/to/file.db or postgresql+psycopg://…"
+            f"LANDKORT_DB: databasen {parsed.get_backend_name()!r} kan ikke bruges: "
+            "skriv sqlite:///sti/til/fil.db eller postgresql+psycopg://…"
         )
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise StorageError(
-            f"LANDKORT_DB: use the psycopg driver: postgresql+psycopg://… (not {parsed.drivername})"
+            f"LANDKORT_DB: brug driveren psycopg: postgresql+psycopg://… (ikke {parsed.drivername})"
         )
 
 
@@ -177,13 +178,13 @@ class Storage:
                 self.read_engine = self.engine
         except (NoSuchModuleError, ImportError) as exc:
             raise StorageError(
-                f"LANDKORT_DB={_masked(url)}: the database driver is missing ({exc}): "
-                "install requirements.txt"
+                f"LANDKORT_DB={_masked(url)}: databasens driver mangler ({exc}): "
+                "installér requirements.txt"
             ) from exc
         except OSError as exc:
             raise StorageError(
-                f"LANDKORT_DB={_masked(url)}: cannot create the folder of the database file "
-                f"({exc.strerror}): set LANDKORT_DB to a writable place"
+                f"LANDKORT_DB={_masked(url)}: mappen til databasefilen kan ikke oprettes "
+                f"({os_reason(exc)}): sæt LANDKORT_DB til et sted, hvor der kan skrives"
             ) from exc
         self._purged_on: dt.date | None = None  # old counts: purged once a day
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
@@ -227,9 +228,9 @@ class Storage:
                         connection.commit()
         except OperationalError as exc:
             raise StorageError(
-                f"LANDKORT_DB={_masked(self.url)}: cannot reach the database "
+                f"LANDKORT_DB={_masked(self.url)}: databasen kan ikke nås "
                 f"({str(exc.orig).strip().splitlines()[0] if exc.orig else exc}): "
-                "check that the server runs and the URL, user and password are right"
+                "tjek, at serveren kører, og at URL, bruger og adgangskode er rigtige"
             ) from exc
 
     def dispose(self) -> None:

@@ -62,7 +62,7 @@ def holds_cpr(text: str) -> bool:
 
 
 class MissingProblem(StrEnum):
-    """Why a missing-word report was refused (the UI says it in Danish)."""
+    """Why a missing-word report was refused (the message says it in Danish)."""
 
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -96,12 +96,14 @@ class MissingWord:
         return self.notes[0][0] if self.notes else None
 
 
-_WHAT = {"query": "the search", "note": "the note"}
-_HOLDS = {
-    MissingProblem.CPR: "a CPR number",
-    MissingProblem.PHONE: "a phone number",
-    MissingProblem.EMAIL: "an e-mail address",
+# The person-facing (Danish) messages: the UI shows them as they are.
+_WHAT = {"query": "Søgningen", "note": "Noten"}
+_HOLDS = {  # what the text looks like, and what to remove
+    MissingProblem.CPR: ("ligner et CPR-nummer", "nummeret"),
+    MissingProblem.PHONE: ("ligner et telefonnummer", "nummeret"),
+    MissingProblem.EMAIL: ("indeholder en e-mailadresse", "den"),
 }
+EMPTY_MESSAGE = "Skriv det ord, der ikke gav noget resultat."
 
 
 def _clean(value: str | None, field: str, limit: int) -> str:
@@ -111,15 +113,16 @@ def _clean(value: str | None, field: str, limit: int) -> str:
         raise MissingWordError(
             MissingProblem.TOO_LONG,
             field,
-            f"{what} is {len(text)} characters long: shorten it to at most {limit}",
+            f"{what} er for lang ({len(text)} tegn). Skriv højst {limit} tegn.",
         )
     kind = sensitive_kind(text)
     if kind is not None:
         problem = MissingProblem(kind)
+        looks, it = _HOLDS[problem]
         raise MissingWordError(
             problem,
             field,
-            f"{what} looks like it holds {_HOLDS[problem]}: remove it and try again",
+            f"{what} {looks} og bliver ikke gemt. Fjern {it} og prøv igen.",
         )
     return text
 
@@ -152,9 +155,7 @@ def report_missing_word(
     long text, or one that holds a CPR number, phone number or e-mail address."""
     text = _clean(query, "query", MAX_QUERY)
     if not text:
-        raise MissingWordError(
-            MissingProblem.EMPTY, "query", "the search is empty: type the word that found nothing"
-        )
+        raise MissingWordError(MissingProblem.EMPTY, "query", EMPTY_MESSAGE)
     extra = _clean(note, "note", MAX_NOTE)
     storage = _storage(storage, folder)
     day = _today(at)
