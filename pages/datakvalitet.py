@@ -69,14 +69,17 @@ st.caption(
     "Tjekket for mere end 12 måneder siden, samlet pr. forvaltning og pr. ejer. Tjek "
     "oplysningerne, og ret datoen i »verified«."
 )
-ui.datakvalitet.full_table(
-    ui.datakvalitet.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
-)
-ui.datakvalitet.full_table(
-    ui.datakvalitet.stale_summary(health, "owner", "Ejer"), "Intet forældet."
-)
-with st.expander(f"Alle {len(health.stale)} forældede poster"):
-    ui.datakvalitet.full_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
+if not health.stale:
+    st.caption("Intet forældet.")
+else:
+    ui.datakvalitet.full_table(
+        ui.datakvalitet.stale_summary(health, "department", "Forvaltning"), "Intet forældet."
+    )
+    ui.datakvalitet.full_table(
+        ui.datakvalitet.stale_summary(health, "owner", "Ejer"), "Intet forældet."
+    )
+    with st.expander(f"Alle {len(health.stale)} forældede poster"):
+        ui.datakvalitet.full_table(ui.datakvalitet.stale_rows(health), "Intet forældet.")
 
 st.header("Enheder, der mangler oplysninger")
 st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")

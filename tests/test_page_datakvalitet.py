@@ -253,3 +253,14 @@ def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(
     assert "Viser 981–1000 af 1000." in [c.value for c in at.caption]
     assert close_buttons() == PAGE_SIZE
     assert first < 15, f"the page took {first:.1f} s with 1,000 open reports"
+
+
+def test_nothing_stale_is_said_once(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = data_dir / "units" / "bif.yaml"
+    units.write_text(units.read_text().replace("2024-01-10", "2026-10-01"))
+    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    assert not at.exception
+    assert [c.value for c in at.caption].count("Intet forældet.") == 1
+    assert not [e for e in at.expander if "forældede poster" in e.label]
