@@ -23,7 +23,7 @@ from directory.quality.reports import (
 )
 from directory.storage import STORAGE_ERRORS, Storage
 from search.missing import read_missing_words
-from ui import md_escape
+from ui import md_escape, widgets
 from ui.widgets import SAVE_FAILED_DA
 
 NOT_ALLOWED_DA = (
@@ -257,3 +257,63 @@ def _report_card(report: Report, directory: Directory, viewer: Viewer) -> None:
         )
         st.text(report.what)
         close_form(report, directory, viewer)
+
+
+def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines: int) -> None:
+    """The page below the data-file problems (when the data loaded): counts, stale and
+    missing entries, key people without a backup, open reports, zero hits, missing words."""
+    st.header("Optælling pr. forvaltning")
+    full_table(count_rows(health), "Ingen forvaltninger.")
+
+    st.header("Forældede oplysninger")
+    st.caption(
+        "Tjekket for mere end 12 måneder siden, samlet pr. forvaltning og pr. ejer. Tjek "
+        "oplysningerne, og ret datoen i »verified«."
+    )
+    if not health.stale:
+        st.caption("Intet forældet.")
+    else:
+        full_table(stale_summary(health, "department", "Forvaltning"), "Intet forældet.")
+        full_table(stale_summary(health, "owner", "Ejer"), "Intet forældet.")
+        with st.expander(f"Alle {len(health.stale)} forældede poster"):
+            full_table(stale_rows(health), "Intet forældet.")
+
+    st.header("Enheder, der mangler oplysninger")
+    st.caption("Mangler telefon, kontaktperson, åbningstid eller adresse.")
+    widgets.show_table(
+        missing_rows(health),
+        "Alle enheder har telefon, kontakt, åbningstid og adresse.",
+        links=True,
+    )
+
+    st.header("Nøglepersoner uden stedfortræder")
+    st.caption(
+        "Nøglepersoner (gatekeepere), der ikke har en stedfortræder (»backup«), der kan tage over "
+        "ved fravær."
+    )
+    widgets.show_table(
+        no_backup_rows(health),
+        "Alle nøglepersoner har en stedfortræder.",
+        links=True,
+    )
+
+    st.header("Åbne fejlmeldinger pr. ejer")
+    if skipped_lines:
+        st.caption(f"{skipped_lines} ulæselige linjer i fejlmeldingsfilen blev sprunget over.")
+    open_reports(health.open_reports, directory, viewer)
+
+    st.header("Søgninger uden resultater")
+    st.caption(
+        "Hvad medarbejderne søgte på de sidste 90 dage uden at finde noget. Tilføj et synonym "
+        "eller et nøgleord, så de næste finder svaret. Kun antal gemmes; søgninger med "
+        "CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+    )
+    widgets.show_table(zero_hit_rows(ui.storage()), "Ingen søgninger uden resultater.")
+
+    st.header("Ord, der mangler")
+    st.caption(
+        "Ord, som medarbejderne har meldt som manglende (»Meld ordet som manglende« på Søg) de "
+        "sidste 90 dage, med deres noter om, hvad de mente. Tilføj ordet som synonym eller "
+        "nøgleord. Ord og noter med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+    )
+    widgets.show_table(missing_word_rows(ui.storage()), "Ingen ord er meldt som manglende.")
