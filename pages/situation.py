@@ -14,7 +14,7 @@ import ui.situation
 from directory.rules.hours import now
 from search.guide import Guide
 from search.missing import holds_cpr
-from ui.widgets import unit_picker
+from ui.widgets import age_input, unit_picker
 
 directory = ui.require_directory()
 index = ui.search_index()
@@ -33,16 +33,7 @@ cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
 needs = cols[0].multiselect(
     "Behov (valgfrit)", index.needs(), key="behov", bind="query-params", placeholder="Vælg behov"
 )
-age = cols[1].number_input(
-    "Borgerens alder",
-    min_value=0,
-    max_value=120,
-    value=None,
-    step=1,
-    key="alder",
-    bind="query-params",
-    placeholder="år",
-)
+age = age_input(cols[1])
 # The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name.
 with cols[2]:
     own = unit_picker(

@@ -55,16 +55,7 @@ def search_area() -> None:
             accept_new_options=True,
             placeholder="Alle",
         )
-        age = cols[2].number_input(
-            "Borgerens alder",
-            min_value=0,
-            max_value=120,
-            value=None,
-            step=1,
-            key="alder",
-            bind="query-params",
-            placeholder="år",
-        )
+        age = ui.widgets.age_input(cols[2])
         open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
 
     filters = {"department": departments, "need": need, "age": age, "open_now": open_now}

@@ -120,6 +120,28 @@ def _show_errors(errors: list[FieldError], field: str) -> None:
             st.error(f"**{md_escape(label)}:** {md_escape(error.message)}")
 
 
+def _table_editor(
+    title: str,
+    frame: Any,
+    key: str,
+    column_config: dict[str, Any],
+    errors: list[FieldError],
+    field: str,
+) -> Any:
+    """One of the form's row tables (phones, contacts, referrals) with its errors below."""
+    st.markdown(title)
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config=column_config,
+    )
+    _show_errors(errors, field)
+    return edited
+
+
 def edit_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) -> None:
     try:
         state = _state(editor, unit.id)
@@ -156,29 +178,24 @@ def edit_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
             key=_key(unit.id, "hours"),
         )
         _show_errors(errors, "hours")
-        st.markdown("**Telefoner**")
-        phones = st.data_editor(
+        phones = _table_editor(
+            "**Telefoner**",
             phones_frame(record),
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            key=_key(unit.id, "phones"),
-            column_config={
+            _key(unit.id, "phones"),
+            {
                 "_i": None,
                 "Type": st.column_config.SelectboxColumn(
                     "Type", options=list(KIND_DA.values()), required=True, default="Offentligt"
                 ),
             },
+            errors,
+            "phones",
         )
-        _show_errors(errors, "phones")
-        st.markdown("**Kontaktpersoner** (gatekeepere og backups)")
-        contacts = st.data_editor(
+        contacts = _table_editor(
+            "**Kontaktpersoner** (gatekeepere og backups)",
             contacts_frame(record),
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            key=_key(unit.id, "contacts"),
-            column_config={
+            _key(unit.id, "contacts"),
+            {
                 "Rolle": st.column_config.SelectboxColumn(
                     "Rolle", options=list(ROLE_OF), required=True, default="Kontaktperson"
                 ),
@@ -186,23 +203,22 @@ def edit_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
                     "Backup", options=sorted(directory.contacts)
                 ),
             },
+            errors,
+            "contacts",
         )
-        _show_errors(errors, "contacts")
-        st.markdown("**Henvisninger ud**")
-        referrals = st.data_editor(
+        referrals = _table_editor(
+            "**Henvisninger ud**",
             referrals_frame(state),
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            key=_key(unit.id, "referrals"),
-            column_config={
+            _key(unit.id, "referrals"),
+            {
                 "_origin": None,
                 "Til": st.column_config.SelectboxColumn(
                     "Til", options=sorted(directory.units), required=True
                 ),
             },
+            errors,
+            "referrals",
         )
-        _show_errors(errors, "referrals")
         open_reports = [r for r in ReportStore().open_reports() if r.unit_id == unit.id]
         fixes = st.multiselect(
             "Fejlmeldinger, som ændringen retter (lukkes med et link til ændringen)",

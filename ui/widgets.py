@@ -255,3 +255,17 @@ def pin_button(unit_id: str, pinned: list[str] | None, *, key: str) -> None:
         on_click=_toggle_pin,
         args=(unit_id, not on),
     )
+
+
+def age_input(container: Any) -> int | None:
+    """The citizen's age, kept in the link as `?alder=` (Søg and Borgerens situation)."""
+    return container.number_input(
+        "Borgerens alder",
+        min_value=0,
+        max_value=120,
+        value=None,
+        step=1,
+        key="alder",
+        bind="query-params",
+        placeholder="år",
+    )
