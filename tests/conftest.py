@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -178,11 +179,17 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's."""
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's,
+    and no validation kept in memory from an earlier test."""
+    from directory.loading.loader import flush_cache_writes, forget_recent
+
     folder = tmp_path / "cache"
     monkeypatch.setenv("LANDKORT_CACHE", str(folder))
-    return folder
+    forget_recent()
+    yield folder
+    flush_cache_writes()
+    forget_recent()
 
 
 @pytest.fixture(autouse=True)

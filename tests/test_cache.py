@@ -36,6 +36,7 @@ def test_second_validate_reads_the_cache(data_dir: Path, own_cache: Path, monkey
     assert first.ok and first.version
     assert len(_entries(own_cache)) == 1
     _no_parsing(monkeypatch)
+    loader.forget_recent()  # from the disk, not the validation this process keeps
     second = validate_directory(data_dir, today=TODAY)
     assert second.version == first.version
     assert list(second.directory.units) == list(first.directory.units)
@@ -116,6 +117,7 @@ def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
         entry.write_bytes((tmp_path / "other" / entry.name).read_bytes())
     else:  # a plain pickle dropped into the folder
         entry.write_bytes(cache_mod.MAGIC + bytes(32) + pickle.dumps(_Trap(marker)))
+    loader.forget_recent()
     again = validate_directory(data_dir, today=TODAY)
     assert not marker.exists()
     assert again.ok and list(again.directory.units) == list(first.directory.units)
@@ -222,6 +224,7 @@ def test_a_result_is_written_in_parts_and_read_back_whole(
         ("referrals", 2),
     ]
     _no_parsing(monkeypatch)
+    loader.forget_recent()
     second = validate_directory(data_dir, today=TODAY)
     assert second.directory is not None and first.directory is not None
     assert list(second.directory.units) == list(first.directory.units)

@@ -37,8 +37,13 @@ _RUN = re.compile(r"[+＋]?\d(?:[\s.\-/()．－／（）]{0,3}\d)*")
 _SLASH = re.compile(r"[/／]")
 
 
+_NOT_ASCII_DIGIT = re.compile(r"[^0-9]")
+
+
 def digits(number: str) -> str:
     """The ASCII digits of a text, whatever digit script it is written in."""
+    if number.isascii():  # the common case, without a lookup per character
+        return _NOT_ASCII_DIGIT.sub("", number)
     return "".join(
         str(unicodedata.decimal(ch)) for ch in number if unicodedata.decimal(ch, None) is not None
     )
@@ -62,9 +67,15 @@ def staff_only_phones(directory: Directory) -> list[Phone]:
         p for d in directory.departments.values() for p in d.phones if p.is_staff_only
     ]
     for unit in directory.units.values():
-        phones += [p for p in unit.phones if p.is_staff_only]
-        for contact in unit.contacts:
-            phones += contact.phones
+        phones += unit_staff_phones(unit)
+    return phones
+
+
+def unit_staff_phones(unit: Unit) -> list[Phone]:
+    """A unit's fast_track and internal phones and its contacts' phones."""
+    phones = [p for p in unit.phones if p.is_staff_only]
+    for contact in unit.contacts:
+        phones += contact.phones
     return phones
 
 
@@ -144,8 +155,15 @@ def staff_numbers(directory: Directory) -> StaffNumbers:
     if cached is not None and cached[0]() is directory:
         return cached[1]
     numbers = StaffNumbers(staff_only_digits(directory))
-    _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
+    keep_staff_numbers(directory, numbers)
     return numbers
+
+
+def keep_staff_numbers(directory: Directory, numbers: StaffNumbers) -> None:
+    """Give a directory its staff-only numbers when they are known already (a directory
+    made from another by changing a few units that did not change them)."""
+    key = id(directory)
+    _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
 
 
 def scrub_staff_numbers(text: str, directory: Directory) -> str:
