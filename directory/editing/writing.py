@@ -88,9 +88,10 @@ class FileChange:
             self._backups[rel] = backup
         else:
             self._backups[rel] = None
-        temp = self._temps.pop(rel, None)
+        temp = self._temps.get(rel)
         if temp is not None:
             os.replace(temp, path)
+            del self._temps[rel]
         elif os.path.lexists(path):
             path.unlink()
 
@@ -105,6 +106,8 @@ class FileChange:
             try:
                 if backup is None:
                     path.unlink(missing_ok=True)
+                elif os.path.lexists(path) and os.path.samefile(backup, path):
+                    backup.unlink()  # never swapped: a rename onto its own link does nothing
                 else:
                     os.replace(backup, path)
             except OSError as exc:
