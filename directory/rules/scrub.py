@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from directory.model import (
     Department,
@@ -30,6 +30,8 @@ from directory.model import (
 )
 
 REDACTED = "[internt nummer fjernet]"
+NAME_REDACTED = "[kontaktperson fjernet]"
+_MIN_NAME = 3  # shorter "names" would match inside ordinary words
 _MIN_INSIDE = 6  # a staff number this long is found inside a longer run of digits too
 
 # A run of digits, with the separators people write between them (also full-width ones).
@@ -164,6 +166,23 @@ def keep_staff_numbers(directory: Directory, numbers: StaffNumbers) -> None:
     made from another by changing a few units that did not change them)."""
     key = id(directory)
     _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
+
+
+class PublicScrubber:
+    """Staff-only numbers (any form) and colleagues' names out of a text, for anyone who is
+    not staff: what the public view leaves out of the directory, left out of text that
+    does not come from it (Historik's old and new values)."""
+
+    def __init__(self, secret: Iterable[str], names: Iterable[str]) -> None:
+        self.numbers = StaffNumbers(set(secret))
+        words = sorted({" ".join(n.split()) for n in names if len(n.strip()) >= _MIN_NAME})
+        words.sort(key=len, reverse=True)  # "Mette Test Hansen" before "Mette Test"
+        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+        self._names = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if words else None
+
+    def scrub(self, text: str) -> str:
+        text = self.numbers.scrub(text)
+        return self._names.sub(NAME_REDACTED, text) if self._names and text else text
 
 
 def scrub_staff_numbers(text: str, directory: Directory) -> str:
