@@ -131,6 +131,7 @@ class SaveResult:
     sha: str | None  # None: nothing changed, nothing committed
     fields: list[str]
     message: str
+    unit_id: str | None = None  # the unit saved (a new unit's id, made from its name)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,12 @@ def new_unit_id(name: str, department: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{stem}-{n}", n + 1
     return candidate
+
+
+def new_contact_id(unit_id: str, name: str, taken: set[str]) -> str:
+    """An id for a new contact person of a unit: `k-<unit>-<name as a slug>`, unique (a
+    contact's id is unique across the directory)."""
+    return new_unit_id(name, f"k-{unit_id}", taken)
 
 
 class Editor:
@@ -550,7 +557,7 @@ class Editor:
             raise
         files.finish()
         remember(self.where, validation, today=today)
-        return SaveResult(sha, change.fields, subject)
+        return SaveResult(sha, change.fields, subject, unit_id)
 
     def _validate_with(
         self, change: _Change, unit_id: str | None, today: dt.date

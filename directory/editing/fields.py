@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from directory.loading.yamltree import INVISIBLE, invisible_message
 from directory.model import ContactRole, Directory, PhoneKind, Referral, Unit, format_phone
 from directory.rules.hours import danish
+from directory.rules.scrub import PublicScrubber, digit_variants, staff_numbers
 
 # The contract's key order of each record, for inserting new keys where they belong.
 UNIT_ORDER = [info.alias or n for n, info in Unit.model_fields.items() if n != "extensions"]
@@ -319,3 +320,27 @@ def field_changes(
 
 def _strip(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def history_scrubber(
+    directory: Directory | None, records: Iterable[dict[str, Any] | None]
+) -> PublicScrubber:
+    """The public scrubber for a unit's history: the staff-only numbers and colleagues'
+    names of the directory now, and of every version of the unit shown (a number or a
+    colleague that has since left the data is still left out)."""
+    secret: set[str] = set(staff_numbers(directory).secret) if directory else set()
+    names = [c.name for c in directory.contacts.values()] if directory else []
+    for record in records:
+        if not record:
+            continue
+        for phone in record.get("phones") or []:
+            if isinstance(phone, dict) and phone.get("kind", "public") != "public":
+                secret |= digit_variants(str(phone.get("number", "")))
+        for contact in record.get("contacts") or []:
+            if not isinstance(contact, dict):
+                continue
+            names.append(str(contact.get("name", "")))
+            for phone in contact.get("phones") or []:
+                if isinstance(phone, dict):
+                    secret |= digit_variants(str(phone.get("number", "")))
+    return PublicScrubber(secret, names)

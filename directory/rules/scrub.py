@@ -168,21 +168,53 @@ def keep_staff_numbers(directory: Directory, numbers: StaffNumbers) -> None:
     _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
 
 
+_WORD = re.compile(r"\w+")
+_NAME_GAP = re.compile(r"[\s\-‐]+")  # between a name's words: spaces or a hyphen
+
+
 class PublicScrubber:
     """Staff-only numbers (any form) and colleagues' names out of a text, for anyone who is
     not staff: what the public view leaves out of the directory, left out of text that
-    does not come from it (Historik's old and new values)."""
+    does not come from it (Historik's old and new values).
+
+    A name is found by its words (any case, spaces or a hyphen between them), not by a
+    pattern per name: the cost grows with the text, not with the tens of thousands of
+    names of a municipality."""
 
     def __init__(self, secret: Iterable[str], names: Iterable[str]) -> None:
         self.numbers = StaffNumbers(set(secret))
-        words = sorted({" ".join(n.split()) for n in names if len(n.strip()) >= _MIN_NAME})
-        words.sort(key=len, reverse=True)  # "Mette Test Hansen" before "Mette Test"
-        alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        self._names = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if words else None
+        self._names: set[tuple[str, ...]] = set()
+        for name in names:
+            words = tuple(w.casefold() for w in _WORD.findall(name))
+            if words and len(" ".join(words)) >= _MIN_NAME:
+                self._names.add(words)
+        self._lengths = sorted({len(words) for words in self._names}, reverse=True)
 
     def scrub(self, text: str) -> str:
         text = self.numbers.scrub(text)
-        return self._names.sub(NAME_REDACTED, text) if self._names and text else text
+        if not self._names or not text:
+            return text
+        words = list(_WORD.finditer(text))
+        folded = [w.group().casefold() for w in words]
+        out: list[str] = []
+        last = i = 0
+        while i < len(words):
+            for n in self._lengths:
+                if (
+                    i + n <= len(words)
+                    and tuple(folded[i : i + n]) in self._names
+                    and all(
+                        _NAME_GAP.fullmatch(text[words[j].end() : words[j + 1].start()])
+                        for j in range(i, i + n - 1)
+                    )
+                ):
+                    out += [text[last : words[i].start()], NAME_REDACTED]
+                    last = words[i + n - 1].end()
+                    i += n
+                    break
+            else:
+                i += 1
+        return "".join([*out, text[last:]])
 
 
 def scrub_staff_numbers(text: str, directory: Directory) -> str:
