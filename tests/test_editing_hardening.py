@@ -258,13 +258,9 @@ def test_set_field_is_the_forms_save(editor: Editor, repo: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ("parent", "Hører under: flyt enheden med Flyt på enhedens side i appen."),
-        ("id", "Id: et id ændres ikke; opret en ny enhed, og nedlæg den gamle."),
-        (
-            "verified",
-            "Sidst kontrolleret: den sættes til i dag ved hver ændring (Bekræft i appen: uden "
-            "ændring).",
-        ),
+        ("parent", "flyt enheden med Flyt på enhedens side i appen."),
+        ("id", "et id ændres ikke; opret en ny enhed, og nedlæg den gamle."),
+        ("verified", "den sættes til i dag ved hver ændring (Bekræft i appen: uden ændring)."),
     ],
 )
 def test_set_field_refuses_what_it_may_not_set(

@@ -428,9 +428,8 @@ class Editor:
             elif key == "id":
                 fix = "et id ændres ikke; opret en ny enhed, og nedlæg den gamle"
             else:
-                fix = "skriv en af " + ", ".join(SETTABLE)
-            label = FIELD_DA.get(key, key)
-            raise EditRefused([FieldError(key if key in FIELD_DA else "", f"{label}: {fix}.")])
+                fix = "kan ikke rettes her: skriv et af felterne " + ", ".join(SETTABLE)
+            raise EditRefused([FieldError(key if key in FIELD_DA else "", f"{fix}.")])
         state = self.open(unit_id)
         record = dict(state.record)
         if value in (None, "", []):
