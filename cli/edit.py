@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="ret ét felt i en enhed og gem det som én commit (som Gem i appen)",
         description=(
             "Ret ét felt i en enhed: samme tjek, samme skrivning og samme commit som Gem i "
-            "appen; enhedens verified bliver i dag. Tekstfelter tager VALUE, som den står; "
-            'lister og poster skrives som YAML, fx "[BCV, herberg]". En tom VALUE fjerner '
+            "appen; enhedens verified bliver i dag. Tekstfelter tager værdien, som den står; "
+            'lister og poster skrives som YAML, fx "[BCV, herberg]". En tom værdi fjerner '
             "feltet."
         ),
     )
