@@ -81,9 +81,11 @@ def run_remind(args: argparse.Namespace) -> int:
     for result in results:
         units = count(result.units, "enhed", "enheder")
         if result.outcome is Outcome.DRY_RUN and result.message is not None:
+            msg = result.message
             print(f"--- til {result.address} ({units}) ---")
-            print(result.message.as_string(), end="")
-            print()
+            sender = msg["From"] or "(LANDKORT_MAIL_FROM er ikke sat)"
+            print(f"Fra: {sender}\nTil: {msg['To']}\nEmne: {msg['Subject']}\n")
+            print(msg.get_content())
         elif result.outcome is Outcome.ALREADY:
             print(
                 f"{result.address}: har allerede fået dagens påmindelse ({units}); sendes ikke "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -138,7 +139,8 @@ def message(
 ) -> EmailMessage:
     """The reminder to one owner address."""
     msg = EmailMessage()
-    msg["From"] = f"{APP_NAME} <{settings.mail_from}>" if settings.mail_from else APP_NAME
+    if settings.mail_from:  # a dry run may go without
+        msg["From"] = f"{APP_NAME} <{settings.mail_from}>"
     msg["To"] = address
     msg["Subject"] = subject(len(units))
     msg["Date"] = format_datetime(now or dt.datetime.now(COPENHAGEN))
@@ -217,6 +219,14 @@ class Mailer:
                 f"e-mail-serveren {self.where} afviste afsenderen {exc.sender} "
                 f"({_smtp_text(exc.smtp_code, exc.smtp_error)}): ret LANDKORT_MAIL_FROM; {RETRY_DA}"
             ) from exc
+        except smtplib.SMTPConnectError as exc:  # it answered, but not with a greeting
+            self.close()
+            raise SendFailed(
+                f"e-mail-serveren {self.where} tager ikke imod forbindelser "
+                f"({_smtp_text(exc.smtp_code, exc.smtp_error)}): tjek LANDKORT_SMTP, og at "
+                f"serveren kører; {RETRY_DA}",
+                server_down=True,
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
             raise SendFailed(
@@ -226,7 +236,7 @@ class Mailer:
         except (smtplib.SMTPException, OSError) as exc:
             connected = self._smtp is not None
             self.close()
-            if not connected or isinstance(exc, smtplib.SMTPConnectError):
+            if not connected:
                 raise SendFailed(
                     f"e-mail-serveren {self.where} kan ikke nås ({_reason(exc)}): tjek "
                     f"LANDKORT_SMTP, og at serveren kører; {RETRY_DA}",
@@ -248,6 +258,13 @@ class Mailer:
 
 
 def _reason(exc: BaseException) -> str:
+    """Why the e-mail server could not be used, in Danish."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "forbindelsen blev afvist"
+    if isinstance(exc, socket.gaierror):
+        return "værtsnavnet kan ikke slås op"
+    if isinstance(exc, TimeoutError):
+        return f"intet svar inden for {SMTP_TIMEOUT_S:.0f} sekunder"
     if isinstance(exc, OSError):
         return os_reason(exc)
     return " ".join(str(exc).split()) or type(exc).__name__

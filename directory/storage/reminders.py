@@ -34,16 +34,17 @@ def claim(storage: Storage, address: str, day: dt.date, *, now: dt.datetime | No
     moment = now or utcnow()
     key = address_key(address)
     with storage.write() as session:
-        inserted = session.execute(
+        # RETURNING, not rowcount: psycopg's rowcount of INSERT … ON CONFLICT is -1 here
+        inserted = session.scalar(
             storage._upsert(
                 ReminderRow,
                 {"address": key, "day": day, "status": SENDING, "claimed_at": moment, "units": 0},
                 ["address", "day"],
-            )
+            ).returning(ReminderRow.address)
         )
-        if cast(CursorResult[Any], inserted).rowcount == 1:
+        if inserted is not None:
             return True
-        taken = session.execute(
+        taken = session.scalar(
             update(ReminderRow)
             .where(
                 ReminderRow.address == key,
@@ -52,8 +53,9 @@ def claim(storage: Storage, address: str, day: dt.date, *, now: dt.datetime | No
                 ReminderRow.claimed_at < moment - CLAIM_EXPIRES,
             )
             .values(claimed_at=moment)
+            .returning(ReminderRow.address)
         )
-        return cast(CursorResult[Any], taken).rowcount == 1
+        return taken is not None
 
 
 def mark_sent(
