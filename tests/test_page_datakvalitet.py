@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
+from test_remind import with_owner_addresses
 
 from directory.quality.reports import ReportStore
 from ui.datakvalitet import NOT_ALLOWED_DA
@@ -268,21 +269,6 @@ def test_nothing_stale_is_said_once(
     assert not [e for e in at.expander if "forældede poster" in e.label]
 
 
-def _with_owner_addresses(data_dir: Path) -> None:
-    """SOF keeps its units at one address; BIF's Ungecenter has its own; the rest none."""
-    departments = (data_dir / "departments.yaml").read_text(encoding="utf-8")
-    departments = departments.replace(
-        '    color: "#b2182b"\n', '    color: "#b2182b"\n    owner_email: landkort@sof.kk.example\n'
-    )
-    (data_dir / "departments.yaml").write_text(departments, encoding="utf-8")
-    bif = (data_dir / "units/bif.yaml").read_text(encoding="utf-8")
-    bif = bif.replace(
-        "    verified: 2026-07-01\n",
-        "    verified: 2026-07-01\n    owner_email: JKU@bif.kk.example\n",
-    )
-    (data_dir / "units/bif.yaml").write_text(bif, encoding="utf-8")
-
-
 def test_units_due_for_review_per_owner_address_and_units_without_one(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,7 +276,7 @@ def test_units_due_for_review_per_owner_address_and_units_without_one(
 
     from directory.storage import open_storage, reminders
 
-    _with_owner_addresses(data_dir)
+    with_owner_addresses(data_dir)
     ReportStore(tmp_path / "r").add("sof-bcv", "Nummeret er forkert")
     storage = open_storage()
     assert reminders.claim(storage, "landkort@SOF.kk.example", dt.date(2026, 11, 30))
