@@ -85,6 +85,11 @@ def test_no_staff_only_value_anywhere_in_the_public_view(
     secret = staff_only_digits(directory)
     names = {c.name for c in directory.contacts.values()}
     emails = {c.email for c in directory.contacts.values() if c.email}
+    emails |= {
+        r.owner_email
+        for r in (*directory.departments.values(), *directory.units.values())
+        if r.owner_email
+    }
     assert secret and names, "test data without staff-only values proves nothing"
     view = public_view(directory)
     for text in _all_strings(view):
@@ -164,3 +169,72 @@ def test_a_record_without_an_allowed_field_is_an_error_not_a_gap(small_directory
 def test_digit_variants() -> None:
     assert digit_variants("+45 33 99 10 01") == {"4533991001", "33991001"}
     assert digit_variants("1813") == {"1813"}
+
+
+def test_a_staff_only_field_in_a_public_model_fails_loudly() -> None:
+    class Leaky(_Public):
+        id: str
+        owner_email: str | None
+
+    with pytest.raises(AllowlistError) as err:
+        check_allowlist({Leaky: Unit})
+    assert str(err.value) == (
+        "Leaky allows owner_email, which is staff-only: remove it from the public model in "
+        "directory/visibility.py"
+    )
+
+
+def test_owner_addresses_stay_with_staff(demo_data_dir: Path) -> None:
+    """`owner_email` (units and departments) is in the staff view and the staff export,
+    never in the public view, the public export or any search index."""
+    from directory.exports.export import directory_json_text
+
+    directory = load_directory(demo_data_dir)
+    addresses = {
+        r.owner_email
+        for r in (*directory.departments.values(), *directory.units.values())
+        if r.owner_email
+    }
+    assert {"landkort@sof.kk.example", "frivillig@sof.kk.example"} <= addresses
+    staff_json = directory_json_text(directory)
+    assert all(a in staff_json for a in addresses)
+    public_json = directory_json_text(directory, public=True)
+    assert "owner_email" not in public_json
+    assert not [a for a in addresses if a in public_json]
+    view = public_view(directory)
+    assert not {u.owner_email for u in view.units.values()} - {None}
+    assert not {d.owner_email for d in view.departments.values()} - {None}
+    assert not addresses & set(_all_strings(view))
+    for index in (SearchIndex(directory), SearchIndex(view)):  # the staff index too
+        for address in ("landkort@sof.kk.example", "frivillig@sof.kk.example"):
+            assert index.search(address, limit=5) == [], address
+
+
+def test_a_notice_is_public_and_its_text_scrubbed(data_dir: Path) -> None:
+    write_data(
+        data_dir,
+        {
+            "units/stat.yaml": """
+        units:
+          - id: stat-kif
+            name: Kriminalforsorgen København
+            department: stat
+            phones:
+              - number: "72 55 55 55"
+            verified: 2026-06-01
+            notice:
+              text: Lukket i juli. Fagpersoner ringer 33 99 10 01.
+              until: 2027-07-31
+              referrals: paused
+              x-note: intern note
+    """
+        },
+    )
+    directory = load_directory(data_dir)
+    notice = public_view(directory).units["stat-kif"].notice
+    assert notice is not None
+    assert notice.text == f"Lukket i juli. Fagpersoner ringer {REDACTED}."
+    assert (notice.until, notice.paused, notice.extensions) == (dt.date(2027, 7, 31), True, {})
+    staff = directory.units["stat-kif"].notice
+    assert staff is not None and staff.text.endswith("33 99 10 01.")  # the source is untouched
+    assert staff.extensions == {"x-note": "intern note"}
