@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from test_danish_messages import english
 
 from cli import main
 from directory import load_directory
@@ -265,6 +266,7 @@ def test_a_server_that_is_down_is_reported_per_address_and_tried_next_run(
             "blev afvist): tjek LANDKORT_SMTP, og at serveren kører; prøves igen ved næste kørsel"
         ) in lines
     assert lines[-1].startswith("0 sendt, 2 fejlede, 0 allerede sendt i dag;")
+    assert [line for line in lines if english(line)] == []
     assert sent_log.last_sent(open_storage()) == {}  # nothing recorded as sent
     smtp.start()
     code, _, err = run_remind(at=TUESDAY.replace(hour=8))
@@ -307,6 +309,7 @@ def test_a_wrong_setting_names_the_fix_and_sends_nothing(
     code, _, err = run_remind()
     assert code == 1
     assert err.splitlines() == [message]
+    assert english(message) == []
     assert smtp.inbox.messages == []
 
 
