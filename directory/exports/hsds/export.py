@@ -272,7 +272,7 @@ class HsdsCatalog:
         return out
 
     def taxonomy_term(self, term: _Term) -> Json:
-        return {
+        out: Json = {
             "id": term.id,
             "code": term.code,
             "name": term.name,
@@ -281,6 +281,9 @@ class HsdsCatalog:
             "taxonomy_id": self.taxonomy_ids[term.taxonomy],
             "language": "da",
         }
+        if term.need is not None:
+            _put(out, "landkort_synonyms", list(term.need.synonyms))
+        return out
 
     def taxonomy_terms(self) -> list[Json]:
         return [self.taxonomy_term(t) for t in self.terms.values()]

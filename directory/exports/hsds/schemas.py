@@ -38,7 +38,7 @@ UPSTREAM_PREFIXES = (
     "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/",
     "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/",
 )
-PROFILE_FILES = ("service", "organization", "phone", "contact", "location")
+PROFILE_FILES = ("service", "organization", "phone", "contact", "location", "taxonomy_term")
 _FORMATS = FormatChecker()
 
 
