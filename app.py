@@ -1,26 +1,29 @@
 """Kommunalt landkort: the Streamlit entry point.
 
 `LANDKORT_DATA=DIR streamlit run app.py` serves the app on that data directory (default
-`data/`). This file sets up the page, asks who is looking (`ui.access_gate`: the sign-in
+`data/`). This file sets up the page, asks who is looking (`ui.auth.access_gate`: the sign-in
 page, the sidebar's name and "Log ud", the banner when sign-in is not set up) and the
 navigation; each page is an adapter in `pages/`, listed once in `ui/navigation.py`.
 """
 
 import streamlit as st
 
-import ui
+import ui.auth
 import ui.document
+import ui.links
 from ui.navigation import app_pages
 
 # A local favicon: a material icon here would make the browser fetch it from the internet.
 st.set_page_config(
-    page_title=ui.APP_TITLE, page_icon=str(ui.asset_path("static", "favicon.png")), layout="wide"
+    page_title=ui.links.APP_TITLE,
+    page_icon=str(ui.links.asset_path("static", "favicon.png")),
+    layout="wide",
 )
 
 ui.document.install()  # lang="da", Danish labels, focus ring: the sign-in page too
-viewer = ui.access_gate()
+viewer = ui.auth.access_gate()
 if viewer is None:  # sign-in is set up and nobody is signed in: no data, only "Log ind"
-    st.navigation([st.Page(ui.sign_in_page, title="Log ind", url_path="log-ind")]).run()
+    st.navigation([st.Page(ui.auth.sign_in_page, title="Log ind", url_path="log-ind")]).run()
     st.stop()
 navigation = st.navigation(app_pages(staff=viewer.staff), position="sidebar", expanded=True)
 with st.sidebar:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, write_data
 
-from directory.cli import main
+from cli import main
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser_support import (
+from testkit.browser_support import (
     ROOT,
     AppServer,
     guard_network,
@@ -30,7 +30,7 @@ from tests.browser_support import (
     wait_for_render,
     write_oidc_secrets,
 )
-from tests.nginx_support import Nginx, get
+from testkit.nginx_support import Nginx, get
 from tests.test_browser import _require_chromium
 
 pytestmark = pytest.mark.browser

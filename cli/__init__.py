@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 COMMAND_MODULES = (
-    "directory.cli.validate",
-    "directory.cli.graph",
-    "directory.cli.export",
-    "directory.cli.synth",
-    "directory.cli.guide",
+    "cli.validate",
+    "cli.graph",
+    "cli.export",
+    "cli.synth",
+    "cli.guide",
 )
 
 

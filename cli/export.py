@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from directory.cli.common import print_errors
+from cli.common import print_errors
 from directory.devtools.schema import (
     SCHEMA_DIRNAME,
     add_schema_headers,
