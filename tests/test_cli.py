@@ -51,6 +51,7 @@ def test_every_command_module_registers_its_commands() -> None:
         "loops",
         "stats",
         "export",
+        "import",
         "schema",
         "synth",
         "guide",
