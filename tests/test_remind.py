@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import socket
+import threading
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -18,6 +19,8 @@ from cli import main
 from directory import load_directory
 from directory.quality.health import DueUnit, by_address, due_units
 from directory.quality.reminders import (
+    Mailer,
+    SendFailed,
     SettingProblem,
     body,
     mail_settings,
@@ -49,6 +52,14 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], EmailMessage]] = []
         self.refuse: set[str] = set()
+        self.refuse_sender = False
+        self.refuse_data = False
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.refuse_sender:
+            return "553 5.7.1 Sender address rejected"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address.casefold() in self.refuse:
@@ -57,6 +68,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.refuse_data:
+            return "554 5.6.0 Message rejected"
         message = email.message_from_bytes(envelope.content, policy=default)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -274,6 +287,78 @@ def test_a_server_that_is_down_is_reported_per_address_and_tried_next_run(
     assert sorted(rcpt[0] for _, rcpt, _ in smtp.inbox.messages) == [JKU, SOF]
 
 
+def test_a_refused_sender_or_message_is_reported_word_for_word(
+    run_remind, smtp: SmtpServer
+) -> None:
+    smtp.inbox.refuse_sender = True
+    code, _, err = run_remind()
+    assert code == 1 and smtp.inbox.messages == []
+    assert (
+        f"fejl: {SOF}: e-mail-serveren 127.0.0.1:{smtp.port} afviste afsenderen "
+        "landkort@kk.example (553 5.7.1 Sender address rejected): ret LANDKORT_MAIL_FROM; "
+        "prøves igen ved næste kørsel"
+    ) in err.splitlines()
+    smtp.inbox.refuse_sender, smtp.inbox.refuse_data = False, True
+    code, _, err = run_remind(at=TUESDAY.replace(hour=8))
+    assert code == 1 and smtp.inbox.messages == []
+    assert (
+        f"fejl: {SOF}: e-mail-serveren 127.0.0.1:{smtp.port} tog ikke imod e-mailen (554 5.6.0 "
+        "Message rejected); prøves igen ved næste kørsel"
+    ) in err.splitlines()
+    assert sent_log.last_sent(open_storage()) == {}
+
+
+def scripted_server(replies: list[bytes]) -> tuple[int, threading.Thread]:
+    """A one-connection SMTP server that sends `replies` one at a time (the first on
+    connect, each next after a line from the client), then closes the connection."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection, listener, connection.makefile("rb") as lines:
+            for n, reply in enumerate(replies):
+                if n:
+                    lines.readline()
+                connection.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return int(listener.getsockname()[1]), thread
+
+
+@pytest.mark.parametrize(
+    ("replies", "why"),
+    [
+        (
+            [b"554 5.3.2 Not accepting connections\r\n"],
+            "e-mail-serveren {where} tager ikke imod forbindelser (554 5.3.2 Not accepting "
+            "connections): tjek LANDKORT_SMTP, og at serveren kører; prøves igen ved næste kørsel",
+        ),
+        (
+            [b"220 smtp.test ESMTP\r\n", b"250 smtp.test\r\n"],  # then it hangs up
+            "forbindelsen til e-mail-serveren {where} blev afbrudt (serveren lukkede "
+            "forbindelsen); prøves igen ved næste kørsel",
+        ),
+    ],
+    ids=["bad-greeting", "hangs-up"],
+)
+def test_a_server_that_will_not_talk_is_reported_word_for_word(
+    replies: list[bytes], why: str
+) -> None:
+    port, thread = scripted_server(replies)
+    mailer = Mailer("127.0.0.1", port, timeout=5)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@kk.example", SOF, "x"
+    message.set_content("x")
+    with pytest.raises(SendFailed) as failed:
+        mailer.send(message)
+    thread.join(5)
+    assert str(failed.value) == why.format(where=f"127.0.0.1:{port}")
+    assert english(str(failed.value).split("(")[0]) == []
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -327,7 +412,10 @@ def test_data_with_errors_sends_nothing(run_remind, smtp: SmtpServer, data_dir: 
     code, _, err = run_remind()
     assert code == 1
     assert smtp.inbox.messages == []
-    assert "fejl: 1 fejl i data" in err or "fejl i data" in err.splitlines()[-1]
+    assert err.splitlines()[-1] == (
+        f"fejl: 3 fejl i data i {data_dir}: ret dem (se dem alle med `python -m directory "
+        "validate`), og prøv igen"
+    )
 
 
 # -- the rules under the command ---------------------------------------------------------

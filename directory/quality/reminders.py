@@ -259,6 +259,8 @@ class Mailer:
 
 def _reason(exc: BaseException) -> str:
     """Why the e-mail server could not be used, in Danish."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "serveren lukkede forbindelsen"
     if isinstance(exc, ConnectionRefusedError):
         return "forbindelsen blev afvist"
     if isinstance(exc, socket.gaierror):
