@@ -83,7 +83,7 @@ def test_lists_and_records_are_yaml(repo: Path) -> None:
             ["sof-bcv", "colour", "rød"],
             "fejl: colour: kan ikke rettes her: skriv et af felterne name, description, "
             "responsibilities, target_groups, age, keywords, locations, hours, phones, email, "
-            "website, how_to_refer, contacts, owner.\n",
+            "website, how_to_refer, contacts, owner, owner_email, notice.\n",
         ),
         (
             ["sof-bcv", "keywords", "[BCV"],

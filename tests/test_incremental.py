@@ -29,7 +29,14 @@ def _records(result: Validation) -> Any:
     if directory is None:
         return None
     units = [
-        (u.id, u.to_record(), u.source.path, u.source.lines, [c.source.lines for c in u.contacts])
+        (
+            u.id,
+            u.to_record(),
+            u.source.path,
+            u.source.lines,
+            [c.source.lines for c in u.contacts],
+            u.notice.source.lines if u.notice is not None else None,
+        )
         for u in directory.units.values()
     ]
     referrals = [(r.to_record(), r.source.path, r.source.lines) for r in directory.referrals]
@@ -41,7 +48,9 @@ def assert_same_as_whole(root: Path, overlay: dict[str, str | None]) -> Validati
     before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
     base = validate_directory(root, today=TODAY)
     assert base.ok, base.errors[:3]
+    base_records = _records(base)
     patched = validate_change(root, overlay, today=TODAY)
+    assert _records(base) == base_records  # the validation it started from is untouched
     whole = validate_directory(root, today=TODAY, overlay=overlay, cache=False)
     assert _problems(patched) == _problems(whole)
     assert _records(patched) == _records(whole)

@@ -365,8 +365,9 @@ def _show_conflict(conflict: EditConflict, names: Names) -> None:
 
 
 # Fields whose values hold staff-only data (fast-track and internal numbers, contacts'
-# phones and e-mail): outside staff, the history names the field and leaves the values out.
-STAFF_ONLY_FIELDS = frozenset({"phones", "contacts"})
+# phones and e-mail, the owner's address): outside staff, the history names the field and
+# leaves the values out.
+STAFF_ONLY_FIELDS = frozenset({"phones", "contacts", "owner_email"})
 
 
 def change_lines(

@@ -43,6 +43,8 @@ FIELD_DA = {
     "contacts": "Kontaktpersoner",
     "verified": "Sidst kontrolleret",
     "owner": "Ansvarlig",
+    "owner_email": "Ansvarligs e-mail",
+    "notice": "Opslag",
     "referrals": "Henvisninger ud",
     "": "Hele enheden",
 }
@@ -190,6 +192,8 @@ def _item(key: str, value: Any, names: Names) -> list[str]:
         return [_referral(value, names)]
     if key == "age" and isinstance(value, dict):
         return [_age(value)]
+    if key == "notice" and isinstance(value, dict):
+        return [_notice(value)]
     if key == "locations" and isinstance(value, str):
         return [names.location(value)]
     if key == "parent" and isinstance(value, str):
@@ -251,6 +255,13 @@ def _referral(referral: dict[str, Any], names: Names) -> str:
         if value
     ]
     return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _notice(notice: dict[str, Any]) -> str:
+    text = f"{notice.get('text', '')} (til og med {_date(notice.get('until'))}"
+    if notice.get("referrals") == "paused":
+        text += "; tager ikke imod henvisninger"
+    return text + ")"
 
 
 def _age(age: dict[str, Any]) -> str:

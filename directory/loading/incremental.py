@@ -492,8 +492,11 @@ def _moved(old: Record, node: YMap, path: str) -> Record:
     if old.source.path == path and old.source.line == node.line:
         return old
     moved = copy.copy(old)
-    if isinstance(moved, Unit):
-        moved.__dict__["contacts"] = [copy.copy(c) for c in moved.contacts]
+    for key, value in list(moved.__dict__.items()):  # nested records get sources too
+        if isinstance(value, Record):
+            moved.__dict__[key] = copy.copy(value)
+        elif isinstance(value, list) and value and isinstance(value[0], Record):
+            moved.__dict__[key] = [copy.copy(item) for item in value]
     _attach_sources(moved, node, path)
     return moved
 
