@@ -205,3 +205,31 @@ def test_every_demo_unit_edited_validates_as_the_whole_directory_would(
     )
     assert compared > 20
     assert len(whole_runs) == 1 + compared + 1
+
+
+@pytest.mark.parametrize("name", ["description", "a line more", "bad hours", "referral need"])
+def test_a_hand_edit_is_validated_from_the_version_the_process_kept(
+    small: Path, whole_runs: list[str], name: str
+) -> None:
+    """A file changed on disk (a save on another app server, a git pull): the next
+    validation is made from the one this process kept, and is the whole validation's."""
+    validate_directory(small, today=TODAY)
+    rel, old, new = SMALL_CHANGES[name]
+    (small / rel).write_text(edit(small, rel, old, new)[rel] or "", encoding="utf-8")
+    patched = validate_directory(small, today=TODAY)
+    assert len(whole_runs) == 1  # the first load only
+    whole = validate_directory(small, today=TODAY, cache=False)
+    assert _problems(patched) == _problems(whole)
+    assert _records(patched) == _records(whole)
+    loader.flush_cache_writes()
+    loader.forget_recent()  # a restart finds it in the disk cache
+    assert validate_directory(small, today=TODAY).version == patched.version
+    assert len(whole_runs) == 2  # the comparison's own
+
+
+def test_another_day_is_the_whole_validation(small: Path, whole_runs: list[str]) -> None:
+    validate_directory(small, today=TODAY)
+    rel, old, new = SMALL_CHANGES["description"]
+    (small / rel).write_text(edit(small, rel, old, new)[rel] or "", encoding="utf-8")
+    validate_directory(small, today=TODAY + dt.timedelta(days=1))  # other warnings
+    assert len(whole_runs) == 2

@@ -94,9 +94,18 @@ def content_key(root: str, today: dt.date, overlay: Overlay | None = None) -> st
 
     A file that cannot be read gives a key that is never stored (the loader reports it).
     """
+    return content_state(root, today, overlay)[0]
+
+
+def content_state(
+    root: str, today: dt.date, overlay: Overlay | None = None
+) -> tuple[str, dict[str, str]]:
+    """`content_key` and, from the same reading, a digest of each data file (relative
+    path -> digest): what changed between two versions, without reading them again."""
     digest = hashlib.blake2b(digest_size=20)
     where = root if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
     digest.update(f"{code_version()}\0{today.isoformat()}\0{where}\0".encode())
+    files: dict[str, str] = {}
     for rel in data_files(root, overlay):
         digest.update(rel.encode() + b"\0")
         try:  # the loader's safe reader: no links out, no devices or FIFOs, at most 5 MB
@@ -105,7 +114,13 @@ def content_key(root: str, today: dt.date, overlay: Overlay | None = None) -> st
             data = os.urandom(16)  # not readable now: a key nobody can hit again
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
-    return digest.hexdigest()
+        files[rel] = file_digest(data)
+    return digest.hexdigest(), files
+
+
+def file_digest(data: bytes) -> str:
+    """A data file's digest in `content_state`."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _root_id(root: str) -> str:

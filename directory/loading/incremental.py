@@ -32,7 +32,7 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
-from directory.loading.cache import content_key
+from directory.loading.cache import content_key, content_state, file_digest
 from directory.loading.loader import (
     STAFF_NUMBER_IN_TEXT,
     Validation,
@@ -88,8 +88,42 @@ def validate_change(
     finally:
         if was_enabled:
             gc.enable()
-    result.version = content_key(root, today, overlay)
+    result.version, result.files = content_state(root, today, overlay)
     return result
+
+
+MAX_PATCHED_FILES = 8  # more changed files than this: the whole validation instead
+
+
+def patch_from(
+    root: str, today: dt.date, earlier: Validation, files: dict[str, str]
+) -> Validation | None:
+    """The validation of the files on disk now (`files`: their digests), made from the
+    validation of an earlier version of them, when it can be (see the module's docstring;
+    the old texts are gone, so every record of a changed file is validated again). None
+    when it cannot: the caller validates the whole directory."""
+    changed = {
+        rel
+        for rel in files.keys() | earlier.files.keys()
+        if files.get(rel) != earlier.files.get(rel)
+    }
+    if not changed or len(changed) > MAX_PATCHED_FILES:
+        return None
+    overlay: dict[str, str | None] = {}
+    for rel in changed:
+        if rel not in files:
+            overlay[rel] = None
+            continue
+        try:
+            data = read_data_file(Path(root), rel)
+            overlay[rel] = data.decode("utf-8-sig")
+        except (UnsafeFile, UnicodeDecodeError):
+            return None  # the whole validation says what is wrong with it
+        if file_digest(data) != files[rel]:
+            return None  # changed again while this ran: its key would not be its contents
+    if not _can_patch(root, today, overlay, earlier, checked=True):
+        return None
+    return _Patch(root, today, overlay, earlier, reuse=False).run()
 
 
 def _can_patch(
@@ -123,8 +157,13 @@ class _Fallback(Exception):
 class _Patch(_Checker):
     """The loader's checker, run over the changed files only, against `base`."""
 
-    def __init__(self, root: str, today: dt.date, overlay: Overlay, base: Validation) -> None:
+    def __init__(
+        self, root: str, today: dt.date, overlay: Overlay, base: Validation, *, reuse: bool = True
+    ) -> None:
         super().__init__(root, today, overlay)
+        # reuse: the files on disk are the ones `base` validated, so a changed file's
+        # records whose text is unchanged keep their models
+        self.reuse_records = reuse
         assert base.directory is not None
         self.base = base
         self.old = base.directory
@@ -174,7 +213,7 @@ class _Patch(_Checker):
         return Validation(directory, self.errors, self.warnings)
 
     def _read_top(self, path: str, rel: str, kind: str, root: Node | None) -> None:
-        if isinstance(root, YMap):
+        if isinstance(root, YMap) and self.reuse_records:
             seq = root.items.get(kind)
             if isinstance(seq, YSeq) and seq.items:
                 self._find_same(path, rel, kind, root, seq)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 
 from directory import settings
-from directory.loading.cache import DiskCache, content_key, open_cache
+from directory.loading.cache import DiskCache, content_key, content_state, open_cache
 from directory.loading.safefile import Overlay, UnsafeFile, os_reason, read_data_file
 from directory.loading.yamltree import (
     Node,
@@ -93,6 +93,9 @@ class Validation:
     version: str = ""
     # Per file, when there are errors: (line, unit id) where each unit or referral starts.
     owners: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    # Per data file (relative path), a digest of the contents validated: what changed since.
+    # Known in this process only (not in the disk cache: the key covers them there).
+    files: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def unit_of(self, problem: Problem) -> str | None:
         """The unit a problem belongs to (a referral's: its 'from'), when it is in one."""
@@ -187,7 +190,7 @@ def validate_directory(
     root = data_dir_from_env(path)
     today = today or staleness.today()
     disk = open_cache() if cache else None
-    key = content_key(root, today, overlay) if os.path.isdir(root) else ""
+    key, files = content_state(root, today, overlay) if os.path.isdir(root) else ("", {})
     if disk is not None and key:
         recent = _recent(root, key)
         if recent is not None:
@@ -200,34 +203,56 @@ def validate_directory(
         if disk is not None and key:
             hit = disk.load(key)
             if isinstance(hit, Validation):
+                hit.files = files
                 if overlay is None:
-                    _keep_recent(root, hit)
+                    _keep_recent(root, hit, today)
                 return hit
+            if overlay is None:
+                patched = _patched(root, today, files)
+                if patched is not None:
+                    patched.version, patched.files = key, files
+                    _keep_recent(root, patched, today)
+                    _WRITER.put(disk, root, today, patched)
+                    return patched
         result = _Checker(root, today, overlay).run()
     finally:
         if was_enabled:
             gc.enable()
-    result.version = key
+    result.version, result.files = key, files
     if overlay is None and disk is not None:
         _store(disk, root, today, result)
-        _keep_recent(root, result)
+        _keep_recent(root, result, today)
     return result
+
+
+def _patched(root: str, today: dt.date, files: dict[str, str]) -> Validation | None:
+    """The validation of the files now, made from the one this process kept of an earlier
+    version of them (`directory.loading.incremental`), when only a few units or referrals
+    files changed (a save on another app server, a `git pull`, a hand edit); None when
+    that cannot be done."""
+    with _RECENT_LOCK:
+        day, recent = _RECENT_DAY.get(root), _RECENT.get(root)
+    if recent is None or day != today or recent.directory is None or not recent.files:
+        return None
+    from directory.loading.incremental import patch_from  # it builds on this module
+
+    return patch_from(root, today, recent, files)
 
 
 def remember(
     path: str | os.PathLike[str] | None, result: Validation, *, today: dt.date | None = None
 ) -> None:
-    """Keep a validation of the files as they are now (e.g. of an overlay that has since
-    been written): the next `validate_directory` in this process returns it at once, and
-    it is written to the disk cache in the background (`flush_cache_writes` waits for
-    that), so a restart finds it too. Written only when the files on disk are still the
-    ones it validated."""
+    """Keep a validation of the files as they are now (an overlay that has just been
+    written): the next `validate_directory` in this process returns it at once, and it is
+    written to the disk cache in the background (`flush_cache_writes` waits for that), so
+    a restart finds it too."""
     disk = open_cache()
     if disk is None:
         return
     root = data_dir_from_env(path)
-    _keep_recent(root, result)
-    _WRITER.put(root, today or staleness.today(), result)
+    day = today or staleness.today()
+    _keep_recent(root, result, day)
+    _WRITER.put(disk, root, day, result)
 
 
 # -- the newest validation of each data directory, kept in this process --------------------
@@ -236,6 +261,7 @@ def remember(
 # cache (seconds at 50,000 units). One entry per data directory: the objects are the ones
 # the app holds anyway.
 _RECENT: dict[str, Validation] = {}
+_RECENT_DAY: dict[str, dt.date] = {}  # the day each was made for (its warnings' day)
 _RECENT_LOCK = threading.Lock()
 
 
@@ -245,34 +271,38 @@ def _recent(root: str, key: str) -> Validation | None:
     return hit if hit is not None and hit.version == key else None
 
 
-def _keep_recent(root: str, result: Validation) -> None:
+def _keep_recent(root: str, result: Validation, today: dt.date) -> None:
     if result.version:
         with _RECENT_LOCK:
             _RECENT[root] = result
+            _RECENT_DAY[root] = today
 
 
 def forget_recent() -> None:
     """Drop the validations kept in this process (tests; a changed `LANDKORT_CACHE`)."""
     with _RECENT_LOCK:
         _RECENT.clear()
+        _RECENT_DAY.clear()
 
 
 class _BackgroundWriter:
-    """Writes remembered validations to the disk cache in one background thread, newest
-    per data directory first (an older one waiting for the same directory is dropped: its
-    files are gone). The thread is not a daemon: a command that saved an edit writes its
-    cache entry before the process ends."""
+    """Writes kept validations to the disk cache in one background thread. Each one's key
+    was made from exactly the contents it validated (a save's change, a patch that checked
+    what it read), so it is written even when the files have moved on since; of several
+    waiting for one data directory, the newest is written, and before it the newest that
+    validated (it becomes the last good version). The thread is not a daemon: a command
+    that saved an edit writes its cache entry before the process ends."""
 
     def __init__(self) -> None:
-        self._pending: dict[str, tuple[dt.date, Validation]] = {}
+        self._pending: dict[str, list[tuple[DiskCache, dt.date, Validation]]] = {}
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
         self._thread: threading.Thread | None = None
 
-    def put(self, root: str, today: dt.date, result: Validation) -> None:
+    def put(self, disk: DiskCache, root: str, today: dt.date, result: Validation) -> None:
         with self._lock:
-            self._pending[root] = (today, result)
+            self._pending.setdefault(root, []).append((disk, today, result))
             self._idle.clear()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -287,16 +317,17 @@ class _BackgroundWriter:
                     self._thread = None
                     self._idle.set()
                     return
-                root, (today, result) = self._pending.popitem()
-            disk = open_cache()
-            if disk is not None:
+                root, waiting = self._pending.popitem()
+            newest = waiting[-1]
+            good = next((w for w in reversed(waiting) if w[2].directory is not None), None)
+            for disk, today, result in ([good] if good and good is not newest else []) + [newest]:
                 try:
-                    _store(disk, root, today, result)
+                    _store(disk, root, today, result, check=False)
                 except Exception as exc:  # a cache entry is never worth a crash
                     print(f"landkort: cachen blev ikke skrevet ({exc})", file=sys.stderr)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every remembered validation is written; False on timeout."""
+        """Wait until every kept validation is written; False on timeout."""
         return self._idle.wait(timeout)
 
 
@@ -308,10 +339,13 @@ def flush_cache_writes(timeout: float | None = None) -> bool:
     return _WRITER.flush(timeout)
 
 
-def _store(disk: DiskCache, root: str, today: dt.date, result: Validation) -> None:
-    # Stored only when the files did not change while they were read.
+def _store(
+    disk: DiskCache, root: str, today: dt.date, result: Validation, *, check: bool = True
+) -> None:
+    # Stored only when the files did not change while they were read (`check`: the key
+    # was made before they were read).
     key = result.version
-    if not key or content_key(root, today) != key:
+    if not key or (check and content_key(root, today) != key):
         return
     try:
         disk.store(key, result)
