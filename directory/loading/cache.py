@@ -100,27 +100,34 @@ def content_key(root: str, today: dt.date, overlay: Overlay | None = None) -> st
 def content_state(
     root: str, today: dt.date, overlay: Overlay | None = None
 ) -> tuple[str, dict[str, str]]:
-    """`content_key` and, from the same reading, a digest of each data file (relative
-    path -> digest): what changed between two versions, without reading them again."""
-    digest = hashlib.blake2b(digest_size=20)
-    where = root if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
-    digest.update(f"{code_version()}\0{today.isoformat()}\0{where}\0".encode())
+    """`content_key` and the digest of each data file it is made from (relative path ->
+    digest): what changed between two versions, and the key of a version that differs in
+    a few files (`key_of`) without reading the others again."""
     files: dict[str, str] = {}
     for rel in data_files(root, overlay):
-        digest.update(rel.encode() + b"\0")
         try:  # the loader's safe reader: no links out, no devices or FIFOs, at most 5 MB
             data = read_data_file(Path(root), rel, overlay)
         except UnsafeFile:
             data = os.urandom(16)  # not readable now: a key nobody can hit again
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
         files[rel] = file_digest(data)
-    return digest.hexdigest(), files
+    return key_of(root, today, files), files
+
+
+def key_of(root: str, today: dt.date, files: dict[str, str]) -> str:
+    """The key of a data directory whose files have these digests (`content_state`)."""
+    digest = hashlib.blake2b(digest_size=20)
+    where = root if os.path.isabs(root) else f"{os.getcwd()}\0{root}"
+    digest.update(f"{code_version()}\0{today.isoformat()}\0{where}\0".encode())
+    for rel in sorted(files):
+        digest.update(f"{rel}\0{files[rel]}\0".encode())
+    return digest.hexdigest()
 
 
 def file_digest(data: bytes) -> str:
-    """A data file's digest in `content_state`."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A data file's digest in `content_state` (its length and its bytes)."""
+    digest = hashlib.blake2b(len(data).to_bytes(8, "big"), digest_size=20)
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def _root_id(root: str) -> str:

@@ -32,7 +32,7 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
-from directory.loading.cache import content_key, content_state, file_digest
+from directory.loading.cache import content_key, content_state, file_digest, key_of
 from directory.loading.loader import (
     STAFF_NUMBER_IN_TEXT,
     Validation,
@@ -88,8 +88,24 @@ def validate_change(
     finally:
         if was_enabled:
             gc.enable()
-    result.version, result.files = content_state(root, today, overlay)
+    result.version, result.files = _state_after(root, today, overlay, base)
     return result
+
+
+def _state_after(
+    root: str, today: dt.date, overlay: Overlay, base: Validation
+) -> tuple[str, dict[str, str]]:
+    """The key and file digests the directory will have once `overlay` is written: from
+    `base`'s digests when it has them (only the changed files are hashed), else read."""
+    if not base.files:
+        return content_state(root, today, overlay)
+    files = dict(base.files)
+    for rel, text in overlay.items():
+        if text is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = file_digest(text.encode("utf-8"))
+    return key_of(root, today, files), files
 
 
 MAX_PATCHED_FILES = 8  # more changed files than this: the whole validation instead
@@ -171,13 +187,17 @@ class _Patch(_Checker):
         # (path, line) of a record in a changed file -> its old model, when its text is
         # the same as a record of the file before the change
         self.reuse: dict[tuple[str, int], Record] = {}
-        self.old_units = {
-            path: [u for u in self.old.units.values() if u.source.path == path]
-            for path in self.changed
-        }
-        self.old_referrals = {
-            path: [r for r in self.old.referrals if r.source.path == path] for path in self.changed
-        }
+        kinds = {classify(rel) for rel in overlay}
+        self.old_units: dict[str, list[Unit]] = {path: [] for path in self.changed}
+        for unit in self.old.units.values() if "units" in kinds else ():
+            found = self.old_units.get(unit.source.path)
+            if found is not None:
+                found.append(unit)
+        self.old_referrals: dict[str, list[Referral]] = {path: [] for path in self.changed}
+        for referral in self.old.referrals if "referrals" in kinds else ():
+            found_refs = self.old_referrals.get(referral.source.path)
+            if found_refs is not None:
+                found_refs.append(referral)
         removed = {u.id for units in self.old_units.values() for u in units}
         self.other_unit_ids = self.old.units.keys() - removed
         self.other_contact_ids = self.old.contacts.keys() - {
