@@ -291,3 +291,33 @@ def test_every_part_is_verified_before_any_is_unpickled(tmp_path: Path) -> None:
     entry.write_bytes(blob)
     assert isinstance(cache.load("trap"), _Parts)
     assert marker.read_text() == "unpickled"  # the control: an intact entry is unpickled
+
+
+def test_a_settled_file_is_not_read_again_for_its_key(data_dir: Path, monkeypatch) -> None:
+    """The key of unchanged files comes from their kept digests (not read again: 60 MB at
+    50,000 units); a file that changed since, or changed just now, is read."""
+    from directory.loading import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", -1)  # every file counts as settled
+    read: list[str] = []
+    real = cache_module.read_data_file
+
+    def counting(base, rel, overlay=None):  # noqa: ANN001, ANN202
+        read.append(rel)
+        return real(base, rel, overlay)
+
+    monkeypatch.setattr(cache_module, "read_data_file", counting)
+    first = content_key(str(data_dir), TODAY)
+    assert len(read) == len(list(data_dir.rglob("*.yaml")))
+    read.clear()
+    assert content_key(str(data_dir), TODAY) == first and read == []
+    path = data_dir / "units" / "stat.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# en kommentar mere\n", encoding="utf-8")
+    assert content_key(str(data_dir), TODAY) != first
+    assert read == ["units/stat.yaml"]
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", 10**18)  # just written: read each time
+    cache_module._DIGESTS.clear()
+    content_key(str(data_dir), TODAY)
+    read.clear()
+    content_key(str(data_dir), TODAY)
+    assert len(read) == len(list(data_dir.rglob("*.yaml")))

@@ -22,6 +22,7 @@ from directory import ContactRole, Directory, PhoneKind, Unit
 from directory.access import Viewer
 from directory.editing import (
     FIELD_DA,
+    Author,
     DirectoryNames,
     EditConflict,
     EditError,
@@ -78,7 +79,8 @@ def _key(unit_id: str, name: str) -> str:
     return f"rediger-{unit_id}-{name}"
 
 
-def _author(viewer: Viewer) -> Any:
+def _author(viewer: Viewer) -> Author:
+    """The commit author: the viewer's name (cleaned) and their token's e-mail."""
     return author_of(viewer.name, viewer.email)
 
 
@@ -99,7 +101,7 @@ def edit_section(directory: Directory, unit: Unit, viewer: Viewer) -> None:
         st.info(reason, icon=":material/edit_off:")
         return
     open_key = _key(unit.id, "open")
-    errors: list[FieldError] = st.session_state.get(_key(unit.id, "confirm-errors"), [])
+    errors: list[FieldError] = st.session_state.pop(_key(unit.id, "confirm-errors"), [])
     _show_errors(errors, "")
     if not st.session_state.get(open_key):
         left, right = st.columns(2)

@@ -565,7 +565,7 @@ class Editor:
         count), and the validation of the directory with the change: the changed files
         against the rest as it was validated before (`validate_change`)."""
         before = validate_directory(self.where, today=today)
-        after = validate_change(self.where, change.texts, today=today, base=before)
+        after = validate_change(self.where, change.texts, today=today, base=before, current=True)
         if after.ok:
             return [], after
         known = {(p.path, p.message) for p in before.errors}

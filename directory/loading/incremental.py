@@ -67,14 +67,16 @@ def validate_change(
     *,
     today: dt.date | None = None,
     base: Validation | None = None,
+    current: bool = False,
 ) -> Validation:
     """The validation of the directory with `overlay` written (relative path -> new text,
     None: deleted), as `validate_directory(path, overlay=overlay)` gives it. `base` is the
-    validation of the files as they are now (looked up when not given). Never stored in the
+    validation of the files as they are now (looked up when not given; `current`: the
+    caller has just looked it up, its key need not be checked again). Never stored in the
     disk cache: `loader.remember` does that once the change is written."""
     root = data_dir_from_env(path)
     today = today or staleness.today()
-    checked = base is None  # looked up now: it is the files' own validation
+    checked = base is None or current  # the validation of the files as they are now
     if base is None:
         base = validate_directory(root, today=today)
     was_enabled = gc.isenabled()
