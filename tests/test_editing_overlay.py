@@ -283,3 +283,32 @@ def test_a_units_referrals_read_alone_keep_their_order() -> None:
     )
     assert [r["to"] for r in unit_records(text, "referrals", "u")] == ["a", "c"]
     assert key_line("from", "u").search(text)
+
+
+def test_a_plain_file_is_read_only_where_the_edit_is() -> None:
+    """In a plain units file, finding and changing one unit reads that unit alone; the
+    text is the whole file's read, changed only there."""
+    from directory.editing.yamledit import SeqFile, merge
+
+    records = "".join(
+        f"  - id: u{i}\n    name: Enhed {i}\n    contacts:\n      - id: k{i}\n"
+        f"        name: Person {i}\n        backup: k{i + 1}\n"
+        for i in range(2000)
+    )
+    text = "# kommentar\nunits:\n" + records + "x-slut: ja\n"
+    doc = SeqFile(text, "units")
+    assert len(doc) == 2000 and doc.nodes == {}
+    index = doc.find("u1234")
+    assert index == 1234 and list(doc.nodes) == [1234]
+    assert doc.indexes_with("backup", "k1235") == []  # a contact's key, not the unit's
+    assert doc.indexes_with("backup", "k1235", anywhere=True) == [1234]
+    assert doc.key_lines(1234) == {
+        "id": 2 + 1234 * 6 + 1,
+        "name": 2 + 1234 * 6 + 2,
+        "contacts": 2 + 1234 * 6 + 3,
+    }
+    node = doc.item(index)
+    merge(node, {**plain(node), "name": "Ny"})
+    assert doc.text() == text.replace("name: Enhed 1234\n", "name: Ny\n")
+    whole = SeqFile(text.replace("units:\n", "units:  \n  # først\n"), "units")
+    assert whole.find("u1234") == 1234

@@ -757,10 +757,10 @@ class Editor:
             removed = 0
             for rel in self._referral_files(state.unit_id, ("from", "to")):
                 seq = self._doc(rel, docs, "referrals")
-                for i in range(len(seq)):
-                    if state.unit_id in (seq.get(i, "from"), seq.get(i, "to")):
-                        seq.delete(i)
-                        removed += 1
+                ends = {*seq.indexes_with("from", state.unit_id)}
+                for i in ends | set(seq.indexes_with("to", state.unit_id)):
+                    seq.delete(i)
+                    removed += 1
             change = _Change(_changed_texts(docs), ["retired"])
             word = "henvisning" if removed == 1 else "henvisninger"
             subject = f"Nedlæg {state.name} og {removed} {word}"
@@ -935,9 +935,8 @@ def _key_at(text: str, unit_id: str, line: int) -> str:
     end = doc.line_of(index + 1) if index + 1 < len(doc) else doc.end
     if not start <= line < end:
         return ""
-    node = doc.nodes[index]
     best = ""
-    for key, key_line_ in node.key_lines.items():
+    for key, key_line_ in doc.key_lines(index).items():
         if key_line_ <= line:
             best = key
     return best if best in FIELD_DA else ""

@@ -11,8 +11,10 @@ when the validator's YAML 1.1 reading would turn them into something else (`17:4
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -224,8 +226,10 @@ class SeqFile:
 
     Only the records that are changed are parsed by round trip, each on its own (as a
     one-record file with the same indentation), so a save costs the same in a 50-unit file
-    and a 5,000-unit one; every other line of the file is kept byte for byte. Record
-    positions come from the validator's fast line-aware reader.
+    and a 5,000-unit one; every other line of the file is kept byte for byte. In a file laid
+    out plainly (`units:` on its own line, then one `- ` per record in one column) a record
+    is found by its `id:` line and only the records looked at are read (with the loader's
+    reader); any other file is read whole first.
     """
 
     def __init__(self, text: str, kind: str, path: str = "?", rel: str = "") -> None:
@@ -233,17 +237,30 @@ class SeqFile:
         self.kind = kind
         self.path = path
         self.rel = rel or path
+        self.lines = text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+        self.nodes: dict[int, Any] = {}  # record index -> its node (read when first needed)
+        self.offsets: dict[int, int] = {}  # record index -> add to its node's lines
+        self.starts: list[int] = []
+        self.end = len(self.lines) + 1  # 1-based line where the list's region stops
+        self.missing_key = True
+        layout = _plain_layout(text, kind)
+        if layout is not None:
+            self.missing_key = False
+            self.starts, self.end = layout
+        else:
+            self._read_whole(text, kind, path)
+        self.docs: dict[int, YamlDoc] = {}
+        self.deleted: set[int] = set()
+        self.appended: list[Any] = []
+        self.order: Sequence[str] = ()
+
+    def _read_whole(self, text: str, kind: str, path: str) -> None:
         try:
             root = parse_text(text).root
         except YamlProblem as exc:
             raise EditTextError(f"{path}:{exc.line}: {exc.message}") from exc
-        self.lines = text.splitlines(keepends=True)
-        if self.lines and not self.lines[-1].endswith("\n"):
-            self.lines[-1] += "\n"
-        self.nodes: list[Any] = []
-        self.starts: list[int] = []
-        self.end = len(self.lines) + 1  # 1-based line where the list's region stops
-        self.missing_key = True
         if root is not None and not isinstance(root, YMap):
             raise EditTextError(f"{path}: øverst i filen står nøglen '{kind}:' ikke")
         if isinstance(root, YMap) and kind in root.key_lines:
@@ -254,26 +271,59 @@ class SeqFile:
                 self.end = min(after)
             seq = root.items.get(kind)
             if isinstance(seq, YSeq):
-                self.nodes = list(seq.items)
+                self.nodes = dict(enumerate(seq.items))
+                self.offsets = dict.fromkeys(self.nodes, 0)
                 self.starts = [node.line for node in seq.items]
             if not self.starts and "[" in self.lines[seq_line - 1]:  # `units: []`
                 self.lines[seq_line - 1] = f"{kind}:\n"
-        self.docs: dict[int, YamlDoc] = {}
-        self.deleted: set[int] = set()
-        self.appended: list[Any] = []
-        self.order: Sequence[str] = ()
 
     def __len__(self) -> int:
-        return len(self.nodes)
+        return len(self.starts)
+
+    def node(self, index: int) -> Any:
+        """Record `index` as the loader's reader reads it (lines of the whole file)."""
+        if index not in self.nodes:
+            try:
+                root = parse_text(f"{self.kind}:\n{self._slice(index)}").root
+            except YamlProblem as exc:
+                line = exc.line + self.starts[index] - 2
+                raise EditTextError(f"{self.path}:{line}: {exc.message}") from exc
+            seq = root.items.get(self.kind) if isinstance(root, YMap) else None
+            items = seq.items if isinstance(seq, YSeq) else []
+            self.nodes[index] = items[0] if len(items) == 1 else None
+            self.offsets[index] = self.starts[index] - 2
+        return self.nodes[index]
+
+    def key_lines(self, index: int) -> dict[str, int]:
+        """Each top-level key of record `index` -> its line in the file."""
+        node = self.node(index)
+        offset = self.offsets.get(index, 0)
+        lines = node.key_lines if isinstance(node, YMap) else {}
+        return {key: line + offset for key, line in lines.items()}
+
+    def indexes_with(self, key: str, value: str, *, anywhere: bool = False) -> list[int]:
+        """The records (not deleted) whose `key` is `value`; `anywhere`: the records with
+        a line `key: value` anywhere in them (a contact's `backup:`, say)."""
+        if len(self.nodes) == len(self.starts):  # read whole: look at each
+            candidates: list[int] = list(range(len(self.starts)))
+        else:  # found by their `key: value` lines
+            text = self.original
+            candidates = []
+            for match in key_line(key, value).finditer(text):
+                at = text.count("\n", 0, match.start()) + 1  # its line
+                i = bisect.bisect_right(self.starts, at) - 1
+                if i >= 0 and at < self.end and i not in candidates:
+                    candidates.append(i)
+        if anywhere:
+            return [i for i in candidates if i not in self.deleted]
+        return [i for i in candidates if i not in self.deleted and self.get(i, key) == value]
 
     def find(self, record_id: str) -> int | None:
-        for i in range(len(self.nodes)):
-            if i not in self.deleted and self.get(i, "id") == record_id:
-                return i
-        return None
+        found = self.indexes_with("id", record_id)
+        return found[0] if found else None
 
     def get(self, index: int, key: str) -> Any:
-        node = self.nodes[index]
+        node = self.node(index)
         value = node.items.get(key) if isinstance(node, YMap) else None
         return value.value if isinstance(value, YScalar) else None
 
@@ -368,3 +418,42 @@ def _shift(text: str, delta: int) -> str:
 def _body(text: str) -> str:
     """A one-key file's text without its first line (the `units:` / `referrals:` key)."""
     return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+_TOP_KEY = re.compile(r"^[^\s#-]", re.M)
+_DASH_LINE = re.compile(r"^( *)-(?:[ \t]|$)", re.M)
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _plain_layout(text: str, kind: str) -> tuple[list[int], int] | None:
+    """(the 1-based line of each record's dash, the line where the list ends) when the file
+    is laid out plainly: `kind:` alone on its line, then only blank lines and comments, then
+    one `- ` per record in one column, up to the next top-level key. None otherwise."""
+    if _OTHER_BREAKS.search(text):  # lines counted as the reader counts them: \n only
+        return None
+    top = re.search(rf"^{kind}:[ \t]*(?:#.*)?$", text, re.M)
+    if top is None:
+        return None
+    first = _DASH_LINE.search(text, top.end())
+    if first is None or any(
+        line.strip() and not line.lstrip().startswith("#")
+        for line in text[top.end() : first.start()].splitlines()
+    ):
+        return None
+    after = _TOP_KEY.search(text, first.start())
+    end = after.start() if after else len(text)
+    column = len(first.group(1))
+    starts = [
+        text.count("\n", 0, m.start()) + 1
+        for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M)
+        if m.start() >= first.start()
+    ]
+    end_line = text.count("\n", 0, end) + 1 if after else len(text.splitlines()) + 1
+    return starts, end_line
+
+
+def key_line(key: str, value: str) -> re.Pattern[str]:
+    """A line `key: value` (as `- key:` too, the value plain or quoted)."""
+    return re.compile(
+        rf"""^[ \t-]*{re.escape(key)}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?$""", re.M
+    )
