@@ -443,12 +443,14 @@ def _plain_layout(text: str, kind: str) -> tuple[list[int], int] | None:
     after = _TOP_KEY.search(text, first.start())
     end = after.start() if after else len(text)
     column = len(first.group(1))
-    starts = [
-        text.count("\n", 0, m.start()) + 1
-        for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M)
-        if m.start() >= first.start()
-    ]
-    end_line = text.count("\n", 0, end) + 1 if after else len(text.splitlines()) + 1
+    starts: list[int] = []
+    line, counted = 1, 0  # the line at `counted` (counted on from the last dash, once)
+    for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M):
+        if m.start() >= first.start():
+            line += text.count("\n", counted, m.start())
+            counted = m.start()
+            starts.append(line)
+    end_line = line + text.count("\n", counted, end) if after else len(text.splitlines()) + 1
     return starts, end_line
 
 
