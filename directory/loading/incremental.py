@@ -27,10 +27,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import operator
 import os
+from collections.abc import Iterable
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from directory.loading.cache import content_key, content_state, file_digest, key_of
 from directory.loading.loader import (
@@ -59,6 +61,7 @@ from directory.rules.scrub import (
 )
 
 INCREMENTAL_KINDS = frozenset({"units", "referrals"})
+_R = TypeVar("_R", bound=Record)
 
 
 def validate_change(
@@ -189,17 +192,13 @@ class _Patch(_Checker):
         # (path, line) of a record in a changed file -> its old model, when its text is
         # the same as a record of the file before the change
         self.reuse: dict[tuple[str, int], Record] = {}
+        self.reused: set[int] = set()  # id() of the old models used again
+        self.from_reuse: set[int] = set()  # id() of the models they became
         kinds = {classify(rel) for rel in overlay}
-        self.old_units: dict[str, list[Unit]] = {path: [] for path in self.changed}
-        for unit in self.old.units.values() if "units" in kinds else ():
-            found = self.old_units.get(unit.source.path)
-            if found is not None:
-                found.append(unit)
-        self.old_referrals: dict[str, list[Referral]] = {path: [] for path in self.changed}
-        for referral in self.old.referrals if "referrals" in kinds else ():
-            found_refs = self.old_referrals.get(referral.source.path)
-            if found_refs is not None:
-                found_refs.append(referral)
+        self.old_units = _by_path(self.old.units.values() if "units" in kinds else (), self.changed)
+        self.old_referrals = _by_path(
+            self.old.referrals if "referrals" in kinds else (), self.changed
+        )
         removed = {u.id for units in self.old_units.values() for u in units}
         self.other_unit_ids = self.old.units.keys() - removed
         self.other_contact_ids = self.old.contacts.keys() - {
@@ -289,7 +288,9 @@ class _Patch(_Checker):
                 for contact in contacts.items:
                     if isinstance(contact, YMap):
                         self._check_id("contacts", _Item("contacts", item.path, contact), seen)
+        self.reused.add(id(old))
         model = _moved(old, item.node, item.path)
+        self.from_reuse.add(id(model))
         key = str(position) if kind == "referrals" else getattr(model, "id", None) or str(position)
         self.models[kind].setdefault(key, model)
 
@@ -427,9 +428,19 @@ class _Patch(_Checker):
         """The unchanged files' warnings as they were; the changed files' made again."""
         changed = self.changed
         old_numbers = staff_numbers(self.old)
-        before = {d for units in self.old_units.values() for u in units for d in _staff_digits(u)}
-        after = {d for u in new_units for d in _staff_digits(u)}
-        if before == after:  # the changed units hold the same ones: so does the directory
+        # the staff-only numbers of the units read again, before and after (a unit whose
+        # text did not change holds the same ones)
+        reused = self.reused
+        before = {
+            d
+            for units in self.old_units.values()
+            for u in units
+            if id(u) not in reused
+            for d in _staff_digits(u)
+        }
+        fresh = [u for u in new_units if id(u) not in self.from_reuse]
+        after = {d for u in fresh for d in _staff_digits(u)}
+        if before == after:  # the same ones before and after: so does the directory
             numbers = old_numbers
             again = False
         else:  # the staff-only numbers changed: every record's text is looked at again
@@ -540,6 +551,19 @@ def _check_unit_refs(checker: _Checker, refs: _UnitRefs, known: dict[str, set[st
         checker._ref(path, line, f"locations[{i}]", location, known["locations"], "locations.yaml")
     for backup, line in refs.backups:
         checker._ref(path, line, "backup", backup, known["contacts"], "enhedernes contacts")
+
+
+_SOURCE_PATH = operator.attrgetter("_source.path")  # a validated record's file, fast
+
+
+def _by_path(records: Iterable[_R], paths: Iterable[str]) -> dict[str, list[_R]]:
+    """The records of each of these files, in order (one pass over all of them)."""
+    out: dict[str, list[_R]] = {path: [] for path in paths}
+    for record in records:
+        found = out.get(_SOURCE_PATH(record))
+        if found is not None:
+            found.append(record)
+    return out
 
 
 def _staff_digits(unit: Unit) -> set[str]:
