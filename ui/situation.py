@@ -8,7 +8,7 @@ import streamlit as st
 import ui.serving
 from directory import Directory
 from directory.rules import hours as clock
-from directory.storage.missing import holds_cpr
+from directory.rules.personal import holds_cpr
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
 from ui.escape import md_escape
 from ui.widgets import SEARCH_PAGE, age_input, call_first_md, status_text, unit_link, unit_picker

@@ -41,8 +41,9 @@ from sqlalchemy.orm import Session
 from directory.access import Viewer
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
+from directory.rules.personal import holds_cpr
 from directory.rules.staleness import NO_OWNER
-from directory.storage import Storage, contains_cpr, open_storage
+from directory.storage import Storage, open_storage
 from directory.storage.db import utcnow
 from directory.storage.legacy import (
     DEFAULT_REPORTS_DIR,
@@ -175,7 +176,7 @@ def _clean_text(
     noun, long_ = what
     if not text_ and empty is not None:
         raise ReportError(*empty)
-    if contains_cpr(text_):
+    if holds_cpr(text_):
         raise ReportError(
             ReportProblem.CPR_NUMBER,
             f"{noun} ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes "
@@ -414,6 +415,8 @@ def _event(line: bytes) -> dict[str, Any] | None:
     required = _REQUIRED[event["event"]]
     if not all(isinstance(event.get(key), str) for key in required):
         return None
+    if any(isinstance(value, str) and holds_cpr(value) for value in event.values()):
+        return None  # a CPR number is never stored: the line is skipped (and counted)
     return event
 
 

@@ -7,7 +7,7 @@ them; a coordinator sees them on Datakvalitet ("ludomani: 7 gange, senest 2026-1
 and adds the words to `synonyms.yaml` or a unit's keywords. Counts older than 90 days
 (ZERO_HIT_DAYS) are deleted, like the counts of searches that found nothing.
 
-The same privacy rule as for those counts (`directory.storage.sensitive_kind`): a query or
+The same privacy rule as for those counts (`directory.rules.personal`): a query or
 note that holds a CPR number, a phone number or an e-mail address is refused and never
 stored; no user is stored.
 
@@ -36,7 +36,6 @@ from directory.rules.hours import COPENHAGEN
 from directory.storage.db import (
     ZERO_HIT_DAYS,
     Storage,
-    contains_cpr,
     normalise_query,
     open_storage,
     sensitive_kind,
@@ -53,11 +52,6 @@ from directory.storage.models import NOTE_LEN, QUERY_LEN
 LOG_NAME = "missing-words.jsonl"  # the old log in LANDKORT_REPORTS, imported once
 MAX_QUERY = QUERY_LEN
 MAX_NOTE = NOTE_LEN
-
-
-def holds_cpr(text: str) -> bool:
-    """Whether a text holds something shaped like a CPR number (ddmmyy-xxxx, ten digits)."""
-    return contains_cpr(text or "")
 
 
 class MissingProblem(StrEnum):
