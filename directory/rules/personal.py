@@ -77,12 +77,12 @@ def _is_date(six: str) -> bool:
 
 def _cpr_in_run(run: str) -> str | None:
     """The CPR number (ten digits) written in one run of digits, or None."""
-    groups = _GROUPS.findall(run)
+    groups: list[str] = _GROUPS.findall(run)
     digits = "".join(groups)
     if len(digits) == CPR_DIGITS:  # the whole run, however it is grouped
         return digits if _is_date(digits[:6]) else None
     for i, group in enumerate(groups):  # inside a longer run: written as one
-        candidates = []
+        candidates: list[str] = []
         if len(group) == CPR_DIGITS:
             candidates.append(group)
         if len(group) == 6 and i + 1 < len(groups) and len(groups[i + 1]) == 4:
