@@ -38,6 +38,7 @@ from directory.storage.models import (
 DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
 RECENT_SEARCHES = 8  # how many recent searches are kept per user
 ZERO_HIT_DAYS = 90  # zero-hit and missing-word counts older than this are deleted
+CONNECT_TIMEOUT_S = 5  # seconds to wait for a PostgreSQL server to answer
 LOCAL_USER = "lokal"  # the one person at a loopback-bound server without sign-in
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a time
@@ -45,6 +46,12 @@ _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a 
 
 class StorageError(RuntimeError):
     """The database cannot be used; the message names the setting and the fix."""
+
+
+class StateRefused(ValueError):
+    """A write of app state refused for what it holds (a CPR number, an empty or too long
+    text, a duplicate, over a limit): the message says why in Danish and names the fix, for
+    the person who wrote it. `ReportError` and `MissingWordError` are the kinds."""
 
 
 # What a read or write of app state can raise when the database is down or full: the UI
@@ -159,7 +166,15 @@ class Storage:
                 self.engine = _sqlite_engine(url, write=True)
                 self.read_engine = _sqlite_engine(url, write=False)
             else:
-                self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+                self.engine = create_engine(
+                    url,
+                    pool_pre_ping=True,
+                    pool_size=5,
+                    max_overflow=10,
+                    # a server that does not answer is "down" after this, not after the
+                    # operating system's minutes: the pages go on without their state
+                    connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                )
                 self.read_engine = self.engine
         except (NoSuchModuleError, ImportError) as exc:
             raise StorageError(

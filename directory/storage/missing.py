@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from directory.rules.hours import COPENHAGEN
 from directory.storage.db import (
     ZERO_HIT_DAYS,
+    StateRefused,
     Storage,
     normalise_query,
     open_storage,
@@ -64,7 +65,7 @@ class MissingProblem(StrEnum):
     EMAIL = "email"
 
 
-class MissingWordError(ValueError):
+class MissingWordError(StateRefused):
     """A missing-word report that cannot be stored. `.problem` says why and `.field` where
     ('query' or 'note'); the message names the fix."""
 
