@@ -26,8 +26,8 @@ def _loop_len(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
     if value > MAX_LOOP_LEN:
         raise argparse.ArgumentTypeError(
-            f"{value} er for langt: skriv højst {MAX_LOOP_LEN} (antallet af sløjfer og tiden "
-            "vokser med 2-3 gange for hver enhed mere)"
+            f"{value} enheder er for mange: skriv højst {MAX_LOOP_LEN} (antallet af sløjfer og "
+            "tiden vokser 2-3 gange for hver enhed mere)"
         )
     return value
 
