@@ -140,7 +140,7 @@ def test_the_ui_policy_shows_refusals_says_down_plainly_and_logs_the_details(
     assert at.exception  # a bug is not a database that is down: it is not swallowed
 
 
-# -- item 9: the notice names nothing of the database ---------------------------------------
+# -- item 9: the notice names nothing of the database; the pages go on ----------------------
 @pytest.mark.parametrize(
     ("page", "params"),
     [
@@ -169,6 +169,8 @@ def test_the_database_down_notice_shows_no_database_details(
     assert [d for d in _details(down_url) if d in shown] == []
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "landkort.state")
     assert "landkort_bruger:***@127.0.0.1" in logged  # the operator's details: in the server log
+    if params.get("q"):
+        assert at.get("page_link")  # the search still shows its results
 
 
 # -- editing never waits for the state database -------------------------------------------

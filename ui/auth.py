@@ -11,7 +11,6 @@ another site whose name was made to resolve to 127.0.0.1 (DNS rebinding) gets no
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from typing import Any
 
@@ -25,6 +24,7 @@ from directory.access import (
     Viewer,
     allowed_hosts,
     host_allowed,
+    is_loopback_name,
     load_access,
     local_request,
     viewer_from_claims,
@@ -47,13 +47,7 @@ def auth_configured() -> bool:
 def bound_to_loopback() -> bool:
     """True when the server listens on a loopback address only (`make run`: 127.0.0.1).
     Unset (Streamlit's default) means every interface: not loopback."""
-    address = str(st.get_option("server.address") or "").strip("[]")
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_name(str(st.get_option("server.address") or "").strip("[]").lower())
 
 
 def request_headers() -> dict[str, str]:
