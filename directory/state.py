@@ -189,6 +189,14 @@ class AppState:
     def zero_hits(self) -> list[tuple[str, int, dt.date]]:
         return self._storage().zero_hits()
 
+    # -- landkort remind -------------------------------------------------------------------
+    @_door
+    def last_reminders(self) -> dict[str, dt.date]:
+        """Per owner address (key), the last day its reminder e-mail was sent."""
+        from directory.storage import reminders
+
+        return reminders.last_sent(self._storage())
+
     # -- Ordet mangler ---------------------------------------------------------------------
     @_door
     def report_missing_word(self, query: str, note: str | None = None) -> MissingWord:
