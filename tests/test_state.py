@@ -72,6 +72,7 @@ def test_every_method_raises_one_error_when_the_database_is_down(down_url: str) 
         "close_fixed_reports": lambda: state.close_fixed_reports(["r1"], "abc123", "K"),
         "open_reports": state.open_reports,
         "report_log": state.report_log,
+        "last_reminders": state.last_reminders,
     }
     for name, call in calls.items():
         with pytest.raises(StateUnavailable) as info:
