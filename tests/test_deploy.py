@@ -50,6 +50,8 @@ def test_kubernetes_has_the_whole_topology() -> None:
     (container,) = pod["containers"]
     env = {e["name"]: e for e in container["env"]}
     assert env["LANDKORT_DB"]["valueFrom"]["secretKeyRef"] == {"name": "landkort", "key": "db-url"}
+    ingress_host = docs["Ingress"]["spec"]["rules"][0]["host"]
+    assert env["LANDKORT_ALLOWED_HOSTS"]["value"] == ingress_host  # issue 26 item 3
     assert pod["volumes"][0]["secret"]["secretName"] == "landkort"
     assert container["volumeMounts"][0]["mountPath"] == "/app/.streamlit/secrets.toml"
     assert container["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"

@@ -72,7 +72,9 @@ def test_host_names_and_the_allowed_list() -> None:
 
 
 # -- HostGuard, the middleware in front of the server ---------------------------------------
-def _through_guard(kind: str, host: str | None, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+def _through_guard(
+    kind: str, host: str | None, monkeypatch: pytest.MonkeyPatch, path: str = "/_stcore/stream"
+) -> list[dict]:
     monkeypatch.setattr("ui.auth.bound_to_loopback", lambda: True)
     passed: list[dict] = []
 
@@ -88,7 +90,7 @@ def _through_guard(kind: str, host: str | None, monkeypatch: pytest.MonkeyPatch)
         return {"type": f"{kind}.request" if kind == "http" else "websocket.connect"}
 
     headers = [(b"host", host.encode())] if host is not None else []
-    scope = {"type": kind, "path": "/_stcore/stream", "headers": headers}
+    scope = {"type": kind, "path": path, "headers": headers}
     asyncio.run(HostGuard(inner)(scope, receive, send))
     return passed + sent_
 
@@ -106,6 +108,14 @@ def test_the_guard_refuses_another_host_name(monkeypatch: pytest.MonkeyPatch) ->
         {"type": "websocket.close", "code": 1008}
     ]
     assert _through_guard("websocket", None, monkeypatch)[0]["type"] == "websocket.close"
+
+
+def test_the_health_check_answers_any_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An orchestrator's probe asks the pod's own address; the answer says nothing."""
+    monkeypatch.setenv("LANDKORT_ALLOWED_HOSTS", "landkort.intra.kk.dk")
+    probe = _through_guard("http", "10.1.2.3:8501", monkeypatch, path="/_stcore/health")
+    assert probe == [{"type": "passed"}]
+    assert _through_guard("http", "10.1.2.3:8501", monkeypatch, path="/")[0]["status"] == 403
 
 
 def test_the_guard_answers_the_names_of_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

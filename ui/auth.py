@@ -217,11 +217,17 @@ WRONG_HOST_HTTP_DA = (
 )
 
 
+# Answered for any Host: a probe of the orchestrator asks the pod's own address, and the
+# answer ("ok") says nothing.
+HEALTH_PATHS = frozenset({"/_stcore/health"})
+
+
 class HostGuard:
     """ASGI middleware in front of the whole server (`st.App(middleware=...)` in app.py):
     an HTTP request whose Host is not allowed gets 403 with a Danish line, a WebSocket is
-    closed before it is accepted (the handshake gets 403). The allowed names are read once,
-    on the first request (the server's options are loaded by then)."""
+    closed before it is accepted (the handshake gets 403); the health check answers any
+    Host (HEALTH_PATHS). The allowed names are read once, on the first request (the
+    server's options are loaded by then)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -233,7 +239,7 @@ class HostGuard:
         return self._allowed[0]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] in ("http", "websocket"):
+        if scope["type"] in ("http", "websocket") and scope.get("path") not in HEALTH_PATHS:
             hosts = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"]
             host = hosts[0] if len(hosts) == 1 else None  # none or two: not a plain request
             if not host_allowed(host, self.allowed()):
