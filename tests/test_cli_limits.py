@@ -107,3 +107,11 @@ def test_the_caps_cut_on_a_word() -> None:
     assert excerpt("a  b") == "a b"
     long = excerpt("x" * 200)
     assert len(long) == MAX_EXCERPT_CHARS and long.endswith("…")
+
+
+def test_the_page_cuts_a_long_situation_from_a_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import app_test
+
+    app = app_test("pages/situation.py", ROOT / "data", monkeypatch, tekst="hjemløs " * 400)
+    assert not app.exception
+    assert len(app.text_area(key="tekst").value) == MAX_SITUATION_CHARS
