@@ -10,7 +10,6 @@ Messages here are shown to coordinators as they are, so they are Danish and name
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,6 +17,7 @@ from typing import Any, Protocol
 from directory.loading.yamltree import INVISIBLE, invisible_message
 from directory.model import ContactRole, Directory, PhoneKind, Referral, Unit, format_phone
 from directory.rules.hours import danish
+from directory.rules.personal import holds_cpr  # a CPR number in any spelling: never stored
 from directory.rules.scrub import PublicScrubber, digit_variants, staff_numbers
 
 # The contract's key order of each record, for inserting new keys where they belong.
@@ -56,8 +56,6 @@ def field_word(key: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-# ddmmyy-xxxx or ddmmyyxxxx: a Danish CPR number, which the landkort must never store.
-CPR = re.compile(r"(?<![0-9])[0-3][0-9][01][0-9]{3}-?[0-9]{4}(?![0-9])")
 CPR_MESSAGE = (
     "Teksten ser ud til at indeholde et CPR-nummer. Landkortet må aldrig gemme CPR-numre: "
     "fjern det."
@@ -95,7 +93,7 @@ def text_refusals(values: dict[str, Any]) -> list[FieldError]:
     for key, value in values.items():
         where = key if key in FIELD_DA else ""
         texts = list(_strings(value))
-        if any(CPR.search(text) for text in texts):
+        if any(holds_cpr(text) for text in texts):
             errors.append(FieldError(where, CPR_MESSAGE))
         hidden = next((text for text in texts if INVISIBLE.search(text)), None)
         if hidden is not None:
