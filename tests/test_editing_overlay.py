@@ -15,7 +15,7 @@ from directory.editing import Editor, EditRefused
 from directory.editing import editor as editor_module
 from directory.editing.editor import field_changes, unit_records
 from directory.editing.gitrepo import Repo
-from directory.editing.reading import key_line, parsed_records
+from directory.editing.reading import key_lines_at, parsed_records
 from directory.editing.yamledit import plain
 from directory.loading import loader
 from directory.loading.cache import content_key
@@ -282,7 +282,10 @@ def test_a_units_referrals_read_alone_keep_their_order() -> None:
         "    needs: [y]\n  - to: c\n    from: 'u'\n    needs: [z]\n"
     )
     assert [r["to"] for r in unit_records(text, "referrals", "u")] == ["a", "c"]
-    assert key_line("from", "u").search(text)
+    assert key_lines_at(text, "from", "u") == [
+        text.index("  - from: u"),
+        text.index("    from: 'u'"),
+    ]
 
 
 def test_a_plain_file_is_read_only_where_the_edit_is() -> None:

@@ -47,9 +47,16 @@ from directory.editing.fields import (
     text_refusals,
 )
 from directory.editing.gitrepo import Commit, GitError, Repo, git_available, log_detail
-from directory.editing.reading import ID_LINE, key_line, parsed_records, records_with
+from directory.editing.reading import ID_LINE, parsed_records, records_with
 from directory.editing.writing import FileChange, UnsafePath
-from directory.editing.yamledit import EditTextError, SeqFile, merge, merge_by_id, plain
+from directory.editing.yamledit import (
+    EditTextError,
+    SeqFile,
+    key_lines_at,
+    merge,
+    merge_by_id,
+    plain,
+)
 from directory.loading.cache import data_files
 from directory.loading.incremental import validate_change
 from directory.loading.loader import Validation, classify, remember, validate_directory
@@ -330,12 +337,11 @@ class Editor:
 
     def _referral_files(self, unit_id: str, keys: tuple[str, ...] = ("from",)) -> list[str]:
         """Referral files with a `from:` (or `to:`) line naming the unit."""
-        patterns = [key_line(key, unit_id) for key in keys]
         out = []
         for rel, kind in self._files().items():
             if kind == "referrals":
                 text = self._text(rel) or ""
-                if any(p.search(text) for p in patterns):
+                if any(key_lines_at(text, key, unit_id) for key in keys):
                     out.append(rel)
         return out
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from directory.editing.yamledit import EditTextError, SeqFile, key_line, plain
+from directory.editing.yamledit import EditTextError, SeqFile, key_lines_at, plain
 from directory.loading.yamltree import YamlProblem, YMap, YSeq, parse_text, to_python
 
-__all__ = ["ID_LINE", "key_line", "parsed_records", "records_with"]
+__all__ = ["ID_LINE", "key_lines_at", "parsed_records", "records_with"]
 
 ID_LINE = re.compile(r"""^[ \t-]*id:[ \t]*["']?([a-z0-9][a-z0-9-]*)""", re.M)
 
@@ -32,7 +32,7 @@ def parsed_records(text: str | None, kind: str) -> list[Any]:
 def records_with(text: str | None, kind: str, key: str, value: str) -> list[tuple[int, Any]]:
     """(index in the file's list, record) of each top-level record that has a line
     `key: value` somewhere in it (the caller checks what the line belongs to)."""
-    if not text or key_line(key, value).search(text) is None:
+    if not text or value not in text:
         return []
     try:
         doc = SeqFile(text, kind)

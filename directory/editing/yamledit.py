@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -237,24 +238,62 @@ class SeqFile:
         self.kind = kind
         self.path = path
         self.rel = rel or path
-        self.lines = text.splitlines(keepends=True)
-        if self.lines and not self.lines[-1].endswith("\n"):
-            self.lines[-1] += "\n"
+        self._lines: list[str] | None = None
         self.nodes: dict[int, Any] = {}  # record index -> its node (read when first needed)
         self.offsets: dict[int, int] = {}  # record index -> add to its node's lines
-        self.starts: list[int] = []
-        self.end = len(self.lines) + 1  # 1-based line where the list's region stops
+        self._starts: list[int] | None = []
+        self.positions: list[int] = []  # a plain file: where each record starts in the text
+        self.end_position = len(text)
+        self._end: int | None = None
         self.missing_key = True
         layout = _plain_layout(text, kind)
         if layout is not None:
             self.missing_key = False
-            self.starts, self.end = layout
+            self.positions, self.end_position = layout
+            self._starts = None  # their lines: counted when first needed
         else:
+            self.end = len(self.lines) + 1  # lines as the reader counts them
             self._read_whole(text, kind, path)
         self.docs: dict[int, YamlDoc] = {}
         self.deleted: set[int] = set()
         self.appended: list[Any] = []
         self.order: Sequence[str] = ()
+
+    @property
+    def starts(self) -> list[int]:
+        """The 1-based line where each record starts."""
+        if self._starts is None:
+            self._starts, self._end = _lines_at(self.original, self.positions, self.end_position)
+        return self._starts
+
+    @starts.setter
+    def starts(self, value: list[int]) -> None:
+        self._starts = value
+
+    @property
+    def end(self) -> int:
+        """The 1-based line where the list's region stops."""
+        if self._end is None:
+            if self._starts is None:
+                self.starts  # noqa: B018 (counts the lines, the end's too)
+            else:
+                text = self.original
+                self._end = text.count("\n") + (0 if text.endswith("\n") or not text else 1) + 1
+        assert self._end is not None
+        return self._end
+
+    @end.setter
+    def end(self, value: int) -> None:
+        self._end = value
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines (each with its line end), made when an edit needs them."""
+        if self._lines is None:
+            self._lines = self.original.splitlines(keepends=True)
+            if self._lines and not self._lines[-1].endswith("\n"):
+                self._lines[-1] += "\n"
+        return self._lines
 
     def _read_whole(self, text: str, kind: str, path: str) -> None:
         try:
@@ -278,7 +317,7 @@ class SeqFile:
                 self.lines[seq_line - 1] = f"{kind}:\n"
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.positions) if self._starts is None else len(self._starts)
 
     def node(self, index: int) -> Any:
         """Record `index` as the loader's reader reads it (lines of the whole file)."""
@@ -286,13 +325,19 @@ class SeqFile:
             try:
                 root = parse_text(f"{self.kind}:\n{self._slice(index)}").root
             except YamlProblem as exc:
-                line = exc.line + self.starts[index] - 2
+                line = exc.line + self._line_of_record(index) - 2
                 raise EditTextError(f"{self.path}:{line}: {exc.message}") from exc
             seq = root.items.get(self.kind) if isinstance(root, YMap) else None
             items = seq.items if isinstance(seq, YSeq) else []
             self.nodes[index] = items[0] if len(items) == 1 else None
-            self.offsets[index] = self.starts[index] - 2
+            self.offsets[index] = self._line_of_record(index) - 2
         return self.nodes[index]
+
+    def _line_of_record(self, index: int) -> int:
+        """The line record `index` starts on (without counting every record's)."""
+        if self._starts is not None:
+            return self._starts[index]
+        return self.original.count("\n", 0, self.positions[index]) + 1
 
     def key_lines(self, index: int) -> dict[str, int]:
         """Each top-level key of record `index` -> its line in the file."""
@@ -304,15 +349,13 @@ class SeqFile:
     def indexes_with(self, key: str, value: str, *, anywhere: bool = False) -> list[int]:
         """The records (not deleted) whose `key` is `value`; `anywhere`: the records with
         a line `key: value` anywhere in them (a contact's `backup:`, say)."""
-        if len(self.nodes) == len(self.starts):  # read whole: look at each
-            candidates: list[int] = list(range(len(self.starts)))
+        if not self.positions:  # read whole: look at each
+            candidates: list[int] = list(range(len(self)))
         else:  # found by their `key: value` lines
-            text = self.original
             candidates = []
-            for match in key_line(key, value).finditer(text):
-                at = text.count("\n", 0, match.start()) + 1  # its line
-                i = bisect.bisect_right(self.starts, at) - 1
-                if i >= 0 and at < self.end and i not in candidates:
+            for at in key_lines_at(self.original, key, value, self.end_position):
+                i = bisect.bisect_right(self.positions, at) - 1
+                if i >= 0 and i not in candidates:
                     candidates.append(i)
         if anywhere:
             return [i for i in candidates if i not in self.deleted]
@@ -328,9 +371,16 @@ class SeqFile:
         return value.value if isinstance(value, YScalar) else None
 
     def _slice(self, index: int) -> str:
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
-        return "".join(self.lines[start - 1 : end - 1])
+        if self.positions:  # a plain file: cut from the text itself
+            start = self.positions[index]
+            end = (
+                self.positions[index + 1] if index + 1 < len(self.positions) else self.end_position
+            )
+            text = self.original[start:end]
+            return text if text.endswith("\n") else text + "\n"
+        first = self.starts[index]
+        last = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
+        return "".join(self.lines[first - 1 : last - 1])
 
     def _column(self, index: int) -> int:
         """The column of record `index`'s dash."""
@@ -420,42 +470,68 @@ def _body(text: str) -> str:
     return text.split("\n", 1)[1] if "\n" in text else ""
 
 
-_TOP_KEY = re.compile(r"^[^\s#-]", re.M)
-_DASH_LINE = re.compile(r"^( *)-(?:[ \t]|$)", re.M)
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Patterns that begin with a line break: the regex engine jumps from one to the next
+# instead of trying every position (a 4 MB file is read many times in Historik).
+_TOP_KEY = re.compile(r"\n[^\s#-]")
+_DASH_LINE = re.compile(r"\n( *)-(?=[ \t\n]|\Z)")
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # the reader's line breaks too
 
 
 def _plain_layout(text: str, kind: str) -> tuple[list[int], int] | None:
-    """(the 1-based line of each record's dash, the line where the list ends) when the file
-    is laid out plainly: `kind:` alone on its line, then only blank lines and comments, then
-    one `- ` per record in one column, up to the next top-level key. None otherwise."""
-    if _OTHER_BREAKS.search(text):  # lines counted as the reader counts them: \n only
+    """(where each record's dash line starts in the text, where the list ends) when the
+    file is laid out plainly: `kind:` alone on its line, then only blank lines and comments,
+    then one `- ` per record in one column, up to the next top-level key. None otherwise."""
+    if any(ch in text for ch in _OTHER_BREAKS):  # lines counted as the reader counts them
         return None
     top = re.search(rf"^{kind}:[ \t]*(?:#.*)?$", text, re.M)
     if top is None:
         return None
-    first = _DASH_LINE.search(text, top.end())
+    first = _DASH_LINE.search(text, top.end() - 1)
     if first is None or any(
         line.strip() and not line.lstrip().startswith("#")
         for line in text[top.end() : first.start()].splitlines()
     ):
         return None
-    after = _TOP_KEY.search(text, first.start())
-    end = after.start() if after else len(text)
-    column = len(first.group(1))
-    starts: list[int] = []
-    line, counted = 1, 0  # the line at `counted` (counted on from the last dash, once)
-    for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M):
-        if m.start() >= first.start():
-            line += text.count("\n", counted, m.start())
-            counted = m.start()
-            starts.append(line)
-    end_line = line + text.count("\n", counted, end) if after else len(text.splitlines()) + 1
-    return starts, end_line
+    after = _TOP_KEY.search(text, first.start() + 1)
+    end = after.start() + 1 if after else len(text)
+    dash = re.compile(rf"\n {{{len(first.group(1))}}}-(?=[ \t\n]|\Z)")
+    return [m.start() + 1 for m in dash.finditer(text, first.start(), end)], end
 
 
-def key_line(key: str, value: str) -> re.Pattern[str]:
-    """A line `key: value` (as `- key:` too, the value plain or quoted)."""
+def _lines_at(text: str, positions: list[int], end: int) -> tuple[list[int], int]:
+    """The 1-based lines of these positions (in order) and of `end` (the end of the text:
+    the line after the last)."""
+    lines: list[int] = []
+    line, counted = 1, 0
+    for position in positions:
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
+    if end < len(text):
+        return lines, line + text.count("\n", counted, end)
+    return lines, text.count("\n") + (0 if text.endswith("\n") or not text else 1) + 1
+
+
+def key_lines_at(text: str, key: str, value: str, end: int | None = None) -> list[int]:
+    """Where each line `key: value` starts in `text` (before `end`): the value's places
+    are found as a string, then their lines are checked (a regular expression tried at
+    every position of a 4 MB file costs ten times as much)."""
+    stop = len(text) if end is None else end
+    line = _line_pattern(key, value)
+    out: list[int] = []
+    at = text.find(value, 0, stop)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        finish = text.find("\n", at)
+        finish = len(text) if finish == -1 else finish
+        if line.fullmatch(text, start, finish):
+            out.append(start)
+        at = text.find(value, finish, stop)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _line_pattern(key: str, value: str) -> re.Pattern[str]:
     return re.compile(
-        rf"""^[ \t-]*{re.escape(key)}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?$""", re.M
+        rf"""[ \t-]*{re.escape(key)}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?"""
     )
