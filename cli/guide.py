@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_guide(args: argparse.Namespace) -> int:
-    directory = load_valid_directory()
+    directory = load_valid_directory(args)
     if directory is None:
         return 1
     from search import SearchIndex

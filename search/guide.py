@@ -32,7 +32,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
-from directory.rules.hours import Status, now, unit_status
+from directory.rules import clock
+from directory.rules.hours import Status, unit_status
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
@@ -164,7 +165,7 @@ class Guidance:
     needs: list[NeedResult]
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
-    at: dt.datetime = field(default_factory=now)
+    at: dt.datetime = field(default_factory=lambda: clock.now())
 
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
@@ -342,7 +343,7 @@ class Guide:
         at: dt.datetime | None = None,
     ) -> Guidance:
         """Suggestions for a citizen's situation; see the module docstring."""
-        moment = at or now()
+        moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
         if age is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli import build_parser
-from directory.settings import SETTINGS
+from directory.settings import Settings
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     return dict(action.choices)
 
 
+SETTINGS = Settings.variables()  # the model's fields, by environment variable
 SETTING_ROWS = {row[0]: row for row in _rows(README) if row[0].startswith("`LANDKORT_")}
 COMMAND_ROWS = [row[0] for row in _rows(README) if row[0].startswith("`.venv/bin/landkort ")]
 PAGE_ROWS = [row[0] for row in _rows(_section("Using it"))]
@@ -54,6 +55,7 @@ def test_every_setting_is_in_the_readme_with_its_default(name: str) -> None:
     assert row[1] == (f"`{default}`" if default is not None else "unset"), (
         f"README.md gives {name} the default {row[1]}: directory/settings.py says {default!r}"
     )
+    assert row[2], f"README.md's row of {name} says nothing about it: write what it is for"
 
 
 def test_the_readme_lists_no_setting_that_does_not_exist() -> None:

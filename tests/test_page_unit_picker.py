@@ -18,6 +18,9 @@ from directory.rules.unit_finder import UnitFinder
 from tests.conftest import app_test, synth_data_dir
 from ui.widgets import PICKER_LIMIT, SEARCH_SUFFIX
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 NO_PARENT = "(ingen: øverst i forvaltningen)"
 # A unit of the generated data with a parent; its own name does not hold "valby".
 MOVED = "bif-virksomhedsteam-beskaeftigelse-vesterbro"

@@ -9,7 +9,6 @@ import os
 
 import streamlit as st
 
-from directory import settings
 from directory.access import (
     PUBLIC,
     AccessFileError,
@@ -52,7 +51,9 @@ def _access_rules(path: str | None, fp: tuple[int, int] | None) -> AccessRules:
 
 def access_rules() -> AccessRules:
     """The access file's rules (re-read when the file changes); raises `AccessFileError`."""
-    path = settings.get("LANDKORT_ACCESS")
+    from ui.serving import settings  # ui.serving imports this module
+
+    path = settings().access
     try:
         stat = os.stat(path) if path else None
     except OSError:

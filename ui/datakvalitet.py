@@ -25,9 +25,8 @@ from directory.quality.reports import (
     Report,
     ReportError,
     ReportLog,
-    ReportStore,
 )
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.storage import STORAGE_ERRORS, Storage
 from directory.storage.missing import read_missing_words
 from ui import widgets
@@ -74,7 +73,7 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
         st.error(NOT_ALLOWED_DA)
         return
     try:
-        ReportStore().close(report.id, by=closer_name(viewer), note=note)
+        ui.state.report_store().close(report.id, by=closer_name(viewer), note=note)
     except ReportError as exc:
         st.error(md_escape(exc))
     except STORAGE_ERRORS:
@@ -240,7 +239,7 @@ def missing_word_rows(storage: Storage | None) -> list[dict[str, Any]]:
     if storage is None:
         return []
     try:
-        words = read_missing_words(storage=storage)
+        words = read_missing_words(ui.state.legacy_folder(), storage=storage)
     except STORAGE_ERRORS:
         st.warning(SAVE_FAILED_DA)
         return []
@@ -351,12 +350,12 @@ def page() -> None:
         st.query_params.pop("forvaltning", None)
 
     try:
-        log = ReportStore().read()
+        log = ui.state.report_store().read()
     except STORAGE_ERRORS as exc:
         st.warning(ui.state.STORAGE_DOWN_DA + md_escape(exc))
         log = ReportLog()
     health = build_health(
-        validation, today=clock.now().date(), reports=log.reports, department=department
+        validation, today=clock.today(), reports=log.reports, department=department
     )
 
     cols = st.columns(5)

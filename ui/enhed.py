@@ -20,9 +20,8 @@ from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
     ReportError,
-    ReportStore,
 )
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.hours import danish, unit_hours, unit_status
 from directory.rules.staleness import is_stale
 from directory.storage import STORAGE_ERRORS
@@ -157,7 +156,8 @@ def small_map(directory: Directory, unit: Unit) -> None:
     from ui.present import mapview
 
     try:
-        tiles = mapview.tiles_from_env()
+        settings = ui.serving.settings()
+        tiles = mapview.tile_layer(settings.tiles, settings.tiles_attribution)
     except mapview.TilesError:
         tiles = None
     found = [site for site in geo.sites(directory) if site.location.id in unit.locations]
@@ -280,7 +280,7 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
         if not sent:
             return
         try:
-            ReportStore().add(
+            ui.state.report_store().add(
                 unit.id, what, reporter=reporter, directory=directory, session=ui.state.session_id()
             )
         except ReportError as exc:

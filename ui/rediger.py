@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import ui.serving
+import ui.state
 from directory import ContactRole, Directory, PhoneKind, Unit
 from directory.access import Viewer
 from directory.editing import (
@@ -30,7 +31,6 @@ from directory.editing import (
     commit_url,
 )
 from directory.editing.editor import close_fixed_reports
-from directory.quality.reports import ReportStore
 from ui.escape import md_escape
 from ui.widgets import ROLE_DA, SAVE_FAILED_DA, SEARCH_PAGE, UNIT_PAGE, unit_picker
 
@@ -59,7 +59,7 @@ FORM_FIELDS = [
 
 
 def _editor() -> Editor:
-    return Editor(ui.serving.data_dir())
+    return Editor(ui.serving.data_dir(), cache_dir=ui.serving.cache_dir())
 
 
 def _key(unit_id: str, name: str) -> str:
@@ -219,7 +219,7 @@ def edit_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
             errors,
             "referrals",
         )
-        open_reports = [r for r in ReportStore().open_reports() if r.unit_id == unit.id]
+        open_reports = [r for r in ui.state.report_store().open_reports() if r.unit_id == unit.id]
         fixes = st.multiselect(
             "Fejlmeldinger, som ændringen retter (lukkes med et link til ændringen)",
             options=[r.id for r in open_reports],
@@ -289,7 +289,13 @@ def _close_reports(report_ids: list[str], sha: str, viewer: Viewer) -> str:
     if not report_ids:
         return ""
     try:
-        closed = close_fixed_reports(ReportStore(), report_ids, sha, viewer.name or "")
+        closed = close_fixed_reports(
+            ui.state.report_store(),
+            report_ids,
+            sha,
+            viewer.name or "",
+            commit_url_template=ui.serving.settings().commit_url,
+        )
     except (OSError, ValueError):
         return " " + SAVE_FAILED_DA
     return f" {len(closed)} fejlmelding(er) er lukket."
@@ -591,7 +597,7 @@ def history_section(unit: Unit, viewer: Viewer) -> None:
     _show_errors(errors, "")
     for entry in entries[:15]:
         commit = entry.commit
-        url = commit_url(commit.sha)
+        url = commit_url(commit.sha, ui.serving.settings().commit_url)
         ref = f"[{commit.short}]({url})" if url else f"`{commit.short}`"
         when = commit.when[:16].replace("T", " kl. ")
         lines = [f"**{md_escape(when)}** · {md_escape(commit.author)} · {ref}"]

@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui.serving
 from directory import Directory
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.storage.missing import holds_cpr
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
 from ui.escape import md_escape

@@ -15,8 +15,8 @@ import ui.widgets
 from directory import Directory
 from directory.access import Viewer
 from directory.model import cut
-from directory.quality.reports import ReportStore, open_for_owner
-from directory.rules import hours as clock
+from directory.quality.reports import open_for_owner
+from directory.rules import clock
 from directory.rules.hours import unit_status
 from directory.storage import STORAGE_ERRORS
 from directory.storage.missing import MAX_NOTE, MissingWordError, report_missing_word
@@ -201,7 +201,7 @@ def _missing_word_form(query: str) -> None:
                 st.error(MISSING_FAILED)
                 return
             try:
-                report_missing_word(query, note, storage=storage)
+                report_missing_word(query, note, storage=storage, folder=ui.state.legacy_folder())
             except MissingWordError as exc:
                 st.error(md_escape(exc))
             except STORAGE_ERRORS:
@@ -252,7 +252,7 @@ def own_open_reports(directory: Directory, viewer: Viewer) -> None:
     if not (viewer.is_coordinator or viewer.email):
         return
     try:
-        reports = open_for_owner(ReportStore().open_reports(), directory, viewer)
+        reports = open_for_owner(ui.state.report_store().open_reports(), directory, viewer)
     except STORAGE_ERRORS:
         st.caption("Fejlmeldingerne kan ikke hentes lige nu.")
         return

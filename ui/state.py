@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+import ui.serving
 from ui import auth
 from ui.escape import md_escape
 
 if TYPE_CHECKING:
+    from directory.quality.reports import ReportStore
     from directory.storage import Storage
 
 
@@ -27,10 +29,25 @@ def storage() -> Storage | None:
     from directory.storage import StorageError, open_storage  # SQLAlchemy: only when used
 
     try:
-        return open_storage()
+        return open_storage(ui.serving.settings().db)
     except StorageError as exc:
         st.warning(STORAGE_DOWN_DA + md_escape(exc), icon=":material/database:")
         return None
+
+
+def legacy_folder() -> str:
+    """The folder of the old JSON-lines logs, imported once (`LANDKORT_REPORTS`)."""
+    return ui.serving.settings().reports
+
+
+def report_store() -> ReportStore:
+    """The 'Meld en fejl' reports in the state database (`LANDKORT_DB`), with the old
+    `LANDKORT_REPORTS/reports.jsonl` imported once. Raises one of `STORAGE_ERRORS` when the
+    database cannot be used (the caller says so)."""
+    from directory.quality.reports import ReportStore
+    from directory.storage import open_storage
+
+    return ReportStore(legacy_folder(), storage=open_storage(ui.serving.settings().db))
 
 
 def session_id() -> str | None:

@@ -34,6 +34,7 @@ from json.encoder import encode_basestring as _quote  # a JSON string is a YAML 
 from pathlib import Path
 from typing import Any
 
+from directory.loading.safefile import fsync_dir
 from directory.model import suggest_slug
 
 ANCHOR = dt.date(2026, 6, 1)
@@ -967,11 +968,7 @@ def synth_directory(
         os.replace(staging, target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(target.parent)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

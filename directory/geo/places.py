@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
-from directory.rules import hours
+from directory.rules import clock, hours
 from directory.rules.colors import department_colors
 from directory.rules.needs import serves_need, unit_needs
 from directory.rules.query import query_words
@@ -147,7 +147,7 @@ class MapFilter:
     at: dt.datetime | None = None  # the moment for 'open now'; None: now in Copenhagen
 
     def moment(self) -> dt.datetime:
-        return self.at or hours.now()
+        return self.at or clock.now()
 
     @property
     def narrows_units(self) -> bool:
