@@ -211,6 +211,24 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["LANDKORT_REPORTS"] = str(folder / "reports")
 
 
+# The slow lanes by the fixtures a test uses (pyproject.toml registers the markers; files
+# that are one kind throughout say so with `pytestmark`): `make test-fast` leaves them out.
+FIXTURE_LANES = {
+    "postgres": "postgres",  # a throwaway PostgreSQL cluster (db_url's "postgresql" too)
+    "big_data_dir": "scale",  # 10,000 generated units
+    "big_directory": "scale",
+    "synth_3k": "scale",  # 3,000 generated units behind a page
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            lane = FIXTURE_LANES.get(fixture)
+            if lane is not None:
+                item.add_marker(lane)
+
+
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     """Every test's state databases are closed after it (the engines are cached per URL)."""
     import sys

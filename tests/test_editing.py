@@ -21,6 +21,9 @@ from directory.editing import (
 )
 from directory.editing.yamledit import YamlDoc, merge, plain
 
+# Every test here edits a data directory in a git repository of its own.
+pytestmark = pytest.mark.git
+
 ALICE = Author("Alice Koordinator", "alice@sof.eksempel.kk.dk")
 BOB = Author("Bob Redaktør", "bob@sof.eksempel.kk.dk")
 TODAY = dt.date(2026, 11, 24)

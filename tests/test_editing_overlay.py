@@ -20,6 +20,9 @@ from directory.loading import loader
 from directory.loading.cache import content_key
 from directory.loading.loader import classify, last_good, validate_directory
 
+# The data directories here are git repositories (saving commits, Historik reads blobs).
+pytestmark = pytest.mark.git
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:

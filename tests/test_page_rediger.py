@@ -15,7 +15,7 @@ from directory.quality.reports import ReportStore
 from directory.storage import open_storage
 
 # These tests run the app (or a command) as a whole: its own state and disk cache each.
-pytestmark = pytest.mark.usefixtures("app_env")
+pytestmark = [pytest.mark.usefixtures("app_env"), pytest.mark.git]
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESS = """

@@ -202,6 +202,7 @@ def test_every_page_uses_the_one_picker(
 # --- moving a unit with the picker (small data) ----------------------------------------------
 
 
+@pytest.mark.git
 def test_flyt_moves_a_unit_under_the_unit_found_by_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
