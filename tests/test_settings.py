@@ -149,3 +149,23 @@ def test_a_bad_setting_stops_a_command_with_the_message(
     monkeypatch.setattr(settings, "current", refuse)
     assert main(["validate"]) == 2
     assert capsys.readouterr().err == "fejl: LANDKORT_X='y' kan ikke bruges (...): ret værdien\n"
+
+
+@pytest.mark.usefixtures("app_env")
+def test_a_bad_setting_stops_the_app_with_the_message(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import app_test
+
+    import ui.serving
+    from ui.escape import md_escape
+
+    message = "LANDKORT_X='y' kan ikke bruges (...): ret værdien"
+
+    def refuse() -> settings.Settings:
+        raise settings.SettingsError(message)
+
+    monkeypatch.setattr(settings, "current", refuse)
+    at = app_test("pages/soeg.py", data_dir, monkeypatch)
+    assert not at.exception
+    assert [e.value for e in at.error] == [ui.serving.SETTINGS_WRONG_DA + md_escape(message)]

@@ -41,14 +41,21 @@ if TYPE_CHECKING:  # imported where built: pages that need neither start faster
     from search import SearchIndex
 
 
+SETTINGS_WRONG_DA = "Landkortet er sat forkert op. Giv it-supporten denne besked: "
+
 # (path, mtime in ns, size) of every YAML file of a data directory
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
 def settings() -> config.Settings:
     """The app's settings (`LANDKORT_*`, `directory.settings`): the one place the app reads
-    them; every other module gets its values as arguments from here."""
-    return config.current()
+    them; every other module gets its values as arguments from here. A value that cannot be
+    used stops the page with the message (which setting, and the fix), never a traceback."""
+    try:
+        return config.current()
+    except config.SettingsError as exc:
+        st.error(SETTINGS_WRONG_DA + md_escape(exc), icon=":material/settings:")
+        st.stop()
 
 
 def data_dir() -> str:
