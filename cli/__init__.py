@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cli.validate",
     "cli.graph",
     "cli.export",
+    "cli.importing",
     "cli.synth",
     "cli.guide",
 )

@@ -86,10 +86,10 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
 def test_every_file_the_app_writes_goes_through_it() -> None:
     """Nothing else makes a temp file and renames it over a file: the edited data files
     (editing), the disk cache, the JSON Schemas and the benchmark table all call it. The
-    one other rename swaps a whole generated folder in (`synth`)."""
+    one other rename swaps a whole written data directory in (`directory.loading.writer`)."""
     allowed = {
         ROOT / "directory" / "loading" / "safefile.py",
-        ROOT / "directory" / "devtools" / "synth.py",
+        ROOT / "directory" / "loading" / "writer.py",
     }
     found = [
         f"{path.relative_to(ROOT)}:{n}"
