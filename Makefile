@@ -33,8 +33,11 @@ run: $(VENV)/.run-installed
 
 ## Install and run the checks: lint, format, types, then the whole test suite (unit,
 ## AppTest and the browser tests in Debian's chromium: `apt-get install chromium`).
+## Everything but the browser runs on both cores; the browser tests (each a server and a
+## Chromium of its own) run one at a time: two at once on two cores ran into their timeouts.
 test: lint typecheck $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 ## The same checks and every test not in a slow lane ($(SLOW)), on both cores: the
 ## few minutes' check while working.
