@@ -87,6 +87,28 @@ class Settings(BaseSettings):
         ),
     )
 
+    smtp: str = Field(
+        "localhost:25",
+        description=(
+            "the e-mail server `landkort remind` sends the owners' reminders through, as "
+            "`host:port` (plain SMTP, no login: an intranet relay that accepts the app's mail)"
+        ),
+    )
+    mail_from: str | None = Field(
+        None,
+        description=(
+            "the sender address of the reminders, e.g. `landkort@kk.dk`; `landkort remind` "
+            "sends nothing without it"
+        ),
+    )
+    base_url: str | None = Field(
+        None,
+        description=(
+            "the app's address as staff open it, e.g. `https://landkort.intra.kk.dk`: the "
+            "reminders link to `LANDKORT_BASE_URL/enhed?id=<id>`; `landkort remind` needs it"
+        ),
+    )
+
     @property
     def cache_dir(self) -> Path | None:
         """The disk cache's folder, or None when `LANDKORT_CACHE` is `off`."""

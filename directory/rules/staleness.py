@@ -34,6 +34,7 @@ class StaleRecord:
     verified: dt.date
     days: int
     where: str
+    unit_id: str = ""  # the unit the record belongs to (a referral: the unit it comes from)
 
 
 def is_stale(verified: dt.date | None, on: dt.date) -> bool:
@@ -63,6 +64,7 @@ def stale_records(directory: Directory, on: dt.date) -> list[StaleRecord]:
                     verified,
                     (on - verified).days,
                     where,
+                    unit.id,
                 )
             )
 
