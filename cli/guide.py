@@ -8,7 +8,8 @@ must come through is printed just before it):
     <unit-id>\\t<reason>\\t<a -> b -> c>  with --from: the referral path, empty when none
 
 A unit whose age range excludes --age is never suggested. Exit 1 with a message on stderr
-when there is no suggestion, an unknown unit id or invalid data.
+when there is no suggestion, an unknown unit id or invalid data, and for a text longer than
+the page reads (`MAX_SITUATION_CHARS`) or one that holds a CPR number.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import argparse
 import sys
 
 from cli.common import load_valid_directory
+from directory.rules.personal import holds_cpr
+from directory.rules.query import MAX_SITUATION_CHARS, excerpt
 
 
 def _positive(text: str) -> int:
@@ -53,16 +56,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_guide(args: argparse.Namespace) -> int:
+    text = " ".join(args.text)
+    if args.limit < 1:
+        print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
+        return 1
+    if len(text) > MAX_SITUATION_CHARS:
+        print(
+            f"fejl: situationen er {len(text)} tegn: beskriv den med højst "
+            f"{MAX_SITUATION_CHARS} tegn (et par sætninger)",
+            file=sys.stderr,
+        )
+        return 1
+    if holds_cpr(text):
+        print(
+            "fejl: teksten ligner et CPR-nummer: beskriv situationen uden navn og CPR-nummer",
+            file=sys.stderr,
+        )
+        return 1
     directory = load_valid_directory(args)
     if directory is None:
         return 1
     from search import SearchIndex
     from search.guide import Guide, UnknownUnit
 
-    text = " ".join(args.text)
-    if args.limit < 1:
-        print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
-        return 1
     guide = Guide(SearchIndex(directory))
     try:
         guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
@@ -72,7 +88,7 @@ def run_guide(args: argparse.Namespace) -> int:
     if not guidance.suggestions:
         age = f" i alderen {guidance.age}" if guidance.age is not None else ""
         print(
-            f"fejl: ingen enhed passer til {text!r}{age}: beskriv behovet med andre ord "
+            f"fejl: ingen enhed passer til {excerpt(text)!r}{age}: beskriv behovet med andre ord "
             "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg",
             file=sys.stderr,
         )

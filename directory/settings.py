@@ -71,6 +71,15 @@ class Settings(BaseSettings):
             "unset: every signed-in user is staff and nobody is a coordinator"
         ),
     )
+    allowed_hosts: str | None = Field(
+        None,
+        description=(
+            "the host names the app answers to (its address in the browser), separated by "
+            "commas, e.g. `landkort.intra.kk.dk`; `*.intra.kk.dk` for every subdomain, `*` for "
+            "any; a request or WebSocket for another name is refused (DNS rebinding); unset: "
+            "`localhost, 127.0.0.1, ::1` when the server is bound to loopback, else any name"
+        ),
+    )
     commit_url: str | None = Field(
         None,
         description=(

@@ -39,6 +39,7 @@ from directory.model import Directory, Phone, Referral, Unit
 from directory.rules import clock
 from directory.rules.hours import Status, unit_status
 from directory.rules.notices import is_paused
+from directory.rules.query import excerpt, situation_text
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
@@ -352,6 +353,7 @@ class Guide:
         moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
+        text = situation_text(text or "")
         if age is None:
             age = read_age(text)
         clauses = split_needs(text)
@@ -367,7 +369,7 @@ class Guide:
             for rank, (unit_id, score, why) in enumerate(units):
                 entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
                 entry["needs"].append(clause)
-                entry["whys"].append(f"»{clause}«: {why}")
+                entry["whys"].append(f"»{excerpt(clause)}«: {why}")
                 entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
                 while len(rounds) <= rank:
                     rounds.append([])
