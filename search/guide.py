@@ -24,6 +24,7 @@ guide`) both call `guide()`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -32,10 +33,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
+from directory.rules.areas import CitizenArea
 from directory.rules.hours import Status, now, unit_status
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
-from search.results import GROUP_FACTOR, group_hits
+from search.placing import AreaFit, open_now, place
+from search.results import GROUP_FACTOR, Result, group_hits
 
 if TYPE_CHECKING:
     from directory.graph.analysis import ReferralGraph
@@ -148,6 +151,7 @@ class Suggestion:
     requires: tuple[str, ...] = ()  # what the referral into it asks for
     prerequisite_for: str | None = None  # set when the unit is a step before another
     path: tuple[str, ...] | None = None  # referral path from the caseworker's unit
+    districts: tuple[str, ...] = ()  # district units folded into it ("vælg bydel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,7 @@ class Guidance:
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
     at: dt.datetime = field(default_factory=now)
+    area: CitizenArea | None = None
 
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
@@ -259,19 +264,23 @@ class Guide:
         return unit_id
 
     def _units_for(
-        self, need: str, age: int | None, at: dt.datetime
-    ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) for one need, best first, at most PER_NEED.
+        self, need: str, age: int | None, at: dt.datetime, area: CitizenArea | None = None
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) for one need, best first, at
+        most PER_NEED.
 
         The need is searched as written (without filler words) and with only its words that
         find something on their own; a unit's score is its best share of either search's
-        best, so a phrase ('dropper ud') and a single telling word both count."""
+        best, so a phrase ('dropper ud') and a single telling word both count. The units are
+        then placed for the citizen's area and the time (`search.placing.place`): district
+        units for another area are never suggested."""
         cleaned = _clean_query(need)
         queries = [cleaned]
         meaningful = self._meaningful(cleaned)
         if meaningful and meaningful != cleaned:
             queries.append(meaningful)
         merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
+        found: dict[str, Result] = {}
         for query in queries:
             hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
             results = [r for r in group_hits(hits, 10) if r.kind is HitKind.UNIT]
@@ -283,12 +292,19 @@ class Guide:
                 if share > merged.get(result.id, (0.0, 0.0, ""))[0]:
                     why = result.explanation.removeprefix("Fundet på: ")
                     merged[result.id] = (share, result.score, why)
+                    found[result.id] = result
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        return [
-            (unit_id, score, why)
-            for unit_id, (share, score, why) in ranked[:PER_NEED]
-            if share >= RUNNER_UP_SHARE
-        ]
+        shares = [dataclasses.replace(found[u], score=share) for u, (share, _, _) in ranked]
+        out: list[tuple[str, float, str, tuple[str, ...]]] = []
+        for card in place(shares, self.directory, at, area=area):
+            if card.fit is AreaFit.OTHER or card.result.score < RUNNER_UP_SHARE:
+                continue
+            own = card.result.id in merged
+            _, score, why = merged[card.result.id if own else card.folded[0]]
+            out.append((card.result.id, score, why, card.folded))
+            if len(out) == PER_NEED:
+                break
+        return out
 
     def _meaningful(self, clause: str) -> str:
         """The words of a clause that find something on their own, other than by a typo fix
@@ -340,8 +356,10 @@ class Guide:
         from_unit: str | None = None,
         limit: int = DEFAULT_LIMIT,
         at: dt.datetime | None = None,
+        area: CitizenArea | None = None,
     ) -> Guidance:
-        """Suggestions for a citizen's situation; see the module docstring."""
+        """Suggestions for a citizen's situation; see the module docstring. `area`: where
+        the citizen lives (`directory.rules.areas.read_area`)."""
         moment = at or now()
         if from_unit:
             self.check_unit(from_unit)
@@ -355,22 +373,31 @@ class Guide:
         found: dict[str, dict] = {}
         rounds: list[list[tuple[str, float]]] = []
         for clause in clauses:
-            units = self._units_for(clause, age, moment)
-            per_need.append(NeedResult(clause, tuple(u for u, _, _ in units)))
-            for rank, (unit_id, score, why) in enumerate(units):
-                entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
+            units = self._units_for(clause, age, moment, area)
+            per_need.append(NeedResult(clause, tuple(u for u, _, _, _ in units)))
+            for rank, (unit_id, score, why, districts) in enumerate(units):
+                entry = found.setdefault(
+                    unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
+                )
                 entry["needs"].append(clause)
                 entry["whys"].append(f"»{clause}«: {why}")
                 entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
                 while len(rounds) <= rank:
                     rounds.append([])
                 rounds[rank].append((unit_id, score))
-        # best first: each need's best unit, a unit that answers several needs first, then in
+        # best first: each need's best unit, one open now first (the order of calls: only
+        # an open unit can be called now), then a unit that answers several needs, then in
         # the order the needs were described (scores of different needs do not compare);
         # then the runners-up
         ranked: list[str] = []
         for round_ in rounds:
-            for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
+            for unit_id, _ in sorted(
+                round_,
+                key=lambda u: (
+                    not open_now(self.directory, u[0], moment),
+                    -len(found[u[0]]["needs"]),
+                ),
+            ):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
         ranked = ranked[: max(limit, 1)]
@@ -408,10 +435,11 @@ class Guide:
                     before=before,
                     requires=requires,
                     path=self._path(from_unit, unit_id),
+                    districts=entry["districts"],
                 )
             )
         return Guidance(
-            text, age, from_unit, per_need, _steps_first(suggestions), self.directory, moment
+            text, age, from_unit, per_need, _steps_first(suggestions), self.directory, moment, area
         )
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
@@ -442,9 +470,12 @@ def guide(
     from_unit: str | None = None,
     limit: int = DEFAULT_LIMIT,
     at: dt.datetime | None = None,
+    area: CitizenArea | None = None,
 ) -> Guidance:
     """`Guide(index).guide(...)`: one call for scripts and tests."""
-    return Guide(index).guide(text, needs, age=age, from_unit=from_unit, limit=limit, at=at)
+    return Guide(index).guide(
+        text, needs, age=age, from_unit=from_unit, limit=limit, at=at, area=area
+    )
 
 
 def citizen_summary(guidance: Guidance) -> str:

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from testkit.relevance import found
 
 # Moments on the demo data (2026): BBU's phones are open Mo-We 09-15, Th 13-18, Fr 09-13;
 # hjemmeplejen's offices Mo-Fr 08:00-15:30; Døgnvagten 24/7.
@@ -293,3 +297,63 @@ HELD_OUT: list[PlaceCase] = [
         top=10,
     ),
 ]
+
+
+# -- running the cases (tests/test_placing.py and `python -m testkit.placing_cases`) -----------
+
+
+def ranked(case: PlaceCase, index: Any) -> list[str]:
+    """The unit ids the page and the command show for a case, best first: the Søg page's
+    unit cards, or Borgerens situation's suggestions."""
+    from directory.rules.areas import read_area, street_codes
+    from search.guide import Guide
+    from search.placing import search_cards
+
+    directory = index.directory
+    area = read_area(case.area, street_codes(directory)) if case.area else None
+    if case.area and area is None:
+        raise ValueError(f"{case.name}: the area {case.area!r} names no area")
+    if case.situation:
+        guidance = Guide(index).guide(case.query, age=case.age, at=case.at, area=area)
+        return [s.unit_id for s in guidance.suggestions]
+    cards = search_cards(index, case.query, at=case.at, area=area, age=case.age, limit=10)
+    return [c.result.id for c in cards if c.unit_id is not None]
+
+
+def problems(case: PlaceCase, units: list[str]) -> list[str]:
+    """What a ranking gets wrong for a case ([] when it passes)."""
+    out: list[str] = []
+    top = units[: case.top]
+    if case.first is not None and not (units and found(case.first, units[:1])):
+        out.append(f"first is {units[:1]}, wanted {case.first}")
+    for pattern in case.includes:
+        if not found(pattern, top):
+            out.append(f"{pattern} is not among the first {case.top}: {top}")
+    for pattern in case.not_top:
+        if found(pattern, top):
+            out.append(f"{pattern} is among the first {case.top}: {top}")
+    for above, below in case.before:
+        if above not in units or below not in units:
+            out.append(f"{above} and {below} are not both shown: {units}")
+        elif units.index(above) > units.index(below):
+            out.append(f"{below} comes before {above}: {units}")
+    return out
+
+
+def main() -> None:
+    """Print how many cases of each half pass, and what the failing ones get wrong."""
+    from directory import load_directory
+    from search import SearchIndex
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    index = SearchIndex(load_directory(root))
+    for title, cases in (("tuning", TUNING), ("held-out", HELD_OUT)):
+        failing = [(c, problems(c, ranked(c, index))) for c in cases]
+        failing = [(c, p) for c, p in failing if p]
+        print(f"{title}: {len(cases) - len(failing)} of {len(cases)} pass")
+        for case, wrong in failing:
+            print(f"  FAIL {case.name}: {'; '.join(wrong)}")
+
+
+if __name__ == "__main__":
+    main()
