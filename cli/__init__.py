@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cli.export",
     "cli.synth",
     "cli.guide",
+    "cli.search",
 )
 
 

@@ -3,10 +3,13 @@ counts in Danish."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 
 from directory.loading.loader import Validation, data_dir_from_env, validate_directory
 from directory.model import Directory
+from directory.rules.areas import CitizenArea, read_area, street_codes, unknown_area_message
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -33,3 +36,42 @@ def load_valid_directory() -> Directory | None:
         print_errors(result, root)
         return None
     return result.directory
+
+
+def moment(text: str) -> dt.datetime:
+    """`--at "YYYY-MM-DD HH:MM"`: the moment that replaces the clock for one run (open now
+    and helligdage), Copenhagen wall-clock time."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} er ikke et tidspunkt: skriv det som "ÅÅÅÅ-MM-DD TT:MM", '
+            'fx "2026-11-24 02:45"'
+        ) from None
+
+
+def add_place_options(parser: argparse.ArgumentParser) -> None:
+    """`--area` and `--at`, the same on `search` and `guide`."""
+    parser.add_argument(
+        "--area",
+        metavar="AREA",
+        help="borgerens område: et postnummer, en bydel eller en adresse med postnummer",
+    )
+    parser.add_argument(
+        "--at",
+        type=moment,
+        metavar='"ÅÅÅÅ-MM-DD TT:MM"',
+        help="brug dette tidspunkt i stedet for uret (åben nu og helligdage)",
+    )
+
+
+def citizen_area(directory: Directory, text: str | None) -> tuple[bool, CitizenArea | None]:
+    """(ok, area) for `--area`: (True, None) without one; (False, None) after printing why
+    an area names no area of the kommune."""
+    if text is None:
+        return True, None
+    area = read_area(text, street_codes(directory))
+    if area is None:
+        print(f"fejl: {unknown_area_message(text)}", file=sys.stderr)
+        return False, None
+    return True, area

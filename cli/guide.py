@@ -1,4 +1,5 @@
-"""`python -m directory guide [--age N] [--from UNIT] [--limit K] TEXT...`: whom to contact.
+"""`python -m directory guide [--age N] [--from UNIT] [--limit K] [--area AREA]
+[--at "YYYY-MM-DD HH:MM"] TEXT...`: whom to contact.
 
 Reads the data directory from `LANDKORT_DATA` (default `data/`) and prints the suggestions
 of `search.guide` for a citizen's situation, one a line, best first (a unit that another
@@ -7,8 +8,9 @@ must come through is printed just before it):
     <unit-id>\\t<reason>                 without --from
     <unit-id>\\t<reason>\\t<a -> b -> c>  with --from: the referral path, empty when none
 
-A unit whose age range excludes --age is never suggested. Exit 1 with a message on stderr
-when there is no suggestion, an unknown unit id or invalid data.
+A unit whose age range excludes --age is never suggested; with --area, a district unit for
+another area neither; --at replaces the clock (open now, helligdage) for the run. Exit 1
+with a message on stderr when there is no suggestion, an unknown unit id or invalid data.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import load_valid_directory
+from cli.common import add_place_options, citizen_area, load_valid_directory
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -38,23 +40,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     guide.add_argument("text", nargs="+", metavar="TEXT", help="situationen med danske ord")
-    guide.add_argument("--age", type=_positive, help="borgerens alder i år (streng)")
+    guide.add_argument("--age", type=positive, help="borgerens alder i år (streng)")
     guide.add_argument(
         "--from", dest="from_unit", metavar="UNIT", help="din egen enheds id: udskriv vejen derfra"
     )
     guide.add_argument(
         "--limit",
-        type=_positive,
+        type=positive,
         default=5,
         metavar="K",
         help="højst så mange forslag (standard 5)",
     )
+    add_place_options(guide)
     guide.set_defaults(handler=run_guide)
 
 
 def run_guide(args: argparse.Namespace) -> int:
     directory = load_valid_directory()
     if directory is None:
+        return 1
+    ok, area = citizen_area(directory, args.area)
+    if not ok:
         return 1
     from search import SearchIndex
     from search.guide import Guide, UnknownUnit
@@ -65,7 +71,14 @@ def run_guide(args: argparse.Namespace) -> int:
         return 1
     guide = Guide(SearchIndex(directory))
     try:
-        guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
+        guidance = guide.guide(
+            text,
+            age=args.age,
+            from_unit=args.from_unit,
+            limit=args.limit,
+            at=args.at,
+            area=area,
+        )
     except UnknownUnit as exc:
         print(f"fejl: {exc}", file=sys.stderr)
         return 1

@@ -406,6 +406,10 @@ class Guide:
         for unit_id in ranked:
             entry = found[unit_id]
             gate = self._prerequisite(unit_id, entry["needs"][0], age, chosen, from_unit)
+            for district in entry["districts"] if gate is None else ():  # folded: their gate
+                gate = self._prerequisite(district, entry["needs"][0], age, chosen, from_unit)
+                if gate is not None:
+                    break
             requires: tuple[str, ...] = ()
             before: tuple[str, ...] = ()
             if gate is not None:
