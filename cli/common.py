@@ -9,7 +9,7 @@ import sys
 
 from directory.loading.loader import Validation, data_dir_from_env, validate_directory
 from directory.model import Directory
-from directory.rules.areas import CitizenArea, read_area, street_codes, unknown_area_message
+from directory.rules.areas import CitizenArea, read_area, unknown_area_message
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -70,7 +70,7 @@ def citizen_area(directory: Directory, text: str | None) -> tuple[bool, CitizenA
     an area names no area of the kommune."""
     if text is None:
         return True, None
-    area = read_area(text, street_codes(directory))
+    area = read_area(text, directory)
     if area is None:
         print(f"fejl: {unknown_area_message(text)}", file=sys.stderr)
         return False, None

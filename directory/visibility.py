@@ -40,6 +40,7 @@ from directory.model import (
     Referral,
     Unit,
 )
+from directory.rules.areas import ESTIMATED_LOCATION
 from directory.rules.scrub import (  # noqa: F401 (re-exported for exports and tests)
     REDACTED,
     StaffNumbers,
@@ -54,7 +55,7 @@ EXAMPLE_NOTICE_KEY = "x-example-data"  # the only top-level `x-` key the public 
 # The only record `x-` keys the public view keeps: true/false markers the app reads (front
 # doors for the graph; an estimated address for the unit page). The public JSON export
 # leaves out every `x-` key, these too.
-PUBLIC_EXTENSIONS = frozenset({"x-front-door", "x-estimated-location"})
+PUBLIC_EXTENSIONS = frozenset({"x-front-door", ESTIMATED_LOCATION})
 
 
 # -- the allowlist, as typed models --------------------------------------------------------

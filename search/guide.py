@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.areas import CitizenArea
-from directory.rules.hours import Status, now, unit_status
+from directory.rules.hours import Status, family_status, now
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.placing import AreaFit, open_now, place
@@ -175,7 +175,8 @@ class Guidance:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
 
     def status(self, unit_id: str) -> Status:
-        return unit_status(self.directory, self.directory.units[unit_id], self.at)
+        """Open now, as the placing sees it (an umbrella without hours: its units')."""
+        return family_status(self.directory, self.directory.units[unit_id], self.at)
 
     def public_number(self, unit_id: str) -> Phone | None:
         """The number a citizen may be given: the first public one."""

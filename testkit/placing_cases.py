@@ -305,12 +305,12 @@ HELD_OUT: list[PlaceCase] = [
 def ranked(case: PlaceCase, index: Any) -> list[str]:
     """The unit ids the page and the command show for a case, best first: the Søg page's
     unit cards, or Borgerens situation's suggestions."""
-    from directory.rules.areas import read_area, street_codes
+    from directory.rules.areas import read_area
     from search.guide import Guide
     from search.placing import search_cards
 
     directory = index.directory
-    area = read_area(case.area, street_codes(directory)) if case.area else None
+    area = read_area(case.area, directory) if case.area else None
     if case.area and area is None:
         raise ValueError(f"{case.name}: the area {case.area!r} names no area")
     if case.situation:

@@ -111,7 +111,7 @@ def _service_area_items() -> dict[str, Any]:
     return {
         "type": "string",
         "anyOf": [{"enum": bydel_names()}, {"pattern": r"^[0-9]{4}$"}],
-        "description": "En af de ti bydele (fx Nørrebro) eller et postnummer (fx \"2300\")",
+        "description": 'En af de ti bydele (fx Nørrebro) eller et postnummer (fx "2300")',
     }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,8 @@ from pathlib import Path
 from directory.model import Directory, Unit, cut
 
 GEODATA = Path(__file__).resolve().parent.parent / "geo" / "geodata"
+# A unit's extension key: its address is estimated (its parent's or forvaltning's), not its own.
+ESTIMATED_LOCATION = "x-estimated-location"
 _CODE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 Cell = tuple[int, int]  # (postal row index, bydel code)
@@ -180,13 +182,13 @@ class CitizenArea:
     url_value: str  # what the link keeps (?omraade=2300)
 
 
-def read_area(text: str | None, streets: Mapping[str, str] | None = None) -> CitizenArea | None:
+def read_area(text: str | None, directory: Directory | None = None) -> CitizenArea | None:
     """The citizen's area from what the caseworker typed, or None when it names none.
 
     A postal code ('2300', '2300 København S', 'Lyongade 25, 2300 København S': the first
     four-digit code of the kommune in the text), a bydel ('Nørrebro', 'amager øst'), a part
-    of town ('Amager', 'Christianshavn') or, without a code, the street of a place in
-    `streets` (street name, case-insensitive → its postal code: `street_codes`)."""
+    of town ('Amager', 'Christianshavn') or, without a code, the street of a place in the
+    directory (its postal code: `street_codes`)."""
     if not text or not text.strip():
         return None
     typed = " ".join(text.split())
@@ -204,8 +206,9 @@ def read_area(text: str | None, streets: Mapping[str, str] | None = None) -> Cit
     parts = PARTS_OF_TOWN.get(folded)
     if parts:
         return CitizenArea(typed, typed.title(), table.bydel_cells(parts), typed)
+    streets = street_codes(directory) if directory is not None else {}
     street = _street(folded)
-    if streets and street in streets:
+    if street in streets:
         found = read_area(streets[street])
         if found is not None:
             return CitizenArea(typed, f"{typed} ({found.label})", found.cells, found.url_value)
@@ -226,9 +229,7 @@ def street_codes(directory: Directory) -> dict[str, str]:
     return out
 
 
-AREA_HELP = (
-    "Skriv et postnummer (fx 2300), en bydel (fx Nørrebro) eller en adresse med postnummer."
-)
+AREA_HELP = "Skriv et postnummer (fx 2300), en bydel (fx Nørrebro) eller en adresse med postnummer."
 
 
 def unknown_area_message(text: str) -> str:
