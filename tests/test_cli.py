@@ -54,6 +54,7 @@ def test_every_command_module_registers_its_commands() -> None:
         "schema",
         "synth",
         "guide",
+        "search",
     }
 
 

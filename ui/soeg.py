@@ -34,7 +34,6 @@ from ui.widgets import (
     ROLE_DA,
     SEARCH_PAGE,
     area_input,
-    bound_flag,
     call_first_md,
     districts,
     instead_md,
@@ -42,6 +41,7 @@ from ui.widgets import (
     pin_button,
     status_text,
     unit_link,
+    url_toggle,
 )
 
 # Example searches on the empty page; each is a button that runs it.
@@ -364,8 +364,7 @@ def page() -> None:
         # Where the citizen lives and "open now" are always in view; the rest folds away.
         row = st.columns([2.2, 1.4, 3.4], vertical_alignment="bottom", gap="small")
         area = area_input(row[0], directory)
-        bound_flag("aaben")  # ?aaben=1 as on Kort
-        open_now = row[1].toggle("Kun åbne nu", key="aaben", bind="query-params")
+        open_now = url_toggle(row[1], "Kun åbne nu", "aaben", "aaben")  # ?aaben=1 as on Kort
         with row[2].expander("Flere filtre: forvaltning, behov, alder"):
             cols = st.columns([3, 3, 1.6], vertical_alignment="bottom")
             departments = cols[0].multiselect(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 import ui.state
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
@@ -201,22 +200,17 @@ def url_flag(value: str | None) -> bool | None:
     return None
 
 
-def bound_flag(key: str) -> None:
-    """Before a toggle bound to the URL (`bind="query-params"`) is drawn: write its
-    parameter as Streamlit reads it ('true'/'false'), so `?aaben=1` works as on Kort; a
-    value that says neither is dropped. Once the toggle is bound (a later run), Streamlit
-    owns the parameter and it is left alone."""
-    raw = st.query_params.get(key)
-    if raw is None or raw.strip().lower() in ("true", "false"):
-        return
-    flag = url_flag(raw)
-    try:
-        if flag is None:
-            del st.query_params[key]
-        else:
-            st.query_params[key] = "true" if flag else "false"
-    except StreamlitAPIException:
-        pass
+def url_toggle(container: Any, label: str, key: str, param: str) -> bool:
+    """A toggle kept in the link as `?<param>=1` (Søg's "Kun åbne nu", as Kort's): seeded
+    from the link when the page is drawn (`url_flag`: 1, ja, true …), written back as 1."""
+    if key not in st.session_state:
+        st.session_state[key] = bool(url_flag(st.query_params.get(param)))
+    value = bool(container.toggle(label, key=key))
+    if value and st.query_params.get(param) != "1":
+        st.query_params[param] = "1"
+    elif not value and param in st.query_params:
+        del st.query_params[param]
+    return value
 
 
 # -- the citizen's area (Søg and Borgerens situation) -------------------------------------------
