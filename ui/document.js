@@ -125,7 +125,7 @@
   };
 
   // The search box has the focus when Søg opens (a page visit, also from another page),
-  // unless the reader has put it somewhere else already.
+  // unless the reader is typing in another field already.
   var focusedVisit = null;
   function focusSearch() {
     var box = doc.querySelector("[data-testid=stMain] input[aria-label='Søg']");
@@ -137,8 +137,10 @@
       return;
     }
     focusedVisit = location.pathname;
+    // not while the reader types in another field; a link (the sidebar's) may lose it
     var active = doc.activeElement;
-    if (!active || active === doc.body || active === doc.documentElement) {
+    var typing = active && active !== box && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+    if (!typing) {
       box.focus({ preventScroll: true });
     }
   }
