@@ -19,9 +19,11 @@ COMMAND_MODULES = (
     "cli.validate",
     "cli.graph",
     "cli.export",
+    "cli.importing",
     "cli.synth",
     "cli.guide",
     "cli.search",
+    "cli.remind",
 )
 
 

@@ -12,6 +12,10 @@ each with why, the number to call first and whether it is open now. Best first m
 need's best unit (one that answers several needs first, else in the order the needs were
 described), then the runners-up.
 
+A unit whose temporary notice pauses referrals today (`directory.rules.notices`) is never
+the first suggestion while another unit fits: it comes after every unit that takes
+referrals (its card says why); when only paused units fit, they are listed all the same.
+
 Order of calls: a unit that every referral into it gates behind something another unit
 gives (visitation, an indstilling, a genoptræningsplan, a lægeattest … any requirement that
 is not the citizen's consent) comes after that unit; the unit is added as a step of its
@@ -27,14 +31,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.areas import CitizenArea
 from directory.rules.hours import Status, family_status, now
+from directory.rules.notices import is_paused
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.placing import AreaFit, open_now, place
@@ -43,6 +48,7 @@ from search.results import GROUP_FACTOR, Result, group_hits
 if TYPE_CHECKING:
     from directory.graph.analysis import ReferralGraph
 
+_T = TypeVar("_T")
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
@@ -401,6 +407,8 @@ class Guide:
             ):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
+        today = moment.date()
+        ranked = paused_last(ranked, lambda u: is_paused(self.directory.units[u], today))
         ranked = ranked[: max(limit, 1)]
         suggestions: list[Suggestion] = []
         chosen = set(ranked)
@@ -443,15 +451,23 @@ class Guide:
                     districts=entry["districts"],
                 )
             )
-        return Guidance(
-            text, age, from_unit, per_need, _steps_first(suggestions), self.directory, moment, area
+        ordered = paused_last(
+            _steps_first(suggestions),
+            lambda s: is_paused(self.directory.units[s.unit_id], today),
         )
+        return Guidance(text, age, from_unit, per_need, ordered, self.directory, moment, area)
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
         if not from_unit:
             return None
         paths = self.graph.shortest_paths(from_unit, unit_id, k=1)
         return tuple(paths[0]) if paths else ()
+
+
+def paused_last(items: list[_T], paused: Callable[[_T], bool]) -> list[_T]:
+    """The same items, those that take no referrals now moved behind the others (each
+    group in its order)."""
+    return [i for i in items if not paused(i)] + [i for i in items if paused(i)]
 
 
 def _steps_first(suggestions: list[Suggestion]) -> list[Suggestion]:

@@ -51,10 +51,12 @@ def test_every_command_module_registers_its_commands() -> None:
         "loops",
         "stats",
         "export",
+        "import",
         "schema",
         "synth",
         "guide",
         "search",
+        "remind",
     }
 
 

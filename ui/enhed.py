@@ -12,6 +12,7 @@ import streamlit as st
 import ui.auth
 import ui.escape
 import ui.links
+import ui.notice
 import ui.rediger
 import ui.serving
 import ui.state
@@ -49,6 +50,7 @@ def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date)
     chain = [md_escape(department.label) if department else md_escape(unit.department)]
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))
+    ui.notice.notice_box(unit, today)
     status = status_text(family_status(directory, unit, at))
     st.markdown(f"{status} · {call_first_md(directory, unit)}")
     pin_button(unit.id, my_pins(), key=f"pin-enhed-{unit.id}")
@@ -320,6 +322,7 @@ def page() -> None:
     viewer = ui.auth.viewer()
     ui.rediger.edit_section(directory, unit, viewer)
     at = clock.now()
+    ui.notice.notice_section(unit, viewer, at.date())
     unit_page(directory, unit, at, at.date())
     report_form(unit, directory)
     ui.rediger.history_section(unit, viewer)

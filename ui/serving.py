@@ -261,3 +261,14 @@ def unit_finder() -> UnitFinder:
 def example_notice(directory: Directory) -> None:
     if directory.example_notice:
         st.caption(f"⚠️ {md_escape(directory.example_notice)}")
+
+
+def public_snapshot() -> tuple[str, Directory, SearchIndex] | None:
+    """The public view of the directory served now, its version and its search index (the
+    same cached objects the pages use), without a browser session: for the HSDS API
+    (`ui/api.py`). None when no version ever validated."""
+    shown = served()
+    if shown.directory is None:
+        return None
+    public = _public_directory(shown.version, shown.directory)
+    return shown.version, public, _search_index(shown.version, public, True)

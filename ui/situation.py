@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui.notice
 import ui.serving
 from directory import Directory
 from directory.rules import hours as clock
@@ -69,6 +70,7 @@ def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> 
             if guidance.area is not None and unit_area(directory, unit):
                 facts.append(md_escape(f"dækker {area_text(directory, unit)}"))
             st.markdown(" · ".join(f for f in facts if f))
+            ui.notice.notice_box(unit, guidance.at.date())
             st.markdown(f"**Hvorfor:** {md_escape(suggestion.reason)}")
         with right:
             lines = [call_first_md(directory, unit)]

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui.auth
 import ui.links
+import ui.notice
 import ui.serving
 import ui.state
 import ui.widgets
@@ -88,7 +89,7 @@ def result_card(
     result = card.result
     with st.container(border=True, key=f"punkt-{key}-{result.kind.value}-{result.id}"):
         if result.kind is HitKind.UNIT:
-            _unit_card(card, directory, key, pinned, area)
+            _unit_card(card, directory, at, key, pinned, area)
         elif result.kind is HitKind.DEPARTMENT:
             _department_card(result, directory)
             st.caption(md_escape(result_reason(result)))
@@ -100,6 +101,7 @@ def result_card(
 def _unit_card(
     card: Card,
     directory: Directory,
+    at: dt.datetime,
     key: str,
     pinned: list[str] | None,
     area: CitizenArea | None,
@@ -120,6 +122,7 @@ def _unit_card(
             lines.append(instead_md(card.instead, directory))
         st.markdown("  \n".join(lines))
         st.caption(md_escape(result_reason(result)))
+        ui.notice.notice_box(unit, at.date())
     with right:
         facts = [md_escape(department.short or department.name) if department else ""]
         if card.status is not None:
