@@ -102,13 +102,19 @@ class BenchmarkError(RuntimeError):
 
 def expected_cards(data: Path, queries: list[str]) -> dict[str, list[str]]:
     """`<kind>-<id>` of the result cards a browser shows for each query on this data (the
-    page's own search, `search.results.top_results`, on the staff view without filters)."""
+    page's own placed search, `search.placing.search_cards`, on the staff view without
+    filters or an area, at this moment: the order depends on what is open now)."""
     from directory import load_directory
+    from directory.rules.hours import now
     from search import SearchIndex
-    from search.results import top_results
+    from search.placing import search_cards
 
     index = SearchIndex(load_directory(data))
-    return {q: [f"{r.kind.value}-{r.id}" for r in top_results(index, q)] for q in queries}
+    at = now()
+    return {
+        q: [f"{c.result.kind.value}-{c.result.id}" for c in search_cards(index, q, at=at)]
+        for q in queries
+    }
 
 
 class Session:
