@@ -50,8 +50,20 @@ def moment(text: str) -> dt.datetime:
         ) from None
 
 
-def add_place_options(parser: argparse.ArgumentParser) -> None:
-    """`--area` and `--at`, the same on `search` and `guide`."""
+def positive(text: str) -> int:
+    """A whole number of 0 or more (an age, a limit), or a Danish usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} er negativ: skriv 0 eller mere")
+    return value
+
+
+def add_citizen_options(parser: argparse.ArgumentParser) -> None:
+    """`--age`, `--area` and `--at`, the same on `search` and `guide`."""
+    parser.add_argument("--age", type=positive, help="borgerens alder i år (streng)")
     parser.add_argument(
         "--area",
         metavar="AREA",
@@ -65,13 +77,16 @@ def add_place_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def citizen_area(directory: Directory, text: str | None) -> tuple[bool, CitizenArea | None]:
-    """(ok, area) for `--area`: (True, None) without one; (False, None) after printing why
-    an area names no area of the kommune."""
-    if text is None:
-        return True, None
-    area = read_area(text, directory)
+def load_for_citizen(args: argparse.Namespace) -> tuple[Directory, CitizenArea | None] | None:
+    """The directory and the citizen's area (`--area`), or None after printing why not
+    (invalid data, an area that names no area of the kommune)."""
+    directory = load_valid_directory()
+    if directory is None:
+        return None
+    if args.area is None:
+        return directory, None
+    area = read_area(args.area, directory)
     if area is None:
-        print(f"fejl: {unknown_area_message(text)}", file=sys.stderr)
-        return False, None
-    return True, area
+        print(f"fejl: {unknown_area_message(args.area)}", file=sys.stderr)
+        return None
+    return directory, area

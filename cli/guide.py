@@ -18,17 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import add_place_options, citizen_area, load_valid_directory
-
-
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} er negativ: skriv 0 eller mere")
-    return value
+from cli.common import add_citizen_options, load_for_citizen, positive
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +30,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     guide.add_argument("text", nargs="+", metavar="TEXT", help="situationen med danske ord")
-    guide.add_argument("--age", type=positive, help="borgerens alder i år (streng)")
     guide.add_argument(
         "--from", dest="from_unit", metavar="UNIT", help="din egen enheds id: udskriv vejen derfra"
     )
@@ -51,17 +40,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="K",
         help="højst så mange forslag (standard 5)",
     )
-    add_place_options(guide)
+    add_citizen_options(guide)
     guide.set_defaults(handler=run_guide)
 
 
 def run_guide(args: argparse.Namespace) -> int:
-    directory = load_valid_directory()
-    if directory is None:
+    loaded = load_for_citizen(args)
+    if loaded is None:
         return 1
-    ok, area = citizen_area(directory, args.area)
-    if not ok:
-        return 1
+    directory, area = loaded
     from search import SearchIndex
     from search.guide import Guide, UnknownUnit
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import add_place_options, citizen_area, load_valid_directory
-from cli.guide import positive
+from cli.common import add_citizen_options, load_for_citizen
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,18 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     search.add_argument("query", nargs="+", metavar="QUERY", help="det, der søges på")
-    search.add_argument("--age", type=positive, help="borgerens alder i år (streng)")
-    add_place_options(search)
+    add_citizen_options(search)
     search.set_defaults(handler=run_search)
 
 
 def run_search(args: argparse.Namespace) -> int:
-    directory = load_valid_directory()
-    if directory is None:
+    loaded = load_for_citizen(args)
+    if loaded is None:
         return 1
-    ok, area = citizen_area(directory, args.area)
-    if not ok:
-        return 1
+    directory, area = loaded
     from directory.rules.hours import now
     from search import SearchIndex
     from search.placing import card_reason, search_cards

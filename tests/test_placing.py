@@ -21,6 +21,7 @@ from search import HitKind, SearchIndex
 from search.placing import AreaFit, place, search_cards
 from search.results import Result
 from testkit.placing_cases import HELD_OUT, TUE_DAY, TUE_NIGHT, TUNING, problems, ranked
+from tests.test_guide import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -225,12 +226,6 @@ def test_a_weak_open_match_never_jumps_over_the_answer(index: SearchIndex) -> No
 
 
 # ------------------------------------------------------------------ the commands
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
