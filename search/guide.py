@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from directory.model import Directory, Phone, Referral, Unit
+from directory.model import Directory, Referral, Unit
 from directory.rules.areas import CitizenArea
+from directory.rules.calling import CallNumber, number_to_call
 from directory.rules.hours import Status, family_status, now
 from directory.rules.notices import is_paused
 from search.index import HitKind, How, SearchIndex
@@ -184,10 +185,10 @@ class Guidance:
         """Open now, as the placing sees it (an umbrella without hours: its units')."""
         return family_status(self.directory, self.directory.units[unit_id], self.at)
 
-    def public_number(self, unit_id: str) -> Phone | None:
-        """The number a citizen may be given: the first public one."""
-        phones = self.directory.units[unit_id].public_phones
-        return phones[0] if phones else None
+    def public_number(self, unit_id: str) -> CallNumber | None:
+        """The number a citizen may be given: the unit's first public one, else its
+        ancestor's or forvaltning's (`number_to_call`, public numbers only)."""
+        return number_to_call(self.directory, self.directory.units[unit_id], public=True)
 
 
 def split_needs(text: str) -> list[str]:
@@ -513,12 +514,15 @@ def citizen_summary(guidance: Guidance) -> str:
             lines.append(f"   Om: {', '.join(suggestion.needs)}")
         elif suggestion.prerequisite_for:
             lines.append(f"   Først: før {directory.units[suggestion.prerequisite_for].name}")
-        phone = guidance.public_number(unit.id)
-        lines.append(
-            f"   Telefon: {phone.display}" + (f" ({phone.label})" if phone.label else "")
-            if phone
-            else "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
-        )
+        call = guidance.public_number(unit.id)
+        if call is None:
+            lines.append(
+                "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
+            )
+        else:
+            notes = [n for n in (call.phone.label, call.note) if n]
+            said = f" ({'; '.join(notes)})" if notes else ""
+            lines.append(f"   Telefon: {call.phone.display}{said}")
         for location_id in unit.locations[:1]:
             location = directory.locations.get(location_id)
             if location is not None:

@@ -165,6 +165,26 @@ def test_the_number_to_call_falls_back_to_the_ancestor_and_the_forvaltning(
         del directory.units["sof-bbu-bhv-uden"]
 
 
+def test_the_citizen_s_printout_gets_the_fallback_too_public_numbers_only(
+    index: SearchIndex,
+) -> None:
+    from search.guide import Guide, citizen_summary
+
+    directory = index.directory
+    # no phone of its own: the forvaltning's main number, said as such
+    assert number_to_call(directory, directory.units["buf-omraader"], public=True).note == (
+        "forvaltningens hovednummer"
+    )
+    # a staff line of its own is never given to a citizen: its first public number instead
+    call = number_to_call(directory, directory.units["sof-bbu-amager"], public=True)
+    assert call is not None and call.own and call.phone.display == "33 17 23 37"
+    guidance = Guide(index).guide("fravær i skolen", age=12, at=TUE_DAY)
+    assert [s.unit_id for s in guidance.suggestions][:1] == ["buf-omraader"]
+    assert (
+        "   Telefon: 33 66 33 66 (Københavns Kommune, hovednummer; forvaltningens hovednummer)"
+    ) in citizen_summary(guidance)
+
+
 def test_an_external_group_s_numbers_are_no_main_number(index: SearchIndex) -> None:
     directory = index.directory
     stripped = directory.units["stat-udbetaling-danmark"].model_copy(update={"phones": []})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from directory.model import DepartmentKind, Directory, Phone, Unit
+from directory.model import DepartmentKind, Directory, Phone, PhoneKind, Unit
 from directory.rules import hours
 
 
@@ -39,19 +39,28 @@ class CallNumber:
         return f"overordnet enhed: {self.owner}"
 
 
-def number_to_call(directory: Directory, unit: Unit) -> CallNumber | None:
+def number_to_call(directory: Directory, unit: Unit, *, public: bool = False) -> CallNumber | None:
     """The unit's own number to call first, else its nearest ancestor's, else its municipal
-    forvaltning's main number; None when the data has none of them."""
-    phone = unit.first_number()
+    forvaltning's main number; None when the data has none of them. `public`: only public
+    numbers (what a citizen may be given: the printout of Borgerens situation)."""
+
+    def first(phones: list[Phone], call_first: Phone | None) -> Phone | None:
+        if not public:
+            return call_first
+        return next((p for p in phones if p.kind is PhoneKind.PUBLIC), None)
+
+    phone = first(unit.phones, unit.first_number())
     if phone is not None:
         return CallNumber(phone, unit.id, None, unit.name, True)
     for ancestor in directory.ancestors(unit.id):
-        phone = ancestor.first_number()
+        phone = first(ancestor.phones, ancestor.first_number())
         if phone is not None:
             return CallNumber(phone, ancestor.id, None, ancestor.name, False)
     department = directory.departments.get(unit.department)
-    if department and department.kind is DepartmentKind.MUNICIPAL and department.phones:
-        return CallNumber(department.phones[0], None, department.id, department.name, False)
+    if department and department.kind is DepartmentKind.MUNICIPAL:
+        phone = first(department.phones, department.phones[0] if department.phones else None)
+        if phone is not None:
+            return CallNumber(phone, None, department.id, department.name, False)
     return None
 
 
