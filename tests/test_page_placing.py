@@ -172,3 +172,15 @@ def test_the_page_and_the_command_agree(run_page, capsys, query, area, at) -> No
     assert main(argv) == 0
     command = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
     assert page == command
+
+
+def test_without_any_number_the_card_points_to_the_website() -> None:
+    from directory.visibility import public_view
+    from ui.escape import md_escape
+    from ui.widgets import call_first_md
+
+    public = public_view(load_directory(ROOT / "data"))  # its fast-track line is staff-only
+    unit = public.units["ngo-center-for-ludomani"]
+    assert call_first_md(public, unit) == (
+        f"**Ring først:** intet nummer i data: se {md_escape('https://ludomani.dk')}"
+    )

@@ -179,7 +179,8 @@ def call_first_md(directory: Directory, unit: Unit) -> str:
     ('**Ring til:** 33 66 33 66 · … (forvaltningens hovednummer)': `number_to_call`)."""
     call = number_to_call(directory, unit)
     if call is None:
-        return "**Ring først:** intet nummer i data"
+        website = f": se {md_escape(unit.website)}" if unit.website else ""
+        return f"**Ring først:** intet nummer i data{website}"
     if call.own:
         return f"**Ring først:** {phone_md(call.phone)}"
     return f"**Ring til:** {phone_md(call.phone)} ({md_escape(call.note)})"
