@@ -109,7 +109,7 @@ def _fold(results: list[Result], directory: Directory) -> list[tuple[Result, tup
     done: set[str] = set()
     for result in results:
         parent = None
-        if result.id in folded_ids:
+        if result.kind is HitKind.UNIT and result.id in folded_ids:
             parent = directory.units[result.id].parent
         elif result.kind is HitKind.UNIT and result.id in folding:
             parent = result.id
