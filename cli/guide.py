@@ -1,5 +1,4 @@
-"""`python -m directory guide [--age N] [--from UNIT] [--limit K] [--area AREA]
-[--at "YYYY-MM-DD HH:MM"] TEXT...`: whom to contact.
+"""`python -m directory guide [--age N] [--from UNIT] [--limit K] TEXT...`: whom to contact.
 
 Reads the data directory from `LANDKORT_DATA` (default `data/`) and prints the suggestions
 of `search.guide` for a citizen's situation, one a line, best first (a unit that another
@@ -10,7 +9,9 @@ must come through is printed just before it):
 
 A unit whose age range excludes --age is never suggested; with --area, a district unit for
 another area neither; --at replaces the clock (open now, helligdage) for the run. Exit 1
-with a message on stderr when there is no suggestion, an unknown unit id or invalid data.
+with a message on stderr when there is no suggestion, an unknown unit id or area or invalid
+data, and for a text longer than the page reads (`MAX_SITUATION_CHARS`) or one that holds a
+CPR number.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import argparse
 import sys
 
 from cli.common import add_citizen_options, load_for_citizen, positive
+from directory.rules.personal import holds_cpr
+from directory.rules.query import MAX_SITUATION_CHARS, excerpt
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,6 +48,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_guide(args: argparse.Namespace) -> int:
+    text = " ".join(args.text)
+    if args.limit < 1:
+        print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
+        return 1
+    if len(text) > MAX_SITUATION_CHARS:
+        print(
+            f"fejl: situationen er {len(text)} tegn: beskriv den med højst "
+            f"{MAX_SITUATION_CHARS} tegn (et par sætninger)",
+            file=sys.stderr,
+        )
+        return 1
+    if holds_cpr(text):
+        print(
+            "fejl: teksten ligner et CPR-nummer: beskriv situationen uden navn og CPR-nummer",
+            file=sys.stderr,
+        )
+        return 1
     loaded = load_for_citizen(args)
     if loaded is None:
         return 1
@@ -52,10 +72,6 @@ def run_guide(args: argparse.Namespace) -> int:
     from search import SearchIndex
     from search.guide import Guide, UnknownUnit
 
-    text = " ".join(args.text)
-    if args.limit < 1:
-        print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
-        return 1
     guide = Guide(SearchIndex(directory))
     try:
         guidance = guide.guide(
@@ -72,7 +88,7 @@ def run_guide(args: argparse.Namespace) -> int:
     if not guidance.suggestions:
         age = f" i alderen {guidance.age}" if guidance.age is not None else ""
         print(
-            f"fejl: ingen enhed passer til {text!r}{age}: beskriv behovet med andre ord "
+            f"fejl: ingen enhed passer til {excerpt(text)!r}{age}: beskriv behovet med andre ord "
             "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg",
             file=sys.stderr,
         )

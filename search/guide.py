@@ -41,6 +41,7 @@ from directory.rules.areas import CitizenArea
 from directory.rules.calling import CallNumber, number_to_call
 from directory.rules.hours import Status, family_status, now
 from directory.rules.notices import is_paused
+from directory.rules.query import excerpt, situation_text
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.placing import AreaFit, open_now, place
@@ -371,6 +372,7 @@ class Guide:
         moment = at or now()
         if from_unit:
             self.check_unit(from_unit)
+        text = situation_text(text or "")
         if age is None:
             age = read_age(text)
         clauses = split_needs(text)
@@ -388,7 +390,7 @@ class Guide:
                     unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
                 )
                 entry["needs"].append(clause)
-                entry["whys"].append(f"»{clause}«: {why}")
+                entry["whys"].append(f"»{excerpt(clause)}«: {why}")
                 entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
                 while len(rounds) <= rank:
                     rounds.append([])

@@ -11,7 +11,8 @@ from directory import Directory
 from directory.rules import hours as clock
 from directory.rules.areas import area_text, unit_area
 from directory.rules.calling import after_hours_phone
-from directory.storage.missing import holds_cpr
+from directory.rules.personal import holds_cpr
+from directory.rules.query import MAX_SITUATION_CHARS
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
 from search.placing import Instead
 from ui.escape import md_escape
@@ -148,6 +149,7 @@ def page() -> None:
         bind="query-params",
         placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
         height=68,
+        max_chars=MAX_SITUATION_CHARS,  # a longer text from a link is cut to this
     )
     cols = st.columns([3.2, 1.2, 2], vertical_alignment="bottom")
     needs = cols[0].multiselect(
