@@ -9,7 +9,8 @@ and `landkort guide` all order through `place()`.
    need; the order below is applied inside the band, and the rest keep the search's order.
 2. Time: in the band, an open unit comes before one that is closed or whose hours are
    unknown (an after-hours or akut unit first at night). A unit without hours of its own is
-   as open as its sub-units together (`hours.family_status`).
+   as open as its sub-units together (`hours.family_status`). A unit that takes no
+   referrals now (a paused notice, `directory.rules.notices`) goes below the others.
 3. Area (`directory.rules.areas`): with the citizen's area, a unit that serves it more
    specifically comes first (a district unit for that area before a kommune-wide one), and
    district units for other areas leave the top: they go to the end, and the guide drops
@@ -31,6 +32,7 @@ from directory.model import Directory, Phone
 from directory.rules import hours
 from directory.rules.areas import CitizenArea, Fit, area_text, fit, unit_area
 from directory.rules.calling import after_hours_phone
+from directory.rules.notices import is_paused
 from search.index import HitKind
 from search.reason import reason
 from search.results import GROUP_FACTOR, Result, group_hits
@@ -174,7 +176,14 @@ def place(
         if card.result.score < floor:
             return (1, index)
         specific = 0 if card.fit is AreaFit.SPECIFIC else 1
-        return (0, _status_rank(card.status), specific, card.cells, index)
+        return (
+            0,
+            _paused(card, directory, at),
+            _status_rank(card.status),
+            specific,
+            card.cells,
+            index,
+        )
 
     ordered = [card for _, card in sorted(enumerate(cards), key=key)]
     in_band = [c.result.score >= floor and c.fit is not AreaFit.OTHER for c in ordered]
@@ -193,6 +202,13 @@ def place(
                 instead = Instead(unit_id=open_unit)
         out.append(dataclasses.replace(card, instead=instead, band=band))
     return out
+
+
+def _paused(card: Card, directory: Directory, at: dt.datetime) -> bool:
+    """A unit that takes no referrals now (`directory.rules.notices.is_paused`) goes below the
+    others of the band, as it is never the guide's first suggestion."""
+    unit = directory.units.get(card.result.id) if card.result.kind is HitKind.UNIT else None
+    return unit is not None and is_paused(unit, at.date())
 
 
 def open_now(directory: Directory, unit_id: str, at: dt.datetime) -> bool:

@@ -236,6 +236,16 @@ def test_other_areas_go_to_the_end_and_the_guide_drops_them(index: SearchIndex) 
     ]
 
 
+def test_a_unit_that_takes_no_referrals_goes_below_the_others_of_its_band(
+    index: SearchIndex,
+) -> None:
+    directory = index.directory  # Den boligsociale anvisning has a paused notice till 2027
+    paused = Result(HitKind.UNIT, "sof-bcv-boligsocial-anvisning", 1.0, None)
+    other = Result(HitKind.UNIT, "sof-bcv-bolig-gaeld", 0.9, None)
+    order = [c.result.id for c in place([paused, other], directory, TUE_NIGHT)]
+    assert order == ["sof-bcv-bolig-gaeld", "sof-bcv-boligsocial-anvisning"]
+
+
 def test_a_weak_open_match_never_jumps_over_the_answer(index: SearchIndex) -> None:
     directory = index.directory
     strong = Result(HitKind.UNIT, "bif-sygedagpenge", 1.0, None)
