@@ -27,9 +27,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(VENV)/.run-installed $@
 
-## Install and start the app on the bundled demo data (or $LANDKORT_DATA).
+## Install and start the app on the bundled demo data (or $LANDKORT_DATA), on $(PORT).
+## The port is given to Streamlit, so it serves exactly the address printed (or stops when
+## the port is taken): `PORT=8601 make run`.
+PORT ?= 8501
 run: $(VENV)/.run-installed
-	@echo "Kommunalt landkort: http://127.0.0.1:8501 (bound to 127.0.0.1 only, so without sign-in you get the staff view; to serve the network set up sign-in, see README)"; LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py --server.address 127.0.0.1
+	@echo "Kommunalt landkort: http://127.0.0.1:$(PORT) (bound to 127.0.0.1 only, so without sign-in you get the staff view; to serve the network set up sign-in, see README)"; LANDKORT_DATA=$${LANDKORT_DATA:-data} $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 ## Install and run the checks: lint, format, types, then the whole test suite (unit,
 ## AppTest and the browser tests in Debian's chromium: `apt-get install chromium`).

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.importing",
     "cli.synth",
     "cli.guide",
+    "cli.search",
     "cli.remind",
 )
 

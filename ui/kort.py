@@ -19,6 +19,7 @@ from directory.rules.needs import need_options
 from ui.escape import md_escape
 from ui.links import unit_href
 from ui.present import mapview
+from ui.widgets import url_flag
 
 MAP_HEIGHT = 560
 
@@ -96,7 +97,7 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
         ],
         "kort_behov": params.get("behov") if params.get("behov") in needs else None,
         "kort_naer": place.key if place else near,  # unknown: kept, so the page can say so
-        "kort_aaben": params.get("aaben") in ("1", "true", "ja"),
+        "kort_aaben": bool(url_flag(params.get("aaben"))),
     }
     for key, value in seeds.items():
         if key not in st.session_state:

@@ -44,7 +44,7 @@ def pinned_card(directory: Directory, unit_id: str, pinned: list[str], at: dt.da
                 unit_link(unit, icon=":material/badge:", bold=True)
                 st.markdown(status_text(unit_status(directory, unit, at)))
             with right:
-                st.markdown(call_first_md(unit))
+                st.markdown(call_first_md(directory, unit))
         pin_button(unit_id, pinned, key=f"unpin-min-{unit_id}")
 
 

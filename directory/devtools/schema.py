@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel
 from directory import model
 from directory.loading.loader import classify
 from directory.loading.safefile import atomic_write
+from directory.rules.areas import bydel_names
 
 SCHEMA_DIRNAME = "schema"
 KINDS = tuple(model.FILE_KINDS)
@@ -100,6 +101,18 @@ def _refine_record(definition: dict[str, Any], cls: type[BaseModel]) -> None:
         if inner:
             _apply_rules(properties[key], inner)
         _collapse_nullable(properties[key])
+    if cls is model.Unit:
+        properties["service_area"]["items"] = _service_area_items()
+
+
+def _service_area_items() -> dict[str, Any]:
+    """A `service_area` entry: one of the ten bydele by name, or a four-digit postal code
+    (the validator also checks that the code lies in the kommune)."""
+    return {
+        "type": "string",
+        "anyOf": [{"enum": bydel_names()}, {"pattern": r"^[0-9]{4}$"}],
+        "description": 'En af de ti bydele (fx Nørrebro) eller et postnummer (fx "2300")',
+    }
 
 
 def _collapse_nullable(node: dict[str, Any]) -> None:

@@ -53,6 +53,7 @@ from directory.model import (
     file_kind,
 )
 from directory.rules import clock
+from directory.rules.areas import bydel_names, unknown_entry
 from directory.rules.needs import check_vocabulary
 from directory.rules.scrub import staff_numbers
 from directory.rules.staleness import is_stale
@@ -294,6 +295,7 @@ class _UnitRefs(NamedTuple):
     parent_line: int
     locations: tuple[tuple[int, str, int], ...]
     backups: tuple[tuple[str, int], ...]
+    service_area: tuple[tuple[int, str, int], ...] = ()
 
 
 class _ReferralRefs(NamedTuple):
@@ -651,6 +653,8 @@ class _Checker:
                     known["locations"],
                     "locations.yaml",
                 )
+            for i, entry, line in refs.service_area:
+                self._area(path, line, i, entry)
             for backup, line in refs.backups:
                 self._ref(
                     path,
@@ -734,6 +738,15 @@ class _Checker:
             f"{field_name}: {word} {excerpt(value)} findes ikke"
             f"{self._suggest(where, ids).hint(value)} (id'erne står i {where})",
         )
+
+    def _area(self, path: str, line: int, index: int, entry: str) -> None:
+        """A `service_area` entry that names no bydel or postal code of the kommune."""
+        hint = ""
+        if not entry.strip().isdigit():
+            hint = self._suggest("bydele", set(bydel_names())).hint(entry)
+        problem = unknown_entry(entry, hint)
+        if problem is not None:
+            self.error(path, line, f"service_area[{index}]: {problem}")
 
     def _suggest(self, where: str, ids: set[str]) -> Suggestions:
         if where not in self.suggestions:
@@ -821,12 +834,7 @@ class _Checker:
 
 def _unit_refs(path: str, node: YMap, stem: str) -> _UnitRefs:
     lines = node.key_lines
-    locations: list[tuple[int, str, int]] = []
-    value = node.items.get("locations")
-    if isinstance(value, YSeq):
-        for i, item in enumerate(value.items):
-            if isinstance(item, YScalar) and item.kind == "str":
-                locations.append((i, item.value, item.line))
+    locations = _text_items(node, "locations")
     backups: list[tuple[str, int]] = []
     value = node.items.get("contacts")
     for contact in value.items if isinstance(value, YSeq) else []:
@@ -843,8 +851,21 @@ def _unit_refs(path: str, node: YMap, stem: str) -> _UnitRefs:
         lines.get("department", 0),
         _text(node, "parent"),
         lines.get("parent", 0),
-        tuple(locations),
+        locations,
         tuple(backups),
+        _text_items(node, "service_area"),
+    )
+
+
+def _text_items(node: YMap, key: str) -> tuple[tuple[int, str, int], ...]:
+    """(index, text, line) of each text item of a list value (nothing when it is no list)."""
+    value = node.items.get(key)
+    if not isinstance(value, YSeq):
+        return ()
+    return tuple(
+        (i, item.value, item.line)
+        for i, item in enumerate(value.items)
+        if isinstance(item, YScalar) and item.kind == "str"
     )
 
 
