@@ -107,14 +107,14 @@ def expected_cards(data: Path, queries: list[str], *, public: bool = False) -> d
     the public view: what a server without sign-in gives a request that came through a
     proxy (issue 26)."""
     from directory import load_directory
-    from directory.rules.hours import now
+    from directory.rules import clock
     from directory.visibility import public_view
     from search import SearchIndex
     from search.placing import search_cards
 
     directory = load_directory(data)
     index = SearchIndex(public_view(directory) if public else directory)
-    at = now()
+    at = clock.now()
     return {
         q: [f"{c.result.kind.value}-{c.result.id}" for c in search_cards(index, q, at=at)]
         for q in queries

@@ -1,5 +1,5 @@
-"""What several commands share: the validated directory of `LANDKORT_DATA`, or why not, and
-counts in Danish."""
+"""What several commands share: the settings (read once, in `cli.main`), the validated
+directory of `LANDKORT_DATA`, or why not, and counts in Danish."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import argparse
 import datetime as dt
 import sys
 
-from directory.loading.loader import Validation, data_dir_from_env, validate_directory
+from directory.loading.loader import Validation, validate_directory
 from directory.model import Directory
 from directory.rules.areas import CitizenArea, read_area, unknown_area_message
+from directory.settings import Settings
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -28,10 +29,27 @@ def print_errors(result: Validation, root: str) -> None:
     )
 
 
-def load_valid_directory() -> Directory | None:
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings `cli.main` read once for this command."""
+    value = args.settings
+    assert isinstance(value, Settings)
+    return value
+
+
+def data_dir(args: argparse.Namespace) -> str:
+    """The command's DATA_DIR argument, else `LANDKORT_DATA` (default `data`)."""
+    return getattr(args, "data_dir", None) or settings(args).data
+
+
+def validate(args: argparse.Namespace) -> tuple[str, Validation]:
+    """The data directory and its validation, with the disk cache of `LANDKORT_CACHE`."""
+    root = data_dir(args)
+    return root, validate_directory(root, cache_dir=settings(args).cache_dir)
+
+
+def load_valid_directory(args: argparse.Namespace) -> Directory | None:
     """The directory of the data directory, or None after printing its errors and the fix."""
-    root = data_dir_from_env()
-    result = validate_directory(root)
+    root, result = validate(args)
     if result.errors or result.directory is None:
         print_errors(result, root)
         return None
@@ -80,7 +98,7 @@ def add_citizen_options(parser: argparse.ArgumentParser) -> None:
 def load_for_citizen(args: argparse.Namespace) -> tuple[Directory, CitizenArea | None] | None:
     """The directory and the citizen's area (`--area`), or None after printing why not
     (invalid data, an area that names no area of the kommune)."""
-    directory = load_valid_directory()
+    directory = load_valid_directory(args)
     if directory is None:
         return None
     if args.area is None:

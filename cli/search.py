@@ -38,12 +38,12 @@ def run_search(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     directory, area = loaded
-    from directory.rules.hours import now
+    from directory.rules import clock
     from search import SearchIndex
     from search.placing import card_reason, search_cards
 
     query = " ".join(args.query)
-    at = args.at or now()
+    at = args.at or clock.now()
     cards = search_cards(SearchIndex(directory), query, at=at, area=area, age=args.age)
     units = [card for card in cards if card.unit_id is not None]
     if not units:

@@ -37,9 +37,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from directory.model import Directory, Referral, Unit
+from directory.rules import clock
 from directory.rules.areas import CitizenArea
 from directory.rules.calling import CallNumber, number_to_call
-from directory.rules.hours import Status, family_status, now
+from directory.rules.hours import Status, family_status
 from directory.rules.notices import is_paused
 from directory.rules.query import excerpt, situation_text
 from search.index import HitKind, How, SearchIndex
@@ -176,7 +177,7 @@ class Guidance:
     needs: list[NeedResult]
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
-    at: dt.datetime = field(default_factory=now)
+    at: dt.datetime = field(default_factory=lambda: clock.now())
     area: CitizenArea | None = None
 
     def suggestion(self, unit_id: str) -> Suggestion:
@@ -369,7 +370,7 @@ class Guide:
     ) -> Guidance:
         """Suggestions for a citizen's situation; see the module docstring. `area`: where
         the citizen lives (`directory.rules.areas.read_area`)."""
-        moment = at or now()
+        moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
         text = situation_text(text or "")

@@ -190,7 +190,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def demo_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def demo_env(monkeypatch: pytest.MonkeyPatch, app_env) -> None:
     monkeypatch.setenv("LANDKORT_DATA", str(ROOT / "data"))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import set_clock
 from streamlit.testing.v1 import AppTest
 
 from cli import main
@@ -23,10 +24,10 @@ _CARD = re.compile(r"-punkt-hits-unit-(.+)$")
 
 
 @pytest.fixture
-def run_page(monkeypatch: pytest.MonkeyPatch):
+def run_page(monkeypatch: pytest.MonkeyPatch, app_env):
     def run(at: dt.datetime = TUE_DAY, page: str | None = None, **params: str) -> AppTest:
         monkeypatch.setenv("LANDKORT_DATA", str(ROOT / "data"))
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
         if page:
             app.switch_page(page)

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SMALL_DATA, write_data
+from tests.conftest import SMALL_DATA, set_clock, write_data
 from ui.escape import md_escape
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -21,7 +24,7 @@ TUESDAY_NIGHT = dt.datetime(2026, 11, 24, 22, 0)
 def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     def run(at: dt.datetime = TUESDAY_NOON, root: Path = data_dir, **params: str) -> AppTest:
         monkeypatch.setenv("LANDKORT_DATA", str(root))
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for key, value in params.items():
             app.query_params[key] = value
@@ -182,7 +185,7 @@ def test_no_result_shows_the_nearest_searches_as_links(run_page) -> None:
 
 
 def test_a_missing_word_can_be_reported(
-    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     app = run_page()
@@ -190,16 +193,17 @@ def test_a_missing_word_can_be_reported(
     app.text_input(key="mangler_note").input("akut bolig")
     app.button[0].click().run()
     assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert [(m.query, m.count, m.notes) for m in read_missing_words()] == [
-        ("herbergsplads", 1, (("akut bolig", 1),))
-    ]
+    assert [
+        (m.query, m.count, m.notes) for m in read_missing_words(storage=open_storage(app_env.db))
+    ] == [("herbergsplads", 1, (("akut bolig", 1),))]
     assert not (tmp_path / "reports").exists()  # the database, not a file
 
 
 def test_a_missing_word_with_a_cpr_number_is_not_stored(
-    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     app = run_page()
@@ -209,9 +213,10 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
     )
     assert not (tmp_path / "reports").exists()
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert read_missing_words() == []
+    assert read_missing_words(storage=open_storage(app_env.db)) == []
 
 
 @pytest.mark.parametrize(
@@ -231,12 +236,15 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         ),
     ],
 )
-def test_a_missing_word_with_a_sensitive_note_is_not_stored(run_page, note, message) -> None:
+def test_a_missing_word_with_a_sensitive_note_is_not_stored(
+    run_page, note, message, app_env
+) -> None:
     app = run_page()
     app.text_input(key="q").input("xyzzyqq").run()
     app.text_input(key="mangler_note").input(note)
     app.button[0].click().run()
     assert app.error[0].value == md_escape(message)
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert read_missing_words() == []
+    assert read_missing_words(storage=open_storage(app_env.db)) == []

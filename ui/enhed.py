@@ -18,7 +18,7 @@ import ui.serving
 import ui.state
 from directory import Directory, Referral, Unit
 from directory.quality.reports import MAX_NAME, MAX_WHAT
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.areas import ESTIMATED_LOCATION
 from directory.rules.hours import danish, family_status, unit_hours, unit_status
 from directory.rules.staleness import is_stale
@@ -163,7 +163,8 @@ def small_map(directory: Directory, unit: Unit) -> None:
     from ui.present import mapview
 
     try:
-        tiles = mapview.tiles_from_env()
+        settings = ui.serving.settings()
+        tiles = mapview.tile_layer(settings.tiles, settings.tiles_attribution)
     except mapview.TilesError:
         tiles = None
     found = [site for site in geo.sites(directory) if site.location.id in unit.locations]

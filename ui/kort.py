@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 import ui.serving
 from directory import Directory
 from directory.geo import places as geo
-from directory.rules import hours
+from directory.rules import clock
 from directory.rules.needs import need_options
 from ui.escape import md_escape
 from ui.links import unit_href
@@ -81,7 +81,7 @@ def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
             if value
         }
     )
-    return geo.MapFilter(frozenset(chosen), need, text, open_now, hours.now()), place
+    return geo.MapFilter(frozenset(chosen), need, text, open_now, clock.now()), place
 
 
 def _seed_from_url(directory: Directory, needs: list[str]) -> None:
@@ -106,7 +106,8 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
 
 def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | None) -> None:
     try:
-        tiles = mapview.tiles_from_env()
+        settings = ui.serving.settings()
+        tiles = mapview.tile_layer(settings.tiles, settings.tiles_attribution)
     except mapview.TilesError as exc:
         st.warning(f"Kortet vises uden baggrund: {md_escape(exc)}")
         tiles = None

@@ -14,7 +14,7 @@ import ui.serving
 import ui.widgets
 from directory import Directory
 from directory.exports import export
-from directory.rules import hours as clock
+from directory.rules import clock
 from search import unit_status
 from ui.escape import md_escape
 from ui.widgets import call_first_md, pin_button, status_text, unit_link

@@ -8,7 +8,7 @@ import streamlit as st
 import ui.notice
 import ui.serving
 from directory import Directory
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.areas import area_text, unit_area
 from directory.rules.calling import after_hours_phone
 from directory.rules.personal import holds_cpr

@@ -17,7 +17,7 @@ from directory import Contact, Directory
 from directory.access import Viewer
 from directory.model import cut
 from directory.quality.reports import open_for_owner
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.areas import CitizenArea
 from directory.storage.missing import MAX_NOTE
 from search import HitKind

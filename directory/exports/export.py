@@ -33,6 +33,7 @@ from directory.model import (
     PhoneKind,
     Unit,
 )
+from directory.rules import clock
 from directory.rules.calling import CallNumber, number_to_call
 from directory.rules.hours import danish, hours_text
 from directory.visibility import (  # noqa: F401  (re-exported: the rule lives in visibility)
@@ -294,7 +295,7 @@ def call_list_html(
         "<tr>" + "".join(f"<td>{e(getattr(row, c))}</td>" for c in columns) + "</tr>"
         for row in rows
     )
-    day = (generated or dt.date.today()).isoformat()
+    day = (generated or clock.today()).isoformat()
     notice = (
         "Offentlig udgave: uden interne numre og fast track-numre."
         if public

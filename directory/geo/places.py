@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
-from directory.rules import hours
+from directory.rules import clock, hours
 from directory.rules.areas import read_geodata
 from directory.rules.colors import department_colors
 from directory.rules.needs import serves_need, unit_needs
@@ -140,7 +140,7 @@ class MapFilter:
     at: dt.datetime | None = None  # the moment for 'open now'; None: now in Copenhagen
 
     def moment(self) -> dt.datetime:
-        return self.at or hours.now()
+        return self.at or clock.now()
 
     @property
     def narrows_units(self) -> bool:
