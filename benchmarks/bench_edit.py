@@ -115,15 +115,14 @@ def _edit_referral(root: Path, unit: str, i: int) -> None:
 def child_save(path: str, cache: str) -> dict[str, Any]:
     """Load as the app does (filling the cache), save one edit, load again, wait for the
     disk-cache entry of the new version."""
-    os.environ["LANDKORT_CACHE"] = cache
     from directory.devtools.synth import ANCHOR
     from directory.editing import Author, Editor
     from directory.loading.loader import flush_cache_writes, validate_directory
 
-    first = validate_directory(path, today=ANCHOR)
+    first = validate_directory(path, today=ANCHOR, cache_dir=cache)
     assert first.ok and first.directory is not None, first.errors[:3]
     flush_cache_writes()
-    editor = Editor(path, today=ANCHOR)
+    editor = Editor(path, today=ANCHOR, cache_dir=cache)
     state = editor.open(sorted(first.directory.units)[len(first.directory.units) // 2])
     record = {**state.record, "description": "Rettet i benchmark."}
     start, cpu = time.perf_counter(), _cpu()
@@ -131,7 +130,7 @@ def child_save(path: str, cache: str) -> dict[str, Any]:
     save_s, save_cpu = time.perf_counter() - start, _cpu() - cpu
     assert result.sha is not None
     start, cpu = time.perf_counter(), _cpu()
-    after = validate_directory(path, today=ANCHOR)
+    after = validate_directory(path, today=ANCHOR, cache_dir=cache)
     assert after.ok
     reload_s, reload_cpu = time.perf_counter() - start, _cpu() - cpu
     start, cpu = time.perf_counter(), _cpu()
@@ -148,7 +147,6 @@ def child_save(path: str, cache: str) -> dict[str, Any]:
 
 def child_restart(path: str, cache: str) -> dict[str, Any]:
     """A fresh process on the saved data: the disk cache has the version the save made."""
-    os.environ["LANDKORT_CACHE"] = cache
     from directory.devtools.synth import ANCHOR
     from directory.loading import loader
 
@@ -161,7 +159,7 @@ def child_restart(path: str, cache: str) -> dict[str, Any]:
 
     loader._Checker.run = counted  # type: ignore[method-assign]
     start, cpu = time.perf_counter(), _cpu()
-    result = loader.validate_directory(path, today=ANCHOR)
+    result = loader.validate_directory(path, today=ANCHOR, cache_dir=cache)
     assert result.ok
     return {"seconds": time.perf_counter() - start, "cpu_s": _cpu() - cpu, "cold": len(runs)}
 
@@ -191,7 +189,7 @@ def child_validate(path: str) -> dict[str, Any]:
     from directory.loading.loader import validate_directory
 
     start, cpu = time.perf_counter(), _cpu()
-    result = validate_directory(path, today=ANCHOR, cache=False)
+    result = validate_directory(path, today=ANCHOR)
     assert result.ok
     return {"seconds": time.perf_counter() - start, "cpu_s": _cpu() - cpu}
 

@@ -19,14 +19,21 @@ import re
 import sys
 from typing import Any
 
+from cli.common import data_dir, settings
 from directory.editing import FIELD_DA, SETTABLE, EditError, Editor, EditRefused, author_of
-from directory.loading.loader import data_dir_from_env, flush_cache_writes
+from directory.loading.loader import flush_cache_writes
 from directory.loading.yamltree import YamlProblem, parse_text, to_python
 
 _AUTHOR = re.compile(r"^\s*([^<>]*?)\s*<([^<>\s]+)>\s*$")
 # The fields whose VALUE is text as it is written (every other one is read as YAML).
 TEXT_FIELDS = frozenset(
     {"name", "description", "hours", "email", "website", "how_to_refer", "owner"}
+)
+
+
+# Lists of text: one item may be written without the brackets.
+LIST_FIELDS = frozenset(
+    {"responsibilities", "target_groups", "keywords", "locations", "service_area"}
 )
 
 
@@ -64,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         value = _value(args.field, args.value)
     except ValueError as exc:
         return _fail(str(exc))
-    editor = Editor(data_dir_from_env())
+    editor = Editor(data_dir(args), cache_dir=settings(args).cache_dir)
     try:
         result = editor.set_field(
             args.unit, args.field, value, author_of(match.group(1), match.group(2))
@@ -96,7 +103,7 @@ def _value(field: str, text: str) -> Any:
             '"[første, anden]" for en liste'
         ) from None
     value = to_python(root.items.get("value")) if root is not None else None  # type: ignore[union-attr]
-    if isinstance(value, str) and field in ("responsibilities", "target_groups", "keywords"):
+    if isinstance(value, str) and field in LIST_FIELDS:
         return [value]
     return value
 

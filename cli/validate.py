@@ -6,8 +6,7 @@ import argparse
 import gc
 import sys
 
-from cli.common import count
-from directory.loading.loader import data_dir_from_env, validate_directory
+from cli.common import count, validate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = validate_directory(data_dir_from_env(args.data_dir))
+    _, result = validate(args)
     gc.freeze()  # the result lives until exit: the collector need not scan it again
     for problem in result.problems:
         if args.quiet and problem not in result.errors:

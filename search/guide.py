@@ -28,6 +28,7 @@ guide`) both call `guide()`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -35,13 +36,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from directory.model import Directory, Phone, Referral, Unit
-from directory.rules.hours import Status, now, unit_status
+from directory.model import Directory, Referral, Unit
+from directory.rules import clock
+from directory.rules.areas import CitizenArea
+from directory.rules.calling import CallNumber, number_to_call
+from directory.rules.hours import Status, family_status
 from directory.rules.notices import is_paused
 from directory.rules.query import excerpt, situation_text
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
-from search.results import GROUP_FACTOR, group_hits
+from search.placing import AreaFit, open_now, place
+from search.results import GROUP_FACTOR, Result, group_hits
 
 if TYPE_CHECKING:
     from directory.graph.analysis import ReferralGraph
@@ -155,6 +160,7 @@ class Suggestion:
     requires: tuple[str, ...] = ()  # what the referral into it asks for
     prerequisite_for: str | None = None  # set when the unit is a step before another
     path: tuple[str, ...] | None = None  # referral path from the caseworker's unit
+    districts: tuple[str, ...] = ()  # district units folded into it ("vælg bydel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,18 +177,20 @@ class Guidance:
     needs: list[NeedResult]
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
-    at: dt.datetime = field(default_factory=now)
+    at: dt.datetime = field(default_factory=lambda: clock.now())
+    area: CitizenArea | None = None
 
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
 
     def status(self, unit_id: str) -> Status:
-        return unit_status(self.directory, self.directory.units[unit_id], self.at)
+        """Open now, as the placing sees it (an umbrella without hours: its units')."""
+        return family_status(self.directory, self.directory.units[unit_id], self.at)
 
-    def public_number(self, unit_id: str) -> Phone | None:
-        """The number a citizen may be given: the first public one."""
-        phones = self.directory.units[unit_id].public_phones
-        return phones[0] if phones else None
+    def public_number(self, unit_id: str) -> CallNumber | None:
+        """The number a citizen may be given: the unit's first public one, else its
+        ancestor's or forvaltning's (`number_to_call`, public numbers only)."""
+        return number_to_call(self.directory, self.directory.units[unit_id], public=True)
 
 
 def split_needs(text: str) -> list[str]:
@@ -266,19 +274,23 @@ class Guide:
         return unit_id
 
     def _units_for(
-        self, need: str, age: int | None, at: dt.datetime
-    ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) for one need, best first, at most PER_NEED.
+        self, need: str, age: int | None, at: dt.datetime, area: CitizenArea | None = None
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) for one need, best first, at
+        most PER_NEED.
 
         The need is searched as written (without filler words) and with only its words that
         find something on their own; a unit's score is its best share of either search's
-        best, so a phrase ('dropper ud') and a single telling word both count."""
+        best, so a phrase ('dropper ud') and a single telling word both count. The units are
+        then placed for the citizen's area and the time (`search.placing.place`): district
+        units for another area are never suggested."""
         cleaned = _clean_query(need)
         queries = [cleaned]
         meaningful = self._meaningful(cleaned)
         if meaningful and meaningful != cleaned:
             queries.append(meaningful)
         merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
+        found: dict[str, Result] = {}
         for query in queries:
             hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
             results = [r for r in group_hits(hits, 10) if r.kind is HitKind.UNIT]
@@ -290,12 +302,19 @@ class Guide:
                 if share > merged.get(result.id, (0.0, 0.0, ""))[0]:
                     why = result.explanation.removeprefix("Fundet på: ")
                     merged[result.id] = (share, result.score, why)
+                    found[result.id] = result
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        return [
-            (unit_id, score, why)
-            for unit_id, (share, score, why) in ranked[:PER_NEED]
-            if share >= RUNNER_UP_SHARE
-        ]
+        shares = [dataclasses.replace(found[u], score=share) for u, (share, _, _) in ranked]
+        out: list[tuple[str, float, str, tuple[str, ...]]] = []
+        for card in place(shares, self.directory, at, area=area):
+            if card.fit is AreaFit.OTHER or card.result.score < RUNNER_UP_SHARE:
+                continue
+            own = card.result.id in merged
+            _, score, why = merged[card.result.id if own else card.folded[0]]
+            out.append((card.result.id, score, why, card.folded))
+            if len(out) == PER_NEED:
+                break
+        return out
 
     def _meaningful(self, clause: str) -> str:
         """The words of a clause that find something on their own, other than by a typo fix
@@ -347,9 +366,11 @@ class Guide:
         from_unit: str | None = None,
         limit: int = DEFAULT_LIMIT,
         at: dt.datetime | None = None,
+        area: CitizenArea | None = None,
     ) -> Guidance:
-        """Suggestions for a citizen's situation; see the module docstring."""
-        moment = at or now()
+        """Suggestions for a citizen's situation; see the module docstring. `area`: where
+        the citizen lives (`directory.rules.areas.read_area`)."""
+        moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
         text = situation_text(text or "")
@@ -363,22 +384,31 @@ class Guide:
         found: dict[str, dict] = {}
         rounds: list[list[tuple[str, float]]] = []
         for clause in clauses:
-            units = self._units_for(clause, age, moment)
-            per_need.append(NeedResult(clause, tuple(u for u, _, _ in units)))
-            for rank, (unit_id, score, why) in enumerate(units):
-                entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
+            units = self._units_for(clause, age, moment, area)
+            per_need.append(NeedResult(clause, tuple(u for u, _, _, _ in units)))
+            for rank, (unit_id, score, why, districts) in enumerate(units):
+                entry = found.setdefault(
+                    unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
+                )
                 entry["needs"].append(clause)
                 entry["whys"].append(f"»{excerpt(clause)}«: {why}")
                 entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
                 while len(rounds) <= rank:
                     rounds.append([])
                 rounds[rank].append((unit_id, score))
-        # best first: each need's best unit, a unit that answers several needs first, then in
+        # best first: each need's best unit, one open now first (the order of calls: only
+        # an open unit can be called now), then a unit that answers several needs, then in
         # the order the needs were described (scores of different needs do not compare);
         # then the runners-up
         ranked: list[str] = []
         for round_ in rounds:
-            for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
+            for unit_id, _ in sorted(
+                round_,
+                key=lambda u: (
+                    not open_now(self.directory, u[0], moment),
+                    -len(found[u[0]]["needs"]),
+                ),
+            ):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
         today = moment.date()
@@ -389,6 +419,10 @@ class Guide:
         for unit_id in ranked:
             entry = found[unit_id]
             gate = self._prerequisite(unit_id, entry["needs"][0], age, chosen, from_unit)
+            for district in entry["districts"] if gate is None else ():  # folded: their gate
+                gate = self._prerequisite(district, entry["needs"][0], age, chosen, from_unit)
+                if gate is not None:
+                    break
             requires: tuple[str, ...] = ()
             before: tuple[str, ...] = ()
             if gate is not None:
@@ -418,13 +452,14 @@ class Guide:
                     before=before,
                     requires=requires,
                     path=self._path(from_unit, unit_id),
+                    districts=entry["districts"],
                 )
             )
         ordered = paused_last(
             _steps_first(suggestions),
             lambda s: is_paused(self.directory.units[s.unit_id], today),
         )
-        return Guidance(text, age, from_unit, per_need, ordered, self.directory, moment)
+        return Guidance(text, age, from_unit, per_need, ordered, self.directory, moment, area)
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
         if not from_unit:
@@ -460,9 +495,12 @@ def guide(
     from_unit: str | None = None,
     limit: int = DEFAULT_LIMIT,
     at: dt.datetime | None = None,
+    area: CitizenArea | None = None,
 ) -> Guidance:
     """`Guide(index).guide(...)`: one call for scripts and tests."""
-    return Guide(index).guide(text, needs, age=age, from_unit=from_unit, limit=limit, at=at)
+    return Guide(index).guide(
+        text, needs, age=age, from_unit=from_unit, limit=limit, at=at, area=area
+    )
 
 
 def citizen_summary(guidance: Guidance) -> str:
@@ -479,12 +517,15 @@ def citizen_summary(guidance: Guidance) -> str:
             lines.append(f"   Om: {', '.join(suggestion.needs)}")
         elif suggestion.prerequisite_for:
             lines.append(f"   Først: før {directory.units[suggestion.prerequisite_for].name}")
-        phone = guidance.public_number(unit.id)
-        lines.append(
-            f"   Telefon: {phone.display}" + (f" ({phone.label})" if phone.label else "")
-            if phone
-            else "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
-        )
+        call = guidance.public_number(unit.id)
+        if call is None:
+            lines.append(
+                "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
+            )
+        else:
+            notes = [n for n in (call.phone.label, call.note) if n]
+            said = f" ({'; '.join(notes)})" if notes else ""
+            lines.append(f"   Telefon: {call.phone.display}{said}")
         for location_id in unit.locations[:1]:
             location = directory.locations.get(location_id)
             if location is not None:

@@ -56,6 +56,7 @@ def test_every_command_module_registers_its_commands() -> None:
         "synth",
         "guide",
         "edit",
+        "search",
         "remind",
     }
 

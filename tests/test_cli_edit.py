@@ -11,7 +11,7 @@ import pytest
 from test_editing import git, make_repo
 
 from directory import load_directory
-from directory.rules import staleness
+from directory.rules import clock
 
 AUTHOR = "Sara Koordinator <sara@sof.eksempel.kk.dk>"
 
@@ -49,7 +49,7 @@ def test_a_field_is_saved_as_one_commit_by_the_author(repo: Path) -> None:
     )
     assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == AUTHOR
     unit = load_directory(repo).units["sof-bcv"]
-    assert (unit.how_to_refer, unit.verified) == ("Ring først, så mail.", staleness.today())
+    assert (unit.how_to_refer, unit.verified) == ("Ring først, så mail.", clock.today())
     assert (repo.parent / "cache").is_dir()  # the new version is in the disk cache
 
 
@@ -82,8 +82,8 @@ def test_lists_and_records_are_yaml(repo: Path) -> None:
         (
             ["sof-bcv", "colour", "rød"],
             "fejl: colour: kan ikke rettes her: skriv et af felterne name, description, "
-            "responsibilities, target_groups, age, keywords, locations, hours, phones, email, "
-            "website, how_to_refer, contacts, owner, owner_email, notice.\n",
+            "responsibilities, target_groups, age, keywords, locations, service_area, hours, "
+            "phones, email, website, how_to_refer, contacts, owner, owner_email, notice.\n",
         ),
         (
             ["sof-bcv", "keywords", "[BCV"],

@@ -43,15 +43,18 @@ def _records(result: Validation) -> Any:
     return units, referrals, directory.referrals_from.keys(), directory.contact_unit
 
 
-def assert_same_as_whole(root: Path, overlay: dict[str, str | None]) -> Validation:
+def assert_same_as_whole(
+    root: Path, overlay: dict[str, str | None], cache: Path | None = None
+) -> Validation:
     """validate_change(...) == validate_directory(..., overlay=...), and nothing written."""
+    cache = cache or root.parent / "cache"
     before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
-    base = validate_directory(root, today=TODAY)
+    base = validate_directory(root, today=TODAY, cache_dir=cache)
     assert base.ok, base.errors[:3]
     base_records = _records(base)
-    patched = validate_change(root, overlay, today=TODAY)
+    patched = validate_change(root, overlay, today=TODAY, cache_dir=cache)
     assert _records(base) == base_records  # the validation it started from is untouched
-    whole = validate_directory(root, today=TODAY, overlay=overlay, cache=False)
+    whole = validate_directory(root, today=TODAY, overlay=overlay)  # no cache
     assert _problems(patched) == _problems(whole)
     assert _records(patched) == _records(whole)
     assert patched.version == whole.version
@@ -125,14 +128,19 @@ def test_a_change_validates_as_the_whole_directory_would(small: Path, name: str)
 
 
 def test_the_common_change_reads_only_the_changed_file(small: Path, whole_runs: list[str]) -> None:
-    validate_directory(small, today=TODAY)
+    validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     assert len(whole_runs) == 1
-    result = validate_change(small, edit(small, *SMALL_CHANGES["description"]), today=TODAY)
+    result = validate_change(
+        small,
+        edit(small, *SMALL_CHANGES["description"]),
+        today=TODAY,
+        cache_dir=small.parent / "cache",
+    )
     assert result.ok and len(whole_runs) == 1
     assert result.directory is not None
     assert result.directory.units["sof-bcv"].description == "Ny tekst."
     # unchanged records are the very objects of the validation it started from
-    base = validate_directory(small, today=TODAY)
+    base = validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     assert base.directory is not None
     assert result.directory.units["bif-jku"] is base.directory.units["bif-jku"]
 
@@ -151,7 +159,7 @@ def test_what_it_cannot_see_goes_to_the_whole_validation(
         "units/sof.yaml": sof.replace("id: sof-bcv", "id: sof-bcv-ny"),
     }
     duplicate = edit(small, "units/sof.yaml", "id: sof-dognvagt", "id: bif-jku")
-    validate_directory(small, today=TODAY)
+    validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     for overlay in (ring, removed, duplicate):
         before = len(whole_runs)
         result = assert_same_as_whole(small, overlay)
@@ -185,7 +193,7 @@ def test_every_demo_unit_edited_validates_as_the_whole_directory_would(
     """Each demo units file: its first, middle and last unit get an owner (a line more, so
     every later record moves), and a referral a need: none of them needs the whole
     validation (each comparison runs one itself)."""
-    validate_directory(demo, today=TODAY)
+    validate_directory(demo, today=TODAY, cache_dir=demo.parent / "cache")
     compared = 0
     for path in sorted((demo / "units").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
@@ -213,23 +221,28 @@ def test_a_hand_edit_is_validated_from_the_version_the_process_kept(
 ) -> None:
     """A file changed on disk (a save on another app server, a git pull): the next
     validation is made from the one this process kept, and is the whole validation's."""
-    validate_directory(small, today=TODAY)
+    validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     rel, old, new = SMALL_CHANGES[name]
     (small / rel).write_text(edit(small, rel, old, new)[rel] or "", encoding="utf-8")
-    patched = validate_directory(small, today=TODAY)
+    patched = validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     assert len(whole_runs) == 1  # the first load only
-    whole = validate_directory(small, today=TODAY, cache=False)
+    whole = validate_directory(small, today=TODAY)  # no cache
     assert _problems(patched) == _problems(whole)
     assert _records(patched) == _records(whole)
     loader.flush_cache_writes()
     loader.forget_recent()  # a restart finds it in the disk cache
-    assert validate_directory(small, today=TODAY).version == patched.version
+    assert (
+        validate_directory(small, today=TODAY, cache_dir=small.parent / "cache").version
+        == patched.version
+    )
     assert len(whole_runs) == 2  # the comparison's own
 
 
 def test_another_day_is_the_whole_validation(small: Path, whole_runs: list[str]) -> None:
-    validate_directory(small, today=TODAY)
+    validate_directory(small, today=TODAY, cache_dir=small.parent / "cache")
     rel, old, new = SMALL_CHANGES["description"]
     (small / rel).write_text(edit(small, rel, old, new)[rel] or "", encoding="utf-8")
-    validate_directory(small, today=TODAY + dt.timedelta(days=1))  # other warnings
+    validate_directory(
+        small, today=TODAY + dt.timedelta(days=1), cache_dir=small.parent / "cache"
+    )  # other warnings
     assert len(whole_runs) == 2

@@ -13,6 +13,10 @@ from test_editing import git, make_repo
 
 from directory import load_directory
 from directory.quality.reports import ReportStore
+from directory.storage import open_storage
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = [pytest.mark.usefixtures("app_env"), pytest.mark.git]
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESS = """
@@ -172,9 +176,9 @@ def test_conflict_keeps_the_input_and_shows_what_changed(page, repo: Path) -> No
 
 
 def test_a_report_fixed_by_the_edit_is_closed_with_the_commit(
-    page, repo: Path, tmp_path: Path
+    page, repo: Path, tmp_path: Path, app_env
 ) -> None:
-    store = ReportStore(tmp_path / "reports")
+    store = ReportStore(storage=open_storage(app_env.db))
     report = store.add("sof-bcv", "Beskrivelsen er forældet.")
     app = open_form(page(SOF_COORDINATOR))
     text_area(app, "Beskrivelse").input("Opdateret beskrivelse.")
@@ -357,7 +361,7 @@ def test_nedlaeg_is_refused_while_a_unit_lies_under_it(page, repo: Path) -> None
 
 
 def test_bekraeft_records_checked_today_as_one_commit(page, repo: Path) -> None:
-    from directory.rules import staleness
+    from directory.rules import clock
 
     app = page(SOF_COORDINATOR)
     next(b for b in app.button if b.label == "Bekræft: intet er ændret").click()
@@ -371,7 +375,7 @@ def test_bekraeft_records_checked_today_as_one_commit(page, repo: Path) -> None:
         "Sara Koordinator|Bekræft Borgercenter Voksne: intet ændret"
     )
     assert git(repo, "show", "--stat", "--format=", "HEAD").count("|") == 1
-    assert load_directory(repo).units["sof-bcv"].verified == staleness.today()
+    assert load_directory(repo).units["sof-bcv"].verified == clock.today()
     history = "\n".join(m.value for m in app.markdown)
     assert "- **Sidst kontrolleret**: før: »01\\.09\\.2026«; nu: »" in history
 

@@ -32,7 +32,7 @@ from directory.quality.reports import (
     Report,
     ReportLog,
 )
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.owners import address_key
 from ui import widgets
 from ui.escape import md_escape
@@ -430,7 +430,7 @@ def page() -> None:
     if log is None:
         log = ReportLog()
     health = build_health(
-        validation, today=clock.now().date(), reports=log.reports, department=department
+        validation, today=clock.today(), reports=log.reports, department=department
     )
 
     cols = st.columns(5)

@@ -72,7 +72,7 @@ BEKRAEFT_LABEL = "Bekræft: intet er ændret"
 
 
 def _editor() -> Editor:
-    return Editor(ui.serving.data_dir())
+    return Editor(ui.serving.data_dir(), cache_dir=ui.serving.cache_dir())
 
 
 def _key(unit_id: str, name: str) -> str:
@@ -892,7 +892,7 @@ def history_section(unit: Unit, viewer: Viewer, directory: Directory | None = No
         head = [f"**{entry.when:%d.%m.%Y kl. %H:%M}**"]
         if viewer.staff:
             head.append(md_escape(commit.author))
-            url = commit_url(commit.sha)
+            url = commit_url(commit.sha, ui.serving.settings().commit_url)
             head.append(f"[{commit.short}]({url})" if url else f"`{commit.short}`")
         lines = [" · ".join(head)]
         lines += change_lines(entry.changes, names, staff=viewer.staff, scrub=scrub)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 import os
 import re
 import threading
@@ -35,7 +34,6 @@ from typing import Any
 from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedSeq
 
-from directory import settings
 from directory.editing.fields import (
     FIELD_DA,
     REFERRAL_ORDER,
@@ -60,12 +58,12 @@ from directory.editing.yamledit import (
 from directory.loading.cache import data_files
 from directory.loading.incremental import validate_change
 from directory.loading.loader import Validation, classify, remember, validate_directory
-from directory.loading.safefile import UnsafeFile, os_reason, read_data_file
+from directory.loading.safefile import UnsafeFile, os_reason, read_data_file, sha256_of
 from directory.loading.yamltree import INVISIBLE
 from directory.model import EMAIL, MAX_ID_CHARS, SLUG, Problem, suggest_slug
 from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
-from directory.rules import staleness
-from directory.rules.hours import COPENHAGEN
+from directory.rules import clock
+from directory.rules.clock import COPENHAGEN
 
 LOCK_NAME = "landkort-edit.lock"
 LOCK_TIMEOUT_S = 30.0
@@ -174,16 +172,9 @@ class _Change:
     fields: list[str] = field(default_factory=list)
 
 
-def sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
-def commit_url(sha: str) -> str | None:
-    """A link to the commit when `LANDKORT_COMMIT_URL` is set (`{sha}` is replaced)."""
-    template = settings.get("LANDKORT_COMMIT_URL")
+def commit_url(sha: str, template: str | None) -> str | None:
+    """A link to the commit from the template of `LANDKORT_COMMIT_URL` (`{sha}` replaced),
+    or None when it is unset."""
     return template.replace("{sha}", sha) if template else None
 
 
@@ -238,16 +229,23 @@ def new_contact_id(unit_id: str, name: str, taken: set[str]) -> str:
 class Editor:
     """Edits of one data directory (inside a git work tree)."""
 
-    def __init__(self, data_dir: str | os.PathLike[str], *, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        today: dt.date | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.root = Path(data_dir)
         self.where = os.fspath(data_dir)  # as given: the app's cache keys use this spelling
         self.today = today
+        self.cache_dir = cache_dir  # the app's disk cache (LANDKORT_CACHE), or None
         self.repo = Repo.find(self.root)
 
     @property
     def day(self) -> dt.date:
         """Today in Copenhagen (or the day given, in tests)."""
-        return self.today or staleness.today()
+        return self.today or clock.today()
 
     # -- can we edit at all? -------------------------------------------------------------
     def off_reason(self) -> str | None:
@@ -352,7 +350,7 @@ class Editor:
             raise EditError("Enheden findes ikke i datafilerne (mere). Gå tilbage til Søg.")
         record = self._own(rel, "units", "id", unit_id)[-1][1]
         files = [rel, *self._referral_files(unit_id)]
-        hashes = {f: sha256(self.root / f) for f in files}
+        hashes = {f: sha256_of(self.root / f) for f in files}
         referrals: list[dict[str, Any]] = []
         for file in files[1:]:
             for i, item in self._own(file, "referrals", "from", unit_id):
@@ -365,7 +363,7 @@ class Editor:
 
         Other records in the same files may have changed: the edit is applied to the files
         as they are now, so a colleague's saved change to another unit is kept."""
-        changed = [f for f, h in state.hashes.items() if sha256(self.root / f) != h]
+        changed = [f for f, h in state.hashes.items() if sha256_of(self.root / f) != h]
         if not changed:
             return
         try:
@@ -561,7 +559,7 @@ class Editor:
             files.undo()
             raise
         files.finish()
-        remember(self.where, validation, today=today)
+        remember(self.where, validation, cache_dir=self.cache_dir, today=today)
         return SaveResult(sha, change.fields, subject, unit_id)
 
     def _validate_with(
@@ -570,8 +568,15 @@ class Editor:
         """Errors the change would add to the directory (errors already there do not
         count), and the validation of the directory with the change: the changed files
         against the rest as it was validated before (`validate_change`)."""
-        before = validate_directory(self.where, today=today)
-        after = validate_change(self.where, change.texts, today=today, base=before, current=True)
+        before = validate_directory(self.where, today=today, cache_dir=self.cache_dir)
+        after = validate_change(
+            self.where,
+            change.texts,
+            today=today,
+            base=before,
+            current=True,
+            cache_dir=self.cache_dir,
+        )
         if after.ok:
             return [], after
         known = {(p.path, p.message) for p in before.errors}
@@ -859,11 +864,17 @@ class Editor:
 
 
 def close_fixed_reports(
-    store: ReportStore, report_ids: Iterable[str], sha: str, by: str
+    store: ReportStore,
+    report_ids: Iterable[str],
+    sha: str,
+    by: str,
+    *,
+    commit_url_template: str | None = None,
 ) -> list[Report]:
-    """Close the reports an edit fixed, each with a note that names (and links) the commit.
-    Reports closed meanwhile by someone else are left as they are."""
-    url = commit_url(sha)
+    """Close the reports an edit fixed, each with a note that names the commit (and links
+    it, with the template of `LANDKORT_COMMIT_URL`). Reports closed meanwhile by someone
+    else are left as they are."""
+    url = commit_url(sha, commit_url_template)
     note = f"Rettet ved redigering: commit {sha[:10]}" + (f" ({url})" if url else "")
     closed: list[Report] = []
     for report_id in report_ids:

@@ -35,6 +35,7 @@ FIELD_DA = {
     "age": "Alder",
     "keywords": "Nøgleord",
     "locations": "Adresser",
+    "service_area": "Betjener områderne",
     "hours": "Åbningstider",
     "phones": "Telefoner",
     "email": "E-mail",

@@ -41,15 +41,13 @@ from directory.loading.loader import (
     _attach_sources,
     _Checker,
     _Item,
-    _UnitRefs,
     classify,
-    data_dir_from_env,
     validate_directory,
 )
 from directory.loading.safefile import Overlay, UnsafeFile, read_data_file
 from directory.loading.yamltree import Node, YMap, YSeq
 from directory.model import Directory, Record, Referral, Unit
-from directory.rules import staleness
+from directory.rules import clock
 from directory.rules.needs import check_vocabulary
 from directory.rules.scrub import (
     StaffNumbers,
@@ -65,23 +63,25 @@ _R = TypeVar("_R", bound=Record)
 
 
 def validate_change(
-    path: str | os.PathLike[str] | None,
+    path: str | os.PathLike[str],
     overlay: Overlay,
     *,
     today: dt.date | None = None,
     base: Validation | None = None,
     current: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Validation:
     """The validation of the directory with `overlay` written (relative path -> new text,
     None: deleted), as `validate_directory(path, overlay=overlay)` gives it. `base` is the
     validation of the files as they are now (looked up when not given; `current`: the
-    caller has just looked it up, its key need not be checked again). Never stored in the
-    disk cache: `loader.remember` does that once the change is written."""
-    root = data_dir_from_env(path)
-    today = today or staleness.today()
+    caller has just looked it up, its key need not be checked again; `cache_dir`: the disk
+    cache it is looked up in). Never stored in the disk cache: `loader.remember` does that
+    once the change is written."""
+    root = os.fspath(path)
+    today = today or clock.today()
     checked = base is None or current  # the validation of the files as they are now
     if base is None:
-        base = validate_directory(root, today=today)
+        base = validate_directory(root, today=today, cache_dir=cache_dir)
     was_enabled = gc.isenabled()
     gc.disable()  # as in validate_directory: many small objects, all kept
     try:
@@ -89,7 +89,7 @@ def validate_change(
         if _can_patch(root, today, overlay, base, checked):
             result = _Patch(root, today, overlay, base).run()
         if result is None:
-            return validate_directory(root, today=today, overlay=overlay, cache=False)
+            return validate_directory(root, today=today, overlay=overlay)  # no cache
     finally:
         if was_enabled:
             gc.enable()
@@ -320,7 +320,7 @@ class _Patch(_Checker):
         """The references of the changed records, as the loader's cross-check makes them."""
         known = self._known()
         for refs in self.unit_refs:
-            _check_unit_refs(self, refs, known)
+            self._check_unit_refs(refs, known)
         for ref in self.referral_refs:
             for key, value, line in (
                 ("from", ref.from_, ref.from_line),
@@ -523,34 +523,6 @@ def _patched_directory(
     directory.referrals_to = old.referrals_to
     directory.units_at = old.units_at
     return directory
-
-
-def _check_unit_refs(checker: _Checker, refs: _UnitRefs, known: dict[str, set[str]]) -> None:
-    """One unit's references, as `_Checker._cross_check` checks them."""
-    path, unit_id, department = refs.path, refs.id, refs.department
-    if department is not None:
-        checker._ref(
-            path,
-            refs.department_line,
-            "department",
-            department,
-            known["departments"],
-            "departments.yaml",
-        )
-        if department in known["departments"] and refs.stem != department:
-            checker.warn(
-                path,
-                refs.department_line,
-                f"enheden {unit_id!r} hører til forvaltningen {department!r}, men står i "
-                f"{refs.stem}.yaml: flyt den til units/{department}.yaml",
-            )
-    parent = refs.parent
-    if parent is not None and parent != unit_id:
-        checker._ref(path, refs.parent_line, "parent", parent, known["units"], "units/*.yaml")
-    for i, location, line in refs.locations:
-        checker._ref(path, line, f"locations[{i}]", location, known["locations"], "locations.yaml")
-    for backup, line in refs.backups:
-        checker._ref(path, line, "backup", backup, known["contacts"], "enhedernes contacts")
 
 
 _SOURCE_PATH = operator.attrgetter("_source.path")  # a validated record's file, fast
