@@ -116,6 +116,11 @@ SMALL_CHANGES = {
     "staff number changed": ("units/sof.yaml", '"33 99 10 01"', '"33 99 10 09"'),
     "stale date": ("units/sof.yaml", "verified: 2026-", "verified: 2020-"),
     "not yaml": ("units/sof.yaml", "units:\n", "units:\n  - [\n"),
+    "unknown area": (
+        "units/sof.yaml",
+        '    hours: "Mo-Fr 09:00-15:00; PH off"\n',
+        '    service_area: [Nørrebro, Atlantis]\n    hours: "Mo-Fr 09:00-15:00; PH off"\n',
+    ),
     "referral need": ("referrals.yaml", "hjemløshed", "noget helt nyt"),
     "referral to unknown": ("referrals.yaml", "to: sof-hjemloese", "to: sof-ingen"),
 }
