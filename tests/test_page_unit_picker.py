@@ -104,7 +104,7 @@ def test_situation_picker_offers_50_says_how_many_and_keeps_the_choice(
 ) -> None:
     at = app_test("pages/situation.py", synth_3k, monkeypatch)
     picker = at.selectbox(key="fra")
-    assert picker.label == "Din enhed (valgfri): vis henvisningsvejen"
+    assert picker.label == "Din enhed"
     assert at.text_input(key="fra" + SEARCH_SUFFIX).label == "Søg efter din enhed"
     assert len(picker.options) == PICKER_LIMIT and picker.value is None
     assert picker.options[0] == finder_3k.label(finder_3k.find("")[0][0])
