@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.importing",
     "cli.synth",
     "cli.guide",
+    "cli.edit",
     "cli.search",
     "cli.remind",
 )

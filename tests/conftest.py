@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,18 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True)
+def no_kept_validation() -> Iterator[None]:
+    """No validation kept in this process (`loader.remember`, the newest of a directory)
+    from an earlier test, and none still being written to a disk cache after it."""
+    from directory.loading.loader import flush_cache_writes, forget_recent
+
+    forget_recent()
+    yield
+    flush_cache_writes()
+    forget_recent()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-"""Editing in a real browser: a coordinator edits a unit's description and a phone number,
-saves, and sees the change at once on the unit page and in search; git has one commit by
-that user; a coordinator of another department has no Rediger button.
+"""Editing in a real browser: a coordinator edits a unit's description, a phone number and
+Monday's closing time in the week of opening hours, saves, and sees the change at once on
+the unit page and in search; git has one commit by that user; a coordinator of another
+department has no Rediger button.
 
 Each coordinator signs in through a real OpenID provider (oidc-provider-mock, in this
 process on a local port) with the `groups` claim the access file maps to their department;
@@ -94,20 +95,23 @@ def _page(browser, server: AppServer, path: str, sub: str):
     return ctx, page, outside
 
 
-def _edit_first_cell(page, table, row: int, value: str) -> None:
-    """Type into the first column of a st.data_editor (a canvas grid): rows are 35 px under
-    a 37 px header, after a 34 px row-marker column. Double-click the cell, wait for the
-    grid's own editor to open, fill it, Enter; retried (a rerun may redraw the grid) until
-    the grid's accessible table shows the value."""
+def _edit_cell(page, table, row: int, value: str, column: int = 0) -> None:
+    """Type into a cell of a st.data_editor (a canvas grid): rows are 35 px under a 37 px
+    header, after a 34 px row-marker column (where the table has one). Click the row's
+    first cell, move right `column` times, Enter to open the grid's own editor, fill it,
+    Enter; retried (a rerun may redraw the grid) until the grid's accessible table shows
+    the value."""
     editor = page.locator("#portal textarea, .gdg-growing-entry textarea, .gdg-input").first
     for _ in range(8):
         wait_for_render(page)
         table.scroll_into_view_if_needed()
         box = table.bounding_box()
-        x = box["x"] + 34 + 60
+        x = box["x"] + 34 + 30
         y = box["y"] + 37 + row * 35 + 17
         page.mouse.click(x, y)
         page.wait_for_timeout(300)
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
         try:
             editor.wait_for(state="visible", timeout=3_000)
@@ -122,6 +126,20 @@ def _edit_first_cell(page, table, row: int, value: str) -> None:
     raise AssertionError(f"could not type {value!r} into the table")
 
 
+def _table(form, first_header: str):
+    """The form's st.data_editor whose first visible column is `first_header`."""
+    tables = form.locator("[data-testid=stDataFrame]")
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        table.locator("[role=columnheader]").first.wait_for(state="attached")
+        headers = table.evaluate(
+            "(el) => Array.from(el.querySelectorAll('[role=columnheader]')).map(h => h.textContent)"
+        )
+        if headers and headers[0] == first_header:
+            return table
+    raise AssertionError(f"no table starting with {first_header!r}")
+
+
 def test_coordinator_edits_description_and_phone(browser, repo: Path, server: AppServer) -> None:
     ctx, page, outside = _page(browser, server, "enhed?id=sof-bcv", "sara")
     try:
@@ -133,14 +151,10 @@ def test_coordinator_edits_description_and_phone(browser, repo: Path, server: Ap
         description = form.get_by_label("Beskrivelse", exact=True)
         description.wait_for(state="visible", timeout=60_000)
         description.fill("Rådgivning og bostøtte til udsatte voksne, nu med aftenåbent.")
-        phones = form.locator("[data-testid=stDataFrame]").first
-        phones.scroll_into_view_if_needed()
-        phones.locator("[role=columnheader]").first.wait_for(state="attached")
-        headers = phones.evaluate(
-            "(el) => Array.from(el.querySelectorAll('[role=columnheader]')).map(h => h.textContent)"
-        )
-        assert headers[0] == "Nummer", headers
-        _edit_first_cell(page, phones, 0, "33 17 41 99")
+        phones = _table(form, "Nummer")
+        _edit_cell(page, phones, 0, "33 17 41 99")
+        hours = _table(form, "Dag")  # a row per weekday: Monday closes at 16 now
+        _edit_cell(page, hours, 0, "16:00", column=2)
         screenshot(page, "rediger-form")
         main.get_by_role("button", name="Gem", exact=True).click()
         wait_for_render(page)
@@ -160,13 +174,17 @@ def test_coordinator_edits_description_and_phone(browser, repo: Path, server: Ap
     finally:
         ctx.close()
     log = git(repo, "log", "--format=%an <%ae>|%s").splitlines()
-    assert log[0] == "Sara Koordinator <sara@sof.eksempel.kk.dk>|Edit sof-bcv: description, phones"
+    assert log[0] == (
+        "Sara Koordinator <sara@sof.eksempel.kk.dk>|"
+        "Ret Borgercenter Voksne: beskrivelse, åbningstider, telefoner"
+    )
     assert len(log) == 2
     text = (repo / "units/sof.yaml").read_text(encoding="utf-8")
     assert "# Vedligeholdes af SOF. Denne kommentar skal blive stående." in text
     assert "# beskrivelsen er godkendt af lederen" in text
     unit = load_directory(repo).units["sof-bcv"]
     assert unit.phones[0].number == "33 17 41 99"
+    assert unit.hours == "Mo 09:00-16:00; Tu-Fr 09:00-15:00; PH off"
 
 
 def test_coordinator_of_another_department_has_no_rediger(browser, server: AppServer) -> None:

@@ -42,6 +42,7 @@ def test_second_validate_reads_the_cache(data_dir: Path, own_cache: Path, monkey
     assert first.ok and first.version
     assert len(_entries(own_cache)) == 1
     _no_parsing(monkeypatch)
+    loader.forget_recent()  # from the disk, not the validation this process keeps
     second = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert second.version == first.version
     assert list(second.directory.units) == list(first.directory.units)
@@ -122,6 +123,7 @@ def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
         entry.write_bytes((tmp_path / "other" / entry.name).read_bytes())
     else:  # a plain pickle dropped into the folder
         entry.write_bytes(cache_mod.MAGIC + bytes(32) + pickle.dumps(_Trap(marker)))
+    loader.forget_recent()
     again = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert not marker.exists()
     assert again.ok and list(again.directory.units) == list(first.directory.units)
@@ -231,6 +233,7 @@ def test_a_result_is_written_in_parts_and_read_back_whole(
         ("referrals", 2),
     ]
     _no_parsing(monkeypatch)
+    loader.forget_recent()
     second = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert second.directory is not None and first.directory is not None
     assert list(second.directory.units) == list(first.directory.units)
@@ -363,3 +366,33 @@ def test_a_key_swapped_for_a_link_after_the_check_is_never_read(
     monkeypatch.undo()
     with pytest.raises(OSError, match="er ikke en almindelig fil: slet den"):
         DiskCache(own_cache).secret()  # the link itself is refused next time
+
+
+def test_a_settled_file_is_not_read_again_for_its_key(data_dir: Path, monkeypatch) -> None:
+    """The key of unchanged files comes from their kept digests (not read again: 60 MB at
+    50,000 units); a file that changed since, or changed just now, is read."""
+    from directory.loading import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", -1)  # every file counts as settled
+    read: list[str] = []
+    real = cache_module.read_data_file
+
+    def counting(base, rel, overlay=None):  # noqa: ANN001, ANN202
+        read.append(rel)
+        return real(base, rel, overlay)
+
+    monkeypatch.setattr(cache_module, "read_data_file", counting)
+    first = content_key(str(data_dir), TODAY)
+    assert len(read) == len(list(data_dir.rglob("*.yaml")))
+    read.clear()
+    assert content_key(str(data_dir), TODAY) == first and read == []
+    path = data_dir / "units" / "stat.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# en kommentar mere\n", encoding="utf-8")
+    assert content_key(str(data_dir), TODAY) != first
+    assert read == ["units/stat.yaml"]
+    monkeypatch.setattr(cache_module, "_SETTLED_NS", 10**18)  # just written: read each time
+    cache_module._DIGESTS.clear()
+    content_key(str(data_dir), TODAY)
+    read.clear()
+    content_key(str(data_dir), TODAY)
+    assert len(read) == len(list(data_dir.rglob("*.yaml")))

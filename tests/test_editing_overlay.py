@@ -13,8 +13,9 @@ from test_editing import ALICE, BOB, COMMENTED_SOF, TODAY, edited, git, make_rep
 
 from directory.editing import Editor, EditRefused
 from directory.editing import editor as editor_module
-from directory.editing.editor import _fast_records, _key_line, _unit_records, field_changes
+from directory.editing.editor import field_changes, unit_records
 from directory.editing.gitrepo import Repo
+from directory.editing.reading import key_lines_at, parsed_records
 from directory.editing.yamledit import plain
 from directory.loading import loader
 from directory.loading.cache import content_key
@@ -114,14 +115,17 @@ def test_save_validates_once_and_the_next_load_is_a_cache_hit(
     editor = Editor(repo, today=TODAY, cache_dir=cache)
     state = editor.open("sof-bcv")
     editor.save(state, edited(state, description="Ny tekst."), state.referrals, ALICE)
-    assert len(runs) == 2  # the app's load and the save's overlay: no copy, no second run
+    assert len(runs) == 1  # the app's load; the save validated only the changed file
     assert not [p for p in Path(tmp_path).parent.glob("landkort-edit-*")]
     after = validate_directory(repo, today=TODAY, cache_dir=cache)
-    assert len(runs) == 2  # the save stored its validation under the new files' key
+    assert len(runs) == 1  # the save kept its validation under the new files' key
     assert after.directory is not None
     assert after.directory.units["sof-bcv"].description == "Ny tekst."
-    assert last_good(repo, cache) is not None
+    assert last_good(repo, cache) is not None  # written to the disk cache too (in the background)
     assert last_good(repo, cache).version == after.version == content_key(str(repo), TODAY)  # type: ignore[union-attr]
+    loader.forget_recent()  # a restart: the disk cache has the new version
+    assert validate_directory(repo, today=TODAY, cache_dir=cache).version == after.version
+    assert len(runs) == 1
 
 
 def test_refused_save_writes_nothing_and_leaves_the_cache_as_it_was(
@@ -139,10 +143,10 @@ def test_refused_save_writes_nothing_and_leaves_the_cache_as_it_was(
     assert "backup: kontaktpersonen 'k-ingen' findes ikke" in caught.value.errors[0].message
     assert {p: p.read_bytes() for p in repo.rglob("*.yaml")} == before
     assert git(repo, "status", "--porcelain") == ""
-    assert len(runs) == 2  # the overlay; the errors already there came from the cache
+    assert len(runs) == 1  # the load; the change was validated against it
     assert cache_entries(cache) == stored
     again = validate_directory(repo, today=TODAY, cache_dir=cache)
-    assert again.ok and again.version == good.version and len(runs) == 2
+    assert again.ok and again.version == good.version and len(runs) == 1
     assert last_good(repo, cache).version == good.version  # type: ignore[union-attr]
 
 
@@ -177,7 +181,7 @@ def _slow_unit_at(repo: Repo, sha: str | None, files: tuple[str, ...], prefix: s
         if kind not in ("units", "referrals"):
             continue
         text = repo.show(sha, path)
-        for item in _fast_records(text, kind):
+        for item in parsed_records(text, kind):
             if not isinstance(item, dict):
                 continue
             if kind == "units" and item.get("id") == unit:
@@ -234,7 +238,7 @@ def test_history_lists_what_reading_whole_files_lists(tmp_path: Path) -> None:
         assert fast == slow_history(editor, unit), unit
         assert fast  # every one has a history
     assert [e.commit.subject for e in editor.history("sof-dognvagt")] == [
-        "Move sof-dognvagt to bif/bif-jku",
+        "Flyt Døgnvagten til BIF, under Jobcenter København Ungecenter",
         "Initial data",
     ]
 
@@ -279,8 +283,8 @@ def test_history_reads_each_blob_once(
     ids=["column-0", "id-not-first", "contact-with-the-id", "block-scalar"],
 )
 def test_a_units_records_read_alone_equal_the_whole_file_read(text: str) -> None:
-    whole = [plain(u) for u in _fast_records(text, "units") if u.get("id") == "u"]
-    assert _unit_records(text, "units", "u") == whole
+    whole = [u for u in parsed_records(text, "units") if u.get("id") == "u"]
+    assert unit_records(text, "units", "u") == whole
     assert whole and whole[0]["name"] == "U"
 
 
@@ -289,5 +293,37 @@ def test_a_units_referrals_read_alone_keep_their_order() -> None:
         "referrals:\n  - from: u\n    to: a\n    needs: [x]\n  - from: b\n    to: u\n"
         "    needs: [y]\n  - to: c\n    from: 'u'\n    needs: [z]\n"
     )
-    assert [r["to"] for r in _unit_records(text, "referrals", "u")] == ["a", "c"]
-    assert _key_line("from", "u").search(text)
+    assert [r["to"] for r in unit_records(text, "referrals", "u")] == ["a", "c"]
+    assert key_lines_at(text, "from", "u") == [
+        text.index("  - from: u"),
+        text.index("    from: 'u'"),
+    ]
+
+
+def test_a_plain_file_is_read_only_where_the_edit_is() -> None:
+    """In a plain units file, finding and changing one unit reads that unit alone; the
+    text is the whole file's read, changed only there."""
+    from directory.editing.yamledit import SeqFile, merge
+
+    records = "".join(
+        f"  - id: u{i}\n    name: Enhed {i}\n    contacts:\n      - id: k{i}\n"
+        f"        name: Person {i}\n        backup: k{i + 1}\n"
+        for i in range(2000)
+    )
+    text = "# kommentar\nunits:\n" + records + "x-slut: ja\n"
+    doc = SeqFile(text, "units")
+    assert len(doc) == 2000 and doc.nodes == {}
+    index = doc.find("u1234")
+    assert index == 1234 and list(doc.nodes) == [1234]
+    assert doc.indexes_with("backup", "k1235") == []  # a contact's key, not the unit's
+    assert doc.indexes_with("backup", "k1235", anywhere=True) == [1234]
+    assert doc.key_lines(1234) == {
+        "id": 2 + 1234 * 6 + 1,
+        "name": 2 + 1234 * 6 + 2,
+        "contacts": 2 + 1234 * 6 + 3,
+    }
+    node = doc.item(index)
+    merge(node, {**plain(node), "name": "Ny"})
+    assert doc.text() == text.replace("name: Enhed 1234\n", "name: Ny\n")
+    whole = SeqFile(text.replace("units:\n", "units:  \n  # først\n"), "units")
+    assert whole.find("u1234") == 1234

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_edit_saves_one_commit_and_the_page_shows_it(page, repo: Path) -> None:
     body = "\n".join(m.value for m in app.markdown)
     assert "Ny beskrivelse fra formularen\\." in body
     assert git(repo, "log", "-1", "--format=%an <%ae>|%s").strip() == (
-        "Sara Koordinator <sara@sof.eksempel.kk.dk>|Edit sof-bcv: description, keywords"
+        "Sara Koordinator <sara@sof.eksempel.kk.dk>|Ret Borgercenter Voksne: beskrivelse, nøgleord"
     )
     unit = load_directory(repo).units["sof-bcv"]
     assert unit.keywords == ["BCV", "herberg", "voksenrådgivning"]
@@ -140,12 +141,12 @@ def test_invalid_hours_are_shown_by_the_field_and_the_input_stays(page, repo: Pa
     before = (repo / "units/sof.yaml").read_bytes()
     app = open_form(page(SOF_COORDINATOR))
     text_area(app, "Beskrivelse").input("Min nye tekst.")
-    text_input(app, "Åbningstider").input("hverdage 9-15")
+    text_input(app, "Åbningstiden som tekst").input("hverdage 9-15")
     gem(app)
     assert [e.value for e in app.error] == [
-        "**Åbningstider:** »hverdage 9\\-15« kan ikke læses som åbningstid\\. Skriv fx "
-        '\\"Mo\\-Th 09\\:00\\-15\\:00; Fr 09\\:00\\-13\\:00; PH off\\" \\(engelske '
-        "dagforkortelser og 24\\-timers tid med to cifre\\)\\."
+        "**Åbningstider:** hours\\: \\'hverdage 9\\-15\\' kan ikke læses som åbningstid\\. "
+        'Skriv fx \\"Mo\\-Th 09\\:00\\-15\\:00; Fr 09\\:00\\-13\\:00; PH off\\" '
+        "\\(engelske dagforkortelser og 24\\-timers tid med to cifre\\)\\."
     ]
     assert text_area(app, "Beskrivelse").value == "Min nye tekst."
     assert (repo / "units/sof.yaml").read_bytes() == before
@@ -196,45 +197,67 @@ def test_undo_from_the_history(page, repo: Path) -> None:
     next(b for b in app.button if b.label == "Fortryd denne ændring").click()
     app.run()
     assert load_directory(repo).units["sof-bcv"].description == "Hjælp til udsatte voksne."
-    assert git(repo, "log", "-1", "--format=%s").strip().startswith("Undo ")
+    assert git(repo, "log", "-1", "--format=%s").strip().startswith("Fortryd ")
 
 
 def test_not_a_git_repository_the_page_says_why(page, repo: Path) -> None:
     subprocess.run(["rm", "-rf", str(repo / ".git")], check=True)
     app = page(SOF_COORDINATOR)
     assert "Rediger" not in buttons(app)
-    reason = f"Redigering er slået fra: datamappen ({repo}) er ikke et git-repository"
+    reason = "Redigering er slået fra: datamappen er ikke et git-repository"
     assert any(i.value.startswith(reason) for i in app.info)
     assert any(c.value.startswith(reason) for c in app.caption)
 
 
-@pytest.mark.parametrize(
-    ("user", "shown"),
-    [
-        (None, "- **Telefoner**: ændret (kun synligt for personale)"),
-        (
-            STAFF,
-            "- **Telefoner**: før: »number\\: 33 17 41 22«; nu: »number\\: 33 17 41 23«",
-        ),
-    ],
-)
-def test_history_shows_staff_only_values_to_staff_only(page, repo: Path, user, shown) -> None:
+def historik(app: AppTest) -> str:
+    """The Historik entries of a unit page (each starts with its time, in bold)."""
+    return "\n".join(
+        m.value for m in app.markdown if re.match(r"\*\*\d\d\.\d\d\.\d{4} kl\. ", m.value)
+    )
+
+
+def test_history_shows_staff_only_values_and_authors_to_staff_only(page, repo: Path) -> None:
+    """Issue 26 item 1: a coordinator wrote a fast-track number and a colleague's name into
+    how_to_refer. Staff see it in Historik with the author; a visitor who is not signed in
+    sees in Historik neither the number (also once it has left the data) nor the name nor
+    who saved it; the page shows the number as the public view does."""
     from directory.editing import Author, Editor
 
+    kirsten = Author("Kollega Kirsten", "kollega@sof.eksempel.kk.dk")
     editor = Editor(repo)
     state = editor.open("sof-bcv")
     phones = [dict(p) for p in state.record["phones"]]
-    phones[0]["number"] = "33 17 41 23"
+    phones[1]["number"] = "33 99 93 34"  # the fast-track line gets a new number
+    text = "Ring fast-track 33 99 93 34 (Mette Test)."
+    editor.save(
+        state, {**state.record, "phones": phones, "how_to_refer": text}, state.referrals, kirsten
+    )
+    staff = "\n".join(m.value for m in page(STAFF).markdown)
+    assert "Kollega Kirsten" in staff
+    assert "»Ring fast\\-track 33 99 93 34 \\(Mette Test\\)\\.«" in staff
+    assert "33 99 93 34 · fast\\-track" in staff  # the phone itself, as staff read it
+    scrubbed = (
+        "»Ring fast\\-track \\[internt nummer fjernet\\] \\(\\[kontaktperson fjernet\\]\\)\\.«"
+    )
+    public = page(None)
+    shown = "\n".join(m.value for m in public.markdown)
+    assert "Kollega" not in shown  # no author
+    assert "33 99 93 34" not in shown  # the page and Historik
+    history = historik(public)
+    assert "Mette" not in history
+    assert f"- **Sådan henviser du**: nu: {scrubbed}" in history
+    assert "- **Telefoner**: ændret (kun synligt for personale)" in history
+    # the number and the text leave the data: Historik still shows the old text, scrubbed
+    state = editor.open("sof-bcv")
     editor.save(
         state,
-        {**state.record, "phones": phones},
+        {**state.record, "phones": state.record["phones"][:1], "how_to_refer": "Ring."},
         state.referrals,
-        Author("Kollega", "kollega@sof.eksempel.kk.dk"),
+        kirsten,
     )
-    app = page(user)
-    [entry] = [m.value for m in app.markdown if "Kollega" in m.value]
-    assert entry.splitlines()[1] == shown
-    assert ("33 17 41 23" in entry) is (user is not None)
+    history = historik(page(None))
+    assert "33 99 93 34" not in history and "Mette" not in history and "Kollega" not in history
+    assert f"- **Sådan henviser du**: før: {scrubbed}; nu: »Ring\\.«" in history
 
 
 def test_gem_without_changes_commits_nothing(page, repo: Path) -> None:
@@ -250,58 +273,129 @@ def test_the_forms_tables_give_back_every_unit_of_the_demo_data_unchanged(
     """Form -> record for demo units (every 8th), untouched: the same record and referrals, so
     opening the form and saving can never change what the form does not show."""
     from directory.editing import Editor
+    from directory.rules import weekhours
     from ui.rediger import (
+        HoursInput,
+        backup_options,
         contacts_frame,
         form_record,
         form_referrals,
+        hours_frame,
         phones_frame,
         referrals_frame,
+        special_frame,
+        unit_options,
     )
 
     editor = Editor(demo_data_dir)
-    for unit_id in list(load_directory(demo_data_dir).units)[::8]:  # ruamel is slow: a sample
+    directory = load_directory(demo_data_dir)
+    for unit_id in list(directory.units)[::8]:  # a sample
         state = editor.open(unit_id)
         record = state.record
         lists = {
             f: "\n".join(record.get(f) or [])
             for f in ("responsibilities", "target_groups", "keywords")
         }
+        backups = backup_options(directory, directory.units[unit_id], record)
+        units = unit_options(directory, unit_id)
+        contacts = contacts_frame(record, backups)
+        assert "Id" not in contacts.columns and "_id" in contacts.columns  # never shown
+        hours = str(record.get("hours") or "")
+        week = weekhours.to_rows(hours)
+        assert week is not None, hours
+        rows = HoursInput(
+            hours, hours_frame(week), week.holidays_closed, special_frame(week), hours
+        )
         again = form_record(
             record,
             name=record["name"],
             description=record.get("description", ""),
             lists=lists,
-            hours=record.get("hours", ""),
+            hours=rows.value(),
             phones=phones_frame(record),
-            contacts=contacts_frame(record),
+            contacts=contacts,
+            how_to_refer=record.get("how_to_refer", ""),
+            backups={label: cid for cid, label in backups.items()},
+            taken=set(directory.contacts),
         )
         assert again == record, unit_id
-        assert form_referrals(state, referrals_frame(state)) == state.referrals, unit_id
+        referrals = referrals_frame(state, units)
+        assert not set(referrals["Til"]) & set(directory.units)  # names, not ids
+        targets = {label: uid for uid, label in units.items()}
+        assert form_referrals(state, referrals, targets) == state.referrals, unit_id
+
+
+def test_ny_enhed_and_flyt_are_there_without_rediger(page) -> None:
+    app = page(SOF_COORDINATOR)
+    assert {"Opret enhed", "Flyt", "Nedlæg", "Rediger", "Bekræft: intet er ændret"} <= set(
+        buttons(app)
+    )
+    assert "Id" not in [t.label for t in app.text_input]  # no raw ids to type
 
 
 def test_ny_enhed_creates_a_team_and_opens_its_page(page, repo: Path) -> None:
-    app = open_form(page(SOF_COORDINATOR))
-    next(t for t in app.text_input if t.label == "Id").input("sof-bcv-aftenteam")
-    [name] = [t for t in app.text_input if t.label == "Navn"][1:]
-    name.input("Aftenteamet")
+    app = page(SOF_COORDINATOR)
+    text_input(app, "Navn på den nye enhed").input("Aftenteamet")
     next(b for b in app.button if b.label == "Opret enhed").click()
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Aftenteamet"
-    unit = load_directory(repo).units["sof-bcv-aftenteam"]
+    unit = load_directory(repo).units["sof-aftenteamet"]
     assert (unit.parent, unit.department) == ("sof-bcv", "sof")
     assert git(repo, "log", "-1", "--format=%an|%s").strip() == (
-        "Sara Koordinator|New unit sof-bcv-aftenteam under sof-bcv"
+        "Sara Koordinator|Ny enhed Aftenteamet under Borgercenter Voksne"
     )
 
 
 def test_nedlaeg_is_refused_while_a_unit_lies_under_it(page, repo: Path) -> None:
-    app = open_form(page(SOF_COORDINATOR))
+    app = page(SOF_COORDINATOR)
     next(c for c in app.checkbox if c.label.startswith("Ja, nedlæg")).check()
     app.run()
     next(b for b in app.button if b.label == "Nedlæg").click()
     app.run()
-    assert "**Hele enheden:** Enheden »sof\\-hjemloese« ligger under den\\. Flyt den først\\." in [
-        e.value for e in app.error
-    ]
+    assert (
+        "**Hele enheden:** Enheden »Hjemløse\\- og Udsatteenheden« ligger under den\\. "
+        "Flyt den først\\." in [e.value for e in app.error]
+    )
     assert "sof-bcv" in load_directory(repo).units
+
+
+def test_bekraeft_records_checked_today_as_one_commit(page, repo: Path) -> None:
+    from directory.rules import clock
+
+    app = page(SOF_COORDINATOR)
+    next(b for b in app.button if b.label == "Bekræft: intet er ændret").click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    assert [s.value for s in app.success] == [
+        f"Bekræftet: sidst kontrolleret i dag (ændring {sha[:10]})."
+    ]
+    assert git(repo, "log", "-1", "--format=%an|%s").strip() == (
+        "Sara Koordinator|Bekræft Borgercenter Voksne: intet ændret"
+    )
+    assert git(repo, "show", "--stat", "--format=", "HEAD").count("|") == 1
+    assert load_directory(repo).units["sof-bcv"].verified == clock.today()
+    history = "\n".join(m.value for m in app.markdown)
+    assert "- **Sidst kontrolleret**: før: »01\\.09\\.2026«; nu: »" in history
+
+
+def test_historik_is_in_copenhagen_time(page, repo: Path) -> None:
+    """A commit made at 23:30 UTC on a server in UTC is shown as the next day, 00:30 or
+    01:30 Copenhagen time."""
+    import os
+    import subprocess
+
+    sof = repo / "units/sof.yaml"
+    sof.write_text(
+        sof.read_text(encoding="utf-8").replace("Hjælp til udsatte", "Hjælp til alle"),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2026-11-24T23:30:00+00:00",
+        "GIT_COMMITTER_DATE": "2026-11-24T23:30:00+00:00",
+    }
+    subprocess.run(["git", "commit", "-qam", "x"], cwd=repo, env=env, check=True)
+    shown = "\n".join(m.value for m in page(STAFF).markdown)
+    assert "**25.11.2026 kl. 00:30**" in shown

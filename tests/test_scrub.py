@@ -116,3 +116,21 @@ def test_validation_warns_where_free_text_quotes_a_staff_number(data_dir: Path) 
         f"{path}:6: warning: owner: nummeret 33 99 10 02, {tail}",
         f"{path}:7: warning: phones: nummeret 33 99 10 01, {tail}",
     ]
+
+
+def test_the_public_scrubber_takes_numbers_and_colleagues_names_out() -> None:
+    from directory.rules.scrub import NAME_REDACTED, REDACTED, PublicScrubber
+
+    scrubber = PublicScrubber({"33999334"}, ["Mette Test", "Anne-Mette Hansen", "Bo", "Ali"])
+    assert scrubber.scrub("Ring 33 99 93 34 (Mette Test) eller mette  test.") == (
+        f"Ring {REDACTED} ({NAME_REDACTED}) eller {NAME_REDACTED}."
+    )
+    assert scrubber.scrub("Spørg Anne-Mette Hansen, Anne Mette Hansen eller Mette.") == (
+        f"Spørg {NAME_REDACTED}, {NAME_REDACTED} eller Mette."
+    )
+    # a short name is left alone (it would be found inside ordinary words); "Ali" is not
+    assert (
+        scrubber.scrub("Bo på Bornholm, Ali og Alibi")
+        == f"Bo på Bornholm, {NAME_REDACTED} og Alibi"
+    )
+    assert PublicScrubber(set(), []).scrub("Mette Test") == "Mette Test"

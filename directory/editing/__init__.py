@@ -1,8 +1,9 @@
-"""Editing the directory from the app: round-trip YAML edits, validated as a whole
-directory before anything is written, written atomically under a lock, and committed to
-the data directory's git repository as the signed-in user. No streamlit here."""
+"""Editing the directory from the app: round-trip YAML edits, validated against the rest of
+the directory before anything is written, written so they can be taken back, and committed
+to the data directory's git repository as the signed-in user. No streamlit here."""
 
 from directory.editing.editor import (
+    SETTABLE,
     Author,
     EditConflict,
     EditError,
@@ -12,13 +13,16 @@ from directory.editing.editor import (
     HistoryEntry,
     SaveResult,
     UnitState,
+    author_of,
     commit_url,
 )
-from directory.editing.fields import FIELD_DA, FieldChange, FieldError
+from directory.editing.fields import FIELD_DA, DirectoryNames, FieldChange, FieldError
 
 __all__ = [
     "FIELD_DA",
+    "SETTABLE",
     "Author",
+    "DirectoryNames",
     "EditConflict",
     "EditError",
     "EditRefused",
@@ -29,5 +33,6 @@ __all__ = [
     "HistoryEntry",
     "SaveResult",
     "UnitState",
+    "author_of",
     "commit_url",
 ]

@@ -1,25 +1,32 @@
-"""Edit the directory's YAML files safely: validated first, written atomically under a lock,
-committed to git as the signed-in user, and never over a change someone else saved.
+"""Edit the directory's YAML files safely: validated first, written so they can be taken
+back, committed to git as the signed-in user, and never over a change someone else saved.
 
     editor = Editor("data")
     state = editor.open("sof-bcv")                 # when the form opens
     result = editor.save(state, record, referrals, author)   # on Gem
+    editor.confirm("sof-bcv", author)              # Bekræft: checked, nothing changed
 
-`save` refuses (and writes nothing) when the form breaks a rule (`EditRefused`, errors by
-the field in Danish), when the whole directory would not validate with the change, or when
-a file changed since the form was opened (`EditConflict`, with what changed). Also: `create`
-(a new team under a unit), `move`, `retire`, `history` and `undo`.
+`save` refuses (and writes nothing) when a value is one the editor never writes (a CPR
+number, invisible characters: `EditRefused`, by the field in Danish), when the directory
+would not validate with the change (the loader's own messages, by the field), or when a
+file changed since the form was opened (`EditConflict`, with what changed). Every save
+sets the unit's `verified` to today (Copenhagen). Also: `confirm`, `set_field` (the
+command line), `create` (a new team under a unit), `move`, `retire`, `history`, `undo`.
+
+The change is validated against the rest of the directory as it was validated before
+(`directory.loading.incremental`), written with `writing.FileChange` and committed; when
+anything fails on the way, the files and git's index are as they were.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import gc
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,27 +40,43 @@ from directory.editing.fields import (
     UNIT_ORDER,
     FieldChange,
     FieldError,
-    check_unit,
     field_changes,
+    field_word,
+    text_refusals,
 )
-from directory.editing.gitrepo import Commit, GitError, Repo, git_available
+from directory.editing.gitrepo import Commit, GitError, Repo, git_available, log_detail
+from directory.editing.reading import ID_LINE, parsed_records, records_with
+from directory.editing.writing import FileChange, UnsafePath
 from directory.editing.yamledit import (
     EditTextError,
     SeqFile,
+    key_lines_at,
     merge,
     merge_by_id,
     plain,
 )
+from directory.loading.cache import data_files
+from directory.loading.incremental import validate_change
 from directory.loading.loader import Validation, classify, remember, validate_directory
-from directory.loading.safefile import atomic_write, fsync_dir, os_reason, sha256_of
-from directory.model import Problem
+from directory.loading.safefile import UnsafeFile, os_reason, read_data_file, sha256_of
+from directory.loading.yamltree import INVISIBLE
+from directory.model import EMAIL, MAX_ID_CHARS, SLUG, Problem, suggest_slug
 from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
 from directory.rules import clock
+from directory.rules.clock import COPENHAGEN
 
 LOCK_NAME = "landkort-edit.lock"
 LOCK_TIMEOUT_S = 30.0
-UNITS_HEADER = "units:\n"
-REFERRALS_HEADER = "referrals:\n"
+MAX_AUTHOR_NAME = 100
+# What the command line may set (`python -m directory edit UNIT FIELD VALUE`): a unit's own
+# fields; its id, place (department, parent) and `verified` (set by every save) are not.
+SETTABLE = tuple(k for k in UNIT_ORDER if k not in ("id", "department", "parent", "verified"))
+BUSY_MESSAGE = "En anden gemmer lige nu. Vent et øjeblik, og prøv igen."
+DETACHED_MESSAGE = (
+    "Redigering er sat på pause: data-repositoriet står ikke på en gren (»detached HEAD«), "
+    "så en ændring ville ikke komme med i historikken. Bed den, der driver landkortet, om at "
+    "skifte datamappen tilbage til sin gren (fx `git switch main`)."
+)
 
 
 @dataclass(frozen=True)
@@ -103,21 +126,42 @@ class UnitState:
     referrals: list[dict[str, Any]]  # each with "_origin": "<file>#<index>"
     hashes: dict[str, str | None]  # every file the edit reads -> sha256 (None: missing)
 
+    @property
+    def name(self) -> str:
+        return str(self.record.get("name") or self.unit_id)
+
 
 @dataclass(frozen=True)
 class SaveResult:
     sha: str | None  # None: nothing changed, nothing committed
     fields: list[str]
     message: str
+    unit_id: str | None = None  # the unit saved (a new unit's id, made from its name)
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     commit: Commit
     changes: list[FieldChange]
-    undoable: (
-        bool  # an edit of an existing unit (not its creation, move between files or retirement)
-    )
+    undoable: bool  # an edit of an existing unit (not its creation, move or retirement)
+    # the unit before and after (for names of contacts that are gone, and for scrubbing)
+    records: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None)
+
+    @property
+    def when(self) -> dt.datetime:
+        """When the change was made, in Copenhagen time."""
+        return commit_time(self.commit)
+
+
+def commit_time(commit: Commit) -> dt.datetime:
+    """A commit's author time in Copenhagen (git records the committing server's zone)."""
+    try:
+        moment = dt.datetime.fromisoformat(commit.when)
+    except ValueError:
+        return dt.datetime.now(COPENHAGEN)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(COPENHAGEN)
 
 
 @dataclass
@@ -132,6 +176,54 @@ def commit_url(sha: str, template: str | None) -> str | None:
     """A link to the commit from the template of `LANDKORT_COMMIT_URL` (`{sha}` replaced),
     or None when it is unset."""
     return template.replace("{sha}", sha) if template else None
+
+
+_NAME_JUNK = re.compile(r"[<>\"\\]|" + INVISIBLE.pattern)
+
+
+def clean_name(name: str | None) -> str:
+    """A display name as git may record it: no angle brackets (they delimit the e-mail in
+    git's author line), quotes, control characters, newlines or bidi overrides; spaces
+    collapsed; at most 100 characters."""
+    text = _NAME_JUNK.sub(" ", name or "")
+    return " ".join(text.split())[:MAX_AUTHOR_NAME].strip()
+
+
+def author_of(name: str | None, email: str | None) -> Author:
+    """The commit author of a signed-in user: the display name cleaned (`clean_name`), the
+    e-mail as the identity token's e-mail claim gives it (checked when saving)."""
+    return Author(clean_name(name), (email or "").strip())
+
+
+def checked_author(author: Author) -> Author:
+    """The author as it is committed, or `EditError` when the account has no usable
+    e-mail (the name then defaults to the e-mail's local part)."""
+    email = author.email.strip()
+    if not EMAIL.fullmatch(email):
+        raise EditError(
+            "Din konto mangler en gyldig e-mailadresse, så ændringen ikke kan skrives i "
+            "historikken. Log ind igen, eller bed den, der driver landkortet, om at få "
+            "e-mailen med i log ind."
+        )
+    return Author(clean_name(author.name) or email.split("@")[0], email)
+
+
+def new_unit_id(name: str, department: str, taken: set[str]) -> str:
+    """An id for a new unit from its name: `<department>-<name as a slug>`, unique."""
+    stem = suggest_slug(name)
+    if not stem.startswith(f"{department}-"):
+        stem = f"{department}-{stem}"
+    stem = stem[: MAX_ID_CHARS - 4].strip("-")
+    candidate, n = stem, 2
+    while candidate in taken:
+        candidate, n = f"{stem}-{n}", n + 1
+    return candidate
+
+
+def new_contact_id(unit_id: str, name: str, taken: set[str]) -> str:
+    """An id for a new contact person of a unit: `k-<unit>-<name as a slug>`, unique (a
+    contact's id is unique across the directory)."""
+    return new_unit_id(name, f"k-{unit_id}", taken)
 
 
 class Editor:
@@ -150,16 +242,21 @@ class Editor:
         self.cache_dir = cache_dir  # the app's disk cache (LANDKORT_CACHE), or None
         self.repo = Repo.find(self.root)
 
+    @property
+    def day(self) -> dt.date:
+        """Today in Copenhagen (or the day given, in tests)."""
+        return self.today or clock.today()
+
     # -- can we edit at all? -------------------------------------------------------------
     def off_reason(self) -> str | None:
-        """Why editing is off (Danish), or None when it is on."""
+        """Why editing is off (Danish, no server paths), or None when it is on."""
         if not git_available():
             return "Redigering er slået fra: programmet git er ikke installeret på serveren."
         if self.repo is None:
             return (
-                f"Redigering er slået fra: datamappen ({self.root}) er ikke et git-repository, "
-                "så ændringer ikke kan gemmes med historik. Bed driften køre `git init` i "
-                "datamappen og committe filerne."
+                "Redigering er slået fra: datamappen er ikke et git-repository, så ændringer "
+                "ikke kan gemmes med historik. Bed driften køre `git init` i datamappen og "
+                "committe filerne."
             )
         return None
 
@@ -169,85 +266,98 @@ class Editor:
             raise EditingOff(reason or "Redigering er slået fra.")
         return self.repo
 
+    @contextmanager
+    def _writing(self, repo: Repo) -> Iterator[None]:
+        """Hold the edit lock; refuse on a detached HEAD; every failure on the way becomes
+        an `EditError` in Danish (git's own words, with server paths, go to the log)."""
+        try:
+            lock = FileLock(str(repo.git_dir() / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+            with lock:
+                if repo.branch() is None:
+                    raise EditingOff(DETACHED_MESSAGE)
+                yield
+        except Timeout as exc:
+            raise EditError(BUSY_MESSAGE) from exc
+        except EditTextError as exc:
+            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
+        except UnsafePath as exc:
+            raise EditRefused([FieldError("", f"Stien »{exc}« ligger ikke i datamappen.")]) from exc
+        except GitError as exc:
+            log_detail(exc.detail)
+            raise EditError(f"Ændringen kunne ikke gemmes: {exc.reason}. Intet er ændret.") from exc
+        except OSError as exc:
+            raise EditError(_os_message(exc)) from exc
+        except ValueError as exc:  # a path git cannot name (the data folder moved?)
+            log_detail(f"{type(exc).__name__}: {exc}")
+            raise EditError(
+                "Ændringen kunne ikke gemmes (datamappen kunne ikke findes i git). Intet er "
+                "ændret. Bed den, der driver landkortet, om at se i serverens log."
+            ) from exc
+
     # -- reading -------------------------------------------------------------------------
     def _files(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for path in sorted(self.root.rglob("*.yaml")):
-            rel = path.relative_to(self.root).as_posix()
-            if any(part.startswith(".") for part in rel.split("/")):
-                continue
+        for rel in data_files(self.where):
             kind = classify(rel)
-            if kind in ("units", "referrals"):
+            if kind in ("units", "referrals") and not any(
+                p.startswith(".") for p in rel.split("/")
+            ):
                 out[rel] = kind
         return out
 
     def _text(self, rel: str) -> str | None:
+        """A data file's text, read as the loader reads it (only a regular file inside the
+        data directory); None when it is missing or cannot be read."""
         try:
-            return (self.root / rel).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
+            return read_data_file(self.root, rel).decode("utf-8-sig")
+        except (UnsafeFile, UnicodeDecodeError):
             return None
 
     def _doc(self, rel: str, docs: dict[str, SeqFile], kind: str) -> SeqFile:
         if rel not in docs:
-            text = self._text(rel)
-            docs[rel] = SeqFile(text or "", kind, str(self.root / rel), rel)
+            docs[rel] = SeqFile(self._text(rel) or "", kind, rel, rel)
         return docs[rel]
 
+    def _own(self, rel: str, kind: str, key: str, value: str) -> list[tuple[int, dict[str, Any]]]:
+        """(index, record) of the records in a file whose `key` is `value`."""
+        return [
+            (i, r)
+            for i, r in records_with(self._text(rel), kind, key, value)
+            if isinstance(r, dict) and r.get(key) == value
+        ]
+
     def _unit_file(self, unit_id: str) -> str | None:
-        """The units file that defines the unit (found by its `id:` line, then checked)."""
-        pattern = _key_line("id", unit_id)
+        """The units file that defines the unit (found by its `id:` line, then read)."""
         for rel, kind in self._files().items():
-            text = self._text(rel) or ""
-            if (
-                kind == "units"
-                and pattern.search(text)
-                and any(
-                    isinstance(u, dict) and u.get("id") == unit_id
-                    for u in _fast_records(text, "units")
-                )
-            ):
+            if kind == "units" and self._own(rel, "units", "id", unit_id):
                 return rel
         return None
 
-    def _find_unit(self, unit_id: str, docs: dict[str, SeqFile]) -> tuple[str, int] | None:
-        rel = self._unit_file(unit_id)
-        if rel is None:
-            return None
-        index = self._doc(rel, docs, "units").find(unit_id)
-        return None if index is None else (rel, index)
-
     def _referral_files(self, unit_id: str, keys: tuple[str, ...] = ("from",)) -> list[str]:
         """Referral files with a `from:` (or `to:`) line naming the unit."""
-        patterns = [_key_line(key, unit_id) for key in keys]
         out = []
         for rel, kind in self._files().items():
             if kind == "referrals":
                 text = self._text(rel) or ""
-                if any(p.search(text) for p in patterns):
+                if any(key_lines_at(text, key, unit_id) for key in keys):
                     out.append(rel)
         return out
 
     def open(self, unit_id: str) -> UnitState:
-        """The unit as it is on disk now (what the form starts from). Read with libyaml:
-        the slow round-trip parser is used only for the files a save changes."""
+        """The unit as it is on disk now (what the form starts from)."""
         rel = self._unit_file(unit_id)
         if rel is None:
-            raise EditError(f"Enheden »{unit_id}« findes ikke i datafilerne.")
-        units = _fast_records(self._text(rel), "units")
-        record = plain(next(u for u in units if isinstance(u, dict) and u.get("id") == unit_id))
+            raise EditError("Enheden findes ikke i datafilerne (mere). Gå tilbage til Søg.")
+        record = self._own(rel, "units", "id", unit_id)[-1][1]
         files = [rel, *self._referral_files(unit_id)]
         hashes = {f: sha256_of(self.root / f) for f in files}
         referrals: list[dict[str, Any]] = []
         for file in files[1:]:
-            for i, item in enumerate(_fast_records(self._text(file), "referrals")):
-                if isinstance(item, dict) and item.get("from") == unit_id:
-                    referrals.append({**plain(item), "_origin": f"{file}#{i}"})
+            for i, item in self._own(file, "referrals", "from", unit_id):
+                referrals.append({**item, "_origin": f"{file}#{i}"})
         return UnitState(unit_id, rel, record, referrals, hashes)
 
     # -- saving --------------------------------------------------------------------------
-    def _lock(self, repo: Repo) -> FileLock:
-        return FileLock(str(repo.git_dir() / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
-
     def _check_unchanged(self, state: UnitState) -> None:
         """Refuse when the unit or its outgoing referrals changed since the form opened.
 
@@ -274,27 +384,70 @@ class Editor:
         *,
         message: str | None = None,
     ) -> SaveResult:
-        """Write the form's version of the unit and its outgoing referrals as one commit."""
+        """Write the form's version of the unit and its outgoing referrals as one commit;
+        the unit's `verified` becomes today. Nothing changed: nothing is committed."""
         repo = self._require_repo()
-        _check_author(author)
-        unit_ids = self._unit_ids()
-        errors = check_unit(record, referrals, unit_ids | {record.get("id", "")})
+        author = checked_author(author)
         if record.get("id") != state.unit_id:
-            errors.insert(0, FieldError("id", "En enheds id kan ikke ændres her."))
-        if errors:
-            raise EditRefused(errors)
-        try:
-            with self._lock(repo):
-                self._check_unchanged(state)
-                change = self._unit_change(state, record, referrals)
-                if not change.texts:
-                    return SaveResult(None, [], "Ingen ændringer at gemme.")
-                subject = message or f"Edit {state.unit_id}: {', '.join(change.fields)}"
-                return self._apply(repo, change, subject, author, state.unit_id)
-        except Timeout as exc:
-            raise EditError("En anden gemmer lige nu. Vent et øjeblik, og tryk Gem igen.") from exc
-        except EditTextError as exc:
-            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
+            raise EditRefused([FieldError("id", "En enheds id kan ikke ændres her.")])
+        refusals = text_refusals(
+            {k: v for k, v in record.items() if state.record.get(k) != v}
+            | {"referrals": [r for r in referrals if r not in state.referrals]}
+        )
+        if refusals:
+            raise EditRefused(refusals)
+        with self._writing(repo):
+            self._check_unchanged(state)
+            change = self._unit_change(state, record, referrals)
+            if not change.texts:
+                return SaveResult(None, [], "Ingen ændringer at gemme.")
+            subject = message or _subject("Ret", record.get("name") or state.name, change.fields)
+            return self._apply(repo, change, subject, author, state.unit_id)
+
+    def confirm(self, unit_id: str, author: Author) -> SaveResult:
+        """Bekræft: the coordinator checked the unit today and nothing changed; one commit
+        that sets only `verified` to today."""
+        repo = self._require_repo()
+        author = checked_author(author)
+        today = self.day.isoformat()
+        with self._writing(repo):
+            state = self.open(unit_id)
+            if str(state.record.get("verified")) == today:
+                return SaveResult(None, [], "Enheden er allerede bekræftet i dag.")
+            docs: dict[str, SeqFile] = {}
+            node = self._unit_node(state, docs)
+            merge(node, {**plain(node), "verified": today}, UNIT_ORDER)
+            change = _Change(_changed_texts(docs), ["verified"])
+            subject = f"Bekræft {state.name}: intet ændret"
+            return self._apply(repo, change, subject, author, unit_id)
+
+    def set_field(self, unit_id: str, key: str, value: Any, author: Author) -> SaveResult:
+        """One field of a unit set as the form would set it (`None`, "" or []: removed);
+        for scripts and bulk fixes (`python -m directory edit`)."""
+        if key not in SETTABLE:
+            if key in ("department", "parent"):
+                fix = "flyt enheden med Flyt på enhedens side i appen"
+            elif key == "verified":
+                fix = "den sættes til i dag ved hver ændring (Bekræft i appen: uden ændring)"
+            elif key == "id":
+                fix = "et id ændres ikke; opret en ny enhed, og nedlæg den gamle"
+            else:
+                fix = "kan ikke rettes her: skriv et af felterne " + ", ".join(SETTABLE)
+            raise EditRefused([FieldError(key if key in FIELD_DA else "", f"{fix}.")])
+        state = self.open(unit_id)
+        record = dict(state.record)
+        if value in (None, "", []):
+            record.pop(key, None)
+        else:
+            record[key] = value
+        return self.save(state, record, state.referrals, author)
+
+    def _unit_node(self, state: UnitState, docs: dict[str, SeqFile]) -> Any:
+        doc = self._doc(state.file, docs, "units")
+        index = doc.find(state.unit_id)
+        if index is None:
+            raise EditConflict([state.file], [], gone=True)
+        return doc.item(index)
 
     def _unit_change(
         self, state: UnitState, record: dict[str, Any], referrals: list[dict[str, Any]]
@@ -302,13 +455,11 @@ class Editor:
         docs: dict[str, SeqFile] = {}
         change = _Change()
         fields: list[str] = []
+        record = {**record, "verified": state.record.get("verified")}
+        if record.get("verified") is None:
+            record.pop("verified")
         if record != state.record:
-            doc = self._doc(state.file, docs, "units")
-            index = doc.find(state.unit_id)
-            if index is None:
-                raise EditConflict([state.file], [], gone=True)
-            node = doc.item(index)
-            record = dict(record)
+            node = self._unit_node(state, docs)
             contacts = record.get("contacts")
             if contacts and isinstance(node.get("contacts"), CommentedSeq):
                 before = plain(node["contacts"])
@@ -316,9 +467,6 @@ class Editor:
                 if plain(node["contacts"]) != before:
                     fields.append("contacts")
             fields += [f for f in merge(node, record, UNIT_ORDER) if f not in fields]
-            fields = [f for f in UNIT_ORDER if f in fields] + [
-                f for f in fields if f not in UNIT_ORDER
-            ]
         # outgoing referrals: merge changed ones in place, remove dropped ones, append new ones
         before_refs = {r["_origin"]: _no_origin(r) for r in state.referrals}
         origins = set(before_refs)
@@ -331,51 +479,62 @@ class Editor:
                 kept.add(origin)
                 if referral == before_refs[origin]:
                     continue
-                rel, _, i = origin.rpartition("#")
-                merge(self._doc(rel, docs, "referrals").item(int(i)), referral, REFERRAL_ORDER)
+                merge(self._referral_node(origin, state.unit_id, docs), referral, REFERRAL_ORDER)
             else:
                 new.append({k: v for k, v in referral.items() if v not in (None, [], "")})
         drop: dict[str, list[int]] = {}
         for origin in origins - kept:
+            self._referral_node(origin, state.unit_id, docs)  # checks it is the unit's
             rel, _, i = origin.rpartition("#")
             drop.setdefault(rel, []).append(int(i))
         for rel, indexes in drop.items():
             for i in indexes:
-                self._doc(rel, docs, "referrals").delete(i)
+                docs[rel].delete(i)
         if new:
-            target = self._referral_target(state)
+            rel = self._new_referrals_file(state, docs)
             for referral in new:
-                self._doc(target, docs, "referrals").append(referral, REFERRAL_ORDER)
-        change.texts = _changed_texts(docs)
-        if any(rel != state.file for rel in change.texts):
+                self._doc(rel, docs, "referrals").append(_ordered(referral, REFERRAL_ORDER))
+        texts = _changed_texts(docs)
+        if any(rel != state.file for rel in texts) or drop or new:
             fields.append("referrals")
-        change.fields = fields
+        if texts:  # a save of the unit: it was checked today
+            node = self._unit_node(state, docs)
+            merge(node, {**plain(node), "verified": self.day.isoformat()}, UNIT_ORDER)
+            texts = _changed_texts(docs)
+        change.texts = texts
+        shown = [f for f in UNIT_ORDER if f in fields and f != "verified"]
+        shown += [f for f in fields if f not in UNIT_ORDER and f != "verified"]
+        change.fields = shown or (["verified"] if texts else [])
         return change
 
-    def _referral_target(self, state: UnitState) -> str:
-        """Where a unit's new referral goes: next to its others, else a file per department."""
-        if state.referrals:
-            return str(state.referrals[0]["_origin"]).rpartition("#")[0]
-        department = state.record.get("department", "andre")
-        if (self.root / "referrals").is_dir() or not (self.root / "referrals.yaml").exists():
-            return f"referrals/{department}.yaml"
-        return "referrals.yaml"
+    def _referral_node(self, origin: str, unit_id: str, docs: dict[str, SeqFile]) -> Any:
+        """The referral an origin names, checked to be one of the unit's."""
+        rel, _, i = origin.rpartition("#")
+        doc = self._doc(rel, docs, "referrals")
+        if not i.isdigit() or int(i) >= len(doc) or doc.get(int(i), "from") != unit_id:
+            raise EditConflict([rel], [], gone=False)
+        return doc.item(int(i))
 
-    def _unit_ids(self) -> set[str]:
-        """Every id in the units files (units and contacts: a quick superset for the form's
-        rules; the whole-directory validation has the last word)."""
-        ids: set[str] = set()
-        for rel, kind in self._files().items():
-            if kind == "units":
-                ids.update(_ID_LINE.findall(self._text(rel) or ""))
-        return ids
+    def _new_referrals_file(self, state: UnitState, docs: dict[str, SeqFile]) -> str:
+        """Where a new outgoing referral goes: beside the unit's others, else the
+        department's referrals file."""
+        existing = [str(r["_origin"]).rpartition("#")[0] for r in state.referrals]
+        if existing:
+            return existing[0]
+        department = str(state.record.get("department", ""))
+        if not SLUG.fullmatch(department):
+            raise EditRefused(
+                [FieldError("department", "Enhedens forvaltning er ikke et gyldigt id.")]
+            )
+        return f"referrals/{department}.yaml"
 
     def _apply(
         self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
     ) -> SaveResult:
-        """Validate the whole directory with the change, then write, then commit; the
-        validation goes into the disk cache, so the app's next load does not redo it."""
-        # The validation is millions of objects, all kept until the save ends: the cyclic
+        """Validate the directory with the change, then write, then commit; the validation
+        is kept for the app's next load (in this process and, in the background, in the
+        disk cache)."""
+        # The validation is many objects, all kept until the save ends: the cyclic
         # garbage collector would rescan them again and again (as in validate_directory).
         was_enabled = gc.isenabled()
         gc.disable()
@@ -388,100 +547,104 @@ class Editor:
     def _validate_write_commit(
         self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
     ) -> SaveResult:
-        today = self.today or clock.today()
+        today = self.day
+        files = FileChange(self.root, change.texts)  # refuses a path outside the data
         errors, validation = self._validate_with(change, unit_id, today)
         if errors:
             raise EditRefused(errors)
-        originals = {rel: self._text(rel) for rel in change.texts}
-        paths = [self.root / rel for rel in change.texts]
         try:
-            for rel, text in change.texts.items():
-                if text is None:
-                    (self.root / rel).unlink(missing_ok=True)
-                    fsync_dir((self.root / rel).parent)
-                else:
-                    atomic_write(self.root / rel, text)
-            sha = repo.commit([str(p) for p in paths], subject, author.name, author.email)
-        except (OSError, GitError) as exc:
-            for rel, text in originals.items():  # put the files back as they were
-                if text is None:
-                    (self.root / rel).unlink(missing_ok=True)
-                else:
-                    atomic_write(self.root / rel, text)
-            raise EditError(
-                f"Ændringen kunne ikke gemmes ({_why(exc)}). Intet er ændret; prøv igen, "
-                "eller skriv til den, der driver landkortet."
-            ) from exc
+            files.apply()
+            sha = repo.commit([str(p) for p in files.paths.values()], subject, *_who(author))
+        except BaseException:
+            files.undo()
+            raise
+        files.finish()
         remember(self.where, validation, cache_dir=self.cache_dir, today=today)
-        return SaveResult(sha, change.fields, subject)
+        return SaveResult(sha, change.fields, subject, unit_id)
 
     def _validate_with(
         self, change: _Change, unit_id: str | None, today: dt.date
     ) -> tuple[list[FieldError], Validation]:
         """Errors the change would add to the directory (errors already there do not
-        count), and the validation of the directory with the change.
-
-        The change is validated as an overlay (its files' new texts from memory, every
-        other file from disk), so nothing is copied or written. The errors already there
-        come from the validation of the files as they are, which the disk cache holds once
-        the app has loaded them."""
-        after = validate_directory(
-            self.where, today=today, cache_dir=self.cache_dir, overlay=change.texts
+        count), and the validation of the directory with the change: the changed files
+        against the rest as it was validated before (`validate_change`)."""
+        before = validate_directory(self.where, today=today, cache_dir=self.cache_dir)
+        after = validate_change(
+            self.where,
+            change.texts,
+            today=today,
+            base=before,
+            current=True,
+            cache_dir=self.cache_dir,
         )
         if after.ok:
             return [], after
-        current = validate_directory(self.where, today=today, cache_dir=self.cache_dir)
-        before = {(p.path, p.message) for p in current.errors}
-        new = [p for p in after.errors if (p.path, p.message) not in before]
+        known = {(p.path, p.message) for p in before.errors}
+        new = [p for p in after.errors if (p.path, p.message) not in known]
         return [self._field_of(p, change, unit_id) for p in new], after
 
     def _field_of(self, problem: Problem, change: _Change, unit_id: str | None) -> FieldError:
+        """The loader's message by the field it is about: in the unit's own lines, as it
+        is; elsewhere with the file and line it would be in."""
         rel = _rel(problem.path, self.root)
-        detail = f"{rel}, linje {problem.line}: {problem.message}"
+        message = self._no_paths(problem.message)
         text = change.texts.get(rel)
-        field_name = ""
         if text is not None and unit_id is not None:
             kind = classify(rel)
             if kind == "units":
-                field_name = _key_at(text, unit_id, problem.line)
+                key = _key_at(text, unit_id, problem.line)
+                if key:
+                    return FieldError(key, message)
             elif kind == "referrals":
-                field_name = "referrals"
-        return FieldError(field_name, f"Datafilen ville få en fejl ({detail}).")
+                return FieldError("referrals", f"{message} (i {rel}, linje {problem.line})")
+        return FieldError(
+            "", f"Datafilen ville få en fejl ({rel}, linje {problem.line}: {message})."
+        )
+
+    def _no_paths(self, message: str) -> str:
+        """A loader message with the data directory's place on the server left out (its
+        files named relative to it)."""
+        for root in {os.path.join(self.where, ""), os.path.join(os.path.realpath(self.root), "")}:
+            message = message.replace(root, "")
+        return message
 
     # -- new, move, retire -----------------------------------------------------------------
+    def _taken_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for rel, kind in self._files().items():
+            if kind == "units":
+                ids.update(ID_LINE.findall(self._text(rel) or ""))
+        return ids
+
     def create(self, parent_id: str, record: dict[str, Any], author: Author) -> SaveResult:
-        """A new unit under `parent_id`, in the parent's file and department."""
+        """A new unit under `parent_id`, in the parent's file and department; its id is made
+        from its name when the record has none."""
         repo = self._require_repo()
-        _check_author(author)
-        try:
-            with self._lock(repo):
-                docs: dict[str, SeqFile] = {}
-                where = self._find_unit(parent_id, docs)
-                if where is None:
-                    raise EditError(f"Enheden »{parent_id}« findes ikke i datafilerne.")
-                rel, index = where
-                new = {
-                    **{k: v for k, v in record.items() if v not in (None, [], "")},
-                    "department": str(docs[rel].get(index, "department")),
-                    "parent": parent_id,
-                    "verified": (self.today or clock.today()).isoformat(),
-                }
-                unit_ids = self._unit_ids()
-                errors = check_unit(new, [], unit_ids)
-                if new.get("id") in unit_ids:
-                    errors.insert(
-                        0, FieldError("id", f"Id »{new['id']}« findes allerede. Vælg et andet.")
-                    )
-                if errors:
-                    raise EditRefused(errors)
-                docs[rel].append(_ordered(new, UNIT_ORDER), UNIT_ORDER)
-                change = _Change(_changed_texts(docs), ["new unit"])
-                subject = f"New unit {new['id']} under {parent_id}"
-                return self._apply(repo, change, subject, author, str(new["id"]))
-        except Timeout as exc:
-            raise EditError("En anden gemmer lige nu. Vent et øjeblik, og prøv igen.") from exc
-        except EditTextError as exc:
-            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
+        author = checked_author(author)
+        refusals = text_refusals(record)
+        if refusals:
+            raise EditRefused(refusals)
+        with self._writing(repo):
+            docs: dict[str, SeqFile] = {}
+            parent = self.open(parent_id)
+            doc = self._doc(parent.file, docs, "units")
+            department = str(parent.record.get("department", ""))
+            new = {k: v for k, v in record.items() if v not in (None, [], "")}
+            if not new.get("id"):
+                name = str(new.get("name") or "").strip()
+                if not name:
+                    raise EditRefused([FieldError("name", "Skriv enhedens navn.")])
+                new["id"] = new_unit_id(name, department, self._taken_ids())
+            new = {
+                **new,
+                "department": department,
+                "parent": parent_id,
+                "verified": self.day.isoformat(),
+            }
+            doc.append(_ordered(new, UNIT_ORDER), UNIT_ORDER)
+            change = _Change(_changed_texts(docs), ["new unit"])
+            subject = f"Ny enhed {new.get('name', new['id'])} under {parent.name}"
+            return self._apply(repo, change, subject, author, str(new["id"]))
 
     def move(
         self,
@@ -492,66 +655,96 @@ class Editor:
     ) -> SaveResult:
         """Move a unit to another parent and/or department (and its department's file)."""
         repo = self._require_repo()
-        _check_author(author)
+        author = checked_author(author)
+        if not SLUG.fullmatch(department or ""):
+            raise EditRefused(
+                [
+                    FieldError(
+                        "department",
+                        "Det er ikke en forvaltning i landkortet: vælg en forvaltning fra listen.",
+                    )
+                ]
+            )
         if parent == state.unit_id:
             raise EditRefused([FieldError("parent", "En enhed kan ikke ligge under sig selv.")])
+        with self._writing(repo):
+            self._check_unchanged(state)
+            docs: dict[str, SeqFile] = {}
+            src = self._doc(state.file, docs, "units")
+            index = src.find(state.unit_id)
+            if index is None:
+                raise EditConflict([state.file], [], gone=True)
+            node = src.item(index)
+            new = {**plain(node), "department": department, "verified": self.day.isoformat()}
+            if parent:
+                new["parent"] = parent
+            else:
+                new.pop("parent", None)
+            target = f"units/{department}.yaml"
+            if target == state.file:
+                merge(node, new, UNIT_ORDER)
+            else:
+                src.delete(index)
+                self._doc(target, docs, "units").append(new, UNIT_ORDER)
+            change = _Change(_changed_texts(docs), ["department", "parent"])
+            if not change.texts:
+                return SaveResult(None, [], "Ingen ændringer at gemme.")
+            where = self._department_label(department)
+            if parent:
+                where += f", under {self._unit_name(parent)}"
+            return self._apply(
+                repo, change, f"Flyt {state.name} til {where}", author, state.unit_id
+            )
+
+    def _department_label(self, department: str) -> str:
+        for item in parsed_records(self._department_text(), "departments"):
+            if isinstance(item, dict) and item.get("id") == department:
+                short = item.get("short")
+                return str(short or item.get("name") or department)
+        return department.upper()
+
+    def _department_text(self) -> str | None:
         try:
-            with self._lock(repo):
-                self._check_unchanged(state)
-                docs: dict[str, SeqFile] = {}
-                src = self._doc(state.file, docs, "units")
-                index = src.find(state.unit_id)
-                if index is None:
-                    raise EditConflict([state.file], [], gone=True)
-                node = src.item(index)
-                new = {**plain(node), "department": department}
-                if parent:
-                    new["parent"] = parent
-                else:
-                    new.pop("parent", None)
-                target = f"units/{department}.yaml"
-                if target == state.file:
-                    merge(node, new, UNIT_ORDER)
-                else:
-                    src.delete(index)
-                    self._doc(target, docs, "units").append(new, UNIT_ORDER)
-                change = _Change(_changed_texts(docs), ["department", "parent"])
-                if not change.texts:
-                    return SaveResult(None, [], "Ingen ændringer at gemme.")
-                where = f"{department}/{parent}" if parent else department
-                subject = f"Move {state.unit_id} to {where}"
-                return self._apply(repo, change, subject, author, state.unit_id)
-        except Timeout as exc:
-            raise EditError("En anden gemmer lige nu. Vent et øjeblik, og prøv igen.") from exc
-        except EditTextError as exc:
-            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
+            return read_data_file(self.root, "departments.yaml").decode("utf-8-sig")
+        except (UnsafeFile, UnicodeDecodeError):
+            return None
+
+    def _unit_name(self, unit_id: str) -> str:
+        rel = self._unit_file(unit_id)
+        found = self._own(rel, "units", "id", unit_id) if rel else []
+        return str(found[-1][1].get("name") or unit_id) if found else unit_id
 
     def dependents(self, unit_id: str) -> list[str]:
         """What would dangle if the unit were retired (Danish lines); empty: safe."""
         rel = self._unit_file(unit_id)
         if rel is None:
             return []
-        unit = next(
-            u
-            for u in _fast_records(self._text(rel), "units")
-            if isinstance(u, dict) and u.get("id") == unit_id
-        )
-        own = {str(c.get("id")) for c in unit.get("contacts") or [] if isinstance(c, dict)}
+        unit = self._own(rel, "units", "id", unit_id)[-1][1]
+        own = [str(c.get("id")) for c in unit.get("contacts") or [] if isinstance(c, dict)]
         out: list[str] = []
         for file, kind in self._files().items():
             if kind != "units":
                 continue
-            for unit in _fast_records(self._text(file), "units"):
-                if not isinstance(unit, dict) or unit.get("id") == unit_id:
-                    continue
-                if unit.get("parent") == unit_id:
-                    out.append(f"Enheden »{unit.get('id')}« ligger under den. Flyt den først.")
-                for contact in unit.get("contacts") or []:
-                    if isinstance(contact, dict) and contact.get("backup") in own:
-                        out.append(
-                            f"Kontaktpersonen »{contact.get('id')}« i »{unit.get('id')}« har "
-                            f"»{contact.get('backup')}« som backup. Vælg en anden backup først."
-                        )
+            for _, child in self._own(file, "units", "parent", unit_id):
+                out.append(f"Enheden »{child.get('name')}« ligger under den. Flyt den først.")
+            for contact_id in own:
+                for _, other in records_with(self._text(file), "units", "backup", contact_id):
+                    if not isinstance(other, dict) or other.get("id") == unit_id:
+                        continue
+                    for contact in other.get("contacts") or []:
+                        if isinstance(contact, dict) and contact.get("backup") == contact_id:
+                            owner = next(
+                                (
+                                    c.get("name")
+                                    for c in unit["contacts"]
+                                    if c.get("id") == contact_id
+                                ),
+                                contact_id,
+                            )
+                            out.append(
+                                f"Kontaktpersonen {contact.get('name')} i »{other.get('name')}« "
+                                f"har {owner} som backup. Vælg en anden backup først."
+                            )
         return out
 
     def retire(self, state: UnitState, author: Author) -> SaveResult:
@@ -560,33 +753,29 @@ class Editor:
         Refused while another unit lies under it or a contact elsewhere has one of its
         contacts as backup (those would dangle)."""
         repo = self._require_repo()
-        _check_author(author)
-        try:
-            with self._lock(repo):
-                self._check_unchanged(state)
-                blockers = self.dependents(state.unit_id)
-                if blockers:
-                    raise EditRefused([FieldError("", line) for line in blockers])
-                docs: dict[str, SeqFile] = {}
-                doc = self._doc(state.file, docs, "units")
-                index = doc.find(state.unit_id)
-                if index is None:
-                    raise EditConflict([state.file], [], gone=True)
-                doc.delete(index)
-                removed = 0
-                for rel in self._referral_files(state.unit_id, ("from", "to")):
-                    seq = self._doc(rel, docs, "referrals")
-                    for i in range(len(seq)):
-                        if state.unit_id in (seq.get(i, "from"), seq.get(i, "to")):
-                            seq.delete(i)
-                            removed += 1
-                change = _Change(_changed_texts(docs), ["retired"])
-                subject = f"Retire {state.unit_id} (and {removed} referral(s))"
-                return self._apply(repo, change, subject, author, None)
-        except Timeout as exc:
-            raise EditError("En anden gemmer lige nu. Vent et øjeblik, og prøv igen.") from exc
-        except EditTextError as exc:
-            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
+        author = checked_author(author)
+        with self._writing(repo):
+            self._check_unchanged(state)
+            blockers = self.dependents(state.unit_id)
+            if blockers:
+                raise EditRefused([FieldError("", line) for line in blockers])
+            docs: dict[str, SeqFile] = {}
+            doc = self._doc(state.file, docs, "units")
+            index = doc.find(state.unit_id)
+            if index is None:
+                raise EditConflict([state.file], [], gone=True)
+            doc.delete(index)
+            removed = 0
+            for rel in self._referral_files(state.unit_id, ("from", "to")):
+                seq = self._doc(rel, docs, "referrals")
+                ends = {*seq.indexes_with("from", state.unit_id)}
+                for i in ends | set(seq.indexes_with("to", state.unit_id)):
+                    seq.delete(i)
+                    removed += 1
+            change = _Change(_changed_texts(docs), ["retired"])
+            word = "henvisning" if removed == 1 else "henvisninger"
+            subject = f"Nedlæg {state.name} og {removed} {word}"
+            return self._apply(repo, change, subject, author, None)
 
     # -- history and undo ----------------------------------------------------------------
     def history(self, unit_id: str, limit: int = 30) -> list[HistoryEntry]:
@@ -607,23 +796,25 @@ class Editor:
             if not changes:
                 continue
             only_referrals = old[0] is None and new[0] is None
-            undoable = only_referrals or (
-                old[0] is not None and new[0] is not None and old[2] == new[2]
+            edits = [c for c in changes if c.field != "verified"]
+            undoable = bool(edits) and (
+                only_referrals or (old[0] is not None and new[0] is not None and old[2] == new[2])
             )
-            entries.append(HistoryEntry(commit, changes, undoable))
+            entries.append(HistoryEntry(commit, changes, undoable, (old[0], new[0])))
             if len(entries) >= limit:
                 break
         return entries
 
     def undo(self, unit_id: str, sha: str, author: Author) -> SaveResult:
         """A new commit that takes back what commit `sha` changed in the unit, validated
-        like any edit. Refused when a field it changed has been changed again since."""
+        like any edit (its `verified` becomes today, as with every save). Refused when a
+        field it changed has been changed again since."""
         repo = self._require_repo()
         prefix = _prefix(repo, self.root)
         commits = repo.log([repo.rel(self.root)], limit=500)
         commit = next((c for c in commits if c.sha.startswith(sha)), None)
         if commit is None:
-            raise EditError(f"Ændringen {sha[:10]} findes ikke i historikken.")
+            raise EditError("Ændringen findes ikke i historikken (mere).")
         _read_unit_records(repo, [commit], prefix, unit_id)
         old, new = _unit_sides(repo, commit, prefix, unit_id)
         if old[0] is None and new[0] is None:  # only its referrals changed
@@ -638,6 +829,8 @@ class Editor:
         stale: list[str] = []
         for change in field_changes(old[0], new[0]):
             key = change.field
+            if key == "verified":
+                continue
             if state.record.get(key) != new[0].get(key):
                 stale.append(FIELD_DA.get(key, key))
             elif key in old[0]:
@@ -666,7 +859,7 @@ class Editor:
                 ]
             )
         return self.save(
-            state, record, referrals, author, message=f"Undo {commit.short}: {commit.subject}"
+            state, record, referrals, author, message=f"Fortryd {commit.short}: {commit.subject}"
         )
 
 
@@ -696,20 +889,33 @@ def close_fixed_reports(
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _why(exc: Exception) -> str:
-    """Why a write or a commit failed: the operating system's reason in Danish, or git's own
-    words (the operator's detail)."""
-    if isinstance(exc, OSError):
-        return os_reason(exc)
-    return str(exc)
+def _subject(verb: str, name: str, fields: list[str]) -> str:
+    """A Danish commit subject: 'Ret Borgerservice: beskrivelse, telefoner'."""
+    return f"{verb} {' '.join(name.split())}: " + ", ".join(field_word(f) for f in fields)
 
 
-def _check_author(author: Author) -> None:
-    if not author.name.strip() or "@" not in author.email:
-        raise EditError(
-            "Din konto mangler navn eller e-mail, så ændringen ikke kan skrives i historikken. "
-            "Log ind igen, eller kontakt den, der driver landkortet."
+def _who(author: Author) -> tuple[str, str]:
+    return author.name, author.email
+
+
+def _os_message(exc: OSError) -> str:
+    """Why a file could not be written, in Danish, with the fix (no server paths)."""
+    reason = os_reason(exc)
+    if exc.errno in (13, 1, 30):  # EACCES, EPERM, EROFS
+        return (
+            f"Ændringen kunne ikke gemmes: appen må ikke skrive i datamappen ({reason}). Intet "
+            "er ændret. Bed den, der driver landkortet, om at give appen skriveadgang til "
+            "datamappen."
         )
+    if exc.errno == 28:  # ENOSPC
+        return (
+            "Ændringen kunne ikke gemmes: serverens disk er fuld. Intet er ændret. Bed den, der "
+            "driver landkortet, om at skaffe plads, og gem igen."
+        )
+    return (
+        f"Ændringen kunne ikke gemmes ({reason}). Intet er ændret; prøv igen, eller skriv til "
+        "den, der driver landkortet."
+    )
 
 
 def _ordered(record: dict[str, Any], order: list[str]) -> dict[str, Any]:
@@ -725,44 +931,15 @@ def _changed_texts(docs: dict[str, SeqFile]) -> dict[str, str | None]:
     for doc in docs.values():
         text = doc.text()
         if text != doc.original:
-            out[_doc_rel(doc)] = text
+            out[doc.rel] = text
     return out
-
-
-def _doc_rel(doc: SeqFile) -> str:
-    return doc.rel
-
-
-def _key_line(key: str, value: str) -> re.Pattern[str]:
-    """A line `key: value` (as `- key:` too, the value plain or quoted)."""
-    return re.compile(rf"""^[ \t-]*{key}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?$""", re.M)
-
-
-_ID_LINE = re.compile(r"""^[ \t-]*id:[ \t]*["']?([a-z0-9][a-z0-9-]*)""", re.M)
-
-
-def _fast_records(text: str | None, kind: str) -> list[Any]:
-    """The records of a file read with libyaml (read-only uses; no round trip)."""
-    import yaml
-
-    if not text:
-        return []
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml's safe loader
-    try:
-        data = loader.get_single_data()
-    except (yaml.YAMLError, ValueError):
-        return []
-    finally:
-        loader.dispose()
-    items = data.get(kind) if isinstance(data, dict) else None
-    return items if isinstance(items, list) else []
 
 
 def _rel(path: str, root: Path) -> str:
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path
+        return Path(path).name
 
 
 def _key_at(text: str, unit_id: str, line: int) -> str:
@@ -775,10 +952,9 @@ def _key_at(text: str, unit_id: str, line: int) -> str:
     end = doc.line_of(index + 1) if index + 1 < len(doc) else doc.end
     if not start <= line < end:
         return ""
-    node = doc.nodes[index]
     best = ""
-    for key, key_line in node.key_lines.items():
-        if key_line <= line:
+    for key, key_line_ in doc.key_lines(index).items():
+        if key_line_ <= line:
             best = key
     return best if best in FIELD_DA else ""
 
@@ -824,7 +1000,7 @@ def _read_unit_records(repo: Repo, commits: Iterable[Commit], prefix: str, unit_
         # most blobs do not name the unit at all: they are never decoded
         text = data.decode("utf-8", "replace") if data and needle in data else None
         for kind in wanted[blob]:
-            found[(blob, kind, unit_id)] = _unit_records(text, kind, unit_id)
+            found[(blob, kind, unit_id)] = unit_records(text, kind, unit_id)
     with _RECORDS_LOCK:
         if len(_RECORDS) + len(found) > _RECORDS_MAX:
             _RECORDS.clear()
@@ -855,51 +1031,12 @@ def _unit_sides(repo: Repo, commit: Commit, prefix: str, unit_id: str) -> tuple[
     return sides[0], sides[1]
 
 
-def _unit_records(text: str | None, kind: str, unit_id: str) -> list[dict[str, Any]]:
-    """The unit's own record (units) or its outgoing referrals (referrals) in a file's text.
-
-    Only the records whose `id:`/`from:` line names the unit are parsed, each alone (a
-    record runs from its dash to the next dash in the same column); a file laid out
-    otherwise is parsed whole."""
+def unit_records(text: str | None, kind: str, unit_id: str) -> list[dict[str, Any]]:
+    """The unit's own record (units) or its outgoing referrals (referrals) in a file's text,
+    each parsed alone (see `directory.editing.reading`)."""
     key = "id" if kind == "units" else "from"
-    if not text:
-        return []
-    positions = [m.start() for m in _key_line(key, unit_id).finditer(text)]
-    if not positions:
-        return []
-    slices = _record_slices(text, kind, positions)
-    if slices is None:
-        items = _fast_records(text, kind)
-    else:
-        items = [item for part in slices for item in _fast_records(f"{kind}:\n{part}", kind)]
-    return [plain(item) for item in items if isinstance(item, dict) and item.get(key) == unit_id]
-
-
-_DASH = re.compile(r"^( *)-(?:[ \t]|$)", re.M)
-_TOP_KEY = re.compile(r"^[^\s#-]", re.M)
-
-
-def _record_slices(text: str, kind: str, positions: list[int]) -> list[str] | None:
-    """The text of each top-level record holding one of `positions` (None: the file's
-    layout is not the plain `kind:` + one dash per record this reads)."""
-    top = re.search(rf"^{kind}:[ \t]*(?:#.*)?$", text, re.M)
-    first = _DASH.search(text, top.end()) if top else None
-    if first is None:
-        return None
-    end_match = _TOP_KEY.search(text, first.start())
-    end = end_match.start() if end_match else len(text)
-    column = len(first.group(1))
-    starts = [
-        m.start()
-        for m in re.finditer(rf"^ {{{column}}}-(?:[ \t]|$)", text[:end], re.M)
-        if m.start() >= first.start()
+    return [
+        record
+        for _, record in records_with(text, kind, key, unit_id)
+        if isinstance(record, dict) and record.get(key) == unit_id
     ]
-    out: list[str] = []
-    for position in positions:
-        if not first.start() <= position < end:
-            return None
-        i = bisect.bisect_right(starts, position) - 1
-        part = text[starts[i] : starts[i + 1] if i + 1 < len(starts) else end]
-        if part not in out:
-            out.append(part)
-    return out

@@ -1,14 +1,20 @@
 """The git CLI, through subprocess: the data directory's repository is the audit log.
 
 Every call passes its arguments as a list (no shell); output is captured, so git never
-pages or prompts. The author and committer of a commit are the signed-in user.
+pages or prompts. The author and committer of a commit are the signed-in user, given to
+git through its environment (`GIT_AUTHOR_NAME`, ...), never parsed out of a string.
+
+A `GitError` carries git's own words (`detail`, for the operator's log: they hold server
+paths) and a Danish reason without paths (`reason`, for the coordinator).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +24,43 @@ _SEP = "\x1f"
 
 
 class GitError(RuntimeError):
-    """A git command failed; the message quotes git's own words."""
+    """A git command failed. `str()` and `detail` quote git's own words (server paths
+    included: for the operator's log); `reason` says why in Danish without them."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    @property
+    def reason(self) -> str:
+        return git_reason(self.detail)
+
+
+def git_reason(detail: str) -> str:
+    """Why git failed, in Danish, for a coordinator: no server paths, the fix named."""
+    if "index.lock" in detail:
+        return (
+            "data-repositoriet er låst af en anden git-handling, eller en gammel låsefil "
+            "(index.lock) er blevet liggende: vent et minut og prøv igen; sker det igen, så "
+            "bed den, der driver landkortet, om at fjerne låsefilen"
+        )
+    if "No space left" in detail or "ENOSPC" in detail:
+        return "serverens disk er fuld: bed den, der driver landkortet, om at skaffe plads"
+    if "Permission denied" in detail or "Read-only file system" in detail:
+        return (
+            "appen må ikke skrive i data-repositoriet: bed den, der driver landkortet, om at "
+            "give appen skriveadgang til datamappen og dens .git-mappe"
+        )
+    return "git afviste ændringen: bed den, der driver landkortet, om at se i serverens log"
+
+
+def log_detail(detail: str) -> None:
+    """Git's own words on the server's stderr (the operator's log), never to the page."""
+    print(f"landkort: git: {_one_line(detail)}", file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -41,8 +83,11 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def run_git(cwd: str | os.PathLike[str], *args: str, check: bool = True) -> str:
-    """Run `git -C cwd args` (no shell; no pager or prompt: output is captured)."""
+def run_git(
+    cwd: str | os.PathLike[str], *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> str:
+    """Run `git -C cwd args` (no shell; no pager or prompt: output is captured); `env` is
+    added to the environment."""
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotePath=false", *args],
@@ -51,6 +96,7 @@ def run_git(cwd: str | os.PathLike[str], *args: str, check: bool = True) -> str:
             timeout=GIT_TIMEOUT_S,
             check=False,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, **env} if env else None,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {args[0]}: {exc}") from exc
@@ -92,16 +138,42 @@ class Repo:
         out = self.git("rev-parse", "--verify", "-q", "HEAD", check=False).strip()
         return out or None
 
+    def branch(self) -> str | None:
+        """The branch HEAD is on (`refs/heads/main`), or None on a detached HEAD."""
+        out = self.git("symbolic-ref", "-q", "HEAD", check=False).strip()
+        return out or None
+
     def commit(self, paths: list[str], message: str, name: str, email: str) -> str:
-        """Commit exactly these paths (added, changed or removed) as `name <email>`."""
+        """Commit exactly these paths (added, changed or removed) as `name <email>`, author
+        and committer. When git refuses, the paths are unstaged again (the index is as it
+        was) and GitError is raised; the work tree is the caller's to put back."""
         rels = [self.rel(p) for p in paths]
-        self.git("add", "--all", "--", *rels)
-        self.git(
-            *("-c", f"user.name={name}", "-c", f"user.email={email}"),  # the committer
-            *("commit", "--quiet", "--no-verify", f"--author={name} <{email}>"),
-            *("-m", message, "--", *rels),
-        )
+        identity = {
+            **dict.fromkeys(("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"), name),
+            **dict.fromkeys(("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"), email),
+        }
+        try:
+            self.git("add", "--all", "--", *rels)
+            run_git(
+                self.root,
+                *("commit", "--quiet", "--no-verify", "-m", message, "--", *rels),
+                env=identity,
+            )
+        except GitError:
+            self.unstage(rels)
+            raise
         return self.git("rev-parse", "HEAD").strip()
+
+    def unstage(self, rels: list[str]) -> None:
+        """Put the index entries of these paths back as HEAD has them (best effort: a
+        failure here is logged, the commit's own error is the one reported)."""
+        try:
+            if self.head() is None:
+                self.git("rm", "-q", "--cached", "--ignore-unmatch", "--", *rels)
+            else:
+                self.git("reset", "-q", "HEAD", "--", *rels)
+        except GitError as exc:
+            log_detail(exc.detail)
 
     def log(self, rel_paths: list[str], limit: int = 50) -> list[Commit]:
         """Commits touching these paths, newest first, with the files each changed and

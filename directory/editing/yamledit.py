@@ -11,8 +11,11 @@ when the validator's YAML 1.1 reading would turn them into something else (`17:4
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -224,8 +227,10 @@ class SeqFile:
 
     Only the records that are changed are parsed by round trip, each on its own (as a
     one-record file with the same indentation), so a save costs the same in a 50-unit file
-    and a 5,000-unit one; every other line of the file is kept byte for byte. Record
-    positions come from the validator's fast line-aware reader.
+    and a 5,000-unit one; every other line of the file is kept byte for byte. In a file laid
+    out plainly (`units:` on its own line, then one `- ` per record in one column) a record
+    is found by its `id:` line and only the records looked at are read (with the loader's
+    reader); any other file is read whole first.
     """
 
     def __init__(self, text: str, kind: str, path: str = "?", rel: str = "") -> None:
@@ -233,17 +238,68 @@ class SeqFile:
         self.kind = kind
         self.path = path
         self.rel = rel or path
+        self._lines: list[str] | None = None
+        self.nodes: dict[int, Any] = {}  # record index -> its node (read when first needed)
+        self.offsets: dict[int, int] = {}  # record index -> add to its node's lines
+        self._starts: list[int] | None = []
+        self.positions: list[int] = []  # a plain file: where each record starts in the text
+        self.end_position = len(text)
+        self._end: int | None = None
+        self.missing_key = True
+        layout = _plain_layout(text, kind)
+        if layout is not None:
+            self.missing_key = False
+            self.positions, self.end_position = layout
+            self._starts = None  # their lines: counted when first needed
+        else:
+            self.end = len(self.lines) + 1  # lines as the reader counts them
+            self._read_whole(text, kind, path)
+        self.docs: dict[int, YamlDoc] = {}
+        self.deleted: set[int] = set()
+        self.appended: list[Any] = []
+        self.order: Sequence[str] = ()
+
+    @property
+    def starts(self) -> list[int]:
+        """The 1-based line where each record starts."""
+        if self._starts is None:
+            self._starts, self._end = _lines_at(self.original, self.positions, self.end_position)
+        return self._starts
+
+    @starts.setter
+    def starts(self, value: list[int]) -> None:
+        self._starts = value
+
+    @property
+    def end(self) -> int:
+        """The 1-based line where the list's region stops."""
+        if self._end is None:
+            if self._starts is None:
+                self.starts  # noqa: B018 (counts the lines, the end's too)
+            else:
+                text = self.original
+                self._end = text.count("\n") + (0 if text.endswith("\n") or not text else 1) + 1
+        assert self._end is not None
+        return self._end
+
+    @end.setter
+    def end(self, value: int) -> None:
+        self._end = value
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines (each with its line end), made when an edit needs them."""
+        if self._lines is None:
+            self._lines = self.original.splitlines(keepends=True)
+            if self._lines and not self._lines[-1].endswith("\n"):
+                self._lines[-1] += "\n"
+        return self._lines
+
+    def _read_whole(self, text: str, kind: str, path: str) -> None:
         try:
             root = parse_text(text).root
         except YamlProblem as exc:
             raise EditTextError(f"{path}:{exc.line}: {exc.message}") from exc
-        self.lines = text.splitlines(keepends=True)
-        if self.lines and not self.lines[-1].endswith("\n"):
-            self.lines[-1] += "\n"
-        self.nodes: list[Any] = []
-        self.starts: list[int] = []
-        self.end = len(self.lines) + 1  # 1-based line where the list's region stops
-        self.missing_key = True
         if root is not None and not isinstance(root, YMap):
             raise EditTextError(f"{path}: øverst i filen står nøglen '{kind}:' ikke")
         if isinstance(root, YMap) and kind in root.key_lines:
@@ -254,33 +310,77 @@ class SeqFile:
                 self.end = min(after)
             seq = root.items.get(kind)
             if isinstance(seq, YSeq):
-                self.nodes = list(seq.items)
+                self.nodes = dict(enumerate(seq.items))
+                self.offsets = dict.fromkeys(self.nodes, 0)
                 self.starts = [node.line for node in seq.items]
             if not self.starts and "[" in self.lines[seq_line - 1]:  # `units: []`
                 self.lines[seq_line - 1] = f"{kind}:\n"
-        self.docs: dict[int, YamlDoc] = {}
-        self.deleted: set[int] = set()
-        self.appended: list[Any] = []
-        self.order: Sequence[str] = ()
 
     def __len__(self) -> int:
-        return len(self.nodes)
+        return len(self.positions) if self._starts is None else len(self._starts)
+
+    def node(self, index: int) -> Any:
+        """Record `index` as the loader's reader reads it (lines of the whole file)."""
+        if index not in self.nodes:
+            try:
+                root = parse_text(f"{self.kind}:\n{self._slice(index)}").root
+            except YamlProblem as exc:
+                line = exc.line + self._line_of_record(index) - 2
+                raise EditTextError(f"{self.path}:{line}: {exc.message}") from exc
+            seq = root.items.get(self.kind) if isinstance(root, YMap) else None
+            items = seq.items if isinstance(seq, YSeq) else []
+            self.nodes[index] = items[0] if len(items) == 1 else None
+            self.offsets[index] = self._line_of_record(index) - 2
+        return self.nodes[index]
+
+    def _line_of_record(self, index: int) -> int:
+        """The line record `index` starts on (without counting every record's)."""
+        if self._starts is not None:
+            return self._starts[index]
+        return self.original.count("\n", 0, self.positions[index]) + 1
+
+    def key_lines(self, index: int) -> dict[str, int]:
+        """Each top-level key of record `index` -> its line in the file."""
+        node = self.node(index)
+        offset = self.offsets.get(index, 0)
+        lines = node.key_lines if isinstance(node, YMap) else {}
+        return {key: line + offset for key, line in lines.items()}
+
+    def indexes_with(self, key: str, value: str, *, anywhere: bool = False) -> list[int]:
+        """The records (not deleted) whose `key` is `value`; `anywhere`: the records with
+        a line `key: value` anywhere in them (a contact's `backup:`, say)."""
+        if not self.positions:  # read whole: look at each
+            candidates: list[int] = list(range(len(self)))
+        else:  # found by their `key: value` lines
+            candidates = []
+            for at in key_lines_at(self.original, key, value, self.end_position):
+                i = bisect.bisect_right(self.positions, at) - 1
+                if i >= 0 and i not in candidates:
+                    candidates.append(i)
+        if anywhere:
+            return [i for i in candidates if i not in self.deleted]
+        return [i for i in candidates if i not in self.deleted and self.get(i, key) == value]
 
     def find(self, record_id: str) -> int | None:
-        for i in range(len(self.nodes)):
-            if i not in self.deleted and self.get(i, "id") == record_id:
-                return i
-        return None
+        found = self.indexes_with("id", record_id)
+        return found[0] if found else None
 
     def get(self, index: int, key: str) -> Any:
-        node = self.nodes[index]
+        node = self.node(index)
         value = node.items.get(key) if isinstance(node, YMap) else None
         return value.value if isinstance(value, YScalar) else None
 
     def _slice(self, index: int) -> str:
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
-        return "".join(self.lines[start - 1 : end - 1])
+        if self.positions:  # a plain file: cut from the text itself
+            start = self.positions[index]
+            end = (
+                self.positions[index + 1] if index + 1 < len(self.positions) else self.end_position
+            )
+            text = self.original[start:end]
+            return text if text.endswith("\n") else text + "\n"
+        first = self.starts[index]
+        last = self.starts[index + 1] if index + 1 < len(self.starts) else self.end
+        return "".join(self.lines[first - 1 : last - 1])
 
     def _column(self, index: int) -> int:
         """The column of record `index`'s dash."""
@@ -368,3 +468,70 @@ def _shift(text: str, delta: int) -> str:
 def _body(text: str) -> str:
     """A one-key file's text without its first line (the `units:` / `referrals:` key)."""
     return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+# Patterns that begin with a line break: the regex engine jumps from one to the next
+# instead of trying every position (a 4 MB file is read many times in Historik).
+_TOP_KEY = re.compile(r"\n[^\s#-]")
+_DASH_LINE = re.compile(r"\n( *)-(?=[ \t\n]|\Z)")
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # the reader's line breaks too
+
+
+def _plain_layout(text: str, kind: str) -> tuple[list[int], int] | None:
+    """(where each record's dash line starts in the text, where the list ends) when the
+    file is laid out plainly: `kind:` alone on its line, then only blank lines and comments,
+    then one `- ` per record in one column, up to the next top-level key. None otherwise."""
+    if any(ch in text for ch in _OTHER_BREAKS):  # lines counted as the reader counts them
+        return None
+    top = re.search(rf"^{kind}:[ \t]*(?:#.*)?$", text, re.M)
+    if top is None:
+        return None
+    first = _DASH_LINE.search(text, top.end() - 1)
+    if first is None or any(
+        line.strip() and not line.lstrip().startswith("#")
+        for line in text[top.end() : first.start()].splitlines()
+    ):
+        return None
+    after = _TOP_KEY.search(text, first.start() + 1)
+    end = after.start() + 1 if after else len(text)
+    dash = re.compile(rf"\n {{{len(first.group(1))}}}-(?=[ \t\n]|\Z)")
+    return [m.start() + 1 for m in dash.finditer(text, first.start(), end)], end
+
+
+def _lines_at(text: str, positions: list[int], end: int) -> tuple[list[int], int]:
+    """The 1-based lines of these positions (in order) and of `end` (the end of the text:
+    the line after the last)."""
+    lines: list[int] = []
+    line, counted = 1, 0
+    for position in positions:
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
+    if end < len(text):
+        return lines, line + text.count("\n", counted, end)
+    return lines, text.count("\n") + (0 if text.endswith("\n") or not text else 1) + 1
+
+
+def key_lines_at(text: str, key: str, value: str, end: int | None = None) -> list[int]:
+    """Where each line `key: value` starts in `text` (before `end`): the value's places
+    are found as a string, then their lines are checked (a regular expression tried at
+    every position of a 4 MB file costs ten times as much)."""
+    stop = len(text) if end is None else end
+    line = _line_pattern(key, value)
+    out: list[int] = []
+    at = text.find(value, 0, stop)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        finish = text.find("\n", at)
+        finish = len(text) if finish == -1 else finish
+        if line.fullmatch(text, start, finish):
+            out.append(start)
+        at = text.find(value, finish, stop)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _line_pattern(key: str, value: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"""[ \t-]*{re.escape(key)}:[ \t]*["']?{re.escape(value)}["']?[ \t]*(?:#.*)?"""
+    )

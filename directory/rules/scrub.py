@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from directory.model import (
     Department,
@@ -30,6 +30,8 @@ from directory.model import (
 )
 
 REDACTED = "[internt nummer fjernet]"
+NAME_REDACTED = "[kontaktperson fjernet]"
+_MIN_NAME = 3  # shorter "names" would match inside ordinary words
 _MIN_INSIDE = 6  # a staff number this long is found inside a longer run of digits too
 
 # A run of digits, with the separators people write between them (also full-width ones).
@@ -37,8 +39,13 @@ _RUN = re.compile(r"[+＋]?\d(?:[\s.\-/()．－／（）]{0,3}\d)*")
 _SLASH = re.compile(r"[/／]")
 
 
+_NOT_ASCII_DIGIT = re.compile(r"[^0-9]")
+
+
 def digits(number: str) -> str:
     """The ASCII digits of a text, whatever digit script it is written in."""
+    if number.isascii():  # the common case, without a lookup per character
+        return _NOT_ASCII_DIGIT.sub("", number)
     return "".join(
         str(unicodedata.decimal(ch)) for ch in number if unicodedata.decimal(ch, None) is not None
     )
@@ -62,9 +69,15 @@ def staff_only_phones(directory: Directory) -> list[Phone]:
         p for d in directory.departments.values() for p in d.phones if p.is_staff_only
     ]
     for unit in directory.units.values():
-        phones += [p for p in unit.phones if p.is_staff_only]
-        for contact in unit.contacts:
-            phones += contact.phones
+        phones += unit_staff_phones(unit)
+    return phones
+
+
+def unit_staff_phones(unit: Unit) -> list[Phone]:
+    """A unit's fast_track and internal phones and its contacts' phones."""
+    phones = [p for p in unit.phones if p.is_staff_only]
+    for contact in unit.contacts:
+        phones += contact.phones
     return phones
 
 
@@ -144,8 +157,64 @@ def staff_numbers(directory: Directory) -> StaffNumbers:
     if cached is not None and cached[0]() is directory:
         return cached[1]
     numbers = StaffNumbers(staff_only_digits(directory))
-    _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
+    keep_staff_numbers(directory, numbers)
     return numbers
+
+
+def keep_staff_numbers(directory: Directory, numbers: StaffNumbers) -> None:
+    """Give a directory its staff-only numbers when they are known already (a directory
+    made from another by changing a few units that did not change them)."""
+    key = id(directory)
+    _CACHE[key] = (weakref.ref(directory, lambda _: _CACHE.pop(key, None)), numbers)
+
+
+_WORD = re.compile(r"\w+")
+_NAME_GAP = re.compile(r"[\s\-‐]+")  # between a name's words: spaces or a hyphen
+
+
+class PublicScrubber:
+    """Staff-only numbers (any form) and colleagues' names out of a text, for anyone who is
+    not staff: what the public view leaves out of the directory, left out of text that
+    does not come from it (Historik's old and new values).
+
+    A name is found by its words (any case, spaces or a hyphen between them), not by a
+    pattern per name: the cost grows with the text, not with the tens of thousands of
+    names of a municipality."""
+
+    def __init__(self, secret: Iterable[str], names: Iterable[str]) -> None:
+        self.numbers = StaffNumbers(set(secret))
+        self._names: set[tuple[str, ...]] = set()
+        for name in names:
+            words = tuple(w.casefold() for w in _WORD.findall(name))
+            if words and len(" ".join(words)) >= _MIN_NAME:
+                self._names.add(words)
+        self._lengths = sorted({len(words) for words in self._names}, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        text = self.numbers.scrub(text)
+        if not self._names or not text:
+            return text
+        words = list(_WORD.finditer(text))
+        folded = [w.group().casefold() for w in words]
+        out: list[str] = []
+        last = i = 0
+        while i < len(words):
+            for n in self._lengths:
+                if (
+                    i + n <= len(words)
+                    and tuple(folded[i : i + n]) in self._names
+                    and all(
+                        _NAME_GAP.fullmatch(text[words[j].end() : words[j + 1].start()])
+                        for j in range(i, i + n - 1)
+                    )
+                ):
+                    out += [text[last : words[i].start()], NAME_REDACTED]
+                    last = words[i + n - 1].end()
+                    i += n
+                    break
+            else:
+                i += 1
+        return "".join([*out, text[last:]])
 
 
 def scrub_staff_numbers(text: str, directory: Directory) -> str:
