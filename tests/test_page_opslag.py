@@ -93,13 +93,15 @@ def test_a_coordinator_sets_a_paused_notice_as_one_commit(page, repo: Path) -> N
     )
     after = (repo / "units/sof.yaml").read_text(encoding="utf-8")
     added = [line for line in after.splitlines() if line not in before.splitlines()]
-    assert added == [
+    assert added[0].startswith("    verified: ")  # every save marks the unit as checked today
+    assert added[1:] == [
         "    notice:",
         "      text: Ventelisten er fuld i december.",
         "      until: 2026-12-31",  # a date, unquoted, like `verified`
         "      referrals: paused",
     ]
-    assert [line for line in before.splitlines() if line not in after.splitlines()] == []
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert [line.split(":")[0] for line in removed] == ["    verified"]
     notice = load_directory(repo).units["sof-bcv"].notice
     assert notice is not None and notice.paused and notice.until == UNTIL
     assert md_escape(notice_line(notice)) in [w.value for w in app.warning]  # shown at once

@@ -158,7 +158,7 @@ def commit_time(commit: Commit) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(commit.when)
     except ValueError:
-        return dt.datetime.now(COPENHAGEN)
+        return clock.now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(COPENHAGEN)

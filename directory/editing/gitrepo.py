@@ -83,11 +83,8 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def run_git(
-    cwd: str | os.PathLike[str], *args: str, check: bool = True, env: dict[str, str] | None = None
-) -> str:
-    """Run `git -C cwd args` (no shell; no pager or prompt: output is captured); `env` is
-    added to the environment."""
+def run_git(cwd: str | os.PathLike[str], *args: str, check: bool = True) -> str:
+    """Run `git -C cwd args` (no shell; no pager or prompt: output is captured)."""
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotePath=false", *args],
@@ -96,7 +93,6 @@ def run_git(
             timeout=GIT_TIMEOUT_S,
             check=False,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **env} if env else None,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {args[0]}: {exc}") from exc
@@ -148,16 +144,14 @@ class Repo:
         and committer. When git refuses, the paths are unstaged again (the index is as it
         was) and GitError is raised; the work tree is the caller's to put back."""
         rels = [self.rel(p) for p in paths]
-        identity = {
-            **dict.fromkeys(("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"), name),
-            **dict.fromkeys(("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"), email),
-        }
+        # author and committer: git's own config for this one command (no environment)
+        identity = ("-c", f"user.name={name}", "-c", f"user.email={email}")
         try:
             self.git("add", "--all", "--", *rels)
             run_git(
                 self.root,
+                *identity,
                 *("commit", "--quiet", "--no-verify", "-m", message, "--", *rels),
-                env=identity,
             )
         except GitError:
             self.unstage(rels)
