@@ -86,10 +86,13 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
 def test_every_file_the_app_writes_goes_through_it() -> None:
     """Nothing else makes a temp file and renames it over a file: the edited data files
     (editing), the disk cache, the JSON Schemas and the benchmark table all call it. The
-    one other rename swaps a whole written data directory in (`directory.loading.writer`)."""
+    other renames swap a whole written data directory in (`directory.loading.writer`) and
+    swap the temp files of a several-file edit in and back (`directory.editing.writing`,
+    whose temp files are `safefile.temp_file`'s)."""
     allowed = {
         ROOT / "directory" / "loading" / "safefile.py",
         ROOT / "directory" / "loading" / "writer.py",
+        ROOT / "directory" / "editing" / "writing.py",
     }
     found = [
         f"{path.relative_to(ROOT)}:{n}"

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from directory.loading.loader import classify
+from directory.loading.safefile import fsync_dir, temp_file
 
 WRITABLE_KINDS = frozenset({"units", "referrals"})
 _BACKUP = ".landkort-backup"
@@ -68,11 +68,11 @@ class FileChange:
         try:
             for rel, text in self.texts.items():
                 if text is not None:
-                    self._temps[rel] = _temp_file(self.paths[rel], text)
+                    self._temps[rel] = temp_file(self.paths[rel], text.encode("utf-8"))
             for rel, path in self.paths.items():
                 self._swap(rel, path)
             for folder in {path.parent for path in self.paths.values()}:
-                _fsync_dir(folder)
+                fsync_dir(folder)
         except BaseException:
             self.undo()
             raise
@@ -120,29 +120,3 @@ class FileChange:
             if backup is not None:
                 backup.unlink(missing_ok=True)
         self._backups.clear()
-
-
-def _temp_file(path: Path, text: str) -> Path:
-    """`text` in a new temp file beside `path` (same folder, so a rename replaces it),
-    fsynced, with the mode of the file it replaces."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(name, mode)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -161,6 +161,26 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_file(path: Path, data: bytes, *, mode: int | None = None) -> Path:
+    """`data` in a new temp file beside `path` (same folder, so a rename replaces it),
+    fsynced, with `mode` (default: the mode of the file it replaces, 0644 for a new file).
+    For a change of several files that must be undone whole (`directory.editing.writing`);
+    one file: `atomic_write`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = mode if mode is not None else path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(name, mode)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
 @contextlib.contextmanager
 def atomic_file(
     path: Path, *, mode: int | None = None, expect_sha256: str | None = None
