@@ -278,16 +278,10 @@ class _Patch(_Checker):
         if old is None:
             super()._validate_item(item)
             return
-        kind, seen = item.kind, self.seen
+        kind = item.kind
         position = self._positions[kind]
         self._positions[kind] = position + 1
-        self._check_id(kind, item, seen)
-        if kind == "units":
-            contacts = item.node.items.get("contacts")
-            if isinstance(contacts, YSeq):
-                for contact in contacts.items:
-                    if isinstance(contact, YMap):
-                        self._check_id("contacts", _Item("contacts", item.path, contact), seen)
+        self._check_record_ids(item)
         self.reused.add(id(old))
         model = _moved(old, item.node, item.path)
         self.from_reuse.add(id(model))

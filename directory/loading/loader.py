@@ -686,20 +686,24 @@ class _Checker:
                 self.synonyms.append(words)
 
     # -- records ------------------------------------------------------------------------
-    def _validate_item(self, item: _Item) -> None:
-        """Validate one record as soon as its file is read (the caller keeps only what the
-        cross-reference check needs, so the parse trees of big files can be freed)."""
-        kind, seen = item.kind, self.seen
-        model_cls = KINDS[kind]
-        position = self._positions[kind]
-        self._positions[kind] = position + 1
-        self._check_id(kind, item, seen)
-        if kind == "units":
+    def _check_record_ids(self, item: _Item) -> None:
+        """The record's id, and a unit's contacts' ids, against the ids seen so far."""
+        self._check_id(item.kind, item, self.seen)
+        if item.kind == "units":
             contacts = item.node.items.get("contacts")
             if isinstance(contacts, YSeq):
                 for contact in contacts.items:
                     if isinstance(contact, YMap):
-                        self._check_id("contacts", _Item("contacts", item.path, contact), seen)
+                        self._check_id("contacts", _Item("contacts", item.path, contact), self.seen)
+
+    def _validate_item(self, item: _Item) -> None:
+        """Validate one record as soon as its file is read (the caller keeps only what the
+        cross-reference check needs, so the parse trees of big files can be freed)."""
+        kind = item.kind
+        model_cls = KINDS[kind]
+        position = self._positions[kind]
+        self._positions[kind] = position + 1
+        self._check_record_ids(item)
         data, bad_keys = _record_data(item.node, model_cls, ())
         for loc, key, line in bad_keys:
             self.error(item.path, line, _unknown_key_message(model_cls, loc, key))
