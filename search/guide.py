@@ -1,16 +1,24 @@
 """Guided referral, 'Borgerens situation': from a caseworker's description to whom to call.
 
     from search.guide import guide
-    guidance = guide(index, "lejer har brev fra fogeden, to børn og drikker for meget", age=42)
+    guidance = guide(index, "hun er blevet banket af kæresten og tør ikke tage hjem", age=29)
 
-The description is cut into needs (sentences, commas and 'og' between clauses; chosen needs
-are needs of their own); an age written in it ('42 år', '17-årig') is read when none is
-given. Each need is searched with the same `SearchIndex` as the Søg page, with the age as a
-strict filter: a unit whose age range excludes the citizen's age is never suggested. Per
-need the best units (one card per unit, `search.results.group_hits`) become suggestions,
-each with why, the number to call first and whether it is open now. Best first means: each
-need's best unit (one that answers several needs first, else in the order the needs were
-described), then the runners-up.
+The description is cut into clauses (sentences, commas and 'og' between clauses; chosen
+needs are clauses of their own); an age written in it ('42 år', '17-årig') is read when none
+is given. Each clause is read as needs first (`search.needs`: the needs vocabulary, the
+same reader and word rules as the search): words → needs → units. Per need, the units the
+need reaches are ranked by how strongly their own words carry it and how specialised they
+are, with the clause's own search as a tie-breaker and a unit made for the citizen's age
+group ahead; the age is a strict filter (a unit whose age range excludes it is never
+suggested). A clause that names no need of the vocabulary is searched as before, and its
+units come after those of the needs. Each suggestion says why in plain Danish
+('»blevet banket af kæresten« → Vold i nære relationer → Danner (krisecenter, partnervold)'),
+quoting at most a short excerpt. Best first means: each need's best unit (one that answers
+several needs first, else in the order the needs were described), then the runners-up.
+
+A situation that holds a CPR number, a phone number or an e-mail address is refused with a
+Danish message (`situation_problem`): it is carried in the page's link. Only the first
+`MAX_SITUATION_CHARS` characters and `MAX_CLAUSES` clauses are read.
 
 Order of calls: a unit that every referral into it gates behind something another unit
 gives (visitation, an indstilling, a genoptræningsplan, a lægeattest … any requirement that
@@ -33,6 +41,9 @@ from typing import TYPE_CHECKING
 
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.hours import Status, now, unit_status
+from directory.rules.sensitive import PHONE_DIGITS, sensitive_kind
+from directory.rules.vocabulary import Mention, VocabularyNeed
+from directory.rules.words import token_spans
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.results import GROUP_FACTOR, group_hits
@@ -43,7 +54,37 @@ if TYPE_CHECKING:
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
+NEED_RUNNER_UP = 0.45  # the same for the units of a named need (weights of one need compare)
 MIN_SCORE = 0.03  # a need whose best unit scores less is 'not understood'
+MAX_SITUATION_CHARS = 1000  # only this much of a situation is read
+MAX_CLAUSES = 12  # and at most this many clauses of it
+MAX_EXCERPT = 40  # characters of the situation quoted in a reason
+SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
+AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
+AGE_GROUP_YEARS = 15
+# Words that tell an age group when no age is given: a presumed age for ranking only (never
+# a filter): 'ung hjemløs' prefers a unit for young people.
+AGE_WORDS = {
+    "ung": 20,
+    "unge": 20,
+    "ungdom": 20,
+    "teenager": 16,
+    "teenagere": 16,
+    "aeldre": 75,
+    "gammel": 80,
+    "gamle": 80,
+    "pensionist": 72,
+    "pensionister": 72,
+}
+REFUSED = {
+    "cpr": "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke "
+    "rumme CPR-numre.",
+    "phone": "Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må ikke "
+    "rumme borgerens telefonnummer.",
+    "email": "Teksten ligner en e-mailadresse. Fjern den: situationen står i linket og må ikke "
+    "rumme borgerens e-mailadresse.",
+}
+CLIPPED = "Kun de første {chars} tegn af situationen er læst: skriv den kortere."
 
 # Words of a situation that say nothing about the need ('borgeren har brug for hjælp').
 _FILLER = (
@@ -152,8 +193,10 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class NeedResult:
-    text: str  # the need as the caseworker wrote or chose it
+    text: str  # the need: its label, or the clause as written when no need was named
     units: tuple[str, ...]  # suggested units, best first ([] when nothing fits)
+    need_id: str | None = None  # the need of the vocabulary, None for a clause searched
+    excerpt: str = ""  # the words of the situation that named it (short)
 
 
 @dataclass(slots=True)
@@ -165,6 +208,8 @@ class Guidance:
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
     at: dt.datetime = field(default_factory=now)
+    refused: str | None = None  # why the situation was not read (a CPR number ...), Danish
+    notice: str | None = None  # what the caseworker should know (a situation cut short)
 
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
@@ -176,6 +221,37 @@ class Guidance:
         """The number a citizen may be given: the first public one."""
         phones = self.directory.units[unit_id].public_phones
         return phones[0] if phones else None
+
+
+def situation_problem(text: str) -> str | None:
+    """Why a situation must not be read, in Danish, or None: it holds a CPR number, an
+    e-mail address or a phone number (8 digits; an amount such as 120.000 kr is no phone)."""
+    kind = sensitive_kind(text or "", digits=PHONE_DIGITS)
+    return REFUSED[kind] if kind else None
+
+
+def excerpt(text: str, start: int, end: int, limit: int = MAX_EXCERPT) -> str:
+    """The words at text[start:end] with up to two words on each side, at most `limit`
+    characters (never the whole of a long text)."""
+    spans = token_spans(text)
+    inside = [i for i, (s, e, _, _) in enumerate(spans) if s < end and e > start]
+    if not inside:
+        return " ".join(text[start:end].split())[:limit]
+    first, last = inside[0], inside[-1]
+    best = (spans[first][0], spans[last][1])
+    for lo, hi in (
+        (first - 2, last + 2),
+        (first - 1, last + 2),
+        (first - 1, last + 1),
+        (first, last + 1),
+        (first - 1, last),
+    ):
+        lo, hi = max(lo, 0), min(hi, len(spans) - 1)
+        if spans[hi][1] - spans[lo][0] <= limit:
+            best = (spans[lo][0], spans[hi][1])
+            break
+    shown = " ".join(text[best[0] : best[1]].split())
+    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 
 def split_needs(text: str) -> list[str]:
@@ -190,6 +266,14 @@ def split_needs(text: str) -> list[str]:
     return out
 
 
+def presumed_age(text: str) -> int | None:
+    """An age group a situation names without an age ('ung', 'ældre'), for ranking only."""
+    for word in terms(text or ""):
+        if word in AGE_WORDS:
+            return AGE_WORDS[word]
+    return None
+
+
 def read_age(text: str) -> int | None:
     """An age written in the situation ('42 år', '17-årig'), else None."""
     match = _AGE.search(text or "")
@@ -201,6 +285,16 @@ def read_age(text: str) -> int | None:
 
 def _fits(unit: Unit, age: int | None) -> bool:
     return age is None or unit.age is None or unit.age.includes(age)
+
+
+def _age_group(unit: Unit, age: int | None) -> float:
+    """1 for a unit made for the citizen's age group (its range holds the age and spans at
+    most AGE_GROUP_YEARS), else 0."""
+    if age is None or unit.age is None or not unit.age.includes(age):
+        return 0.0
+    low = unit.age.min if unit.age.min is not None else 0
+    high = unit.age.max if unit.age.max is not None else 120
+    return 1.0 if high - low <= AGE_GROUP_YEARS else 0.0
 
 
 def _clean_query(clause: str) -> str:
@@ -258,19 +352,21 @@ class Guide:
             raise UnknownUnit(str(UnknownUnitError(unit_id, self.graph.close_matches(unit_id))))
         return unit_id
 
-    def _units_for(
-        self, need: str, age: int | None, at: dt.datetime
-    ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) for one need, best first, at most PER_NEED.
+    def _search_units(
+        self, clause: str, age: int | None, at: dt.datetime, meaningful: bool = True
+    ) -> list[tuple[str, float, float, str]]:
+        """(unit id, share, score, why) of a clause searched, best first.
 
-        The need is searched as written (without filler words) and with only its words that
-        find something on their own; a unit's score is its best share of either search's
-        best, so a phrase ('dropper ud') and a single telling word both count."""
-        cleaned = _clean_query(need)
+        The clause is searched as written (without filler words) and, with `meaningful`,
+        with only its words that find something on their own; a unit's share is its best
+        share of either search's best, so a phrase ('dropper ud') and a single telling
+        word both count."""
+        cleaned = _clean_query(clause)
         queries = [cleaned]
-        meaningful = self._meaningful(cleaned)
-        if meaningful and meaningful != cleaned:
-            queries.append(meaningful)
+        if meaningful:
+            words = self._meaningful(cleaned)
+            if words and words != cleaned:
+                queries.append(words)
         merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
         for query in queries:
             hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
@@ -284,11 +380,98 @@ class Guide:
                     why = result.explanation.removeprefix("Fundet på: ")
                     merged[result.id] = (share, result.score, why)
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
+        return [(unit_id, share, score, why) for unit_id, (share, score, why) in ranked]
+
+    def _units_for(
+        self, need: str, age: int | None, at: dt.datetime
+    ) -> list[tuple[str, float, str]]:
+        """(unit id, score, why) for a clause that names no need: searched, at most
+        PER_NEED, best first."""
         return [
-            (unit_id, score, why)
-            for unit_id, (share, score, why) in ranked[:PER_NEED]
+            (unit_id, score, f"»{excerpt(need, 0, len(need))}«: {why}")
+            for unit_id, share, score, why in self._search_units(need, age, at)[:PER_NEED]
             if share >= RUNNER_UP_SHARE
         ]
+
+    # ----------------------------------------------------------------- the needs matching
+
+    def _named_needs(self, clause: str) -> list[tuple[VocabularyNeed, Mention]]:
+        """The needs a clause names, each once with its first mention, in its order."""
+        out: dict[str, tuple[VocabularyNeed, Mention]] = {}
+        for mention in self.index.need_matcher.mentions(clause):
+            out.setdefault(mention.need.id, (mention.need, mention))
+        return list(out.values())
+
+    def _need_units(
+        self,
+        need: VocabularyNeed,
+        quoted: str,
+        age: int | None,
+        shares: dict[str, float],
+        most: int = PER_NEED,
+        group_age: int | None = None,
+    ) -> list[tuple[str, float, str]]:
+        """(unit id, score, why) of the units a named need reaches, best first, at most
+        `most`: the need's own ranking (`NeedMatcher.ranked_units`), the clause's search
+        share and a unit made for the citizen's age group; strict on age. A need that
+        reaches no unit of this age speaks through its broader needs (angst → psykisk
+        sygdom, as in FFB)."""
+        matcher = self.index.need_matcher
+        scored = []
+        ranked_units = matcher.ranked_units(need.id)
+        if not any(_fits(self.directory.units[r.unit_id], age) for r in ranked_units):
+            ranked_units = [
+                r for broader in matcher.broader(need.id) for r in matcher.ranked_units(broader)
+            ]
+        for ranked in ranked_units:
+            unit = self.directory.units.get(ranked.unit_id)
+            if unit is None or not _fits(unit, age):
+                continue
+            score = (
+                ranked.weight
+                + SEARCH_SHARE * shares.get(unit.id, 0.0)
+                + AGE_GROUP_SHARE * _age_group(unit, age if age is not None else group_age)
+            )
+            scored.append((score, ranked.reached.phrases, unit))
+        scored.sort(key=lambda item: (-item[0], item[2].id))
+        out: list[tuple[str, float, str]] = []
+        for score, words, unit in scored:
+            if len(out) == most or score < NEED_RUNNER_UP * scored[0][0]:
+                break
+            if unit.id not in {u for u, _, _ in out}:
+                why = f"»{quoted}« → {need.label} → {unit.name} ({', '.join(words[:2])})"
+                out.append((unit.id, score, why))
+        return out
+
+    def _read_clause(
+        self, clause: str, age: int | None, at: dt.datetime, most: int = PER_NEED
+    ) -> list[tuple[NeedResult, list[tuple[str, float, str]], bool]]:
+        """Per need a clause names: its result and at most `most` units; a clause that
+        names none (or whose needs reach no unit of this age): searched. The flag says
+        'searched'."""
+        named = self._named_needs(clause)
+        out: list[tuple[NeedResult, list[tuple[str, float, str]], bool]] = []
+        if named:
+            shares = {
+                unit_id: share
+                for unit_id, share, _, _ in self._search_units(clause, age, at, meaningful=False)
+            }
+            for need, mention in named:
+                quoted = excerpt(clause, mention.start, mention.end)
+                units = self._need_units(need, quoted, age, shares, most, presumed_age(clause))
+                if units:
+                    out.append(
+                        (
+                            NeedResult(need.label, tuple(u for u, _, _ in units), need.id, quoted),
+                            units,
+                            False,
+                        )
+                    )
+        if not out:
+            units = self._units_for(clause, age, at)
+            short = excerpt(clause, 0, len(clause))
+            out.append((NeedResult(short, tuple(u for u, _, _ in units), None, short), units, True))
+        return out
 
     def _meaningful(self, clause: str) -> str:
         """The words of a clause that find something on their own, other than by a typo fix
@@ -345,31 +528,49 @@ class Guide:
         moment = at or now()
         if from_unit:
             self.check_unit(from_unit)
+        problem = next(
+            (p for p in (situation_problem(t) for t in [text, *needs]) if p is not None), None
+        )
+        if problem is not None:
+            return Guidance("", age, from_unit, [], [], self.directory, moment, refused=problem)
+        notice = None
+        if len(text or "") > MAX_SITUATION_CHARS:
+            text = (text or "")[:MAX_SITUATION_CHARS]
+            notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
         if age is None:
             age = read_age(text)
-        clauses = split_needs(text)
-        for chosen_need in needs:
-            if chosen_need.strip() and chosen_need not in clauses:
-                clauses.append(chosen_need.strip())
+        clauses = split_needs(text)[:MAX_CLAUSES]
+        for chosen_need in needs[:MAX_CLAUSES]:
+            chosen_need = " ".join(chosen_need.split())[:MAX_SITUATION_CHARS]
+            if chosen_need and chosen_need not in clauses:
+                clauses.append(chosen_need)
         per_need: list[NeedResult] = []
         found: dict[str, dict] = {}
         rounds: list[list[tuple[str, float]]] = []
+        searched: list[list[tuple[str, float]]] = []  # clauses naming no need: after the needs
+        # units per need: more when the situation names few needs (one need: up to `limit`)
+        named = {n.id for c in clauses for n, _ in self._named_needs(c)}
+        unnamed = sum(not self._named_needs(c) for c in clauses)
+        most = max(PER_NEED, -(-limit // max(1, len(named) + unnamed)))
         for clause in clauses:
-            units = self._units_for(clause, age, moment)
-            per_need.append(NeedResult(clause, tuple(u for u, _, _ in units)))
-            for rank, (unit_id, score, why) in enumerate(units):
-                entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
-                entry["needs"].append(clause)
-                entry["whys"].append(f"»{clause}«: {why}")
-                entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
-                while len(rounds) <= rank:
-                    rounds.append([])
-                rounds[rank].append((unit_id, score))
+            for result, units, by_search in self._read_clause(clause, age, moment, most):
+                if any(r.need_id and r.need_id == result.need_id for r in per_need):
+                    continue  # a need named twice counts once
+                per_need.append(result)
+                for rank, (unit_id, score, why) in enumerate(units):
+                    entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
+                    entry["needs"].append(result.text)
+                    entry["whys"].append(why)
+                    entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
+                    target = searched if by_search else rounds
+                    while len(target) <= rank:
+                        target.append([])
+                    target[rank].append((unit_id, score))
         # best first: each need's best unit, a unit that answers several needs first, then in
         # the order the needs were described (scores of different needs do not compare);
-        # then the runners-up
+        # then the runners-up; then the units of clauses that named no need
         ranked: list[str] = []
-        for round_ in rounds:
+        for round_ in [*rounds, *searched]:
             for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
@@ -411,7 +612,14 @@ class Guide:
                 )
             )
         return Guidance(
-            text, age, from_unit, per_need, _steps_first(suggestions), self.directory, moment
+            text,
+            age,
+            from_unit,
+            per_need,
+            _steps_first(suggestions),
+            self.directory,
+            moment,
+            notice=notice,
         )
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:

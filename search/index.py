@@ -38,7 +38,18 @@ from rapidfuzz.distance import OSA
 from directory.model import Directory, Phone
 from directory.rules.hours import combined_status, now, unit_hours
 from directory.rules.needs import need_of, need_options, serves_need
-from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
+from directory.rules.vocabulary import Mention
+from directory.rules.words import bases, token_spans
+from search.needs import NEED_QUALITY, NeedMatcher
+from search.normalize import (
+    acronym,
+    phrase_key,
+    query_head,
+    query_terms,
+    query_tokens,
+    stem,
+    tokens,
+)
 from search.synonyms import BUILTIN_SYNONYMS
 
 
@@ -58,6 +69,7 @@ class How(StrEnum):
     COMPOUND = "compound"  # joined/split words, or a part inside a compound
     FUZZY = "fuzzy"
     SYNONYM = "synonym"
+    NEED = "need"  # a unit the need the word names reaches (search.needs)
 
 
 class Field(IntEnum):
@@ -126,11 +138,13 @@ _OTHER_FIELDS_SHARE = 0.15  # bonus share for a word found in further fields of 
 QUALITY = {
     How.EXACT: 1.0,
     How.STEM: 0.9,
+    How.NEED: NEED_QUALITY,
     How.PREFIX: 0.8,
     How.COMPOUND: 0.65,
     How.FUZZY: 0.55,
 }
 PART_QUALITY = 0.7  # a query word that is a known part of an indexed compound
+FORM_QUALITY = 0.85  # another form by lemma or derivation ('alkoholiker' for 'alkohol')
 MIN_COMPOUND = 8  # shortest word split into two parts
 MIN_HEAD = 3  # shortest first part of a compound
 MIN_TAIL = 4  # shortest last part of a compound
@@ -172,6 +186,8 @@ class Match:
         """The matched word and how, after the field label ('' for an exact name match)."""
         if self.field is Field.NAME and self.how is How.EXACT:
             return ""
+        if self.how is How.NEED:
+            return f"'{self.word}'"
         text = f"'{self.word}'"
         if self.how is How.FUZZY:
             text += f" (ligner '{self.query}')"
@@ -272,6 +288,13 @@ class SearchIndex:
         groups += [list(g) for g in synonyms or []]
         self._build_synonyms(groups)
         self._build_filters(directory)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.need_matcher = NeedMatcher(directory, self._unit_doc, len(self._docs))
+        finally:
+            if collecting:
+                gc.enable()
 
     # ----------------------------------------------------------------- building
 
@@ -443,6 +466,16 @@ class SearchIndex:
         for word, term_id in self._term_ids.items():
             stems.setdefault(stem(word), []).append(term_id)
         self._stems = stems
+        # Word forms beyond the stem: the index's words under their lemma's and derivations'
+        # stems ('psykotisk' under 'psykos', so 'psykose' finds it), one rule for both sides
+        # (`directory.rules.words.bases`).
+        forms: dict[str, list[int]] = {}
+        for term_id, shown in enumerate(self._display):
+            if " " in shown or not shown.isalpha():
+                continue
+            for base in bases(shown)[1:]:
+                forms.setdefault(base, []).append(term_id)
+        self._forms = forms
         self._lexicon = {w for w in self._term_ids if len(w) >= MIN_HEAD} | {
             s for s in stems if len(s) >= MIN_HEAD
         }
@@ -588,13 +621,22 @@ class SearchIndex:
         return [(w, int(d)) for w, d, _ in found if d > 0]
 
     def _candidates(
-        self, word: str, *, loose: bool = True, parts: bool = False, exact_only: bool = False
+        self,
+        word: str,
+        *,
+        loose: bool = True,
+        parts: bool = False,
+        exact_only: bool = False,
+        forms_only: bool = False,
+        raw: str | None = None,
     ) -> list[_Candidate]:
         """The vocabulary words a query word stands for, with how well each matches.
 
-        Exact, other forms of the word (same stem), prefixes; with `parts` or `loose`, the
-        compounds it is a part of; with `loose`, words that hold it and typo fixes.
-        `exact_only` (an abbreviation typed in capitals): the word itself only."""
+        Exact, other forms of the word (same stem, or same lemma or derivation: `raw` is the
+        word as typed), prefixes; with `parts` or `loose`, the compounds it is a part of;
+        with `loose`, words that hold it and typo fixes. `exact_only` (an abbreviation typed
+        in capitals): the word itself only; `forms_only` (a word of a vocabulary phrase):
+        the word and its forms, no prefixes, parts or typos."""
         ids = self._term_ids
         out: list[_Candidate] = []
         if word in ids:
@@ -606,6 +648,13 @@ class SearchIndex:
             if term not in seen:
                 seen.add(term)
                 out.append(_Candidate(How.STEM, QUALITY[How.STEM], term))
+        for base in bases(raw or word):
+            for term in (*self._stems.get(base, ()), *self._forms.get(base, ())):
+                if term not in seen:
+                    seen.add(term)
+                    out.append(_Candidate(How.STEM, FORM_QUALITY, term))
+        if forms_only:
+            return out
         found_form = bool(out)
         root = stem(word)
         starts = [(word, 1.0)]
@@ -766,7 +815,15 @@ class SearchIndex:
             docs = [int(i) for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
-        vectors = self._slot_vectors(slots, [raw for raw, _ in typed], _abbreviations(query))
+        named = self._named_needs(query or "", slots)
+        phrased = frozenset(i for covered, mention in named if mention.words > 1 for i in covered)
+        vectors = self._slot_vectors(
+            slots, [raw for raw, _ in typed], _abbreviations(query), phrased
+        )
+        for covered, mention in named:
+            need_vector = self._need_vector(mention)
+            for i in covered:
+                vectors[i].append(need_vector)
         total = np.zeros(len(self._docs), dtype=np.float32)
         matched = np.zeros(len(self._docs), dtype=np.float32)
         for slot in vectors:
@@ -785,6 +842,34 @@ class SearchIndex:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
 
+    def _named_needs(self, query: str, slots: list[str]) -> list[tuple[list[int], Mention]]:
+        """The needs a query names (the needs vocabulary's reader, `search.needs`), each with
+        the query words (slot numbers) it covers."""
+        head = query_head(query)
+        mentions = self.need_matcher.mentions(head)
+        if not mentions:
+            return []
+        slot_of = {word: i for i, word in enumerate(slots)}
+        spans = token_spans(head)
+        out = []
+        for mention in mentions:
+            covered = sorted(
+                {
+                    slot_of[word]
+                    for start, _, _, word in spans
+                    if mention.start <= start < mention.end and word in slot_of
+                }
+            )
+            if covered:
+                out.append((covered, mention))
+        return out
+
+    def _need_vector(self, mention: Mention) -> _Vector:
+        """The units a named need reaches, as one more thing its words can stand for."""
+        scores = self.need_matcher.vector(mention.need.id) * QUALITY[How.NEED]
+        candidate = _Candidate(How.NEED, QUALITY[How.NEED], via=mention.need.label)
+        return _Vector(scores, np.zeros(len(self._docs), dtype=np.int32), [candidate])
+
     def _owned(
         self, owned: tuple[Field, str], typed: str, allowed: np.ndarray | None, limit: int
     ) -> list[Hit]:
@@ -794,24 +879,38 @@ class SearchIndex:
         return [self._hit(d, 1.0, (Match(field, typed, value, How.EXACT),)) for d in docs[:limit]]
 
     def _slot_vectors(
-        self, slots: list[str], typed: list[str], abbreviations: frozenset[str] = frozenset()
+        self,
+        slots: list[str],
+        typed: list[str],
+        abbreviations: frozenset[str] = frozenset(),
+        phrased: frozenset[int] = frozenset(),
     ) -> list[list[_Vector]]:
         """For each query word, the score vectors of everything it can stand for.
 
         A word in `abbreviations` (typed in capitals: 'SOF') matches only itself and its
-        synonyms, never a longer word it begins ('Sofie')."""
+        synonyms, never a longer word it begins ('Sofie'). A word in a phrase of the needs
+        vocabulary (slot numbers in `phrased`: 'hjemmet' in 'vold i hjemmet') matches only
+        itself and its forms, never a compound it begins ('hjemmeplejen')."""
         vectors: list[list[_Vector]] = []
         spelled: list[list[tuple[str, float]]] = []
-        for word in slots:
-            cands = self._candidates(word, exact_only=word in abbreviations)
+        for i, (word, raw) in enumerate(zip(slots, typed, strict=True)):
+            cands = self._candidates(
+                word, exact_only=word in abbreviations, forms_only=i in phrased, raw=raw
+            )
             vectors.append([self._vector(cands)])
             fixed = [(self._keys[c.term], c.quality) for c in cands if c.how is How.FUZZY]
             spelled.append([(word, 1.0), *sorted(fixed, key=lambda f: -f[1])[:2]])
-            if word not in abbreviations and not any(c.how in (How.EXACT, How.STEM) for c in cands):
+            if (
+                word not in abbreviations
+                and i not in phrased
+                and not any(c.how in (How.EXACT, How.STEM) for c in cands)
+            ):
                 split = self._split(word)
                 if split:
                     vectors[-1].append(self._vector(split))
         for i in range(len(slots) - 1):  # compounds written apart: 'bolig rådgivning'
+            if i in phrased and i + 1 in phrased:
+                continue
             joined = slots[i] + slots[i + 1]
             cands = [
                 _Candidate(How.COMPOUND, c.quality * 0.95, c.term)
@@ -959,6 +1058,8 @@ class SearchIndex:
 
     def _match(self, doc: int, word: str, vector: _Vector, via: str | None = None) -> Match | None:
         cand = vector.candidates[vector.best[doc]]
+        if cand.how is How.NEED:  # a unit the named need reaches: name the need
+            return Match(Field.NEEDS, cand.via or "", word, How.NEED, cand.via)
         if cand.term < 0:  # a phrase: explain by its first word
             return self._match(doc, word, cand.parts[0], via=cand.via or via)
         lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]

@@ -191,11 +191,21 @@ def test_a_gated_unit_comes_after_the_unit_that_opens_it(demo: Guide) -> None:
 
 
 def test_the_unit_that_opens_a_gated_one_is_added_as_a_step(demo: Guide) -> None:
+    guidance = demo.guide("skal i genoptræning", age=70, at=TUESDAY_NOON)
+    first, then = guidance.suggestions[:2]
+    assert (first.unit_id, then.unit_id) == ("region-h-bfh", "suf-genoptraening")
+    assert first.prerequisite_for == "suf-genoptraening" and first.needs == ()
+    assert first.reason == (
+        "først, fordi Genoptræning og rehabilitering kræver: genoptræningsplan fra hospitalet"
+    )
+
+
+def test_a_unit_the_situation_needs_itself_comes_before_the_unit_it_opens(demo: Guide) -> None:
     guidance = demo.guide("skal på botilbud", age=40, at=TUESDAY_NOON)
     first, then = guidance.suggestions[:2]
     assert (first.unit_id, then.unit_id) == ("sof-bcv-socialpsykiatri", "sof-bcv-visitation")
-    assert first.prerequisite_for == "sof-bcv-visitation" and first.needs == ()
-    assert first.reason == "først, fordi BCV Visitationen til botilbud kræver: VUM-udredning"
+    assert then.before == ("sof-bcv-socialpsykiatri",)
+    assert then.requires == ("samtykke fra borgeren", "VUM-udredning")
 
 
 def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> None:
@@ -210,7 +220,7 @@ def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> No
 @pytest.mark.parametrize(
     ("text", "age", "never"),
     [
-        ("underretning bekymring for et barn", 42, "sof-bbu"),  # 0-22
+        ("underretning bekymring for et barn", 42, "sof-bbu-amager"),  # 0-22
         ("ung hjemløs", 30, "sof-de-unges-hus"),  # 15-25
         ("rollator", 40, "suf-hjaelpemidler"),  # 65+
         ("herberg", 17, "ngo-kirkens-korshaer-herberg"),  # 18+
@@ -239,7 +249,14 @@ def test_an_unknown_own_unit_names_close_ids(demo: Guide) -> None:
 
 def test_chosen_needs_count_as_needs(demo: Guide) -> None:
     guidance = demo.guide("", ["kontanthjælp", "bostøtte"], age=40, at=TUESDAY_NOON)
-    assert [n.text for n in guidance.needs] == ["kontanthjælp", "bostøtte"]
+    assert [(n.need_id, n.excerpt) for n in guidance.needs] == [
+        ("forsoergelse", "kontanthjælp"),
+        ("psykisk-sygdom", "bostøtte"),
+    ]
+    assert [n.text for n in guidance.needs] == [
+        "Kontanthjælp og forsørgelse",  # the data folder's label of the national need
+        "Psykisk sygdom, bostøtte og botilbud",
+    ]
     assert all(n.units for n in guidance.needs)
 
 
@@ -288,7 +305,10 @@ def test_guide_command_prints_unit_and_reason_best_first(demo_env, capsys) -> No
     assert code == 0, err
     first = out.splitlines()[0].split("\t")
     assert first[0] == "sof-bcv-bolig-gaeld" and len(first) == 2
-    assert first[1].startswith("»lejer med brev fra fogeden«: ")
+    assert first[1] == (
+        "»brev fra fogeden« → Udsættelse og huslejerestance → Bolig- og gældsrådgivning "
+        "(udsættelsestruet, udsættelse)"
+    )
 
 
 def test_guide_command_with_from_prints_the_path(demo_env, capsys) -> None:

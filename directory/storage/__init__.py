@@ -21,13 +21,12 @@ from directory.storage.db import (
     ZERO_HIT_DAYS,
     Storage,
     StorageError,
-    contains_cpr,
     is_sensitive,
     normalise_query,
     open_storage,
-    sensitive_kind,
     user_key,
 )
+from directory.rules.sensitive import contains_cpr, sensitive_kind
 
 __all__ = [
     "DEFAULT_DB",

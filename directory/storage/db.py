@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import re
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory import settings
 from directory.access import Viewer
 from directory.loading.safefile import os_reason
+from directory.rules.sensitive import sensitive_kind
 from directory.storage.models import (
     NOTE_LEN,
     QUERY_LEN,
@@ -56,33 +56,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-# -- what may be stored --------------------------------------------------------------------
-_EMAIL = re.compile(r"\S@\S")
-_DIGIT_RUN = re.compile(r"\d(?:[\s./-]*\d)*")
-MAX_DIGITS = 6  # a run of this many digits may be a CPR number, a birth date or a phone
-
-
-_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d\d[\s-]?\d{4}(?!\d)")
-
-
-def contains_cpr(text_: str) -> bool:
-    """True when a text holds what looks like a CPR number (ddmmyy-xxxx, ddmmyyxxxx, or
-    with a space; full-width digits count): such text is never stored."""
-    return bool(_CPR.search(unicodedata.normalize("NFKC", text_)))
-
-
-def sensitive_kind(text_: str) -> str | None:
-    """What a text (a query, a note) holds that is never stored: 'cpr' for a CPR number
-    (ddmmyy-xxxx, 10 digits), 'email' for an e-mail address, 'phone' for a phone number or
-    a ddmmyy date (a run of MAX_DIGITS digits, spaces or +45 or not); None when nothing."""
-    folded = unicodedata.normalize("NFKC", text_)  # full-width digits and @ count too
-    if contains_cpr(folded):
-        return "cpr"
-    if _EMAIL.search(folded) or "@" in folded:
-        return "email"
-    if any(sum(ch.isdigit() for ch in run) >= MAX_DIGITS for run in _DIGIT_RUN.findall(folded)):
-        return "phone"
-    return None
+# -- what may be stored: one rule, directory.rules.sensitive --------------------------------
 
 
 def is_sensitive(query: str) -> bool:

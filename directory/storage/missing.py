@@ -34,13 +34,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from directory.rules.hours import COPENHAGEN
+from directory.rules.sensitive import contains_cpr, sensitive_kind
 from directory.storage.db import (
     ZERO_HIT_DAYS,
     Storage,
-    contains_cpr,
     normalise_query,
     open_storage,
-    sensitive_kind,
 )
 from directory.storage.legacy import (
     Folded,
