@@ -14,6 +14,7 @@ words ('Ordet mangler') `directory.storage.missing`; the one-time import of the 
 JSON-lines files `directory.storage.legacy`.
 """
 
+from directory.rules.sensitive import contains_cpr, sensitive_kind
 from directory.storage.db import (
     DEFAULT_DB,
     RECENT_SEARCHES,
@@ -26,7 +27,6 @@ from directory.storage.db import (
     open_storage,
     user_key,
 )
-from directory.rules.sensitive import contains_cpr, sensitive_kind
 
 __all__ = [
     "DEFAULT_DB",
