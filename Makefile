@@ -31,10 +31,11 @@ run: $(VENV)/.run-installed
 test: lint typecheck $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
-## ruff: lint (incl. the banned-api rule: streamlit only in app.py, pages/, ui/) and format.
+## ruff (lint and format) and lint-imports (the layers, pyproject.toml).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## Type-check the core packages (directory, search) with mypy; settings in pyproject.toml.
 typecheck: $(VENV)/.dev-installed

@@ -43,7 +43,7 @@ _FIRST_HREF = (
 
 def _cold_start(browser: Any, server: Any) -> tuple[dict[str, float], Any]:
     """Start the server (not yet started), open it in a new page; seconds to health and render."""
-    from tests.browser_support import search_box, wait_for_render
+    from testkit.browser_support import search_box, wait_for_render
 
     server.start(timeout=120)
     healthy = time.perf_counter() - server.started_at
@@ -57,7 +57,7 @@ def _cold_start(browser: Any, server: Any) -> tuple[dict[str, float], Any]:
 
 def _latency(page: Any) -> tuple[float, list[float]]:
     """Seconds from Enter to the first result link: (first query, warm queries)."""
-    from tests.browser_support import search_box
+    from testkit.browser_support import search_box
 
     samples: list[float] = []
     for query in QUERIES:
@@ -85,7 +85,7 @@ def _server_cpu(server: Any) -> float:
 def _rerun_cpu_ms(page: Any, server: Any, queries: list[str]) -> float:
     """Server CPU per search (one rerun each), in ms: the CPU time of all the searches over
     their number (the kernel counts CPU in 10 ms ticks: one search alone is too coarse)."""
-    from tests.browser_support import search_box, wait_for_render
+    from testkit.browser_support import search_box, wait_for_render
 
     before = _server_cpu(server)
     for query in queries:
@@ -100,7 +100,7 @@ def _rerun_cpu_ms(page: Any, server: Any, queries: list[str]) -> float:
 
 def _open_timed(page: Any, url: str, ready: str) -> float:
     """Seconds from navigating to url until the run is over and `ready` is visible."""
-    from tests.browser_support import wait_for_render
+    from testkit.browser_support import wait_for_render
 
     start = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
@@ -113,7 +113,7 @@ def _warm_restart(browser: Any, size: int, seed: int, cache: Path) -> list[dict[
     """A restart on unchanged data with the disk cache filled: cold start to the first
     search page, the Henvisningsveje page's first run, and the CPU of a search rerun
     (also after a unit page was opened in the session)."""
-    from tests.browser_support import AppServer
+    from testkit.browser_support import AppServer
 
     rows: list[dict[str, Any]] = []
     server = AppServer(data_dir(size, seed), cache_dir=cache)
@@ -174,7 +174,7 @@ def _warm_restart(browser: Any, size: int, seed: int, cache: Path) -> list[dict[
 def _demo_reruns(browser: Any, bare: str) -> list[dict[str, Any]]:
     """Server CPU per search rerun on the demo data (issue 14 measured 83 ms, and 129 ms once
     a unit page was opened), against the bare Streamlit app's rerun for one text box."""
-    from tests.browser_support import ROOT, AppServer, search_box
+    from testkit.browser_support import ROOT, AppServer, search_box
 
     rows: list[dict[str, Any]] = []
     bare_server = AppServer(ROOT / "data", app=bare)
@@ -217,7 +217,7 @@ def _demo_reruns(browser: Any, bare: str) -> list[dict[str, Any]]:
 def run(sizes: list[int], seed: int = 0) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import AppServer, chromium_available, launch_chromium
+    from testkit.browser_support import AppServer, chromium_available, launch_chromium
 
     if not chromium_available():
         return [

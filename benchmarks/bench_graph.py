@@ -70,7 +70,7 @@ def _analyses(size: int, seed: int) -> list[dict[str, Any]]:
     from directory.devtools.synth import ANCHOR
     from directory.graph.analysis import ReferralGraph, short_cycles
     from directory.loading.loader import load_directory
-    from directory.present import graph_plot as gp
+    from ui.present import graph_plot as gp
 
     directory = load_directory(data_dir(size, seed), today=ANCHOR)
     rows = []

@@ -44,7 +44,7 @@ def classic_map(directory: Any, found: list[Any]) -> Any:
     import folium
     from folium.plugins import MarkerCluster
 
-    from directory.present import mapview
+    from ui.present import mapview
 
     m = folium.Map(location=mapview.CENTER, zoom_start=mapview.ZOOM, tiles=None)
     m.options |= {"max_zoom": mapview.MAX_ZOOM}
@@ -64,7 +64,7 @@ def classic_map(directory: Any, found: list[Any]) -> Any:
 def measure(units: int, seed: int, browser: bool) -> list[dict[str, Any]]:
     from directory import load_directory
     from directory.geo import places as geo
-    from directory.present import mapview
+    from ui.present import mapview
 
     directory = load_directory(data_dir(units, seed))
     flt = geo.MapFilter(at=AT)

@@ -167,14 +167,14 @@ def make_queries(directory: Directory, count: int, seed: int) -> list[Query]:
 
 def demo_queries() -> list[Query]:
     """The query table of tests/test_search.py (query, expected unit in the top 3)."""
-    from tests.test_search import CASES
+    from testkit.relevance import CASES
 
     return [Query(q, frozenset([unit]), "demo") for q, unit in CASES]
 
 
 def form_queries() -> list[Query]:
     """The word-form table of tests/test_search_forms.py (inflections, compounds, issue 15)."""
-    from tests.test_search_forms import FIRST
+    from testkit.relevance import FIRST
 
     return [Query(q, frozenset([unit]), "forms") for q, unit in FIRST]
 
@@ -186,7 +186,7 @@ def _situation_rows(demo: Directory) -> list[dict]:
     """The guide against today's search of the whole situation, on tests/test_guide.py."""
     from search.guide import Guide, read_age
     from search.results import GROUP_FACTOR, group_hits
-    from tests.test_guide import SITUATIONS, found
+    from testkit.relevance import SITUATIONS, found
 
     index = SearchIndex(demo)
     start = time.perf_counter()

@@ -600,13 +600,13 @@ class Topology:
     one-server scenarios talk to the first server directly while the second idles."""
 
     def __init__(self, data: Path, db_url: str) -> None:
-        from tests.browser_support import AppServer
+        from testkit.browser_support import AppServer
 
         self.apps = [AppServer(data, db_url=db_url) for _ in range(2)]
         self.nginx: Any = None
 
     def __enter__(self) -> Topology:
-        from tests.nginx_support import Nginx
+        from testkit.nginx_support import Nginx
 
         try:
             for app in self.apps:
@@ -656,7 +656,7 @@ def run(
     """`units`: the generated data's size (not quick); `whole_page`: every search reruns
     the whole script (what a browser did before the search was a fragment), for a
     comparison; the default is what a browser does now."""
-    from tests.pg_support import PostgresCluster
+    from testkit.pg_support import PostgresCluster
 
     quick = max(sizes) < 1000 if quick is None else quick
     size = min(max(sizes), FULL_SIZE) if quick else units

@@ -1,7 +1,7 @@
-"""`python -m directory ...`: see `directory.cli`."""
+"""`python -m directory ...`: see `cli`."""
 
 import sys
 
-from directory.cli import main
+from cli import main
 
 sys.exit(main())

@@ -12,7 +12,7 @@ roles::
     public: false                 # true: visitors who are not signed in get the public view
 
 Without the file every signed-in user is staff and nobody is a coordinator. No streamlit
-here: `ui.viewer()` builds a `Viewer` from `st.user` with `viewer_from_claims`.
+here: `ui.auth.viewer()` builds a `Viewer` from `st.user` with `viewer_from_claims`.
 """
 
 from __future__ import annotations

@@ -212,7 +212,7 @@ def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL server for the session (see tests/pg_support.py)."""
-    from tests.pg_support import PostgresCluster
+    from testkit.pg_support import PostgresCluster
 
     cluster = PostgresCluster().start()
     yield cluster

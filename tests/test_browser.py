@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import (
+
+from testkit.browser_support import (
     AppServer,
     chromium_available,
     guard_network,
@@ -25,7 +26,6 @@ from browser_support import (
     search_box,
     wait_for_render,
 )
-
 from ui.navigation import PAGES as APP_PAGES
 
 pytestmark = pytest.mark.browser
@@ -254,7 +254,7 @@ def test_a_click_on_a_matrix_cell_opens_the_links_behind_it(
     page, server: AppServer, directory
 ) -> None:
     from directory.graph.analysis import ReferralGraph
-    from directory.present import graph_plot as gp
+    from ui.present import graph_plot as gp
 
     rg = ReferralGraph(directory)
     first = rg.departments()[0]

@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import test_browser as shared
-from browser_support import AppServer, screenshot, search_box, wait_for_render
 from test_browser import HOSTILE_ID, PAGES, _assert_clean, _open
+
+from testkit.browser_support import AppServer, screenshot, search_box, wait_for_render
 
 pytestmark = pytest.mark.browser
 

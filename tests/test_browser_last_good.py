@@ -7,14 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from browser_support import (
+from test_browser import _require_chromium
+
+from testkit.browser_support import (
     AppServer,
     launch_chromium,
     screenshot,
     search_box,
     wait_for_render,
 )
-from test_browser import _require_chromium
 
 pytestmark = pytest.mark.browser
 

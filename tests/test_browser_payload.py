@@ -13,9 +13,16 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from browser_support import AppServer, guard_network, launch_chromium, screenshot, wait_for_render
 from test_browser import _require_chromium
 from test_payload_escaping import PAYLOAD, payload_data
+
+from testkit.browser_support import (
+    AppServer,
+    guard_network,
+    launch_chromium,
+    screenshot,
+    wait_for_render,
+)
 
 pytestmark = pytest.mark.browser
 

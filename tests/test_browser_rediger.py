@@ -14,7 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import (
+from conftest import ACCESS_FILE
+from test_browser import ERROR_BOXES, _require_chromium
+from test_editing import git, make_repo
+
+from directory import load_directory
+from testkit.browser_support import (
     AppServer,
     free_port,
     guard_network,
@@ -25,11 +30,6 @@ from browser_support import (
     wait_for_render,
     write_oidc_secrets,
 )
-from conftest import ACCESS_FILE
-from test_browser import ERROR_BOXES, _require_chromium
-from test_editing import git, make_repo
-
-from directory import load_directory
 
 pytestmark = pytest.mark.browser
 # sub -> ID-token claims

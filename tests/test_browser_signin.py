@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import (
+from conftest import ACCESS_FILE, SMALL_DATA, write_data
+from test_browser import _require_chromium
+
+from directory.quality.reports import ReportStore
+from directory.storage import open_storage
+from testkit.browser_support import (
     AppServer,
     guard_network,
     launch_chromium,
@@ -23,11 +28,6 @@ from browser_support import (
     wait_for_render,
     write_oidc_secrets,
 )
-from conftest import ACCESS_FILE, SMALL_DATA, write_data
-from test_browser import _require_chromium
-
-from directory.quality.reports import ReportStore
-from directory.storage import open_storage
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def server(provider: str, setup: dict[str, Path]) -> Iterator[AppServer]:
-    from browser_support import free_port
+    from testkit.browser_support import free_port
 
     port = free_port()
     secrets = write_oidc_secrets(setup["root"] / "secrets.toml", port, provider)

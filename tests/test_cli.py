@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from directory import cli
+import cli
 
 LANDKORT = Path(sys.executable).parent / "landkort"
 
@@ -38,8 +38,8 @@ def test_both_forms_validate_from_another_folder(
 
 
 def test_a_missing_command_module_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "directory.cli.nope"))
-    with pytest.raises(ModuleNotFoundError, match="directory.cli.nope"):
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "cli.nope"))
+    with pytest.raises(ModuleNotFoundError, match="cli.nope"):
         cli.build_parser()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, write_data
 
-from directory.cli import main
+from cli import main
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert info.value.code == 2
     assert capsys.readouterr().err.endswith(
         "python -m directory export: fejl: argumentet format: ugyldigt valg: 'csv' (vælg mellem "
-        "'json')\n"
+        "'json', 'hsds')\n"
     )
 
 

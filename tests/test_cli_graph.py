@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.cli import main
+from cli import main
 from tests.conftest import ROOT, SMALL_DATA, write_data
 
 

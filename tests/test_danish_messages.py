@@ -16,8 +16,8 @@ import pytest
 from pydantic import ValidationError
 from pydantic_core import core_schema
 
+from cli import build_parser, danish_usage_error, main
 from directory import validate_directory
-from directory.cli import build_parser, danish_usage_error, main
 from directory.loading.loader import _translate
 from directory.loading.safefile import os_reason
 from directory.loading.yamltree import YamlProblem, YMap, YScalar, parse_text, syntax_message
@@ -333,9 +333,9 @@ def _refusal(call: typing.Callable[[], object], kind: type[Exception]) -> str:
 def test_bad_settings_are_refused_in_danish(tmp_path: Path) -> None:
     """LANDKORT_DB, LANDKORT_TILES and LANDKORT_ACCESS: each way to get them wrong."""
     from directory.access import AccessFileError, load_access
-    from directory.present.mapview import TilesError, tiles_from_env
     from directory.storage import StorageError, open_storage
-    from tests.browser_support import free_port
+    from testkit.browser_support import free_port
+    from ui.present.mapview import TilesError, tiles_from_env
 
     (tmp_path / "fil").write_text("x", encoding="utf-8")
     messages = [
@@ -415,7 +415,7 @@ def test_every_report_refusal_is_danish(tmp_path: Path, small_directory) -> None
 
 
 def test_every_missing_word_refusal_is_danish(tmp_path: Path) -> None:
-    from search.missing import (
+    from directory.storage.missing import (
         MAX_NOTE,
         MAX_QUERY,
         MissingProblem,

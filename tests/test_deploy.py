@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.browser_support import ROOT
-from tests.nginx_support import DEPLOY_CONF, Nginx
+from testkit.browser_support import ROOT
+from testkit.nginx_support import DEPLOY_CONF, Nginx
 
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "kubernetes"

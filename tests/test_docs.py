@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.cli import build_parser
+from cli import build_parser
 from directory.settings import SETTINGS
 from ui.navigation import PAGES
 
@@ -101,7 +101,7 @@ def _layout_paths() -> set[str]:
 def test_the_layout_table_names_every_package() -> None:
     packages = {
         f"{p.parent.relative_to(ROOT).as_posix()}/"
-        for top in ("directory", "search", "ui", "benchmarks")
+        for top in ("directory", "search", "ui", "cli", "testkit", "benchmarks")
         for p in (ROOT / top).rglob("__init__.py")
     } - {"directory/"}
     modules = {f"directory/{p.name}" for p in (ROOT / "directory").glob("*.py")}

@@ -1,5 +1,5 @@
 """The referral graph core (`directory.graph.analysis`) and its figures and tables
-(`directory.present.graph_plot`), on small graphs whose answers are known by hand."""
+(`ui.present.graph_plot`), on small graphs whose answers are known by hand."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from directory.graph.analysis import (
     short_cycles,
 )
 from directory.model import Contact, Department, Directory, Referral, Unit
-from directory.present import graph_plot as gp
 from directory.rules.colors import PALETTE, department_colors
+from ui.present import graph_plot as gp
 
 DAY = dt.date(2026, 1, 1)
 

@@ -8,13 +8,12 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
+from cli import main
 from directory import load_directory
-from directory.cli import main
 from search import SearchIndex
 from search.guide import (
     Guide,
@@ -23,99 +22,10 @@ from search.guide import (
     read_age,
     split_needs,
 )
+from testkit.relevance import SITUATIONS, found
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
-
-# (situation as a caseworker writes it, the citizen's age (None: read from the text),
-#  units that must be among the suggestions: each entry one unit, or alternatives a|b, or
-#  a pattern such as buf-omraade-* for the local unit of any area)
-SITUATIONS: list[tuple[str, int | None, list[str]]] = [
-    (
-        "lejer har brev fra fogeden, to børn og drikker for meget",
-        42,
-        ["sof-bcv-bolig-gaeld", "sof-crbk"],
-    ),
-    (
-        "ældre mand har brug for hjemmehjælp og en rollator",
-        80,
-        ["suf-visitation", "suf-hjaelpemidler"],
-    ),
-    ("17-årig dropper ud af skolen og ryger hash", None, ["buf-uu", "sof-u-turn"]),
-    (
-        "hjemløs, psykisk syg og uden indtægt",
-        35,
-        ["sof-bcv-hjemloese", "sof-bcv-socialpsykiatri", "bif-ydelsesservice|bif-jobcenter"],
-    ),
-    ("kvinde udsat for vold af kæresten, har to små børn", 30, ["ngo-danner"]),
-    ("løsladt fra fængsel i går, har ingen bolig", 28, ["sof-eki", "sof-bcv-hjemloese"]),
-    ("ludoman med gæld", 40, ["ngo-center-for-ludomani", "sof-bcv-bolig-gaeld"]),
-    (
-        "sygemeldt med stress og kan ikke betale husleje",
-        45,
-        ["bif-sygedagpenge", "bif-ydelsesservice|sof-bcv-bolig-gaeld"],
-    ),
-    ("ung på 19 uden uddannelse og job", None, ["bif-jku", "buf-uu"]),
-    (
-        "skal udskrives fra hospitalet og har brug for genoptræning",
-        70,
-        ["suf-genoptraening"],
-    ),
-    ("har diabetes og vil stoppe med at ryge", 55, ["suf-diabetes", "suf-forebyggelse"]),
-    ("barn med autisme, forældrene har brug for aflastning", 8, ["sof-bch-boern"]),
-    ("nyankommen flygtning, skal have tolk", 30, ["bif-integration"]),
-    (
-        "skimmelsvamp i lejligheden og rotter i kælderen",
-        50,
-        ["tmf-byggetilsyn", "tmf-miljoe"],
-    ),
-    ("mistet pas og skal skifte læge", 33, ["kff-borgerservice|kff-bs-*"]),
-    ("selvmordstanker og psykotisk", 25, ["region-h-psyk-akut"]),
-    ("ung hjemløs på 20 der tager stoffer", None, ["sof-de-unges-hus", "sof-crbk|sof-u-turn"]),
-    (
-        "skilsmisse, uenige om samvær med børnene",
-        38,
-        ["stat-familieretshuset"],
-    ),
-    ("pensionist der mangler boligstøtte", 72, ["stat-ud-boligstoette"]),
-    ("ensom ældre kvinde, har brug for en besøgsven", 84, ["ngo-roede-kors"]),
-    (
-        "har fået en fodlænke og mangler job",
-        31,
-        ["stat-kif-kbh", "bif-jobcenter|bif-amc"],
-    ),
-    (
-        "opsagt fra lejligheden pga huslejerestance, får kontanthjælp",
-        37,
-        ["sof-bcv-bolig-gaeld", "bif-ydelsesservice|sof-bcv-sociale-ydelser"],
-    ),
-    ("prostitution og stofmisbrug", 26, ["ngo-reden", "sof-crbk"]),
-    ("overdosis på gaden om natten", 33, ["sof-sociolancen"]),
-    ("handicappet voksen skal have botilbud", 40, ["sof-bch-voksne|sof-bcv-visitation"]),
-    ("søger vuggestueplads, forældrene har lav indkomst", 1, ["buf-pladsanvisningen"]),
-    ("fravær i skolen og bekymring for trivsel", 12, ["buf-omraade-*"]),
-    ("førtidspension og fleksjob", 50, ["bif-fleksjob", "stat-ud-pension|bif-rehabteam"]),
-    (
-        "sover på gaden og har brug for et herberg i nat",
-        45,
-        [
-            "ngo-projekt-udenfor|sof-bcv-hjemloese",
-            "ngo-kirkens-korshaer-herberg|ngo-maendenes-hjem",
-        ],
-    ),
-    ("alkoholproblemer og sygedagpenge", 48, ["sof-crbk", "bif-sygedagpenge"]),
-    (
-        "bekymret for et barn, ring i weekenden",
-        6,
-        ["sof-bbu|sof-bbu-*", "sof-doegnvagten-boern-unge"],
-    ),
-    ("15-årig med hashmisbrug og konflikter derhjemme", None, ["sof-u-turn", "sof-bbu|sof-bbu-*"]),
-    ("nyfødt og mor med fødselsdepression", 0, ["buf-sundhedsplejen"]),
-]
-
-
-def found(expected: str, units: list[str]) -> bool:
-    return any(fnmatch(unit, option) for option in expected.split("|") for unit in units)
 
 
 @pytest.fixture(scope="module")

@@ -107,9 +107,9 @@ def test_editor_lock_file_is_skipped_and_pages_work(
 
     (data_dir / "units" / ".#bif.yaml").symlink_to("root@host.12345:1700000000")
     assert validate_directory(data_dir).ok
-    import ui
+    import ui.serving
 
-    assert all(".#" not in path for path, _, _ in ui.fingerprint(str(data_dir)))
+    assert all(".#" not in path for path, _, _ in ui.serving.fingerprint(str(data_dir)))
     at = app_test("pages/soeg.py", data_dir, monkeypatch)
     assert not at.exception
     assert not at.error

@@ -1,4 +1,4 @@
-"""directory.present.mapview: escaping through the whole map HTML, offline assets, tiles, popups,
+"""ui.present.mapview: escaping through the whole map HTML, offline assets, tiles, popups,
 determinism."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from directory import load_directory
 from directory.geo import places as geo
-from directory.present import mapview
+from ui.present import mapview
 
 AT = dt.datetime(2026, 11, 25, 10, 0)  # a Wednesday morning
 HOSTILE = [

@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-import search.missing
 from directory.quality.reports import ReportStore
-from directory.storage import missing as stored
 from directory.storage import open_storage
 from directory.storage.db import close_all
 from directory.storage.missing import (
@@ -26,7 +24,7 @@ from directory.storage.missing import (
     report_missing_word,
 )
 from directory.storage.models import LegacyImportRow
-from tests.pg_support import run_writers
+from testkit.pg_support import run_writers
 
 TODAY = dt.date(2026, 11, 29)
 NOON = dt.datetime(2026, 11, 29, 12, 0)
@@ -34,12 +32,6 @@ NOON = dt.datetime(2026, 11, 29, 12, 0)
 
 def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12, 0))
-
-
-def test_search_missing_is_the_stable_import_path() -> None:
-    for name in search.missing.__all__:
-        assert getattr(search.missing, name) is getattr(stored, name)
-    assert search.missing.holds_cpr("010190-1234") and not search.missing.holds_cpr("2200")
 
 
 def test_reports_are_counted_per_word_with_their_notes(db_url: str, tmp_path: Path) -> None:

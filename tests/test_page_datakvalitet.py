@@ -10,8 +10,8 @@ from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
 
 from directory.quality.reports import ReportStore
-from ui import md_escape
 from ui.datakvalitet import NOT_ALLOWED_DA
+from ui.escape import md_escape
 
 HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
 
@@ -206,7 +206,7 @@ def test_zero_hit_searches_are_listed(
 def test_words_reported_missing_are_listed_with_counts_and_notes(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from search.missing import report_missing_word
+    from directory.storage.missing import report_missing_word
 
     for note in ["spilleafhængighed", "spilleafhængighed", None, "[x](http://evil) **fed**"]:
         report_missing_word("Ludomani", note)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
 import ui.henvisningsveje
+import ui.serving
 from directory import load_directory
 from directory.graph.analysis import Reach, ReferralGraph
-from directory.present import graph_plot
 from tests.conftest import ROOT, SMALL_DATA, synth_data_dir, write_data
+from ui.present import graph_plot
 
 PAGE = "pages/henvisningsveje.py"
 
@@ -426,7 +426,7 @@ FIRST_RUN_CPU_S = 1.5
 
 def test_first_run_at_3000_units_is_quick(synth_3k: Path, monkeypatch) -> None:
     open_tab(open_page(synth_3k, monkeypatch), "Find vej")  # loads the data: not measured
-    ui._referral_graph.clear()  # the graph is built again, as after a restart
+    ui.serving._referral_graph.clear()  # the graph is built again, as after a restart
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.switch_page(PAGE)
     start = time.process_time()

@@ -12,7 +12,7 @@ import pytest
 from conftest import app_test
 from streamlit.testing.v1 import AppTest
 
-from ui import md_escape
+from ui.escape import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0)

@@ -89,7 +89,9 @@ def test_without_a_last_good_version_the_errors_are_shown(data_dir: Path, monkey
 def test_coordinators_see_the_errors_with_their_unit(data_dir: Path, monkeypatch) -> None:
     _run("pages/soeg.py", data_dir, monkeypatch)
     path = _break(data_dir)
-    monkeypatch.setattr("ui.viewer", lambda: Viewer(staff=True, coordinator_of=frozenset({"bif"})))
+    monkeypatch.setattr(
+        "ui.auth.viewer", lambda: Viewer(staff=True, coordinator_of=frozenset({"bif"}))
+    )
     at = _run("pages/soeg.py", data_dir, monkeypatch)
     assert NOTICE in _captions(at)
     (box,) = [e for e in at.expander if "fejl i datafilerne" in e.label]

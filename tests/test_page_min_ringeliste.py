@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
+import ui.state
 from directory.storage import open_storage
 from ui.min_ringeliste import EMPTY_DA, NO_LIST_DA
 from ui.widgets import PIN_DA, UNPIN_DA
@@ -125,11 +125,11 @@ def test_zero_hit_searches_are_counted_without_sensitive_ones(page) -> None:
 def test_a_database_that_is_down_is_a_message_not_a_traceback(
     page, monkeypatch: pytest.MonkeyPatch, path: str, params: dict[str, str]
 ) -> None:
-    from tests.browser_support import free_port
+    from testkit.browser_support import free_port
 
     monkeypatch.setenv("LANDKORT_DB", f"postgresql+psycopg://x@127.0.0.1:{free_port()}/x")
     at = page(path, **params)  # asserts there is no exception
     warnings = [w.value for w in at.warning]
-    assert warnings and all(w.startswith(ui.STORAGE_DOWN_DA) for w in warnings), warnings
+    assert warnings and all(w.startswith(ui.state.STORAGE_DOWN_DA) for w in warnings), warnings
     if path == "pages/soeg.py" and params:
         assert at.get("page_link")  # the search still shows its results

@@ -1,5 +1,5 @@
 """AppTest of Rediger and Historik on the unit page, signed in through the real
-`ui.viewer()` path (st.user claims mapped by an access file)."""
+`ui.auth.viewer()` path (st.user claims mapped by an access file)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import SMALL_DATA, write_data
-from ui import md_escape
+from ui.escape import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -188,7 +188,7 @@ def test_a_missing_word_can_be_reported(
     app.text_input(key="mangler_note").input("akut bolig")
     app.button[0].click().run()
     assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
-    from search.missing import read_missing_words
+    from directory.storage.missing import read_missing_words
 
     assert [(m.query, m.count, m.notes) for m in read_missing_words()] == [
         ("herbergsplads", 1, (("akut bolig", 1),))
@@ -207,7 +207,7 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
     )
     assert not (tmp_path / "reports").exists()
-    from search.missing import read_missing_words
+    from directory.storage.missing import read_missing_words
 
     assert read_missing_words() == []
 
@@ -235,6 +235,6 @@ def test_a_missing_word_with_a_sensitive_note_is_not_stored(run_page, note, mess
     app.text_input(key="mangler_note").input(note)
     app.button[0].click().run()
     assert app.error[0].value == md_escape(message)
-    from search.missing import read_missing_words
+    from directory.storage.missing import read_missing_words
 
     assert read_missing_words() == []

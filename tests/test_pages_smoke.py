@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
+from ui.escape import md_escape
 from ui.navigation import PAGES as APP_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +130,7 @@ def test_unit_page_deep_links(which: str, dataset: Path, monkeypatch: pytest.Mon
         shown = " ".join(
             str(getattr(el, "value", "")) for el in (*at.title, *at.header, *at.markdown)
         )
-        assert ui.md_escape(units[unit_id].name.split(" ")[0]) in shown
+        assert md_escape(units[unit_id].name.split(" ")[0]) in shown
 
 
 def test_a_page_opened_first_runs_inside_app_py(

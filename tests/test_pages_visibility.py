@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
 from directory.quality.reports import ReportStore
-from ui import AUTH_BROKEN_DA, md_escape
+from ui.auth import AUTH_BROKEN_DA
+from ui.escape import md_escape
 
 # Staff-only values of conftest.SMALL_DATA, as they would be written anywhere.
 STAFF_ONLY = [

@@ -3,7 +3,7 @@
 Every text field of a small data directory holds a payload of markdown, HTML, LaTeX, bare
 URLs and an e-mail address; every page is run with it, and with the payload in every query
 parameter. Every string that Streamlit renders as markdown (markdown, captions, headings,
-alerts, labels) must hold the payload only in its escaped form (`ui.md_escape`). The
+alerts, labels) must hold the payload only in its escaped form (`md_escape`). The
 browser test in tests/test_browser.py checks the same on a real page.
 """
 
@@ -16,8 +16,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import element_tree as et
 
-import ui
 from tests.conftest import app_test
+from ui.escape import md_escape
 
 PAYLOAD = (
     "Evil *fed* <b>x</b> [klik](http://evil.example/a) ![b](http://evil.example/i.png) "
@@ -222,7 +222,7 @@ def test_payload_in_every_field_shows_as_text(
     at = app_test(page, payload_dir, monkeypatch, **params)
     assert_only_escaped(at)
     if page == "pages/enhed.py" and params["id"] == "sof-a":
-        assert ui.md_escape(payload("Henvis")) in rendered_markdown(at)
+        assert md_escape(payload("Henvis")) in rendered_markdown(at)
 
 
 URL_PARAMS = {
@@ -254,7 +254,7 @@ def test_url_value_is_quoted_escaped_in_the_message(
     """The value from the link is shown (cut short) as text, not as a link or an image."""
     at = app_test(page, data_dir, monkeypatch, **{param: PAYLOAD})
     shown = " ".join(rendered_markdown(at))
-    assert ui.md_escape(PAYLOAD[:40]) in shown
+    assert md_escape(PAYLOAD[:40]) in shown
 
 
 def test_long_query_from_a_link_is_cut_and_said_so(

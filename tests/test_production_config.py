@@ -10,8 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, AppServer, launch_chromium, wait_for_render
 from test_browser import _require_chromium
+
+from testkit.browser_support import ROOT, AppServer, launch_chromium, wait_for_render
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 

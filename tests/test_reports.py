@@ -24,8 +24,8 @@ from directory.quality.reports import (
 )
 from directory.storage import open_storage
 from directory.storage.db import close_all
-from tests.pg_support import run_writers
-from ui import md_escape
+from testkit.pg_support import run_writers
+from ui.escape import md_escape
 
 AT = dt.datetime(2026, 11, 20, 10, 15, 30)
 

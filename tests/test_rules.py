@@ -20,8 +20,6 @@ from directory.geo import places as geo
 from directory.graph.analysis import ReferralGraph
 from directory.loading.loader import classify
 from directory.model import FILE_KINDS, KINDS, file_kind
-from directory.present import graph_plot as gp
-from directory.present import mapview
 from directory.quality.health import build_health
 from directory.rules.colors import PALETTE, department_color, department_colors
 from directory.rules.hours import building_hours, danish, hours_text, unit_status
@@ -29,6 +27,8 @@ from directory.rules.needs import need_key, need_label, need_options, serves_nee
 from directory.rules.overview import department_summaries
 from directory.rules.staleness import RecordKind, stale_records
 from search import SearchIndex
+from ui.present import graph_plot as gp
+from ui.present import mapview
 
 DEMO = Path(__file__).resolve().parent.parent / "data"
 
@@ -311,7 +311,7 @@ def test_validation_warns_about_exactly_the_stale_entries(tmp_path: Path) -> Non
 def test_search_does_not_import_the_map() -> None:
     code = (
         "import sys, search; "
-        "assert not [m for m in sys.modules if m.startswith(('directory.geo', 'directory.present',"
+        "assert not [m for m in sys.modules if m.startswith(('directory.geo', 'ui.present',"
         " 'folium'))], sorted(m for m in sys.modules if m.startswith('directory'))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=DEMO.parent)

@@ -15,11 +15,12 @@ secret, as every replica in deploy/ does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser_support import (
+from testkit.browser_support import (
     ROOT,
     AppServer,
     guard_network,
@@ -30,7 +31,7 @@ from tests.browser_support import (
     wait_for_render,
     write_oidc_secrets,
 )
-from tests.nginx_support import Nginx, get
+from testkit.nginx_support import Nginx, get
 from tests.test_browser import _require_chromium
 
 pytestmark = pytest.mark.browser
@@ -99,6 +100,23 @@ def test_proxy_headers_affinity_and_blocked_metrics(topology) -> None:
     assert get(nginx.url + "/_stcore/metrics", first)[0] == 404
     assert get(f"{servers[0].url}/_stcore/metrics")[0] == 200  # only the proxy hides it
     assert len(set(affinity_for_each_server(nginx, servers))) == 2
+
+
+def test_the_hsds_api_is_served_through_the_proxy_and_closed_without_public(topology) -> None:
+    """The read-only HSDS API (/api/hsds/) answers through nginx on both servers, with the
+    proxy's headers; sign-in is set up and the access file does not say `public: true`, so
+    it answers 401 with a Danish message and no data (issue 24)."""
+    nginx, servers = topology
+    seen = set()
+    for cookie in affinity_for_each_server(nginx, servers):
+        for path in ("/api/hsds/", "/api/hsds/services?per_page=5", "/api/hsds/organizations"):
+            status, headers, body = get(nginx.url + path, f"landkort_affinity={cookie}")
+            assert status == 401, (path, body[:200])
+            assert headers["Content-Type"].startswith("application/json")
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            assert set(json.loads(body)) == {"error"}
+            seen.add(headers["X-Landkort-Upstream"])
+    assert len(seen) == 2  # both servers answered
 
 
 def _context(browser, nginx: Nginx, affinity: str | None = None):

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT, SMALL_DATA, write_data
 
+from cli import main
 from directory import validate_directory
-from directory.cli import main
 from directory.devtools.schema import (
     KINDS,
     add_schema_headers,

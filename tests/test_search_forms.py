@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from directory import load_directory
+from directory.storage.missing import MissingWordError, read_missing_words, report_missing_word
 from search import HitKind, SearchIndex
 from search.index import Field, How, owner_key, phone_key
-from search.missing import MissingWordError, read_missing_words, report_missing_word
 from search.normalize import stem
 from search.results import group_hits
+from testkit.relevance import FIRST
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,25 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def demo_index() -> SearchIndex:
     return SearchIndex(load_directory(ROOT / "data"))
-
-
-# (query, the unit that must come first). The examples of the issue, and more forms.
-FIRST: list[tuple[str, str]] = [
-    ("ungdomsuddannelse", "buf-uu"),  # compound: ungdom(s) + uddannelse
-    ("drikker", "sof-crbk"),  # verb form → 'drikke' → synonym 'alkohol'
-    ("drukket", "sof-crbk"),  # strong verb (irregular table)
-    ("fogden", "stat-fogedretten"),  # syncope: fogden → foged → fogedretten
-    ("ludomani", "ngo-center-for-ludomani"),  # honest data fix: the unit was missing
-    ("spilleafhængighed", "ngo-center-for-ludomani"),
-    ("fogedrettens", "stat-fogedretten"),  # genitive
-    ("hjemløses", "sof-bcv-hjemloese"),  # plural genitive
-    ("genoptræningen", "suf-genoptraening"),  # definite form
-    ("diabetesen", "suf-diabetes"),
-    ("løsladelsen", "sof-eki"),  # definite form
-    ("vejledning uddannelse", "buf-uu"),  # both parts of a compound, apart
-    ("parkeringen", "tmf-parkering"),
-    ("sygedagpengene", "bif-sygedagpenge"),
-]
 
 
 @pytest.mark.parametrize(("query", "unit"), FIRST)

@@ -18,7 +18,7 @@ from directory.storage import (
     user_key,
 )
 from directory.storage.db import Storage, close_all
-from tests.pg_support import run_writers
+from testkit.pg_support import run_writers
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -117,7 +117,7 @@ def test_bad_urls_name_the_fix(url: str, message: str) -> None:
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    from tests.browser_support import free_port
+    from testkit.browser_support import free_port
 
     url = f"postgresql+psycopg://landkort:hemmelig@127.0.0.1:{free_port()}/x"
     with pytest.raises(StorageError) as info:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cli import main
 from directory import validate_directory
-from directory.cli import main
 from directory.devtools.synth import (
     ANCHOR,
     BOX_LAT,

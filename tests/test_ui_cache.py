@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import ui
+import ui.serving
 from directory import validate_directory
 from tests.conftest import app_test
 
@@ -60,14 +60,14 @@ def test_builders_are_keyed_on_the_data_version(data_dir: Path) -> None:
     version: a new build."""
     result = validate_directory(data_dir)
     version, directory = result.version, result.directory
-    first = ui._search_index(version, directory)
-    assert ui._search_index(version, directory) is first
+    first = ui.serving._search_index(version, directory)
+    assert ui.serving._search_index(version, directory) is first
     assert type(first).__name__ == "SearchIndex" and len(first) > 0
-    graph = ui._referral_graph(version, directory)
-    assert ui._referral_graph(version, directory) is graph
+    graph = ui.serving._referral_graph(version, directory)
+    assert ui.serving._referral_graph(version, directory) is graph
     _rename_daytime_unit(data_dir, "Natkontoret")
     again = validate_directory(data_dir)
     assert again.version != version
-    rebuilt = ui._search_index(again.version, again.directory)
+    rebuilt = ui.serving._search_index(again.version, again.directory)
     assert rebuilt is not first
     assert rebuilt.search("natkontoret")[0].name == "Natkontoret"

@@ -9,21 +9,30 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-import ui
+import ui.auth
+import ui.escape
+import ui.links
+import ui.serving
+import ui.state
+import ui.widgets
 from directory import Directory, Severity
 from directory.access import Viewer
-from directory.quality.health import Health, in_data_dir
+from directory.quality.health import Health, build_health, departments_in, in_data_dir
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
     PAGE_SIZE,
     Report,
     ReportError,
+    ReportLog,
     ReportStore,
 )
+from directory.rules import hours as clock
 from directory.storage import STORAGE_ERRORS, Storage
-from search.missing import read_missing_words
-from ui import md_escape, widgets
+from directory.storage.missing import read_missing_words
+from ui import widgets
+from ui.escape import md_escape
+from ui.links import unit_href
 from ui.widgets import SAVE_FAILED_DA
 
 NOT_ALLOWED_DA = (
@@ -94,7 +103,7 @@ def problem_rows(health: Health) -> list[dict[str, Any]]:
     kind = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel"}
     return [
         {
-            "Fil:linje": in_data_dir(p.where, ui.data_dir()),
+            "Fil:linje": in_data_dir(p.where, ui.serving.data_dir()),
             "Type": kind[p.severity],
             "Besked": p.message,
         }
@@ -122,7 +131,7 @@ def stale_rows(health: Health) -> list[dict[str, Any]]:
             "Ejer": s.owner,
             "Tjekket": s.verified.isoformat(),
             "Dage siden": s.days,
-            "Fil:linje": in_data_dir(s.where, ui.data_dir()),
+            "Fil:linje": in_data_dir(s.where, ui.serving.data_dir()),
         }
         for s in health.stale
     ]
@@ -135,7 +144,7 @@ def missing_rows(health: Health) -> list[dict[str, Any]]:
             "Mangler": ", ".join(x.value for x in m.missing),
             "Forvaltning": health.department_name(m.department),
             "Ejer": m.owner,
-            "Link": ui.unit_href(m.unit_id),
+            "Link": unit_href(m.unit_id),
         }
         for m in health.missing
     ]
@@ -150,7 +159,7 @@ def no_backup_rows(health: Health) -> list[dict[str, Any]]:
             "Enhed": b.unit,
             "Forvaltning": health.department_name(b.department),
             "Ejer": b.owner,
-            "Link": ui.unit_href(b.unit_id),
+            "Link": unit_href(b.unit_id),
         }
         for b in health.no_backup
     ]
@@ -206,7 +215,7 @@ def open_reports(grouped: dict[str, list[Report]], directory: Directory, viewer:
     for owner, report in shown:
         if owner != last_owner:
             count = len(grouped[owner])
-            st.markdown(f"**{ui.md_escape(owner)}** · {count} {'åben' if count == 1 else 'åbne'}")
+            st.markdown(f"**{md_escape(owner)}** · {count} {'åben' if count == 1 else 'åbne'}")
             last_owner = owner
         _report_card(report, directory, viewer)
 
@@ -249,11 +258,11 @@ def missing_word_rows(storage: Storage | None) -> list[dict[str, Any]]:
 def _report_card(report: Report, directory: Directory, viewer: Viewer) -> None:
     unit = directory.units.get(report.unit_id)
     with st.container(border=True):
-        name = ui.md_escape(unit.name if unit else report.unit_id)
+        name = md_escape(unit.name if unit else report.unit_id)
         st.markdown(
-            f"[{name}]({ui.unit_href(report.unit_id)}) · meldt "
-            f"{ui.md_escape(report.reported_at[:16].replace('T', ' '))}"
-            + (f" af {ui.md_escape(report.reporter)}" if report.reporter else "")
+            f"[{name}]({unit_href(report.unit_id)}) · meldt "
+            f"{md_escape(report.reported_at[:16].replace('T', ' '))}"
+            + (f" af {md_escape(report.reporter)}" if report.reporter else "")
         )
         st.text(report.what)
         close_form(report, directory, viewer)
@@ -308,7 +317,7 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         "eller et nøgleord, så de næste finder svaret. Kun antal gemmes; søgninger med "
         "CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
     )
-    widgets.show_table(zero_hit_rows(ui.storage()), "Ingen søgninger uden resultater.")
+    widgets.show_table(zero_hit_rows(ui.state.storage()), "Ingen søgninger uden resultater.")
 
     st.header("Ord, der mangler")
     st.caption(
@@ -316,4 +325,58 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         "sidste 90 dage, med deres noter om, hvad de mente. Tilføj ordet som synonym eller "
         "nøgleord. Ord og noter med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
     )
-    widgets.show_table(missing_word_rows(ui.storage()), "Ingen ord er meldt som manglende.")
+    widgets.show_table(missing_word_rows(ui.state.storage()), "Ingen ord er meldt som manglende.")
+
+
+def page() -> None:
+    """The page (pages/datakvalitet.py is its adapter)."""
+    st.title("Datakvalitet")
+    viewer = ui.auth.viewer()
+    if not viewer.staff:  # app.py leaves the page out of the navigation too
+        st.info("Datakvalitet er kun for medarbejdere. Log ind for at se siden.")
+        st.stop()
+    validation = ui.serving.validation()
+    directory = validation.directory
+    options = ui.widgets.department_options(departments_in(validation), directory)
+    wanted = st.query_params.get("forvaltning")
+    department = st.selectbox(
+        "Forvaltning",
+        list(options),
+        index=list(options).index(wanted) if wanted in options else 0,
+        format_func=options.__getitem__,
+    )
+    if department:
+        st.query_params["forvaltning"] = department
+    else:
+        st.query_params.pop("forvaltning", None)
+
+    try:
+        log = ReportStore().read()
+    except STORAGE_ERRORS as exc:
+        st.warning(ui.state.STORAGE_DOWN_DA + md_escape(exc))
+        log = ReportLog()
+    health = build_health(
+        validation, today=clock.now().date(), reports=log.reports, department=department
+    )
+
+    cols = st.columns(5)
+    cols[0].metric("Fejl", health.error_count)
+    cols[1].metric("Advarsler", len(health.problems) - health.error_count)
+    cols[2].metric("Forældede", len(health.stale))
+    cols[3].metric("Mangler oplysninger", len(health.missing))
+    cols[4].metric("Åbne fejlmeldinger", sum(len(r) for r in health.open_reports.values()))
+
+    st.header("Fejl og advarsler i datafilerne")
+    st.caption(
+        "Ret fejlen i filen og på linjen, der står (stien er inde i datamappen). Kør "
+        "`.venv/bin/landkort validate data` for at tjekke igen."
+    )
+    full_table(problem_rows(health), "Ingen fejl eller advarsler. 👍")
+    if directory is None:
+        st.warning(
+            "Data har fejl, så resten af siden kan først vises, når fejlene ovenfor er rettet. "
+            "De andre sider viser fejllisten, indtil da."
+        )
+        st.stop()
+
+    sections(health, directory, viewer, log.skipped_lines)

@@ -9,7 +9,12 @@ import datetime as dt
 
 import streamlit as st
 
-import ui
+import ui.auth
+import ui.escape
+import ui.links
+import ui.rediger
+import ui.serving
+import ui.state
 from directory import Directory, Referral, Unit
 from directory.quality.reports import (
     MAX_NAME,
@@ -17,10 +22,12 @@ from directory.quality.reports import (
     ReportError,
     ReportStore,
 )
+from directory.rules import hours as clock
 from directory.rules.hours import danish, unit_hours, unit_status
 from directory.rules.staleness import is_stale
 from directory.storage import STORAGE_ERRORS
-from ui import md_escape
+from ui.escape import md_escape
+from ui.links import unit_href
 from ui.widgets import (
     ROLE_DA,
     SAVE_FAILED_DA,
@@ -147,7 +154,7 @@ def small_map(directory: Directory, unit: Unit) -> None:
     from streamlit_folium import st_folium
 
     from directory.geo import places as geo
-    from directory.present import mapview
+    from ui.present import mapview
 
     try:
         tiles = mapview.tiles_from_env()
@@ -161,7 +168,7 @@ def small_map(directory: Directory, unit: Unit) -> None:
         found,
         tiles=tiles,
         show_bydele=True,
-        unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid),
+        unit_href=lambda uid: mapview.COMPONENT_ROOT + unit_href(uid),
     )
     first = found[0].location
     m.location = [first.lat, first.lon]
@@ -249,7 +256,7 @@ def unknown_unit(unit_id: str | None) -> None:
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
     """The 'Meld en fejl' form at the bottom of a unit page; it clears after a report is
     stored (a refused report keeps its text so it can be fixed)."""
-    directory = directory or ui.served().directory
+    directory = directory or ui.serving.served().directory
     done_key, round_key = f"report-done-{unit.id}", f"report-round-{unit.id}"
     sent_before = st.session_state.pop(done_key, False)
     # A new key after each stored report gives new, empty fields (the browser keeps a
@@ -260,7 +267,7 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
         st.caption(
             "Er et nummer, en person eller en åbningstid forkert? Skriv det her. "
             "Beskeden går til den, der holder enheden opdateret "
-            f"({ui.md_escape(unit.owner or 'ingen ejer angivet')})."
+            f"({md_escape(unit.owner or 'ingen ejer angivet')})."
         )
         if sent_before:
             st.success(REPORT_THANKS_DA)
@@ -274,7 +281,7 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
             return
         try:
             ReportStore().add(
-                unit.id, what, reporter=reporter, directory=directory, session=ui.session_id()
+                unit.id, what, reporter=reporter, directory=directory, session=ui.state.session_id()
             )
         except ReportError as exc:
             st.error(md_escape(exc))
@@ -287,3 +294,22 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
 
 
 REPORT_THANKS_DA = "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
+
+
+def page() -> None:
+    """The page (pages/enhed.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    ui.serving.example_notice(directory)
+
+    unit_id = st.query_params.get("id")
+    unit = directory.units.get(unit_id) if unit_id else None
+    if unit is None:
+        unknown_unit(unit_id)
+        st.stop()
+
+    viewer = ui.auth.viewer()
+    ui.rediger.edit_section(directory, unit, viewer)
+    at = clock.now()
+    unit_page(directory, unit, at, at.date())
+    report_form(unit, directory)
+    ui.rediger.history_section(unit, viewer)

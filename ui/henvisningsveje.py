@@ -1,7 +1,7 @@
 """Widgets of the page Henvisningsveje (streamlit; no caching, no graph logic).
 
 The analyses live in `directory.graph.analysis`, the figures, tables and CSV in
-`directory.present.graph_plot`; this module only reads widgets and renders. The page starts
+`ui.present.graph_plot`; this module only reads widgets and renders. The page starts
 from questions ("Hvor kan en borger med behov X gå hen fra enhed Y?", "Hvilke sløjfer sender
 borgere rundt?"). Keys that tests and the browser rely on: `CHART_KEY` (a unit graph),
 `DEPARTMENT_CHART_KEY` (the graph aggregated to forvaltninger), `FOCUS_KEY` (the unit the
@@ -22,11 +22,14 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-import ui
+import ui.auth
+import ui.serving
 from directory.access import Viewer
 from directory.graph.analysis import Reach, ReferralGraph
-from directory.present import graph_plot as gp
-from ui import md_escape, widgets
+from ui import widgets
+from ui.escape import md_escape
+from ui.links import unit_href
+from ui.present import graph_plot as gp
 from ui.widgets import PICKER_LIMIT as PICKER_LIMIT  # the tests and pages read them here
 from ui.widgets import SEARCH_SUFFIX as SEARCH_SUFFIX
 
@@ -51,7 +54,7 @@ Row = TypeVar("Row")
 
 
 def unit_link(rg: ReferralGraph, unit_id: str) -> str:
-    return f"[{md_escape(rg.name(unit_id))}]({ui.unit_href(unit_id)})"
+    return f"[{md_escape(rg.name(unit_id))}]({unit_href(unit_id)})"
 
 
 def path_links(rg: ReferralGraph, path: list[str]) -> str:
@@ -108,7 +111,7 @@ def unit_table(
     shown = frame_of(rows[:TABLE_LIMIT])
     config: dict[str, Any] = {}
     for column in [c for c in shown.columns if c in LINK_LABELS]:
-        shown[column] = shown[column].map(ui.unit_href)
+        shown[column] = shown[column].map(unit_href)
         config[column] = st.column_config.LinkColumn(LINK_LABELS[column], display_text="Åbn")
     st.dataframe(shown, column_config=config, hide_index=True)
     csv_button(lambda: frame_of(rows), download)
@@ -543,3 +546,28 @@ STAFF_SECTIONS = frozenset({"Sårbare områder"})
 def sections(viewer: Viewer) -> dict[str, Callable[[ReferralGraph], None]]:
     """The tabs this viewer sees (the public view has no contacts to analyse)."""
     return {k: v for k, v in SECTIONS.items() if viewer.staff or k not in STAFF_SECTIONS}
+
+
+def page() -> None:
+    """The page (pages/henvisningsveje.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    rg = ui.serving.referral_graph()
+
+    st.title("Henvisningsveje")
+    st.caption(
+        "De dokumenterede henvisningsveje mellem enhederne: hvor en borger kan henvises hen, "
+        "hvor henvisningerne samler sig, hvor de går i ring, og hvor de stopper. Tallene er "
+        "henvisningsveje skrevet ned i data, ikke målinger af, hvordan borgerne faktisk "
+        "bevæger sig."
+    )
+    ui.serving.example_notice(directory)
+    if not directory.referrals:
+        st.info("Der er ingen henvisninger i data endnu. Tilføj dem i referrals.yaml.")
+        st.stop()
+
+    shown = sections(ui.auth.viewer())
+    tabs = st.tabs(list(shown), key=TABS_KEY, on_change="rerun")
+    for tab, render in zip(tabs, shown.values(), strict=True):
+        if tab.open:
+            with tab:
+                render(rg)

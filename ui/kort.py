@@ -1,7 +1,7 @@
 """Widgets of the map page (pages/kort.py): filters, the folium map, the office tables.
 
 Rendering only: which offices match, their status and distances come from `directory.geo.places`,
-the map itself from `directory.present.mapview`. Every filter is kept in the URL, so a filtered map
+the map itself from `ui.present.mapview`. Every filter is kept in the URL, so a filtered map
 is a link that can be shared (`kort?forvaltning=sof&naer=2200&aaben=1`).
 """
 
@@ -11,12 +11,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-import ui
+import ui.serving
 from directory import Directory
 from directory.geo import places as geo
-from directory.present import mapview
 from directory.rules import hours
 from directory.rules.needs import need_options
+from ui.escape import md_escape
+from ui.links import unit_href
+from ui.present import mapview
 
 MAP_HEIGHT = 560
 
@@ -62,7 +64,7 @@ def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
     place = geo.find_place(near)
     if near and place is None:
         st.warning(
-            f"Kender ikke »{ui.md_escape(near)}« som bydel eller postnummer i Københavns "
+            f"Kender ikke »{md_escape(near)}« som bydel eller postnummer i Københavns "
             "Kommune. Vælg fra listen (1800–2000 er Frederiksberg Kommune)."
         )
     st.query_params.from_dict(
@@ -105,14 +107,14 @@ def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | Non
     try:
         tiles = mapview.tiles_from_env()
     except mapview.TilesError as exc:
-        st.warning(f"Kortet vises uden baggrund: {ui.md_escape(exc)}")
+        st.warning(f"Kortet vises uden baggrund: {md_escape(exc)}")
         tiles = None
     m = mapview.build_map(
         directory,
         found,
         place=place,
         tiles=tiles,
-        unit_href=lambda uid: mapview.COMPONENT_ROOT + ui.unit_href(uid),
+        unit_href=lambda uid: mapview.COMPONENT_ROOT + unit_href(uid),
     )
     st_folium(m, key="kort", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
     if tiles is None:
@@ -126,7 +128,7 @@ def office_table(found: list[geo.Site], place: geo.Place | None) -> None:
         rows = [_row(site) for site in sorted(found, key=lambda s: s.location.name.casefold())]
     else:
         answer = geo.nearest_open(found, place)
-        st.header(f"Nærmeste åbne fra {ui.md_escape(place.name)}")
+        st.header(f"Nærmeste åbne fra {md_escape(place.name)}")
         if place.estimate:
             st.caption("Afstanden måles fra et omtrentligt midtpunkt af området.")
         if answer.none_open:
@@ -169,7 +171,7 @@ def _row(site: geo.Site, distance: float | None = None) -> dict[str, object]:
         "Kontor": site.location.name,
         "Status": site.status.label if site.status else "",
         "Ring": number or "–",
-        "Enhed": ui.unit_href(first.unit.id) if first else None,
+        "Enhed": unit_href(first.unit.id) if first else None,
         "Enheder": ", ".join(u.unit.name for u in site.units) or "–",
         "Adresse": site.location.address.one_line(),
     }
@@ -193,16 +195,16 @@ def office_list(found: list[geo.Site], place: geo.Place | None) -> None:
             st.caption("Ingen kontorer passer til filtrene.")
         lines = []
         for site in ordered[:MAX_LISTED]:
-            status = f" · {ui.md_escape(site.status.label)}" if site.status else ""
+            status = f" · {md_escape(site.status.label)}" if site.status else ""
             lines.append(
-                f"- **{ui.md_escape(site.location.name)}**, "
-                f"{ui.md_escape(site.location.address.one_line())}{status}"
+                f"- **{md_escape(site.location.name)}**, "
+                f"{md_escape(site.location.address.one_line())}{status}"
             )
             for here in site.units:
                 phone = here.public_phone
-                number = f" · Tlf. [{ui.md_escape(phone.display)}]({phone.tel})" if phone else ""
+                number = f" · Tlf. [{md_escape(phone.display)}]({phone.tel})" if phone else ""
                 lines.append(
-                    f"  - [{ui.md_escape(here.unit.name)}]({ui.unit_href(here.unit.id)}){number}"
+                    f"  - [{md_escape(here.unit.name)}]({unit_href(here.unit.id)}){number}"
                 )
         st.markdown("\n".join(lines))
         if len(ordered) > MAX_LISTED:
@@ -210,3 +212,28 @@ def office_list(found: list[geo.Site], place: geo.Place | None) -> None:
                 f"Viser {MAX_LISTED} af {len(ordered)} kontorer. Brug filtrene for at "
                 "finde de rigtige."
             )
+
+
+def page() -> None:
+    """The page (pages/kort.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    st.title("Kort over kontorer og samarbejdspartnere")
+    ui.serving.example_notice(directory)
+
+    flt, place = filters(directory)
+    found = geo.sites(directory, flt)
+
+    map_col, list_col = st.columns([4, 3], gap="small")
+    with map_col:
+        show_map(directory, found, place)
+    with list_col:
+        office_table(found, place)
+    office_list(found, place)
+
+    homeless = geo.units_without_location(directory, flt)
+    if homeless:
+        st.caption(
+            f"{len(homeless)} af de valgte enheder har ingen adresse i data og er ikke på "
+            "kortet. Find dem under Søg."
+        )
+    st.caption(f"Åben/lukket gælder kl. {flt.moment():%H:%M} dansk tid, med helligdage.")

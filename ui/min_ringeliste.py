@@ -8,12 +8,15 @@ import datetime as dt
 
 import streamlit as st
 
-import ui
+import ui.auth
 import ui.ringeliste
+import ui.serving
+import ui.widgets
 from directory import Directory
 from directory.exports import export
+from directory.rules import hours as clock
 from search import unit_status
-from ui import md_escape
+from ui.escape import md_escape
 from ui.widgets import call_first_md, pin_button, status_text, unit_link
 
 NO_LIST_DA = (
@@ -52,7 +55,7 @@ def my_call_list(directory: Directory, pinned: list[str], at: dt.datetime) -> No
     known = [u for u in pinned if u in directory.units]
     if not known:
         return
-    public = not ui.viewer().staff
+    public = not ui.auth.viewer().staff
     rows = export.call_list(directory, known, public=public)
     st.header("Som ringeliste", anchor=False)
     st.caption(
@@ -71,3 +74,19 @@ def my_call_list(directory: Directory, pinned: list[str], at: dt.datetime) -> No
         slug="min",
         public=public,
     )
+
+
+def page() -> None:
+    """The page (pages/min_ringeliste.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    st.title("Min ringeliste", anchor=False)
+    ui.serving.example_notice(directory)
+
+    pinned = ui.widgets.my_pins(fresh=True)  # fresh: pins made on another server or tab count
+    if pinned is None:
+        st.info(NO_LIST_DA, icon=":material/login:")
+        st.stop()
+    if not pinned:
+        st.info(EMPTY_DA, icon=":material/keep:")
+        st.stop()
+    my_call_list(directory, pinned, clock.now())

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-import ui
+import ui.serving
 from directory import ContactRole, Directory, PhoneKind, Unit
 from directory.access import Viewer
 from directory.editing import (
@@ -31,7 +31,7 @@ from directory.editing import (
 )
 from directory.editing.editor import close_fixed_reports
 from directory.quality.reports import ReportStore
-from ui import md_escape
+from ui.escape import md_escape
 from ui.widgets import ROLE_DA, SAVE_FAILED_DA, SEARCH_PAGE, UNIT_PAGE, unit_picker
 
 KIND_DA = {
@@ -59,7 +59,7 @@ FORM_FIELDS = [
 
 
 def _editor() -> Editor:
-    return Editor(ui.data_dir())
+    return Editor(ui.serving.data_dir())
 
 
 def _key(unit_id: str, name: str) -> str:
@@ -529,7 +529,7 @@ def move_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
     )
     parent = unit_picker(
         "Hører under",
-        ui.unit_finder(),
+        ui.serving.unit_finder(),
         _key(unit.id, "move-parent"),
         selected=unit.parent,
         search_label="Søg efter den nye overordnede enhed",

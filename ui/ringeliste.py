@@ -7,9 +7,16 @@ from typing import Any
 
 import streamlit as st
 
-import ui
+import ui.auth
+import ui.escape
+import ui.links
+import ui.serving
+import ui.soeg
 from directory import Directory
 from directory.exports import export
+from directory.model import cut
+from ui.escape import md_escape
+from ui.links import unit_href
 
 
 # -- Ringelister ----------------------------------------------------------------------------
@@ -18,7 +25,7 @@ def call_rows(rows: list[export.CallRow]) -> list[dict[str, Any]]:
     table = export.rows_as_dicts(rows)
     for row, call_row in zip(table, rows, strict=True):
         del row[export.HEADERS_DA["unit_id"]]
-        row["Link"] = ui.unit_href(call_row.unit_id)
+        row["Link"] = unit_href(call_row.unit_id)
     return table
 
 
@@ -90,7 +97,7 @@ def call_list_downloads(
 def directory_json_download(directory: Directory, *, public: bool) -> None:
     """The whole landkort as JSON (as `landkort export json`): the staff version only for
     staff who have not chosen the public version; everyone else gets the public one."""
-    staff = ui.viewer().staff and not public
+    staff = ui.auth.viewer().staff and not public
     st.header("Hele landkortet som JSON")
     st.caption(
         "Alle forvaltninger, enheder, adresser og henvisningsveje i én fil, til andre systemer."
@@ -108,3 +115,77 @@ def directory_json_download(directory: Directory, *, public: bool) -> None:
         "application/json",
         icon=":material/data_object:",
     )
+
+
+def page() -> None:
+    """The page (pages/ringeliste.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    st.title("Ringelister og eksport")
+    ui.serving.example_notice(directory)
+
+    query = st.text_input(
+        "Ringeliste ud fra en søgning (valgfrit)",
+        value=st.query_params.get("q", ""),
+        placeholder="fx hjemløs, jobcenter, misbrug",
+        help=(
+            "Skriv en søgning for at få en ringeliste over de enheder, den finder. "
+            "Tom: vælg en forvaltning."
+        ),
+    ).strip()
+    if query:
+        st.query_params["q"] = query
+        st.query_params.pop("forvaltning", None)
+        ui.soeg.clipped_notice(query)
+        unit_ids = export.unit_ids_from_hits(ui.serving.search_index().search(query, limit=50))
+        heading, slug = f"søgning »{cut(query)}«", "soegning"
+        sheet = f"Søgning {cut(query)}"
+    else:
+        st.query_params.pop("q", None)
+        ids = list(directory.departments)
+        wanted = st.query_params.get("forvaltning")
+        chosen = st.selectbox(
+            "Forvaltning",
+            ids,
+            index=ids.index(wanted) if wanted in ids else 0,
+            format_func=lambda d: directory.departments[d].label,
+        )
+        st.query_params["forvaltning"] = chosen
+        unit_ids = export.units_of_department(directory, chosen)
+        heading, slug = directory.departments[chosen].label, chosen
+        department = directory.departments[chosen]
+        sheet = f"Ringeliste {department.short or department.name}"
+
+    if ui.auth.viewer().staff:
+        public = st.toggle(
+            "Offentlig udgave",
+            help=(
+                "Uden fast track-numre, interne numre og kontaktpersoner: til opslag uden for "
+                "huset."
+            ),
+        )
+    else:
+        public = True  # the directory is the public view already: the lists can hold no more
+    rows = export.call_list(ui.serving.public_directory() if public else directory, unit_ids)
+    title = f"Ringeliste: {heading}"
+    st.header(f"Ringeliste: {md_escape(heading)}", anchor=False)
+    if not rows:
+        st.info("Ingen enheder at vise. Prøv en anden søgning eller forvaltning.")
+        st.stop()
+    st.caption(
+        f"{len(rows)} enheder. »Ring først« er fast track-nummeret, når der er et (kun for "
+        "medarbejdere)."
+        if not public
+        else f"{len(rows)} enheder. Offentlig udgave: kun offentlige numre."
+    )
+    call_table(rows)
+
+    call_list_downloads(
+        ui.serving.public_directory() if public else directory,
+        rows,
+        unit_ids,
+        title=title,
+        sheet=sheet,
+        slug=slug,
+        public=public,
+    )
+    directory_json_download(directory, public=public)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui.serving
 from directory import Directory
-from search.guide import Guidance, Suggestion, citizen_summary
-from ui import md_escape
-from ui.widgets import SEARCH_PAGE, call_first_md, status_text, unit_link
+from directory.rules import hours as clock
+from directory.storage.missing import holds_cpr
+from search.guide import Guidance, Guide, Suggestion, citizen_summary
+from ui.escape import md_escape
+from ui.widgets import SEARCH_PAGE, age_input, call_first_md, status_text, unit_link, unit_picker
 
 INTRO = (
     "Beskriv borgerens situation med dine egne ord, fx *lejer har brev fra fogeden, to børn "
@@ -106,3 +109,55 @@ def results(guidance: Guidance) -> None:
     with st.expander("Vis udskriften"):
         st.text(summary)
     st.caption(SHARE)
+
+
+def page() -> None:
+    """The page (pages/situation.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    index = ui.serving.search_index()
+    ui.serving.example_notice(directory)
+
+    st.title("Borgerens situation", anchor=False)
+    st.markdown(INTRO)
+    text = st.text_area(
+        "Situationen",
+        key="tekst",
+        bind="query-params",
+        placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
+        height=100,
+    )
+    cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
+    needs = cols[0].multiselect(
+        "Behov (valgfrit)",
+        index.needs(),
+        key="behov",
+        bind="query-params",
+        placeholder="Vælg behov",
+    )
+    age = age_input(cols[1])
+    # The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name.
+    with cols[2]:
+        own = unit_picker(
+            "Din enhed (valgfri): vis henvisningsvejen",
+            ui.serving.unit_finder(),
+            "fra",
+            selected=st.query_params.get("fra"),
+            search_label="Søg efter din enhed",
+            placeholder="Vælg din enhed",
+        )
+    if own:
+        st.query_params["fra"] = own
+    elif "fra" in st.query_params:
+        del st.query_params["fra"]
+
+    if holds_cpr(text or ""):
+        st.error(CPR_REFUSED, icon=":material/privacy_tip:")
+        st.stop()
+    if not (text or "").strip() and not needs:
+        st.stop()
+
+    guide = Guide(index, graph=ui.serving.referral_graph())
+    guidance = guide.guide(
+        text or "", needs, age=None if age is None else int(age), from_unit=own, at=clock.now()
+    )
+    results(guidance)

@@ -7,20 +7,27 @@ import datetime as dt
 
 import streamlit as st
 
-import ui
+import ui.auth
+import ui.links
+import ui.serving
+import ui.state
+import ui.widgets
 from directory import Directory
 from directory.access import Viewer
 from directory.model import cut
 from directory.quality.reports import ReportStore, open_for_owner
+from directory.rules import hours as clock
 from directory.rules.hours import unit_status
 from directory.storage import STORAGE_ERRORS
+from directory.storage.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search import HitKind
 from search.alternatives import Alternatives
+from search.alternatives import open_alternatives as search_open_alternatives
 from search.index import owner_key
-from search.missing import MAX_NOTE, MissingWordError, report_missing_word
 from search.reason import reason
-from search.results import Result, group_hits
-from ui import md_escape
+from search.results import Result, group_hits, top_results
+from ui.escape import md_escape
+from ui.links import department_href
 from ui.widgets import (
     DATAKVALITET_PAGE,
     ROLE_DA,
@@ -118,7 +125,7 @@ def _department_card(result: Result, directory: Directory) -> None:
     department = directory.departments[result.id]
     st.markdown(
         ":material/account_balance: "
-        f"**[{md_escape(department.label)}]({ui.department_href(department.id)})** · forvaltning"
+        f"**[{md_escape(department.label)}]({department_href(department.id)})** · forvaltning"
     )
     if department.phones:
         st.markdown(f"**Ring:** {phone_md(department.phones[0])}")
@@ -189,8 +196,8 @@ def _missing_word_form(query: str) -> None:
             max_chars=MAX_NOTE,
         )
         if st.form_submit_button("Meld ordet som manglende", icon=":material/flag:"):
-            storage = ui.storage()
-            if storage is None:  # ui.storage() has said why
+            storage = ui.state.storage()
+            if storage is None:  # ui.state.storage() has said why
                 st.error(MISSING_FAILED)
                 return
             try:
@@ -278,7 +285,7 @@ def record_search(query: str, found: int, user: str | None) -> None:
     if not query or st.session_state.get(_RECORDED) == query:
         return
     st.session_state[_RECORDED] = query
-    storage = ui.storage()
+    storage = ui.state.storage()
     if storage is None:
         return
     try:
@@ -293,10 +300,98 @@ def record_search(query: str, found: int, user: str | None) -> None:
 def recent_searches(user: str | None) -> list[str]:
     from directory.storage import STORAGE_ERRORS
 
-    storage = ui.storage() if user is not None else None
+    storage = ui.state.storage() if user is not None else None
     if storage is None or user is None:
         return []
     try:
         return storage.recent_searches(user)
     except STORAGE_ERRORS:
         return []
+
+
+def page() -> None:
+    """The page (pages/soeg.py is its adapter)."""
+    directory = ui.serving.require_directory()
+    index = ui.serving.search_index()
+    ui.serving.example_notice(directory)
+
+    st.title("Hvor skal borgeren hen?", anchor=False)
+
+    # Typing a query or changing a filter reruns only this fragment, not app.py and the page.
+    @st.fragment
+    def search_area() -> None:
+        query = st.text_input(
+            "Søg",
+            key="q",
+            type="search",
+            bind="query-params",
+            label_visibility="collapsed",
+            placeholder=(
+                "Søg på behov, enhed, forkortelse eller en kollegas navn – "
+                "fx herberg, JKU, bolig rådgivning"
+            ),
+        )
+        with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
+            cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
+            departments = cols[0].multiselect(
+                "Forvaltning",
+                list(directory.departments),
+                key="forvaltning",
+                bind="query-params",
+                format_func=lambda d: directory.departments[d].label,
+                placeholder="Alle",
+            )
+            need = cols[1].selectbox(
+                "Behov eller målgruppe",
+                index.needs(),
+                index=None,
+                key="behov",
+                bind="query-params",
+                accept_new_options=True,
+                placeholder="Alle",
+            )
+            age = ui.widgets.age_input(cols[2])
+            open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
+
+        filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
+        filtered = bool(departments or need or age is not None or open_now)
+        clipped_notice(query or "")
+        at = clock.now()
+        results = top_results(index, query or "", at=at, **filters)
+
+        unfiltered = (
+            len(group_hits(index.search(query or "", limit=50), 50))
+            if filtered and not results
+            else 0
+        )
+        user = ui.state.user()
+        if (query or "").strip():
+            record_search(query, len(results) or unfiltered, user)
+        if not (query or "").strip() and not filtered:
+            own_open_reports(directory, ui.auth.viewer())
+            empty_state(recent_searches(user))
+        elif not results:
+            nearest = [] if filtered or unfiltered else index.nearest(query or "")
+            no_results(query or "", filtered, unfiltered, nearest)
+            if open_now:
+                open_alternatives(
+                    search_open_alternatives(
+                        index, query or "", at, department=departments, need=need, age=age
+                    ),
+                    directory,
+                    at,
+                )
+        else:
+            st.caption(
+                f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+                "helligdage medregnet"
+            )
+            result_list(results, directory, at, key="hits", pinned=ui.widgets.my_pins())
+
+    search_area()
+    # Put the cursor in the search box when the page opens (no external resource).
+    st.html(
+        "<script>setTimeout(function(){var i=document.querySelector('input[aria-label=\"Søg\"]');"
+        "if(i&&document.activeElement!==i){i.focus();}},60);</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -9,11 +9,12 @@ from typing import Any
 
 import streamlit as st
 
+import ui.state
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
-from directory.present.graph_plot import count_da
 from directory.rules.hours import Status
 from directory.rules.unit_finder import UnitFinder
-from ui import md_escape
+from ui.escape import md_escape
+from ui.present.graph_plot import count_da
 
 UNIT_PAGE = "pages/enhed.py"
 
@@ -207,15 +208,14 @@ def my_pins(*, fresh: bool = False) -> list[str] | None:
     for this viewer).
 
     Read once per session and kept in the session; `fresh` reads the database again."""
-    import ui
     from directory.storage import STORAGE_ERRORS
 
-    who = ui.user()
+    who = ui.state.user()
     if who is None:
         return None
     cached = st.session_state.get(_PINS)
     if fresh or cached is None or cached[0] != who:
-        storage = ui.storage()
+        storage = ui.state.storage()
         if storage is None:
             return None
         try:
@@ -228,10 +228,9 @@ def my_pins(*, fresh: bool = False) -> list[str] | None:
 
 
 def _toggle_pin(unit_id: str, pin: bool) -> None:
-    import ui
     from directory.storage import STORAGE_ERRORS
 
-    who, storage = ui.user(), ui.storage()
+    who, storage = ui.state.user(), ui.state.storage()
     if who is None or storage is None:
         return
     try:

@@ -24,16 +24,13 @@ number, a boolean or a date.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import shutil
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as _quote  # a JSON string is a YAML "string"
 from pathlib import Path
 from typing import Any
 
+from directory.loading import writer
 from directory.model import suggest_slug
 
 ANCHOR = dt.date(2026, 6, 1)
@@ -814,82 +811,21 @@ class _Synth:
         return out
 
 
-# -- YAML writing ------------------------------------------------------------------------------
+# -- YAML writing (directory.loading.writer) ---------------------------------------------------
 
 
 def _slug(text: str) -> str:
     return suggest_slug(text.replace("é", "e"))[:60].rstrip("-")
 
 
-def _scalar(value: Any) -> str:
-    if type(value) is str:
-        return value if _is_date(value) else _quote(value)
-    if isinstance(value, bool):  # never produced, but never misread either
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return _quote(str(value))
-
-
-def _is_date(value: str) -> bool:
-    return (
-        len(value) == 10
-        and value[4] == "-"
-        and value[7] == "-"
-        and value.replace("-", "").isdigit()
-    )
-
-
-def _emit(lines: list[str], value: Any, indent: int) -> None:
-    """Append block YAML for a mapping's entries at `indent` spaces."""
-    pad = " " * indent
-    for key, item in value.items():
-        if isinstance(item, dict):  # small mappings of scalars (address, age) in flow style
-            lines.append(
-                f"{pad}{key}: {{{', '.join(f'{k}: {_scalar(v)}' for k, v in item.items())}}}"
-            )
-        elif isinstance(item, list) and item and isinstance(item[0], dict):
-            lines.append(f"{pad}{key}:")
-            _emit_list(lines, item, indent + 2)
-        elif isinstance(item, list):
-            lines.append(f"{pad}{key}: [{', '.join(_scalar(v) for v in item)}]")
-        else:
-            lines.append(f"{pad}{key}: {_scalar(item)}")
-
-
-def _emit_list(lines: list[str], items: Iterable[dict[str, Any]], indent: int) -> None:
-    pad = " " * indent
-    for item in items:
-        start = len(lines)
-        _emit(lines, item, indent + 2)
-        lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
-
-
 def to_yaml(
     top_key: str, records: list[dict[str, Any]], header: dict[str, Any] | None = None
 ) -> str:
-    """A data file: optional `x-` keys, then the top-level key with its block list."""
-    lines = ["# Syntetiske data: genereret af `python -m directory synth`. Ret ikke i hånden."]
-    for key, value in (header or {}).items():
-        lines.append(f"{key}: {_scalar(value)}")
-    if not records:
-        lines.append(f"{top_key}: []")
-    else:
-        lines.append(f"{top_key}:")
-        _emit_list(lines, records, 0)
-    return "\n".join(lines) + "\n"
+    """A generated data file (see `directory.loading.writer.to_yaml`)."""
+    return writer.to_yaml(top_key, records, header, comment=_COMMENT)
 
 
-def _write(path: Path, text: str) -> int:
-    data = text.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return len(data)
+_COMMENT = "Syntetiske data: genereret af `python -m directory synth`. Ret ikke i hånden."
 
 
 def synth_files(units: int, seed: int = 0, today: dt.date = ANCHOR) -> dict[str, str]:
@@ -919,7 +855,7 @@ def _generate(units: int, seed: int, today: dt.date) -> tuple[dict[str, str], di
         name = f"referrals/synth-{start // REFERRALS_PER_FILE + 1:02d}.yaml"
         out[name] = to_yaml("referrals", referrals[start : start + REFERRALS_PER_FILE])
     out["synonyms.yaml"] = "synonyms:\n" + "".join(
-        f"  - [{', '.join(_scalar(w) for w in group)}]\n" for group in _SYNONYMS
+        f"  - [{', '.join(writer.scalar(w) for w in group)}]\n" for group in _SYNONYMS
     )
     counts = {
         "departments": len(departments),
@@ -948,30 +884,12 @@ def synth_directory(
     `out_dir` is replaced only with `overwrite=True`.
     """
     target = Path(out_dir)
-    if target.exists() and not target.is_dir():
-        raise FileExistsError(f"{target} er en fil: skriv en mappe, som datamappen kan skrives i")
-    if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise FileExistsError(
-            f"{target} er ikke tom: vælg en ny mappe, eller brug --force for at erstatte den"
-        )
+    writer.check_target(target, overwrite=overwrite)
     files, counts = _generate(units, seed, today)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.synth-", dir=target.parent))
+    staging = writer.staging_dir(target, "synth")
     try:
-        size = sum(_write(staging / rel, text) for rel, text in files.items())
-        os.chmod(staging, 0o755)
-        old = None
-        if target.exists():
-            old = target.parent / f"{staging.name}-old"
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        size = writer.write_files(staging, files)
+        writer.put_in_place(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -19,7 +19,6 @@ Before the database, reports were appended to `missing-words.jsonl` in the folde
 
 Such a file is imported once (`directory.storage.legacy`); a line that now counts as
 sensitive, or that cannot be read, is skipped and counted in `legacy_imports`.
-`search.missing` re-exports the public names (the stable import path).
 """
 
 from __future__ import annotations

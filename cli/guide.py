@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from directory.cli.common import load_valid_directory
+from cli.common import load_valid_directory
 
 
 def _positive(text: str) -> int:

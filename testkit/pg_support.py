@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.browser_support import free_port
+from testkit.browser_support import free_port
 
 
 def pg_bin() -> Path | None:

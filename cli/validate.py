@@ -6,7 +6,7 @@ import argparse
 import gc
 import sys
 
-from directory.cli.common import count
+from cli.common import count
 from directory.loading.loader import data_dir_from_env, validate_directory
 
 

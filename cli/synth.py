@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from directory.cli.common import count
+from cli.common import count
 from directory.devtools.synth import ANCHOR, synth_directory
 
 

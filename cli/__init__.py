@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 COMMAND_MODULES = (
-    "directory.cli.validate",
-    "directory.cli.graph",
-    "directory.cli.export",
-    "directory.cli.synth",
-    "directory.cli.guide",
+    "cli.validate",
+    "cli.graph",
+    "cli.export",
+    "cli.importing",
+    "cli.synth",
+    "cli.guide",
 )
 
 

@@ -1,4 +1,4 @@
-"""`python -m directory export json [--public]` and
+"""`python -m directory export json|hsds [--public]` and
 `python -m directory schema [DATA_DIR] [--check]`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from directory.cli.common import print_errors
+from cli.common import print_errors
 from directory.devtools.schema import (
     SCHEMA_DIRNAME,
     add_schema_headers,
@@ -21,10 +21,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export",
         help=(
-            "udskriv hele vejviseren som JSON på stdout (datamappen fra $LANDKORT_DATA eller data/)"
+            "udskriv hele vejviseren som JSON (json) eller som Open Referral HSDS 3.1-tjenester "
+            "(hsds) på stdout (datamappen fra $LANDKORT_DATA eller data/)"
         ),
     )
-    export.add_argument("format", choices=["json"], help="format")
+    export.add_argument(
+        "format",
+        choices=["json", "hsds"],
+        help="json: landkortets eget format; hsds: en JSON-liste af HSDS 3.1-tjenester "
+        "(landkort-profilen, se docs/hsds-profile.md)",
+    )
     export.add_argument(
         "--public",
         action="store_true",
@@ -60,6 +66,11 @@ def run_export(args: argparse.Namespace) -> int:
     if result.directory is None or result.errors:
         print_errors(result, root)
         return 1
+    if args.format == "hsds":
+        from directory.exports.hsds.export import hsds_json_text
+
+        sys.stdout.write(hsds_json_text(result.directory, public=args.public))
+        return 0
     from directory.exports.export import directory_json_text  # openpyxl: only when exporting
 
     sys.stdout.write(directory_json_text(result.directory, public=args.public))

@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from directory.cli.common import count, load_valid_directory
+from cli.common import count, load_valid_directory
 
 if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
     from directory.graph.analysis import ReferralGraph, UnitStats
