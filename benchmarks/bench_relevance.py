@@ -35,51 +35,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ROOT / "tests" / "relevance"
 SUGGESTIONS = 5  # units scored per situation (the guide's default limit)
 HIT_AT = 3  # search word forms: an expected unit among this many hits
-
+# The tables come from testkit.relevance, imported where used: `--against` runs `timing()`
+# on older code, which may not have them.
 Situation = tuple[str, int | None, list[str]]
 
 
 # ------------------------------------------------------------------ the tables
 
 
-def situations(half: str) -> list[Situation]:
-    """One half ('tuning' or 'frozen') of tests/relevance/situations.yaml."""
-    import yaml
-
-    loaded = yaml.safe_load((TABLES / "situations.yaml").read_text(encoding="utf-8"))
-    return [(s["text"], s.get("age"), list(s["expect"])) for s in loaded[half]]
-
-
 def old_situations() -> list[Situation]:
     """The 33 situations of tests/test_guide.py (written while the guide was built)."""
-    from tests.test_guide import SITUATIONS
+    from testkit.relevance import SITUATIONS
 
     return [(text, age, list(expected)) for text, age, expected in SITUATIONS]
-
-
-def form_queries() -> list[tuple[str, list[str]]]:
-    """(query, accepted units): FIRST of tests/test_search_forms.py and forms.yaml."""
-    import yaml
-
-    from tests.test_search_forms import FIRST
-
-    loaded = yaml.safe_load((TABLES / "forms.yaml").read_text(encoding="utf-8"))
-    out = [(query, [unit]) for query, unit in FIRST]
-    out += [(f["query"], f["expect"].split("|")) for f in loaded["forms"]]
-    return out
-
-
-def found(expected: str, units: list[str]) -> bool:
-    """Whether one expected entry (`a|b` alternatives, `buf-omraade-*` patterns) is found."""
-    return any(fnmatch(unit, option) for option in expected.split("|") for unit in units)
 
 
 # ------------------------------------------------------------------ the engines
@@ -107,6 +81,8 @@ def score(
     answer: Callable[[str, int | None], list[str]], table: list[Situation]
 ) -> dict[str, float]:
     """all_found and found of one engine on one table."""
+    from testkit.relevance import found
+
     complete, shares = 0, []
     for text, age, expected in table:
         units = answer(text, age)
@@ -134,6 +110,7 @@ def relevance_rows() -> list[dict[str, Any]]:
     from benchmarks.common import row
     from directory import load_directory
     from search import SearchIndex
+    from testkit.relevance import form_queries, situations
 
     index = SearchIndex(load_directory(ROOT / "data"))
     answer = engines(index)
@@ -214,6 +191,8 @@ def _percentile(values: list[float], share: float) -> float:
 
 def timing_texts() -> list[str]:
     """The situation texts of every table (words as caseworkers write them)."""
+    from testkit.relevance import situations
+
     texts = [s[0] for half in ("tuning", "frozen") for s in situations(half)]
     return texts + [s[0] for s in old_situations()]
 

@@ -52,27 +52,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     guide.set_defaults(handler=run_guide)
 
 
+EMPTY = (
+    "fejl: situationen er tom: beskriv borgerens situation med dine egne ord "
+    "(fx 'hjemløs', 'gæld', 'misbrug')"
+)
+
+
 def run_guide(args: argparse.Namespace) -> int:
-    directory = load_valid_directory()
-    if directory is None:
-        return 1
-    from search import SearchIndex
-    from search.guide import Guide, UnknownUnit
+    from search.guide import Guide, UnknownUnit, excerpt, situation_problem
 
     text = " ".join(args.text)
     if args.limit < 1:
         print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
         return 1
+    if not text.strip():
+        print(EMPTY, file=sys.stderr)
+        return 1
+    problem = situation_problem(text)
+    if problem is not None:
+        print(f"fejl: {problem}", file=sys.stderr)
+        return 1
+    directory = load_valid_directory()
+    if directory is None:
+        return 1
+    from search import SearchIndex
+
     guide = Guide(SearchIndex(directory))
     try:
         guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
     except UnknownUnit as exc:
         print(f"fejl: {exc}", file=sys.stderr)
         return 1
+    if guidance.notice:
+        print(f"bemærk: {guidance.notice}", file=sys.stderr)
     if not guidance.suggestions:
         age = f" i alderen {guidance.age}" if guidance.age is not None else ""
+        quoted = excerpt(text, 0, len(text))  # a short excerpt, never the whole text
         print(
-            f"fejl: ingen enhed passer til {text!r}{age}: beskriv behovet med andre ord "
+            f"fejl: ingen enhed passer til {quoted!r}{age}: beskriv behovet med andre ord "
             "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg",
             file=sys.stderr,
         )

@@ -251,15 +251,20 @@ def excerpt(text: str, start: int, end: int, limit: int = MAX_EXCERPT) -> str:
             best = (spans[lo][0], spans[hi][1])
             break
     shown = " ".join(text[best[0] : best[1]].split())
-    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
+    if len(shown) <= limit:
+        return shown
+    cut = shown[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
 
 
-def split_needs(text: str) -> list[str]:
-    """The clauses of a situation that may each be a need, in order, without age phrases."""
+def split_needs(text: str, *, keep_filler: bool = False) -> list[str]:
+    """The clauses of a situation that may each be a need, in order, without age phrases;
+    without the clauses of filler words only ('har brug for hjælp'), unless `keep_filler`
+    (the needs vocabulary reads phrases of common words: 'kan ikke gå')."""
     without_age = _AGE.sub(" ", text or "")
     out: list[str] = []
     for part in _CLAUSES.split(without_age):
-        words = [w for w in query_terms(part) if stem(w) not in SITUATION_STOPWORDS]
+        words = [w for w in terms(part) if keep_filler or stem(w) not in SITUATION_STOPWORDS]
         clause = " ".join(part.split())
         if words and not all(w.isdigit() for w in words) and clause not in out:
             out.append(clause)
@@ -444,11 +449,17 @@ class Guide:
         return out
 
     def _read_clause(
-        self, clause: str, age: int | None, at: dt.datetime, most: int = PER_NEED
+        self,
+        clause: str,
+        age: int | None,
+        at: dt.datetime,
+        most: int = PER_NEED,
+        search: bool = True,
     ) -> list[tuple[NeedResult, list[tuple[str, float, str]], bool]]:
         """Per need a clause names: its result and at most `most` units; a clause that
-        names none (or whose needs reach no unit of this age): searched. The flag says
-        'searched'."""
+        names none (or whose needs reach no unit of this age): searched when `search`
+        (the situation names no need at all), else listed without units (the page offers
+        to search for it). The flag says 'searched'."""
         named = self._named_needs(clause)
         out: list[tuple[NeedResult, list[tuple[str, float, str]], bool]] = []
         if named:
@@ -467,8 +478,8 @@ class Guide:
                             False,
                         )
                     )
-        if not out:
-            units = self._units_for(clause, age, at)
+        if not out and split_needs(clause):  # a clause of filler words only is no need
+            units = self._units_for(clause, age, at) if search else []
             short = excerpt(clause, 0, len(clause))
             out.append((NeedResult(short, tuple(u for u, _, _ in units), None, short), units, True))
         return out
@@ -539,7 +550,7 @@ class Guide:
             notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
         if age is None:
             age = read_age(text)
-        clauses = split_needs(text)[:MAX_CLAUSES]
+        clauses = split_needs(text, keep_filler=True)[:MAX_CLAUSES]
         for chosen_need in needs[:MAX_CLAUSES]:
             chosen_need = " ".join(chosen_need.split())[:MAX_SITUATION_CHARS]
             if chosen_need and chosen_need not in clauses:
@@ -553,7 +564,8 @@ class Guide:
         unnamed = sum(not self._named_needs(c) for c in clauses)
         most = max(PER_NEED, -(-limit // max(1, len(named) + unnamed)))
         for clause in clauses:
-            for result, units, by_search in self._read_clause(clause, age, moment, most):
+            readings = self._read_clause(clause, age, moment, most, search=not named)
+            for result, units, by_search in readings:
                 if any(r.need_id and r.need_id == result.need_id for r in per_need):
                     continue  # a need named twice counts once
                 per_need.append(result)

@@ -842,6 +842,12 @@ class SearchIndex:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
 
+    def named_needs(self, query: str) -> list[str]:
+        """The ids of the needs a query names, each once, in its order (what the search
+        adds units for; the guide reads a situation with the same reader)."""
+        slots = query_terms(query or "")
+        return list(dict.fromkeys(m.need.id for _, m in self._named_needs(query or "", slots)))
+
     def _named_needs(self, query: str, slots: list[str]) -> list[tuple[list[int], Mention]]:
         """The needs a query names (the needs vocabulary's reader, `search.needs`), each with
         the query words (slot numbers) it covers."""

@@ -294,3 +294,139 @@ def test_guide_command_on_invalid_data_lists_the_problems(tmp_path: Path, monkey
         f"fejl: 2 fejl i data i {tmp_path}: ret dem" in err
         and "python -m directory validate" in err
     )
+
+
+# ------------------------------------------------------------------ needs first (issue 22)
+
+
+def test_the_reason_says_words_need_and_unit(demo: Guide) -> None:
+    guidance = demo.guide(
+        "hun er blevet banket af kæresten og tør ikke tage hjem", age=29, at=TUESDAY_NOON
+    )
+    first = guidance.suggestions[0]
+    assert first.unit_id == "ngo-danner"
+    assert first.reason == (
+        "»er blevet banket af kæresten« → Vold i nære relationer og krisecenter → Danner "
+        "(krisecenter, § 109)"
+    )
+    assert first.needs == ("Vold i nære relationer og krisecenter",)
+    assert [(n.need_id, n.excerpt) for n in guidance.needs] == [
+        ("vold", "er blevet banket af kæresten")
+    ]
+
+
+def test_a_clause_that_names_no_need_is_listed_without_units(demo: Guide) -> None:
+    guidance = demo.guide(
+        "lejer har brev fra fogeden, to børn og drikker for meget", age=42, at=TUESDAY_NOON
+    )
+    units = [s.unit_id for s in guidance.suggestions]
+    assert units[:2] == ["sof-bcv-bolig-gaeld", "sof-crbk"]
+    assert "stat-ud-familieydelser" not in units  # 'to børn' is no need for family benefits
+    unread = [n for n in guidance.needs if n.need_id is None]
+    assert [(n.text, n.units) for n in unread] == [("to børn", ())]  # listed, to search for
+
+
+def test_search_and_guide_read_with_the_same_vocabulary(demo: Guide) -> None:
+    from directory.rules.vocabulary import vocabulary
+
+    index = demo.index
+    assert index.need_matcher.vocabulary is vocabulary(demo.directory)
+    for text in [
+        "banket af kæresten",
+        "alkoholiker",
+        "psykotisk",
+        "komme i tøjet",
+        "vold i hjemmet",
+        "skylder husleje",
+    ]:
+        guided = [n.need_id for n in demo.guide(text, at=TUESDAY_NOON).needs]
+        assert guided == index.named_needs(text)[: len(guided)], text
+        guidance = demo.guide(text, at=TUESDAY_NOON)
+        best = next(s.unit_id for s in guidance.suggestions if s.needs)  # not a step before
+        found = [h.unit_id for h in index.search(text, limit=10)]
+        assert best in found, (text, best, found)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_an_empty_or_filler_situation_suggests_nothing(demo: Guide) -> None:
+    for text in ["", "   ", "borgeren har brug for hjælp", "og i til"]:
+        guidance = demo.guide(text, at=TUESDAY_NOON)
+        assert (guidance.suggestions, guidance.needs, guidance.refused) == ([], [], None), text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "hjemløs, cpr 010190-1234",
+            "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke "
+            "rumme CPR-numre.",
+        ),
+        (
+            "ring til ham på 12 34 56 78, han drikker",
+            "Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må ikke "
+            "rumme borgerens telefonnummer.",
+        ),
+        (
+            "skriv til jens@eksempel.dk om gælden",
+            "Teksten ligner en e-mailadresse. Fjern den: situationen står i linket og må ikke "
+            "rumme borgerens e-mailadresse.",
+        ),
+    ],
+)
+def test_a_situation_with_a_cpr_phone_or_email_is_refused(
+    demo: Guide, text: str, message: str
+) -> None:
+    guidance = demo.guide(text, at=TUESDAY_NOON)
+    assert (guidance.refused, guidance.suggestions, guidance.text) == (message, [], "")
+    assert demo.guide("", [text], at=TUESDAY_NOON).refused == message  # a chosen need too
+
+
+def test_an_amount_is_no_phone_number(demo: Guide) -> None:
+    guidance = demo.guide("skylder 120.000 kr i husleje", age=40, at=TUESDAY_NOON)
+    assert guidance.refused is None and guidance.suggestions
+
+
+def test_a_very_long_situation_is_read_in_bounded_time_and_never_echoed(demo: Guide) -> None:
+    import time
+
+    text = ("hun er blevet banket af kæresten og drikker for meget " * 800)[:40_000]
+    started = time.perf_counter()
+    guidance = demo.guide(text, at=TUESDAY_NOON)
+    assert time.perf_counter() - started < 10
+    assert guidance.notice == "Kun de første 1.000 tegn af situationen er læst: skriv den kortere."
+    assert guidance.suggestions
+    for suggestion in guidance.suggestions:
+        quoted = suggestion.reason.split("«")[0].removeprefix("»")
+        assert len(quoted) <= 40, suggestion.reason
+    assert all(len(n.excerpt) <= 40 for n in guidance.needs)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["guide", "  "],
+            "fejl: situationen er tom: beskriv borgerens situation med dine egne ord "
+            "(fx 'hjemløs', 'gæld', 'misbrug')\n",
+        ),
+        (
+            ["guide", "hjemløs", "010190-1234"],
+            "fejl: Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må "
+            "ikke rumme CPR-numre.\n",
+        ),
+        (
+            ["guide", "borgeren har brug for hjælp " * 20],
+            "fejl: ingen enhed passer til 'borgeren har brug for hjælp borgeren…': beskriv "
+            "behovet med andre ord (fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på "
+            "siden Søg\n",
+        ),
+    ],
+)
+def test_guide_command_refuses_bad_input_in_danish(
+    demo_env, capsys, argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (1, "", message)

@@ -18,8 +18,8 @@ Reaching (`reach(directory)`): a need reaches a unit when one of its `words` (no
 `everyday` phrases, which only read situations) stands in the unit's own words: name,
 keywords, target groups, responsibilities, the needs of referrals to it, description
 (in that order of weight). No tags are needed; an explicit target group or referral need
-that is a word of the vocabulary counts like any other word. The loader warns about a unit
-no need reaches (`check_reach`).
+that is a word of the vocabulary counts like any other word. `landkort validate` and the
+page Datakvalitet warn about a unit no need reaches (`check_reach`).
 
 No streamlit and no search here: the search (`search.index`), the guide (`search.guide`),
 the page Behov and the loader all read this module.
@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from directory.model import Directory, Need, Severity, Unit
+from directory.model import Directory, Need, Problem, Severity, Unit
 from directory.rules.words import STOPWORDS, key, stem, token_bases, token_spans, tokens
 
 NATIONAL_FILE = "needs-national.yaml"
@@ -523,32 +523,41 @@ def specificity(breadth: int) -> float:
     return 1.0 / (1.0 + 0.35 * math.log1p(max(breadth - 1, 0)))
 
 
-# ------------------------------------------------------------------ the loader's check
+# ------------------------------------------------------------------ the check for coordinators
+
+UNREACHED = (
+    "ingen behov i behovsordbogen når enheden {name!r}: skriv de ord, kolleger og borgere "
+    "bruger om den, i keywords eller target_groups (siden Behov viser ordbogens ord), eller "
+    "tilføj enhedens egne ord som synonym under et behov i needs.yaml"
+)
 
 
-@dataclass(frozen=True, slots=True)
-class ReachFinding:
-    path: str
-    line: int
-    message: str
-    severity: Severity = Severity.WARNING
-
-
-def check_reach(directory: Directory) -> list[ReachFinding]:
-    """A warning for each unit no need of the vocabulary reaches."""
-    found = reach(directory)
+def unreached_units(directory: Directory) -> list[Unit]:
+    """The units no need of the vocabulary reaches (their own words hold none of its
+    `words`), in the files' order. Stops at a unit's first word that reaches a need."""
+    vocab = vocabulary(directory)
+    into: dict[str, list[str]] = {}
+    for referral in directory.referrals:
+        into.setdefault(referral.to, []).extend(referral.needs)
     out = []
-    for unit in directory.units.values():
-        if found.needs_of(unit.id):
-            continue
-        out.append(
-            ReachFinding(
-                unit.source.path,
-                unit.source.line_of("name"),
-                f"ingen behov i behovsordbogen når enheden {unit.name!r}: skriv de ord, "
-                "kolleger og borgere bruger om den, i keywords eller target_groups (siden "
-                "Behov viser ordbogens ord), eller tilføj enhedens egne ord som synonym under "
-                "et behov i needs.yaml",
-            )
-        )
+    with _no_collection():
+        for unit in directory.units.values():
+            fields = _unit_fields(unit, into.get(unit.id, ()))
+            if not any(vocab.field_needs(text) for _, texts in fields for text in texts):
+                out.append(unit)
     return out
+
+
+def check_reach(directory: Directory) -> list[Problem]:
+    """A warning (`file:line: warning: message`, naming the fix) for each unit no need of
+    the vocabulary reaches. Not part of the loader (it would slow every cold validation):
+    `landkort validate` and the page Datakvalitet add it."""
+    return [
+        Problem(
+            unit.source.path,
+            unit.source.line_of("name"),
+            UNREACHED.format(name=unit.name),
+            Severity.WARNING,
+        )
+        for unit in unreached_units(directory)
+    ]
