@@ -14,7 +14,7 @@ derivations, phrases) it reports `hit@3`, the share of queries with an expected 
 the first 3 hits.
 
 With sizes (`--sizes 10000`), it also times the guide and a search per situation on a
-generated directory of that size: p50/p95 in ms.
+generated directory of that size: p50/p95 in ms of CPU time.
 
     python -m benchmarks --only relevance [--sizes 10000]
     python -m benchmarks.bench_relevance [--sizes 10000] [--against DIR]
@@ -151,7 +151,8 @@ def relevance_rows() -> list[dict[str, Any]]:
 
 
 def timing(size: int, seed: int, texts: list[str], repeat: int = 1) -> dict[str, float]:
-    """p50/p95 ms of the guide and of a search for each text on `size` generated units.
+    """p50/p95 ms of the guide and of a search for each text on `size` generated units, in
+    CPU time of this process (steadier than wall time on a shared machine).
 
     Uses only what every version of the project has (`SearchIndex.search`,
     `Guide(index).guide`), so `--against` can run it on older code."""
@@ -160,9 +161,9 @@ def timing(size: int, seed: int, texts: list[str], repeat: int = 1) -> dict[str,
     from search.guide import Guide
 
     directory = generated_directory(size, seed)
-    started = time.perf_counter()
+    started = time.process_time()
     index = SearchIndex(directory)
-    build = time.perf_counter() - started
+    build = time.process_time() - started
     guide = Guide(index)
     for text in texts[:3]:  # warm up caches
         guide.guide(text)
@@ -175,9 +176,9 @@ def timing(size: int, seed: int, texts: list[str], repeat: int = 1) -> dict[str,
         latencies = []
         for _ in range(repeat):
             for text in texts:
-                started = time.perf_counter()
+                started = time.process_time()
                 call(text)
-                latencies.append((time.perf_counter() - started) * 1000)
+                latencies.append((time.process_time() - started) * 1000)
         out[f"{name}_p50_ms"] = _percentile(latencies, 0.50)
         out[f"{name}_p95_ms"] = _percentile(latencies, 0.95)
     return out

@@ -8,7 +8,8 @@ committed to git as the signed-in user, and never over a change someone else sav
 `save` refuses (and writes nothing) when the form breaks a rule (`EditRefused`, errors by
 the field in Danish), when the whole directory would not validate with the change, or when
 a file changed since the form was opened (`EditConflict`, with what changed). Also: `create`
-(a new team under a unit), `move`, `retire`, `history` and `undo`.
+(a new team under a unit), `move`, `retire`, `history`, `undo`, and `add_need_word` (a
+word added to a need of the needs vocabulary, in needs.yaml).
 """
 
 from __future__ import annotations
@@ -474,6 +475,36 @@ class Editor:
             elif kind == "referrals":
                 field_name = "referrals"
         return FieldError(field_name, f"Datafilen ville få en fejl ({detail}).")
+
+    # -- the needs vocabulary ----------------------------------------------------------------
+    def add_need_word(
+        self, need_id: str, word: str, author: Author, *, label: str | None = None
+    ) -> SaveResult:
+        """Add a word (a missing word, a search that found nothing) to a need in needs.yaml
+        as one commit; `label` names a national need the file does not have yet."""
+        from directory.editing.needs import need_word_change, need_word_problem
+        from directory.rules.needs import NEEDS_FILE
+
+        repo = self._require_repo()
+        _check_author(author)
+        word = " ".join(word.split())
+        problem = need_word_problem(word)
+        if problem is not None:
+            raise EditRefused([FieldError("word", problem)])
+        try:
+            with self._lock(repo):
+                text = self._text(NEEDS_FILE)
+                path = str(self.root / NEEDS_FILE)
+                new, error = need_word_change(text, path, need_id, label or need_id, word)
+                if error is not None or new is None:
+                    raise EditRefused([error or FieldError("word", "Ordet kan ikke tilføjes.")])
+                change = _Change({NEEDS_FILE: new}, ["needs"])
+                subject = f"Behovsordbogen: »{word}« tilføjet til behovet {need_id}"
+                return self._apply(repo, change, subject, author, None)
+        except Timeout as exc:
+            raise EditError("En anden gemmer lige nu. Vent et øjeblik, og prøv igen.") from exc
+        except EditTextError as exc:
+            raise EditError(f"En datafil kan ikke læses: {exc}") from exc
 
     # -- new, move, retire -----------------------------------------------------------------
     def create(self, parent_id: str, record: dict[str, Any], author: Author) -> SaveResult:
