@@ -54,7 +54,17 @@ class NeedMatcher:
         self._unit_doc = unit_doc
         self._documents = documents
         self._ranked: dict[str, list[RankedUnit]] = {}
-        self._vectors: dict[str, np.ndarray] = {}
+        # per need: the documents of its units and their scores (sparse; built now, so no
+        # search pays for a need's first use)
+        self._sparse: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for need in self.vocabulary.needs:
+            ranked = self.ranked_units(need.id)
+            docs = [unit_doc.get(u.unit_id, -1) for u in ranked]
+            kept = [(d, u.weight) for d, u in zip(docs, ranked, strict=True) if d >= 0]
+            self._sparse[need.id] = (
+                np.array([d for d, _ in kept], dtype=np.int64),
+                np.array([NEED_WEIGHT * w for _, w in kept], dtype=np.float32),
+            )
 
     def mentions(self, text: str) -> list[Mention]:
         """Where a text names a need (the vocabulary's reader)."""
@@ -85,12 +95,7 @@ class NeedMatcher:
     def vector(self, need_id: str) -> np.ndarray:
         """Search scores over all documents of the index: each unit a need reaches gets
         `NEED_WEIGHT` times its weight, every other document 0."""
-        vector = self._vectors.get(need_id)
-        if vector is None:
-            vector = np.zeros(self._documents, dtype=np.float32)
-            for unit in self.ranked_units(need_id):
-                doc = self._unit_doc.get(unit.unit_id)
-                if doc is not None:
-                    vector[doc] = NEED_WEIGHT * unit.weight
-            self._vectors[need_id] = vector
+        vector = np.zeros(self._documents, dtype=np.float32)
+        docs, scores = self._sparse.get(need_id, (np.zeros(0, dtype=np.int64), vector[:0]))
+        vector[docs] = scores
         return vector
