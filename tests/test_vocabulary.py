@@ -292,3 +292,12 @@ def test_validate_warns_about_a_unit_no_need_reaches(
         assert f"{data_dir}/{line}" in out.splitlines(), out
     assert sum("ingen behov i behovsordbogen" in line for line in out.splitlines()) == 1
     assert err.startswith("0 fejl, ")
+
+
+def test_the_hsds_export_reads_a_need_s_codes_as_taxonomy_terms(demo) -> None:
+    from directory.exports.hsds.export import HsdsCatalog
+
+    terms = HsdsCatalog(demo).taxonomy_terms()
+    by_code = {(t["taxonomy"], t["code"]): t["name"] for t in terms}
+    assert by_code[("FFB", "3412d671-22bf-456c-b963-c4e05c2725a0")] == "Voldeligt overgreb"
+    assert by_code[("FFB", "293bf940-c075-4e3d-b5ef-6e331202e556")] == "Hjemløshed"

@@ -73,6 +73,11 @@ class NeedCode:
     system_url: str  # the CodeSystem's canonical url ('urn:oid:1.2.208.176.2.22')
     system_version: str
 
+    @property
+    def label(self) -> str:
+        """The code's name (as `display`), for readers that ask for a label."""
+        return self.display
+
     def term(self) -> dict[str, str]:
         """The code as a taxonomy term: system url, version, code and name."""
         return {
@@ -484,6 +489,20 @@ class Reach:
     def breadth(self, unit_id: str) -> int:
         """How many needs reach a unit (a unit for everything is no specialist)."""
         return len(self._needs.get(unit_id, ()))
+
+
+def unit_texts(directory: Directory) -> list[str]:
+    """Every text of the units' own words that a need can reach (each once)."""
+    into: dict[str, list[str]] = {}
+    for referral in directory.referrals:
+        into.setdefault(referral.to, []).extend(referral.needs)
+    texts = (
+        text
+        for unit in directory.units.values()
+        for _, values in _unit_fields(unit, into.get(unit.id, ()))
+        for text in values
+    )
+    return list(dict.fromkeys(texts))
 
 
 def _unit_fields(unit: Unit, referral_needs: Iterable[str]) -> list[tuple[str, list[str]]]:
