@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cli.importing",
     "cli.synth",
     "cli.guide",
+    "cli.remind",
 )
 
 

@@ -203,6 +203,12 @@ class DepartmentKind(StrEnum):
     EXTERNAL = "external"
 
 
+class NoticeReferrals(StrEnum):
+    """What a temporary notice says about referrals (the one value: they are paused)."""
+
+    PAUSED = "paused"
+
+
 class ContactRole(StrEnum):
     GATEKEEPER = "gatekeeper"
     CONTACT = "contact"
@@ -467,10 +473,25 @@ class Department(Record):
     email: Email | None = None
     phones: list[Phone] = Field(default_factory=list)
     color: Color | None = None
+    owner_email: Email | None = None  # staff-only: where its units' reminders go
 
     @property
     def label(self) -> str:
         return f"{self.name} ({self.short})" if self.short else self.name
+
+
+class Notice(Record):
+    """A temporary notice on a unit (HSDS's `alert`): shown until and including `until`
+    (Copenhagen's date), then gone by itself (`directory.rules.notices`). With
+    `referrals: paused` the unit takes no referrals while it lasts."""
+
+    text: Text
+    until: dt.date
+    referrals: NoticeReferrals | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.referrals is NoticeReferrals.PAUSED
 
 
 class Unit(Record):
@@ -492,6 +513,8 @@ class Unit(Record):
     contacts: list[Contact] = Field(default_factory=list)
     verified: dt.date
     owner: Name | None = None
+    owner_email: Email | None = None  # staff-only: where reminders go (else the department's)
+    notice: Notice | None = None
 
     @model_validator(mode="after")
     def _not_own_parent(self) -> Unit:

@@ -64,6 +64,24 @@ SETTINGS: dict[str, Setting] = {
             "`https://git.intra/landkort-data/commit/{sha}`; shown in the history and in "
             "reports closed by an edit; unset: the commit id alone",
         ),
+        Setting(
+            "LANDKORT_SMTP",
+            "localhost:25",
+            "the e-mail server `landkort remind` sends the owners' reminders through, as "
+            "`host:port` (plain SMTP, no login: an intranet relay that accepts the app's mail)",
+        ),
+        Setting(
+            "LANDKORT_MAIL_FROM",
+            None,
+            "the sender address of the reminders, e.g. `landkort@kk.dk`; `landkort remind` "
+            "sends nothing without it",
+        ),
+        Setting(
+            "LANDKORT_BASE_URL",
+            None,
+            "the app's address as staff open it, e.g. `https://landkort.intra.kk.dk`: the "
+            "reminders link to `LANDKORT_BASE_URL/enhed?id=<id>`; `landkort remind` needs it",
+        ),
     )
 }
 

@@ -7,9 +7,14 @@ written as typed models (`PublicUnit`, `PublicPhone`, …; like SQLModel's `Hero
   contact's number, is left out everywhere, even where it is marked `public`);
 - no contacts at all (no colleague's name, phone or e-mail: a public visitor must not find
   a unit by a colleague's name either);
+- no owner address (`owner_email` of a unit or a department: where reminders go);
 - no `x-` extension keys (except the `x-front-door` marker the graph reads), no validation
   warnings;
-- free text with a staff-only number quoted in it gets `REDACTED` instead.
+- free text with a staff-only number quoted in it gets `REDACTED` instead (a unit's
+  temporary `notice` is public, its text scrubbed like the rest).
+
+`STAFF_ONLY` names the fields no public model may ever allow: `check_allowlist` refuses an
+allowlist that lists one, so adding one to a public model by mistake fails at import.
 
 Every page, every export, the search index, the map and the graph read a `Directory`
 through `view_for(directory, viewer)`. A public model's field that the core model does not
@@ -34,6 +39,7 @@ from directory.model import (
     Directory,
     Location,
     Need,
+    Notice,
     Phone,
     PhoneKind,
     Record,
@@ -80,6 +86,7 @@ class PublicDepartment(_Public):
     email: str | None  # the department's functional mailbox, not a person's
     phones: list[PublicPhone]
     color: str | None
+    # no `owner_email`: where the reminders go is for staff only
 
 
 class PublicUnit(_Public):
@@ -100,7 +107,9 @@ class PublicUnit(_Public):
     how_to_refer: str | None
     verified: dt.date
     owner: str | None
+    notice: Notice | None  # a temporary notice is for everyone (its text is scrubbed)
     # no `contacts`: not their names, phones, e-mails, areas or backups
+    # no `owner_email`: where the reminders go is for staff only
 
 
 class PublicLocation(_Public):
@@ -149,18 +158,37 @@ _NOT_TEXT = frozenset(
 )
 
 
+# Staff-only fields: no public model may allow them (the allowlist leaves them out; this
+# says so out loud, and `check_allowlist` refuses a public model that lists one).
+STAFF_ONLY: dict[type[Record], frozenset[str]] = {
+    Unit: frozenset({"contacts", "owner_email"}),
+    Department: frozenset({"owner_email"}),
+}
+
+
 class AllowlistError(RuntimeError):
-    """A public model names a field its core model does not have (renamed or removed)."""
+    """A public model names a field its core model does not have (renamed or removed), or a
+    staff-only field."""
 
 
-def check_allowlist(allowlist: dict[type[_Public], type[Record]] = ALLOWLIST) -> None:
-    """Raise `AllowlistError` if a public field is not a field of its core model."""
+def check_allowlist(
+    allowlist: dict[type[_Public], type[Record]] = ALLOWLIST,
+    staff_only: dict[type[Record], frozenset[str]] = STAFF_ONLY,
+) -> None:
+    """Raise `AllowlistError` if a public field is not a field of its core model, or is one
+    of its staff-only fields."""
     for public, core in allowlist.items():
         missing = sorted(set(public.model_fields) - set(core.model_fields))
         if missing:
             raise AllowlistError(
                 f"{public.__name__} allows {', '.join(missing)}, which {core.__name__} does not "
                 f"have: rename the field in directory/visibility.py to match directory/model.py"
+            )
+        secret = sorted(set(public.model_fields) & staff_only.get(core, frozenset()))
+        if secret:
+            raise AllowlistError(
+                f"{public.__name__} allows {', '.join(secret)}, which is staff-only: remove it "
+                "from the public model in directory/visibility.py"
             )
 
 
@@ -195,6 +223,8 @@ def _core(public: _Public, core: type[Record], source: Record | None, secret: St
         value = getattr(public, name)
         if name == "phones":
             value = [_core(p, Phone, None, secret) for p in value if _is_public_phone(p, secret)]
+        elif name == "notice" and value is not None:
+            value = _public_notice(value, secret)
         values[name] = _value(name, value, secret)
     extensions = source.extensions.items() if source is not None else ()
     values["extensions"] = {
@@ -208,6 +238,18 @@ def _core(public: _Public, core: type[Record], source: Record | None, secret: St
     if source is not None:
         record._source = getattr(source, "_source", None)  # a slot: unset on hand-built records
     return record
+
+
+def _public_notice(notice: Notice, secret: StaffNumbers) -> Notice:
+    """A unit's notice as anyone may see it: its text scrubbed, no `x-` keys."""
+    public = Notice.model_construct(
+        text=scrub(notice.text, secret),
+        until=notice.until,
+        referrals=notice.referrals,
+        extensions={},
+    )
+    public._source = getattr(notice, "_source", None)
+    return public
 
 
 def _public_record(model: type[_Public], record: Record, secret: StaffNumbers) -> Any:

@@ -20,6 +20,10 @@ A situation that holds a CPR number, a phone number or an e-mail address is refu
 Danish message (`situation_problem`): it is carried in the page's link. Only the first
 `MAX_SITUATION_CHARS` characters and `MAX_CLAUSES` clauses are read.
 
+A unit whose temporary notice pauses referrals today (`directory.rules.notices`) is never
+the first suggestion while another unit fits: it comes after every unit that takes
+referrals (its card says why); when only paused units fit, they are listed all the same.
+
 Order of calls: a unit that every referral into it gates behind something another unit
 gives (visitation, an indstilling, a genoptræningsplan, a lægeattest … any requirement that
 is not the citizen's consent) comes after that unit; the unit is added as a step of its
@@ -34,13 +38,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.hours import Status, now, unit_status
+from directory.rules.notices import is_paused
 from directory.rules.sensitive import PHONE_DIGITS, sensitive_kind
 from directory.rules.vocabulary import Mention, VocabularyNeed
 from directory.rules.words import token_spans
@@ -51,6 +56,7 @@ from search.results import GROUP_FACTOR, group_hits
 if TYPE_CHECKING:
     from directory.graph.analysis import ReferralGraph
 
+_T = TypeVar("_T")
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
@@ -586,6 +592,8 @@ class Guide:
             for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
+        today = moment.date()
+        ranked = paused_last(ranked, lambda u: is_paused(self.directory.units[u], today))
         ranked = ranked[: max(limit, 1)]
         suggestions: list[Suggestion] = []
         chosen = set(ranked)
@@ -623,15 +631,12 @@ class Guide:
                     path=self._path(from_unit, unit_id),
                 )
             )
-        return Guidance(
-            text,
-            age,
-            from_unit,
-            per_need,
+        ordered = paused_last(
             _steps_first(suggestions),
-            self.directory,
-            moment,
-            notice=notice,
+            lambda s: is_paused(self.directory.units[s.unit_id], today),
+        )
+        return Guidance(
+            text, age, from_unit, per_need, ordered, self.directory, moment, notice=notice
         )
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
@@ -639,6 +644,12 @@ class Guide:
             return None
         paths = self.graph.shortest_paths(from_unit, unit_id, k=1)
         return tuple(paths[0]) if paths else ()
+
+
+def paused_last(items: list[_T], paused: Callable[[_T], bool]) -> list[_T]:
+    """The same items, those that take no referrals now moved behind the others (each
+    group in its order)."""
+    return [i for i in items if not paused(i)] + [i for i in items if paused(i)]
 
 
 def _steps_first(suggestions: list[Suggestion]) -> list[Suggestion]:

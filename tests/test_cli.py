@@ -51,9 +51,11 @@ def test_every_command_module_registers_its_commands() -> None:
         "loops",
         "stats",
         "export",
+        "import",
         "schema",
         "synth",
         "guide",
+        "remind",
     }
 
 

@@ -309,11 +309,12 @@ def case_messages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 def test_every_message_the_data_readme_quotes_is_a_real_one(case_messages: list[str]) -> None:
-    """The table of fixes in data/README.md quotes messages (`...` stands for a cut)."""
+    """The tables of fixes in data/README.md quote messages (`...` stands for a cut)."""
     text = DATA_README.read_text(encoding="utf-8")
-    table = text[text.index("| beskeden siger |") : text.index("## Filer")]
-    quoted = re.findall(r"^\| `([^`]+)` \|", table, re.M)
-    assert len(quoted) >= 8
+    tables = re.findall(r"^\| beskeden siger \|.*?(?=\n\n|\Z)", text, re.M | re.S)
+    assert len(tables) >= 2
+    quoted = [q for table in tables for q in re.findall(r"^\| `([^`]+)` \|", table, re.M)]
+    assert len(quoted) >= 12
     for quote in quoted:
         pattern = ".*".join(re.escape(part) for part in quote.split("..."))
         assert any(re.search(pattern, m) for m in case_messages), (

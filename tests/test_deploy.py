@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import configparser
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -95,7 +98,7 @@ def test_the_container_image_runs_streamlit_unprivileged_in_production_mode() ->
     ):
         assert option in text
     assert "/_stcore/health" in text
-    for folder in ("pages", "ui", "directory", "search", "static"):
+    for folder in ("pages", "ui", "directory", "search", "cli", "static"):  # cli: the commands
         assert f"COPY {folder} {folder}" in text
 
 
@@ -119,3 +122,56 @@ def test_nginx_accepts_the_conf(tmp_path: Path) -> None:
         assert "test is successful" in done.stderr
     finally:
         nginx.stop()
+
+
+def test_the_reminders_run_as_a_kubernetes_cronjob_on_the_app_image() -> None:
+    docs = _documents()
+    cron = docs["CronJob"]
+    spec = cron["spec"]
+    assert spec["schedule"] == "0 7-16 * * 1-5"  # hourly on working days: failures retried
+    assert spec["timeZone"] == "Europe/Copenhagen"
+    assert spec["concurrencyPolicy"] == "Forbid"
+    job = spec["jobTemplate"]["spec"]
+    assert job["backoffLimit"] == 0  # no instant retry loop: the next run tries again
+    pod = job["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    (container,) = pod["containers"]
+    app = docs["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"] == app["image"]
+    assert container["command"] == ["python", "-m", "directory", "remind"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["LANDKORT_DB"] == next(e for e in app["env"] if e["name"] == "LANDKORT_DB")
+    for name in ("LANDKORT_SMTP", "LANDKORT_MAIL_FROM"):
+        assert env[name]["value"]
+    host = docs["Ingress"]["spec"]["rules"][0]["host"]
+    assert env["LANDKORT_BASE_URL"]["value"] == f"https://{host}"  # the links in the e-mails
+
+
+def _unit_file(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    parser.read_string((DEPLOY / "systemd" / name).read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_reminders_run_from_a_systemd_timer() -> None:
+    service = _unit_file("landkort-remind.service")
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["ExecStart"].endswith("/.venv/bin/landkort remind")
+    assert service["Service"]["User"] == "landkort"
+    assert service["Service"]["EnvironmentFile"] == "/etc/landkort/landkort.env"
+    assert service["Service"]["ReadWritePaths"].endswith("/var")  # the SQLite state, the cache
+    timer = _unit_file("landkort-remind.timer")
+    assert timer["Timer"]["Unit"] == "landkort-remind.service"
+    assert timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+    calendar = timer["Timer"]["OnCalendar"]
+    assert calendar == "Mon..Fri *-*-* 07..16:00:00 Europe/Copenhagen"
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze is missing: apt-get install systemd"
+    done = subprocess.run(
+        [analyze, "calendar", calendar], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Normalized form: {calendar}" in done.stdout

@@ -264,11 +264,28 @@ def test_need_codes_and_notices_are_read_when_the_model_has_them() -> None:
     assert need_codes(Listed()) == [("FSIII", "K7", "Økonomi"), ("KL_FFB", "9.9", None)]  # type: ignore[arg-type]
     assert need_codes(object()) == []  # type: ignore[arg-type]
 
-    class Unit:
-        notice = {"text": "Lukket i uge 42", "until": "2026-10-18"}
 
-    assert unit_notice(Unit(), dt.date(2026, 10, 1)) == "Lukket i uge 42"  # type: ignore[arg-type]
-    assert unit_notice(Unit(), dt.date(2026, 10, 19)) is None  # type: ignore[arg-type]
+def test_a_notice_is_the_service_s_alert_while_it_shows() -> None:
+    """The rule of the app's pages (`directory.rules.notices`): until and including `until`."""
+    from directory.model import Notice, NoticeReferrals, Unit
+
+    unit = Unit(
+        id="x",
+        name="X",
+        department="d",
+        verified=dt.date(2026, 1, 1),
+        notice=Notice(text="Lukket i uge 42", until=dt.date(2026, 10, 18)),
+    )
+    assert unit_notice(unit, dt.date(2026, 10, 1)) == (
+        "Lukket i uge 42 Gælder til og med 18.10.2026."
+    )
+    assert unit_notice(unit, dt.date(2026, 10, 18)) is not None
+    assert unit_notice(unit, dt.date(2026, 10, 19)) is None
+    assert unit.notice is not None
+    unit.notice.referrals = NoticeReferrals.PAUSED
+    assert unit_notice(unit, dt.date(2026, 10, 1)) == (
+        "Tager ikke imod henvisninger lige nu: Lukket i uge 42 Gælder til og med 18.10.2026."
+    )
 
 
 def test_kl_codes_become_taxonomy_terms(demo) -> None:

@@ -14,6 +14,7 @@ from directory.model import (
     Department,
     Location,
     Need,
+    Notice,
     Phone,
     Referral,
     Unit,
@@ -33,6 +34,7 @@ SECTIONS = {
     Age: "## Enhed",
     Referral: "## Henvisning",
     Need: "## Behov",
+    Notice: "## Opslag",
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import app_test, write_data
 from streamlit.testing.v1 import AppTest
+from test_remind import with_owner_addresses
 
 from directory.quality.reports import ReportStore
 from ui.datakvalitet import NOT_ALLOWED_DA
@@ -57,6 +58,8 @@ def test_page_shows_every_summary(
         "Forældede oplysninger",
         "Enheder, der mangler oplysninger",
         "Nøglepersoner uden stedfortræder",
+        "Enheder, der skal tjekkes, pr. ejer",
+        "Enheder uden ejeradresse",
         "Åbne fejlmeldinger pr. ejer",
         "Søgninger uden resultater",
         "Ord, der mangler",
@@ -78,7 +81,7 @@ def test_page_shows_every_summary(
         "2024-01-10",
         "units/bif.yaml:18",
     ]
-    no_backup = _frames(at)[-1]
+    no_backup = next(f for f in _frames(at) if "Nøgleperson" in f.columns)
     assert list(no_backup["Nøgleperson"]) == ["Jonas Test"] and list(no_backup["Link"]) == [
         "enhed?id=sof-hjemloese"
     ]
@@ -320,3 +323,74 @@ def test_staff_who_are_no_coordinators_cannot_add_words(
     assert "En datakoordinator kan tilføje ordene til et behov her (siden Behov viser dem)." in [
         c.value for c in at.caption
     ]
+
+
+def test_units_due_for_review_per_owner_address_and_units_without_one(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from directory.storage import open_storage, reminders
+
+    with_owner_addresses(data_dir)
+    ReportStore(tmp_path / "r").add("sof-bcv", "Nummeret er forkert")
+    storage = open_storage()
+    assert reminders.claim(storage, "landkort@SOF.kk.example", dt.date(2026, 11, 30))
+    reminders.mark_sent(storage, "landkort@sof.kk.example", dt.date(2026, 11, 30), 2)
+    at = _app(data_dir, tmp_path / "r", monkeypatch)
+    assert not at.exception
+    due = next(f for f in _frames(at) if "Hvorfor" in f.columns)
+    assert due.drop(columns=["Forvaltning"]).to_dict("records") == [
+        {
+            "Ejer": "JKU@bif.kk.example",
+            "Enhed": "Jobcenter København Ungecenter",
+            "Hvorfor": "mangler kontaktperson",
+            "Sidst påmindet": "",
+            "Link": "enhed?id=bif-jku",
+        },
+        {
+            "Ejer": "landkort@sof.kk.example",
+            "Enhed": "Borgercenter Voksne",
+            "Hvorfor": "1 åben fejlmelding",
+            "Sidst påmindet": "2026-11-30",
+            "Link": "enhed?id=sof-bcv",
+        },
+        {
+            "Ejer": "landkort@sof.kk.example",
+            "Enhed": "Døgnvagten",
+            "Hvorfor": "mangler kontaktperson",
+            "Sidst påmindet": "2026-11-30",
+            "Link": "enhed?id=sof-dognvagt",
+        },
+    ]
+    nobody = next(f for f in _frames(at) if "Skal tjekkes" in f.columns)
+    assert nobody.to_dict("records") == [
+        {
+            "Enhed": "Ydelsesservice København",
+            "Forvaltning": "Beskæftigelses- og Integrationsforvaltningen (BIF)",
+            "Skal tjekkes": "sidst kontrolleret 10.01.2024, for mere end 12 måneder siden; "
+            "mangler kontaktperson, åbningstid, adresse",
+            "Link": "enhed?id=bif-ydelse",
+        },
+        {
+            "Enhed": "Kriminalforsorgen København",
+            "Forvaltning": "Statslige myndigheder",
+            "Skal tjekkes": "mangler kontaktperson, åbningstid, adresse",
+            "Link": "enhed?id=stat-kif",
+        },
+    ]
+
+
+def test_without_owner_addresses_every_unit_is_listed_as_reaching_nobody(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(data_dir, tmp_path / "r", monkeypatch, forvaltning="sof")
+    assert not at.exception
+    assert "Ingen enheder med en ejeradresse skal tjekkes." in [c.value for c in at.caption]
+    nobody = next(f for f in _frames(at) if "Skal tjekkes" in f.columns)
+    assert list(nobody["Link"]) == [
+        "enhed?id=sof-bcv",
+        "enhed?id=sof-hjemloese",
+        "enhed?id=sof-dognvagt",
+    ]
+    assert list(nobody["Skal tjekkes"])[0] == "nej"

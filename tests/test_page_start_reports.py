@@ -58,3 +58,15 @@ def test_open_for_owner_by_department_or_owner_e_mail(data_dir: Path, reports: R
     report = open_reports[0]
     reports.close(report.id, by="Søren SOF", note="Rettet")
     assert not open_for_owner(reports.open_reports(), directory, Viewer(admin=True))
+
+
+def test_open_for_owner_by_the_owner_address(data_dir: Path, reports: ReportStore) -> None:
+    """The owner address (`owner_email` of the unit, else of its department) keeps the unit
+    too: whoever signs in with it sees its open reports."""
+    from test_remind import SOF, with_owner_addresses
+
+    directory = load_directory(with_owner_addresses(data_dir))
+    open_reports = reports.open_reports()
+    assert open_for_owner(open_reports, directory, Viewer(signed_in=True, email=SOF.upper()))
+    bif_owner = Viewer(signed_in=True, email="jku@bif.kk.example")  # BIF's, not SOF's units
+    assert not open_for_owner(open_reports, directory, bif_owner)

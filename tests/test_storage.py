@@ -33,11 +33,12 @@ def test_migrations_create_every_table_and_run_twice(db_url: str) -> None:
         "zero_hits",
         "missing_words",
         "legacy_imports",
+        "reminders",
     } <= tables
     assert "alembic_version" in tables
     Storage(db_url).migrate()  # a second server starting: nothing to do, nothing lost
     with storage.read() as session:
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
 
 
 def test_the_migrations_build_exactly_the_models(db_url: str) -> None:

@@ -85,6 +85,11 @@ def test_no_staff_only_value_anywhere_in_the_public_view(
     secret = staff_only_digits(directory)
     names = {c.name for c in directory.contacts.values()}
     emails = {c.email for c in directory.contacts.values() if c.email}
+    emails |= {
+        r.owner_email
+        for r in (*directory.departments.values(), *directory.units.values())
+        if r.owner_email
+    }
     assert secret and names, "test data without staff-only values proves nothing"
     view = public_view(directory)
     for text in _all_strings(view):
@@ -137,17 +142,36 @@ def test_search_in_the_public_view_finds_no_unit_by_staff_only_values(small_dire
     assert public.search("herberg", limit=5)[0].unit_id == "sof-bcv"
 
 
-def test_a_renamed_field_fails_loudly() -> None:
-    class Renamed(_Public):
-        id: str
-        how_to_refer_citizen: str | None
+class _Renamed(_Public):
+    id: str
+    how_to_refer_citizen: str | None
 
+
+class _Leaky(_Public):
+    id: str
+    owner_email: str | None
+
+
+@pytest.mark.parametrize(
+    ("public", "message"),
+    [
+        (
+            _Renamed,
+            "_Renamed allows how_to_refer_citizen, which Unit does not have: rename the field "
+            "in directory/visibility.py to match directory/model.py",
+        ),
+        (
+            _Leaky,
+            "_Leaky allows owner_email, which is staff-only: remove it from the public model in "
+            "directory/visibility.py",
+        ),
+    ],
+    ids=["renamed", "staff-only"],
+)
+def test_a_renamed_or_staff_only_field_fails_loudly(public: type[_Public], message: str) -> None:
     with pytest.raises(AllowlistError) as err:
-        check_allowlist({Renamed: Unit})
-    assert str(err.value) == (
-        "Renamed allows how_to_refer_citizen, which Unit does not have: rename the field in "
-        "directory/visibility.py to match directory/model.py"
-    )
+        check_allowlist({public: Unit})
+    assert str(err.value) == message
 
 
 def test_a_record_without_an_allowed_field_is_an_error_not_a_gap(small_directory) -> None:
@@ -164,3 +188,47 @@ def test_a_record_without_an_allowed_field_is_an_error_not_a_gap(small_directory
 def test_digit_variants() -> None:
     assert digit_variants("+45 33 99 10 01") == {"4533991001", "33991001"}
     assert digit_variants("1813") == {"1813"}
+
+
+def test_owner_addresses_stay_with_staff(demo_data_dir: Path) -> None:
+    """`owner_email` (units and departments) is in the staff view and the staff export,
+    never in the public view, the public export or any search index."""
+    from directory.exports.export import directory_json_text
+
+    directory = load_directory(demo_data_dir)
+    addresses = {
+        r.owner_email
+        for r in (*directory.departments.values(), *directory.units.values())
+        if r.owner_email
+    }
+    assert {"landkort@sof.kk.example", "frivillig@sof.kk.example"} <= addresses
+    staff_json = directory_json_text(directory)
+    assert all(a in staff_json for a in addresses)
+    public_json = directory_json_text(directory, public=True)
+    assert "owner_email" not in public_json
+    assert not [a for a in addresses if a in public_json]
+    view = public_view(directory)
+    assert not {u.owner_email for u in view.units.values()} - {None}
+    assert not {d.owner_email for d in view.departments.values()} - {None}
+    assert not addresses & set(_all_strings(view))
+    for index in (SearchIndex(directory), SearchIndex(view)):  # the staff index too
+        for address in ("landkort@sof.kk.example", "frivillig@sof.kk.example"):
+            assert index.search(address, limit=5) == [], address
+
+
+def test_a_notice_is_public_and_its_text_scrubbed(data_dir: Path) -> None:
+    stat = data_dir / "units/stat.yaml"
+    stat.write_text(
+        stat.read_text(encoding="utf-8")
+        + "    notice:\n      text: Lukket i juli. Fagpersoner ringer 33 99 10 01.\n"
+        "      until: 2027-07-31\n      referrals: paused\n      x-note: intern note\n",
+        encoding="utf-8",
+    )
+    directory = load_directory(data_dir)
+    notice = public_view(directory).units["stat-kif"].notice
+    assert notice is not None
+    assert notice.text == f"Lukket i juli. Fagpersoner ringer {REDACTED}."
+    assert (notice.until, notice.paused, notice.extensions) == (dt.date(2027, 7, 31), True, {})
+    staff = directory.units["stat-kif"].notice
+    assert staff is not None and staff.text.endswith("33 99 10 01.")  # the source is untouched
+    assert staff.extensions == {"x-note": "intern note"}

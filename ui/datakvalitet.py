@@ -3,6 +3,7 @@ their close form (rendering only; the rules live in `directory.quality`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -18,7 +19,13 @@ import ui.widgets
 from directory import Directory, Severity
 from directory.access import Viewer
 from directory.editing import EditError, Editor, EditRefused
-from directory.quality.health import Health, build_health, departments_in, in_data_dir
+from directory.quality.health import (
+    Health,
+    build_health,
+    by_address,
+    departments_in,
+    in_data_dir,
+)
 from directory.quality.reports import (
     MAX_NAME,
     MAX_WHAT,
@@ -29,8 +36,9 @@ from directory.quality.reports import (
     ReportStore,
 )
 from directory.rules import hours as clock
+from directory.rules.owners import address_key
 from directory.rules.vocabulary import vocabulary
-from directory.storage import STORAGE_ERRORS, Storage
+from directory.storage import STORAGE_ERRORS, Storage, reminders
 from directory.storage.missing import read_missing_words
 from ui import widgets
 from ui.escape import md_escape
@@ -167,6 +175,53 @@ def no_backup_rows(health: Health) -> list[dict[str, Any]]:
         }
         for b in health.no_backup
     ]
+
+
+def due_rows(health: Health, last: dict[str, dt.date]) -> list[dict[str, Any]]:
+    """Each owner address's units due for review (what `landkort remind` mails it), with
+    the day it was last reminded."""
+    rows = []
+    for address, units in by_address(health.due).items():
+        reminded = last.get(address_key(address))
+        for unit in units:
+            rows.append(
+                {
+                    "Ejer": address,
+                    "Enhed": unit.name,
+                    "Hvorfor": "; ".join(unit.reasons()),
+                    "Forvaltning": health.department_name(unit.department),
+                    "Sidst påmindet": reminded.isoformat() if reminded else "",
+                    "Link": unit_href(unit.unit_id),
+                }
+            )
+    return rows
+
+
+def no_address_rows(health: Health, directory: Directory) -> list[dict[str, Any]]:
+    """The units no reminder reaches (no owner address on them or their department)."""
+    due = {u.unit_id: u for u in health.due}
+    rows = []
+    for unit_id in health.no_address:
+        unit = directory.units[unit_id]
+        reasons = due[unit_id].reasons() if unit_id in due else []
+        rows.append(
+            {
+                "Enhed": unit.name,
+                "Forvaltning": health.department_name(unit.department),
+                "Skal tjekkes": "; ".join(reasons) or "nej",
+                "Link": unit_href(unit_id),
+            }
+        )
+    return rows
+
+
+def last_reminders(storage: Storage | None) -> dict[str, dt.date]:
+    if storage is None:
+        return {}
+    try:
+        return reminders.last_sent(storage)
+    except STORAGE_ERRORS:
+        return {}
 
 
 def count_rows(health: Health) -> list[dict[str, Any]]:
@@ -308,6 +363,27 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         no_backup_rows(health),
         "Alle nøglepersoner har en stedfortræder.",
         links=True,
+    )
+
+    st.header("Enheder, der skal tjekkes, pr. ejer")
+    st.caption(
+        "Forældede, med åbne fejlmeldinger eller manglende oplysninger, samlet pr. ejerens "
+        "adresse (enhedens »owner_email«, ellers forvaltningens). Kommandoen "
+        "`landkort remind` sender hver adresse én e-mail om dagen med dens enheder."
+    )
+    widgets.show_table(
+        due_rows(health, last_reminders(ui.state.storage())),
+        "Ingen enheder med en ejeradresse skal tjekkes.",
+        links=True,
+    )
+
+    st.header("Enheder uden ejeradresse")
+    st.caption(
+        "Ingen påmindelse når frem til disse enheder: skriv »owner_email« på enheden eller på "
+        "dens forvaltning i departments.yaml."
+    )
+    widgets.show_table(
+        no_address_rows(health, directory), "Alle enheder har en ejeradresse.", links=True
     )
 
     st.header("Åbne fejlmeldinger pr. ejer")

@@ -12,6 +12,7 @@ import streamlit as st
 import ui.auth
 import ui.escape
 import ui.links
+import ui.notice
 import ui.rediger
 import ui.serving
 import ui.state
@@ -48,6 +49,7 @@ def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date)
     chain = [md_escape(department.label) if department else md_escape(unit.department)]
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))
+    ui.notice.notice_box(unit, today)
     st.markdown(f"{status_text(unit_status(directory, unit, at))} · {call_first_md(unit)}")
     pin_button(unit.id, my_pins(), key=f"pin-enhed-{unit.id}")
     for gatekeeper in unit.gatekeepers:
@@ -310,6 +312,7 @@ def page() -> None:
     viewer = ui.auth.viewer()
     ui.rediger.edit_section(directory, unit, viewer)
     at = clock.now()
+    ui.notice.notice_section(unit, viewer, at.date())
     unit_page(directory, unit, at, at.date())
     report_form(unit, directory)
     ui.rediger.history_section(unit, viewer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui.notice
 import ui.serving
 from directory import Directory
 from directory.rules import hours as clock
@@ -50,6 +51,7 @@ def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> 
             unit_link(unit, icon=":material/badge:", bold=True, label=f"{number}. {unit.name}")
             dept = md_escape(department.label) if department else ""
             st.markdown(f"{dept} · {status_text(guidance.status(unit.id))}")
+            ui.notice.notice_box(unit, guidance.at.date())
             st.markdown(f"**Hvorfor:** {md_escape(suggestion.reason)}")
         with right:
             st.markdown(call_first_md(unit))

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui.auth
 import ui.links
+import ui.notice
 import ui.serving
 import ui.state
 import ui.widgets
@@ -109,6 +110,7 @@ def _unit_card(
             unit_link(unit, icon=":material/badge:", bold=True)
         dept = md_escape(department.label) if department else ""
         st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
+        ui.notice.notice_box(unit, at.date())
     with right:
         st.markdown(call_first_md(unit))
         # A gatekeeper already named as the person who matched is not named twice.

@@ -782,6 +782,16 @@ class _Checker:
 
         for unit in units.values():
             check_date(unit, unit.verified, f"enheden {unit.id!r}")
+            if unit.notice is not None and unit.notice.until < self.today:
+                self.warn(
+                    unit.source.path,
+                    unit.notice.source.line_of("until")
+                    if getattr(unit.notice, "_source", None)
+                    else unit.source.line_of("notice"),
+                    f"notice.until: opslaget på enheden {unit.id!r} gjaldt til og med "
+                    f"{unit.notice.until.isoformat()} og vises ikke længere: fjern 'notice', "
+                    "eller skriv en ny dato i 'until'",
+                )
             if not unit.phones and not unit.contacts:
                 self.warn(
                     unit.source.path,
@@ -1044,6 +1054,7 @@ def _translate(
 
 
 _DATE_EXAMPLE = "skriv den som ÅÅÅÅ-MM-DD, fx 2026-05-01"
+_DATE_FIELDS = ("verified", "until")  # date fields (`notice.until`): a bad value is a date's
 # pydantic error types whose message does not depend on the value.
 _FIXED = {
     "list_type": "skal være en liste: skriv hvert punkt på sin egen linje, begyndende med '- '",
@@ -1065,7 +1076,7 @@ def _error_text(kind: str, err: Any, msg: str, target: Node | None, field_name: 
     (`value_error`), which are Danish."""
     shown = cut(target.raw) if isinstance(target, YScalar) else "værdien"
     ctx = err.get("ctx") or {}
-    if kind in _DATE_ERRORS or field_name.endswith("verified"):
+    if kind in _DATE_ERRORS or field_name.endswith(_DATE_FIELDS):
         if isinstance(target, YScalar) and target.kind == "baddate":
             return f"{shown} er ikke en dato, der findes: tjek dag og måned (ÅÅÅÅ-MM-DD)"
         return f"{shown} er ikke en dato: {_DATE_EXAMPLE}"
@@ -1116,6 +1127,9 @@ def _attach_sources(model: Record, node: YMap, path: str) -> None:
     set_slot = object.__setattr__
     set_slot(model, "_source", Source.of(path, node.line, lines))
     if isinstance(model, Unit):
+        notice = node.items.get("notice")
+        if model.notice is not None and isinstance(notice, YMap):
+            set_slot(model.notice, "_source", Source.of(path, notice.line, notice.key_lines))
         contacts = node.items.get("contacts")
         if isinstance(contacts, YSeq):
             for contact, contact_node in zip(model.contacts, contacts.items, strict=False):

@@ -1,4 +1,5 @@
-"""Data quality for coordinators: what is wrong, old or missing, per forvaltning and owner.
+"""Data quality for coordinators: what is wrong, old or missing, per forvaltning and owner,
+and which units are due for review, per owner address (what `landkort remind` mails).
 
 Everything here works from a `Validation`, so problems can be listed even when the data
 has errors (the other summaries then need a loaded directory and are empty).
@@ -18,7 +19,9 @@ from directory.loading.loader import Validation, problem_order
 from directory.model import FOLDERS, Directory, Problem, Severity, Unit
 from directory.quality.reports import Report, open_by_owner
 from directory.rules.hours import hours_text
+from directory.rules.owners import address_key, owner_address
 from directory.rules.staleness import (
+    RecordKind,
     StaleRecord,
     owner_of,
     stale_counts,
@@ -92,6 +95,8 @@ class Health:
     counts: list[DepartmentCounts] = field(default_factory=list)
     open_reports: dict[str, list[Report]] = field(default_factory=dict)
     department_names: dict[str, str] = field(default_factory=dict)  # id -> name (short)
+    due: list[DueUnit] = field(default_factory=list)  # units due for review (reminders)
+    no_address: list[str] = field(default_factory=list)  # unit ids without an owner address
 
     @property
     def error_count(self) -> int:
@@ -258,6 +263,97 @@ def department_counts(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class DueUnit:
+    """A unit due for review, why, and where its reminder goes (None: nowhere)."""
+
+    unit_id: str
+    name: str
+    department: str
+    address: str | None
+    stale: tuple[StaleRecord, ...] = ()
+    open_reports: int = 0
+    missing: tuple[Missing, ...] = ()
+
+    def reasons(self) -> list[str]:
+        """Why, in Danish, one short line each."""
+        out: list[str] = []
+        for record in self.stale:
+            when = f"{record.verified:%d.%m.%Y}, for mere end 12 måneder siden"
+            if record.kind is RecordKind.UNIT:
+                out.append(f"sidst kontrolleret {when}")
+            elif record.kind is RecordKind.CONTACT:
+                out.append(f"kontaktpersonen {record.name} er sidst kontrolleret {when}")
+            else:
+                out.append(f"henvisningen {record.name} er sidst kontrolleret {when}")
+        if self.open_reports:
+            n = self.open_reports
+            out.append(f"{n} åben fejlmelding" if n == 1 else f"{n} åbne fejlmeldinger")
+        if self.missing:
+            out.append("mangler " + ", ".join(m.value for m in self.missing))
+        return out
+
+
+def due_units(
+    directory: Directory,
+    today: dt.date,
+    reports: Iterable[Report] = (),
+    *,
+    stale: Iterable[StaleRecord] | None = None,
+    missing: Iterable[MissingRow] | None = None,
+) -> list[DueUnit]:
+    """Every unit due for review, in the order of the data files. `stale` and `missing`:
+    the rows the caller has already made (Datakvalitet), else they are made here."""
+    by_unit: dict[str, list[StaleRecord]] = {}
+    for record in stale_records(directory, today) if stale is None else stale:
+        by_unit.setdefault(record.unit_id, []).append(record)
+    lacks = {
+        row.unit_id: row.missing
+        for row in (missing_rows(directory) if missing is None else missing)
+    }
+    open_reports: dict[str, int] = {}
+    for report in reports:
+        if report.is_open:
+            open_reports[report.unit_id] = open_reports.get(report.unit_id, 0) + 1
+    out: list[DueUnit] = []
+    for unit in directory.units.values():
+        records = tuple(by_unit.get(unit.id, ()))
+        reports_n = open_reports.get(unit.id, 0)
+        lack = lacks.get(unit.id, ())
+        if records or reports_n or lack:
+            out.append(
+                DueUnit(
+                    unit.id,
+                    unit.name,
+                    unit.department,
+                    owner_address(directory, unit),
+                    records,
+                    reports_n,
+                    lack,
+                )
+            )
+    return out
+
+
+def by_address(due: Iterable[DueUnit]) -> dict[str, list[DueUnit]]:
+    """Due units per owner address (one mailbox whatever its case), addresses sorted; units
+    without an address are left out."""
+    out: dict[str, list[DueUnit]] = {}
+    spelled: dict[str, str] = {}
+    for unit in due:
+        if unit.address is None:
+            continue
+        key = address_key(unit.address)
+        spelled.setdefault(key, unit.address.strip())
+        out.setdefault(key, []).append(unit)
+    return {spelled[key]: out[key] for key in sorted(out)}
+
+
+def without_address(directory: Directory) -> list[str]:
+    """The ids of the units with no owner address at all (no reminder reaches anyone)."""
+    return [u.id for u in directory.units.values() if owner_address(directory, u) is None]
+
+
 def build_health(
     validation: Validation,
     *,
@@ -291,7 +387,11 @@ def build_health(
         problems=all_problems,
     )
     grouped = open_by_owner(reports, directory)
+    due = due_units(directory, today, reports, stale=stale, missing=missing)
+    no_address = without_address(directory)
     if department is not None:
+        due = [u for u in due if u.department == department]
+        no_address = [u for u in no_address if directory.units[u].department == department]
         stale = [s for s in stale if s.department == department]
         missing = [m for m in missing if m.department == department]
         no_backup = [b for b in no_backup if b.department == department]
@@ -305,4 +405,6 @@ def build_health(
             ),
             directory,
         )
-    return Health(problems, True, stale, missing, no_backup, counts, grouped, names)
+    return Health(
+        problems, True, stale, missing, no_backup, counts, grouped, names, due, no_address
+    )

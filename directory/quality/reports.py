@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from directory.access import Viewer
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
+from directory.rules.owners import owner_address, same_address
 from directory.rules.staleness import NO_OWNER
 from directory.storage import Storage, contains_cpr, open_storage
 from directory.storage.db import utcnow
@@ -486,14 +487,16 @@ def open_by_owner(reports: Iterable[Report], directory: Directory) -> dict[str, 
 
 def open_for_owner(reports: Iterable[Report], directory: Directory, viewer: Viewer) -> list[Report]:
     """The open reports of the units this viewer keeps: units of the departments they
-    coordinate (all units for an admin), or whose `owner` is their e-mail address."""
-    email = (viewer.email or "").strip().casefold()
+    coordinate (all units for an admin), or whose owner address (`owner_email`, else the
+    department's) or `owner` is their e-mail address."""
     out: list[Report] = []
     for report in reports:
         unit = directory.units.get(report.unit_id)
         if not report.is_open or unit is None:
             continue
-        owns = bool(email) and (unit.owner or "").strip().casefold() == email
+        owns = same_address(viewer.email, owner_address(directory, unit)) or same_address(
+            viewer.email, unit.owner
+        )
         if owns or viewer.can_edit(unit.department):
             out.append(report)
     return out

@@ -183,3 +183,6 @@ def free_texts(record: Record) -> Iterator[tuple[str, str]]:
     for phone in record.__dict__.get("phones", ()):  # not getattr: pydantic raises slowly
         if phone.label:
             yield "phones", phone.label
+    notice = record.__dict__.get("notice")  # a unit's temporary notice (`notice.text`)
+    if notice is not None:
+        yield "notice", notice.text

@@ -35,6 +35,7 @@ class StaleRecord:
     verified: dt.date
     days: int
     where: str
+    unit_id: str = ""  # the unit the record belongs to (a referral: the unit it comes from)
 
 
 def today() -> dt.date:
@@ -69,6 +70,7 @@ def stale_records(directory: Directory, on: dt.date) -> list[StaleRecord]:
                     verified,
                     (on - verified).days,
                     where,
+                    unit.id,
                 )
             )
 

@@ -2,7 +2,8 @@
 
 Directory data stays YAML in git; these tables hold what the app itself writes: reports
 and their status, personal call lists, recent searches, the counts of searches that
-found nothing and of words reported as missing ('Ordet mangler'). Times are naive UTC; a
+found nothing and of words reported as missing ('Ordet mangler'), and which owners got
+their reminder on which day (`landkort remind`). Times are naive UTC; a
 report keeps its Copenhagen ISO stamps as text (the `Report` API). Change a table only
 together with a new migration in `migrations/versions` (tests/test_storage.py compares them).
 """
@@ -111,3 +112,18 @@ class LegacyImportRow(Base):
     imported: Mapped[int] = mapped_column(Integer)
     skipped: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReminderRow(Base):
+    """One owner address's reminder of one (Copenhagen) day: `status` is 'sending' while a
+    run sends it (a claim, so two runs never both send) and 'sent' once the e-mail server
+    took it. A failed send deletes its claim: the next run tries again."""
+
+    __tablename__ = "reminders"
+
+    address: Mapped[str] = mapped_column(String(USER_KEY_LEN), primary_key=True)  # casefolded
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    units: Mapped[int] = mapped_column(Integer, default=0)  # units listed in the e-mail

@@ -43,6 +43,7 @@ from directory.model import (
 )
 from directory.rules.hours import COPENHAGEN, danish
 from directory.rules.needs import need_key, need_of
+from directory.rules.notices import active_notice, notice_line
 from directory.rules.scrub import digits
 from directory.rules.vocabulary import vocabulary
 from directory.visibility import public_view
@@ -101,23 +102,10 @@ def system_name(system: str) -> str:
 
 
 def unit_notice(unit: Unit, today: dt.date) -> str | None:
-    """The unit's current notice (`notice: {text, until}`, when the model has it): its text
-    while `until` has not passed, else None."""
-    notice = getattr(unit, "notice", None)
-    if notice is None:
-        return None
-    get = notice.get if isinstance(notice, dict) else lambda k: getattr(notice, k, None)
-    text, until = get("text"), get("until")
-    if isinstance(until, str):
-        try:
-            until = dt.date.fromisoformat(until)
-        except ValueError:
-            until = None
-    if not isinstance(text, str) or not text.strip():
-        return None
-    if isinstance(until, dt.date) and until < today:
-        return None
-    return text
+    """The unit's notice as HSDS's `alert` while it shows (`directory.rules.notices`, the
+    rule the app's pages follow), in the sentence the pages show; else None."""
+    notice = active_notice(unit, today)
+    return notice_line(notice) if notice is not None else None
 
 
 # -- small values ------------------------------------------------------------------------------
