@@ -278,6 +278,7 @@ class Vocabulary:
                         self._single.setdefault(base, []).append(pattern)
         self._field_cache: dict[str, tuple[tuple[int, str], ...]] = {}
         self._compounds: dict[tuple[str, bool], tuple[_Pattern, ...]] = {}
+        self._single_heads = {base[:3] for base in self._single}  # a quick 'no' for a part
 
     def __len__(self) -> int:
         return len(self.needs)
@@ -331,17 +332,19 @@ class Vocabulary:
         if cached is not None:
             return cached
         best: list[_Pattern] = []
-        if len(word) >= 2 * MIN_PART - 1 and word.isalpha():
+        folded = key(word)  # cut in search keys: no key() per part
+        if len(folded) >= 2 * MIN_PART - 1 and folded.isalpha():
             best_letters = 0
-            for cut in range(MIN_PART - 1, len(word) - MIN_PART + 1):
-                head, tail = word[:cut], word[cut:]
+            heads_known = self._single_heads
+            for cut in range(MIN_PART - 1, len(folded) - MIN_PART + 1):
+                head, tail = folded[:cut], folded[cut:]
                 heads = [head] + ([head[:-1]] if head.endswith(LINKING) else [])
                 found: list[_Pattern] = []
                 letters = 0
                 for part in [*heads, tail]:
-                    if len(part) < MIN_PART:
+                    if len(part) < MIN_PART or part[:3] not in heads_known:
                         continue
-                    for pattern in self._single.get(stem(key(part)), ()):
+                    for pattern in self._single.get(stem(part), ()):
                         if not (words_only and pattern.everyday):
                             found.append(pattern)
                             letters += len(part)
