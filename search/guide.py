@@ -10,8 +10,11 @@ same reader and word rules as the search): words → needs → units. Per need, 
 need reaches are ranked by how strongly their own words carry it and how specialised they
 are, with the clause's own search as a tie-breaker and a unit made for the citizen's age
 group ahead; the age is a strict filter (a unit whose age range excludes it is never
-suggested). A clause that names no need of the vocabulary is searched as before, and its
-units come after those of the needs. Each suggestion says why in plain Danish
+suggested). A need that reaches no unit of that age speaks through its broader needs
+(angst → psykisk sygdom). When the situation names no need at all, its clauses are searched
+as before; when it does, a clause that names none is listed without units (the page offers
+to search for it: 'to børn' pulls in no family benefits). Each suggestion says why in plain
+Danish
 ('»blevet banket af kæresten« → Vold i nære relationer → Danner (krisecenter, partnervold)'),
 quoting at most a short excerpt. Best first means: each need's best unit (one that answers
 several needs first, else in the order the needs were described), then the runners-up.

@@ -27,6 +27,7 @@ import bisect
 import datetime as dt
 import gc
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -166,6 +167,7 @@ MAX_EXPANSIONS = 200  # most vocabulary words one query word may stand for (pref
 MAX_INSIDE = 40  # most compounds a query word is looked for inside
 NEAREST_CUTOFF = 60  # rapidfuzz ratio (0-100) of a 'nearest match' to a word that found nothing
 RELATIVE_CUTOFF = 0.12  # hits scoring below this share of the best one are left out
+NEED_VECTORS_KEPT = 24  # scores of the needs named lately, kept (a float per document each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -871,10 +873,25 @@ class SearchIndex:
         return out
 
     def _need_vector(self, mention: Mention) -> _Vector:
-        """The units a named need reaches, as one more thing its words can stand for."""
-        scores = self.need_matcher.vector(mention.need.id) * QUALITY[How.NEED]
+        """The units a named need reaches, as one more thing its words can stand for (the
+        scores of the needs named lately are kept: `NEED_VECTORS_KEPT`)."""
+        need_id = mention.need.id
+        kept: OrderedDict[str, np.ndarray] = self.__dict__.setdefault("_need_scores", OrderedDict())
+        scores = kept.get(need_id)
+        if scores is None:
+            scores = self.need_matcher.vector(need_id) * np.float32(QUALITY[How.NEED])
+            scores.flags.writeable = False
+            kept[need_id] = scores
+            if len(kept) > NEED_VECTORS_KEPT:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(need_id)
+        best = self.__dict__.get("_no_best")
+        if best is None:
+            best = self.__dict__["_no_best"] = np.zeros(len(self._docs), dtype=np.int32)
+            best.flags.writeable = False
         candidate = _Candidate(How.NEED, QUALITY[How.NEED], via=mention.need.label)
-        return _Vector(scores, np.zeros(len(self._docs), dtype=np.int32), [candidate])
+        return _Vector(scores, best, [candidate])
 
     def _owned(
         self, owned: tuple[Field, str], typed: str, allowed: np.ndarray | None, limit: int

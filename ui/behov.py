@@ -63,7 +63,7 @@ def need_rows(vocab: Vocabulary, found: Reach, query: str = "") -> list[dict[str
 
 def need_details(need: VocabularyNeed, found: Reach, directory: Directory) -> None:
     """One need: its codes, all its words and the units it reaches (with the words found)."""
-    st.subheader(need.label, anchor=False)
+    st.header(need.label, anchor=False)
     if need.description:
         st.markdown(md_escape(need.description))
     if need.codes:
