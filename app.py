@@ -8,15 +8,20 @@ navigation; each page is an adapter in `pages/`, listed once in `ui/navigation.p
 `streamlit run app.py` finds the `st.App` below and serves this file through it, with the
 read-only HSDS API (`ui/api.py`) under `/api/hsds/` on the same server: the server imports
 this file as the module `app` (and builds the App), then runs it as the page script
-(`__name__ == "__main__"`).
+(`__name__ == "__main__"`). Every request and WebSocket passes `ui.auth.HostGuard` first.
 """
 
 import streamlit as st
 
 if __name__ != "__main__":  # imported by `streamlit run` to serve it: the App and its routes
-    import ui.api
+    from starlette.middleware import Middleware
 
-    app = st.App(__file__, routes=ui.api.routes())
+    import ui.api
+    import ui.auth
+
+    # HostGuard first: a request or WebSocket for a host name the server does not answer to
+    # (LANDKORT_ALLOWED_HOSTS; DNS rebinding) is refused before anything else sees it.
+    app = st.App(__file__, routes=ui.api.routes(), middleware=[Middleware(ui.auth.HostGuard)])
 
 import ui.auth
 import ui.document

@@ -12,9 +12,24 @@ import sys
 from typing import TYPE_CHECKING
 
 from cli.common import count, load_valid_directory
+from directory.graph import MAX_LOOP_LEN
 
 if TYPE_CHECKING:  # networkx and pandas load only when a graph command runs
     from directory.graph.analysis import ReferralGraph, UnitStats
+
+
+def _loop_len(text: str) -> int:
+    """--max-len: a whole number of at most MAX_LOOP_LEN (longer loops take minutes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
+    if value > MAX_LOOP_LEN:
+        raise argparse.ArgumentTypeError(
+            f"{value} enheder er for mange: skriv højst {MAX_LOOP_LEN} (antallet af sløjfer og "
+            "tiden vokser 2-3 gange for hver enhed mere)"
+        )
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "loops", help="udskriv hver sløjfe af henvisninger (a -> b -> a), én pr. linje"
     )
     loops.add_argument(
-        "--max-len", type=int, default=4, help="længste sløjfe i enheder (standard 4)"
+        "--max-len",
+        type=_loop_len,
+        default=4,
+        help=f"længste sløjfe i enheder (standard 4, højst {MAX_LOOP_LEN})",
     )
     loops.set_defaults(handler=run_loops)
 

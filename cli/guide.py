@@ -8,7 +8,8 @@ must come through is printed just before it):
     <unit-id>\\t<reason>\\t<a -> b -> c>  with --from: the referral path, empty when none
 
 A unit whose age range excludes --age is never suggested. Exit 1 with a message on stderr
-when there is no suggestion, an unknown unit id or invalid data.
+when there is no suggestion, an unknown unit id or invalid data, and for a text longer than
+the page reads (`MAX_SITUATION_CHARS`) or one that holds a CPR number.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import argparse
 import sys
 
 from cli.common import load_valid_directory
+from directory.rules.personal import holds_cpr
+from directory.rules.query import MAX_SITUATION_CHARS, excerpt
 
 
 def _positive(text: str) -> int:
@@ -59,8 +62,6 @@ EMPTY = (
 
 
 def run_guide(args: argparse.Namespace) -> int:
-    from search.guide import Guide, UnknownUnit, excerpt, situation_problem
-
     text = " ".join(args.text)
     if args.limit < 1:
         print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
@@ -68,7 +69,22 @@ def run_guide(args: argparse.Namespace) -> int:
     if not text.strip():
         print(EMPTY, file=sys.stderr)
         return 1
-    problem = situation_problem(text)
+    if len(text) > MAX_SITUATION_CHARS:
+        print(
+            f"fejl: situationen er {len(text)} tegn: beskriv den med højst "
+            f"{MAX_SITUATION_CHARS} tegn (et par sætninger)",
+            file=sys.stderr,
+        )
+        return 1
+    if holds_cpr(text):
+        print(
+            "fejl: teksten ligner et CPR-nummer: beskriv situationen uden navn og CPR-nummer",
+            file=sys.stderr,
+        )
+        return 1
+    from search.guide import Guide, UnknownUnit, situation_problem
+
+    problem = situation_problem(text)  # a phone number or an e-mail address
     if problem is not None:
         print(f"fejl: {problem}", file=sys.stderr)
         return 1
@@ -83,13 +99,10 @@ def run_guide(args: argparse.Namespace) -> int:
     except UnknownUnit as exc:
         print(f"fejl: {exc}", file=sys.stderr)
         return 1
-    if guidance.notice:
-        print(f"bemærk: {guidance.notice}", file=sys.stderr)
     if not guidance.suggestions:
         age = f" i alderen {guidance.age}" if guidance.age is not None else ""
-        quoted = excerpt(text, 0, len(text))  # a short excerpt, never the whole text
         print(
-            f"fejl: ingen enhed passer til {quoted!r}{age}: beskriv behovet med andre ord "
+            f"fejl: ingen enhed passer til {excerpt(text)!r}{age}: beskriv behovet med andre ord "
             "(fx 'hjemløs', 'gæld', 'misbrug'), eller søg efter det på siden Søg",
             file=sys.stderr,
         )

@@ -17,10 +17,13 @@ here: `ui.auth.viewer()` builds a `Viewer` from `st.user` with `viewer_from_clai
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -203,3 +206,79 @@ def viewer_from_claims(claims: Mapping[str, Any], rules: AccessRules) -> Viewer:
         manager=manager,
         admin=admin,
     )
+
+
+# -- where a request comes from ------------------------------------------------------------
+# Without sign-in, the staff view is for the person at a loopback-bound server only: a
+# request that came through a proxy, or that names another host (DNS rebinding: a page of
+# `attacker.example` whose name now resolves to 127.0.0.1), is not that person.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+
+
+def host_name(host: str | None) -> str | None:
+    """The host name of a Host header, lower case, without port or trailing dot
+    (`127.0.0.1:8501` -> `127.0.0.1`, `[::1]:8501` -> `::1`); None when the header is missing
+    or is not a plain `host[:port]`."""
+    if not host:
+        return None
+    try:
+        parsed = urlsplit(f"//{host.strip()}")
+        _ = parsed.port  # a port that is not a number in range: not a Host
+    except ValueError:
+        return None
+    name = parsed.hostname
+    if not name or parsed.username is not None or parsed.password is not None:
+        return None
+    if parsed.path or parsed.query or parsed.fragment:
+        return None
+    return name.lower().rstrip(".")
+
+
+def is_loopback_name(name: str | None) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if not name:
+        return False
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(setting: str | None, *, loopback_bound: bool) -> tuple[str, ...] | None:
+    """The host names the server answers to (`LANDKORT_ALLOWED_HOSTS`): the setting's names,
+    separated by commas or spaces (`*.intra.kk.dk` for every subdomain, `*` for any); unset:
+    the loopback names when the server is bound to loopback, else None (any name)."""
+    names = tuple(n.strip().lower().rstrip(".") for n in re.split(r"[,\s]+", setting or "") if n)
+    if names:
+        return names
+    return LOOPBACK_NAMES if loopback_bound else None
+
+
+def host_allowed(host: str | None, allowed: tuple[str, ...] | None) -> bool:
+    """Whether a request's Host header names one of the allowed hosts (None: any)."""
+    if allowed is None:
+        return True
+    name = host_name(host)
+    if name is None:
+        return False
+    for pattern in allowed:
+        if pattern == "*" or name == pattern:
+            return True
+        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+            return True
+    return False
+
+
+def local_request(headers: Mapping[str, str]) -> bool:
+    """Whether a request came straight from this machine: no proxy header (`Forwarded`,
+    `X-Forwarded-For`, …) and a loopback name in `Host`. No headers at all (a script run
+    without a browser, as in AppTest) counts as local; a request always has a Host."""
+    lower = {key.lower(): value for key, value in headers.items()}
+    if not lower:
+        return True
+    if any(name in lower for name in PROXY_HEADERS):
+        return False
+    return is_loopback_name(host_name(lower.get("host")))

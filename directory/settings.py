@@ -58,6 +58,14 @@ SETTINGS: dict[str, Setting] = {
             "unset: every signed-in user is staff and nobody is a coordinator",
         ),
         Setting(
+            "LANDKORT_ALLOWED_HOSTS",
+            None,
+            "the host names the app answers to (its address in the browser), separated by "
+            "commas, e.g. `landkort.intra.kk.dk`; `*.intra.kk.dk` for every subdomain, `*` for "
+            "any; a request or WebSocket for another name is refused (DNS rebinding); unset: "
+            "`localhost, 127.0.0.1, ::1` when the server is bound to loopback, else any name",
+        ),
+        Setting(
             "LANDKORT_COMMIT_URL",
             None,
             "link to a commit of the data repository, `{sha}` replaced by the commit id, e.g. "

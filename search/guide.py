@@ -49,7 +49,8 @@ from typing import TYPE_CHECKING, TypeVar
 from directory.model import Directory, Phone, Referral, Unit
 from directory.rules.hours import Status, now, unit_status
 from directory.rules.notices import is_paused
-from directory.rules.sensitive import PHONE_DIGITS, sensitive_kind
+from directory.rules.personal import personal_kind
+from directory.rules.query import MAX_EXCERPT_CHARS, MAX_SITUATION_CHARS, excerpt, situation_text
 from directory.rules.vocabulary import Mention, VocabularyNeed
 from directory.rules.words import token_spans
 from search.index import HitKind, How, SearchIndex
@@ -65,9 +66,8 @@ PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
 NEED_RUNNER_UP = 0.45  # the same for the units of a named need (weights of one need compare)
 MIN_SCORE = 0.03  # a need whose best unit scores less is 'not understood'
-MAX_SITUATION_CHARS = 1000  # only this much of a situation is read
-MAX_CLAUSES = 12  # and at most this many clauses of it
-MAX_EXCERPT = 40  # characters of the situation quoted in a reason
+MAX_CLAUSES = 12  # clauses of a situation read (its characters: MAX_SITUATION_CHARS)
+SITUATION_PHONE_DIGITS = 8  # a phone number in a situation: 8 digits (an amount is no phone)
 SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
 AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
 AGE_GROUP_YEARS = 15
@@ -234,14 +234,16 @@ class Guidance:
 
 def situation_problem(text: str) -> str | None:
     """Why a situation must not be read, in Danish, or None: it holds a CPR number, an
-    e-mail address or a phone number (8 digits; an amount such as 120.000 kr is no phone)."""
-    kind = sensitive_kind(text or "", digits=PHONE_DIGITS)
+    e-mail address or a phone number (`directory.rules.personal`, the one rule; 8 digits
+    here: an amount such as 120.000 kr is no phone number)."""
+    kind = personal_kind(text or "", phone_digits=SITUATION_PHONE_DIGITS)
     return REFUSED[kind] if kind else None
 
 
-def excerpt(text: str, start: int, end: int, limit: int = MAX_EXCERPT) -> str:
+def quote(text: str, start: int, end: int, limit: int = MAX_EXCERPT_CHARS) -> str:
     """The words at text[start:end] with up to two words on each side, at most `limit`
-    characters (never the whole of a long text)."""
+    characters, cut at a word (never the whole of a long text; `excerpt` quotes a whole
+    clause)."""
     spans = token_spans(text)
     inside = [i for i, (s, e, _, _) in enumerate(spans) if s < end and e > start]
     if not inside:
@@ -402,7 +404,7 @@ class Guide:
         """(unit id, score, why) for a clause that names no need: searched, at most
         PER_NEED, best first."""
         return [
-            (unit_id, score, f"»{excerpt(need, 0, len(need))}«: {why}")
+            (unit_id, score, f"»{excerpt(need)}«: {why}")
             for unit_id, share, score, why in self._search_units(need, age, at)[:PER_NEED]
             if share >= RUNNER_UP_SHARE
         ]
@@ -477,7 +479,7 @@ class Guide:
                 for unit_id, share, _, _ in self._search_units(clause, age, at, meaningful=False)
             }
             for need, mention in named:
-                quoted = excerpt(clause, mention.start, mention.end)
+                quoted = quote(clause, mention.start, mention.end)
                 units = self._need_units(need, quoted, age, shares, most, presumed_age(clause))
                 if units:
                     out.append(
@@ -489,7 +491,7 @@ class Guide:
                     )
         if not out and split_needs(clause):  # a clause of filler words only is no need
             units = self._units_for(clause, age, at) if search else []
-            short = excerpt(clause, 0, len(clause))
+            short = excerpt(clause)
             out.append((NeedResult(short, tuple(u for u, _, _ in units), None, short), units, True))
         return out
 
@@ -555,8 +557,8 @@ class Guide:
             return Guidance("", age, from_unit, [], [], self.directory, moment, refused=problem)
         notice = None
         if len(text or "") > MAX_SITUATION_CHARS:
-            text = (text or "")[:MAX_SITUATION_CHARS]
             notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
+        text = situation_text(text or "")
         if age is None:
             age = read_age(text)
         clauses = split_needs(text, keep_filler=True)[:MAX_CLAUSES]

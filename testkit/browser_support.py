@@ -180,9 +180,12 @@ class AppServer:
             shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Debian's Chromium, headless, through Playwright (nothing is downloaded)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+def launch_chromium(playwright: Any, *extra_args: str) -> Any:
+    """Debian's Chromium, headless, through Playwright (nothing is downloaded); `extra_args`
+    are more command-line switches (e.g. `--host-resolver-rules=...`)."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+    )
 
 
 def guard_network(context: Any) -> list[str]:

@@ -288,3 +288,69 @@ def test_every_part_is_verified_before_any_is_unpickled(tmp_path: Path) -> None:
     entry.write_bytes(blob)
     assert isinstance(cache.load("trap"), _Parts)
     assert marker.read_text() == "unpickled"  # the control: an intact entry is unpickled
+
+
+# -- issue 26 item 4: a shared cache folder could run code ---------------------------------
+def test_a_folder_others_can_write_is_refused_and_the_app_works_without_it(
+    data_dir: Path, own_cache: Path, capsys
+) -> None:
+    """Whoever can write in the folder can swap an entry or the key (an entry is a pickle)."""
+    own_cache.mkdir(mode=0o700)
+    os.chmod(own_cache, 0o777)
+    result = validate_directory(data_dir, today=TODAY)
+    assert result.ok
+    assert list(own_cache.iterdir()) == []  # no key, no entry
+    assert capsys.readouterr().err == (
+        f"landkort: cachen bruges ikke: cachemappen {own_cache} kan skrives af andre brugere "
+        f"(mode 777): kør 'chmod 700 {own_cache}', eller sæt LANDKORT_CACHE til en mappe, som "
+        "kun serverens bruger kan skrive i\n"
+    )
+
+
+def test_a_folder_another_user_owns_is_refused(
+    data_dir: Path, own_cache: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own_cache.mkdir(mode=0o700)
+    owner = own_cache.stat().st_uid
+    monkeypatch.setattr(os, "getuid", lambda: owner + 4242)  # the server runs as someone else
+    assert validate_directory(data_dir, today=TODAY).ok
+    assert list(own_cache.iterdir()) == []
+    assert capsys.readouterr().err == (
+        f"landkort: cachen bruges ikke: cachemappen {own_cache} ejes af en anden bruger (uid "
+        f"{owner}): sæt LANDKORT_CACHE til en mappe, som serverens egen bruger ejer, eller slå "
+        "cachen fra med LANDKORT_CACHE=off\n"
+    )
+
+
+def test_a_key_swapped_for_a_link_after_the_check_is_never_read(
+    own_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: the key was checked (lstat) and then read again by its path, so a link
+    swapped in between won, and the attacker's key signed the pickles."""
+    DiskCache(own_cache).secret()  # the install's key exists
+    key = own_cache / "secret.key"
+    mine = key.read_bytes()
+    theirs = tmp_path / "attacker.key"
+    theirs.write_bytes(b"A" * 32)
+    os.chmod(theirs, 0o600)
+    swapped: list[str] = []
+
+    def swap_after(check):
+        def checked(target, *args, **kwargs):
+            result = check(target, *args, **kwargs)
+            if not swapped and (isinstance(target, int) or Path(target) == key):
+                key.unlink()
+                key.symlink_to(theirs)  # between the check and the read
+                swapped.append("now")
+            return result
+
+        return checked
+
+    monkeypatch.setattr(os, "lstat", swap_after(os.lstat))
+    monkeypatch.setattr(os, "fstat", swap_after(os.fstat))
+    secret = DiskCache(own_cache).secret()
+    assert swapped and key.is_symlink()
+    assert secret == mine != theirs.read_bytes()
+    monkeypatch.undo()
+    with pytest.raises(OSError, match="er ikke en almindelig fil: slet den"):
+        DiskCache(own_cache).secret()  # the link itself is refused next time

@@ -377,7 +377,9 @@ def test_bad_settings_are_refused_in_danish(tmp_path: Path) -> None:
     assert {m: english(m) for m in prose if english(m)} == {}
 
 
-def test_every_report_refusal_is_danish(tmp_path: Path, small_directory) -> None:
+def test_every_report_refusal_is_danish(
+    tmp_path: Path, small_directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every ReportProblem's message, as the pages show it (one home: the core)."""
     from directory.quality.reports import (
         MAX_NAME,
@@ -387,9 +389,11 @@ def test_every_report_refusal_is_danish(tmp_path: Path, small_directory) -> None
         ReportProblem,
         ReportStore,
     )
+    from directory.state import AppState
     from directory.storage import open_storage
 
-    store = ReportStore(tmp_path / "reports", storage=open_storage(f"sqlite:///{tmp_path}/s.db"))
+    storage = open_storage(f"sqlite:///{tmp_path}/s.db")
+    store = ReportStore(tmp_path / "reports", storage=storage)
     found: dict[ReportProblem, str] = {}
 
     def refused(call: typing.Callable[[], object]) -> None:
@@ -405,12 +409,15 @@ def test_every_report_refusal_is_danish(tmp_path: Path, small_directory) -> None
     first = store.add("sof-bcv", "Forkert nummer")
     refused(lambda: store.add("sof-bcv", "forkert  NUMMER"))
     for i in range(RATE_LIMIT):
-        store.add("bif-jku", f"Fejl {i}", session="s")
-    refused(lambda: store.add("bif-jku", "En til", session="s"))
+        store.add("bif-jku", f"Fejl {i}", user="s")
+    refused(lambda: store.add("bif-jku", "En til", user="s"))
     refused(lambda: store.close("nope", by="K"))
     refused(lambda: store.close(first.id, by=" "))
     store.close(first.id, by="Koordinator SOF")
     refused(lambda: store.close(first.id, by="K"))
+    refused(lambda: AppState(storage=storage).file_report("sof-bcv", "Forkert", user=None))
+    monkeypatch.setattr("directory.quality.reports.HOURLY_CAP", 2)
+    refused(lambda: store.add("bif-jku", "Fejl til sidst", user="andre"))
     assert set(found) == set(ReportProblem)
     assert {m: english(m) for m in found.values() if english(m)} == {}
 

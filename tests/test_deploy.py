@@ -18,11 +18,25 @@ DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "kubernetes"
 
 
-def _documents() -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def _all_documents() -> list[dict]:
+    docs: list[dict] = []
     for path in sorted(K8S.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             assert isinstance(doc, dict), f"{path}: every document is a mapping"
+            docs.append(doc)
+    return docs
+
+
+def _named(kind: str, name: str) -> dict:
+    (doc,) = [d for d in _all_documents() if d["kind"] == kind and d["metadata"]["name"] == name]
+    return doc
+
+
+def _documents() -> dict[str, dict]:
+    """One document per kind: the app's own (the Ingress `landkort`, not its metrics rule)."""
+    docs: dict[str, dict] = {}
+    for doc in _all_documents():
+        if doc["metadata"]["name"] == "landkort" or doc["kind"] not in docs:
             docs[doc["kind"]] = doc
     return docs
 
@@ -36,6 +50,8 @@ def test_kubernetes_has_the_whole_topology() -> None:
     (container,) = pod["containers"]
     env = {e["name"]: e for e in container["env"]}
     assert env["LANDKORT_DB"]["valueFrom"]["secretKeyRef"] == {"name": "landkort", "key": "db-url"}
+    ingress_host = docs["Ingress"]["spec"]["rules"][0]["host"]
+    assert env["LANDKORT_ALLOWED_HOSTS"]["value"] == ingress_host  # issue 26 item 3
     assert pod["volumes"][0]["secret"]["secretName"] == "landkort"
     assert container["volumeMounts"][0]["mountPath"] == "/app/.streamlit/secrets.toml"
     assert container["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
@@ -54,12 +70,6 @@ def test_kubernetes_has_the_whole_topology() -> None:
     assert notes["nginx.ingress.kubernetes.io/affinity-mode"] == "persistent"
     assert notes["nginx.ingress.kubernetes.io/session-cookie-name"]
     assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
-    for header in ("X-Frame-Options", "frame-ancestors", "X-Content-Type-Options: nosniff"):
-        assert header in notes["nginx.ingress.kubernetes.io/configuration-snippet"]
-    assert (
-        "location = /_stcore/metrics { return 404; }"
-        in notes["nginx.ingress.kubernetes.io/server-snippet"]
-    )
     # the provider sends the browser back to the Ingress host, which routes to any pod
     host = ingress["spec"]["rules"][0]["host"]
     assert auth["redirect_uri"] == f"https://{host}/oauth2callback"
@@ -175,3 +185,44 @@ def test_the_reminders_run_from_a_systemd_timer() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert f"Normalized form: {calendar}" in done.stdout
+
+
+def _nginx_security_headers() -> dict[str, str]:
+    """The security headers deploy/nginx.conf adds to every answer."""
+    conf = DEPLOY_CONF.read_text(encoding="utf-8")
+    found = re.findall(r'add_header (\S+) ("[^"]*"|\S+) always;', conf)
+    wanted = {"X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options"}
+    wanted.add("Referrer-Policy")
+    return {name: value.strip('"') for name, value in found if name in wanted}
+
+
+def test_the_ingress_works_without_snippet_annotations() -> None:
+    """Issue 26 item 12: ingress-nginx disables snippet annotations by default, so the headers
+    and the blocked metrics must come another way: the controller's `add-headers` ConfigMap
+    (the same headers as deploy/nginx.conf) and an Ingress that denies /_stcore/metrics."""
+    docs = _all_documents()
+    for doc in docs:
+        notes = doc["metadata"].get("annotations") or {}
+        assert [key for key in notes if "snippet" in key] == [], doc["metadata"]["name"]
+    controller = _named("ConfigMap", "ingress-nginx-controller")
+    assert controller["data"].get("allow-snippet-annotations", "false") == "false"
+    namespace, name = controller["data"]["add-headers"].split("/")
+    headers = _named("ConfigMap", name)
+    assert headers["metadata"]["namespace"] == namespace == controller["metadata"]["namespace"]
+    assert headers["data"] == _nginx_security_headers()
+    assert set(headers["data"]) == {
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    }
+
+    app = _named("Ingress", "landkort")
+    metrics = _named("Ingress", "landkort-metrics")
+    assert metrics["spec"]["ingressClassName"] == app["spec"]["ingressClassName"]
+    (rule,) = metrics["spec"]["rules"]
+    assert rule["host"] == app["spec"]["rules"][0]["host"]
+    (path,) = rule["http"]["paths"]
+    assert (path["path"], path["pathType"]) == ("/_stcore/metrics", "Exact")
+    denied = metrics["metadata"]["annotations"]["nginx.ingress.kubernetes.io/denylist-source-range"]
+    assert {net.strip() for net in denied.split(",")} == {"0.0.0.0/0", "::/0"}

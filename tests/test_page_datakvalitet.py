@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -240,8 +241,10 @@ def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(
     from directory.quality.reports import PAGE_SIZE
 
     store = ReportStore()  # closing needs a role: an administrator sees every close form
-    for i in range(1000):
-        store.add(["sof-bcv", "bif-jku", "sof-dognvagt"][i % 3], f"Fejl nummer {i}")
+    start = dt.datetime(2026, 1, 5, 9, 0)
+    for i in range(1000):  # over months: a few an hour (HOURLY_CAP)
+        unit = ["sof-bcv", "bif-jku", "sof-dognvagt"][i % 3]
+        store.add(unit, f"Fejl nummer {i}", at=start + dt.timedelta(hours=2 * i))
     started = time.perf_counter()
     at = _app(data_dir, tmp_path / "r", monkeypatch, viewer="admin")
     first = time.perf_counter() - started

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.state
 from directory.storage import open_storage
 from ui.min_ringeliste import EMPTY_DA, NO_LIST_DA
 from ui.widgets import PIN_DA, UNPIN_DA
@@ -110,26 +109,3 @@ def test_zero_hit_searches_are_counted_without_sensitive_ones(page) -> None:
     at.text_input(key="q").set_value("ring 33 99 10 01 qwxyz").run()
     page("pages/soeg.py", user=None, q="QWXYZ")  # another session
     assert [(q, n) for q, n, _ in open_storage().zero_hits()] == [("qwxyz", 2)]
-
-
-@pytest.mark.parametrize(
-    ("path", "params"),
-    [
-        ("pages/soeg.py", {"q": "herberg"}),
-        ("pages/soeg.py", {}),
-        ("pages/enhed.py", {"id": "sof-bcv"}),
-        ("pages/min_ringeliste.py", {}),
-        ("pages/datakvalitet.py", {}),
-    ],
-)
-def test_a_database_that_is_down_is_a_message_not_a_traceback(
-    page, monkeypatch: pytest.MonkeyPatch, path: str, params: dict[str, str]
-) -> None:
-    from testkit.browser_support import free_port
-
-    monkeypatch.setenv("LANDKORT_DB", f"postgresql+psycopg://x@127.0.0.1:{free_port()}/x")
-    at = page(path, **params)  # asserts there is no exception
-    warnings = [w.value for w in at.warning]
-    assert warnings and all(w.startswith(ui.state.STORAGE_DOWN_DA) for w in warnings), warnings
-    if path == "pages/soeg.py" and params:
-        assert at.get("page_link")  # the search still shows its results

@@ -143,19 +143,19 @@ def test_a_duplicate_of_an_open_report_is_refused(store: ReportStore) -> None:
     assert len(store.read().open) == 2
 
 
-def test_one_session_is_rate_limited(store: ReportStore) -> None:
+def test_one_user_is_rate_limited(store: ReportStore) -> None:
     start = dt.datetime(2026, 11, 20, 10, 0)
     for i in range(RATE_LIMIT):
-        store.add("sof-bcv", f"Fejl {i}", session="s-1", at=start + dt.timedelta(seconds=i))
+        store.add("sof-bcv", f"Fejl {i}", user="mette@kk.dk", at=start + dt.timedelta(seconds=i))
     with pytest.raises(ReportError) as info:
-        store.add("sof-bcv", "En til", session="s-1", at=start + dt.timedelta(seconds=30))
+        store.add("sof-bcv", "En til", user="mette@kk.dk", at=start + dt.timedelta(seconds=30))
     assert info.value.code is ReportProblem.RATE_LIMITED
     assert str(info.value) == (
         "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
     )
-    store.add("sof-bcv", "En til", session="s-2", at=start + dt.timedelta(seconds=31))
+    store.add("sof-bcv", "En til", user="ali@kk.dk", at=start + dt.timedelta(seconds=31))
     later = start + dt.timedelta(seconds=RATE_WINDOW_S + 10)
-    store.add("sof-bcv", "Senere", session="s-1", at=later)
+    store.add("sof-bcv", "Senere", user="mette@kk.dk", at=later)
     assert len(store.read().reports) == RATE_LIMIT + 2
 
 
@@ -278,7 +278,7 @@ def _add_many(url: str, worker: int) -> None:
     close_all()
     store = ReportStore(storage=open_storage(url))
     for i in range(20):
-        store.add("sof-bcv", f"Rapport {worker}-{i} " + "æøå" * 50, session=f"w{worker}-{i}")
+        store.add("sof-bcv", f"Rapport {worker}-{i} " + "æøå" * 50, user=f"w{worker}-{i}")
 
 
 def test_concurrent_writers_lose_nothing(db_url: str) -> None:
@@ -374,7 +374,7 @@ def test_form_refuses_a_duplicate_and_keeps_the_text(
     assert len(ReportStore().read().reports) == 1
 
 
-def test_form_is_rate_limited_per_session(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+def test_form_is_rate_limited_per_user(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "Fejl 0")
     for i in range(1, RATE_LIMIT + 1):
         at.text_area[0].input(f"Fejl {i}")

@@ -1,11 +1,18 @@
 """Who is looking: the signed-in user's roles from the access file, the sign-in page and the
 sidebar's name and "Log ud"; without sign-in set up, the staff view only for the person at a
-loopback-bound server and the public view anywhere else (secure by default)."""
+loopback-bound server (a request straight from this machine: no proxy in between, a
+loopback name in Host) and the public view for everyone else (secure by default).
+
+`HostGuard` refuses requests and WebSockets whose Host is not one of the allowed names
+(`LANDKORT_ALLOWED_HOSTS`; unset: the loopback names on a loopback-bound server): a page of
+another site whose name was made to resolve to 127.0.0.1 (DNS rebinding) gets nothing.
+`app.py` puts it in front of the whole server; `access_gate` checks the same in the script.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 import os
+from typing import Any
 
 import streamlit as st
 
@@ -15,7 +22,11 @@ from directory.access import (
     AccessFileError,
     AccessRules,
     Viewer,
+    allowed_hosts,
+    host_allowed,
+    is_loopback_name,
     load_access,
+    local_request,
     viewer_from_claims,
 )
 from ui.escape import md_escape
@@ -36,13 +47,33 @@ def auth_configured() -> bool:
 def bound_to_loopback() -> bool:
     """True when the server listens on a loopback address only (`make run`: 127.0.0.1).
     Unset (Streamlit's default) means every interface: not loopback."""
-    address = str(st.get_option("server.address") or "").strip("[]")
-    if address == "localhost":
-        return True
+    return is_loopback_name(str(st.get_option("server.address") or "").strip("[]").lower())
+
+
+def request_headers() -> dict[str, str]:
+    """The headers of the request that opened this session (its WebSocket); empty in a
+    script run without a browser (AppTest)."""
     try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+        return dict(st.context.headers.items())
+    except Exception:  # no session (a bare script run): no request
+        return {}
+
+
+def server_hosts() -> tuple[str, ...] | None:
+    """The host names this server answers to (`LANDKORT_ALLOWED_HOSTS`), None for any."""
+    return allowed_hosts(settings.get("LANDKORT_ALLOWED_HOSTS"), loopback_bound=bound_to_loopback())
+
+
+def host_ok() -> bool:
+    """Whether this session's request named an allowed host (no request: yes)."""
+    headers = {key.lower(): value for key, value in request_headers().items()}
+    return not headers or host_allowed(headers.get("host"), server_hosts())
+
+
+def local_viewer() -> bool:
+    """Without sign-in: the person at this machine, at a loopback-bound server, with a
+    request straight from it (not through a proxy, a loopback name in Host)."""
+    return bound_to_loopback() and local_request(request_headers())
 
 
 @st.cache_resource(max_entries=4)
@@ -70,11 +101,12 @@ def must_sign_in() -> bool:
 
 
 def viewer() -> Viewer:
-    """Who is looking: the signed-in user's roles; without sign-in set up, staff on a
-    loopback-bound server and the public view anywhere else (secure by default)."""
+    """Who is looking: the signed-in user's roles; without sign-in set up, staff for a
+    request straight from this machine to a loopback-bound server, and the public view for
+    everyone else (secure by default)."""
     if signed_in():
         return viewer_from_claims(st.user.to_dict(), access_rules())
-    if not auth_configured() and bound_to_loopback():
+    if not auth_configured() and local_viewer():
         return LOCAL_STAFF
     return PUBLIC
 
@@ -99,10 +131,27 @@ NOT_SET_UP_DA = (
 )
 
 
+NOT_LOCAL_DA = (
+    "Log ind er ikke sat op, og du kommer ikke direkte fra denne maskine (men gennem en proxy "
+    "eller med et andet værtsnavn): du ser den offentlige udgave uden fast track-numre, interne "
+    "numre og kontaktpersoner. Administrator: sæt log ind op i `.streamlit/secrets.toml` (se "
+    "README, afsnittet »Sign-in and roles«)."
+)
+WRONG_HOST_DA = (
+    "Landkortet svarer ikke på dette værtsnavn. Brug landkortets egen adresse. Administrator: "
+    "skriv navnet i LANDKORT_ALLOWED_HOSTS (se README, afsnittet »Running it in production«)."
+)
+
+
 def access_gate() -> Viewer | None:
     """Run first on every page (app.py): the sidebar's name and 'Log ud', the banner when
     sign-in is not set up. None: the visitor must sign in first (app.py then shows only
-    `sign_in_page`). Stops the script when the access file cannot be used."""
+    `sign_in_page`). Stops the script when the access file cannot be used, or when the
+    request named a host this server does not answer to (`HostGuard` refuses those before
+    they get here; this holds if the script runs without it)."""
+    if not host_ok():
+        st.error(WRONG_HOST_DA)
+        st.stop()
     try:
         access_rules()
     except AccessFileError as exc:
@@ -131,7 +180,7 @@ def access_gate() -> Viewer | None:
         with st.sidebar:
             st.caption("Lokal udgave uden log ind (serveren lytter kun på denne maskine).")
         return who
-    st.warning(NOT_SET_UP_DA, icon=":material/lock_open:")
+    st.warning(NOT_LOCAL_DA if bound_to_loopback() else NOT_SET_UP_DA, icon=":material/lock_open:")
     return who
 
 
@@ -159,3 +208,55 @@ def login() -> None:
         st.login()
     except st.errors.StreamlitAuthError:
         st.error(AUTH_BROKEN_DA)
+
+
+# -- the Host of every request -------------------------------------------------------------
+WRONG_HOST_HTTP_DA = (
+    "Forkert værtsnavn: landkortet svarer kun på sine egne navne (LANDKORT_ALLOWED_HOSTS, se "
+    "README).\n"
+)
+
+
+# Answered for any Host: a probe of the orchestrator asks the pod's own address, and the
+# answer ("ok") says nothing.
+HEALTH_PATHS = frozenset({"/_stcore/health"})
+
+
+class HostGuard:
+    """ASGI middleware in front of the whole server (`st.App(middleware=...)` in app.py):
+    an HTTP request whose Host is not allowed gets 403 with a Danish line, a WebSocket is
+    closed before it is accepted (the handshake gets 403); the health check answers any
+    Host (HEALTH_PATHS). The allowed names are read once, on the first request (the
+    server's options are loaded by then)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._allowed: tuple[tuple[str, ...] | None] | None = None
+
+    def allowed(self) -> tuple[str, ...] | None:
+        if self._allowed is None:
+            self._allowed = (server_hosts(),)
+        return self._allowed[0]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and scope.get("path") not in HEALTH_PATHS:
+            hosts = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"]
+            host = hosts[0] if len(hosts) == 1 else None  # none or two: not a plain request
+            if not host_allowed(host, self.allowed()):
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                body = WRONG_HOST_HTTP_DA.encode("utf-8")
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

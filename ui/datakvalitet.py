@@ -31,15 +31,11 @@ from directory.quality.reports import (
     MAX_WHAT,
     PAGE_SIZE,
     Report,
-    ReportError,
     ReportLog,
-    ReportStore,
 )
 from directory.rules import hours as clock
 from directory.rules.owners import address_key
 from directory.rules.vocabulary import vocabulary
-from directory.storage import STORAGE_ERRORS, Storage, reminders
-from directory.storage.missing import read_missing_words
 from ui import widgets
 from ui.escape import md_escape
 from ui.links import unit_href
@@ -85,13 +81,11 @@ def close_form(report: Report, directory: Directory, viewer: Viewer) -> None:
     if not may_close(viewer, report, directory):  # checked again at the call site
         st.error(NOT_ALLOWED_DA)
         return
-    try:
-        ReportStore().close(report.id, by=closer_name(viewer), note=note)
-    except ReportError as exc:
-        st.error(md_escape(exc))
-    except STORAGE_ERRORS:
-        st.error(SAVE_FAILED_DA)
-    else:
+    closed = ui.state.attempt(
+        lambda state: state.close_report(report.id, by=closer_name(viewer), note=note),
+        failed=SAVE_FAILED_DA,
+    )
+    if closed is not None:
         # Said on the next run, where it stays (a toast is gone after a few seconds, and a
         # toast sent just before st.rerun() can be lost under load).
         st.session_state[CLOSED_KEY] = "Fejlmeldingen er lukket."
@@ -215,13 +209,10 @@ def no_address_rows(health: Health, directory: Directory) -> list[dict[str, Any]
     return rows
 
 
-def last_reminders(storage: Storage | None) -> dict[str, dt.date]:
-    if storage is None:
-        return {}
-    try:
-        return reminders.last_sent(storage)
-    except STORAGE_ERRORS:
-        return {}
+def last_reminders() -> dict[str, dt.date]:
+    """Per owner address (key), the last day `landkort remind` mailed it; empty when the
+    database cannot be read (the page has said so above)."""
+    return ui.state.attempt(lambda state: state.last_reminders(), failed=None) or {}
 
 
 def count_rows(health: Health) -> list[dict[str, Any]]:
@@ -279,30 +270,31 @@ def open_reports(grouped: dict[str, list[Report]], directory: Directory, viewer:
         _report_card(report, directory, viewer)
 
 
-def zero_hit_rows(storage: Storage | None) -> list[dict[str, Any]]:
-    """Searches that found nothing in the last 90 days, most searched first (counts only)."""
-    if storage is None:
-        return []
-    try:
-        found = storage.zero_hits()
-    except STORAGE_ERRORS:
-        st.warning(SAVE_FAILED_DA)
-        return []
+SECTION_DOWN_DA = "Kan ikke hentes lige nu."
+
+
+def zero_hit_rows() -> list[dict[str, Any]] | None:
+    """Searches that found nothing in the last 90 days, most searched first (counts only);
+    None when the database cannot be read (said under the heading)."""
+    found = ui.state.attempt(
+        lambda state: state.zero_hits(), failed=SECTION_DOWN_DA, show=st.caption
+    )
+    if found is None:
+        return None
     return [
         {"Søgning": query, "Antal": count, "Senest": day.isoformat()} for query, count, day in found
     ]
 
 
-def missing_word_rows(storage: Storage | None) -> list[dict[str, Any]]:
+def missing_word_rows() -> list[dict[str, Any]] | None:
     """Words searchers reported as missing ('Ordet mangler') in the last 90 days, most
-    reported first, with their notes (most written first)."""
-    if storage is None:
-        return []
-    try:
-        words = read_missing_words(storage=storage)
-    except STORAGE_ERRORS:
-        st.warning(SAVE_FAILED_DA)
-        return []
+    reported first, with their notes (most written first); None when the database cannot be
+    read (said under the heading)."""
+    words = ui.state.attempt(
+        lambda state: state.missing_words(), failed=SECTION_DOWN_DA, show=st.caption
+    )
+    if words is None:
+        return None
     return [
         {
             "Ord": word.query,
@@ -372,7 +364,7 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         "`landkort remind` sender hver adresse én e-mail om dagen med dens enheder."
     )
     widgets.show_table(
-        due_rows(health, last_reminders(ui.state.storage())),
+        due_rows(health, last_reminders()),
         "Ingen enheder med en ejeradresse skal tjekkes.",
         links=True,
     )
@@ -397,9 +389,9 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         "behov herunder, eller som synonym eller nøgleord, så de næste finder svaret. Kun antal "
         "gemmes; søgninger med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
     )
-    storage = ui.state.storage()
-    zero_hits = zero_hit_rows(storage)
-    widgets.show_table(zero_hits, "Ingen søgninger uden resultater.")
+    zero_hits = zero_hit_rows()
+    if zero_hits is not None:
+        widgets.show_table(zero_hits, "Ingen søgninger uden resultater.")
 
     st.header("Ord, der mangler")
     st.caption(
@@ -408,9 +400,10 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
         "eller som synonym eller nøgleord. Ord og noter med CPR-nummer, telefonnummer eller "
         "e-mail gemmes aldrig."
     )
-    missing = missing_word_rows(storage)
-    widgets.show_table(missing, "Ingen ord er meldt som manglende.")
-    words = [row["Ord"] for row in missing] + [row["Søgning"] for row in zero_hits]
+    missing = missing_word_rows()
+    if missing is not None:
+        widgets.show_table(missing, "Ingen ord er meldt som manglende.")
+    words = [row["Ord"] for row in missing or []] + [row["Søgning"] for row in zero_hits or []]
     add_word_form(directory, viewer, list(dict.fromkeys(words)))
 
 
@@ -492,10 +485,12 @@ def page() -> None:
     else:
         st.query_params.pop("forvaltning", None)
 
-    try:
-        log = ReportStore().read()
-    except STORAGE_ERRORS as exc:
-        st.warning(ui.state.STORAGE_DOWN_DA + md_escape(exc))
+    log = ui.state.attempt(
+        lambda state: state.report_log(),
+        failed=ui.state.STORAGE_DOWN_DA,
+        show=widgets.state_down,
+    )
+    if log is None:
         log = ReportLog()
     health = build_health(
         validation, today=clock.now().date(), reports=log.reports, department=department

@@ -17,16 +17,10 @@ import ui.rediger
 import ui.serving
 import ui.state
 from directory import Directory, Referral, Unit
-from directory.quality.reports import (
-    MAX_NAME,
-    MAX_WHAT,
-    ReportError,
-    ReportStore,
-)
+from directory.quality.reports import MAX_NAME, MAX_WHAT
 from directory.rules import hours as clock
 from directory.rules.hours import danish, unit_hours, unit_status
 from directory.rules.staleness import is_stale
-from directory.storage import STORAGE_ERRORS
 from ui.escape import md_escape
 from ui.links import unit_href
 from ui.widgets import (
@@ -255,9 +249,17 @@ def unknown_unit(unit_id: str | None) -> None:
         st.switch_page(SEARCH_PAGE, query_params={"q": query})
 
 
+REPORT_SIGN_IN_DA = "Er noget forkert? Medarbejdere, der er logget ind, kan melde fejl her."
+
+
 def report_form(unit: Unit, directory: Directory | None = None) -> None:
-    """The 'Meld en fejl' form at the bottom of a unit page; it clears after a report is
-    stored (a refused report keeps its text so it can be fixed)."""
+    """The 'Meld en fejl' form at the bottom of a unit page, for signed-in users and the
+    staff view at this machine (the public view gets a line instead: anonymous reports were
+    spam); it clears after a report is stored (a refused report keeps its text)."""
+    user = ui.state.user()
+    if user is None:
+        st.caption(REPORT_SIGN_IN_DA)
+        return
     directory = directory or ui.serving.served().directory
     done_key, round_key = f"report-done-{unit.id}", f"report-round-{unit.id}"
     sent_before = st.session_state.pop(done_key, False)
@@ -281,15 +283,13 @@ def report_form(unit: Unit, directory: Directory | None = None) -> None:
             sent = st.form_submit_button("Send fejlmelding")
         if not sent:
             return
-        try:
-            ReportStore().add(
-                unit.id, what, reporter=reporter, directory=directory, session=ui.state.session_id()
-            )
-        except ReportError as exc:
-            st.error(md_escape(exc))
-        except STORAGE_ERRORS:
-            st.error(SAVE_FAILED_DA)
-        else:
+        filed = ui.state.attempt(
+            lambda state: state.file_report(
+                unit.id, what, user=user, reporter=reporter, directory=directory
+            ),
+            failed=SAVE_FAILED_DA,
+        )
+        if filed is not None:
             st.session_state[round_key] = round_ + 1
             st.session_state[done_key] = True
             st.rerun()

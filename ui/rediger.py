@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 import ui.serving
+import ui.state
 from directory import ContactRole, Directory, PhoneKind, Unit
 from directory.access import Viewer
 from directory.editing import (
@@ -29,10 +30,8 @@ from directory.editing import (
     UnitState,
     commit_url,
 )
-from directory.editing.editor import close_fixed_reports
-from directory.quality.reports import ReportStore
 from ui.escape import md_escape
-from ui.widgets import ROLE_DA, SAVE_FAILED_DA, SEARCH_PAGE, UNIT_PAGE, unit_picker
+from ui.widgets import ROLE_DA, SEARCH_PAGE, UNIT_PAGE, unit_picker
 
 KIND_DA = {
     PhoneKind.PUBLIC.value: "Offentligt",
@@ -81,6 +80,9 @@ def edit_section(directory: Directory, unit: Unit, viewer: Viewer) -> None:
     flash = st.session_state.pop(_key(unit.id, "flash"), None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
+    flash_state = st.session_state.pop(_key(unit.id, "flash-state"), None)
+    if flash_state:
+        st.warning(flash_state, icon=":material/database:")
     editor = _editor()
     reason = editor.off_reason()
     if reason is not None:
@@ -219,7 +221,10 @@ def edit_form(directory: Directory, unit: Unit, viewer: Viewer, editor: Editor) 
             errors,
             "referrals",
         )
-        open_reports = [r for r in ReportStore().open_reports() if r.unit_id == unit.id]
+        found = ui.state.attempt(
+            lambda state: state.open_reports(), failed=REPORTS_UNREAD_DA, show=st.caption
+        )
+        open_reports = [r for r in found or [] if r.unit_id == unit.id]
         fixes = st.multiselect(
             "Fejlmeldinger, som ændringen retter (lukkes med et link til ændringen)",
             options=[r.id for r in open_reports],
@@ -276,7 +281,7 @@ def _save(
     if result.sha is None:
         st.session_state[_key(unit.id, "errors")] = [FieldError("", result.message)]
         st.rerun()
-    closed = _close_reports(fixes, result.sha, viewer)
+    closed = _close_reports(fixes, result.sha, viewer, unit.id)
     _close_form(unit.id)
     fields = ", ".join(FIELD_DA.get(f, f) for f in result.fields)
     st.session_state[_key(unit.id, "flash")] = (
@@ -285,14 +290,24 @@ def _save(
     st.rerun()
 
 
-def _close_reports(report_ids: list[str], sha: str, viewer: Viewer) -> str:
+def _close_reports(report_ids: list[str], sha: str, viewer: Viewer, unit_id: str) -> str:
+    """After a saved edit: close the reports it fixed. When that fails, the edit is still
+    reported as saved, and the failure is said apart (the next run shows both)."""
     if not report_ids:
         return ""
-    try:
-        closed = close_fixed_reports(ReportStore(), report_ids, sha, viewer.name or "")
-    except (OSError, ValueError):
-        return " " + SAVE_FAILED_DA
+    closed = ui.state.attempt(
+        lambda state: state.close_fixed_reports(report_ids, sha, viewer.name or ""), failed=None
+    )
+    if closed is None:
+        st.session_state[_key(unit_id, "flash-state")] = REPORTS_NOT_CLOSED_DA
+        return ""
     return f" {len(closed)} fejlmelding(er) er lukket."
+
+
+REPORTS_UNREAD_DA = "Fejlmeldingerne kan ikke hentes lige nu; du kan stadig gemme ændringen."
+REPORTS_NOT_CLOSED_DA = (
+    "Fejlmeldingerne kunne ikke lukkes lige nu (ændringen er gemt). Luk dem på Datakvalitet."
+)
 
 
 def _show_conflict(conflict: EditConflict) -> None:

@@ -9,6 +9,7 @@ import ui.notice
 import ui.serving
 from directory import Directory
 from directory.rules import hours as clock
+from directory.rules.query import MAX_SITUATION_CHARS
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
 from ui.escape import md_escape
 from ui.widgets import SEARCH_PAGE, age_input, call_first_md, status_text, unit_link, unit_picker
@@ -135,6 +136,7 @@ def page() -> None:
         bind="query-params",
         placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
         height=100,
+        max_chars=MAX_SITUATION_CHARS,  # a longer text from a link is cut to this
     )
     cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
     needs = cols[0].multiselect(

@@ -16,11 +16,10 @@ import ui.widgets
 from directory import Directory
 from directory.access import Viewer
 from directory.model import cut
-from directory.quality.reports import ReportStore, open_for_owner
+from directory.quality.reports import open_for_owner
 from directory.rules import hours as clock
 from directory.rules.hours import unit_status
-from directory.storage import STORAGE_ERRORS
-from directory.storage.missing import MAX_NOTE, MissingWordError, report_missing_word
+from directory.storage.missing import MAX_NOTE
 from search import HitKind
 from search.alternatives import Alternatives
 from search.alternatives import open_alternatives as search_open_alternatives
@@ -198,17 +197,10 @@ def _missing_word_form(query: str) -> None:
             max_chars=MAX_NOTE,
         )
         if st.form_submit_button("Meld ordet som manglende", icon=":material/flag:"):
-            storage = ui.state.storage()
-            if storage is None:  # ui.state.storage() has said why
-                st.error(MISSING_FAILED)
-                return
-            try:
-                report_missing_word(query, note, storage=storage)
-            except MissingWordError as exc:
-                st.error(md_escape(exc))
-            except STORAGE_ERRORS:
-                st.error(MISSING_FAILED)
-            else:
+            word = ui.state.attempt(
+                lambda state: state.report_missing_word(query, note), failed=MISSING_FAILED
+            )
+            if word is not None:
                 st.success(MISSING_SAVED)
 
 
@@ -253,11 +245,12 @@ def own_open_reports(directory: Directory, viewer: Viewer) -> None:
     each with a link to its unit (closing them is on Datakvalitet)."""
     if not (viewer.is_coordinator or viewer.email):
         return
-    try:
-        reports = open_for_owner(ReportStore().open_reports(), directory, viewer)
-    except STORAGE_ERRORS:
-        st.caption("Fejlmeldingerne kan ikke hentes lige nu.")
-        return
+    found = ui.state.attempt(
+        lambda state: state.open_reports(),
+        failed="Fejlmeldingerne kan ikke hentes lige nu.",
+        show=st.caption,
+    )
+    reports = open_for_owner(found or [], directory, viewer)
     if not reports:
         return
     with st.container(border=True, key="egne-fejlmeldinger"):
@@ -280,35 +273,25 @@ _RECORDED = "_recorded_search"  # the last query this session stored, so a rerun
 def record_search(query: str, found: int, user: str | None) -> None:
     """After a search: keep it among the user's recent searches, and count it when it found
     nothing (a query with a CPR number, phone or e-mail is never stored: see
-    `directory.storage.is_sensitive`). Once per new query in a session, not per rerun."""
-    from directory.storage import STORAGE_ERRORS
-
+    `directory.rules.personal`). Once per new query in a session, not per rerun. The search
+    itself has been shown: when the database is down, nothing is said (the server log has
+    it)."""
     query = " ".join(query.split())
     if not query or st.session_state.get(_RECORDED) == query:
         return
     st.session_state[_RECORDED] = query
-    storage = ui.state.storage()
-    if storage is None:
-        return
-    try:
-        if user is not None:
-            storage.remember_search(user, query)
-        if not found:
-            storage.count_zero_hit(query)
-    except STORAGE_ERRORS:
-        pass  # the search itself has been shown; remembering it is a convenience
+    ui.state.attempt(lambda state: state.record_search(query, found=found, user=user), failed=None)
 
 
 def recent_searches(user: str | None) -> list[str]:
-    from directory.storage import STORAGE_ERRORS
-
-    storage = ui.state.storage() if user is not None else None
-    if storage is None or user is None:
+    if user is None:
         return []
-    try:
-        return storage.recent_searches(user)
-    except STORAGE_ERRORS:
-        return []
+    found = ui.state.attempt(
+        lambda state: state.recent_searches(user),
+        failed=ui.state.STORAGE_DOWN_DA,
+        show=ui.widgets.state_down,
+    )
+    return found or []
 
 
 def page() -> None:

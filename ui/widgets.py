@@ -208,36 +208,37 @@ def my_pins(*, fresh: bool = False) -> list[str] | None:
     for this viewer).
 
     Read once per session and kept in the session; `fresh` reads the database again."""
-    from directory.storage import STORAGE_ERRORS
-
     who = ui.state.user()
     if who is None:
         return None
     cached = st.session_state.get(_PINS)
     if fresh or cached is None or cached[0] != who:
-        storage = ui.state.storage()
-        if storage is None:
+        pins = ui.state.attempt(
+            lambda state: state.pins(who), failed=ui.state.STORAGE_DOWN_DA, show=state_down
+        )
+        if pins is None:
             return None
-        try:
-            cached = (who, list(storage.pins(who)))
-        except STORAGE_ERRORS:
-            st.warning(PIN_FAILED_DA)
-            return None
+        cached = (who, list(pins))
         st.session_state[_PINS] = cached
     return list(cached[1])
 
 
-def _toggle_pin(unit_id: str, pin: bool) -> None:
-    from directory.storage import STORAGE_ERRORS
+def state_down(message: str) -> None:
+    """The notice that the app's own state cannot be read (`ui.state.attempt`'s `show`)."""
+    st.warning(message, icon=":material/database:")
 
-    who, storage = ui.state.user(), ui.state.storage()
-    if who is None or storage is None:
+
+def _toggle_pin(unit_id: str, pin: bool) -> None:
+    who = ui.state.user()
+    if who is None:
         return
-    try:
-        (storage.pin if pin else storage.unpin)(who, unit_id)
-        st.session_state[_PINS] = (who, storage.pins(who))
-    except STORAGE_ERRORS:
-        st.toast(PIN_FAILED_DA)
+    pins = ui.state.attempt(
+        lambda state: (state.pin if pin else state.unpin)(who, unit_id),
+        failed=PIN_FAILED_DA,
+        show=st.toast,
+    )
+    if pins is not None:
+        st.session_state[_PINS] = (who, pins)
 
 
 def pin_button(unit_id: str, pinned: list[str] | None, *, key: str) -> None:

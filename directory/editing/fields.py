@@ -6,7 +6,6 @@ Messages here are shown to coordinators as they are, so they are Danish and name
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from directory.model import (
     parse_phone,
 )
 from directory.model import valid_hours as _valid_hours
+from directory.rules.personal import CPR  # a CPR number in any spelling: never stored
 
 # The contract's key order of each record, for inserting new keys where they belong.
 UNIT_ORDER = [info.alias or n for n, info in Unit.model_fields.items() if n != "extensions"]
@@ -50,8 +50,6 @@ FIELD_DA = {
     "": "Hele enheden",
 }
 
-# ddmmyy-xxxx or ddmmyyxxxx: a Danish CPR number, which the landkort must never store.
-CPR = re.compile(r"(?<![0-9])[0-3][0-9][01][0-9]{3}-?[0-9]{4}(?![0-9])")
 CPR_MESSAGE = (
     "Teksten ser ud til at indeholde et CPR-nummer. Landkortet må aldrig gemme CPR-numre: "
     "fjern det."

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedSeq
 from directory.editing.fields import FieldError
 from directory.editing.yamledit import SeqFile, to_node
 from directory.rules.needs import NEEDS_FILE, need_key
-from directory.rules.sensitive import sensitive_kind
+from directory.rules.personal import personal_kind
 
 MAX_WORD = 200  # characters of a word or phrase added to a need
 NEEDS_HEADER = "# yaml-language-server: $schema=./schema/needs.schema.json\n"
@@ -29,7 +29,7 @@ def need_word_problem(word: str) -> str | None:
         return "Skriv det ord, der skal tilføjes."
     if len(word) > MAX_WORD:
         return f"Ordet er for langt ({len(word)} tegn): skriv højst {MAX_WORD}."
-    if sensitive_kind(word) is not None:
+    if personal_kind(word) is not None:
         return (
             "Ordet ligner et CPR-nummer, et telefonnummer eller en e-mailadresse og kan ikke "
             "komme i behovsordbogen: skriv ordet uden dem."

@@ -36,6 +36,7 @@ from typing import NamedTuple
 import networkx as nx
 import pandas as pd
 
+from directory.graph import MAX_LOOP_LEN
 from directory.model import Directory
 from directory.rules.needs import need_key, need_label
 from directory.rules.unit_finder import UnitFinder
@@ -372,6 +373,8 @@ class ReferralGraph:
         return out
 
     def _cycles(self, max_len: int) -> tuple[tuple[str, ...], ...]:
+        if max_len > MAX_LOOP_LEN:
+            raise ValueError(f"loops of at most {MAX_LOOP_LEN} units, not {max_len}")
         if max_len not in self._cycle_cache:
             self._cycle_cache[max_len] = tuple(sorted(short_cycles(self.graph, max_len)))
         return self._cycle_cache[max_len]

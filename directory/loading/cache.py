@@ -9,8 +9,11 @@ Any change to any data file, or to the code, gives another key.
 Entries are pickles, and a pickle runs code when it is loaded: an entry is only unpickled
 after its HMAC-SHA256 signature checks out with the install's own secret key
 (`secret.key`, 32 random bytes, created 0600 in the cache folder, which is created 0700).
-A corrupt, truncated, foreign or unsigned entry is ignored (and rebuilt by the caller); a
-key file that other users could read or write disables the cache with a message on stderr.
+A corrupt, truncated, foreign or unsigned entry is ignored (and rebuilt by the caller). A
+cache folder that another user owns or that others can write, and a key file that others
+could read or write (or a link in its place), disable the cache with a message on stderr:
+the app works without it. The key is opened once (`O_NOFOLLOW`) and the open file is checked
+and read, so nothing swapped in between a check and the read is ever used.
 Writes are atomic (temp file in the same folder, fsync, rename).
 
 Memory: an entry is a stream of pickles, not one. A value with `cache_parts()` (a
@@ -150,6 +153,10 @@ def _read_parts(fh: BinaryIO) -> Any:
     return joiner.from_cache_parts(parts)
 
 
+def _not_regular(path: Path) -> str:
+    return f"{path} er ikke en almindelig fil: slet den, så laves en ny"
+
+
 class DiskCache:
     """Signed pickles of validation results in one folder."""
 
@@ -158,14 +165,39 @@ class DiskCache:
         self._secret: bytes | None = None
 
     # -- the secret ------------------------------------------------------------------
+    def check_folder(self) -> None:
+        """The folder must be this user's and writable by nobody else: whoever can write
+        there can swap entries or the key, and an entry is a pickle (it runs code). Raises
+        OSError with the fix (in Danish)."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(self.folder)
+        if not stat.S_ISDIR(info.st_mode):
+            raise OSError(f"{self.folder} er ikke en mappe: sæt LANDKORT_CACHE til en mappe")
+        if info.st_uid != os.getuid():
+            raise OSError(
+                f"cachemappen {self.folder} ejes af en anden bruger (uid {info.st_uid}): sæt "
+                "LANDKORT_CACHE til en mappe, som serverens egen bruger ejer, eller slå cachen "
+                "fra med LANDKORT_CACHE=off"
+            )
+        if info.st_mode & 0o022:
+            raise OSError(
+                f"cachemappen {self.folder} kan skrives af andre brugere (mode "
+                f"{stat.S_IMODE(info.st_mode):o}): kør 'chmod 700 {self.folder}', eller sæt "
+                "LANDKORT_CACHE til en mappe, som kun serverens bruger kan skrive i"
+            )
+
     def secret(self) -> bytes:
-        """The install's signing key; created on first use. Raises OSError if unusable."""
+        """The install's signing key; created on first use. Raises OSError if unusable.
+
+        The key file is opened once, without following a link, and the open file is checked
+        and read (`fstat`): a link or another file swapped in after a check is never read."""
         if self._secret is not None:
             return self._secret
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.check_folder()
         path = self.folder / SECRET_NAME
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
         except FileExistsError:
             pass
         else:
@@ -173,15 +205,24 @@ class DiskCache:
                 fh.write(os.urandom(SECRET_BYTES))
                 fh.flush()
                 os.fsync(fh.fileno())
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(f"{path} er ikke en almindelig fil: slet den, så laves en ny")
-        if info.st_uid != os.getuid() or info.st_mode & 0o077:
-            raise OSError(
-                f"{path} kan læses eller skrives af andre brugere: slet den (så laves en ny "
-                "med mode 0600), eller kør 'chmod 600' på den"
-            )
-        secret = path.read_bytes()
+        try:
+            fd = os.open(path, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            if path.is_symlink():
+                raise OSError(
+                    f"{path} er ikke en almindelig fil: slet den, så laves en ny"
+                ) from exc
+            raise
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(_not_regular(path))
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                raise OSError(
+                    f"{path} kan læses eller skrives af andre brugere: slet den (så laves en "
+                    "ny med mode 0600), eller kør 'chmod 600' på den"
+                )
+            secret = fh.read(SECRET_BYTES + 1)
         if len(secret) != SECRET_BYTES:
             raise OSError(f"{path} er beskadiget: slet den, så laves en ny")
         self._secret = secret

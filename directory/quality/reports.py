@@ -7,8 +7,15 @@ coordinator closes it. Rules kept here, for every caller:
 - the text is 1..MAX_WHAT characters, the reporter's name at most MAX_NAME;
 - a second open report on the same unit with the same text (case and spaces ignored) is
   refused as a duplicate;
-- one session may file at most RATE_LIMIT reports per RATE_WINDOW_S seconds;
-- a text that looks like it holds a CPR number is refused (a CPR number is never stored).
+- one user may file at most RATE_LIMIT reports per RATE_WINDOW_S seconds, and all users
+  together at most HOURLY_CAP an hour (counted in the database, so the limits hold across
+  browser sessions and app servers);
+- a text that holds a CPR number (`directory.rules.personal`) is refused: a CPR number is
+  never stored.
+
+Who may file a report at all (signed-in users and the staff view at a loopback-bound server
+without sign-in, never the anonymous public view) is decided by `directory.state.AppState`,
+the door the pages use.
 
 Before the database, reports were an append-only `reports.jsonl` in the folder
 `LANDKORT_REPORTS` (default `var/reports`), one event a line:
@@ -42,8 +49,9 @@ from directory.access import Viewer
 from directory.model import Directory
 from directory.rules.hours import COPENHAGEN
 from directory.rules.owners import owner_address, same_address
+from directory.rules.personal import holds_cpr
 from directory.rules.staleness import NO_OWNER
-from directory.storage import Storage, contains_cpr, open_storage
+from directory.storage import StateRefused, Storage, open_storage
 from directory.storage.db import utcnow
 from directory.storage.legacy import (
     DEFAULT_REPORTS_DIR,
@@ -66,8 +74,9 @@ __all__ = [  # the old folder's helpers live with the other legacy imports
 LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
 MAX_NAME = 200
-RATE_LIMIT = 5  # reports one session may file …
+RATE_LIMIT = 5  # reports one user may file …
 RATE_WINDOW_S = 600  # … per this many seconds
+HOURLY_CAP = 100  # reports all users together may file in an hour
 PAGE_SIZE = 20  # open reports per page on Datakvalitet
 _REPORT_LOCK_ID = 7_413_014  # pg_advisory_xact_lock key: one report writer at a time
 
@@ -84,10 +93,12 @@ class ReportProblem(StrEnum):
     ALREADY_CLOSED = "already_closed"
     DUPLICATE = "duplicate"
     RATE_LIMITED = "rate_limited"
+    BUSY = "busy"
+    NOT_SIGNED_IN = "not_signed_in"
     CPR_NUMBER = "cpr_number"
 
 
-class ReportError(ValueError):
+class ReportError(StateRefused):
     """A report or close that cannot be stored; `.code` says why, the message names the fix."""
 
     def __init__(self, code: ReportProblem, message: str) -> None:
@@ -150,11 +161,12 @@ def what_key(text_: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def session_key(session: str | None) -> str | None:
-    """A one-way key of a session id (the raw id is never stored)."""
-    if not session:
+def filer_key(user: str | None) -> str | None:
+    """A one-way key of who filed a report (`directory.storage.user_key`), for the rate limit:
+    the user's e-mail or name is never stored with the report."""
+    if not user:
         return None
-    return hashlib.sha256(session.encode("utf-8")).hexdigest()
+    return hashlib.sha256(b"user\0" + user.encode("utf-8")).hexdigest()
 
 
 # The texts checked by `_clean_text`: (the noun, its "long" in Danish), e.g. "Navnet er for langt".
@@ -176,7 +188,7 @@ def _clean_text(
     noun, long_ = what
     if not text_ and empty is not None:
         raise ReportError(*empty)
-    if contains_cpr(text_):
+    if holds_cpr(text_):
         raise ReportError(
             ReportProblem.CPR_NUMBER,
             f"{noun} ser ud til at indeholde et CPR-nummer. Fjern det: CPR-numre må ikke gemmes "
@@ -187,6 +199,12 @@ def _clean_text(
             too_long, f"{noun} er for {long_} ({len(text_)} tegn). Skriv højst {limit} tegn."
         )
     return text_
+
+
+def _count_since(db: Session, since: dt.datetime, *which: Any) -> int:
+    """How many reports were filed after `since` (naive UTC) that match `which`."""
+    found = db.scalar(select(func.count()).where(ReportRow.created_at > since, *which))
+    return int(found or 0)
 
 
 def _report(row: ReportRow) -> Report:
@@ -226,10 +244,11 @@ class ReportStore:
         reporter: str | None = None,
         directory: Directory | None = None,
         at: dt.datetime | None = None,
-        session: str | None = None,
+        user: str | None = None,
     ) -> Report:
         """Store a new report about a unit; raises `ReportError` for bad input, a duplicate
-        of an open report, or a session over its rate limit."""
+        of an open report, a user over their rate limit, or all users over HOURLY_CAP.
+        `user`: who files it (`directory.storage.user_key`), for the rate limit."""
         if directory is not None and unit_id not in directory.units:
             raise ReportError(
                 ReportProblem.UNKNOWN_UNIT,
@@ -252,7 +271,7 @@ class ReportStore:
         created = _utc(at)
         report = Report(str(uuid.uuid4()), unit_id, text_, timestamp(at), name)
         key = what_key(text_)
-        by_session = session_key(session)
+        by_user = filer_key(user)
         with self.storage.write() as db:
             if self.storage.dialect == "postgresql":  # SQLite: BEGIN IMMEDIATE serialises
                 db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REPORT_LOCK_ID})
@@ -269,15 +288,11 @@ class ReportStore:
                     "Den samme fejl er allerede meldt og endnu ikke rettet. "
                     "Tak, du behøver ikke melde den igen.",
                 )
-            if by_session is not None:
-                recent = (
-                    db.scalar(
-                        select(func.count()).where(
-                            ReportRow.session_key == by_session,
-                            ReportRow.created_at > created - dt.timedelta(seconds=RATE_WINDOW_S),
-                        )
-                    )
-                    or 0
+            if by_user is not None:
+                recent = _count_since(
+                    db,
+                    created - dt.timedelta(seconds=RATE_WINDOW_S),
+                    ReportRow.session_key == by_user,
                 )
                 if recent >= RATE_LIMIT:
                     raise ReportError(
@@ -285,6 +300,14 @@ class ReportStore:
                         "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, "
                         "og prøv igen.",
                     )
+            if _count_since(db, created - dt.timedelta(hours=1), ReportRow.source == "app") >= (
+                HOURLY_CAP
+            ):
+                raise ReportError(
+                    ReportProblem.BUSY,
+                    "Der er meldt usædvanligt mange fejl den seneste time, så landkortet tager "
+                    "ikke imod flere lige nu. Prøv igen om en time, eller skriv til enhedens ejer.",
+                )
             db.add(
                 ReportRow(
                     id=report.id,
@@ -294,7 +317,7 @@ class ReportStore:
                     reported_at=report.reported_at,
                     created_at=created,
                     reporter=name,
-                    session_key=by_session,
+                    session_key=by_user,
                     status="open",
                     source="app",
                 )
@@ -415,6 +438,8 @@ def _event(line: bytes) -> dict[str, Any] | None:
     required = _REQUIRED[event["event"]]
     if not all(isinstance(event.get(key), str) for key in required):
         return None
+    if any(isinstance(value, str) and holds_cpr(value) for value in event.values()):
+        return None  # a CPR number is never stored: the line is skipped (and counted)
     return event
 
 

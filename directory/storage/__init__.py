@@ -14,17 +14,19 @@ words ('Ordet mangler') `directory.storage.missing`; the one-time import of the 
 JSON-lines files `directory.storage.legacy`.
 """
 
-from directory.rules.sensitive import contains_cpr, sensitive_kind
 from directory.storage.db import (
     DEFAULT_DB,
     RECENT_SEARCHES,
     STORAGE_ERRORS,
     ZERO_HIT_DAYS,
+    StateRefused,
     Storage,
     StorageError,
+    contains_cpr,
     is_sensitive,
     normalise_query,
     open_storage,
+    sensitive_kind,
     user_key,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "RECENT_SEARCHES",
     "STORAGE_ERRORS",
     "ZERO_HIT_DAYS",
+    "StateRefused",
     "Storage",
     "StorageError",
     "contains_cpr",

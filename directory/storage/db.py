@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory import settings
 from directory.access import Viewer
 from directory.loading.safefile import os_reason
-from directory.rules.sensitive import sensitive_kind
+from directory.rules import personal
 from directory.storage.models import (
     NOTE_LEN,
     QUERY_LEN,
@@ -38,6 +38,7 @@ from directory.storage.models import (
 DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
 RECENT_SEARCHES = 8  # how many recent searches are kept per user
 ZERO_HIT_DAYS = 90  # zero-hit and missing-word counts older than this are deleted
+CONNECT_TIMEOUT_S = 5  # seconds to wait for a PostgreSQL server to answer
 LOCAL_USER = "lokal"  # the one person at a loopback-bound server without sign-in
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a time
@@ -45,6 +46,12 @@ _MIGRATE_LOCK_ID = 7_413_013  # pg_advisory_lock key: one migrating server at a 
 
 class StorageError(RuntimeError):
     """The database cannot be used; the message names the setting and the fix."""
+
+
+class StateRefused(ValueError):
+    """A write of app state refused for what it holds (a CPR number, an empty or too long
+    text, a duplicate, over a limit): the message says why in Danish and names the fix, for
+    the person who wrote it. `ReportError` and `MissingWordError` are the kinds."""
 
 
 # What a read or write of app state can raise when the database is down or full: the UI
@@ -56,12 +63,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-# -- what may be stored: one rule, directory.rules.sensitive --------------------------------
+# -- what may be stored: the one rule of personal data (directory.rules.personal) --------
+def contains_cpr(text_: str) -> bool:
+    """True when a text holds a CPR number in any spelling (`directory.rules.personal`):
+    such text is never stored."""
+    return personal.holds_cpr(text_)
+
+
+def sensitive_kind(text_: str) -> str | None:
+    """What a text (a query, a note) holds that is never stored: 'cpr', 'email' or 'phone'
+    (`directory.rules.personal.personal_kind`); None when nothing."""
+    kind = personal.personal_kind(text_)
+    return None if kind is None else kind.value
 
 
 def is_sensitive(query: str) -> bool:
-    """True when a query may hold a CPR number (ddmmyy-xxxx, 10 digits, a ddmmyy date), a
-    phone number (8 digits, spaces or +45 or not) or an e-mail address: never stored."""
+    """True when a query holds a CPR number, a phone number (or a ddmmyy date) or an e-mail
+    address: never stored."""
     return sensitive_kind(query) is not None
 
 
@@ -148,7 +166,15 @@ class Storage:
                 self.engine = _sqlite_engine(url, write=True)
                 self.read_engine = _sqlite_engine(url, write=False)
             else:
-                self.engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+                self.engine = create_engine(
+                    url,
+                    pool_pre_ping=True,
+                    pool_size=5,
+                    max_overflow=10,
+                    # a server that does not answer is "down" after this, not after the
+                    # operating system's minutes: the pages go on without their state
+                    connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                )
                 self.read_engine = self.engine
         except (NoSuchModuleError, ImportError) as exc:
             raise StorageError(

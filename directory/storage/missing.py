@@ -7,7 +7,7 @@ them; a coordinator sees them on Datakvalitet ("ludomani: 7 gange, senest 2026-1
 and adds the words to `synonyms.yaml` or a unit's keywords. Counts older than 90 days
 (ZERO_HIT_DAYS) are deleted, like the counts of searches that found nothing.
 
-The same privacy rule as for those counts (`directory.storage.sensitive_kind`): a query or
+The same privacy rule as for those counts (`directory.rules.personal`): a query or
 note that holds a CPR number, a phone number or an e-mail address is refused and never
 stored; no user is stored.
 
@@ -33,12 +33,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from directory.rules.hours import COPENHAGEN
-from directory.rules.sensitive import contains_cpr, sensitive_kind
 from directory.storage.db import (
     ZERO_HIT_DAYS,
+    StateRefused,
     Storage,
     normalise_query,
     open_storage,
+    sensitive_kind,
 )
 from directory.storage.legacy import (
     Folded,
@@ -54,11 +55,6 @@ MAX_QUERY = QUERY_LEN
 MAX_NOTE = NOTE_LEN
 
 
-def holds_cpr(text: str) -> bool:
-    """Whether a text holds something shaped like a CPR number (ddmmyy-xxxx, ten digits)."""
-    return contains_cpr(text or "")
-
-
 class MissingProblem(StrEnum):
     """Why a missing-word report was refused (the message says it in Danish)."""
 
@@ -69,7 +65,7 @@ class MissingProblem(StrEnum):
     EMAIL = "email"
 
 
-class MissingWordError(ValueError):
+class MissingWordError(StateRefused):
     """A missing-word report that cannot be stored. `.problem` says why and `.field` where
     ('query' or 'note'); the message names the fix."""
 

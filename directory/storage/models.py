@@ -36,6 +36,8 @@ class ReportRow(Base):
     reported_at: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     reporter: Mapped[str | None] = mapped_column(String(200))
+    # A one-way key of who filed it (`reports.filer_key`: the user), for the rate limit; the
+    # name is from when it keyed the browser session. None for imported reports.
     session_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default="open")
     closed_at: Mapped[str | None] = mapped_column(String(40))
