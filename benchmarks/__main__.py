@@ -17,13 +17,13 @@ import math
 import os
 import platform
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, row
+from directory.loading.safefile import atomic_write
 
 # (short name, module); every one exists.
 MODULES = [
@@ -203,19 +203,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 
 def save(path: Path, payload: dict[str, Any]) -> None:
-    """Write the JSON atomically (temp file in the same folder, fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=2, default=str)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the JSON atomically (`directory.loading.safefile.atomic_write`)."""
+    atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

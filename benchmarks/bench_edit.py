@@ -106,13 +106,12 @@ def _edit_referral(root: Path, unit: str, i: int) -> None:
 
 def child_save(path: str, cache: str) -> dict[str, Any]:
     """Load as the app does (filling the cache), save one edit, load again."""
-    os.environ["LANDKORT_CACHE"] = cache
     from directory.devtools.synth import ANCHOR
     from directory.editing import Author, Editor
     from directory.editing import editor as editor_module
     from directory.loading.loader import validate_directory
 
-    first = validate_directory(path, today=ANCHOR)
+    first = validate_directory(path, today=ANCHOR, cache_dir=cache)
     assert first.ok and first.directory is not None, first.errors[:3]
     stored: list[float] = []
     real_remember = editor_module.remember
@@ -123,7 +122,7 @@ def child_save(path: str, cache: str) -> dict[str, Any]:
         stored.append(_cpu() - cpu)
 
     editor_module.remember = remember
-    editor = Editor(path, today=ANCHOR)
+    editor = Editor(path, today=ANCHOR, cache_dir=cache)
     state = editor.open(sorted(first.directory.units)[len(first.directory.units) // 2])
     record = {**state.record, "description": "Rettet i benchmark."}
     start, cpu = time.perf_counter(), _cpu()
@@ -131,7 +130,7 @@ def child_save(path: str, cache: str) -> dict[str, Any]:
     save_s, save_cpu = time.perf_counter() - start, _cpu() - cpu
     assert result.sha is not None
     start, cpu = time.perf_counter(), _cpu()
-    after = validate_directory(path, today=ANCHOR)
+    after = validate_directory(path, today=ANCHOR, cache_dir=cache)
     assert after.ok
     return {
         "save_s": save_s,
@@ -167,7 +166,7 @@ def child_validate(path: str) -> dict[str, Any]:
     from directory.loading.loader import validate_directory
 
     start, cpu = time.perf_counter(), _cpu()
-    result = validate_directory(path, today=ANCHOR, cache=False)
+    result = validate_directory(path, today=ANCHOR)
     assert result.ok
     return {"seconds": time.perf_counter() - start, "cpu_s": _cpu() - cpu}
 

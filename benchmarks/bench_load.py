@@ -31,17 +31,13 @@ WARM_S = 1.0
 
 def child_validate(path: str, gc_mode: str = "on", cache: str = "") -> dict[str, Any]:
     """Validate in this process: cold (no disk cache) unless `cache` names a cache folder."""
-    import os
-
     from directory.devtools.synth import ANCHOR
     from directory.loading.loader import validate_directory
 
-    if cache:
-        os.environ["LANDKORT_CACHE"] = cache
     if gc_mode == "off":
         gc.disable()
     start, cpu = time.perf_counter(), time.process_time()
-    result = validate_directory(path, today=ANCHOR, cache=bool(cache))
+    result = validate_directory(path, today=ANCHOR, cache_dir=cache or None)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
         "seconds": seconds,

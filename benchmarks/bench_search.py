@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import pickle
 import random
 import statistics
@@ -39,6 +38,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from benchmarks.common import libyaml_safe_load
+from directory.loading.safefile import atomic_file
 from directory.model import Department, Directory, Location, Referral, Unit
 from search import SearchIndex
 from search.normalize import phrase_key
@@ -79,11 +79,8 @@ def generated_directory(units: int, seed: int) -> Directory:
         except Exception:  # a stale or broken cache file is rebuilt
             pass
     built = _build_directory(synth.synth_files(units, seed))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
+    with atomic_file(cache) as handle:
         pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, cache)
     return built
 
 

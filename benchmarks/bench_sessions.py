@@ -102,17 +102,23 @@ class BenchmarkError(RuntimeError):
 
 def expected_cards(data: Path, queries: list[str], *, public: bool = False) -> dict[str, list[str]]:
     """`<kind>-<id>` of the result cards a browser shows for each query on this data (the
-    page's own search, `search.results.top_results`, without filters), on the staff view
-    or, `public`, on the public view: what a server without sign-in gives a request that
-    came through a proxy (issue 26)."""
+    page's own placed search, `search.placing.search_cards`, without filters or an area, at
+    this moment: the order depends on what is open now), on the staff view or, `public`, on
+    the public view: what a server without sign-in gives a request that came through a
+    proxy (issue 26)."""
     from directory import load_directory
+    from directory.rules import clock
     from directory.visibility import public_view
     from search import SearchIndex
-    from search.results import top_results
+    from search.placing import search_cards
 
     directory = load_directory(data)
     index = SearchIndex(public_view(directory) if public else directory)
-    return {q: [f"{r.kind.value}-{r.id}" for r in top_results(index, q)] for q in queries}
+    at = clock.now()
+    return {
+        q: [f"{c.result.kind.value}-{c.result.id}" for c in search_cards(index, q, at=at)]
+        for q in queries
+    }
 
 
 class Session:

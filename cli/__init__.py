@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from directory import settings as config
+
 COMMAND_MODULES = (
     "cli.validate",
     "cli.graph",
@@ -22,6 +24,7 @@ COMMAND_MODULES = (
     "cli.importing",
     "cli.synth",
     "cli.guide",
+    "cli.search",
     "cli.remind",
 )
 
@@ -98,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     invoked_as_script = Path(sys.argv[0]).name == "landkort"
     parser = build_parser("landkort" if invoked_as_script else "python -m directory")
     args = parser.parse_args(argv)
+    try:  # the settings, read once here and passed down (`cli.common.settings(args)`)
+        args.settings = config.current()
+    except config.SettingsError as exc:
+        print(f"fejl: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

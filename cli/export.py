@@ -7,14 +7,13 @@ import argparse
 import os
 import sys
 
-from cli.common import print_errors
+from cli.common import data_dir, print_errors, validate
 from directory.devtools.schema import (
     SCHEMA_DIRNAME,
     add_schema_headers,
     stale_schema_files,
     write_schemas,
 )
-from directory.loading.loader import data_dir_from_env, validate_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,8 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    root = data_dir_from_env()
-    result = validate_directory(root)
+    root, result = validate(args)
     if result.directory is None or result.errors:
         print_errors(result, root)
         return 1
@@ -78,7 +76,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    root = data_dir_from_env(args.data_dir)
+    root = data_dir(args)
     if not os.path.isdir(root):
         print(
             f"fejl: datamappen {root!r} findes ikke: skriv stien til en mappe, der findes",

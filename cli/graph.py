@@ -66,9 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stats.set_defaults(handler=run_stats)
 
 
-def load_graph() -> ReferralGraph | None:
+def load_graph(args: argparse.Namespace) -> ReferralGraph | None:
     """The graph of the data directory, or None after printing why it cannot be read."""
-    directory = load_valid_directory()
+    directory = load_valid_directory(args)
     if directory is None:
         return None
     from directory.graph.analysis import ReferralGraph
@@ -77,7 +77,7 @@ def load_graph() -> ReferralGraph | None:
 
 
 def run_path(args: argparse.Namespace) -> int:
-    graph = load_graph()
+    graph = load_graph(args)
     if graph is None:
         return 1
     from directory.graph.analysis import UnknownUnitError, format_path
@@ -104,7 +104,7 @@ def run_path(args: argparse.Namespace) -> int:
 
 
 def run_loops(args: argparse.Namespace) -> int:
-    graph = load_graph()
+    graph = load_graph(args)
     if graph is None:
         return 1
     from directory.graph.analysis import format_cycle
@@ -129,7 +129,7 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    graph = load_graph()
+    graph = load_graph(args)
     if graph is None:
         return 1
     g = graph.graph

@@ -7,9 +7,11 @@ must come through is printed just before it):
     <unit-id>\\t<reason>                 without --from
     <unit-id>\\t<reason>\\t<a -> b -> c>  with --from: the referral path, empty when none
 
-A unit whose age range excludes --age is never suggested. Exit 1 with a message on stderr
-when there is no suggestion, an unknown unit id or invalid data, and for a text longer than
-the page reads (`MAX_SITUATION_CHARS`) or one that holds a CPR number.
+A unit whose age range excludes --age is never suggested; with --area, a district unit for
+another area neither; --at replaces the clock (open now, helligdage) for the run. Exit 1
+with a message on stderr when there is no suggestion, an unknown unit id or area or invalid
+data, and for a text longer than the page reads (`MAX_SITUATION_CHARS`) or one that holds a
+CPR number.
 """
 
 from __future__ import annotations
@@ -17,19 +19,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import load_valid_directory
+from cli.common import add_citizen_options, load_for_citizen, positive
 from directory.rules.personal import holds_cpr
 from directory.rules.query import MAX_SITUATION_CHARS, excerpt
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tal") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} er negativ: skriv 0 eller mere")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,17 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     guide.add_argument("text", nargs="+", metavar="TEXT", help="situationen med danske ord")
-    guide.add_argument("--age", type=_positive, help="borgerens alder i år (streng)")
     guide.add_argument(
         "--from", dest="from_unit", metavar="UNIT", help="din egen enheds id: udskriv vejen derfra"
     )
     guide.add_argument(
         "--limit",
-        type=_positive,
+        type=positive,
         default=5,
         metavar="K",
         help="højst så mange forslag (standard 5)",
     )
+    add_citizen_options(guide)
     guide.set_defaults(handler=run_guide)
 
 
@@ -88,14 +80,22 @@ def run_guide(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"fejl: {problem}", file=sys.stderr)
         return 1
-    directory = load_valid_directory()
-    if directory is None:
+    loaded = load_for_citizen(args)
+    if loaded is None:
         return 1
+    directory, area = loaded
     from search import SearchIndex
 
     guide = Guide(SearchIndex(directory))
     try:
-        guidance = guide.guide(text, age=args.age, from_unit=args.from_unit, limit=args.limit)
+        guidance = guide.guide(
+            text,
+            age=args.age,
+            from_unit=args.from_unit,
+            limit=args.limit,
+            at=args.at,
+            area=area,
+        )
     except UnknownUnit as exc:
         print(f"fejl: {exc}", file=sys.stderr)
         return 1

@@ -18,8 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.common import count, load_valid_directory
-from directory import settings
+from cli.common import count, load_valid_directory, settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,25 +46,23 @@ def run_remind(args: argparse.Namespace) -> int:
         send_reminders,
     )
     from directory.quality.reports import ReportStore
-    from directory.rules import staleness
+    from directory.rules import clock
     from directory.storage import STORAGE_ERRORS, open_storage
 
+    config = settings(args)
     try:
         mail = mail_settings(
-            settings.get("LANDKORT_SMTP"),
-            settings.get("LANDKORT_MAIL_FROM"),
-            settings.get("LANDKORT_BASE_URL"),
-            sending=not args.dry_run,
+            config.smtp, config.mail_from, config.base_url, sending=not args.dry_run
         )
     except SettingProblem as exc:
         print(f"fejl: {exc}", file=sys.stderr)
         return 1
-    directory = load_valid_directory()
+    directory = load_valid_directory(args)
     if directory is None:
         return 1
-    today = staleness.today()
+    today = clock.today()
     try:
-        storage = open_storage()
+        storage = open_storage(config.db)
         reports = ReportStore(storage=storage).open_reports()
         due = due_units(directory, today, reports)
         results = send_reminders(directory, due, mail, storage, today, dry_run=args.dry_run)

@@ -6,8 +6,8 @@ import argparse
 import gc
 import sys
 
-from cli.common import count
-from directory.loading.loader import data_dir_from_env, problem_order, validate_directory
+from cli.common import count, validate
+from directory.loading.loader import problem_order
 from directory.model import Problem
 from directory.rules.vocabulary import check_reach
 
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = validate_directory(data_dir_from_env(args.data_dir))
+    _, result = validate(args)
     gc.freeze()  # the result lives until exit: the collector need not scan it again
     reach: list[Problem] = []
     if result.directory is not None and not args.quiet:

@@ -7,7 +7,6 @@ Public interface (see the data contract):
 
 from directory.loading.loader import (
     Validation,
-    data_dir_from_env,
     load_directory,
     validate_directory,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "Severity",
     "Unit",
     "Validation",
-    "data_dir_from_env",
     "load_directory",
     "validate_directory",
 ]

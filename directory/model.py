@@ -505,6 +505,7 @@ class Unit(Record):
     age: Age | None = None
     keywords: TextList = Field(default_factory=list)
     locations: list[Slug] = Field(default_factory=list)
+    service_area: TextList = Field(default_factory=list)
     hours: Hours | None = None
     phones: list[Phone] = Field(default_factory=list)
     email: Email | None = None

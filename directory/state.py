@@ -16,7 +16,7 @@ The UI edge (`ui.state.attempt`) holds the one policy for both. The database is 
 first use, so a page that needs no state never waits for it, and a database that is down
 never stops the search or the editing of the YAML data.
 
-    state = AppState()                          # LANDKORT_DB, LANDKORT_REPORTS
+    state = AppState(url, reports_folder=folder)  # the app passes LANDKORT_DB, _REPORTS
     state.pin("mette@kk.dk", "sof-bcv")
     state.file_report("sof-bcv", "Nummeret er skiftet", user="mette@kk.dk")
 """
@@ -30,7 +30,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from directory import settings
 from directory.quality.reports import (
     Report,
     ReportError,
@@ -38,7 +37,7 @@ from directory.quality.reports import (
     ReportProblem,
     ReportStore,
 )
-from directory.storage import DEFAULT_DB, STORAGE_ERRORS, StateRefused, Storage, open_storage
+from directory.storage import STORAGE_ERRORS, StateRefused, Storage, open_storage
 from directory.storage.missing import MissingWord, read_missing_words, report_missing_word
 
 if TYPE_CHECKING:
@@ -77,24 +76,30 @@ def _door(method: Callable[P, T]) -> Callable[P, T]:
 
 
 class AppState:
-    """The app's own state in the database of `url` (default `LANDKORT_DB`); old JSON-lines
-    files of `reports_folder` (default `LANDKORT_REPORTS`) are imported on first use."""
+    """The app's own state in the database of `url` (the app passes `LANDKORT_DB`); old
+    JSON-lines files of `reports_folder` (`LANDKORT_REPORTS`; None: none) are imported on
+    first use; a report closed by an edit links its commit with `commit_url_template`
+    (`LANDKORT_COMMIT_URL`). `storage` replaces the database (tests)."""
 
     def __init__(
         self,
         url: str | None = None,
         *,
         reports_folder: str | os.PathLike[str] | None = None,
+        commit_url_template: str | None = None,
         storage: Storage | None = None,
     ) -> None:
+        if url is None and storage is None:
+            raise ValueError("AppState needs the database's URL (LANDKORT_DB) or a storage")
         self._url = url
         self._folder = reports_folder
+        self._commit_url = commit_url_template
         self._opened = storage
         self._report_store: ReportStore | None = None
 
     def _storage(self) -> Storage:
         if self._opened is None:
-            url = self._url or settings.get("LANDKORT_DB") or DEFAULT_DB
+            url = self._url or ""
             last = _FAILED.get(url)
             if last is not None and time.monotonic() - last[0] < RETRY_AFTER_S:
                 raise StateUnavailable(f"{last[1]} (igen om højst {RETRY_AFTER_S:.0f} s)")
@@ -143,7 +148,9 @@ class AppState:
         """Close the reports an edit fixed, each with a note naming the commit."""
         from directory.editing.editor import close_fixed_reports
 
-        return close_fixed_reports(self.reports(), report_ids, sha, by)
+        return close_fixed_reports(
+            self.reports(), report_ids, sha, by, commit_url_template=self._commit_url
+        )
 
     @_door
     def open_reports(self) -> list[Report]:

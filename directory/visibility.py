@@ -46,6 +46,7 @@ from directory.model import (
     Referral,
     Unit,
 )
+from directory.rules.areas import ESTIMATED_LOCATION
 from directory.rules.scrub import (  # noqa: F401 (re-exported for exports and tests)
     REDACTED,
     StaffNumbers,
@@ -57,9 +58,10 @@ from directory.rules.scrub import (  # noqa: F401 (re-exported for exports and t
 )
 
 EXAMPLE_NOTICE_KEY = "x-example-data"  # the only top-level `x-` key the public view keeps
-# The only record `x-` key the public view keeps: a true/false marker the graph reads (front
-# doors). The public JSON export leaves out every `x-` key, this one too.
-PUBLIC_EXTENSIONS = frozenset({"x-front-door"})
+# The only record `x-` keys the public view keeps: true/false markers the app reads (front
+# doors for the graph; an estimated address for the unit page). The public JSON export
+# leaves out every `x-` key, these too.
+PUBLIC_EXTENSIONS = frozenset({"x-front-door", ESTIMATED_LOCATION})
 
 
 # -- the allowlist, as typed models --------------------------------------------------------
@@ -100,6 +102,7 @@ class PublicUnit(_Public):
     age: Age | None
     keywords: list[str]
     locations: list[str]
+    service_area: list[str]
     hours: str | None
     phones: list[PublicPhone]
     email: str | None  # the unit's functional mailbox

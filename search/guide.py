@@ -39,6 +39,7 @@ guide`) both call `guide()`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -46,8 +47,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from directory.model import Directory, Phone, Referral, Unit
-from directory.rules.hours import Status, now, unit_status
+from directory.model import Directory, Referral, Unit
+from directory.rules import clock
+from directory.rules.areas import CitizenArea
+from directory.rules.calling import CallNumber, number_to_call
+from directory.rules.hours import Status, family_status
 from directory.rules.notices import is_paused
 from directory.rules.personal import personal_kind
 from directory.rules.query import MAX_EXCERPT_CHARS, MAX_SITUATION_CHARS, excerpt, situation_text
@@ -55,7 +59,8 @@ from directory.rules.vocabulary import Mention, VocabularyNeed
 from directory.rules.words import token_spans
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
-from search.results import GROUP_FACTOR, group_hits
+from search.placing import AreaFit, open_now, place
+from search.results import GROUP_FACTOR, Result, group_hits
 
 if TYPE_CHECKING:
     from directory.graph.analysis import ReferralGraph
@@ -198,6 +203,7 @@ class Suggestion:
     requires: tuple[str, ...] = ()  # what the referral into it asks for
     prerequisite_for: str | None = None  # set when the unit is a step before another
     path: tuple[str, ...] | None = None  # referral path from the caseworker's unit
+    districts: tuple[str, ...] = ()  # district units folded into it ("vælg bydel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +222,8 @@ class Guidance:
     needs: list[NeedResult]
     suggestions: list[Suggestion]  # best first; a step before another unit comes before it
     directory: Directory
-    at: dt.datetime = field(default_factory=now)
+    at: dt.datetime = field(default_factory=lambda: clock.now())
+    area: CitizenArea | None = None
     refused: str | None = None  # why the situation was not read (a CPR number ...), Danish
     notice: str | None = None  # what the caseworker should know (a situation cut short)
 
@@ -224,12 +231,13 @@ class Guidance:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
 
     def status(self, unit_id: str) -> Status:
-        return unit_status(self.directory, self.directory.units[unit_id], self.at)
+        """Open now, as the placing sees it (an umbrella without hours: its units')."""
+        return family_status(self.directory, self.directory.units[unit_id], self.at)
 
-    def public_number(self, unit_id: str) -> Phone | None:
-        """The number a citizen may be given: the first public one."""
-        phones = self.directory.units[unit_id].public_phones
-        return phones[0] if phones else None
+    def public_number(self, unit_id: str) -> CallNumber | None:
+        """The number a citizen may be given: the unit's first public one, else its
+        ancestor's or forvaltning's (`number_to_call`, public numbers only)."""
+        return number_to_call(self.directory, self.directory.units[unit_id], public=True)
 
 
 def situation_problem(text: str) -> str | None:
@@ -370,8 +378,8 @@ class Guide:
 
     def _search_units(
         self, clause: str, age: int | None, at: dt.datetime, meaningful: bool = True
-    ) -> list[tuple[str, float, float, str]]:
-        """(unit id, share, score, why) of a clause searched, best first.
+    ) -> list[tuple[str, float, float, str, Result]]:
+        """(unit id, share, score, why, result card) of a clause searched, best first.
 
         The clause is searched as written (without filler words) and, with `meaningful`,
         with only its words that find something on their own; a unit's share is its best
@@ -384,6 +392,7 @@ class Guide:
             if words and words != cleaned:
                 queries.append(words)
         merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
+        found: dict[str, Result] = {}
         for query in queries:
             hits = self.index.search(query, limit=10 * GROUP_FACTOR, age=age, at=at)
             results = [r for r in group_hits(hits, 10) if r.kind is HitKind.UNIT]
@@ -395,19 +404,32 @@ class Guide:
                 if share > merged.get(result.id, (0.0, 0.0, ""))[0]:
                     why = result.explanation.removeprefix("Fundet på: ")
                     merged[result.id] = (share, result.score, why)
+                    found[result.id] = result
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        return [(unit_id, share, score, why) for unit_id, (share, score, why) in ranked]
+        return [
+            (unit_id, share, score, why, found[unit_id]) for unit_id, (share, score, why) in ranked
+        ]
 
     def _units_for(
-        self, need: str, age: int | None, at: dt.datetime
-    ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) for a clause that names no need: searched, at most
-        PER_NEED, best first."""
-        return [
-            (unit_id, score, f"»{excerpt(need)}«: {why}")
-            for unit_id, share, score, why in self._search_units(need, age, at)[:PER_NEED]
-            if share >= RUNNER_UP_SHARE
-        ]
+        self, need: str, age: int | None, at: dt.datetime, area: CitizenArea | None = None
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) for a clause that names no
+        need, best first, at most PER_NEED: searched (`_search_units`), then placed for the
+        citizen's area and the time (`search.placing.place`): district units for another
+        area are never suggested."""
+        searched = self._search_units(need, age, at)
+        merged = {unit_id: (score, why) for unit_id, _, score, why, _ in searched}
+        shares = [dataclasses.replace(result, score=share) for _, share, _, _, result in searched]
+        out: list[tuple[str, float, str, tuple[str, ...]]] = []
+        for card in place(shares, self.directory, at, area=area):
+            if card.fit is AreaFit.OTHER or card.result.score < RUNNER_UP_SHARE:
+                continue
+            own = card.result.id in merged
+            score, why = merged[card.result.id if own else card.folded[0]]
+            out.append((card.result.id, score, f"»{excerpt(need)}«: {why}", card.folded))
+            if len(out) == PER_NEED:
+                break
+        return out
 
     # ----------------------------------------------------------------- the needs matching
 
@@ -424,14 +446,17 @@ class Guide:
         quoted: str,
         age: int | None,
         shares: dict[str, float],
+        at: dt.datetime,
         most: int = PER_NEED,
         group_age: int | None = None,
-    ) -> list[tuple[str, float, str]]:
-        """(unit id, score, why) of the units a named need reaches, best first, at most
-        `most`: the need's own ranking (`NeedMatcher.ranked_units`), the clause's search
-        share and a unit made for the citizen's age group; strict on age. A need that
-        reaches no unit of this age speaks through its broader needs (angst → psykisk
-        sygdom, as in FFB)."""
+        area: CitizenArea | None = None,
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) of the units a named need
+        reaches, best first, at most `most`: the need's own ranking
+        (`NeedMatcher.ranked_units`), the clause's search share and a unit made for the
+        citizen's age group; strict on age. A need that reaches no unit of this age speaks
+        through its broader needs (angst → psykisk sygdom, as in FFB). Then placed for the
+        citizen's area and the time (`search.placing.place`), as every list of units."""
         matcher = self.index.need_matcher
         scored = []
         ranked_units = matcher.ranked_units(need.id)
@@ -450,13 +475,22 @@ class Guide:
             )
             scored.append((score, ranked.reached.phrases, unit))
         scored.sort(key=lambda item: (-item[0], item[2].id))
-        out: list[tuple[str, float, str]] = []
-        for score, words, unit in scored:
-            if len(out) == most or score < NEED_RUNNER_UP * scored[0][0]:
+        if not scored:
+            return []
+        best = scored[0][0]
+        by_id = {unit.id: (score, words) for score, words, unit in scored}
+        cards = [Result(HitKind.UNIT, unit.id, score / best, None) for score, _, unit in scored]
+        out: list[tuple[str, float, str, tuple[str, ...]]] = []
+        for card in place(cards, self.directory, at, area=area):  # area, time, districts
+            if card.fit is AreaFit.OTHER or card.result.score < NEED_RUNNER_UP:
+                continue
+            unit_id = card.result.id
+            score, words = by_id[unit_id if unit_id in by_id else card.folded[0]]
+            name = self.directory.units[unit_id].name
+            why = f"»{quoted}« → {need.label} → {name} ({', '.join(words[:2])})"
+            out.append((unit_id, score, why, card.folded))
+            if len(out) == most:
                 break
-            if unit.id not in {u for u, _, _ in out}:
-                why = f"»{quoted}« → {need.label} → {unit.name} ({', '.join(words[:2])})"
-                out.append((unit.id, score, why))
         return out
 
     def _read_clause(
@@ -466,33 +500,32 @@ class Guide:
         at: dt.datetime,
         most: int = PER_NEED,
         search: bool = True,
-    ) -> list[tuple[NeedResult, list[tuple[str, float, str]], bool]]:
+        area: CitizenArea | None = None,
+    ) -> list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]]:
         """Per need a clause names: its result and at most `most` units; a clause that
         names none (or whose needs reach no unit of this age): searched when `search`
         (the situation names no need at all), else listed without units (the page offers
         to search for it). The flag says 'searched'."""
         named = self._named_needs(clause)
-        out: list[tuple[NeedResult, list[tuple[str, float, str]], bool]] = []
+        out: list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]] = []
         if named:
             shares = {
                 unit_id: share
-                for unit_id, share, _, _ in self._search_units(clause, age, at, meaningful=False)
+                for unit_id, share, _, _, _ in self._search_units(clause, age, at, meaningful=False)
             }
             for need, mention in named:
                 quoted = quote(clause, mention.start, mention.end)
-                units = self._need_units(need, quoted, age, shares, most, presumed_age(clause))
+                units = self._need_units(
+                    need, quoted, age, shares, at, most, presumed_age(clause), area
+                )
                 if units:
-                    out.append(
-                        (
-                            NeedResult(need.label, tuple(u for u, _, _ in units), need.id, quoted),
-                            units,
-                            False,
-                        )
-                    )
+                    ids = tuple(u for u, _, _, _ in units)
+                    out.append((NeedResult(need.label, ids, need.id, quoted), units, False))
         if not out and split_needs(clause):  # a clause of filler words only is no need
-            units = self._units_for(clause, age, at) if search else []
+            units = self._units_for(clause, age, at, area) if search else []
             short = excerpt(clause)
-            out.append((NeedResult(short, tuple(u for u, _, _ in units), None, short), units, True))
+            ids = tuple(u for u, _, _, _ in units)
+            out.append((NeedResult(short, ids, None, short), units, True))
         return out
 
     def _meaningful(self, clause: str) -> str:
@@ -545,9 +578,11 @@ class Guide:
         from_unit: str | None = None,
         limit: int = DEFAULT_LIMIT,
         at: dt.datetime | None = None,
+        area: CitizenArea | None = None,
     ) -> Guidance:
-        """Suggestions for a citizen's situation; see the module docstring."""
-        moment = at or now()
+        """Suggestions for a citizen's situation; see the module docstring. `area`: where
+        the citizen lives (`directory.rules.areas.read_area`)."""
+        moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
         problem = next(
@@ -575,13 +610,15 @@ class Guide:
         unnamed = sum(not self._named_needs(c) for c in clauses)
         most = max(PER_NEED, -(-limit // max(1, len(named) + unnamed)))
         for clause in clauses:
-            readings = self._read_clause(clause, age, moment, most, search=not named)
+            readings = self._read_clause(clause, age, moment, most, not named, area)
             for result, units, by_search in readings:
                 if any(r.need_id and r.need_id == result.need_id for r in per_need):
                     continue  # a need named twice counts once
                 per_need.append(result)
-                for rank, (unit_id, score, why) in enumerate(units):
-                    entry = found.setdefault(unit_id, {"needs": [], "whys": [], "score": 0.0})
+                for rank, (unit_id, score, why, districts) in enumerate(units):
+                    entry = found.setdefault(
+                        unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
+                    )
                     entry["needs"].append(result.text)
                     entry["whys"].append(why)
                     entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
@@ -589,12 +626,19 @@ class Guide:
                     while len(target) <= rank:
                         target.append([])
                     target[rank].append((unit_id, score))
-        # best first: each need's best unit, a unit that answers several needs first, then in
+        # best first: each need's best unit, one open now first (the order of calls: only
+        # an open unit can be called now), then a unit that answers several needs, then in
         # the order the needs were described (scores of different needs do not compare);
         # then the runners-up; then the units of clauses that named no need
         ranked: list[str] = []
         for round_ in [*rounds, *searched]:
-            for unit_id, _ in sorted(round_, key=lambda u: -len(found[u[0]]["needs"])):
+            for unit_id, _ in sorted(
+                round_,
+                key=lambda u: (
+                    not open_now(self.directory, u[0], moment),
+                    -len(found[u[0]]["needs"]),
+                ),
+            ):
                 if unit_id not in ranked:
                     ranked.append(unit_id)
         today = moment.date()
@@ -605,6 +649,10 @@ class Guide:
         for unit_id in ranked:
             entry = found[unit_id]
             gate = self._prerequisite(unit_id, entry["needs"][0], age, chosen, from_unit)
+            for district in entry["districts"] if gate is None else ():  # folded: their gate
+                gate = self._prerequisite(district, entry["needs"][0], age, chosen, from_unit)
+                if gate is not None:
+                    break
             requires: tuple[str, ...] = ()
             before: tuple[str, ...] = ()
             if gate is not None:
@@ -634,6 +682,7 @@ class Guide:
                     before=before,
                     requires=requires,
                     path=self._path(from_unit, unit_id),
+                    districts=entry["districts"],
                 )
             )
         ordered = paused_last(
@@ -641,7 +690,7 @@ class Guide:
             lambda s: is_paused(self.directory.units[s.unit_id], today),
         )
         return Guidance(
-            text, age, from_unit, per_need, ordered, self.directory, moment, notice=notice
+            text, age, from_unit, per_need, ordered, self.directory, moment, area, notice=notice
         )
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
@@ -678,9 +727,12 @@ def guide(
     from_unit: str | None = None,
     limit: int = DEFAULT_LIMIT,
     at: dt.datetime | None = None,
+    area: CitizenArea | None = None,
 ) -> Guidance:
     """`Guide(index).guide(...)`: one call for scripts and tests."""
-    return Guide(index).guide(text, needs, age=age, from_unit=from_unit, limit=limit, at=at)
+    return Guide(index).guide(
+        text, needs, age=age, from_unit=from_unit, limit=limit, at=at, area=area
+    )
 
 
 def citizen_summary(guidance: Guidance) -> str:
@@ -697,12 +749,15 @@ def citizen_summary(guidance: Guidance) -> str:
             lines.append(f"   Om: {', '.join(suggestion.needs)}")
         elif suggestion.prerequisite_for:
             lines.append(f"   Først: før {directory.units[suggestion.prerequisite_for].name}")
-        phone = guidance.public_number(unit.id)
-        lines.append(
-            f"   Telefon: {phone.display}" + (f" ({phone.label})" if phone.label else "")
-            if phone
-            else "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
-        )
+        call = guidance.public_number(unit.id)
+        if call is None:
+            lines.append(
+                "   Telefon: intet offentligt nummer – din sagsbehandler hjælper med kontakten"
+            )
+        else:
+            notes = [n for n in (call.phone.label, call.note) if n]
+            said = f" ({'; '.join(notes)})" if notes else ""
+            lines.append(f"   Telefon: {call.phone.display}{said}")
         for location_id in unit.locations[:1]:
             location = directory.locations.get(location_id)
             if location is not None:

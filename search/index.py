@@ -37,7 +37,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from directory.model import Directory, Phone
-from directory.rules.hours import combined_status, now, unit_hours
+from directory.rules import clock
+from directory.rules.hours import combined_status, unit_hours
 from directory.rules.needs import need_of, need_options, serves_need
 from directory.rules.vocabulary import Mention
 from directory.rules.words import bases, token_spans
@@ -1008,7 +1009,7 @@ class SearchIndex:
         for need in needs:
             narrow(self._need_mask(need)[np.maximum(self._doc_unit, 0)])
         if open_now:
-            moment = at or now()
+            moment = at or clock.now()
             flags = [
                 combined_status(own, building, moment).is_open for own, building in self._hours_list
             ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -178,14 +180,6 @@ def write_data(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own empty disk cache (LANDKORT_CACHE), never the repository's."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("LANDKORT_CACHE", str(folder))
-    return folder
-
-
-@pytest.fixture(autouse=True)
 def loopback_server():
     """AppTest runs as `make run` does: bound to 127.0.0.1, no sign-in, so the staff view.
 
@@ -198,15 +192,97 @@ def loopback_server():
     config.set_option("server.address", before)
 
 
-@pytest.fixture(autouse=True)
-def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Every test gets its own state database (an SQLite file in tmp_path)."""
-    from directory.storage.db import close_all
+def pytest_configure(config: pytest.Config) -> None:
+    """No test reads the outer environment's settings or writes the repository's `var/`:
+    every `LANDKORT_*` variable is dropped, and the app's own state (disk cache, database,
+    old logs) points at a folder of this test process. The core takes every setting as an
+    argument; a test that runs the app or a command as a whole uses `app_env` (below) for
+    state of its own."""
+    import os
+    import shutil
+    import tempfile
 
-    url = f"sqlite:///{tmp_path / 'state' / 'landkort.db'}"
-    monkeypatch.setenv("LANDKORT_DB", url)
-    yield url
-    close_all()
+    for name in [n for n in os.environ if n.upper().startswith("LANDKORT_")]:
+        del os.environ[name]
+    folder = Path(tempfile.mkdtemp(prefix="landkort-tests-"))
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["LANDKORT_CACHE"] = str(folder / "cache")
+    os.environ["LANDKORT_DB"] = f"sqlite:///{folder / 'state' / 'landkort.db'}"
+    os.environ["LANDKORT_REPORTS"] = str(folder / "reports")
+
+
+# The slow lanes by the fixtures a test uses (pyproject.toml registers the markers; files
+# that are one kind throughout say so with `pytestmark`): `make test-fast` leaves them out.
+FIXTURE_LANES = {
+    "postgres": "postgres",  # a throwaway PostgreSQL cluster (db_url's "postgresql" too)
+    "big_data_dir": "scale",  # 10,000 generated units
+    "big_directory": "scale",
+    "synth_3k": "scale",  # 3,000 generated units behind a page
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            lane = FIXTURE_LANES.get(fixture)
+            if lane is not None:
+                item.add_marker(lane)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Every test's state databases are closed after it (the engines are cached per URL)."""
+    import sys
+
+    db = sys.modules.get("directory.storage.db")
+    if db is not None:
+        db.close_all()
+
+
+@dataclass(frozen=True)
+class AppEnv:
+    """The settings of the app's own state for one test (see `app_env`)."""
+
+    cache: Path
+    db: str
+    reports: Path
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """For a test that runs the app (AppTest, a server) or a command as a whole: its own
+    disk cache, state database and old-log folder, set as `LANDKORT_CACHE`, `LANDKORT_DB`
+    and `LANDKORT_REPORTS` (the edges read them)."""
+    env = AppEnv(
+        tmp_path / "cache", f"sqlite:///{tmp_path / 'state' / 'landkort.db'}", tmp_path / "reports"
+    )
+    monkeypatch.setenv("LANDKORT_CACHE", str(env.cache))
+    monkeypatch.setenv("LANDKORT_DB", env.db)
+    monkeypatch.setenv("LANDKORT_REPORTS", str(env.reports))
+    return env
+
+
+@pytest.fixture
+def state_db(tmp_path: Path) -> str:
+    """The URL of a fresh state database (an SQLite file in tmp_path), for tests that pass
+    it to `open_storage` themselves."""
+    return f"sqlite:///{tmp_path / 'state' / 'landkort.db'}"
+
+
+@pytest.fixture
+def storage(state_db: str):
+    """A fresh state database, migrated (`directory.storage.open_storage`)."""
+    from directory.storage import open_storage
+
+    return open_storage(state_db)
+
+
+def set_clock(monkeypatch: pytest.MonkeyPatch, at: dt.datetime) -> None:
+    """Set the one clock (`directory.rules.clock.instant`) to `at`; a naive `at` is
+    Copenhagen wall-clock time. Every caller reads the clock through it."""
+    from directory.rules import clock
+
+    moment = at if at.tzinfo is not None else at.replace(tzinfo=clock.COPENHAGEN)
+    monkeypatch.setattr(clock, "instant", lambda: moment.astimezone(dt.UTC))
 
 
 @pytest.fixture(scope="session")
@@ -219,7 +295,7 @@ def postgres():
     cluster.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty state database on SQLite and on a real PostgreSQL server."""
     if request.param == "sqlite":

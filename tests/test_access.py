@@ -177,9 +177,7 @@ def test_the_shipped_sign_in_example_and_make_run_are_safe() -> None:
     assert auth["redirect_uri"].endswith("/oauth2callback")
     assert auth["server_metadata_url"].startswith("https://login.microsoftonline.com/")
     assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
-    run = [
-        line
-        for line in (ROOT / "Makefile").read_text("utf-8").splitlines()
-        if "streamlit run" in line
-    ]
-    assert len(run) == 1 and "--server.address 127.0.0.1" in run[0] and "127.0.0.1:8501" in run[0]
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    run = [line for line in makefile.splitlines() if "streamlit run" in line]
+    assert len(run) == 1 and "--server.address 127.0.0.1" in run[0]
+    assert "127.0.0.1:$(PORT)" in run[0] and "PORT ?= 8501" in makefile.splitlines()

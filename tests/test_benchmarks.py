@@ -154,6 +154,8 @@ def test_table_lines_up() -> None:
     assert len({len(line) for line in lines[:3]}) == 1
 
 
+@pytest.mark.nginx
+@pytest.mark.postgres
 def test_sessions_benchmark_speaks_the_websocket_protocol(tmp_path: Path) -> None:
     """N=3 real sessions against one server and two behind nginx: every search answered,
     as a fragment run that drew exactly the result cards a browser shows for its query."""
@@ -262,6 +264,7 @@ def test_the_start_page_must_have_the_search_box_keyed_q_in_a_fragment() -> None
     assert session.widgets == [("$$ID-abc-q", "text_input"), ("$$ID-def-aaben", "checkbox")]
 
 
+@pytest.mark.git
 def test_edit_benchmark_saves_reloads_and_reads_history() -> None:
     """On 40 units in a git repository: one save, the load after it, Historik twice."""
     from benchmarks import bench_edit

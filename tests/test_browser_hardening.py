@@ -32,7 +32,7 @@ from testkit.browser_support import (
 from testkit.nginx_support import Nginx
 from tests.test_browser import _require_chromium
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.nginx]
 UNIT = "sof-bcv"
 REBIND = "rebind.attacker.test"
 RATE_LIMITED_DA = (

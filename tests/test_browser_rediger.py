@@ -31,7 +31,7 @@ from testkit.browser_support import (
     write_oidc_secrets,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.git]
 # sub -> ID-token claims
 USERS = {
     "sara": {

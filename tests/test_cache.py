@@ -18,6 +18,12 @@ from directory.loading.loader import last_good, validate_directory
 TODAY = dt.date(2026, 11, 1)
 
 
+@pytest.fixture
+def own_cache(tmp_path: Path) -> Path:
+    """The disk cache's folder, passed to the loader as the app passes `LANDKORT_CACHE`."""
+    return tmp_path / "cache"
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any real read of the data fail the test: a hit must not parse anything."""
 
@@ -32,11 +38,11 @@ def _entries(folder: Path) -> list[Path]:
 
 
 def test_second_validate_reads_the_cache(data_dir: Path, own_cache: Path, monkeypatch) -> None:
-    first = validate_directory(data_dir, today=TODAY)
+    first = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert first.ok and first.version
     assert len(_entries(own_cache)) == 1
     _no_parsing(monkeypatch)
-    second = validate_directory(data_dir, today=TODAY)
+    second = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert second.version == first.version
     assert list(second.directory.units) == list(first.directory.units)
     assert [str(p) for p in second.warnings] == [str(p) for p in first.warnings]
@@ -47,12 +53,12 @@ def test_second_validate_reads_the_cache(data_dir: Path, own_cache: Path, monkey
     assert second.directory.contacts["k-bcv-1"].phones[0].number == "33 99 10 02"
 
 
-def test_editing_one_character_invalidates_it(data_dir: Path) -> None:
-    first = validate_directory(data_dir, today=TODAY)
+def test_editing_one_character_invalidates_it(data_dir: Path, own_cache: Path) -> None:
+    first = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     path = data_dir / "units" / "sof.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("Døgnvagten", "Døgnvagtem"), encoding="utf-8")
-    second = validate_directory(data_dir, today=TODAY)
+    second = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert second.version != first.version
     assert second.directory.units["sof-dognvagt"].name == "Døgnvagtem"
 
@@ -80,7 +86,7 @@ def test_code_change_gives_another_key(data_dir: Path, monkeypatch) -> None:
 
 
 def test_secret_and_folder_are_private(data_dir: Path, own_cache: Path) -> None:
-    validate_directory(data_dir, today=TODAY)
+    validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert stat.S_IMODE(own_cache.stat().st_mode) == 0o700
     secret = own_cache / "secret.key"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
@@ -101,7 +107,7 @@ class _Trap:
 def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
     data_dir: Path, own_cache: Path, tmp_path: Path, damage: str
 ) -> None:
-    first = validate_directory(data_dir, today=TODAY)
+    first = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     (entry,) = _entries(own_cache)
     marker = tmp_path / "marker"
     blob = entry.read_bytes()
@@ -116,7 +122,7 @@ def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
         entry.write_bytes((tmp_path / "other" / entry.name).read_bytes())
     else:  # a plain pickle dropped into the folder
         entry.write_bytes(cache_mod.MAGIC + bytes(32) + pickle.dumps(_Trap(marker)))
-    again = validate_directory(data_dir, today=TODAY)
+    again = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert not marker.exists()
     assert again.ok and list(again.directory.units) == list(first.directory.units)
     # rebuilt: the entry verifies again
@@ -126,12 +132,12 @@ def test_damaged_or_foreign_entry_is_ignored_and_rebuilt(
 def test_a_key_file_others_can_read_disables_the_cache(
     data_dir: Path, own_cache: Path, capsys
 ) -> None:
-    validate_directory(data_dir, today=TODAY)
+    validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     secret = own_cache / "secret.key"
     os.chmod(secret, 0o644)
     for entry in _entries(own_cache):
         entry.unlink()
-    result = validate_directory(data_dir, today=TODAY)
+    result = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert result.ok
     assert _entries(own_cache) == []
     assert capsys.readouterr().err == (
@@ -140,58 +146,61 @@ def test_a_key_file_others_can_read_disables_the_cache(
     )
 
 
-def test_cache_off_writes_nothing(data_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("LANDKORT_CACHE", "off")
+def test_without_a_cache_folder_nothing_is_written(
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """`LANDKORT_CACHE=off` (`Settings.cache_dir` None) and the core's default: no folder."""
     monkeypatch.chdir(tmp_path)
+    assert validate_directory(data_dir, today=TODAY, cache_dir=None).ok
     assert validate_directory(data_dir, today=TODAY).ok
-    assert last_good(data_dir) is None
+    assert last_good(data_dir, None) is None
     assert not (tmp_path / "var").exists()
     assert not (tmp_path / "cache").exists()
 
 
-def test_last_good_survives_a_broken_file(data_dir: Path, monkeypatch) -> None:
-    good = validate_directory(data_dir, today=TODAY)
+def test_last_good_survives_a_broken_file(data_dir: Path, monkeypatch, own_cache: Path) -> None:
+    good = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     path = data_dir / "units" / "bif.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("department: bif", "department: bfi"))
-    bad = validate_directory(data_dir, today=TODAY)
+    bad = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert not bad.ok and bad.directory is None
     # a restart: nothing in memory, and parsing would fail the test
     _no_parsing(monkeypatch)
-    kept = last_good(data_dir)
+    kept = last_good(data_dir, own_cache)
     assert kept is not None and kept.version == good.version
     assert "bif-jku" in kept.directory.units
 
 
-def test_last_good_is_the_newest_valid_version(data_dir: Path) -> None:
-    validate_directory(data_dir, today=TODAY)
+def test_last_good_is_the_newest_valid_version(data_dir: Path, own_cache: Path) -> None:
+    validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     path = data_dir / "units" / "stat.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Kriminalforsorgen", "KIF"))
-    newer = validate_directory(data_dir, today=TODAY)
+    newer = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     path.write_text("units:\n  - id: [broken\n", encoding="utf-8")
-    assert not validate_directory(data_dir, today=TODAY).ok
-    kept = last_good(data_dir)
+    assert not validate_directory(data_dir, today=TODAY, cache_dir=own_cache).ok
+    kept = last_good(data_dir, own_cache)
     assert kept.version == newer.version
     assert kept.directory.units["stat-kif"].name == "KIF København"
 
 
-def test_no_last_good_from_other_code(data_dir: Path, monkeypatch) -> None:
-    validate_directory(data_dir, today=TODAY)
-    assert last_good(data_dir) is not None
+def test_no_last_good_from_other_code(data_dir: Path, monkeypatch, own_cache: Path) -> None:
+    validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
+    assert last_good(data_dir, own_cache) is not None
     monkeypatch.setattr(cache_mod, "code_version", lambda: "other code")
-    assert last_good(data_dir) is None
+    assert last_good(data_dir, own_cache) is None
 
 
 def test_old_entries_are_pruned_but_last_good_kept(data_dir: Path, own_cache: Path) -> None:
-    good = validate_directory(data_dir, today=TODAY)
+    good = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     path = data_dir / "units" / "stat.yaml"
     text = path.read_text(encoding="utf-8")
     for n in range(cache_mod.KEEP_ENTRIES + 3):
         path.write_text(text.replace("verified: 2026-06-01", "verified: [") + f"# {n}\n")
-        assert not validate_directory(data_dir, today=TODAY).ok
+        assert not validate_directory(data_dir, today=TODAY, cache_dir=own_cache).ok
     entries = _entries(own_cache)
     assert len(entries) <= cache_mod.KEEP_ENTRIES + 1
     assert own_cache / f"{good.version}.pickle" in entries
-    assert last_good(data_dir).version == good.version
+    assert last_good(data_dir, own_cache).version == good.version
 
 
 # -- entries written and read in parts (memory at 50k units) ---------------------------------
@@ -211,7 +220,7 @@ def test_a_result_is_written_in_parts_and_read_back_whole(
     data_dir: Path, own_cache: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(loader, "_CACHE_SLICE", 4)  # 6 units and 6 referrals: 2 parts each
-    first = validate_directory(data_dir, today=TODAY)
+    first = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     (entry,) = _entries(own_cache)
     header, rest, *parts = _pickles(entry)
     assert header == (loader.Validation, 5)
@@ -222,7 +231,7 @@ def test_a_result_is_written_in_parts_and_read_back_whole(
         ("referrals", 2),
     ]
     _no_parsing(monkeypatch)
-    second = validate_directory(data_dir, today=TODAY)
+    second = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert second.directory is not None and first.directory is not None
     assert list(second.directory.units) == list(first.directory.units)
     assert [r.to_record() for r in second.directory.referrals] == [
@@ -297,7 +306,7 @@ def test_a_folder_others_can_write_is_refused_and_the_app_works_without_it(
     """Whoever can write in the folder can swap an entry or the key (an entry is a pickle)."""
     own_cache.mkdir(mode=0o700)
     os.chmod(own_cache, 0o777)
-    result = validate_directory(data_dir, today=TODAY)
+    result = validate_directory(data_dir, today=TODAY, cache_dir=own_cache)
     assert result.ok
     assert list(own_cache.iterdir()) == []  # no key, no entry
     assert capsys.readouterr().err == (
@@ -313,7 +322,7 @@ def test_a_folder_another_user_owns_is_refused(
     own_cache.mkdir(mode=0o700)
     owner = own_cache.stat().st_uid
     monkeypatch.setattr(os, "getuid", lambda: owner + 4242)  # the server runs as someone else
-    assert validate_directory(data_dir, today=TODAY).ok
+    assert validate_directory(data_dir, today=TODAY, cache_dir=own_cache).ok
     assert list(own_cache.iterdir()) == []
     assert capsys.readouterr().err == (
         f"landkort: cachen bruges ikke: cachemappen {own_cache} ejes af en anden bruger (uid "

@@ -55,6 +55,7 @@ def test_every_command_module_registers_its_commands() -> None:
         "schema",
         "synth",
         "guide",
+        "search",
         "remind",
     }
 

@@ -13,6 +13,9 @@ from conftest import ROOT, write_data
 
 from cli import main
 
+# These tests run the commands as a whole: a disk cache of their own each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 
 @pytest.fixture
 def env_data(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:

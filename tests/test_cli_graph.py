@@ -12,6 +12,9 @@ import pytest
 from cli import main
 from tests.conftest import ROOT, SMALL_DATA, write_data
 
+# These tests run the commands as a whole: a disk cache of their own each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 
 @pytest.fixture
 def env_data(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

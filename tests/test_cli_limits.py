@@ -109,6 +109,7 @@ def test_the_caps_cut_on_a_word() -> None:
     assert len(long) == MAX_EXCERPT_CHARS and long.endswith("…")
 
 
+@pytest.mark.usefixtures("app_env")
 def test_the_page_cuts_a_long_situation_from_a_link(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import app_test
 

@@ -68,7 +68,7 @@ def test_the_check_finds_the_old_english_messages() -> None:
 
 
 def _all_messages(data: Path) -> list[str]:
-    result = validate_directory(data, today=TODAY, cache=False)
+    result = validate_directory(data, today=TODAY)
     return [p.message for p in result.problems]
 
 
@@ -265,7 +265,7 @@ def test_usage_errors_word_for_word() -> None:
     ],
 )
 def test_command_output_is_danish(
-    argv: list[str], data_dir: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+    argv: list[str], data_dir: Path, monkeypatch, capsys: pytest.CaptureFixture[str], app_env
 ) -> None:
     monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
     main(argv)
@@ -276,7 +276,7 @@ def test_command_output_is_danish(
 
 
 def test_invalid_data_in_a_command_is_danish(
-    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str], app_env
 ) -> None:
     data = write_data(tmp_path / "data", {**SMALL_DATA, "units/bif.yaml": "units:\n  - x\n"})
     monkeypatch.setenv("LANDKORT_DATA", str(data))
@@ -336,7 +336,7 @@ def test_bad_settings_are_refused_in_danish(tmp_path: Path) -> None:
     from directory.access import AccessFileError, load_access
     from directory.storage import StorageError, open_storage
     from testkit.browser_support import free_port
-    from ui.present.mapview import TilesError, tiles_from_env
+    from ui.present.mapview import TilesError, tile_layer
 
     (tmp_path / "fil").write_text("x", encoding="utf-8")
     messages = [
@@ -351,7 +351,7 @@ def test_bad_settings_are_refused_in_danish(tmp_path: Path) -> None:
         ]
     ]
     messages += [
-        _refusal(lambda url=url: tiles_from_env({"LANDKORT_TILES": url}), TilesError)
+        _refusal(lambda url=url: tile_layer(url), TilesError)
         for url in ["kort.png", "https://t.intra/tiles.png"]
     ]
     access_files = [
@@ -422,7 +422,7 @@ def test_every_report_refusal_is_danish(
     assert {m: english(m) for m in found.values() if english(m)} == {}
 
 
-def test_every_missing_word_refusal_is_danish(tmp_path: Path) -> None:
+def test_every_missing_word_refusal_is_danish(tmp_path: Path, storage) -> None:
     from directory.storage.missing import (
         MAX_NOTE,
         MAX_QUERY,
@@ -444,7 +444,7 @@ def test_every_missing_word_refusal_is_danish(tmp_path: Path) -> None:
         ("ord", "spørg ali@kk.dk"),
     ]:
         with pytest.raises(MissingWordError) as info:
-            report_missing_word(query, note, folder=tmp_path)
+            report_missing_word(query, note, storage=storage, folder=tmp_path)
         found[(info.value.field, info.value.problem)] = str(info.value)
     assert len(found) == 9
     assert {m: english(m) for m in found.values() if english(m)} == {}

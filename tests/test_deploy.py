@@ -9,6 +9,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from testkit.browser_support import ROOT
@@ -124,6 +125,7 @@ def test_nginx_conf_has_affinity_websocket_and_security_headers() -> None:
     assert re.search(r"location = /_stcore/metrics \{\s*return 404;\s*\}", conf)
 
 
+@pytest.mark.nginx
 def test_nginx_accepts_the_conf(tmp_path: Path) -> None:
     nginx = Nginx([18501, 18502])
     try:

@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_LANES
 
 from cli import build_parser
-from directory.settings import SETTINGS
+from directory.settings import Settings
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def _section(title: str) -> str:
 def _rows(text: str) -> list[list[str]]:
     """The cells of every markdown table row in text (header and rule rows left out)."""
     rows = []
-    for line in text.splitlines():
+    for line in (raw.strip() for raw in text.splitlines()):  # a table in a list is indented
         if line.startswith("|") and not re.fullmatch(r"\|[-|: ]+\|", line):
             rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
     return rows
@@ -40,6 +41,7 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
     return dict(action.choices)
 
 
+SETTINGS = Settings.variables()  # the model's fields, by environment variable
 SETTING_ROWS = {row[0]: row for row in _rows(README) if row[0].startswith("`LANDKORT_")}
 COMMAND_ROWS = [row[0] for row in _rows(README) if row[0].startswith("`.venv/bin/landkort ")]
 PAGE_ROWS = [row[0] for row in _rows(_section("Using it"))]
@@ -54,6 +56,7 @@ def test_every_setting_is_in_the_readme_with_its_default(name: str) -> None:
     assert row[1] == (f"`{default}`" if default is not None else "unset"), (
         f"README.md gives {name} the default {row[1]}: directory/settings.py says {default!r}"
     )
+    assert row[2], f"README.md's row of {name} says nothing about it: write what it is for"
 
 
 def test_the_readme_lists_no_setting_that_does_not_exist() -> None:
@@ -113,3 +116,38 @@ def test_the_layout_table_names_every_package() -> None:
 def test_the_layout_table_names_only_what_exists() -> None:
     gone = sorted(p for p in _layout_paths() if not (ROOT / p).exists())
     assert not gone, f"README.md's layout table names {gone}, which do not exist"
+
+
+# -- the test lanes: every marker registered, documented, and left out of `make test-fast` --
+def _markers() -> dict[str, str]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    lines = config["tool"]["pytest"]["ini_options"]["markers"]
+    return dict(line.split(": ", 1) for line in lines)
+
+
+def test_every_marker_is_registered_and_strict() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "--strict-markers" in config["tool"]["pytest"]["ini_options"]["addopts"]
+    used = {
+        name
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for name in re.findall(r"pytest\.mark\.(\w+)", path.read_text(encoding="utf-8"))
+    } | set(FIXTURE_LANES.values())
+    builtin = {"parametrize", "usefixtures", "skip", "skipif", "xfail", "filterwarnings"}
+    assert used - builtin <= set(_markers()), sorted(used - builtin - set(_markers()))
+
+
+@pytest.mark.parametrize("marker", sorted(_markers()))
+def test_every_marker_is_in_the_readme_and_out_of_the_fast_lane(marker: str) -> None:
+    rows = {row[0]: row for row in _rows(_section("Development"))}
+    assert f"`{marker}`" in rows, f"README.md's Development section has no row for `{marker}`"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    slow = re.search(r"^SLOW := (.*)$", makefile, re.M)
+    assert slow and marker in slow.group(1).split(" or "), (
+        f"the Makefile's SLOW lane list leaves out `{marker}`: make test-fast would run it"
+    )
+    assert f'-m "not ({slow.group(1)})"' in README, "README.md gives another fast lane"

@@ -21,6 +21,9 @@ from directory.editing import (
 )
 from directory.editing.yamledit import YamlDoc, merge, plain
 
+# Every test here edits a data directory in a git repository of its own.
+pytestmark = pytest.mark.git
+
 ALICE = Author("Alice Koordinator", "alice@sof.eksempel.kk.dk")
 BOB = Author("Bob Redaktør", "bob@sof.eksempel.kk.dk")
 TODAY = dt.date(2026, 11, 24)
@@ -448,15 +451,15 @@ def test_undo_of_a_referral_change(editor: Editor, repo: Path) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
-def test_close_fixed_reports_names_the_commit(tmp_path: Path, monkeypatch) -> None:
+def test_close_fixed_reports_names_the_commit(storage) -> None:
     from directory.editing.editor import close_fixed_reports
     from directory.quality.reports import ReportStore
 
-    monkeypatch.setenv("LANDKORT_COMMIT_URL", "https://git.intra/data/commit/{sha}")
-    store = ReportStore(tmp_path / "reports")
+    store = ReportStore(storage=storage)
     report = store.add("sof-bcv", "Forkert nummer.")
     sha = "0123456789abcdef0123456789abcdef01234567"
-    [closed] = close_fixed_reports(store, [report.id], sha, "Alice")
+    template = "https://git.intra/data/commit/{sha}"  # LANDKORT_COMMIT_URL
+    [closed] = close_fixed_reports(store, [report.id], sha, "Alice", commit_url_template=template)
     assert closed.close_note == (
         "Rettet ved redigering: commit 0123456789 (https://git.intra/data/commit/" + sha + ")"
     )

@@ -20,6 +20,9 @@ from directory.loading import loader
 from directory.loading.cache import content_key
 from directory.loading.loader import classify, last_good, validate_directory
 
+# The data directories here are git repositories (saving commits, Historik reads blobs).
+pytestmark = pytest.mark.git
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -40,8 +43,13 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def cache_entries() -> set[str]:
-    folder = Path(os.environ["LANDKORT_CACHE"])
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    """The app's disk cache (LANDKORT_CACHE), passed to the loader and the editor."""
+    return tmp_path / "cache"
+
+
+def cache_entries(folder: Path) -> set[str]:
     return {p.name for p in folder.glob("*.pickle")} if folder.is_dir() else set()
 
 
@@ -68,29 +76,31 @@ def test_overlay_reads_changed_files_from_memory_and_writes_nothing(repo: Path) 
     assert result.version == content_key(str(repo), TODAY)
 
 
-def test_overlay_that_deletes_a_file(repo: Path) -> None:
+def test_overlay_that_deletes_a_file(repo: Path, cache: Path) -> None:
     result = validate_directory(repo, today=TODAY, overlay={"units/stat.yaml": None})
     [error] = result.errors  # the loader's own wording is tested in test_loader.py
     assert error.path == os.path.join(repo, "referrals.yaml")
     assert error.message.startswith("from: enheden 'stat-kif' findes ikke")
     assert "stat-kif" not in result.directory.units if result.directory else True
     assert (repo / "units/stat.yaml").exists()
-    assert validate_directory(repo, today=TODAY).ok
+    assert validate_directory(repo, today=TODAY, cache_dir=cache).ok
 
 
 def test_overlay_results_are_never_stored_and_the_disk_key_is_never_read(
-    repo: Path, runs: list[str]
+    repo: Path, runs: list[str], cache: Path
 ) -> None:
-    good = validate_directory(repo, today=TODAY)
-    stored = cache_entries()
+    good = validate_directory(repo, today=TODAY, cache_dir=cache)
+    stored = cache_entries(cache)
     broken = (repo / "units/bif.yaml").read_text(encoding="utf-8").replace("name: Yd", "nme: Yd")
-    result = validate_directory(repo, today=TODAY, overlay={"units/bif.yaml": broken})
+    result = validate_directory(
+        repo, today=TODAY, cache_dir=cache, overlay={"units/bif.yaml": broken}
+    )
     assert len(result.errors) == 2
     assert all("'nme'" in e.message or "'name'" in e.message for e in result.errors)
     assert result.version != good.version
-    assert cache_entries() == stored  # nothing stored for the overlay
+    assert cache_entries(cache) == stored  # nothing stored for the overlay
     assert len(runs) == 2  # the overlay was validated, not read from the disk key's entry
-    again = validate_directory(repo, today=TODAY)
+    again = validate_directory(repo, today=TODAY, cache_dir=cache)
     assert again.ok and again.version == good.version and len(runs) == 2  # a cache hit
 
 
@@ -98,29 +108,29 @@ def test_overlay_results_are_never_stored_and_the_disk_key_is_never_read(
 
 
 def test_save_validates_once_and_the_next_load_is_a_cache_hit(
-    repo: Path, runs: list[str], tmp_path: Path
+    repo: Path, runs: list[str], tmp_path: Path, cache: Path
 ) -> None:
-    validate_directory(repo, today=TODAY)  # the app has loaded the data
-    editor = Editor(repo, today=TODAY)
+    validate_directory(repo, today=TODAY, cache_dir=cache)  # the app has loaded the data
+    editor = Editor(repo, today=TODAY, cache_dir=cache)
     state = editor.open("sof-bcv")
     editor.save(state, edited(state, description="Ny tekst."), state.referrals, ALICE)
     assert len(runs) == 2  # the app's load and the save's overlay: no copy, no second run
     assert not [p for p in Path(tmp_path).parent.glob("landkort-edit-*")]
-    after = validate_directory(repo, today=TODAY)
+    after = validate_directory(repo, today=TODAY, cache_dir=cache)
     assert len(runs) == 2  # the save stored its validation under the new files' key
     assert after.directory is not None
     assert after.directory.units["sof-bcv"].description == "Ny tekst."
-    assert last_good(repo) is not None
-    assert last_good(repo).version == after.version == content_key(str(repo), TODAY)  # type: ignore[union-attr]
+    assert last_good(repo, cache) is not None
+    assert last_good(repo, cache).version == after.version == content_key(str(repo), TODAY)  # type: ignore[union-attr]
 
 
 def test_refused_save_writes_nothing_and_leaves_the_cache_as_it_was(
-    repo: Path, runs: list[str]
+    repo: Path, runs: list[str], cache: Path
 ) -> None:
-    good = validate_directory(repo, today=TODAY)
-    stored = cache_entries()
+    good = validate_directory(repo, today=TODAY, cache_dir=cache)
+    stored = cache_entries(cache)
     before = {p: p.read_bytes() for p in repo.rglob("*.yaml")}
-    editor = Editor(repo, today=TODAY)
+    editor = Editor(repo, today=TODAY, cache_dir=cache)
     state = editor.open("sof-bcv")
     contacts = [dict(c) for c in state.record["contacts"]]
     contacts[0]["backup"] = "k-ingen"
@@ -130,14 +140,14 @@ def test_refused_save_writes_nothing_and_leaves_the_cache_as_it_was(
     assert {p: p.read_bytes() for p in repo.rglob("*.yaml")} == before
     assert git(repo, "status", "--porcelain") == ""
     assert len(runs) == 2  # the overlay; the errors already there came from the cache
-    assert cache_entries() == stored
-    again = validate_directory(repo, today=TODAY)
+    assert cache_entries(cache) == stored
+    again = validate_directory(repo, today=TODAY, cache_dir=cache)
     assert again.ok and again.version == good.version and len(runs) == 2
-    assert last_good(repo).version == good.version  # type: ignore[union-attr]
+    assert last_good(repo, cache).version == good.version  # type: ignore[union-attr]
 
 
 def test_errors_already_there_do_not_block_a_save_and_are_read_from_the_cache(
-    repo: Path, runs: list[str]
+    repo: Path, runs: list[str], cache: Path
 ) -> None:
     refs = repo / "referrals.yaml"
     refs.write_text(
@@ -146,8 +156,8 @@ def test_errors_already_there_do_not_block_a_save_and_are_read_from_the_cache(
         encoding="utf-8",
     )
     git(repo, "commit", "-qam", "A broken referral")
-    assert not validate_directory(repo, today=TODAY).ok  # the app shows the error
-    editor = Editor(repo, today=TODAY)
+    assert not validate_directory(repo, today=TODAY, cache_dir=cache).ok  # the app shows the error
+    editor = Editor(repo, today=TODAY, cache_dir=cache)
     state = editor.open("sof-dognvagt")
     result = editor.save(state, edited(state, owner="SOF"), state.referrals, BOB)
     assert result.sha is not None
@@ -229,8 +239,10 @@ def test_history_lists_what_reading_whole_files_lists(tmp_path: Path) -> None:
     ]
 
 
-def test_history_reads_each_blob_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    editor = Editor(repo, today=TODAY)
+def test_history_reads_each_blob_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, cache: Path
+) -> None:
+    editor = Editor(repo, today=TODAY, cache_dir=cache)
     state = editor.open("sof-bcv")
     editor.save(state, edited(state, description="Ny tekst."), state.referrals, ALICE)
     read: list[str] = []

@@ -26,6 +26,7 @@ from testkit.relevance import SITUATIONS, found
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
+AT_NOON = ("--at", "2026-11-24 12:00")  # the commands' clock, as TUESDAY_NOON
 
 
 @pytest.fixture(scope="module")
@@ -206,12 +207,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def demo_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def demo_env(monkeypatch: pytest.MonkeyPatch, app_env) -> None:
     monkeypatch.setenv("LANDKORT_DATA", str(ROOT / "data"))
 
 
 def test_guide_command_prints_unit_and_reason_best_first(demo_env, capsys) -> None:
-    code, out, err = run(capsys, "guide", "--age", "42", "lejer", "med", "brev", "fra", "fogeden")
+    code, out, err = run(
+        capsys, "guide", *AT_NOON, "--age", "42", "lejer", "med", "brev", "fra", "fogeden"
+    )
     assert code == 0, err
     first = out.splitlines()[0].split("\t")
     assert first[0] == "sof-bcv-bolig-gaeld" and len(first) == 2
@@ -223,14 +226,16 @@ def test_guide_command_prints_unit_and_reason_best_first(demo_env, capsys) -> No
 
 def test_guide_command_with_from_prints_the_path(demo_env, capsys) -> None:
     code, out, _ = run(
-        capsys, "guide", "--from", "bif-jobcenter", "--limit", "1", "huslejerestance"
+        capsys, "guide", *AT_NOON, "--from", "bif-jobcenter", "--limit", "1", "huslejerestance"
     )
     assert code == 0
     assert out.split("\t")[2] == "bif-jobcenter -> sof-bcv-bolig-gaeld\n"
 
 
 def test_guide_command_limit_and_strict_age(demo_env, capsys) -> None:
-    code, out, _ = run(capsys, "guide", "--age", "70", "--limit", "3", "herberg", "rollator")
+    code, out, _ = run(
+        capsys, "guide", *AT_NOON, "--age", "70", "--limit", "3", "herberg", "rollator"
+    )
     lines = out.splitlines()
     assert code == 0 and 1 <= len(lines) <= 3
     units = {line.split("\t")[0] for line in lines}
@@ -264,7 +269,7 @@ def test_guide_command_limit_and_strict_age(demo_env, capsys) -> None:
 def test_guide_command_errors_exit_1_with_a_message(
     demo_env, capsys, argv: list[str], message: str | None
 ) -> None:
-    code, out, err = run(capsys, *argv)
+    code, out, err = run(capsys, argv[0], *AT_NOON, *argv[1:])
     if message is None:
         assert code == 0 and "sof-de-unges-hus" not in out
         return
@@ -274,7 +279,7 @@ def test_guide_command_errors_exit_1_with_a_message(
 def test_guide_command_runs_as_a_module_without_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "LANDKORT_DATA": str(ROOT / "data")}
     done = subprocess.run(
-        [sys.executable, "-m", "directory", "guide", "--age", "17", "ryger", "hash"],
+        [sys.executable, "-m", "directory", "guide", *AT_NOON, "--age", "17", "ryger", "hash"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -124,8 +124,8 @@ def test_gatekeepers_without_backup(data_dir: Path) -> None:
     ]
 
 
-def test_counts_per_department_and_open_reports(data_dir: Path, tmp_path: Path) -> None:
-    store = ReportStore(tmp_path / "r")
+def test_counts_per_department_and_open_reports(data_dir: Path, storage) -> None:
+    store = ReportStore(storage=storage)
     store.add("sof-bcv", "A")
     closed = store.add("sof-bcv", "B")
     store.add("bif-jku", "C")
@@ -153,8 +153,8 @@ def test_counts_per_department_and_open_reports(data_dir: Path, tmp_path: Path) 
     }
 
 
-def test_department_filter(data_dir: Path, tmp_path: Path) -> None:
-    store = ReportStore(tmp_path / "r")
+def test_department_filter(data_dir: Path, storage) -> None:
+    store = ReportStore(storage=storage)
     store.add("sof-bcv", "A")
     store.add("bif-jku", "C")
     health = _health(data_dir, reports=store.read().reports, department="bif")

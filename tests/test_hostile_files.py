@@ -99,6 +99,7 @@ def test_symlink_inside_the_data_directory_is_read(data_dir: Path) -> None:
     assert "stat-kif" in result.directory.units
 
 
+@pytest.mark.usefixtures("app_env")
 def test_editor_lock_file_is_skipped_and_pages_work(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,6 +116,7 @@ def test_editor_lock_file_is_skipped_and_pages_work(
     assert not at.error
 
 
+@pytest.mark.usefixtures("app_env")
 def test_dangling_link_shows_a_message_on_the_pages(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,6 +271,7 @@ def test_invisible_characters_are_warned_with_path_and_line(
     ) in [str(w) for w in result.warnings]
 
 
+@pytest.mark.usefixtures("app_env")
 def test_data_error_page_names_files_inside_the_data_directory_only(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,7 +120,7 @@ def test_the_profile_is_merge_patches_named_like_the_hsds_files() -> None:
 
 # -- export ------------------------------------------------------------------------------------
 def test_every_exported_service_validates_against_the_official_schema(staff, public) -> None:
-    assert len(staff) == len(public) == 112
+    assert len(staff) == len(public) == 113
     official = validator("compiled/service.json")
     profiled = validator("compiled/service.json", profile=True)
     for service in staff + public:
@@ -459,7 +459,7 @@ def test_export_import_export_keeps_the_landkort(demo, staff, tmp_path: Path) ->
     source = tmp_path / "landkort.json"
     source.write_text(json.dumps(staff, ensure_ascii=False), encoding="utf-8")
     imported = import_hsds(source, tmp_path / "data", today=dt.date(2026, 10, 1))
-    assert imported.counts["units"] == 112 and imported.counts["referrals"] == len(demo.referrals)
+    assert imported.counts["units"] == 113 and imported.counts["referrals"] == len(demo.referrals)
     again = hsds_services(load_directory(tmp_path / "data"), today=dt.date(2026, 10, 1))
     assert _projection(again) == _projection(staff)
     assert [s["id"] for s in again] == [s["id"] for s in staff]  # the same ids, too
@@ -470,7 +470,7 @@ def test_the_public_variant_imports_too(public, tmp_path: Path) -> None:
     source = tmp_path / "offentlig.json"
     source.write_text(json.dumps(public, ensure_ascii=False), encoding="utf-8")
     imported = import_hsds(source, tmp_path / "data")
-    assert imported.counts["units"] == 112 and imported.counts["contacts"] == 0
+    assert imported.counts["units"] == 113 and imported.counts["contacts"] == 0
 
 
 def test_plain_hsds_without_the_profile_imports(tmp_path: Path) -> None:

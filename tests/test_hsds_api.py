@@ -93,7 +93,7 @@ def test_every_page_and_object_validates_and_is_public(server: AppServer) -> Non
         if body["last_page"]:
             break
         number += 1
-    assert len(seen) == len(set(seen)) == 112 and pages == 3
+    assert len(seen) == len(set(seen)) == 113 and pages == 3
     texts: list[str] = []
     for service_id in seen[::7]:
         status, _, service = _json(server, f"/services/{service_id}")
@@ -126,10 +126,10 @@ def test_search_filters_and_bounds(server: AppServer) -> None:
     assert tagged["total_items"] >= 1 and term["id"] in [s["id"] for s in tagged["contents"]]
     org = term["organization_id"]
     status, _, by_org = _json(server, "/services", organization_id=org, per_page=100)
-    assert 0 < by_org["total_items"] < 112
+    assert 0 < by_org["total_items"] < 113
     assert term["id"] in [s["id"] for s in by_org["contents"]]
     status, _, recent = _json(server, "/services", modified_after="2026-10-01")
-    assert 0 < recent["total_items"] < 112
+    assert 0 < recent["total_items"] < 113
     assert _json(server, "/services", per_page=1000)[0] == 400
     status, _, bad = _json(server, "/services", page="x")
     assert status == 400 and bad == {"error": "page: 'x' er ikke et helt tal"}

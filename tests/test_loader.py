@@ -202,9 +202,15 @@ def test_path_is_as_given(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert all(p.path.startswith("data/") for p in result.errors)
 
 
-def test_env_variable_is_default(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_commands_default_data_directory_is_landkort_data(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_env
+) -> None:
+    """The core takes the data directory as an argument; the edges pass `LANDKORT_DATA`."""
+    from cli import main
+
     monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
-    assert set(load_directory(today=TODAY).units) >= {"sof-bcv"}
+    assert main(["validate", "--quiet"]) == 0
+    assert capsys.readouterr().err.startswith("0 fejl, 2 advarsler; 3 forvaltninger, 6 enheder")
 
 
 def _cli(

@@ -189,33 +189,36 @@ def test_no_tiles_by_default_and_a_configured_tile_server(small_directory) -> No
 
 
 @pytest.mark.parametrize(
-    ("env", "expected"),
+    ("template", "attribution", "expected"),
     [
-        ({}, None),
-        ({"LANDKORT_TILES": "  "}, None),
+        (None, None, None),
+        ("  ", None, None),
         (
-            {"LANDKORT_TILES": "https://t.intra/{z}/{x}/{y}.png"},
+            "https://t.intra/{z}/{x}/{y}.png",
+            None,
             mapview.Tiles(
                 "https://t.intra/{z}/{x}/{y}.png", "Baggrundskort: intranettets kortserver"
             ),
         ),
         (
-            {"LANDKORT_TILES": "/tiles/{z}/{x}/{y}.png", "LANDKORT_TILES_ATTRIBUTION": "© KK"},
+            "/tiles/{z}/{x}/{y}.png",
+            "© KK",
             mapview.Tiles("/tiles/{z}/{x}/{y}.png", "© KK"),
         ),
     ],
 )
-def test_tiles_from_env(env, expected) -> None:
-    assert mapview.tiles_from_env(env) == expected
+def test_tile_layer_of_the_settings(template, attribution, expected) -> None:
+    """LANDKORT_TILES and LANDKORT_TILES_ATTRIBUTION, as the pages pass them."""
+    assert mapview.tile_layer(template, attribution) == expected
 
 
 @pytest.mark.parametrize(
     "url",
     ["tiles.intra/{z}/{x}/{y}.png", "https://t.intra/tiles.png", "javascript:alert(1)//{z}{x}{y}"],
 )
-def test_tiles_from_env_refuses_what_is_not_a_tile_template(url) -> None:
+def test_tile_layer_refuses_what_is_not_a_tile_template(url) -> None:
     with pytest.raises(mapview.TilesError) as error:
-        mapview.tiles_from_env({"LANDKORT_TILES": url})
+        mapview.tile_layer(url)
     assert str(error.value) == (
         f"LANDKORT_TILES={url!r} er ikke en skabelon for kortfliser: skriv den som "
         "'https://tiles.intranet.example/{z}/{x}/{y}.png' (med {z}, {x} og {y}), "

@@ -192,17 +192,16 @@ def test_the_old_jsonl_is_imported_once_losing_nothing(db_url: str, tmp_path: Pa
     assert log.read_text(encoding="utf-8").count("\n") == 8  # the file is left as it was
 
 
-def test_the_app_imports_the_old_log_of_landkort_reports_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "old"
+def test_the_old_log_of_a_folder_is_imported_once(tmp_path: Path, state_db: str) -> None:
+    folder = tmp_path / "old"  # the app passes LANDKORT_REPORTS
     folder.mkdir()
     (folder / LOG_NAME).write_text(_line("ludomani", "2026-11-28T10:00:00+01:00") + "\n")
-    monkeypatch.setenv("LANDKORT_REPORTS", str(folder))
-    report_missing_word("ludomani", at=NOON)  # the first use imports the file, then counts
-    assert [(w.query, w.count) for w in read_missing_words(today=TODAY)] == [("ludomani", 2)]
+    storage = open_storage(state_db)
+    report_missing_word("ludomani", storage=storage, folder=folder, at=NOON)  # imports, counts
+    words = read_missing_words(folder, storage=storage, today=TODAY)
+    assert [(w.query, w.count) for w in words] == [("ludomani", 2)]
     close_all()
-    stored_ = open_storage()
+    stored_ = open_storage(state_db)
     assert [(w.query, w.count) for w in read_missing_words(storage=stored_, today=TODAY)] == [
         ("ludomani", 2)
     ]

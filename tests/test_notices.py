@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import app_test
+from conftest import app_test, set_clock
 
 from directory import load_directory
 from directory.model import Notice, NoticeReferrals, Unit
@@ -104,7 +104,7 @@ def test_the_guide_command_lists_a_paused_unit_last(
     from cli import main
 
     monkeypatch.setenv("LANDKORT_DATA", str(with_notices(data_dir)))
-    monkeypatch.setattr("search.guide.now", lambda: dt.datetime(2026, 11, 24, 12, 0))
+    set_clock(monkeypatch, dt.datetime(2026, 11, 24, 12, 0))
     assert main(["guide", "herberg"]) == 0
     assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == [
         "sof-hjemloese",
@@ -137,10 +137,15 @@ PAGES = {
     ids=["until", "day-after"],
 )
 def test_cards_unit_page_and_guide_show_the_same_notice_on_the_same_days(
-    page: str, at: dt.datetime, shown: bool, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    page: str,
+    at: dt.datetime,
+    shown: bool,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    app_env,
 ) -> None:
     with_notices(data_dir)
-    monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+    set_clock(monkeypatch, at)
     path, params = PAGES[page]
     app = app_test(path, data_dir, monkeypatch, **params)
     assert not app.exception, [e.value for e in app.exception]
@@ -158,10 +163,10 @@ def test_cards_unit_page_and_guide_show_the_same_notice_on_the_same_days(
 
 
 def test_the_paused_card_says_why_with_a_warning(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     with_notices(data_dir)
-    monkeypatch.setattr("directory.rules.hours.now", lambda: dt.datetime(2026, 11, 24, 12, 0))
+    set_clock(monkeypatch, dt.datetime(2026, 11, 24, 12, 0))
     app = app_test("pages/soeg.py", data_dir, monkeypatch, q="herberg")
     (warning,) = [w for w in app.warning if "Gælder til og med" in w.value]
     assert warning.value == md_escape(PAUSED_LINE)
@@ -170,7 +175,9 @@ def test_the_paused_card_says_why_with_a_warning(
     assert info == []  # Døgnvagten is not among the herberg results
 
 
-def test_a_hostile_notice_is_shown_as_text(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hostile_notice_is_shown_as_text(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, app_env
+) -> None:
     hostile = "**fed** [klik](javascript:alert(1)) :red[x] $x$"
     sof = data_dir / "units/sof.yaml"
     sof.write_text(

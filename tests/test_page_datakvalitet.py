@@ -12,8 +12,12 @@ from streamlit.testing.v1 import AppTest
 from test_remind import with_owner_addresses
 
 from directory.quality.reports import ReportStore
+from directory.storage import open_storage
 from ui.datakvalitet import NOT_ALLOWED_DA
 from ui.escape import md_escape
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 HOSTILE = "**fed** <img src=x onerror=alert(1)> [klik](javascript:alert(1))"
 
@@ -124,9 +128,9 @@ def test_page_works_when_the_data_has_errors(
 
 
 def test_open_reports_listed_per_owner_and_closed_by_the_signed_in_coordinator(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
-    store = ReportStore(tmp_path / "r")
+    store = ReportStore(storage=open_storage(app_env.db))
     report = store.add("sof-bcv", HOSTILE, reporter="Ida [x](y)")
     at = _app(data_dir, tmp_path / "r", monkeypatch, viewer="sof_coordinator")
     assert not at.exception
@@ -167,8 +171,9 @@ def test_closing_needs_a_coordinator_of_the_units_department_or_an_admin(
     data_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    app_env,
 ) -> None:
-    report = ReportStore(tmp_path / "r").add(unit_id, "Forkert nummer")
+    report = ReportStore(storage=open_storage(app_env.db)).add(unit_id, "Forkert nummer")
     at = _app(data_dir, tmp_path / "r", monkeypatch, viewer=viewer)
     assert not at.exception
     submit = f"FormSubmitter:close-{report.id}-Luk"
@@ -183,9 +188,9 @@ def test_closing_needs_a_coordinator_of_the_units_department_or_an_admin(
 
 @pytest.mark.parametrize("viewer", ["network", "signed_out"])
 def test_the_page_is_for_staff_only(
-    viewer: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    viewer: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
-    ReportStore(tmp_path / "r").add("sof-bcv", "Mette Test har fået nyt nummer")
+    ReportStore(storage=open_storage(app_env.db)).add("sof-bcv", "Mette Test har fået nyt nummer")
     at = _app(data_dir, tmp_path / "r", monkeypatch, viewer=viewer)
     assert not at.exception
     # app.py leaves it out of the navigation, so the link opens the default page (Søg)
@@ -194,11 +199,11 @@ def test_the_page_is_for_staff_only(
 
 
 def test_zero_hit_searches_are_listed(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     from directory.storage import open_storage
 
-    storage = open_storage()
+    storage = open_storage(app_env.db)
     for query in ["husly til hund", "Husly til  hund", "[x](http://evil) **fed**", "ring 33991001"]:
         storage.count_zero_hit(query)
     at = _app(data_dir, tmp_path / "r", monkeypatch)
@@ -209,13 +214,13 @@ def test_zero_hit_searches_are_listed(
 
 
 def test_words_reported_missing_are_listed_with_counts_and_notes(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     from directory.storage.missing import report_missing_word
 
     for note in ["spilleafhængighed", "spilleafhængighed", None, "[x](http://evil) **fed**"]:
-        report_missing_word("Ludomani", note)
-    report_missing_word("<b>husly</b>")
+        report_missing_word("Ludomani", note, storage=open_storage(app_env.db))
+    report_missing_word("<b>husly</b>", storage=open_storage(app_env.db))
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
     assert [h.value for h in at.header][-3:-1] == ["Søgninger uden resultater", "Ord, der mangler"]
@@ -234,13 +239,14 @@ def test_no_words_reported_missing_says_so(
 
 
 def test_a_thousand_open_reports_draw_fast_one_page_at_a_time(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     import time
 
     from directory.quality.reports import PAGE_SIZE
 
-    store = ReportStore()  # closing needs a role: an administrator sees every close form
+    # closing needs a role: an administrator sees every close form
+    store = ReportStore(storage=open_storage(app_env.db))
     start = dt.datetime(2026, 1, 5, 9, 0)
     for i in range(1000):  # over months: a few an hour (HOURLY_CAP)
         unit = ["sof-bcv", "bif-jku", "sof-dognvagt"][i % 3]
@@ -329,15 +335,15 @@ def test_staff_who_are_no_coordinators_cannot_add_words(
 
 
 def test_units_due_for_review_per_owner_address_and_units_without_one(
-    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     import datetime as dt
 
     from directory.storage import open_storage, reminders
 
     with_owner_addresses(data_dir)
-    ReportStore(tmp_path / "r").add("sof-bcv", "Nummeret er forkert")
-    storage = open_storage()
+    ReportStore(storage=open_storage(app_env.db)).add("sof-bcv", "Nummeret er forkert")
+    storage = open_storage(app_env.db)
     assert reminders.claim(storage, "landkort@SOF.kk.example", dt.date(2026, 11, 30))
     reminders.mark_sent(storage, "landkort@sof.kk.example", dt.date(2026, 11, 30), 2)
     at = _app(data_dir, tmp_path / "r", monkeypatch)

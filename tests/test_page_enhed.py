@@ -8,7 +8,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from conftest import set_clock
 from streamlit.testing.v1 import AppTest
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -21,7 +25,7 @@ def open_unit(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("LANDKORT_TILES", raising=False)
 
     def run(unit_id: str | None, at: dt.datetime = TUESDAY_NOON) -> AppTest:
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         app.switch_page("pages/enhed.py")
         if unit_id is not None:

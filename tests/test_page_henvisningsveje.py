@@ -17,6 +17,9 @@ from directory.graph.analysis import Reach, ReferralGraph
 from tests.conftest import ROOT, SMALL_DATA, synth_data_dir, write_data
 from ui.present import graph_plot
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 PAGE = "pages/henvisningsveje.py"
 
 

@@ -9,10 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import app_test
+from conftest import app_test, set_clock
 from streamlit.testing.v1 import AppTest
 
 from ui.escape import md_escape
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 WEDNESDAY_10 = dt.datetime(2026, 11, 25, 10, 0)
@@ -27,7 +30,7 @@ def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("LANDKORT_TILES", raising=False)
 
     def run(at: dt.datetime = WEDNESDAY_10, **params: str | list[str]) -> AppTest:
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         app = app_test("pages/kort.py", data_dir, monkeypatch, **params)
         assert not app.exception, [e.value for e in app.exception]
         return app

@@ -3,8 +3,13 @@ named markers, and opening hours in plain Danish in the popups."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_mapview import build
 from tests.test_page_kort import run_page  # noqa: F401  (the page fixture)
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 def _list_text(app) -> str:

@@ -12,6 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from directory.access import Viewer
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTICE = (
     ":material/history: Datafilerne har fejl lige nu, så du ser den seneste gyldige "

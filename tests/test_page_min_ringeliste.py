@@ -7,11 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import set_clock
 from streamlit.testing.v1 import AppTest
 
 from directory.storage import open_storage
 from ui.min_ringeliste import EMPTY_DA, NO_LIST_DA
 from ui.widgets import PIN_DA, UNPIN_DA
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 MONDAY_NOON = dt.datetime(2026, 11, 23, 12, 0)
@@ -21,7 +25,7 @@ METTE = {"is_logged_in": True, "email": "Mette@kk.dk", "name": "Mette"}
 @pytest.fixture
 def page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LANDKORT_DATA", str(data_dir))
-    monkeypatch.setattr("directory.rules.hours.now", lambda: MONDAY_NOON)
+    set_clock(monkeypatch, MONDAY_NOON)
 
     def run(path: str, user: dict | None = METTE, **params: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -42,13 +46,13 @@ def _buttons(at: AppTest, label: str) -> list:
     return [b for b in at.button if b.label == label]
 
 
-def test_pin_from_a_result_card_and_see_it_on_min_ringeliste(page) -> None:
+def test_pin_from_a_result_card_and_see_it_on_min_ringeliste(page, app_env) -> None:
     at = page("pages/soeg.py", q="herberg")
     pin = at.button(key="pin-hits-unit-sof-bcv")
     assert pin.label == PIN_DA
     pin.click().run()
     assert at.button(key="pin-hits-unit-sof-bcv").label == UNPIN_DA
-    assert open_storage().pins("mette@kk.dk") == ["sof-bcv"]
+    assert open_storage(app_env.db).pins("mette@kk.dk") == ["sof-bcv"]
 
     mine = page("pages/min_ringeliste.py")
     text = " ".join(m.value for m in mine.markdown)
@@ -62,14 +66,14 @@ def test_pin_from_a_result_card_and_see_it_on_min_ringeliste(page) -> None:
     ]
     mine.button(key="unpin-min-sof-bcv").click().run()
     assert [i.value for i in mine.info] == [EMPTY_DA]
-    assert open_storage().pins("mette@kk.dk") == []
+    assert open_storage(app_env.db).pins("mette@kk.dk") == []
 
 
-def test_pin_from_the_unit_page_is_per_user(page) -> None:
+def test_pin_from_the_unit_page_is_per_user(page, app_env) -> None:
     at = page("pages/enhed.py", id="sof-dognvagt")
     at.button(key="pin-enhed-sof-dognvagt").click().run()
     assert at.button(key="pin-enhed-sof-dognvagt").label == UNPIN_DA
-    assert open_storage().pins("mette@kk.dk") == ["sof-dognvagt"]
+    assert open_storage(app_env.db).pins("mette@kk.dk") == ["sof-dognvagt"]
     other = page("pages/min_ringeliste.py", user={**METTE, "email": "ali@kk.dk"})
     assert [i.value for i in other.info] == [EMPTY_DA]
 
@@ -86,26 +90,27 @@ def test_the_public_has_no_personal_list(page) -> None:
     assert NO_LIST_DA not in [i.value for i in mine.info]
 
 
-def test_recent_searches_on_the_empty_search_page(page) -> None:
+def test_recent_searches_on_the_empty_search_page(page, app_env, monkeypatch) -> None:
     at = page("pages/soeg.py", q="herberg")
+    set_clock(monkeypatch, MONDAY_NOON + dt.timedelta(minutes=1))  # the next search, later
     at.text_input(key="q").set_value("jobcenter").run()
     at.text_input(key="q").set_value("010190-1234 hjemløs").run()  # CPR: never stored
     at.text_input(key="q").set_value("").run()
     links = [(link.value, link.proto.query_string) for link in at.get("page_link")]
     assert links[:2] == [("jobcenter", "q=jobcenter"), ("herberg", "q=herberg")]
-    assert open_storage().recent_searches("mette@kk.dk") == ["jobcenter", "herberg"]
+    assert open_storage(app_env.db).recent_searches("mette@kk.dk") == ["jobcenter", "herberg"]
 
 
-def test_the_local_staff_view_has_one_list(page) -> None:
+def test_the_local_staff_view_has_one_list(page, app_env) -> None:
     at = page("pages/soeg.py", user=None, q="herberg")  # `make run`: loopback, no sign-in
     at.button(key="pin-hits-unit-sof-bcv").click().run()
-    assert open_storage().pins("lokal") == ["sof-bcv"]
+    assert open_storage(app_env.db).pins("lokal") == ["sof-bcv"]
 
 
-def test_zero_hit_searches_are_counted_without_sensitive_ones(page) -> None:
+def test_zero_hit_searches_are_counted_without_sensitive_ones(page, app_env) -> None:
     at = page("pages/soeg.py", user=None, q="qwxyz")
     at.run()  # a rerun of the same search is not counted again
     at.text_input(key="q").set_value("qwxyz mette@kk.dk").run()
     at.text_input(key="q").set_value("ring 33 99 10 01 qwxyz").run()
     page("pages/soeg.py", user=None, q="QWXYZ")  # another session
-    assert [(q, n) for q, n, _ in open_storage().zero_hits()] == [("qwxyz", 2)]
+    assert [(q, n) for q, n, _ in open_storage(app_env.db).zero_hits()] == [("qwxyz", 2)]

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import set_clock
 from streamlit.testing.v1 import AppTest
 from test_editing import git
 from test_page_rediger import (  # noqa: F401 (`page` and `repo`: fixtures, used by name)
@@ -34,13 +35,16 @@ from ui.notice import (
     notice_record,
 )
 
+# These tests run the app as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 NOON = dt.datetime(2026, 11, 24, 12, 0)
 UNTIL = dt.date(2026, 12, 31)
 
 
 @pytest.fixture(autouse=True)
 def tuesday(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("directory.rules.hours.now", lambda: NOON)
+    set_clock(monkeypatch, NOON)
 
 
 def has_section(app: AppTest) -> bool:

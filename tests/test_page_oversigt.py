@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import app_test
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 
 def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
     return app_test("pages/oversigt.py", data, monkeypatch, **params)

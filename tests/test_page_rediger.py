@@ -12,6 +12,10 @@ from test_editing import git, make_repo
 
 from directory import load_directory
 from directory.quality.reports import ReportStore
+from directory.storage import open_storage
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = [pytest.mark.usefixtures("app_env"), pytest.mark.git]
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCESS = """
@@ -171,9 +175,9 @@ def test_conflict_keeps_the_input_and_shows_what_changed(page, repo: Path) -> No
 
 
 def test_a_report_fixed_by_the_edit_is_closed_with_the_commit(
-    page, repo: Path, tmp_path: Path
+    page, repo: Path, tmp_path: Path, app_env
 ) -> None:
-    store = ReportStore(tmp_path / "reports")
+    store = ReportStore(storage=open_storage(app_env.db))
     report = store.add("sof-bcv", "Beskrivelsen er forældet.")
     app = open_form(page(SOF_COORDINATOR))
     text_area(app, "Beskrivelse").input("Opdateret beskrivelse.")

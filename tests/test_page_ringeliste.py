@@ -8,6 +8,9 @@ import pytest
 from conftest import app_test
 from streamlit.testing.v1 import AppTest
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 
 def _app(data: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     return app_test("pages/ringeliste.py", data, monkeypatch, **params)

@@ -8,7 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import set_clock
 from streamlit.testing.v1 import AppTest
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -18,8 +22,7 @@ TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
 def run_page(monkeypatch: pytest.MonkeyPatch):
     def run(**params: str) -> AppTest:
         monkeypatch.setenv("LANDKORT_DATA", str(ROOT / "data"))
-        monkeypatch.setattr("directory.rules.hours.now", lambda: TUESDAY_NOON)
-        monkeypatch.setattr("search.guide.now", lambda: TUESDAY_NOON)
+        set_clock(monkeypatch, TUESDAY_NOON)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
         app.switch_page("pages/situation.py")
         for key, value in params.items():

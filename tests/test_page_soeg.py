@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SMALL_DATA, write_data
+from tests.conftest import SMALL_DATA, set_clock, write_data
 from ui.escape import md_escape
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 ROOT = Path(__file__).resolve().parent.parent
 TUESDAY_NOON = dt.datetime(2026, 11, 24, 12, 0)
@@ -21,7 +24,7 @@ TUESDAY_NIGHT = dt.datetime(2026, 11, 24, 22, 0)
 def run_page(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
     def run(at: dt.datetime = TUESDAY_NOON, root: Path = data_dir, **params: str) -> AppTest:
         monkeypatch.setenv("LANDKORT_DATA", str(root))
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for key, value in params.items():
             app.query_params[key] = value
@@ -50,11 +53,12 @@ def test_the_start_page_is_the_default_and_explains_what_to_type(run_page) -> No
     assert not app.get("page_link")
 
 
-def test_focus_script_focuses_the_search_box_and_holds_no_data(run_page) -> None:
-    # the page's own script (app.py's ui.document script is the other html element)
-    (script,) = [h for h in run_page().get("html") if "focus()" in h.value]
-    assert 'aria-label=\\"Søg\\"' in script.value.replace('"', '\\"')
-    assert script.value.count("<script>") == 1
+def test_the_document_script_focuses_the_search_box_and_keeps_each_search(run_page) -> None:
+    # ui/document.js, installed on every page, puts the cursor in the box and gives each
+    # search its own history entry (tests/test_browser_placing.py shows both in Chromium)
+    (script,) = [h for h in run_page().get("html") if "focusSearch" in h.value]
+    assert "input[aria-label='Søg']" in script.value
+    assert "history.replaceState = function" in script.value
 
 
 def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> None:
@@ -67,14 +71,15 @@ def test_query_from_the_url_shows_cards_with_links_numbers_and_why(run_page) -> 
         "**Ring først:** [33 99 10 01](tel:+4533991001) · **Fast-track (kun for personale)**"
         in text
     )
-    # the gatekeeper matched too (area 'hjemløshed'): named once, as the person who matched
+    # the gatekeeper matched too (area 'hjemløshed'): named once, as the person who matched,
+    # after the unit's name (the card's first line)
     person = (
-        ":material/person: **Mette Test** · [33 99 10 02](tel:+4533991002) (kun personale) · "
-        "Gatekeeper i"
+        ":material/person: **Fundet hos:** **Mette Test** (gatekeeper) · "
+        "[33 99 10 02](tel:+4533991002) (kun personale)"
     )
     assert person in text
-    assert "**Gatekeeper:** **Mette Test**" not in text
-    assert "Også fundet hos: Mette Test" in text
+    assert text.count("Mette Test") == 1
+    assert "Også fundet hos" not in text
     assert "Matcher\\: herberg \\(nøgleord\\)" in text
     assert ":green-badge[:material/schedule: Åben nu · lukker kl\\. 15\\:00]" in text
 
@@ -83,7 +88,7 @@ def test_one_card_per_unit_with_who_matched(run_page) -> None:
     # 'mette' matches the contact Mette Test and, through her name, her unit: one card
     app = run_page(q="mette")
     assert [label for label, _ in links(app)] == ["**Borgercenter Voksne**"]
-    assert texts(app).count(":material/person: **Mette Test**") == 1
+    assert texts(app).count("**Mette Test**") == 1
 
 
 def test_a_unit_without_a_matching_gatekeeper_names_its_gatekeeper(run_page) -> None:
@@ -181,7 +186,7 @@ def test_no_result_shows_the_nearest_searches_as_links(run_page) -> None:
 
 
 def test_a_missing_word_can_be_reported(
-    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     app = run_page()
@@ -189,16 +194,17 @@ def test_a_missing_word_can_be_reported(
     app.text_input(key="mangler_note").input("akut bolig")
     app.button[0].click().run()
     assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert [(m.query, m.count, m.notes) for m in read_missing_words()] == [
-        ("herbrgspld", 1, (("akut bolig", 1),))
-    ]
+    assert [
+        (m.query, m.count, m.notes) for m in read_missing_words(storage=open_storage(app_env.db))
+    ] == [("herbrgspld", 1, (("akut bolig", 1),))]
     assert not (tmp_path / "reports").exists()  # the database, not a file
 
 
 def test_a_missing_word_with_a_cpr_number_is_not_stored(
-    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     app = run_page()
@@ -208,9 +214,10 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         "Søgningen ligner et CPR-nummer og bliver ikke gemt. Fjern nummeret og prøv igen."
     )
     assert not (tmp_path / "reports").exists()
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert read_missing_words() == []
+    assert read_missing_words(storage=open_storage(app_env.db)) == []
 
 
 @pytest.mark.parametrize(
@@ -230,12 +237,15 @@ def test_a_missing_word_with_a_cpr_number_is_not_stored(
         ),
     ],
 )
-def test_a_missing_word_with_a_sensitive_note_is_not_stored(run_page, note, message) -> None:
+def test_a_missing_word_with_a_sensitive_note_is_not_stored(
+    run_page, note, message, app_env
+) -> None:
     app = run_page()
     app.text_input(key="q").input("xyzzyqq").run()
     app.text_input(key="mangler_note").input(note)
     app.button[0].click().run()
     assert app.error[0].value == md_escape(message)
+    from directory.storage import open_storage
     from directory.storage.missing import read_missing_words
 
-    assert read_missing_words() == []
+    assert read_missing_words(storage=open_storage(app_env.db)) == []

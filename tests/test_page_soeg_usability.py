@@ -3,8 +3,13 @@ reason on each card, and what IS open when "Kun åbne nu" finds nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_page_soeg import TUESDAY_NIGHT, links, run_page, texts  # noqa: F401
 from ui.soeg import EXAMPLES
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 
 def test_example_words_are_buttons_that_search(run_page) -> None:  # noqa: F811

@@ -11,14 +11,17 @@ from conftest import app_test
 from directory import load_directory
 from directory.access import Viewer
 from directory.quality.reports import ReportStore, open_for_owner
+from directory.storage import open_storage
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 HEADING = "**Åbne fejlmeldinger om dine enheder (1)**"
 
 
 @pytest.fixture
-def reports(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReportStore:
-    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "r"))
-    store = ReportStore(tmp_path / "r")
+def reports(data_dir: Path, app_env) -> ReportStore:
+    store = ReportStore(storage=open_storage(app_env.db))
     store.add("sof-bcv", "Nummeret er forkert [x](y)")
     return store
 

@@ -18,6 +18,9 @@ from directory.rules.unit_finder import UnitFinder
 from tests.conftest import app_test, synth_data_dir
 from ui.widgets import PICKER_LIMIT, SEARCH_SUFFIX
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 NO_PARENT = "(ingen: øverst i forvaltningen)"
 # A unit of the generated data with a parent; its own name does not hold "valby".
 MOVED = "bif-virksomhedsteam-beskaeftigelse-vesterbro"
@@ -199,6 +202,7 @@ def test_every_page_uses_the_one_picker(
 # --- moving a unit with the picker (small data) ----------------------------------------------
 
 
+@pytest.mark.git
 def test_flyt_moves_a_unit_under_the_unit_found_by_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,6 +16,9 @@ from streamlit.testing.v1 import AppTest
 from ui.escape import md_escape
 from ui.navigation import PAGES as APP_PAGES
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 ROOT = Path(__file__).resolve().parent.parent
 # app.py alone, then every page of its navigation (the one list, in ui/navigation.py).
 PAGES = ["app.py", *(page.file for page in APP_PAGES)]

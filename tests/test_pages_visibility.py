@@ -8,6 +8,7 @@ e-mail. Public viewers must find none of them anywhere; staff find them where th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
 from directory.quality.reports import ReportStore
+from directory.storage import open_storage
 from ui.auth import AUTH_BROKEN_DA
 from ui.escape import md_escape
+
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
 
 # Staff-only values of conftest.SMALL_DATA, as they would be written anywhere.
 STAFF_ONLY = [
@@ -90,8 +95,9 @@ def sent(at: AppTest, downloads: list[bytes]) -> str:
 
 
 def _run(page: str, params: dict, viewer: str, data_dir: Path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LANDKORT_REPORTS", str(data_dir.parent / "reports"))
-    ReportStore(data_dir.parent / "reports").add("sof-bcv", "Mette Test har nyt nummer")
+    ReportStore(storage=open_storage(os.environ["LANDKORT_DB"])).add(  # app_env's database
+        "sof-bcv", "Mette Test har nyt nummer"
+    )
     at = app_test(page, data_dir, monkeypatch, viewer=viewer, **params)
     assert not at.exception, [e.value for e in at.exception]
     return at

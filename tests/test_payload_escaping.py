@@ -19,6 +19,9 @@ from streamlit.testing.v1 import element_tree as et
 from tests.conftest import app_test
 from ui.escape import md_escape
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 PAYLOAD = (
     "Evil *fed* <b>x</b> [klik](http://evil.example/a) ![b](http://evil.example/i.png) "
     "<img src=http://evil.example/h.png> $x^2$ :red[rød] http://evil.example "

@@ -159,6 +159,7 @@ def test_every_caller_agrees_with_the_rule(
     assert stored and not [row for row in stored if holds_cpr(row)]
 
 
+@pytest.mark.usefixtures("app_env")
 def test_the_situation_page_refuses_an_odd_spelling(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import ROOT, app_test
 

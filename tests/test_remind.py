@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from conftest import set_clock
 from test_danish_messages import english
 
 from cli import main
@@ -134,6 +135,7 @@ def run_remind(
     monkeypatch: pytest.MonkeyPatch,
     smtp: SmtpServer,
     capsys: pytest.CaptureFixture[str],
+    app_env,
 ):
     """Run `landkort remind` on the small data with owner addresses (and one open report on
     sof-bcv) at a moment; returns (exit code, stdout, stderr)."""
@@ -143,10 +145,10 @@ def run_remind(
     monkeypatch.setenv("LANDKORT_SMTP", f"127.0.0.1:{smtp.port}")
     monkeypatch.setenv("LANDKORT_MAIL_FROM", "landkort@kk.example")
     monkeypatch.setenv("LANDKORT_BASE_URL", BASE + "/")
-    ReportStore(tmp_path / "reports").add("sof-bcv", "Fast-track-nummeret er lukket")
+    ReportStore(storage=open_storage(app_env.db)).add("sof-bcv", "Fast-track-nummeret er lukket")
 
     def run(*args: str, at: dt.datetime = TUESDAY) -> tuple[int, str, str]:
-        monkeypatch.setattr("directory.rules.hours.now", lambda: at)
+        set_clock(monkeypatch, at)
         code = main(["remind", *args])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
@@ -176,7 +178,9 @@ Kommunalt landkort
 """
 
 
-def test_one_danish_email_per_owner_address_with_links(run_remind, smtp: SmtpServer) -> None:
+def test_one_danish_email_per_owner_address_with_links(
+    run_remind, smtp: SmtpServer, app_env
+) -> None:
     code, out, err = run_remind()
     assert code == 0, err
     assert out == ""
@@ -200,7 +204,7 @@ def test_one_danish_email_per_owner_address_with_links(run_remind, smtp: SmtpSer
         "2 sendt, 0 fejlede, 0 allerede sendt i dag; 5 enheder skal tjekkes; 2 enheder uden "
         "ejeradresse (2 af dem skal tjekkes) står på siden Datakvalitet",
     ]
-    assert sent_log.sent_on(open_storage(), TUESDAY.date()) == {SOF, JKU.casefold()}
+    assert sent_log.sent_on(open_storage(app_env.db), TUESDAY.date()) == {SOF, JKU.casefold()}
 
 
 def test_units_without_an_owner_address_are_mailed_to_nobody(run_remind, smtp: SmtpServer) -> None:
@@ -211,7 +215,7 @@ def test_units_without_an_owner_address_are_mailed_to_nobody(run_remind, smtp: S
 
 
 def test_dry_run_prints_the_emails_and_sends_and_records_nothing(
-    run_remind, smtp: SmtpServer
+    run_remind, smtp: SmtpServer, app_env
 ) -> None:
     code, out, err = run_remind("--dry-run")
     assert code == 0, err
@@ -226,7 +230,7 @@ def test_dry_run_prints_the_emails_and_sends_and_records_nothing(
         "5 enheder skal tjekkes; 2 enheder uden ejeradresse (2 af dem skal tjekkes) står på "
         "siden Datakvalitet"
     )
-    assert sent_log.last_sent(open_storage()) == {}
+    assert sent_log.last_sent(open_storage(app_env.db)) == {}
     code, _, _ = run_remind()  # the real run after it still sends
     assert code == 0 and len(smtp.inbox.messages) == 2
 
@@ -247,7 +251,7 @@ def test_a_second_run_the_same_day_sends_nothing_and_the_next_day_again(
 
 
 def test_a_refused_recipient_is_reported_and_the_others_are_sent(
-    run_remind, smtp: SmtpServer
+    run_remind, smtp: SmtpServer, app_env
 ) -> None:
     smtp.inbox.refuse = {JKU.casefold()}
     code, _, err = run_remind()
@@ -259,7 +263,9 @@ def test_a_refused_recipient_is_reported_and_the_others_are_sent(
         "e-mail-serverens ejer; prøves igen ved næste kørsel"
     ) in err.splitlines()
     assert err.splitlines()[-1].startswith("1 sendt, 1 fejlede, 0 allerede sendt i dag;")
-    assert sent_log.sent_on(open_storage(), TUESDAY.date()) == {SOF}  # not the refused one
+    assert sent_log.sent_on(open_storage(app_env.db), TUESDAY.date()) == {
+        SOF
+    }  # not the refused one
     smtp.inbox.refuse = set()
     code, _, err = run_remind(at=TUESDAY.replace(hour=8))  # the next run tries it again
     assert code == 0
@@ -267,7 +273,7 @@ def test_a_refused_recipient_is_reported_and_the_others_are_sent(
 
 
 def test_a_server_that_is_down_is_reported_per_address_and_tried_next_run(
-    run_remind, smtp: SmtpServer
+    run_remind, smtp: SmtpServer, app_env
 ) -> None:
     smtp.stop()
     code, out, err = run_remind()
@@ -280,7 +286,7 @@ def test_a_server_that_is_down_is_reported_per_address_and_tried_next_run(
         ) in lines
     assert lines[-1].startswith("0 sendt, 2 fejlede, 0 allerede sendt i dag;")
     assert [line for line in lines if english(line)] == []
-    assert sent_log.last_sent(open_storage()) == {}  # nothing recorded as sent
+    assert sent_log.last_sent(open_storage(app_env.db)) == {}  # nothing recorded as sent
     smtp.start()
     code, _, err = run_remind(at=TUESDAY.replace(hour=8))
     assert code == 0, err
@@ -288,7 +294,7 @@ def test_a_server_that_is_down_is_reported_per_address_and_tried_next_run(
 
 
 def test_a_refused_sender_or_message_is_reported_word_for_word(
-    run_remind, smtp: SmtpServer
+    run_remind, smtp: SmtpServer, app_env
 ) -> None:
     smtp.inbox.refuse_sender = True
     code, _, err = run_remind()
@@ -305,7 +311,7 @@ def test_a_refused_sender_or_message_is_reported_word_for_word(
         f"fejl: {SOF}: e-mail-serveren 127.0.0.1:{smtp.port} tog ikke imod e-mailen (554 5.6.0 "
         "Message rejected); prøves igen ved næste kørsel"
     ) in err.splitlines()
-    assert sent_log.last_sent(open_storage()) == {}
+    assert sent_log.last_sent(open_storage(app_env.db)) == {}
 
 
 def scripted_server(replies: list[bytes]) -> tuple[int, threading.Thread]:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from directory.quality.reports import (
-    DEFAULT_REPORTS_DIR,
     LOG_NAME,
     MAX_WHAT,
     NO_OWNER,
@@ -20,7 +19,6 @@ from directory.quality.reports import (
     ReportStore,
     import_jsonl,
     open_by_owner,
-    reports_dir_from_env,
 )
 from directory.storage import open_storage
 from directory.storage.db import close_all
@@ -263,15 +261,24 @@ def test_an_old_jsonl_log_is_imported_once_losing_nothing(tmp_path: Path, db_url
     ]
 
 
-def test_without_arguments_the_store_uses_the_settings(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, own_database: str
-) -> None:
-    monkeypatch.delenv("LANDKORT_REPORTS", raising=False)
-    assert reports_dir_from_env() == DEFAULT_REPORTS_DIR == "var/reports"
-    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "r"))
-    store = ReportStore()
-    assert store.path == tmp_path / "r" / "reports.jsonl"
-    assert store.storage.url == own_database
+def test_the_app_s_store_uses_the_settings(app_env, tmp_path: Path) -> None:
+    """The app (`ui.state.app_state`) passes LANDKORT_DB and LANDKORT_REPORTS down."""
+    import ui.state
+
+    app_env.reports.mkdir()
+    (app_env.reports / LOG_NAME).write_bytes(
+        _event_line(
+            event="report",
+            id="r1",
+            unit_id="sof-bcv",
+            what="Gammel fejlmelding",
+            reported_at="2026-01-02T10:00:00+01:00",
+        )
+    )
+    store = ui.state.app_state().reports()
+    assert store.folder == app_env.reports
+    assert store.storage.url == app_env.db
+    assert [r.what for r in store.read().reports] == ["Gammel fejlmelding"]
 
 
 def _add_many(url: str, worker: int) -> None:
@@ -302,12 +309,12 @@ def test_open_reports_per_owner(store: ReportStore, small_directory) -> None:
 
 # -- the form on a unit page ------------------------------------------------------------------
 def _form_app() -> None:
-    import streamlit as st
 
     import ui.enhed
+    import ui.serving
     from directory import load_directory
 
-    directory = load_directory(st.session_state.get("data") or None)
+    directory = load_directory(ui.serving.data_dir())
     ui.enhed.report_form(directory.units["sof-bcv"], directory)
 
 
@@ -324,13 +331,13 @@ def _run_form(monkeypatch, data_dir: Path, tmp_path: Path, what: str, reporter: 
     return at
 
 
-def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path, app_env) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "Fast track-nummeret svarer ikke", "Mette")
     assert not at.exception
     assert [s.value for s in at.success] == [
         "Tak! Fejlmeldingen er gemt, og den, der holder enheden opdateret, kan se den."
     ]
-    (report,) = ReportStore().read().reports
+    (report,) = ReportStore(storage=open_storage(app_env.db)).read().reports
     assert (report.unit_id, report.what, report.reporter) == (
         "sof-bcv",
         "Fast track-nummeret svarer ikke",
@@ -338,13 +345,15 @@ def test_form_stores_a_report(monkeypatch, data_dir: Path, tmp_path: Path) -> No
     )
 
 
-def test_form_says_in_danish_what_is_missing(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+def test_form_says_in_danish_what_is_missing(
+    monkeypatch, data_dir: Path, tmp_path: Path, app_env
+) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "   ")
     assert [e.value for e in at.error] == [md_escape("Skriv, hvad der er forkert, før du sender.")]
-    assert ReportStore().read().reports == []
+    assert ReportStore(storage=open_storage(app_env.db)).read().reports == []
 
 
-def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path, app_env) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet", "Mette")
     assert at.text_area[0].value == "" and at.text_input[0].value == ""
     assert len(at.success) == 1
@@ -363,7 +372,7 @@ def test_form_clears_after_send(monkeypatch, data_dir: Path, tmp_path: Path) -> 
     ],
 )
 def test_form_refuses_a_duplicate_and_keeps_the_text(
-    monkeypatch, data_dir: Path, tmp_path: Path, second: str, message: str
+    monkeypatch, data_dir: Path, tmp_path: Path, second: str, message: str, app_env
 ) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "Adressen er flyttet")
     at.text_area[0].input(second)
@@ -371,10 +380,12 @@ def test_form_refuses_a_duplicate_and_keeps_the_text(
     at.run()
     assert [e.value for e in at.error] == [md_escape(message)]
     assert at.text_area[0].value == second
-    assert len(ReportStore().read().reports) == 1
+    assert len(ReportStore(storage=open_storage(app_env.db)).read().reports) == 1
 
 
-def test_form_is_rate_limited_per_user(monkeypatch, data_dir: Path, tmp_path: Path) -> None:
+def test_form_is_rate_limited_per_user(
+    monkeypatch, data_dir: Path, tmp_path: Path, app_env
+) -> None:
     at = _run_form(monkeypatch, data_dir, tmp_path, "Fejl 0")
     for i in range(1, RATE_LIMIT + 1):
         at.text_area[0].input(f"Fejl {i}")
@@ -385,4 +396,4 @@ def test_form_is_rate_limited_per_user(monkeypatch, data_dir: Path, tmp_path: Pa
             "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
         )
     ]
-    assert len(ReportStore().read().reports) == RATE_LIMIT
+    assert len(ReportStore(storage=open_storage(app_env.db)).read().reports) == RATE_LIMIT

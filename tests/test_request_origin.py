@@ -130,6 +130,7 @@ def _as_request(monkeypatch: pytest.MonkeyPatch, headers: dict[str, str]) -> Non
     monkeypatch.setattr("ui.auth.request_headers", lambda: dict(headers))
 
 
+@pytest.mark.usefixtures("app_env")
 def test_through_a_proxy_the_unit_page_is_public_with_a_banner(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -140,6 +141,7 @@ def test_through_a_proxy_the_unit_page_is_public_with_a_banner(
     assert NOT_SET_UP_DA != NOT_LOCAL_DA
 
 
+@pytest.mark.usefixtures("app_env")
 def test_a_foreign_host_name_gets_no_page(data_dir: Path, monkeypatch) -> None:
     _as_request(monkeypatch, {"Host": "rebind.attacker.test:8501"})
     at = app_test("pages/enhed.py", data_dir, monkeypatch, viewer="local", id="sof-bcv")
@@ -148,6 +150,7 @@ def test_a_foreign_host_name_gets_no_page(data_dir: Path, monkeypatch) -> None:
     assert not at.get("page_link") and not at.markdown
 
 
+@pytest.mark.usefixtures("app_env")
 def test_straight_from_this_machine_is_still_the_staff_view(data_dir: Path, monkeypatch) -> None:
     _as_request(monkeypatch, {"Host": "localhost:8501", "User-Agent": "Chromium"})
     at = app_test("pages/enhed.py", data_dir, monkeypatch, viewer="local", id="sof-bcv")

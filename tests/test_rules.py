@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import app_test, write_data
+from conftest import app_test, set_clock, write_data
 
 from directory import load_directory, validate_directory
 from directory.devtools import schema
@@ -194,6 +194,7 @@ def test_demo_needs_are_a_short_vocabulary(demo, demo_index) -> None:
     assert {"huslejerestance", "hjemløs", "underretning", "mitid"} <= words
 
 
+@pytest.mark.usefixtures("app_env")
 def test_soeg_and_kort_offer_the_vocabulary_and_filter_by_it(
     demo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -317,11 +318,12 @@ def test_search_does_not_import_the_map() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=DEMO.parent)
 
 
+@pytest.mark.usefixtures("app_env")
 def test_overview_and_data_quality_pages_show_the_same_stale_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As a coordinator sees it, on 1 June 2027: the two pages' per-forvaltning columns."""
-    monkeypatch.setattr("directory.rules.hours.now", lambda: dt.datetime(2027, 6, 1, 10, 0))
+    set_clock(monkeypatch, dt.datetime(2027, 6, 1, 10, 0))
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     overview = app_test("pages/oversigt.py", DEMO, monkeypatch)
     quality = app_test("pages/datakvalitet.py", DEMO, monkeypatch)

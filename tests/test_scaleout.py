@@ -34,7 +34,7 @@ from testkit.browser_support import (
 from testkit.nginx_support import Nginx, get
 from tests.test_browser import _require_chromium
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.nginx]
 UNIT = "bif-jku"
 WHAT = "Skalerings-test: telefonnummeret er skiftet"
 USER = {"name": "Mette Hansen", "email": "mette@kk.dk"}

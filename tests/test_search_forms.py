@@ -188,12 +188,13 @@ def test_nearest_matches_when_nothing_matches(demo_index: SearchIndex) -> None:
     assert demo_index.nearest("xyzzyqq") == []
 
 
-def test_report_missing_word_counts_in_the_database(tmp_path: Path) -> None:
-    report_missing_word("husly", "akut bolig", folder=tmp_path)
-    report_missing_word("  Ludo   mani ", folder=tmp_path)
-    assert report_missing_word("ludo mani", folder=tmp_path).count == 2
+def test_report_missing_word_counts_in_the_database(tmp_path: Path, storage) -> None:
+    report_missing_word("husly", "akut bolig", storage=storage, folder=tmp_path)
+    report_missing_word("  Ludo   mani ", storage=storage, folder=tmp_path)
+    assert report_missing_word("ludo mani", storage=storage, folder=tmp_path).count == 2
     assert not (tmp_path / "missing-words.jsonl").exists()  # no file any more
-    assert [(m.query, m.count, m.note) for m in read_missing_words(tmp_path)] == [
+    words = read_missing_words(tmp_path, storage=storage)
+    assert [(m.query, m.count, m.note) for m in words] == [
         ("ludo mani", 2, None),
         ("husly", 1, "akut bolig"),
     ]
@@ -221,9 +222,9 @@ def test_report_missing_word_counts_in_the_database(tmp_path: Path) -> None:
     ],
 )
 def test_a_missing_word_that_cannot_be_stored_says_why(
-    tmp_path: Path, query: str, note: str | None, message: str
+    tmp_path: Path, query: str, note: str | None, message: str, storage
 ) -> None:
     with pytest.raises(MissingWordError) as info:
-        report_missing_word(query, note, folder=tmp_path)
+        report_missing_word(query, note, storage=storage, folder=tmp_path)
     assert str(info.value) == message
     assert not (tmp_path / "missing-words.jsonl").exists()

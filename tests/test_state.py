@@ -152,6 +152,7 @@ def test_the_ui_policy_shows_refusals_says_down_plainly_and_logs_the_details(
         ("pages/datakvalitet.py", {}),
     ],
 )
+@pytest.mark.usefixtures("app_env")
 def test_the_database_down_notice_shows_no_database_details(
     data_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -176,7 +177,7 @@ def test_the_database_down_notice_shows_no_database_details(
 
 # -- editing never waits for the state database -------------------------------------------
 @pytest.fixture
-def coordinator_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def coordinator_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env):
     """The unit page of sof-bcv for a SOF coordinator, on data in a git repository."""
     from test_page_rediger import ACCESS, SOF_COORDINATOR
 
@@ -209,6 +210,7 @@ def _gem(app: AppTest, description: str) -> AppTest:
     return app
 
 
+@pytest.mark.git
 def test_a_database_that_is_down_does_not_block_editing(
     coordinator_page, monkeypatch: pytest.MonkeyPatch, down_url: str
 ) -> None:
@@ -221,13 +223,15 @@ def test_a_database_that_is_down_does_not_block_editing(
     assert "Gemt mens databasen var nede." in (repo / "units/sof.yaml").read_text("utf-8")
 
 
+@pytest.mark.git
 def test_a_save_is_saved_when_closing_its_reports_fails_after_it(
-    coordinator_page, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    coordinator_page, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_env
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
     repo, run = coordinator_page
-    report = ReportStore(tmp_path / "reports").add("sof-bcv", "Beskrivelsen er forældet.")
+    store = ReportStore(storage=open_storage(app_env.db))
+    report = store.add("sof-bcv", "Beskrivelsen er forældet.")
     app = run()
     app.multiselect[0].select(report.id)
 
@@ -240,10 +244,11 @@ def test_a_save_is_saved_when_closing_its_reports_fails_after_it(
     assert [s.value for s in app.success] == [f"Gemt (Beskrivelse) som ændring {sha[:10]}."]
     assert REPORTS_NOT_CLOSED_DA in [w.value for w in app.warning]
     assert "Opdateret beskrivelse." in (repo / "units/sof.yaml").read_text("utf-8")
-    assert ReportStore(tmp_path / "reports").get(report.id).is_open
+    assert ReportStore(storage=open_storage(app_env.db)).get(report.id).is_open
 
 
 # -- item 6: who files reports, and how many ----------------------------------------------
+@pytest.mark.usefixtures("app_env")
 def test_the_public_view_offers_no_report_form(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,7 +267,7 @@ def _file(at: AppTest, what: str) -> AppTest:
 
 
 def test_the_limit_counts_per_user_across_browser_sessions(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     """A new WebSocket is a new Streamlit session: the limit must not start again."""
     first = app_test("pages/enhed.py", data_dir, monkeypatch, viewer="staff", id="sof-bcv")
@@ -278,7 +283,7 @@ def test_the_limit_counts_per_user_across_browser_sessions(
             "Du har sendt mange fejlmeldinger på kort tid. Vent et par minutter, og prøv igen."
         )
     ]
-    assert len(ReportStore().read().reports) == RATE_LIMIT
+    assert len(ReportStore(storage=open_storage(app_env.db)).read().reports) == RATE_LIMIT
 
 
 def test_the_hourly_cap_holds_across_servers(db_url: str) -> None:

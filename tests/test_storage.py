@@ -83,9 +83,11 @@ def test_an_old_database_is_migrated_from_0001_keeping_its_rows(db_url: str) -> 
 def test_sqlite_default_is_a_wal_file_under_var(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from directory.settings import load
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LANDKORT_DB")
-    storage = open_storage()
+    storage = open_storage(load().db)
     assert storage.url == "sqlite:///var/landkort.db"
     assert (tmp_path / "var" / "landkort.db").is_file()
     with storage.read() as session:

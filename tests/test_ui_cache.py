@@ -11,6 +11,9 @@ import ui.serving
 from directory import validate_directory
 from tests.conftest import app_test
 
+# These tests run the app (or a command) as a whole: its own state and disk cache each.
+pytestmark = pytest.mark.usefixtures("app_env")
+
 
 def _rename_daytime_unit(data_dir: Path, name: str) -> None:
     path = data_dir / "units" / "sof.yaml"

@@ -16,7 +16,6 @@ from typing import Any
 
 import streamlit as st
 
-from directory import settings
 from directory.access import (
     PUBLIC,
     AccessFileError,
@@ -29,11 +28,19 @@ from directory.access import (
     local_request,
     viewer_from_claims,
 )
+from directory.settings import Settings
 from ui.escape import md_escape
 from ui.links import APP_TITLE
 
 # Without sign-in on a loopback-bound server (`make run`): the person at this machine.
 LOCAL_STAFF = Viewer(staff=True)
+
+
+def _settings() -> Settings:
+    """The app's settings (`ui.serving.settings`, which imports this module)."""
+    from ui.serving import settings
+
+    return settings()
 
 
 def auth_configured() -> bool:
@@ -61,7 +68,7 @@ def request_headers() -> dict[str, str]:
 
 def server_hosts() -> tuple[str, ...] | None:
     """The host names this server answers to (`LANDKORT_ALLOWED_HOSTS`), None for any."""
-    return allowed_hosts(settings.get("LANDKORT_ALLOWED_HOSTS"), loopback_bound=bound_to_loopback())
+    return allowed_hosts(_settings().allowed_hosts, loopback_bound=bound_to_loopback())
 
 
 def host_ok() -> bool:
@@ -83,7 +90,7 @@ def _access_rules(path: str | None, fp: tuple[int, int] | None) -> AccessRules:
 
 def access_rules() -> AccessRules:
     """The access file's rules (re-read when the file changes); raises `AccessFileError`."""
-    path = settings.get("LANDKORT_ACCESS")
+    path = _settings().access
     try:
         stat = os.stat(path) if path else None
     except OSError:

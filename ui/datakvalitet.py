@@ -33,7 +33,7 @@ from directory.quality.reports import (
     Report,
     ReportLog,
 )
-from directory.rules import hours as clock
+from directory.rules import clock
 from directory.rules.owners import address_key
 from directory.rules.vocabulary import vocabulary
 from ui import widgets
@@ -493,7 +493,7 @@ def page() -> None:
     if log is None:
         log = ReportLog()
     health = build_health(
-        validation, today=clock.now().date(), reports=log.reports, department=department
+        validation, today=clock.today(), reports=log.reports, department=department
     )
 
     cols = st.columns(5)

@@ -103,6 +103,48 @@
     return pushState(state, title, url);
   };
 
+  // Each search its own history entry. Streamlit writes a widget bound to the link
+  // (`?q=`) with replaceState, so a typed search replaced the one before it and Back
+  // jumped past earlier searches. A new search text on the same page is pushed instead;
+  // Back then returns to the previous search (Streamlit reruns on popstate).
+  var SEARCH_PARAMS = ["q"];
+  var replaceState = history.replaceState.bind(history);
+  history.replaceState = function (state, title, url) {
+    if (url !== undefined && url !== null) {
+      var target = new URL(String(url), location.href);
+      var here = new URL(location.href);
+      var newSearch = SEARCH_PARAMS.some(function (name) {
+        var wanted = target.searchParams.get(name) || "";
+        return wanted !== "" && wanted !== (here.searchParams.get(name) || "");
+      });
+      if (target.pathname === here.pathname && newSearch) {
+        return pushState(state, title, url);
+      }
+    }
+    return replaceState(state, title, url);
+  };
+
+  // The search box has the focus when Søg opens (a page visit, also from another page),
+  // unless the reader is typing in another field already.
+  var focusedVisit = null;
+  function focusSearch() {
+    var box = doc.querySelector("[data-testid=stMain] input[aria-label='Søg']");
+    if (!box) {
+      focusedVisit = null;
+      return;
+    }
+    if (focusedVisit === location.pathname) {
+      return;
+    }
+    focusedVisit = location.pathname;
+    // not while the reader types in another field; a link (the sidebar's) may lose it
+    var active = doc.activeElement;
+    var typing = active && active !== box && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+    if (!typing) {
+      box.focus({ preventScroll: true });
+    }
+  }
+
   // at most once per frame, however many changes Streamlit makes while it draws
   var pending = false;
   function schedule() {
@@ -111,6 +153,7 @@
       window.requestAnimationFrame(function () {
         pending = false;
         apply();
+        focusSearch();
       });
     }
   }

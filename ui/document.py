@@ -3,8 +3,10 @@
 `install()` runs on every page (app.py). It adds one `st.html` element with
 - a script (`ui/document.js`) that sets `<html lang="da">` (screen readers read Danish with a
   Danish voice), puts Streamlit's own English labels in Danish ("Skip to main content",
-  "Clear entry"), opens `tel:` links in the same tab, marks result lists as lists, and keeps
-  one history entry per click on a link to another page (so Back returns to the results);
+  "Clear entry"), opens `tel:` links in the same tab, marks result lists as lists, keeps
+  one history entry per click on a link to another page (so Back returns to the results)
+  and one per search (so Back returns to the search before), and puts the cursor in Søg's
+  search box when the page opens;
 - a style sheet: a visible focus ring on every link and button (WCAG 2.4.7), captions in a
   solid grey (4.5:1 needs more than Streamlit's 60 % opacity), and the result card's unit
   name as its most prominent line.
@@ -38,6 +40,14 @@ STYLE = """
   /* a long Danish title ("samarbejdspartnere") fits a phone, hyphenated (lang="da") */
   [data-testid=stMain] h1 { font-size: 2rem !important; hyphens: auto; }
 }
+/* less empty space above the title, so that three result cards fit a 1280x900 screen */
+[data-testid=stMainBlockContainer] { padding-top: 3.5rem !important; }
+[data-testid=stMain] h1 { padding-top: 0.5rem !important; font-size: 2.4rem; }
+/* the lines of a result card sit closer together */
+[class*="st-key-punkt-"] [data-testid=stVerticalBlock],
+[class*="st-key-forslag-"] [data-testid=stVerticalBlock] { gap: 0.45rem; }
+[class*="st-key-punkt-"][data-testid=stVerticalBlockBorderWrapper],
+[class*="st-key-punkt-"] { padding: 0.7rem 0.9rem !important; }
 /* a result card's unit name is its most prominent line (ui.soeg: containers `navn-…`) */
 [class*="st-key-navn-"] [data-testid=stPageLink-NavLink] p {
   font-size: 1.3rem; line-height: 1.35;

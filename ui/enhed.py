@@ -18,8 +18,9 @@ import ui.serving
 import ui.state
 from directory import Directory, Referral, Unit
 from directory.quality.reports import MAX_NAME, MAX_WHAT
-from directory.rules import hours as clock
-from directory.rules.hours import danish, unit_hours, unit_status
+from directory.rules import clock
+from directory.rules.areas import ESTIMATED_LOCATION
+from directory.rules.hours import danish, family_status, unit_hours, unit_status
 from directory.rules.staleness import is_stale
 from ui.escape import md_escape
 from ui.links import unit_href
@@ -44,7 +45,8 @@ def unit_page(directory: Directory, unit: Unit, at: dt.datetime, today: dt.date)
     chain += [md_escape(parent.name) for parent in reversed(directory.ancestors(unit.id))]
     st.caption(" › ".join(chain))
     ui.notice.notice_box(unit, today)
-    st.markdown(f"{status_text(unit_status(directory, unit, at))} · {call_first_md(unit)}")
+    status = status_text(family_status(directory, unit, at))
+    st.markdown(f"{status} · {call_first_md(directory, unit)}")
     pin_button(unit.id, my_pins(), key=f"pin-enhed-{unit.id}")
     for gatekeeper in unit.gatekeepers:
         st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper)}")
@@ -124,6 +126,12 @@ def _how_to_refer(unit: Unit) -> None:
     )
 
 
+ESTIMATED_LOCATION_DA = (
+    "Adressen er anslået: kilderne giver ingen adresse for enheden selv, så den står på den "
+    "overordnede enheds eller forvaltningens adresse. Ring og spørg, før borgeren møder op."
+)
+
+
 def _locations(directory: Directory, unit: Unit) -> None:
     st.header("Adresser", anchor=False)
     locations = [directory.locations[i] for i in unit.locations if i in directory.locations]
@@ -136,6 +144,8 @@ def _locations(directory: Directory, unit: Unit) -> None:
             f":material/location_on: **{md_escape(location.name)}**, "
             f"{md_escape(location.address.one_line())}{extra}"
         )
+    if unit.extensions.get(ESTIMATED_LOCATION) is True:
+        st.caption(ESTIMATED_LOCATION_DA)
     small_map(directory, unit)
     st.page_link(
         "pages/kort.py",
@@ -153,7 +163,8 @@ def small_map(directory: Directory, unit: Unit) -> None:
     from ui.present import mapview
 
     try:
-        tiles = mapview.tiles_from_env()
+        settings = ui.serving.settings()
+        tiles = mapview.tile_layer(settings.tiles, settings.tiles_attribution)
     except mapview.TilesError:
         tiles = None
     found = [site for site in geo.sites(directory) if site.location.id in unit.locations]

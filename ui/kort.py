@@ -14,11 +14,12 @@ from streamlit_folium import st_folium
 import ui.serving
 from directory import Directory
 from directory.geo import places as geo
-from directory.rules import hours
+from directory.rules import clock
 from directory.rules.needs import need_options
 from ui.escape import md_escape
 from ui.links import unit_href
 from ui.present import mapview
+from ui.widgets import url_flag
 
 MAP_HEIGHT = 560
 
@@ -80,7 +81,7 @@ def filters(directory: Directory) -> tuple[geo.MapFilter, geo.Place | None]:
             if value
         }
     )
-    return geo.MapFilter(frozenset(chosen), need, text, open_now, hours.now()), place
+    return geo.MapFilter(frozenset(chosen), need, text, open_now, clock.now()), place
 
 
 def _seed_from_url(directory: Directory, needs: list[str]) -> None:
@@ -96,7 +97,7 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
         ],
         "kort_behov": params.get("behov") if params.get("behov") in needs else None,
         "kort_naer": place.key if place else near,  # unknown: kept, so the page can say so
-        "kort_aaben": params.get("aaben") in ("1", "true", "ja"),
+        "kort_aaben": bool(url_flag(params.get("aaben"))),
     }
     for key, value in seeds.items():
         if key not in st.session_state:
@@ -105,7 +106,8 @@ def _seed_from_url(directory: Directory, needs: list[str]) -> None:
 
 def show_map(directory: Directory, found: list[geo.Site], place: geo.Place | None) -> None:
     try:
-        tiles = mapview.tiles_from_env()
+        settings = ui.serving.settings()
+        tiles = mapview.tile_layer(settings.tiles, settings.tiles_attribution)
     except mapview.TilesError as exc:
         st.warning(f"Kortet vises uden baggrund: {md_escape(exc)}")
         tiles = None

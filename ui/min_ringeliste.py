@@ -14,7 +14,7 @@ import ui.serving
 import ui.widgets
 from directory import Directory
 from directory.exports import export
-from directory.rules import hours as clock
+from directory.rules import clock
 from search import unit_status
 from ui.escape import md_escape
 from ui.widgets import call_first_md, pin_button, status_text, unit_link
@@ -44,7 +44,7 @@ def pinned_card(directory: Directory, unit_id: str, pinned: list[str], at: dt.da
                 unit_link(unit, icon=":material/badge:", bold=True)
                 st.markdown(status_text(unit_status(directory, unit, at)))
             with right:
-                st.markdown(call_first_md(unit))
+                st.markdown(call_first_md(directory, unit))
         pin_button(unit_id, pinned, key=f"unpin-min-{unit_id}")
 
 

@@ -116,7 +116,7 @@ def notice_section(unit: Unit, viewer: Viewer, today: dt.date) -> None:
     clear its notice. Nothing for anyone else, or when editing is off (Rediger says why)."""
     if not viewer.can_edit(unit.department):
         return
-    editor = Editor(ui.serving.data_dir())
+    editor = Editor(ui.serving.data_dir(), cache_dir=ui.serving.cache_dir())
     if editor.off_reason() is not None:
         return
     flash = st.session_state.pop(_key(unit.id, "flash"), None)

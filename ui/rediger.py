@@ -58,7 +58,7 @@ FORM_FIELDS = [
 
 
 def _editor() -> Editor:
-    return Editor(ui.serving.data_dir())
+    return Editor(ui.serving.data_dir(), cache_dir=ui.serving.cache_dir())
 
 
 def _key(unit_id: str, name: str) -> str:
@@ -606,7 +606,7 @@ def history_section(unit: Unit, viewer: Viewer) -> None:
     _show_errors(errors, "")
     for entry in entries[:15]:
         commit = entry.commit
-        url = commit_url(commit.sha)
+        url = commit_url(commit.sha, ui.serving.settings().commit_url)
         ref = f"[{commit.short}]({url})" if url else f"`{commit.short}`"
         when = commit.when[:16].replace("T", " kl. ")
         lines = [f"**{md_escape(when)}** · {md_escape(commit.author)} · {ref}"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import streamlit as st
@@ -15,6 +14,7 @@ import ui.soeg
 from directory import Directory
 from directory.exports import export
 from directory.model import cut
+from directory.rules import clock
 from ui.escape import md_escape
 from ui.links import unit_href
 
@@ -76,7 +76,7 @@ def call_list_downloads(
     )
     cols[2].download_button(
         "Side til udskrift",
-        export.call_list_html(rows, title, public=public, generated=dt.date.today()),
+        export.call_list_html(rows, title, public=public, generated=clock.today()),
         f"{name}.html",
         "text/html",
         icon=":material/print:",

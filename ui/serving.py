@@ -27,9 +27,9 @@ from directory import (
     Directory,
     Problem,
     Validation,
-    data_dir_from_env,
     validate_directory,
 )
+from directory import settings as config
 from directory.loading.loader import last_good
 from directory.visibility import public_view
 from ui import auth
@@ -41,12 +41,32 @@ if TYPE_CHECKING:  # imported where built: pages that need neither start faster
     from search import SearchIndex
 
 
+SETTINGS_WRONG_DA = "Landkortet er sat forkert op. Giv it-supporten denne besked: "
+
 # (path, mtime in ns, size) of every YAML file of a data directory
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
+def settings() -> config.Settings:
+    """The app's settings (`LANDKORT_*`, `directory.settings`): the one place the app reads
+    them; every other module gets its values as arguments from here. A value that cannot be
+    used stops the page with the message (which setting, and the fix), never a traceback."""
+    try:
+        return config.current()
+    except config.SettingsError as exc:
+        st.error(SETTINGS_WRONG_DA + md_escape(exc), icon=":material/settings:")
+        st.stop()
+
+
 def data_dir() -> str:
-    return data_dir_from_env()
+    """The data directory (`LANDKORT_DATA`)."""
+    return settings().data
+
+
+def cache_dir() -> str | None:
+    """The disk cache's folder (`LANDKORT_CACHE`), or None when it is off."""
+    folder = settings().cache_dir
+    return None if folder is None else str(folder)
 
 
 def fingerprint(root: str) -> Fingerprint:
@@ -70,8 +90,8 @@ def fingerprint(root: str) -> Fingerprint:
 
 
 @st.cache_resource(show_spinner="Indlæser data …", max_entries=4)
-def _validation(root: str, fp: str) -> Validation:
-    result = validate_directory(root)
+def _validation(root: str, fp: str, cache: str | None) -> Validation:
+    result = validate_directory(root, cache_dir=cache)
     # The loaded data lives until the files change: keep the cyclic garbage collector
     # from rescanning its million objects on every collection (every caseworker's rerun).
     gc.freeze()
@@ -79,8 +99,8 @@ def _validation(root: str, fp: str) -> Validation:
 
 
 @st.cache_resource(show_spinner="Indlæser seneste gyldige data …", max_entries=2)
-def _last_good(root: str, bad_version: str) -> Validation | None:
-    result = last_good(root)
+def _last_good(root: str, bad_version: str, cache: str | None) -> Validation | None:
+    result = last_good(root, cache)
     gc.freeze()
     return result
 
@@ -91,7 +111,7 @@ def validation() -> Validation:
     # A short digest as the cache key: Streamlit's hashing of the whole fingerprint on
     # every rerun cost more than the stat calls themselves.
     key = hashlib.blake2b(repr(fingerprint(root)).encode(), digest_size=16).hexdigest()
-    return _validation(root, key)
+    return _validation(root, key, cache_dir())
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,7 @@ def served() -> Served:
     current = validation()
     if current.directory is not None:
         return Served(current.directory, current.version, current)
-    good = _last_good(data_dir(), current.version)
+    good = _last_good(data_dir(), current.version, cache_dir())
     if good is None or good.directory is None:
         return Served(None, current.version, current)
     return Served(good.directory, good.version, current, stale=True)

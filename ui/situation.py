@@ -8,25 +8,36 @@ import streamlit as st
 import ui.notice
 import ui.serving
 from directory import Directory
-from directory.rules import hours as clock
+from directory.rules import clock
+from directory.rules.areas import area_text, unit_area
+from directory.rules.calling import after_hours_phone
 from directory.rules.query import MAX_SITUATION_CHARS
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
+from search.placing import Instead
 from ui.escape import md_escape
-from ui.widgets import SEARCH_PAGE, age_input, call_first_md, status_text, unit_link, unit_picker
+from ui.widgets import (
+    SEARCH_PAGE,
+    age_input,
+    area_input,
+    call_first_md,
+    districts,
+    instead_md,
+    status_text,
+    unit_link,
+    unit_picker,
+)
 
 INTRO = (
-    "Beskriv borgerens situation med dine egne ord, fx *lejer har brev fra fogeden, to børn "
-    "og drikker for meget*, og/eller vælg behov. Skriv alderen, så kun de enheder, der tager "
-    "imod borgerens alder, bliver foreslået. Skriv ikke navn eller CPR-nummer: teksten står i "
-    "linket."
+    "Beskriv borgerens situation med dine egne ord og/eller vælg behov. Alder og område gør "
+    "forslagene præcise. Skriv ikke navn eller CPR-nummer: teksten står i linket."
 )
 NOTHING = (
     "Ingen enhed passer til situationen{age}. Beskriv behovet med andre ord (fx »hjemløs«, "
     "»gæld«, »misbrug«), fjern alderen, eller søg på Søg-siden."
 )
 SHARE = (
-    "Linket i adresselinjen gemmer situationen, alderen og din enhed: kopier det for at dele "
-    "forslagene med en kollega."
+    "Linket i adresselinjen gemmer situationen, alderen, området og din enhed: kopier det for "
+    "at dele forslagene med en kollega."
 )
 
 
@@ -42,7 +53,8 @@ def _path_md(suggestion: Suggestion, directory: Directory) -> str:
 
 
 def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> None:
-    """One unit to contact: why, the number to call first, open now, what comes first."""
+    """One unit to contact: why, the number to call first (and, when it is closed, a number
+    of its own staffed now), open now, what comes first, its district units."""
     directory = guidance.directory
     unit = directory.units[suggestion.unit_id]
     department = directory.departments.get(unit.department)
@@ -50,19 +62,28 @@ def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> 
         left, right = st.columns([3, 2], gap="medium")
         with left:
             unit_link(unit, icon=":material/badge:", bold=True, label=f"{number}. {unit.name}")
-            dept = md_escape(department.label) if department else ""
-            st.markdown(f"{dept} · {status_text(guidance.status(unit.id))}")
+            status = guidance.status(unit.id)
+            facts = [md_escape(department.label) if department else "", status_text(status)]
+            if guidance.area is not None and unit_area(directory, unit):
+                facts.append(md_escape(f"dækker {area_text(directory, unit)}"))
+            st.markdown(" · ".join(f for f in facts if f))
             ui.notice.notice_box(unit, guidance.at.date())
             st.markdown(f"**Hvorfor:** {md_escape(suggestion.reason)}")
         with right:
-            st.markdown(call_first_md(unit))
+            lines = [call_first_md(directory, unit)]
+            staffed = after_hours_phone(unit, guidance.at) if not status.is_open else None
+            if staffed is not None and not status.unknown:
+                lines.append(instead_md(Instead(phone=staffed), directory))
             for first in suggestion.before:
-                st.markdown(f"**Kontakt først:** {md_escape(directory.units[first].name)}")
+                lines.append(f"**Kontakt først:** {md_escape(directory.units[first].name)}")
             if suggestion.requires:
-                st.markdown(f"**Kræver:** {md_escape(', '.join(suggestion.requires))}")
+                lines.append(f"**Kræver:** {md_escape(', '.join(suggestion.requires))}")
+            st.markdown("  \n".join(lines))
         path = _path_md(suggestion, directory)
         if path:
             st.markdown(path)
+        if suggestion.districts:
+            districts(directory, suggestion.districts)
 
 
 def needs_overview(guidance: Guidance) -> None:
@@ -135,10 +156,10 @@ def page() -> None:
         key="tekst",
         bind="query-params",
         placeholder="fx lejer har brev fra fogeden, to børn og drikker for meget",
-        height=100,
+        height=68,
         max_chars=MAX_SITUATION_CHARS,  # a longer text from a link is cut to this
     )
-    cols = st.columns([4, 1.4, 3], vertical_alignment="top")  # the picker is taller
+    cols = st.columns([3.2, 1.2, 2], vertical_alignment="bottom")
     needs = cols[0].multiselect(
         "Behov (valgfrit)",
         index.needs(),
@@ -147,13 +168,16 @@ def page() -> None:
         placeholder="Vælg behov",
     )
     age = age_input(cols[1])
-    # The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name.
-    with cols[2]:
+    area = area_input(cols[2], directory)
+    # The own unit is kept in the link by id (`?fra=bif-jobcenter`), not by its shown name;
+    # folded away until chosen, so the first suggestion is in view.
+    chosen = st.query_params.get("fra")
+    with st.expander("Din enhed (valgfri): vis henvisningsvejen", expanded=bool(chosen)):
         own = unit_picker(
-            "Din enhed (valgfri): vis henvisningsvejen",
+            "Din enhed",
             ui.serving.unit_finder(),
             "fra",
-            selected=st.query_params.get("fra"),
+            selected=chosen,
             search_label="Søg efter din enhed",
             placeholder="Vælg din enhed",
         )
@@ -167,6 +191,11 @@ def page() -> None:
 
     guide = Guide(index, graph=ui.serving.referral_graph())
     guidance = guide.guide(
-        text or "", needs, age=None if age is None else int(age), from_unit=own, at=clock.now()
+        text or "",
+        needs,
+        age=None if age is None else int(age),
+        from_unit=own,
+        at=clock.now(),
+        area=area,
     )
     results(guidance)

@@ -13,54 +13,56 @@ import ui.notice
 import ui.serving
 import ui.state
 import ui.widgets
-from directory import Directory
+from directory import Contact, Directory
 from directory.access import Viewer
 from directory.model import cut
 from directory.quality.reports import open_for_owner
-from directory.rules import hours as clock
-from directory.rules.hours import unit_status
+from directory.rules import clock
+from directory.rules.areas import CitizenArea
 from directory.storage.missing import MAX_NOTE
 from search import HitKind
 from search.alternatives import Alternatives
 from search.alternatives import open_alternatives as search_open_alternatives
 from search.index import owner_key
+from search.placing import AreaFit, Card, area_note, place, search_cards
 from search.reason import reason
-from search.results import Result, group_hits, top_results
+from search.results import Result, group_hits
 from ui.escape import md_escape
 from ui.links import department_href
 from ui.widgets import (
     DATAKVALITET_PAGE,
     ROLE_DA,
     SEARCH_PAGE,
+    area_input,
     call_first_md,
-    contact_line,
+    districts,
+    instead_md,
     phone_md,
     pin_button,
     status_text,
     unit_link,
+    url_toggle,
 )
-
-MAX_PEOPLE = 3  # people of one unit named on its card
-
 
 # Example searches on the empty page; each is a button that runs it.
 EXAMPLES = ("herberg", "bolig rådgivning", "JKU", "misbrug ung", "udsættelse")
 
 
 def result_list(
-    results: list[Result],
+    cards: list[Card],
     directory: Directory,
     at: dt.datetime,
     *,
     key: str,
     pinned: list[str] | None = None,
+    area: CitizenArea | None = None,
 ) -> None:
     """Results as a list: the container is `role=list`, each card `role=listitem`
     (ui/document.js marks containers keyed `liste-…`/`punkt-…`). `pinned`: the viewer's own
-    call list, for the pin button on unit cards (None: no button)."""
+    call list, for the pin button on unit cards (None: no button); `area`: the citizen's."""
     with st.container(key=f"liste-{key}"):
-        for result in results:
-            result_card(result, directory, at, key=key, pinned=pinned)
+        for card in cards:
+            result_card(card, directory, at, key=key, pinned=pinned, area=area)
 
 
 def result_reason(result: Result) -> str:
@@ -70,56 +72,84 @@ def result_reason(result: Result) -> str:
 
 
 def result_card(
-    result: Result,
+    card: Card,
     directory: Directory,
     at: dt.datetime,
     *,
     key: str = "hits",
     pinned: list[str] | None = None,
+    area: CitizenArea | None = None,
 ) -> None:
-    """One search result as a bordered card: a unit with the people of it that matched, a
-    department or a location.
+    """One search result as a bordered card: a unit (with the people of it that matched,
+    and the district units folded into it), a department or a location.
 
     The card carries the CSS class `st-key-punkt-<list>-<kind>-<id>` (browser tests select
-    on it); the unit's name, the card's most prominent line, `st-key-navn-…`."""
+    on it); the unit's name, the card's first and most prominent line, `st-key-navn-…`."""
+    result = card.result
     with st.container(border=True, key=f"punkt-{key}-{result.kind.value}-{result.id}"):
         if result.kind is HitKind.UNIT:
-            _unit_card(result, directory, at, key, pinned)
+            _unit_card(card, directory, at, key, pinned, area)
         elif result.kind is HitKind.DEPARTMENT:
             _department_card(result, directory)
+            st.caption(md_escape(result_reason(result)))
         else:
             _location_card(result, directory, at)
-        st.caption(md_escape(result_reason(result)))
+            st.caption(md_escape(result_reason(result)))
 
 
 def _unit_card(
-    result: Result, directory: Directory, at: dt.datetime, key: str, pinned: list[str] | None
+    card: Card,
+    directory: Directory,
+    at: dt.datetime,
+    key: str,
+    pinned: list[str] | None,
+    area: CitizenArea | None,
 ) -> None:
+    """The unit's name first, the number to call under it (and, when it is closed, what is
+    open instead); on the right its forvaltning, open now, its area, the person who
+    matched (once) or its gatekeeper, and why it is shown."""
+    result = card.result
     unit = directory.units[result.id]
     department = directory.departments.get(unit.department)
-    people = [directory.contacts[hit.id] for hit in result.people[:MAX_PEOPLE]]
-    left, right = st.columns([3, 2], gap="medium")
+    people = [directory.contacts[hit.id] for hit in result.people[:1]]
+    left, right = st.columns([11, 9], gap="medium")
     with left:
-        for contact in people:
-            st.markdown(
-                f":material/person: {contact_line(contact, compact=True)} · "
-                f"{ROLE_DA[contact.role]} i"
-            )
         with st.container(key=f"navn-{key}-{result.kind.value}-{result.id}"):
             unit_link(unit, icon=":material/badge:", bold=True)
-        dept = md_escape(department.label) if department else ""
-        st.markdown(f"{dept} · {status_text(unit_status(directory, unit, at))}")
+        lines = [call_first_md(directory, unit)]
+        if card.instead is not None:
+            lines.append(instead_md(card.instead, directory))
+        st.markdown("  \n".join(lines))
+        st.caption(md_escape(result_reason(result)))
         ui.notice.notice_box(unit, at.date())
     with right:
-        st.markdown(call_first_md(unit))
-        # A gatekeeper already named as the person who matched is not named twice.
-        if not any(c.is_gatekeeper for c in people):
+        facts = [md_escape(department.short or department.name) if department else ""]
+        if card.status is not None:
+            facts.append(status_text(card.status))
+        note = area_note(card, directory, area) if card.fit is not AreaFit.KOMMUNE else ""
+        if note and not card.folded:
+            facts.append(md_escape(note))
+        lines = [" · ".join(f for f in facts if f)]
+        if people:
+            more = len(result.people) - 1
+            also = f" og {more} til" if more else ""
+            lines.append(f":material/person: **Fundet hos:** {_person(people[0])}{also}")
+        else:
             for gatekeeper in unit.gatekeepers[:1]:
-                st.markdown(f"**Gatekeeper:** {contact_line(gatekeeper, compact=True)}")
+                lines.append(f"**Gatekeeper:** {_person(gatekeeper, role=False)}")
+        st.markdown("  \n".join(lines))
+        if card.folded:
+            districts(directory, card.folded)
         pin_button(unit.id, pinned, key=f"pin-{key}-{result.kind.value}-{result.id}")
-    if result.hit is not None and result.people:
-        names = ", ".join(md_escape(directory.contacts[h.id].name) for h in result.people)
-        st.caption(f"Også fundet hos: {names}")
+
+
+def _person(contact: Contact, *, role: bool = True) -> str:
+    """'**Mette Test** (gatekeeper) · 33 99 10 02 (kun personale)': a person on a card, once."""
+    phone = contact.phones[0] if contact.phones else None
+    number = f" · [{md_escape(phone.display)}]({phone.tel})" if phone else ""
+    staff = " (kun personale)" if phone and phone.is_staff_only else ""
+    said = f" ({ROLE_DA[contact.role].lower()})" if role else ""
+    return f"**{md_escape(contact.name)}**{said}{number}{staff}"
 
 
 def _department_card(result: Result, directory: Directory) -> None:
@@ -208,7 +238,8 @@ def open_alternatives(alternatives: Alternatives, directory: Directory, at: dt.d
     """ "Kun åbne nu" found nothing: what is open instead, then when the matches open."""
     for n, (title, hits) in enumerate(alternatives.sections):
         st.header(title, anchor=False)
-        result_list(group_hits(list(hits), len(hits)), directory, at, key=f"alt{n}")
+        cards = place(group_hits(list(hits), len(hits)), directory, at, fold=False)
+        result_list(cards, directory, at, key=f"alt{n}")
 
 
 def _run_example(word: str) -> None:
@@ -316,8 +347,12 @@ def page() -> None:
                 "fx herberg, JKU, bolig rådgivning"
             ),
         )
-        with st.expander("Filtre: forvaltning, behov, alder, åbent nu"):
-            cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom")
+        # Where the citizen lives and "open now" are always in view; the rest folds away.
+        row = st.columns([2.2, 1.4, 3.4], vertical_alignment="bottom", gap="small")
+        area = area_input(row[0], directory)
+        open_now = url_toggle(row[1], "Kun åbne nu", "aaben", "aaben")  # ?aaben=1 as on Kort
+        with row[2].expander("Flere filtre: forvaltning, behov, alder"):
+            cols = st.columns([3, 3, 1.6], vertical_alignment="bottom")
             departments = cols[0].multiselect(
                 "Forvaltning",
                 list(directory.departments),
@@ -336,26 +371,25 @@ def page() -> None:
                 placeholder="Alle",
             )
             age = ui.widgets.age_input(cols[2])
-            open_now = cols[3].toggle("Kun åbne nu", key="aaben", bind="query-params")
 
         filters = {"department": departments, "need": need, "age": age, "open_now": open_now}
         filtered = bool(departments or need or age is not None or open_now)
         clipped_notice(query or "")
         at = clock.now()
-        results = top_results(index, query or "", at=at, **filters)
+        cards = search_cards(index, query or "", at=at, area=area, **filters)
 
         unfiltered = (
             len(group_hits(index.search(query or "", limit=50), 50))
-            if filtered and not results
+            if filtered and not cards
             else 0
         )
         user = ui.state.user()
         if (query or "").strip():
-            record_search(query, len(results) or unfiltered, user)
+            record_search(query, len(cards) or unfiltered, user)
         if not (query or "").strip() and not filtered:
             own_open_reports(directory, ui.auth.viewer())
             empty_state(recent_searches(user))
-        elif not results:
+        elif not cards:
             nearest = [] if filtered or unfiltered else index.nearest(query or "")
             no_results(query or "", filtered, unfiltered, nearest)
             if open_now:
@@ -367,16 +401,12 @@ def page() -> None:
                     at,
                 )
         else:
+            pins = ui.widgets.my_pins()
+            result_list(cards, directory, at, key="hits", pinned=pins, area=area)
+            where = f" · borgerens område: {md_escape(area.label)}" if area else ""
             st.caption(
-                f"{len(results)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
-                "helligdage medregnet"
+                f"{len(cards)} bedste resultater · åben/lukket gælder kl. {at:%H:%M}, "
+                f"helligdage medregnet{where}"
             )
-            result_list(results, directory, at, key="hits", pinned=ui.widgets.my_pins())
 
     search_area()
-    # Put the cursor in the search box when the page opens (no external resource).
-    st.html(
-        "<script>setTimeout(function(){var i=document.querySelector('input[aria-label=\"Søg\"]');"
-        "if(i&&document.activeElement!==i){i.focus();}},60);</script>",
-        unsafe_allow_javascript=True,
-    )

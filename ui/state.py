@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
+import ui.serving
 from ui import auth
 from ui.escape import md_escape
 
@@ -38,10 +39,12 @@ STORAGE_DOWN_DA = (
 
 
 def app_state() -> AppState:
-    """The app's state (`LANDKORT_DB`); the database is opened on the first read or write."""
+    """The app's state in the database of `LANDKORT_DB`, with the old logs of
+    `LANDKORT_REPORTS` imported once; the database is opened on the first read or write."""
     from directory.state import AppState  # SQLAlchemy: only when used
 
-    return AppState()
+    config = ui.serving.settings()
+    return AppState(config.db, reports_folder=config.reports, commit_url_template=config.commit_url)
 
 
 def attempt(

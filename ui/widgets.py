@@ -11,9 +11,19 @@ import streamlit as st
 
 import ui.state
 from directory import Contact, ContactRole, Directory, Phone, PhoneKind, Unit
+from directory.rules.areas import (
+    AREA_HELP,
+    CitizenArea,
+    area_text,
+    read_area,
+    unknown_area_message,
+)
+from directory.rules.calling import number_to_call
 from directory.rules.hours import Status
 from directory.rules.unit_finder import UnitFinder
+from search.placing import Instead
 from ui.escape import md_escape
+from ui.links import unit_href
 from ui.present.graph_plot import count_da
 
 UNIT_PAGE = "pages/enhed.py"
@@ -163,11 +173,105 @@ def contact_line(contact: Contact, *, compact: bool = False) -> str:
     return " · ".join(parts)
 
 
-def call_first_md(unit: Unit) -> str:
-    phone = unit.first_number()
-    if phone is None:
-        return "**Ring først:** intet nummer i data"
-    return f"**Ring først:** {phone_md(phone)}"
+def call_first_md(directory: Directory, unit: Unit) -> str:
+    """'**Ring først:** 33 17 23 37 · …' for the unit's own number; a unit without one gets
+    the number of its nearest ancestor or forvaltning, labelled as such
+    ('**Ring til:** 33 66 33 66 · … (forvaltningens hovednummer)': `number_to_call`)."""
+    call = number_to_call(directory, unit)
+    if call is None:
+        website = f": se {md_escape(unit.website)}" if unit.website else ""
+        return f"**Ring først:** intet nummer i data{website}"
+    if call.own:
+        return f"**Ring først:** {phone_md(call.phone)}"
+    return f"**Ring til:** {phone_md(call.phone)} ({md_escape(call.note)})"
+
+
+FLAG_TRUE = ("1", "true", "ja", "on", "yes")
+FLAG_FALSE = ("0", "false", "nej", "off", "no")
+
+
+def url_flag(value: str | None) -> bool | None:
+    """A yes/no URL parameter as people write it (`aaben=1`, `aaben=ja`, `aaben=true`):
+    True, False, or None when it says neither. Søg and Kort read every flag this way."""
+    text = (value or "").strip().casefold()
+    if text in FLAG_TRUE:
+        return True
+    if text in FLAG_FALSE:
+        return False
+    return None
+
+
+def url_toggle(container: Any, label: str, key: str, param: str) -> bool:
+    """A toggle kept in the link as `?<param>=1` (Søg's "Kun åbne nu", as Kort's): seeded
+    from the link when the page is drawn (`url_flag`: 1, ja, true …), written back as 1."""
+    if key not in st.session_state:
+        st.session_state[key] = bool(url_flag(st.query_params.get(param)))
+    value = bool(container.toggle(label, key=key))
+    if value and st.query_params.get(param) != "1":
+        st.query_params[param] = "1"
+    elif not value and param in st.query_params:
+        del st.query_params[param]
+    return value
+
+
+# -- the citizen's area (Søg and Borgerens situation) -------------------------------------------
+AREA_KEY = "omraade"
+_AREA_KEPT = "_omraade_kept"  # the last area, so that it follows the caseworker between pages
+
+
+def area_input(container: Any, directory: Directory) -> CitizenArea | None:
+    """'Borgerens område': a postal code, a bydel or an address with its postal code, kept
+    in the link (`?omraade=2300`) and in the session (it follows the caseworker from Søg to
+    Borgerens situation and back). Says so when it names no area of the kommune."""
+    if AREA_KEY not in st.session_state and AREA_KEY not in st.query_params:
+        kept = st.session_state.get(_AREA_KEPT)
+        if kept:
+            st.query_params[AREA_KEY] = kept
+    text = container.text_input(
+        "Borgerens område",
+        key=AREA_KEY,
+        bind="query-params",
+        placeholder="postnr., bydel eller adresse",
+        help=AREA_HELP,
+    )
+    st.session_state[_AREA_KEPT] = (text or "").strip()
+    if not (text or "").strip():
+        return None
+    area = read_area(text, directory)
+    if area is None:
+        container.caption(md_escape(unknown_area_message(text)))
+    return area
+
+
+def instead_md(instead: Instead, directory: Directory) -> str:
+    """What a closed card offers: 'Åben nu: 33 99 08 56 · … (Aften- og nattevagt)' for a
+    number of its own staffed now, else 'Åben nu i stedet: Døgnvagten, børn og unge ·
+    33 17 33 33' for the first open unit that answers the same search."""
+    if instead.phone is not None:
+        return f":green[**Åben nu:**] {phone_md(instead.phone)}"
+    assert instead.unit_id is not None
+    other = directory.units[instead.unit_id]
+    call = number_to_call(directory, other)
+    number = f" · [{md_escape(call.phone.display)}]({call.phone.tel})" if call else ""
+    link = f"[{md_escape(other.name)}]({unit_href(other.id)})"
+    return f":green[**Åben nu i stedet:**] {link}{number}"
+
+
+def districts(directory: Directory, unit_ids: tuple[str, ...]) -> None:
+    """'Vælg bydel': the district units folded into a card (Søg, Borgerens situation), each
+    a link with its area and its number."""
+    with st.expander(f"Vælg bydel ({len(unit_ids)})", icon=":material/map:"):
+        rows = []
+        for unit_id in unit_ids:
+            unit = directory.units[unit_id]
+            call = number_to_call(directory, unit)
+            number = f" · {phone_md(call.phone, with_kind=False)}" if call else ""
+            rows.append(
+                f"- [{md_escape(unit.name)}]({unit_href(unit.id)}) · "
+                f"{md_escape(area_text(directory, unit))}{number}"
+            )
+        st.markdown("\n".join(rows))
+        st.caption("Skriv borgerens område ved søgefeltet, så kommer den rigtige enhed først.")
 
 
 # -- Datakvalitet tables ----------------------------------------------------------------------

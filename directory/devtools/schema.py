@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import typing
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from pydantic import AfterValidator, BaseModel
 
 from directory import model
 from directory.loading.loader import classify
+from directory.loading.safefile import atomic_write
+from directory.rules.areas import bydel_names
 
 SCHEMA_DIRNAME = "schema"
 KINDS = tuple(model.FILE_KINDS)
@@ -100,6 +101,18 @@ def _refine_record(definition: dict[str, Any], cls: type[BaseModel]) -> None:
         if inner:
             _apply_rules(properties[key], inner)
         _collapse_nullable(properties[key])
+    if cls is model.Unit:
+        properties["service_area"]["items"] = _service_area_items()
+
+
+def _service_area_items() -> dict[str, Any]:
+    """A `service_area` entry: one of the ten bydele by name, or a four-digit postal code
+    (the validator also checks that the code lies in the kommune)."""
+    return {
+        "type": "string",
+        "anyOf": [{"enum": bydel_names()}, {"pattern": r"^[0-9]{4}$"}],
+        "description": 'En af de ti bydele (fx Nørrebro) eller et postnummer (fx "2300")',
+    }
 
 
 def _collapse_nullable(node: dict[str, Any]) -> None:
@@ -175,35 +188,6 @@ def write_schemas(schema_dir: str | os.PathLike[str]) -> list[str]:
         atomic_write(folder / name, expected_files()[name].encode("utf-8"))
         written.append(name)
     return written
-
-
-def atomic_write(path: Path, data: bytes, *, expect_sha256: str | None = None) -> None:
-    """Write via a temp file in the same folder, fsync, os.replace, fsync the folder.
-
-    With `expect_sha256`, refuse (RuntimeError) when the file changed since it was read.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-            if expect_sha256 is not None and _sha256(path.read_bytes()) != expect_sha256:
-                raise RuntimeError(
-                    f"{path} blev ændret, mens den blev opdateret: kør kommandoen igen"
-                )
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _sha256(data: bytes) -> str:

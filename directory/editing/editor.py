@@ -17,10 +17,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
-import hashlib
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +28,6 @@ from typing import Any
 from filelock import FileLock, Timeout
 from ruamel.yaml.comments import CommentedSeq
 
-from directory import settings
 from directory.editing.fields import (
     FIELD_DA,
     REFERRAL_ORDER,
@@ -49,10 +46,10 @@ from directory.editing.yamledit import (
     plain,
 )
 from directory.loading.loader import Validation, classify, remember, validate_directory
-from directory.loading.safefile import os_reason
+from directory.loading.safefile import atomic_write, fsync_dir, os_reason, sha256_of
 from directory.model import Problem
 from directory.quality.reports import Report, ReportError, ReportProblem, ReportStore
-from directory.rules import staleness
+from directory.rules import clock
 
 LOCK_NAME = "landkort-edit.lock"
 LOCK_TIMEOUT_S = 30.0
@@ -132,53 +129,26 @@ class _Change:
     fields: list[str] = field(default_factory=list)
 
 
-def sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file so that readers see the old or the new text, never a part: a temp file
-    in the same folder, fsync, rename over the old one, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def commit_url(sha: str) -> str | None:
-    """A link to the commit when `LANDKORT_COMMIT_URL` is set (`{sha}` is replaced)."""
-    template = settings.get("LANDKORT_COMMIT_URL")
+def commit_url(sha: str, template: str | None) -> str | None:
+    """A link to the commit from the template of `LANDKORT_COMMIT_URL` (`{sha}` replaced),
+    or None when it is unset."""
     return template.replace("{sha}", sha) if template else None
 
 
 class Editor:
     """Edits of one data directory (inside a git work tree)."""
 
-    def __init__(self, data_dir: str | os.PathLike[str], *, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        today: dt.date | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.root = Path(data_dir)
         self.where = os.fspath(data_dir)  # as given: the app's cache keys use this spelling
         self.today = today
+        self.cache_dir = cache_dir  # the app's disk cache (LANDKORT_CACHE), or None
         self.repo = Repo.find(self.root)
 
     # -- can we edit at all? -------------------------------------------------------------
@@ -267,7 +237,7 @@ class Editor:
         units = _fast_records(self._text(rel), "units")
         record = plain(next(u for u in units if isinstance(u, dict) and u.get("id") == unit_id))
         files = [rel, *self._referral_files(unit_id)]
-        hashes = {f: sha256(self.root / f) for f in files}
+        hashes = {f: sha256_of(self.root / f) for f in files}
         referrals: list[dict[str, Any]] = []
         for file in files[1:]:
             for i, item in enumerate(_fast_records(self._text(file), "referrals")):
@@ -284,7 +254,7 @@ class Editor:
 
         Other records in the same files may have changed: the edit is applied to the files
         as they are now, so a colleague's saved change to another unit is kept."""
-        changed = [f for f, h in state.hashes.items() if sha256(self.root / f) != h]
+        changed = [f for f, h in state.hashes.items() if sha256_of(self.root / f) != h]
         if not changed:
             return
         try:
@@ -419,7 +389,7 @@ class Editor:
     def _validate_write_commit(
         self, repo: Repo, change: _Change, subject: str, author: Author, unit_id: str | None
     ) -> SaveResult:
-        today = self.today or staleness.today()
+        today = self.today or clock.today()
         errors, validation = self._validate_with(change, unit_id, today)
         if errors:
             raise EditRefused(errors)
@@ -443,7 +413,7 @@ class Editor:
                 f"Ændringen kunne ikke gemmes ({_why(exc)}). Intet er ændret; prøv igen, "
                 "eller skriv til den, der driver landkortet."
             ) from exc
-        remember(self.where, validation, today=today)
+        remember(self.where, validation, cache_dir=self.cache_dir, today=today)
         return SaveResult(sha, change.fields, subject)
 
     def _validate_with(
@@ -456,10 +426,13 @@ class Editor:
         other file from disk), so nothing is copied or written. The errors already there
         come from the validation of the files as they are, which the disk cache holds once
         the app has loaded them."""
-        after = validate_directory(self.where, today=today, overlay=change.texts)
+        after = validate_directory(
+            self.where, today=today, cache_dir=self.cache_dir, overlay=change.texts
+        )
         if after.ok:
             return [], after
-        before = {(p.path, p.message) for p in validate_directory(self.where, today=today).errors}
+        current = validate_directory(self.where, today=today, cache_dir=self.cache_dir)
+        before = {(p.path, p.message) for p in current.errors}
         new = [p for p in after.errors if (p.path, p.message) not in before]
         return [self._field_of(p, change, unit_id) for p in new], after
 
@@ -522,7 +495,7 @@ class Editor:
                     **{k: v for k, v in record.items() if v not in (None, [], "")},
                     "department": str(docs[rel].get(index, "department")),
                     "parent": parent_id,
-                    "verified": (self.today or dt.date.today()).isoformat(),
+                    "verified": (self.today or clock.today()).isoformat(),
                 }
                 unit_ids = self._unit_ids()
                 errors = check_unit(new, [], unit_ids)
@@ -729,11 +702,17 @@ class Editor:
 
 
 def close_fixed_reports(
-    store: ReportStore, report_ids: Iterable[str], sha: str, by: str
+    store: ReportStore,
+    report_ids: Iterable[str],
+    sha: str,
+    by: str,
+    *,
+    commit_url_template: str | None = None,
 ) -> list[Report]:
-    """Close the reports an edit fixed, each with a note that names (and links) the commit.
-    Reports closed meanwhile by someone else are left as they are."""
-    url = commit_url(sha)
+    """Close the reports an edit fixed, each with a note that names the commit (and links
+    it, with the template of `LANDKORT_COMMIT_URL`). Reports closed meanwhile by someone
+    else are left as they are."""
+    url = commit_url(sha, commit_url_template)
     note = f"Rettet ved redigering: commit {sha[:10]}" + (f" ({url})" if url else "")
     closed: list[Report] = []
     for report_id in report_ids:

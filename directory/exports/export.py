@@ -33,6 +33,8 @@ from directory.model import (
     PhoneKind,
     Unit,
 )
+from directory.rules import clock
+from directory.rules.calling import CallNumber, number_to_call
 from directory.rules.hours import danish, hours_text
 from directory.visibility import (  # noqa: F401  (re-exported: the rule lives in visibility)
     REDACTED,
@@ -130,6 +132,13 @@ def phone_text(phone: Phone, *, mark: bool = True) -> str:
     return f"{phone.display} ({', '.join(notes)})" if notes else phone.display
 
 
+def call_text(call: CallNumber) -> str:
+    """The number to call as a call list writes it: '33 17 41 22', or for a fallback whose
+    it is: '33 66 33 66 (Københavns Kommune, hovednummer) – forvaltningens hovednummer'."""
+    text = phone_text(call.phone)
+    return text if call.own else f"{text} – {call.note}"
+
+
 def _gatekeeper_text(contact: Contact) -> str:
     if not contact.phones:
         return contact.name
@@ -150,7 +159,7 @@ def call_list(
         unit = directory.units.get(unit_id)
         if unit is None:
             continue
-        first = unit.first_number()
+        call = number_to_call(directory, unit)
         public_phone = _first_public(unit)
         rows.append(
             CallRow(
@@ -159,7 +168,7 @@ def call_list(
                     directory.departments.get(unit.department), unit.department
                 ),
                 gatekeeper="; ".join(_gatekeeper_text(c) for c in unit.gatekeepers),
-                call_first=phone_text(first) if first else "",
+                call_first=call_text(call) if call else "",
                 public_number=phone_text(public_phone, mark=False) if public_phone else "",
                 hours=_hours_da(hours_text(directory, unit)),
                 owner=unit.owner or "",
@@ -286,7 +295,7 @@ def call_list_html(
         "<tr>" + "".join(f"<td>{e(getattr(row, c))}</td>" for c in columns) + "</tr>"
         for row in rows
     )
-    day = (generated or dt.date.today()).isoformat()
+    day = (generated or clock.today()).isoformat()
     notice = (
         "Offentlig udgave: uden interne numre og fast track-numre."
         if public

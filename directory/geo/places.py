@@ -8,7 +8,6 @@ ship in `directory/geo/geodata/` (no network geocoding). No streamlit here.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -17,15 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 
 from directory.model import Department, DepartmentKind, Directory, Location, Phone, Unit
-from directory.rules import hours
+from directory.rules import clock, hours
+from directory.rules.areas import read_geodata
 from directory.rules.colors import department_colors
 from directory.rules.needs import serves_need, unit_needs
 from directory.rules.query import query_words
 
-GEODATA = Path(__file__).resolve().parent / "geodata"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 NO_DEPARTMENT_COLOR = "#d0d0d0"  # a building with no units in the data
 _POSTAL = re.compile(r"^\s*(\d{4})\b")
@@ -63,11 +61,6 @@ class Place:
     postal_to: int = 0
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with (GEODATA / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 @lru_cache(maxsize=1)
 def bydele() -> tuple[Place, ...]:
     """Copenhagen's 10 bydele, in their official order (code 1-10)."""
@@ -81,7 +74,7 @@ def bydele() -> tuple[Place, ...]:
             float(row["lon"]),
             row["coord_status"] == "ESTIMATE",
         )
-        for row in _read_csv("bydele.csv")
+        for row in read_geodata("bydele.csv")
     )
 
 
@@ -89,7 +82,7 @@ def bydele() -> tuple[Place, ...]:
 def postal_areas() -> tuple[Place, ...]:
     """Postal codes of Københavns Kommune (ranges in K and V), in numeric order."""
     out = []
-    for row in _read_csv("postnumre.csv"):
+    for row in read_geodata("postnumre.csv"):
         low, high = int(row["postal_from"]), int(row["postal_to"])
         code = row["postal_from"] if low == high else f"{low}-{high}"
         name = f"{code.replace('-', '–')} {row['city']}"
@@ -147,7 +140,7 @@ class MapFilter:
     at: dt.datetime | None = None  # the moment for 'open now'; None: now in Copenhagen
 
     def moment(self) -> dt.datetime:
-        return self.at or hours.now()
+        return self.at or clock.now()
 
     @property
     def narrows_units(self) -> bool:
@@ -253,22 +246,7 @@ def _finish(site: Site, colors: dict[str, str], at: dt.datetime) -> None:
     if not site.units:
         site.status = hours.status(site.location.hours, at)
         return
-    open_units = [u.status for u in site.units if u.status.is_open]
-    if open_units:
-        changes = [s.next_change for s in open_units if s.next_change is not None]
-        # None: one of them never closes
-        closes = max(changes) if len(changes) == len(open_units) else None
-        site.status = hours.Status(True, False, closes, at)
-    else:
-        known = [u.status for u in site.units if not u.status.unknown]
-        openings = [s.next_change for s in known if s.next_change is not None]
-        site.status = (
-            hours.Status(False, False, min(openings), at)
-            if openings
-            else known[0]
-            if known
-            else site.units[0].status
-        )
+    site.status = hours.any_open([u.status for u in site.units], at)
     counts = Counter(u.unit.department for u in site.units)
     department_id = max(counts, key=lambda dep: (counts[dep], -list(counts).index(dep)))
     site.department_id = department_id

@@ -14,7 +14,8 @@ cache folder that another user owns or that others can write, and a key file tha
 could read or write (or a link in its place), disable the cache with a message on stderr:
 the app works without it. The key is opened once (`O_NOFOLLOW`) and the open file is checked
 and read, so nothing swapped in between a check and the read is ever used.
-Writes are atomic (temp file in the same folder, fsync, rename).
+Writes are atomic (`directory.loading.safefile.atomic_file`: temp file in the same folder,
+fsync, rename).
 
 Memory: an entry is a stream of pickles, not one. A value with `cache_parts()` (a
 `Validation`) is written part by part (a few thousand records each), the pickler's memo
@@ -34,12 +35,16 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from directory import settings
-from directory.loading.safefile import Overlay, UnsafeFile, os_reason, read_data_file
+from directory.loading.safefile import (
+    Overlay,
+    UnsafeFile,
+    atomic_file,
+    os_reason,
+    read_data_file,
+)
 
 MAGIC = b"LANDKORT-CACHE-2\n"
 SECRET_NAME = "secret.key"
@@ -47,15 +52,6 @@ SECRET_BYTES = 32
 KEEP_ENTRIES = 8  # newest entries kept besides the ones a "last good" pointer names
 _DIGEST = 32
 _CHUNK = 1 << 20
-_OFF = {"off", "none", "0", "false", "no"}
-
-
-def cache_dir() -> Path | None:
-    """The cache folder from `LANDKORT_CACHE`, or None when it is set to `off`."""
-    value = settings.get("LANDKORT_CACHE") or ""
-    if value.strip().lower() in _OFF:
-        return None
-    return Path(value)
 
 
 @functools.cache
@@ -264,21 +260,12 @@ class DiskCache:
     def store(self, name: str, value: Any) -> None:
         """Write value under name atomically, signing the pickle as it is written."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = self._path(name)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w+b") as fh:
-                fh.write(MAGIC + bytes(_DIGEST))
-                writer = _SigningWriter(fh, self._mac(name))
-                _write_parts(writer, value)
-                fh.seek(len(MAGIC))
-                fh.write(writer.mac.digest())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(self._path(name), mode=0o600) as fh:
+            fh.write(MAGIC + bytes(_DIGEST))
+            writer = _SigningWriter(fh, self._mac(name))
+            _write_parts(writer, value)
+            fh.seek(len(MAGIC))
+            fh.write(writer.mac.digest())
 
     # -- last good ---------------------------------------------------------------------
     def mark_last_good(self, root: str, name: str) -> None:
@@ -314,12 +301,12 @@ class DiskCache:
                 path.unlink(missing_ok=True)
 
 
-def open_cache() -> DiskCache | None:
-    """The configured cache, or None when it is off or its key file is unsafe (said on stderr)."""
-    folder = cache_dir()
+def open_cache(folder: str | os.PathLike[str] | None) -> DiskCache | None:
+    """The cache in `folder` (the app and the commands pass `LANDKORT_CACHE`), or None when
+    there is none (no folder: the cache is off) or its key file is unsafe (said on stderr)."""
     if folder is None:
         return None
-    cache = DiskCache(folder)
+    cache = DiskCache(Path(folder))
     try:
         cache.secret()
     except OSError as exc:

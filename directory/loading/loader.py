@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 
-from directory import settings
 from directory.loading.cache import DiskCache, content_key, open_cache
 from directory.loading.safefile import Overlay, UnsafeFile, os_reason, read_data_file
 from directory.loading.yamltree import (
@@ -53,22 +52,15 @@ from directory.model import (
     excerpt,
     file_kind,
 )
-from directory.rules import staleness
+from directory.rules import clock
+from directory.rules.areas import bydel_names, unknown_entry
 from directory.rules.needs import check_vocabulary
 from directory.rules.scrub import staff_numbers
 from directory.rules.staleness import is_stale
 
-DEFAULT_DATA_DIR = "data"
 _LINKED_FOLDER_MESSAGE = (
     "læses ikke: er et symbolsk link til en mappe; læg selve mappen i datamappen"
 )
-
-
-def data_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
-    """The data directory: the argument, else `LANDKORT_DATA`, else `data`."""
-    if path is not None:
-        return os.fspath(path)
-    return settings.get("LANDKORT_DATA") or DEFAULT_DATA_DIR
 
 
 # The fields of `Directory` given to its constructor (its indexes are built from them).
@@ -151,36 +143,40 @@ class Validation:
 
 
 def load_directory(
-    path: str | os.PathLike[str] | None = None, *, today: dt.date | None = None
+    path: str | os.PathLike[str],
+    *,
+    today: dt.date | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Directory:
     """Load a data directory, or raise `DirectoryError` listing every problem."""
-    result = validate_directory(path, today=today)
+    result = validate_directory(path, today=today, cache_dir=cache_dir)
     if result.errors or result.directory is None:
         raise DirectoryError(result.errors, result.warnings)
     return result.directory
 
 
 def validate_directory(
-    path: str | os.PathLike[str] | None = None,
+    path: str | os.PathLike[str],
     *,
     today: dt.date | None = None,
-    cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
     overlay: Overlay | None = None,
 ) -> Validation:
     """Validate a data directory; never raises for anything in the data.
 
-    With `cache` (the default) an unchanged directory is read from the disk cache
-    (`LANDKORT_CACHE`, see `directory.loading.cache`) and a new result is stored there; a
-    result without errors becomes the directory's "last good" version (`last_good`).
+    With `cache_dir` (the app and the commands pass `LANDKORT_CACHE`) an unchanged
+    directory is read from the disk cache in that folder (see `directory.loading.cache`)
+    and a new result is stored there; a result without errors becomes the directory's
+    "last good" version (`last_good`). Without it nothing is cached.
 
     `overlay` validates a change before it is written: relative path -> the file's new
     text (None: the file is deleted); every other file is read from disk. Its result is
     looked up in the cache under the key of the contents with the change (the key the
     files will have once it is written), and never stored: `remember` stores it once
     the change is on disk."""
-    root = data_dir_from_env(path)
-    today = today or staleness.today()
-    disk = open_cache() if cache else None
+    root = os.fspath(path)
+    today = today or clock.today()
+    disk = open_cache(cache_dir)
     key = content_key(root, today, overlay) if os.path.isdir(root) else ""
     # Reading (and unpickling) builds millions of small objects that are all kept; the
     # cyclic garbage collector would rescan them again and again (half the time at 10k).
@@ -202,13 +198,17 @@ def validate_directory(
 
 
 def remember(
-    path: str | os.PathLike[str] | None, result: Validation, *, today: dt.date | None = None
+    path: str | os.PathLike[str],
+    result: Validation,
+    *,
+    cache_dir: str | os.PathLike[str] | None,
+    today: dt.date | None = None,
 ) -> None:
     """Store a validation (e.g. of an overlay that has since been written) in the disk
-    cache, when the files on disk now are the ones it validated."""
-    disk = open_cache()
+    cache in `cache_dir`, when the files on disk now are the ones it validated."""
+    disk = open_cache(cache_dir)
     if disk is not None:
-        _store(disk, data_dir_from_env(path), today or staleness.today(), result)
+        _store(disk, os.fspath(path), today or clock.today(), result)
 
 
 def _store(disk: DiskCache, root: str, today: dt.date, result: Validation) -> None:
@@ -226,16 +226,19 @@ def _store(disk: DiskCache, root: str, today: dt.date, result: Validation) -> No
         print(f"landkort: cachen blev ikke skrevet ({os_reason(exc)})", file=sys.stderr)
 
 
-def last_good(path: str | os.PathLike[str] | None = None) -> Validation | None:
+def last_good(
+    path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None
+) -> Validation | None:
     """The newest cached result of this data directory that validated (read from the disk
-    cache, not re-parsed), or None when there is none for this version of the code."""
-    disk = open_cache()
+    cache in `cache_dir`, not re-parsed), or None when there is none for this version of
+    the code (or no cache)."""
+    disk = open_cache(cache_dir)
     if disk is None:
         return None
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        hit = disk.last_good(data_dir_from_env(path))
+        hit = disk.last_good(os.fspath(path))
     finally:
         if was_enabled:
             gc.enable()
@@ -292,6 +295,7 @@ class _UnitRefs(NamedTuple):
     parent_line: int
     locations: tuple[tuple[int, str, int], ...]
     backups: tuple[tuple[str, int], ...]
+    service_area: tuple[tuple[int, str, int], ...] = ()
 
 
 class _ReferralRefs(NamedTuple):
@@ -649,6 +653,8 @@ class _Checker:
                     known["locations"],
                     "locations.yaml",
                 )
+            for i, entry, line in refs.service_area:
+                self._area(path, line, i, entry)
             for backup, line in refs.backups:
                 self._ref(
                     path,
@@ -732,6 +738,15 @@ class _Checker:
             f"{field_name}: {word} {excerpt(value)} findes ikke"
             f"{self._suggest(where, ids).hint(value)} (id'erne står i {where})",
         )
+
+    def _area(self, path: str, line: int, index: int, entry: str) -> None:
+        """A `service_area` entry that names no bydel or postal code of the kommune."""
+        hint = ""
+        if not entry.strip().isdigit():
+            hint = self._suggest("bydele", set(bydel_names())).hint(entry)
+        problem = unknown_entry(entry, hint)
+        if problem is not None:
+            self.error(path, line, f"service_area[{index}]: {problem}")
 
     def _suggest(self, where: str, ids: set[str]) -> Suggestions:
         if where not in self.suggestions:
@@ -819,12 +834,7 @@ class _Checker:
 
 def _unit_refs(path: str, node: YMap, stem: str) -> _UnitRefs:
     lines = node.key_lines
-    locations: list[tuple[int, str, int]] = []
-    value = node.items.get("locations")
-    if isinstance(value, YSeq):
-        for i, item in enumerate(value.items):
-            if isinstance(item, YScalar) and item.kind == "str":
-                locations.append((i, item.value, item.line))
+    locations = _text_items(node, "locations")
     backups: list[tuple[str, int]] = []
     value = node.items.get("contacts")
     for contact in value.items if isinstance(value, YSeq) else []:
@@ -841,8 +851,21 @@ def _unit_refs(path: str, node: YMap, stem: str) -> _UnitRefs:
         lines.get("department", 0),
         _text(node, "parent"),
         lines.get("parent", 0),
-        tuple(locations),
+        locations,
         tuple(backups),
+        _text_items(node, "service_area"),
+    )
+
+
+def _text_items(node: YMap, key: str) -> tuple[tuple[int, str, int], ...]:
+    """(index, text, line) of each text item of a list value (nothing when it is no list)."""
+    value = node.items.get(key)
+    if not isinstance(value, YSeq):
+        return ()
+    return tuple(
+        (i, item.value, item.line)
+        for i, item in enumerate(value.items)
+        if isinstance(item, YScalar) and item.kind == "str"
     )
 
 

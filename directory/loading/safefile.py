@@ -1,18 +1,28 @@
-"""Read a data file safely: only a regular file inside the data directory, at most 5 MB.
+"""Files, safely: read a data file (only a regular file inside the data directory, at
+most 5 MB), and write any file atomically (`atomic_write`, `atomic_file`).
 
 A symbolic link out of the data directory (`units/x.yaml -> /etc/passwd`), a device
 (`/dev/zero`), a FIFO or a socket is refused before any of it is read; the type is checked
 on the opened file (`fstat`), so a file swapped after the check is refused too. At most
 `MAX_FILE_BYTES + 1` bytes are read, whatever `stat` says (devices and FIFOs report 0).
+
+Every file the app writes (an edited data file, a disk-cache entry, a JSON Schema, the
+benchmark table) is written by `atomic_file`: into a temp file in the same folder, flushed
+to disk, renamed over the old file, the folder flushed too. A reader sees the old file or
+the new one, never a part; a failure midway leaves the old file and no temp file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import hashlib
 import os
 import stat
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from directory.loading.yamltree import MAX_FILE_BYTES
 
@@ -131,3 +141,60 @@ def read_data_file(base: Path, rel: str, overlay: Overlay | None = None) -> byte
         raise UnsafeFile(f"filen kan ikke læses ({os_reason(exc)})") from None
     finally:
         os.close(fd)
+
+
+# -- writing -------------------------------------------------------------------------------
+def sha256_of(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None when there is no file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_file(
+    path: Path, *, mode: int | None = None, expect_sha256: str | None = None
+) -> Iterator[BinaryIO]:
+    """A new file for `path`, written in the `with` block and put in place when it ends.
+
+    The block writes to a temp file in the same folder (opened `w+b`, so it may seek back);
+    on a clean exit the file is flushed and fsynced, given `mode` (default: the old file's
+    mode, 0644 for a new file), renamed over `path` and the folder fsynced. When the block
+    (or any step) fails, the temp file is removed and `path` is left as it was. With
+    `expect_sha256`, the file is not replaced when it changed since it was read (its
+    SHA-256 is no longer that): `RuntimeError`, in Danish."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(tmp, mode)
+        if expect_sha256 is not None and sha256_of(path) != expect_sha256:
+            raise RuntimeError(f"{path} blev ændret, mens den blev opdateret: kør kommandoen igen")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write(
+    path: Path, data: bytes | str, *, mode: int | None = None, expect_sha256: str | None = None
+) -> None:
+    """Write `data` (a str as UTF-8) to `path` atomically: see `atomic_file`."""
+    with atomic_file(path, mode=mode, expect_sha256=expect_sha256) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -17,6 +17,8 @@ from json.encoder import encode_basestring as _quote  # a JSON string is a YAML 
 from pathlib import Path
 from typing import Any
 
+from directory.loading.safefile import fsync_dir
+
 
 def scalar(value: Any) -> str:
     """One value as YAML: strings quoted (dates bare), numbers as written."""
@@ -125,8 +127,4 @@ def put_in_place(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(target.parent)

@@ -29,7 +29,8 @@ from urllib.parse import quote, urlsplit
 from directory.loading.safefile import os_reason
 from directory.model import EMAIL, Directory
 from directory.quality.health import DueUnit, by_address
-from directory.rules.hours import COPENHAGEN
+from directory.rules import clock
+from directory.rules.clock import COPENHAGEN
 from directory.rules.owners import address_key
 from directory.storage import Storage
 from directory.storage import reminders as sent_log
@@ -143,7 +144,7 @@ def message(
         msg["From"] = f"{APP_NAME} <{settings.mail_from}>"
     msg["To"] = address
     msg["Subject"] = subject(len(units))
-    msg["Date"] = format_datetime(now or dt.datetime.now(COPENHAGEN))
+    msg["Date"] = format_datetime(now or clock.instant().astimezone(COPENHAGEN))
     domain = settings.mail_from.rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid("landkort", domain=domain)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to it

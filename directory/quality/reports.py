@@ -47,29 +47,21 @@ from sqlalchemy.orm import Session
 
 from directory.access import Viewer
 from directory.model import Directory
-from directory.rules.hours import COPENHAGEN
+from directory.rules import clock
+from directory.rules.clock import COPENHAGEN
 from directory.rules.owners import owner_address, same_address
 from directory.rules.personal import holds_cpr
 from directory.rules.staleness import NO_OWNER
-from directory.storage import StateRefused, Storage, open_storage
-from directory.storage.db import utcnow
+from directory.storage import StateRefused, Storage
 from directory.storage.legacy import (
-    DEFAULT_REPORTS_DIR,
-    REPORTS_ENV,
     Folded,
     ImportResult,
     import_file,
     import_once,
-    reports_dir_from_env,
 )
 from directory.storage.models import LegacyImportRow, ReportRow
 
-__all__ = [  # the old folder's helpers live with the other legacy imports
-    "DEFAULT_REPORTS_DIR",
-    "REPORTS_ENV",
-    "ImportResult",
-    "reports_dir_from_env",
-]
+__all__ = ["ImportResult"]  # the old log's import lives with the other legacy imports
 
 LOG_NAME = "reports.jsonl"
 MAX_WHAT = 2000
@@ -141,18 +133,10 @@ class ReportLog:
 
 def timestamp(at: dt.datetime | None = None) -> str:
     """ISO 8601 with the Copenhagen offset, to the second."""
-    moment = at or dt.datetime.now(COPENHAGEN)
+    moment = clock.instant() if at is None else at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=COPENHAGEN)
-    return moment.replace(microsecond=0).isoformat()
-
-
-def _utc(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return utcnow()
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=COPENHAGEN)
-    return at.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.astimezone(COPENHAGEN).replace(microsecond=0).isoformat()
 
 
 def what_key(text_: str) -> str:
@@ -223,17 +207,15 @@ def _report(row: ReportRow) -> Report:
 class ReportStore:
     """Reports in the app's database.
 
-    `ReportStore()` uses the database of `LANDKORT_DB` and imports the old log
-    `LANDKORT_REPORTS/reports.jsonl` once; `ReportStore(folder)` imports `folder/reports.jsonl`
-    instead; `storage=` names another database (`directory.storage.open_storage(url)`)."""
+    `ReportStore(folder, storage=open_storage(url))`: the reports in that database (the app
+    passes `LANDKORT_DB`), with the old log `folder/reports.jsonl` imported once (the app
+    passes `LANDKORT_REPORTS`); without a folder there is no old log to import."""
 
-    def __init__(
-        self, folder: str | os.PathLike[str] | None = None, *, storage: Storage | None = None
-    ) -> None:
-        self.folder = Path(reports_dir_from_env(folder))
-        self.path = self.folder / LOG_NAME  # the old log, read once by the import
-        self.storage = storage or open_storage()
-        import_once(self.storage, self.path, import_jsonl)
+    def __init__(self, folder: str | os.PathLike[str] | None = None, *, storage: Storage) -> None:
+        self.folder = None if folder is None else Path(folder)
+        self.storage = storage
+        if self.folder is not None:  # the old log, read once by the import
+            import_once(self.storage, self.folder / LOG_NAME, import_jsonl)
 
     # -- writing ---------------------------------------------------------------------
     def add(
@@ -268,8 +250,9 @@ class ReportStore:
             )
             or None
         )
-        created = _utc(at)
-        report = Report(str(uuid.uuid4()), unit_id, text_, timestamp(at), name)
+        moment = clock.instant() if at is None else at  # one reading for both
+        created = clock.as_utc(moment)
+        report = Report(str(uuid.uuid4()), unit_id, text_, timestamp(moment), name)
         key = what_key(text_)
         by_user = filer_key(user)
         with self.storage.write() as db:
@@ -445,9 +428,9 @@ def _event(line: bytes) -> dict[str, Any] | None:
 
 def _created(reported_at: str) -> dt.datetime:
     try:
-        return _utc(dt.datetime.fromisoformat(reported_at))
+        return clock.as_utc(dt.datetime.fromisoformat(reported_at))
     except ValueError:
-        return utcnow()
+        return clock.utcnow()
 
 
 def import_jsonl(storage: Storage, path: str | os.PathLike[str]) -> ImportResult:

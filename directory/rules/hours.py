@@ -1,7 +1,8 @@
 """Opening hours: open now, next change, in Danish, with Danish public holidays.
 
 `hours` strings are OpenStreetMap `opening_hours` expressions evaluated by opening-hours-py
-with country DK (so `PH off` closes on helligdage). Times are Copenhagen wall-clock time.
+with country DK (so `PH off` closes on helligdage). Times are Copenhagen wall-clock time,
+naive, as `directory.rules.clock.now()` gives it.
 """
 
 from __future__ import annotations
@@ -10,19 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import opening_hours
 
 from directory.model import Directory, Unit
+from directory.rules import clock
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-
-
-def now() -> dt.datetime:
-    """Copenhagen wall-clock time, naive (as opening-hours-py expects)."""
-    return dt.datetime.now(COPENHAGEN).replace(tzinfo=None, microsecond=0)
 
 
 @lru_cache(maxsize=8192)
@@ -55,7 +50,7 @@ class Status:
 
 def status(hours: str | None, at: dt.datetime | None = None) -> Status:
     """The status of an opening-hours expression at a moment (default: now in Copenhagen)."""
-    moment = (at or now()).replace(tzinfo=None)
+    moment = (at or clock.now()).replace(tzinfo=None)
     if not hours:
         return Status(False, True, None, moment)
     oh = _parse(hours)
@@ -165,10 +160,39 @@ def unit_status(directory: Directory, unit: Unit, at: dt.datetime | None = None)
     The search's open-now filter, the result cards, the unit page and the call list's hours
     all use these hours."""
     own, building = unit_hours(directory, unit)
-    return combined_status(own, building, at or now())
+    return combined_status(own, building, at or clock.now())
 
 
 def hours_text(directory: Directory, unit: Unit) -> str | None:
     """The hours to show for a unit in one line: its own, else its building's."""
     own, building = unit_hours(directory, unit)
     return own or building
+
+
+def any_open(statuses: list[Status], at: dt.datetime) -> Status:
+    """The status of several places together: open when one of them is (closing when the
+    last of those closes; never, when one never closes), else closed until the first opens;
+    unknown when none is known. `statuses` must not be empty."""
+    open_ones = [s for s in statuses if s.is_open]
+    if open_ones:
+        changes = [s.next_change for s in open_ones if s.next_change is not None]
+        closes = max(changes) if len(changes) == len(open_ones) else None
+        return Status(True, False, closes, at)
+    known = [s for s in statuses if not s.unknown]
+    openings = [s.next_change for s in known if s.next_change is not None]
+    if openings:
+        return Status(False, False, min(openings), at)
+    return known[0] if known else statuses[0]
+
+
+def family_status(directory: Directory, unit: Unit, at: dt.datetime | None = None) -> Status:
+    """A unit's status (`unit_status`); for a unit without any hours of its own or its
+    building's, its sub-units' together (`any_open`): an umbrella such as Borgercenter Børn
+    og Unge is reachable when one of its local units is."""
+    moment = at or clock.now()
+    own = unit_status(directory, unit, moment)
+    if not own.unknown:
+        return own
+    children = [directory.units[c] for c in directory.children.get(unit.id, [])]
+    known = [s for s in (unit_status(directory, c, moment) for c in children) if not s.unknown]
+    return any_open(known, moment) if known else own

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from directory.model import Directory, PhoneKind, Unit
+from directory.rules import clock
 from directory.rules.staleness import stale_per_department
-from directory.rules.staleness import today as copenhagen_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ def department_summaries(
     `stale` counts the department's stale units, contacts and referrals, as the
     data-quality page does (`directory.rules.staleness`); `today` defaults to Copenhagen's.
     """
-    stale = stale_per_department(directory, today or copenhagen_today())
+    stale = stale_per_department(directory, today or clock.today())
     by_department: dict[str, list[Unit]] = {d: [] for d in directory.departments}
     for unit in directory.units.values():
         by_department.setdefault(unit.department, []).append(unit)

@@ -3,7 +3,7 @@
 The one home of the rule. The data-quality page (`directory.quality.health`), the
 forvaltning overview (`directory.rules.overview`) and the unit page all count and list stale
 entries from here, so they agree: units, contacts and referrals (a referral belongs to the
-department of the unit it comes from), against Copenhagen's date.
+department of the unit it comes from), against Copenhagen's date (`clock.today()`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from directory.model import Directory, Unit, stale_before
-from directory.rules import hours
 
 NO_OWNER = "(ingen ejer)"
 
@@ -36,11 +35,6 @@ class StaleRecord:
     days: int
     where: str
     unit_id: str = ""  # the unit the record belongs to (a referral: the unit it comes from)
-
-
-def today() -> dt.date:
-    """Today in Copenhagen (the server's clock may run in another time zone)."""
-    return hours.now().date()
 
 
 def is_stale(verified: dt.date | None, on: dt.date) -> bool:

@@ -5,7 +5,7 @@ file in WAL mode, so `make run` needs no set-up; a deployment with several app s
 uses PostgreSQL (`postgresql+psycopg://user:password@host/db`). Directory data stays YAML
 in git; only what the app writes lives here (see `models`).
 
-    storage = open_storage()                 # LANDKORT_DB, migrated to head, cached
+    storage = open_storage(url)              # the app passes LANDKORT_DB; migrated, cached
     storage.pin("mette@kk.dk", "sof-bcv")
     storage.pins("mette@kk.dk")              # ['sof-bcv']
 

@@ -21,10 +21,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from directory import settings
 from directory.access import Viewer
 from directory.loading.safefile import os_reason
-from directory.rules import personal
+from directory.rules import clock, personal
+from directory.settings import Settings
 from directory.storage.models import (
     NOTE_LEN,
     QUERY_LEN,
@@ -35,7 +35,7 @@ from directory.storage.models import (
     ZeroHitRow,
 )
 
-DEFAULT_DB = settings.SETTINGS["LANDKORT_DB"].default or "sqlite:///var/landkort.db"
+DEFAULT_DB = str(Settings.model_fields["db"].default)  # named in the refusals' fix
 RECENT_SEARCHES = 8  # how many recent searches are kept per user
 ZERO_HIT_DAYS = 90  # zero-hit and missing-word counts older than this are deleted
 CONNECT_TIMEOUT_S = 5  # seconds to wait for a PostgreSQL server to answer
@@ -57,10 +57,6 @@ class StateRefused(ValueError):
 # What a read or write of app state can raise when the database is down or full: the UI
 # shows a message for these, never a traceback.
 STORAGE_ERRORS = (OSError, SQLAlchemyError, StorageError)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 # -- what may be stored: the one rule of personal data (directory.rules.personal) --------
@@ -272,7 +268,7 @@ class Storage:
             session.execute(
                 self._upsert(
                     PinRow,
-                    {"user_key": user, "unit_id": unit_id, "pinned_at": utcnow()},
+                    {"user_key": user, "unit_id": unit_id, "pinned_at": clock.utcnow()},
                     ["user_key", "unit_id"],
                 )
             )
@@ -290,7 +286,7 @@ class Storage:
         shown = " ".join(query.split())[:QUERY_LEN]
         if not shown or is_sensitive(shown):
             return False
-        moment = at or utcnow()
+        moment = at or clock.utcnow()
         with self.write() as session:
             session.execute(
                 self._upsert(
@@ -336,7 +332,7 @@ class Storage:
         key = normalise_query(query)
         if not key or is_sensitive(query):
             return False
-        day = today or dt.date.today()
+        day = today or clock.today()
         self._purge_once_a_day(day)
         with self.write() as session:
             session.execute(
@@ -353,7 +349,7 @@ class Storage:
         self, *, today: dt.date | None = None, days: int = ZERO_HIT_DAYS, limit: int = 100
     ) -> list[tuple[str, int, dt.date]]:
         """(query, searches, last day) of the last `days` days, most searched first."""
-        since = (today or dt.date.today()) - dt.timedelta(days=days)
+        since = (today or clock.today()) - dt.timedelta(days=days)
         with self.read() as session:
             rows = session.execute(
                 select(ZeroHitRow.query, func.sum(ZeroHitRow.count), func.max(ZeroHitRow.day))
@@ -371,14 +367,14 @@ class Storage:
     def _purge(
         self, table: type[ZeroHitRow] | type[MissingWordRow], today: dt.date | None, days: int
     ) -> int:
-        cutoff = (today or dt.date.today()) - dt.timedelta(days=days)
+        cutoff = (today or clock.today()) - dt.timedelta(days=days)
         with self.write() as session:
             result = session.execute(delete(table).where(table.day <= cutoff))
             return int(cast(CursorResult[Any], result).rowcount)
 
     def purge_expired(self, *, today: dt.date | None = None) -> int:
         """Delete the zero-hit and missing-word counts older than ZERO_HIT_DAYS days."""
-        day = today or dt.date.today()
+        day = today or clock.today()
         gone = self.purge_zero_hits(today=day) + self.purge_missing_words(today=day)
         self._purged_on = day
         return gone
@@ -414,7 +410,7 @@ class Storage:
         text_ = " ".join((note or "").split())[:NOTE_LEN]
         if not key or is_sensitive(query) or is_sensitive(text_):
             return False
-        day = today or dt.date.today()
+        day = today or clock.today()
         self._purge_once_a_day(day)
         with self.write() as session:
             session.execute(self.missing_word_upsert(key, text_, day))
@@ -431,7 +427,7 @@ class Storage:
         """(query, reports, last day, [(note, reports), …]) of the last `days` days, most
         reported first; the notes of a query most written first. `only`: that normalised
         query alone."""
-        since = (today or dt.date.today()) - dt.timedelta(days=days)
+        since = (today or clock.today()) - dt.timedelta(days=days)
         total = func.sum(MissingWordRow.count)
         which = [MissingWordRow.day > since]
         if only is not None:
@@ -473,11 +469,10 @@ _OPENED: dict[str, Storage] = {}
 _OPENED_LOCK = threading.Lock()
 
 
-def open_storage(url: str | None = None) -> Storage:
-    """The storage at `url` (default: the LANDKORT_DB setting), migrated to the newest
+def open_storage(url: str) -> Storage:
+    """The storage at `url` (the app passes the LANDKORT_DB setting), migrated to the newest
     schema and old zero-hit and missing-word counts purged the first time this process
     opens it."""
-    url = url or settings.get("LANDKORT_DB") or DEFAULT_DB
     with _OPENED_LOCK:
         storage = _OPENED.get(url)
         if storage is None:

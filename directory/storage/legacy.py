@@ -1,10 +1,11 @@
 """Old JSON-lines files from before the database, imported once, losing nothing.
 
 Before `LANDKORT_DB`, the app appended its state to files in the folder `LANDKORT_REPORTS`
-(default `var/reports`): `reports.jsonl` ('Meld en fejl', `directory.quality.reports`) and
-`missing-words.jsonl` ('Ordet mangler', `directory.storage.missing`). Each is imported when
-the app first uses that state; the table `legacy_imports` records the file (path, size,
-mtime), so importing again does nothing. The files themselves are left as they were.
+(default `var/reports`; the app passes the folder): `reports.jsonl` ('Meld en fejl',
+`directory.quality.reports`) and `missing-words.jsonl` ('Ordet mangler',
+`directory.storage.missing`). Each is imported when the app first uses that state; the
+table `legacy_imports` records the file (path, size, mtime), so importing again does
+nothing. The files themselves are left as they were.
 
 - `kind='reports'`: the whole file is folded again when it changed (reports are matched by
   id, so nothing is counted twice).
@@ -23,20 +24,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from directory import settings
-from directory.storage.db import Storage, utcnow
+from directory.rules import clock
+from directory.storage.db import Storage
 from directory.storage.models import LegacyImportRow
 
-REPORTS_ENV = "LANDKORT_REPORTS"
-DEFAULT_REPORTS_DIR = os.path.join("var", "reports")
 APPEND_ONLY = {"reports": False, "missing_words": True}
-
-
-def reports_dir_from_env(path: str | os.PathLike[str] | None = None) -> str:
-    """The folder of the old JSON-lines files: the argument, else `LANDKORT_REPORTS`."""
-    if path is not None:
-        return os.fspath(path)
-    return settings.get(REPORTS_ENV) or DEFAULT_REPORTS_DIR
 
 
 @dataclass(frozen=True)
@@ -88,7 +80,7 @@ def import_file(
         done.kind = kind
         done.size = stat.st_size
         done.mtime_ns = str(stat.st_mtime_ns)
-        done.at = utcnow()
+        done.at = clock.utcnow()
         if grown:  # counts of the earlier part stay; this part adds to them
             done.lines += len(lines)
             done.imported += folded.imported

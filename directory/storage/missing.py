@@ -32,13 +32,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from directory.rules.hours import COPENHAGEN
+from directory.rules import clock
 from directory.storage.db import (
     ZERO_HIT_DAYS,
     StateRefused,
     Storage,
     normalise_query,
-    open_storage,
     sensitive_kind,
 )
 from directory.storage.legacy import (
@@ -46,7 +45,6 @@ from directory.storage.legacy import (
     ImportResult,
     import_file,
     import_once,
-    reports_dir_from_env,
 )
 from directory.storage.models import NOTE_LEN, QUERY_LEN
 
@@ -121,18 +119,11 @@ def _clean(value: str | None, field: str, limit: int) -> str:
     return text
 
 
-def _today(at: dt.datetime | None) -> dt.date:
-    if at is None:
-        return dt.datetime.now(COPENHAGEN).date()
-    if at.tzinfo is None:
-        return at.date()
-    return at.astimezone(COPENHAGEN).date()
-
-
-def _storage(storage: Storage | None, folder: str | os.PathLike[str] | None) -> Storage:
-    """The database, with the old log of `folder` (default LANDKORT_REPORTS) imported."""
-    storage = storage or open_storage()
-    import_once(storage, Path(reports_dir_from_env(folder)) / LOG_NAME, import_jsonl)
+def _storage(storage: Storage, folder: str | os.PathLike[str] | None) -> Storage:
+    """The database, with the old log of `folder` (the app passes LANDKORT_REPORTS)
+    imported once; no folder, no old log."""
+    if folder is not None:
+        import_once(storage, Path(folder) / LOG_NAME, import_jsonl)
     return storage
 
 
@@ -140,8 +131,8 @@ def report_missing_word(
     query: str,
     note: str | None = None,
     *,
+    storage: Storage,
     folder: str | os.PathLike[str] | None = None,
-    storage: Storage | None = None,
     at: dt.datetime | None = None,
 ) -> MissingWord:
     """Count that `query` found nothing (with the searcher's `note`, e.g. the word they
@@ -152,7 +143,7 @@ def report_missing_word(
         raise MissingWordError(MissingProblem.EMPTY, "query", EMPTY_MESSAGE)
     extra = _clean(note, "note", MAX_NOTE)
     storage = _storage(storage, folder)
-    day = _today(at)
+    day = clock.day_of(at)
     storage.count_missing_word(text, extra, today=day)  # refuses sensitive text again
     (word,) = read_missing_words(storage=storage, today=day, only=normalise_query(text))
     return word
@@ -161,7 +152,7 @@ def report_missing_word(
 def read_missing_words(
     folder: str | os.PathLike[str] | None = None,
     *,
-    storage: Storage | None = None,
+    storage: Storage,
     today: dt.date | None = None,
     days: int = ZERO_HIT_DAYS,
     limit: int = 100,
@@ -170,7 +161,7 @@ def read_missing_words(
     """The words reported in the last `days` days, most reported first (`only`: that
     normalised query alone)."""
     storage = _storage(storage, folder)
-    day = today or _today(None)
+    day = today or clock.today()
     rows = storage.missing_words(today=day, days=days, limit=limit, only=only)
     return [MissingWord(q, n, last, tuple(notes)) for q, n, last, notes in rows]
 
@@ -208,7 +199,7 @@ def _parse(line: bytes) -> tuple[str, str, dt.date] | None:
     if not (isinstance(query, str) and isinstance(note, str) and isinstance(at, str)):
         return None
     try:
-        day = _today(dt.datetime.fromisoformat(at))
+        day = clock.day_of(dt.datetime.fromisoformat(at))
         text, extra = _clean(query, "query", MAX_QUERY), _clean(note, "note", MAX_NOTE)
     except (ValueError, MissingWordError):
         return None

@@ -18,8 +18,9 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 
+from directory.rules import clock
 from directory.rules.owners import address_key
-from directory.storage.db import Storage, utcnow
+from directory.storage.db import Storage
 from directory.storage.models import ReminderRow
 
 CLAIM_EXPIRES = dt.timedelta(minutes=15)  # a 'sending' claim older than this is a dead run's
@@ -31,7 +32,7 @@ SENT = "sent"
 def claim(storage: Storage, address: str, day: dt.date, *, now: dt.datetime | None = None) -> bool:
     """True when this run may send `address` its reminder of `day`: nobody has sent it
     or is sending it (a dead run's old claim is taken over)."""
-    moment = now or utcnow()
+    moment = now or clock.utcnow()
     key = address_key(address)
     with storage.write() as session:
         # RETURNING, not rowcount: psycopg's rowcount of INSERT … ON CONFLICT is -1 here
@@ -66,7 +67,7 @@ def mark_sent(
         session.execute(
             update(ReminderRow)
             .where(ReminderRow.address == address_key(address), ReminderRow.day == day)
-            .values(status=SENT, sent_at=now or utcnow(), units=units)
+            .values(status=SENT, sent_at=now or clock.utcnow(), units=units)
         )
 
 

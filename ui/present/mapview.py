@@ -30,7 +30,6 @@ from branca.element import Element, Figure, MacroElement
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from directory import settings
 from directory.geo import places as geo
 from directory.model import COLOR, DepartmentKind, Directory, format_phone, tel_uri
 from directory.rules import hours
@@ -49,7 +48,6 @@ MIN_ZOOM = 10
 MAX_ZOOM = 19  # markercluster needs the map's maxZoom (tile layers usually set it)
 MAX_UNITS_IN_POPUP = 8
 TILES_ENV = "LANDKORT_TILES"
-TILES_ATTRIBUTION_ENV = "LANDKORT_TILES_ATTRIBUTION"
 LAYER_NAMES = {
     DepartmentKind.MUNICIPAL: "Kommunale kontorer",
     DepartmentKind.EXTERNAL: "Eksterne samarbejdspartnere",
@@ -156,11 +154,11 @@ class TilesError(ValueError):
     """`LANDKORT_TILES` is set but is not a tile URL template."""
 
 
-def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
-    """The tile layer from `LANDKORT_TILES` (a URL template such as
-    `https://tiles.intranet.example/{z}/{x}/{y}.png`), or None: no tiles, no tile requests.
-    `environ` replaces the process environment (tests)."""
-    url = (settings.get(TILES_ENV, environ) or "").strip()
+def tile_layer(template: str | None, attribution: str | None = None) -> Tiles | None:
+    """The tile layer of the settings `LANDKORT_TILES` (a URL template such as
+    `https://tiles.intranet.example/{z}/{x}/{y}.png`) and `LANDKORT_TILES_ATTRIBUTION`, or
+    None: no tiles, no tile requests."""
+    url = (template or "").strip()
     if not url:
         return None
     if not re.match(r"^(https?:)?/", url) or not all(p in url for p in ("{z}", "{x}", "{y}")):
@@ -169,7 +167,6 @@ def tiles_from_env(environ: dict[str, str] | None = None) -> Tiles | None:
             "'https://tiles.intranet.example/{z}/{x}/{y}.png' (med {z}, {x} og {y}), "
             "eller fjern indstillingen for at bruge den enkle baggrund"
         )
-    attribution = settings.get(TILES_ATTRIBUTION_ENV, environ)
     return Tiles(url, (attribution or "Baggrundskort: intranettets kortserver").strip())
 
 

@@ -26,7 +26,7 @@ from directory.exports.hsds.schemas import (
     profile_schema,
 )
 from directory.model import Unit, excerpt
-from directory.rules.hours import COPENHAGEN
+from directory.rules.clock import COPENHAGEN
 from search import SearchIndex
 from search.results import top_results
 

@@ -41,7 +41,9 @@ from directory.model import (
     Referral,
     Unit,
 )
-from directory.rules.hours import COPENHAGEN, danish
+from directory.rules import clock
+from directory.rules.clock import COPENHAGEN
+from directory.rules.hours import danish
 from directory.rules.needs import need_key, need_of
 from directory.rules.notices import active_notice, notice_line
 from directory.rules.scrub import digits
@@ -189,7 +191,7 @@ class HsdsCatalog:
 
     def __init__(self, directory: Directory, *, today: dt.date | None = None) -> None:
         self.directory = directory
-        self.today = today or dt.datetime.now(COPENHAGEN).date()
+        self.today = today or clock.today()
         units = directory.units
         self.service_unit = {hsds_id("service", u): u for u in units}
         # a unit with units under it in its own department is an organization too

@@ -32,7 +32,8 @@ from directory.exports.hsds.schemas import schema_errors
 from directory.loading import writer
 from directory.loading.loader import validate_directory
 from directory.model import SLUG, excerpt, suggest_slug
-from directory.rules.hours import COPENHAGEN
+from directory.rules import clock as copenhagen_clock
+from directory.rules.clock import COPENHAGEN
 from directory.rules.needs import need_key
 
 Json = dict[str, Any]
@@ -623,7 +624,7 @@ def import_hsds(
             break
     if problems:
         raise HsdsImportError(problems)
-    builder = _Builder(services, today or dt.datetime.now(COPENHAGEN).date())
+    builder = _Builder(services, today or copenhagen_clock.today())
     builder.index()
     if not builder.errors:
         builder.build()
@@ -634,7 +635,7 @@ def import_hsds(
     staging = writer.staging_dir(target, "import")
     try:
         writer.write_files(staging, files)
-        result = validate_directory(staging, cache=False, today=today)
+        result = validate_directory(staging, today=today)
         if result.errors or result.directory is None:
             raise HsdsImportError([_source(p, where, staging) for p in result.errors])
         warnings = builder.warnings + [_source(p, where, staging) for p in result.warnings]
