@@ -283,7 +283,7 @@ def test_nothing_stale_is_said_once(
 
 
 def test_a_coordinator_adds_a_missing_word_to_a_need_in_one_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     import subprocess
 
@@ -300,7 +300,7 @@ def test_a_coordinator_adds_a_missing_word_to_a_need_in_one_step(
         check=True,
     )
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "r"))
-    report_missing_word("ludomani", "spil")
+    report_missing_word("ludomani", "spil", storage=open_storage(app_env.db))
     at = _app(data, tmp_path / "r", monkeypatch, viewer="sof_coordinator")
     assert not at.exception
     word, need = at.selectbox[-2], at.selectbox[-1]  # the form's: the word and the need
