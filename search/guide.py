@@ -70,6 +70,7 @@ DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
 NEED_RUNNER_UP = 0.45  # the same for the units of a named need (weights of one need compare)
+PLACED = 4  # a need's best units placed (area, time, districts), per unit it may suggest
 MIN_SCORE = 0.03  # a need whose best unit scores less is 'not understood'
 MAX_CLAUSES = 12  # clauses of a situation read (its characters: MAX_SITUATION_CHARS)
 SITUATION_PHONE_DIGITS = 8  # a phone number in a situation: 8 digits (an amount is no phone)
@@ -478,6 +479,8 @@ class Guide:
         if not scored:
             return []
         best = scored[0][0]
+        # only the units that can be suggested go to the placing (it reads each one's hours)
+        scored = [item for item in scored if item[0] >= NEED_RUNNER_UP * best][: PLACED * most]
         by_id = {unit.id: (score, words) for score, words, unit in scored}
         cards = [Result(HitKind.UNIT, unit.id, score / best, None) for score, _, unit in scored]
         out: list[tuple[str, float, str, tuple[str, ...]]] = []
