@@ -1,6 +1,7 @@
 """`python -m benchmarks [--quick] [--sizes 1000,10000,50000] [--seed 0] [--out FILE] [--only a,b]`.
 
-Runs every benchmark module that exists (load, search, graph, map, app, sessions, edit), prints
+Runs every benchmark module that exists (load, search, relevance, graph, map, app, sessions,
+edit), prints
 one table (name, size, metric, value, baseline, ratio) and saves it as JSON (default
 benchmarks/results/latest.json). `--quick` is a smoke run on tiny data without the browser:
 it checks that the harness works, its figures mean nothing.
@@ -28,6 +29,7 @@ from directory.loading.safefile import atomic_write
 MODULES = [
     ("load", "benchmarks.bench_load"),
     ("search", "benchmarks.bench_search"),
+    ("relevance", "benchmarks.bench_relevance"),
     ("graph", "benchmarks.bench_graph"),
     ("map", "benchmarks.bench_map"),
     ("app", "benchmarks.bench_app"),

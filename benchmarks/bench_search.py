@@ -62,11 +62,15 @@ def generated_directory(units: int, seed: int) -> Directory:
     """A generated directory of `units` units from `directory.devtools.synth`, cached between runs.
 
     Building 50k units' models takes minutes on a busy 2-core machine, so the result is
-    pickled into the temp folder, keyed by size, seed and the generator's source.
+    pickled into the temp folder, keyed by size, seed and the generator's and the models'
+    source.
     """
     import directory.devtools.synth as synth
+    import directory.model as model
 
-    digest = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
+    # the generator and the models: a pickle of older models lacks their newer fields
+    source = Path(synth.__file__).read_bytes() + Path(model.__file__).read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:12]
     cache = Path(tempfile.gettempdir()) / "landkort-bench" / f"synth-{units}-{seed}-{digest}.pickle"
     if cache.exists():
         try:

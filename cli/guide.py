@@ -47,10 +47,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     guide.set_defaults(handler=run_guide)
 
 
+EMPTY = (
+    "fejl: situationen er tom: beskriv borgerens situation med dine egne ord "
+    "(fx 'hjemløs', 'gæld', 'misbrug')"
+)
+
+
 def run_guide(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
     if args.limit < 1:
         print("fejl: --limit 0 udskriver intet: skriv 1 eller mere", file=sys.stderr)
+        return 1
+    if not text.strip():
+        print(EMPTY, file=sys.stderr)
         return 1
     if len(text) > MAX_SITUATION_CHARS:
         print(
@@ -65,12 +74,17 @@ def run_guide(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from search.guide import Guide, UnknownUnit, situation_problem
+
+    problem = situation_problem(text)  # a phone number or an e-mail address
+    if problem is not None:
+        print(f"fejl: {problem}", file=sys.stderr)
+        return 1
     loaded = load_for_citizen(args)
     if loaded is None:
         return 1
     directory, area = loaded
     from search import SearchIndex
-    from search.guide import Guide, UnknownUnit
 
     guide = Guide(SearchIndex(directory))
     try:

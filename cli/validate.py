@@ -7,6 +7,9 @@ import gc
 import sys
 
 from cli.common import count, validate
+from directory.loading.loader import problem_order
+from directory.model import Problem
+from directory.rules.vocabulary import check_reach
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,11 +27,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     _, result = validate(args)
     gc.freeze()  # the result lives until exit: the collector need not scan it again
-    for problem in result.problems:
+    reach: list[Problem] = []
+    if result.directory is not None and not args.quiet:
+        reach = check_reach(result.directory)  # units no need of the vocabulary reaches
+    for problem in sorted([*result.problems, *reach], key=problem_order):
         if args.quiet and problem not in result.errors:
             continue
         print(problem)
-    errors, warnings = len(result.errors), len(result.warnings)
+    errors, warnings = len(result.errors), len(result.warnings) + len(reach)
     summary = f"{errors} fejl, {count(warnings, 'advarsel', 'advarsler')}"
     if result.directory is not None:
         d = result.directory

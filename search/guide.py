@@ -1,16 +1,27 @@
 """Guided referral, 'Borgerens situation': from a caseworker's description to whom to call.
 
     from search.guide import guide
-    guidance = guide(index, "lejer har brev fra fogeden, to børn og drikker for meget", age=42)
+    guidance = guide(index, "hun er blevet banket af kæresten og tør ikke tage hjem", age=29)
 
-The description is cut into needs (sentences, commas and 'og' between clauses; chosen needs
-are needs of their own); an age written in it ('42 år', '17-årig') is read when none is
-given. Each need is searched with the same `SearchIndex` as the Søg page, with the age as a
-strict filter: a unit whose age range excludes the citizen's age is never suggested. Per
-need the best units (one card per unit, `search.results.group_hits`) become suggestions,
-each with why, the number to call first and whether it is open now. Best first means: each
-need's best unit (one that answers several needs first, else in the order the needs were
-described), then the runners-up.
+The description is cut into clauses (sentences, commas and 'og' between clauses; chosen
+needs are clauses of their own); an age written in it ('42 år', '17-årig') is read when none
+is given. Each clause is read as needs first (`search.needs`: the needs vocabulary, the
+same reader and word rules as the search): words → needs → units. Per need, the units the
+need reaches are ranked by how strongly their own words carry it and how specialised they
+are, with the clause's own search as a tie-breaker and a unit made for the citizen's age
+group ahead; the age is a strict filter (a unit whose age range excludes it is never
+suggested). A need that reaches no unit of that age speaks through its broader needs
+(angst → psykisk sygdom). When the situation names no need at all, its clauses are searched
+as before; when it does, a clause that names none is listed without units (the page offers
+to search for it: 'to børn' pulls in no family benefits). Each suggestion says why in plain
+Danish
+('»blevet banket af kæresten« → Vold i nære relationer → Danner (krisecenter, partnervold)'),
+quoting at most a short excerpt. Best first means: each need's best unit (one that answers
+several needs first, else in the order the needs were described), then the runners-up.
+
+A situation that holds a CPR number, a phone number or an e-mail address is refused with a
+Danish message (`situation_problem`): it is carried in the page's link. Only the first
+`MAX_SITUATION_CHARS` characters and `MAX_CLAUSES` clauses are read.
 
 A unit whose temporary notice pauses referrals today (`directory.rules.notices`) is never
 the first suggestion while another unit fits: it comes after every unit that takes
@@ -42,7 +53,10 @@ from directory.rules.areas import CitizenArea
 from directory.rules.calling import CallNumber, number_to_call
 from directory.rules.hours import Status, family_status
 from directory.rules.notices import is_paused
-from directory.rules.query import excerpt, situation_text
+from directory.rules.personal import personal_kind
+from directory.rules.query import MAX_EXCERPT_CHARS, MAX_SITUATION_CHARS, excerpt, situation_text
+from directory.rules.vocabulary import Mention, VocabularyNeed
+from directory.rules.words import token_spans
 from search.index import HitKind, How, SearchIndex
 from search.normalize import key, query_terms, stem, terms
 from search.placing import AreaFit, open_now, place
@@ -55,7 +69,37 @@ _T = TypeVar("_T")
 DEFAULT_LIMIT = 5  # suggestions when the caller does not say
 PER_NEED = 2  # most units suggested for one need
 RUNNER_UP_SHARE = 0.75  # a second unit for a need must score this share of the best
+NEED_RUNNER_UP = 0.45  # the same for the units of a named need (weights of one need compare)
+PLACED = 4  # a need's best units placed (area, time, districts), per unit it may suggest
 MIN_SCORE = 0.03  # a need whose best unit scores less is 'not understood'
+MAX_CLAUSES = 12  # clauses of a situation read (its characters: MAX_SITUATION_CHARS)
+SITUATION_PHONE_DIGITS = 8  # a phone number in a situation: 8 digits (an amount is no phone)
+SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
+AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
+AGE_GROUP_YEARS = 15
+# Words that tell an age group when no age is given: a presumed age for ranking only (never
+# a filter): 'ung hjemløs' prefers a unit for young people.
+AGE_WORDS = {
+    "ung": 20,
+    "unge": 20,
+    "ungdom": 20,
+    "teenager": 16,
+    "teenagere": 16,
+    "aeldre": 75,
+    "gammel": 80,
+    "gamle": 80,
+    "pensionist": 72,
+    "pensionister": 72,
+}
+REFUSED = {
+    "cpr": "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke "
+    "rumme CPR-numre.",
+    "phone": "Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må ikke "
+    "rumme borgerens telefonnummer.",
+    "email": "Teksten ligner en e-mailadresse. Fjern den: situationen står i linket og må ikke "
+    "rumme borgerens e-mailadresse.",
+}
+CLIPPED = "Kun de første {chars} tegn af situationen er læst: skriv den kortere."
 
 # Words of a situation that say nothing about the need ('borgeren har brug for hjælp').
 _FILLER = (
@@ -165,8 +209,10 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class NeedResult:
-    text: str  # the need as the caseworker wrote or chose it
+    text: str  # the need: its label, or the clause as written when no need was named
     units: tuple[str, ...]  # suggested units, best first ([] when nothing fits)
+    need_id: str | None = None  # the need of the vocabulary, None for a clause searched
+    excerpt: str = ""  # the words of the situation that named it (short)
 
 
 @dataclass(slots=True)
@@ -179,6 +225,8 @@ class Guidance:
     directory: Directory
     at: dt.datetime = field(default_factory=lambda: clock.now())
     area: CitizenArea | None = None
+    refused: str | None = None  # why the situation was not read (a CPR number ...), Danish
+    notice: str | None = None  # what the caseworker should know (a situation cut short)
 
     def suggestion(self, unit_id: str) -> Suggestion:
         return next(s for s in self.suggestions if s.unit_id == unit_id)
@@ -193,16 +241,62 @@ class Guidance:
         return number_to_call(self.directory, self.directory.units[unit_id], public=True)
 
 
-def split_needs(text: str) -> list[str]:
-    """The clauses of a situation that may each be a need, in order, without age phrases."""
+def situation_problem(text: str) -> str | None:
+    """Why a situation must not be read, in Danish, or None: it holds a CPR number, an
+    e-mail address or a phone number (`directory.rules.personal`, the one rule; 8 digits
+    here: an amount such as 120.000 kr is no phone number)."""
+    kind = personal_kind(text or "", phone_digits=SITUATION_PHONE_DIGITS)
+    return REFUSED[kind] if kind else None
+
+
+def quote(text: str, start: int, end: int, limit: int = MAX_EXCERPT_CHARS) -> str:
+    """The words at text[start:end] with up to two words on each side, at most `limit`
+    characters, cut at a word (never the whole of a long text; `excerpt` quotes a whole
+    clause)."""
+    spans = token_spans(text)
+    inside = [i for i, (s, e, _, _) in enumerate(spans) if s < end and e > start]
+    if not inside:
+        return " ".join(text[start:end].split())[:limit]
+    first, last = inside[0], inside[-1]
+    best = (spans[first][0], spans[last][1])
+    for lo, hi in (
+        (first - 2, last + 2),
+        (first - 1, last + 2),
+        (first - 1, last + 1),
+        (first, last + 1),
+        (first - 1, last),
+    ):
+        lo, hi = max(lo, 0), min(hi, len(spans) - 1)
+        if spans[hi][1] - spans[lo][0] <= limit:
+            best = (spans[lo][0], spans[hi][1])
+            break
+    shown = " ".join(text[best[0] : best[1]].split())
+    if len(shown) <= limit:
+        return shown
+    cut = shown[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+
+
+def split_needs(text: str, *, keep_filler: bool = False) -> list[str]:
+    """The clauses of a situation that may each be a need, in order, without age phrases;
+    without the clauses of filler words only ('har brug for hjælp'), unless `keep_filler`
+    (the needs vocabulary reads phrases of common words: 'kan ikke gå')."""
     without_age = _AGE.sub(" ", text or "")
     out: list[str] = []
     for part in _CLAUSES.split(without_age):
-        words = [w for w in query_terms(part) if stem(w) not in SITUATION_STOPWORDS]
+        words = [w for w in terms(part) if keep_filler or stem(w) not in SITUATION_STOPWORDS]
         clause = " ".join(part.split())
         if words and not all(w.isdigit() for w in words) and clause not in out:
             out.append(clause)
     return out
+
+
+def presumed_age(text: str) -> int | None:
+    """An age group a situation names without an age ('ung', 'ældre'), for ranking only."""
+    for word in terms(text or ""):
+        if word in AGE_WORDS:
+            return AGE_WORDS[word]
+    return None
 
 
 def read_age(text: str) -> int | None:
@@ -216,6 +310,16 @@ def read_age(text: str) -> int | None:
 
 def _fits(unit: Unit, age: int | None) -> bool:
     return age is None or unit.age is None or unit.age.includes(age)
+
+
+def _age_group(unit: Unit, age: int | None) -> float:
+    """1 for a unit made for the citizen's age group (its range holds the age and spans at
+    most AGE_GROUP_YEARS), else 0."""
+    if age is None or unit.age is None or not unit.age.includes(age):
+        return 0.0
+    low = unit.age.min if unit.age.min is not None else 0
+    high = unit.age.max if unit.age.max is not None else 120
+    return 1.0 if high - low <= AGE_GROUP_YEARS else 0.0
 
 
 def _clean_query(clause: str) -> str:
@@ -273,22 +377,21 @@ class Guide:
             raise UnknownUnit(str(UnknownUnitError(unit_id, self.graph.close_matches(unit_id))))
         return unit_id
 
-    def _units_for(
-        self, need: str, age: int | None, at: dt.datetime, area: CitizenArea | None = None
-    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
-        """(unit id, score, why, district units folded into it) for one need, best first, at
-        most PER_NEED.
+    def _search_units(
+        self, clause: str, age: int | None, at: dt.datetime, meaningful: bool = True
+    ) -> list[tuple[str, float, float, str, Result]]:
+        """(unit id, share, score, why, result card) of a clause searched, best first.
 
-        The need is searched as written (without filler words) and with only its words that
-        find something on their own; a unit's score is its best share of either search's
-        best, so a phrase ('dropper ud') and a single telling word both count. The units are
-        then placed for the citizen's area and the time (`search.placing.place`): district
-        units for another area are never suggested."""
-        cleaned = _clean_query(need)
+        The clause is searched as written (without filler words) and, with `meaningful`,
+        with only its words that find something on their own; a unit's share is its best
+        share of either search's best, so a phrase ('dropper ud') and a single telling
+        word both count."""
+        cleaned = _clean_query(clause)
         queries = [cleaned]
-        meaningful = self._meaningful(cleaned)
-        if meaningful and meaningful != cleaned:
-            queries.append(meaningful)
+        if meaningful:
+            words = self._meaningful(cleaned)
+            if words and words != cleaned:
+                queries.append(words)
         merged: dict[str, tuple[float, float, str]] = {}  # unit → (share, score, why)
         found: dict[str, Result] = {}
         for query in queries:
@@ -304,16 +407,128 @@ class Guide:
                     merged[result.id] = (share, result.score, why)
                     found[result.id] = result
         ranked = sorted(merged.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        shares = [dataclasses.replace(found[u], score=share) for u, (share, _, _) in ranked]
+        return [
+            (unit_id, share, score, why, found[unit_id]) for unit_id, (share, score, why) in ranked
+        ]
+
+    def _units_for(
+        self, need: str, age: int | None, at: dt.datetime, area: CitizenArea | None = None
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) for a clause that names no
+        need, best first, at most PER_NEED: searched (`_search_units`), then placed for the
+        citizen's area and the time (`search.placing.place`): district units for another
+        area are never suggested."""
+        searched = self._search_units(need, age, at)
+        merged = {unit_id: (score, why) for unit_id, _, score, why, _ in searched}
+        shares = [dataclasses.replace(result, score=share) for _, share, _, _, result in searched]
         out: list[tuple[str, float, str, tuple[str, ...]]] = []
         for card in place(shares, self.directory, at, area=area):
             if card.fit is AreaFit.OTHER or card.result.score < RUNNER_UP_SHARE:
                 continue
             own = card.result.id in merged
-            _, score, why = merged[card.result.id if own else card.folded[0]]
-            out.append((card.result.id, score, why, card.folded))
+            score, why = merged[card.result.id if own else card.folded[0]]
+            out.append((card.result.id, score, f"»{excerpt(need)}«: {why}", card.folded))
             if len(out) == PER_NEED:
                 break
+        return out
+
+    # ----------------------------------------------------------------- the needs matching
+
+    def _named_needs(self, clause: str) -> list[tuple[VocabularyNeed, Mention]]:
+        """The needs a clause names, each once with its first mention, in its order."""
+        out: dict[str, tuple[VocabularyNeed, Mention]] = {}
+        for mention in self.index.need_matcher.mentions(clause):
+            out.setdefault(mention.need.id, (mention.need, mention))
+        return list(out.values())
+
+    def _need_units(
+        self,
+        need: VocabularyNeed,
+        quoted: str,
+        age: int | None,
+        shares: dict[str, float],
+        at: dt.datetime,
+        most: int = PER_NEED,
+        group_age: int | None = None,
+        area: CitizenArea | None = None,
+    ) -> list[tuple[str, float, str, tuple[str, ...]]]:
+        """(unit id, score, why, district units folded into it) of the units a named need
+        reaches, best first, at most `most`: the need's own ranking
+        (`NeedMatcher.ranked_units`), the clause's search share and a unit made for the
+        citizen's age group; strict on age. A need that reaches no unit of this age speaks
+        through its broader needs (angst → psykisk sygdom, as in FFB). Then placed for the
+        citizen's area and the time (`search.placing.place`), as every list of units."""
+        matcher = self.index.need_matcher
+        scored = []
+        ranked_units = matcher.ranked_units(need.id)
+        if not any(_fits(self.directory.units[r.unit_id], age) for r in ranked_units):
+            ranked_units = [
+                r for broader in matcher.broader(need.id) for r in matcher.ranked_units(broader)
+            ]
+        for ranked in ranked_units:
+            unit = self.directory.units.get(ranked.unit_id)
+            if unit is None or not _fits(unit, age):
+                continue
+            score = (
+                ranked.weight
+                + SEARCH_SHARE * shares.get(unit.id, 0.0)
+                + AGE_GROUP_SHARE * _age_group(unit, age if age is not None else group_age)
+            )
+            scored.append((score, ranked.reached.phrases, unit))
+        scored.sort(key=lambda item: (-item[0], item[2].id))
+        if not scored:
+            return []
+        best = scored[0][0]
+        # only the units that can be suggested go to the placing (it reads each one's hours)
+        scored = [item for item in scored if item[0] >= NEED_RUNNER_UP * best][: PLACED * most]
+        by_id = {unit.id: (score, words) for score, words, unit in scored}
+        cards = [Result(HitKind.UNIT, unit.id, score / best, None) for score, _, unit in scored]
+        out: list[tuple[str, float, str, tuple[str, ...]]] = []
+        for card in place(cards, self.directory, at, area=area):  # area, time, districts
+            if card.fit is AreaFit.OTHER or card.result.score < NEED_RUNNER_UP:
+                continue
+            unit_id = card.result.id
+            score, words = by_id[unit_id if unit_id in by_id else card.folded[0]]
+            name = self.directory.units[unit_id].name
+            why = f"»{quoted}« → {need.label} → {name} ({', '.join(words[:2])})"
+            out.append((unit_id, score, why, card.folded))
+            if len(out) == most:
+                break
+        return out
+
+    def _read_clause(
+        self,
+        clause: str,
+        age: int | None,
+        at: dt.datetime,
+        most: int = PER_NEED,
+        search: bool = True,
+        area: CitizenArea | None = None,
+    ) -> list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]]:
+        """Per need a clause names: its result and at most `most` units; a clause that
+        names none (or whose needs reach no unit of this age): searched when `search`
+        (the situation names no need at all), else listed without units (the page offers
+        to search for it). The flag says 'searched'."""
+        named = self._named_needs(clause)
+        out: list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]] = []
+        if named:
+            shares = {
+                unit_id: share
+                for unit_id, share, _, _, _ in self._search_units(clause, age, at, meaningful=False)
+            }
+            for need, mention in named:
+                quoted = quote(clause, mention.start, mention.end)
+                units = self._need_units(
+                    need, quoted, age, shares, at, most, presumed_age(clause), area
+                )
+                if units:
+                    ids = tuple(u for u, _, _, _ in units)
+                    out.append((NeedResult(need.label, ids, need.id, quoted), units, False))
+        if not out and split_needs(clause):  # a clause of filler words only is no need
+            units = self._units_for(clause, age, at, area) if search else []
+            short = excerpt(clause)
+            ids = tuple(u for u, _, _, _ in units)
+            out.append((NeedResult(short, ids, None, short), units, True))
         return out
 
     def _meaningful(self, clause: str) -> str:
@@ -373,35 +588,53 @@ class Guide:
         moment = at or clock.now()
         if from_unit:
             self.check_unit(from_unit)
+        problem = next(
+            (p for p in (situation_problem(t) for t in [text, *needs]) if p is not None), None
+        )
+        if problem is not None:
+            return Guidance("", age, from_unit, [], [], self.directory, moment, refused=problem)
+        notice = None
+        if len(text or "") > MAX_SITUATION_CHARS:
+            notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
         text = situation_text(text or "")
         if age is None:
             age = read_age(text)
-        clauses = split_needs(text)
-        for chosen_need in needs:
-            if chosen_need.strip() and chosen_need not in clauses:
-                clauses.append(chosen_need.strip())
+        clauses = split_needs(text, keep_filler=True)[:MAX_CLAUSES]
+        for chosen_need in needs[:MAX_CLAUSES]:
+            chosen_need = " ".join(chosen_need.split())[:MAX_SITUATION_CHARS]
+            if chosen_need and chosen_need not in clauses:
+                clauses.append(chosen_need)
         per_need: list[NeedResult] = []
         found: dict[str, dict] = {}
         rounds: list[list[tuple[str, float]]] = []
+        searched: list[list[tuple[str, float]]] = []  # clauses naming no need: after the needs
+        # units per need: more when the situation names few needs (one need: up to `limit`)
+        named = {n.id for c in clauses for n, _ in self._named_needs(c)}
+        unnamed = sum(not self._named_needs(c) for c in clauses)
+        most = max(PER_NEED, -(-limit // max(1, len(named) + unnamed)))
         for clause in clauses:
-            units = self._units_for(clause, age, moment, area)
-            per_need.append(NeedResult(clause, tuple(u for u, _, _, _ in units)))
-            for rank, (unit_id, score, why, districts) in enumerate(units):
-                entry = found.setdefault(
-                    unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
-                )
-                entry["needs"].append(clause)
-                entry["whys"].append(f"»{excerpt(clause)}«: {why}")
-                entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
-                while len(rounds) <= rank:
-                    rounds.append([])
-                rounds[rank].append((unit_id, score))
+            readings = self._read_clause(clause, age, moment, most, not named, area)
+            for result, units, by_search in readings:
+                if any(r.need_id and r.need_id == result.need_id for r in per_need):
+                    continue  # a need named twice counts once
+                per_need.append(result)
+                for rank, (unit_id, score, why, districts) in enumerate(units):
+                    entry = found.setdefault(
+                        unit_id, {"needs": [], "whys": [], "score": 0.0, "districts": districts}
+                    )
+                    entry["needs"].append(result.text)
+                    entry["whys"].append(why)
+                    entry["score"] = max(entry["score"], score) + (0.1 if entry["needs"][1:] else 0)
+                    target = searched if by_search else rounds
+                    while len(target) <= rank:
+                        target.append([])
+                    target[rank].append((unit_id, score))
         # best first: each need's best unit, one open now first (the order of calls: only
         # an open unit can be called now), then a unit that answers several needs, then in
         # the order the needs were described (scores of different needs do not compare);
-        # then the runners-up
+        # then the runners-up; then the units of clauses that named no need
         ranked: list[str] = []
-        for round_ in rounds:
+        for round_ in [*rounds, *searched]:
             for unit_id, _ in sorted(
                 round_,
                 key=lambda u: (
@@ -459,7 +692,9 @@ class Guide:
             _steps_first(suggestions),
             lambda s: is_paused(self.directory.units[s.unit_id], today),
         )
-        return Guidance(text, age, from_unit, per_need, ordered, self.directory, moment, area)
+        return Guidance(
+            text, age, from_unit, per_need, ordered, self.directory, moment, area, notice=notice
+        )
 
     def _path(self, from_unit: str | None, unit_id: str) -> tuple[str, ...] | None:
         if not from_unit:

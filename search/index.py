@@ -27,6 +27,7 @@ import bisect
 import datetime as dt
 import gc
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -39,7 +40,18 @@ from directory.model import Directory, Phone
 from directory.rules import clock
 from directory.rules.hours import combined_status, unit_hours
 from directory.rules.needs import need_of, need_options, serves_need
-from search.normalize import acronym, phrase_key, query_terms, query_tokens, stem, tokens
+from directory.rules.vocabulary import Mention
+from directory.rules.words import bases, token_spans
+from search.needs import NEED_QUALITY, NeedMatcher
+from search.normalize import (
+    acronym,
+    phrase_key,
+    query_head,
+    query_terms,
+    query_tokens,
+    stem,
+    tokens,
+)
 from search.synonyms import BUILTIN_SYNONYMS
 
 
@@ -59,6 +71,7 @@ class How(StrEnum):
     COMPOUND = "compound"  # joined/split words, or a part inside a compound
     FUZZY = "fuzzy"
     SYNONYM = "synonym"
+    NEED = "need"  # a unit the need the word names reaches (search.needs)
 
 
 class Field(IntEnum):
@@ -127,11 +140,13 @@ _OTHER_FIELDS_SHARE = 0.15  # bonus share for a word found in further fields of 
 QUALITY = {
     How.EXACT: 1.0,
     How.STEM: 0.9,
+    How.NEED: NEED_QUALITY,
     How.PREFIX: 0.8,
     How.COMPOUND: 0.65,
     How.FUZZY: 0.55,
 }
 PART_QUALITY = 0.7  # a query word that is a known part of an indexed compound
+FORM_QUALITY = 0.85  # another form by lemma or derivation ('alkoholiker' for 'alkohol')
 MIN_COMPOUND = 8  # shortest word split into two parts
 MIN_HEAD = 3  # shortest first part of a compound
 MIN_TAIL = 4  # shortest last part of a compound
@@ -153,6 +168,7 @@ MAX_EXPANSIONS = 200  # most vocabulary words one query word may stand for (pref
 MAX_INSIDE = 40  # most compounds a query word is looked for inside
 NEAREST_CUTOFF = 60  # rapidfuzz ratio (0-100) of a 'nearest match' to a word that found nothing
 RELATIVE_CUTOFF = 0.12  # hits scoring below this share of the best one are left out
+NEED_VECTORS_KEPT = 24  # scores of the needs named lately, kept (a float per document each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +189,8 @@ class Match:
         """The matched word and how, after the field label ('' for an exact name match)."""
         if self.field is Field.NAME and self.how is How.EXACT:
             return ""
+        if self.how is How.NEED:
+            return f"'{self.word}'"
         text = f"'{self.word}'"
         if self.how is How.FUZZY:
             text += f" (ligner '{self.query}')"
@@ -273,6 +291,13 @@ class SearchIndex:
         groups += [list(g) for g in synonyms or []]
         self._build_synonyms(groups)
         self._build_filters(directory)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.need_matcher = NeedMatcher(directory, self._unit_doc, len(self._docs))
+        finally:
+            if collecting:
+                gc.enable()
 
     # ----------------------------------------------------------------- building
 
@@ -444,6 +469,16 @@ class SearchIndex:
         for word, term_id in self._term_ids.items():
             stems.setdefault(stem(word), []).append(term_id)
         self._stems = stems
+        # Word forms beyond the stem: the index's words under their lemma's and derivations'
+        # stems ('psykotisk' under 'psykos', so 'psykose' finds it), one rule for both sides
+        # (`directory.rules.words.bases`).
+        forms: dict[str, list[int]] = {}
+        for term_id, shown in enumerate(self._display):
+            if " " in shown or not shown.isalpha():
+                continue
+            for base in bases(shown)[1:]:
+                forms.setdefault(base, []).append(term_id)
+        self._forms = forms
         self._lexicon = {w for w in self._term_ids if len(w) >= MIN_HEAD} | {
             s for s in stems if len(s) >= MIN_HEAD
         }
@@ -589,13 +624,22 @@ class SearchIndex:
         return [(w, int(d)) for w, d, _ in found if d > 0]
 
     def _candidates(
-        self, word: str, *, loose: bool = True, parts: bool = False, exact_only: bool = False
+        self,
+        word: str,
+        *,
+        loose: bool = True,
+        parts: bool = False,
+        exact_only: bool = False,
+        forms_only: bool = False,
+        raw: str | None = None,
     ) -> list[_Candidate]:
         """The vocabulary words a query word stands for, with how well each matches.
 
-        Exact, other forms of the word (same stem), prefixes; with `parts` or `loose`, the
-        compounds it is a part of; with `loose`, words that hold it and typo fixes.
-        `exact_only` (an abbreviation typed in capitals): the word itself only."""
+        Exact, other forms of the word (same stem, or same lemma or derivation: `raw` is the
+        word as typed), prefixes; with `parts` or `loose`, the compounds it is a part of;
+        with `loose`, words that hold it and typo fixes. `exact_only` (an abbreviation typed
+        in capitals): the word itself only; `forms_only` (a word of a vocabulary phrase):
+        the word and its forms, no prefixes, parts or typos."""
         ids = self._term_ids
         out: list[_Candidate] = []
         if word in ids:
@@ -607,6 +651,13 @@ class SearchIndex:
             if term not in seen:
                 seen.add(term)
                 out.append(_Candidate(How.STEM, QUALITY[How.STEM], term))
+        for base in bases(raw or word):
+            for term in (*self._stems.get(base, ()), *self._forms.get(base, ())):
+                if term not in seen:
+                    seen.add(term)
+                    out.append(_Candidate(How.STEM, FORM_QUALITY, term))
+        if forms_only:
+            return out
         found_form = bool(out)
         root = stem(word)
         starts = [(word, 1.0)]
@@ -767,7 +818,15 @@ class SearchIndex:
             docs = [int(i) for i in np.flatnonzero(allowed) if self._docs[i].kind is HitKind.UNIT]
             docs.sort(key=lambda i: self._docs[i].name.lower())
             return [self._hit(i, 0.0, ()) for i in docs[:limit]]
-        vectors = self._slot_vectors(slots, [raw for raw, _ in typed], _abbreviations(query))
+        named = self._named_needs(query or "", slots)
+        phrased = frozenset(i for covered, mention in named if mention.words > 1 for i in covered)
+        vectors = self._slot_vectors(
+            slots, [raw for raw, _ in typed], _abbreviations(query), phrased
+        )
+        for covered, mention in named:
+            need_vector = self._need_vector(mention)
+            for i in covered:
+                vectors[i].append(need_vector)
         total = np.zeros(len(self._docs), dtype=np.float32)
         matched = np.zeros(len(self._docs), dtype=np.float32)
         for slot in vectors:
@@ -786,6 +845,55 @@ class SearchIndex:
             score[~allowed] = 0
         return self._top(score, limit, [raw for raw, _ in typed], vectors)
 
+    def named_needs(self, query: str) -> list[str]:
+        """The ids of the needs a query names, each once, in its order (what the search
+        adds units for; the guide reads a situation with the same reader)."""
+        slots = query_terms(query or "")
+        return list(dict.fromkeys(m.need.id for _, m in self._named_needs(query or "", slots)))
+
+    def _named_needs(self, query: str, slots: list[str]) -> list[tuple[list[int], Mention]]:
+        """The needs a query names (the needs vocabulary's reader, `search.needs`), each with
+        the query words (slot numbers) it covers."""
+        head = query_head(query)
+        mentions = self.need_matcher.mentions(head)
+        if not mentions:
+            return []
+        slot_of = {word: i for i, word in enumerate(slots)}
+        spans = token_spans(head)
+        out = []
+        for mention in mentions:
+            covered = sorted(
+                {
+                    slot_of[word]
+                    for start, _, _, word in spans
+                    if mention.start <= start < mention.end and word in slot_of
+                }
+            )
+            if covered:
+                out.append((covered, mention))
+        return out
+
+    def _need_vector(self, mention: Mention) -> _Vector:
+        """The units a named need reaches, as one more thing its words can stand for (the
+        scores of the needs named lately are kept: `NEED_VECTORS_KEPT`)."""
+        need_id = mention.need.id
+        kept: OrderedDict[str, np.ndarray] = self.__dict__.setdefault("_need_scores", OrderedDict())
+        scores = kept.get(need_id)
+        if scores is None:
+            scores = self.need_matcher.vector(need_id) * np.float32(QUALITY[How.NEED])
+            scores.flags.writeable = False
+            kept[need_id] = scores
+            if len(kept) > NEED_VECTORS_KEPT:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(need_id)
+        best = self.__dict__.get("_no_best")
+        if best is None:
+            best = self.__dict__["_no_best"] = np.zeros(len(self._docs), dtype=np.int32)
+            best.flags.writeable = False
+        candidate = _Candidate(How.NEED, QUALITY[How.NEED], via=mention.need.label)
+        return _Vector(scores, best, [candidate])
+
     def _owned(
         self, owned: tuple[Field, str], typed: str, allowed: np.ndarray | None, limit: int
     ) -> list[Hit]:
@@ -795,24 +903,38 @@ class SearchIndex:
         return [self._hit(d, 1.0, (Match(field, typed, value, How.EXACT),)) for d in docs[:limit]]
 
     def _slot_vectors(
-        self, slots: list[str], typed: list[str], abbreviations: frozenset[str] = frozenset()
+        self,
+        slots: list[str],
+        typed: list[str],
+        abbreviations: frozenset[str] = frozenset(),
+        phrased: frozenset[int] = frozenset(),
     ) -> list[list[_Vector]]:
         """For each query word, the score vectors of everything it can stand for.
 
         A word in `abbreviations` (typed in capitals: 'SOF') matches only itself and its
-        synonyms, never a longer word it begins ('Sofie')."""
+        synonyms, never a longer word it begins ('Sofie'). A word in a phrase of the needs
+        vocabulary (slot numbers in `phrased`: 'hjemmet' in 'vold i hjemmet') matches only
+        itself and its forms, never a compound it begins ('hjemmeplejen')."""
         vectors: list[list[_Vector]] = []
         spelled: list[list[tuple[str, float]]] = []
-        for word in slots:
-            cands = self._candidates(word, exact_only=word in abbreviations)
+        for i, (word, raw) in enumerate(zip(slots, typed, strict=True)):
+            cands = self._candidates(
+                word, exact_only=word in abbreviations, forms_only=i in phrased, raw=raw
+            )
             vectors.append([self._vector(cands)])
             fixed = [(self._keys[c.term], c.quality) for c in cands if c.how is How.FUZZY]
             spelled.append([(word, 1.0), *sorted(fixed, key=lambda f: -f[1])[:2]])
-            if word not in abbreviations and not any(c.how in (How.EXACT, How.STEM) for c in cands):
+            if (
+                word not in abbreviations
+                and i not in phrased
+                and not any(c.how in (How.EXACT, How.STEM) for c in cands)
+            ):
                 split = self._split(word)
                 if split:
                     vectors[-1].append(self._vector(split))
         for i in range(len(slots) - 1):  # compounds written apart: 'bolig rådgivning'
+            if i in phrased and i + 1 in phrased:
+                continue
             joined = slots[i] + slots[i + 1]
             cands = [
                 _Candidate(How.COMPOUND, c.quality * 0.95, c.term)
@@ -960,6 +1082,8 @@ class SearchIndex:
 
     def _match(self, doc: int, word: str, vector: _Vector, via: str | None = None) -> Match | None:
         cand = vector.candidates[vector.best[doc]]
+        if cand.how is How.NEED:  # a unit the named need reaches: name the need
+            return Match(Field.NEEDS, cand.via or "", word, How.NEED, cand.via)
         if cand.term < 0:  # a phrase: explain by its first word
             return self._match(doc, word, cand.parts[0], via=cand.via or via)
         lo, hi = self._tstart[cand.term], self._tstart[cand.term + 1]

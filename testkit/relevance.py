@@ -4,11 +4,19 @@
 `FIRST` (tests/test_search_forms.py): Danish word forms and compounds.
 `SITUATIONS` (tests/test_guide.py): a citizen's situation, the age, and the units (fnmatch
 patterns, `a|b` for either) that must be among the guide's suggestions.
+`situations(half)` (tests/relevance/situations.yaml, issue 22): situations in everyday words,
+half `tuning` and half `frozen` (never tuned for); `form_queries()` (FIRST and
+tests/relevance/forms.yaml): word forms, derivations and phrases for the search.
 """
 
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from pathlib import Path
+
+TABLES = Path(__file__).resolve().parent.parent / "tests" / "relevance"
+HALVES = ("tuning", "frozen")
+Situation = tuple[str, int | None, list[str]]
 
 # (query, unit expected among the top 3 hits' units). Comments name the point of the issue.
 CASES: list[tuple[str, str]] = [
@@ -220,3 +228,23 @@ SITUATIONS: list[tuple[str, int | None, list[str]]] = [
 
 def found(expected: str, units: list[str]) -> bool:
     return any(fnmatch(unit, option) for option in expected.split("|") for unit in units)
+
+
+def situations(half: str) -> list[Situation]:
+    """One half ('tuning' or 'frozen') of tests/relevance/situations.yaml."""
+    import yaml
+
+    if half not in HALVES:
+        raise ValueError(f"half is one of {HALVES}, not {half!r}")
+    loaded = yaml.safe_load((TABLES / "situations.yaml").read_text(encoding="utf-8"))
+    return [(s["text"], s.get("age"), list(s["expect"])) for s in loaded[half]]
+
+
+def form_queries() -> list[tuple[str, list[str]]]:
+    """(query, accepted units): FIRST and tests/relevance/forms.yaml."""
+    import yaml
+
+    loaded = yaml.safe_load((TABLES / "forms.yaml").read_text(encoding="utf-8"))
+    out = [(query, [unit]) for query, unit in FIRST]
+    out += [(f["query"], f["expect"].split("|")) for f in loaded["forms"]]
+    return out

@@ -80,7 +80,7 @@ def test_unknown_benchmark_name_is_refused(
     assert main(["--quick", "--only", "lod", "--out", str(tmp_path / "x.json")]) == 1
     assert capsys.readouterr().err == (
         "error: unknown benchmark(s) lod: choose from "
-        "load, search, graph, map, app, sessions, edit\n"
+        "load, search, relevance, graph, map, app, sessions, edit\n"
     )
     assert not (tmp_path / "x.json").exists()
 

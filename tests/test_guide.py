@@ -102,11 +102,21 @@ def test_a_gated_unit_comes_after_the_unit_that_opens_it(demo: Guide) -> None:
 
 
 def test_the_unit_that_opens_a_gated_one_is_added_as_a_step(demo: Guide) -> None:
+    guidance = demo.guide("skal i genoptræning", age=70, at=TUESDAY_NOON)
+    first, then = guidance.suggestions[:2]
+    assert (first.unit_id, then.unit_id) == ("region-h-bfh", "suf-genoptraening")
+    assert first.prerequisite_for == "suf-genoptraening" and first.needs == ()
+    assert first.reason == (
+        "først, fordi Genoptræning og rehabilitering kræver: genoptræningsplan fra hospitalet"
+    )
+
+
+def test_a_unit_the_situation_needs_itself_comes_before_the_unit_it_opens(demo: Guide) -> None:
     guidance = demo.guide("skal på botilbud", age=40, at=TUESDAY_NOON)
     first, then = guidance.suggestions[:2]
     assert (first.unit_id, then.unit_id) == ("sof-bcv-socialpsykiatri", "sof-bcv-visitation")
-    assert first.prerequisite_for == "sof-bcv-visitation" and first.needs == ()
-    assert first.reason == "først, fordi BCV Visitationen til botilbud kræver: VUM-udredning"
+    assert then.before == ("sof-bcv-socialpsykiatri",)
+    assert then.requires == ("samtykke fra borgeren", "VUM-udredning")
 
 
 def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> None:
@@ -121,7 +131,7 @@ def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> No
 @pytest.mark.parametrize(
     ("text", "age", "never"),
     [
-        ("underretning bekymring for et barn", 42, "sof-bbu"),  # 0-22
+        ("underretning bekymring for et barn", 42, "sof-bbu"),  # 0-22 (its districts folded in)
         ("ung hjemløs", 30, "sof-de-unges-hus"),  # 15-25
         ("rollator", 40, "suf-hjaelpemidler"),  # 65+
         ("herberg", 17, "ngo-kirkens-korshaer-herberg"),  # 18+
@@ -150,7 +160,14 @@ def test_an_unknown_own_unit_names_close_ids(demo: Guide) -> None:
 
 def test_chosen_needs_count_as_needs(demo: Guide) -> None:
     guidance = demo.guide("", ["kontanthjælp", "bostøtte"], age=40, at=TUESDAY_NOON)
-    assert [n.text for n in guidance.needs] == ["kontanthjælp", "bostøtte"]
+    assert [(n.need_id, n.excerpt) for n in guidance.needs] == [
+        ("forsoergelse", "kontanthjælp"),
+        ("psykisk-sygdom", "bostøtte"),
+    ]
+    assert [n.text for n in guidance.needs] == [
+        "Kontanthjælp og forsørgelse",  # the data folder's label of the national need
+        "Psykisk sygdom, bostøtte og botilbud",
+    ]
     assert all(n.units for n in guidance.needs)
 
 
@@ -201,7 +218,10 @@ def test_guide_command_prints_unit_and_reason_best_first(demo_env, capsys) -> No
     assert code == 0, err
     first = out.splitlines()[0].split("\t")
     assert first[0] == "sof-bcv-bolig-gaeld" and len(first) == 2
-    assert first[1].startswith("»lejer med brev fra fogeden«: ")
+    assert first[1] == (
+        "»brev fra fogeden« → Udsættelse og huslejerestance → Bolig- og gældsrådgivning "
+        "(udsættelsestruet, udsættelse)"
+    )
 
 
 def test_guide_command_with_from_prints_the_path(demo_env, capsys) -> None:
@@ -279,3 +299,143 @@ def test_guide_command_on_invalid_data_lists_the_problems(tmp_path: Path, monkey
         f"fejl: 2 fejl i data i {tmp_path}: ret dem" in err
         and "python -m directory validate" in err
     )
+
+
+# ------------------------------------------------------------------ needs first (issue 22)
+
+
+def test_the_reason_says_words_need_and_unit(demo: Guide) -> None:
+    guidance = demo.guide(
+        "hun er blevet banket af kæresten og tør ikke tage hjem", age=29, at=TUESDAY_NOON
+    )
+    first = guidance.suggestions[0]
+    assert first.unit_id == "ngo-danner"
+    assert first.reason == (
+        "»er blevet banket af kæresten« → Vold i nære relationer og krisecenter → Danner "
+        "(krisecenter, § 109)"
+    )
+    assert first.needs == ("Vold i nære relationer og krisecenter",)
+    assert [(n.need_id, n.excerpt) for n in guidance.needs] == [
+        ("vold", "er blevet banket af kæresten")
+    ]
+
+
+def test_a_clause_that_names_no_need_is_listed_without_units(demo: Guide) -> None:
+    guidance = demo.guide(
+        "lejer har brev fra fogeden, to børn og drikker for meget", age=42, at=TUESDAY_NOON
+    )
+    units = [s.unit_id for s in guidance.suggestions]
+    assert units[:2] == ["sof-bcv-bolig-gaeld", "sof-crbk"]
+    assert "stat-ud-familieydelser" not in units  # 'to børn' is no need for family benefits
+    unread = [n for n in guidance.needs if n.need_id is None]
+    assert [(n.text, n.units) for n in unread] == [("to børn", ())]  # listed, to search for
+
+
+def test_search_and_guide_read_with_the_same_vocabulary(demo: Guide) -> None:
+    from directory.rules.vocabulary import vocabulary
+
+    index = demo.index
+    assert index.need_matcher.vocabulary is vocabulary(demo.directory)
+    for text in [
+        "banket af kæresten",
+        "alkoholiker",
+        "psykotisk",
+        "komme i tøjet",
+        "vold i hjemmet",
+        "skylder husleje",
+    ]:
+        guided = [n.need_id for n in demo.guide(text, at=TUESDAY_NOON).needs]
+        assert guided == index.named_needs(text)[: len(guided)], text
+        guidance = demo.guide(text, at=TUESDAY_NOON)
+        best = next(s.unit_id for s in guidance.suggestions if s.needs)  # not a step before
+        found = [h.unit_id for h in index.search(text, limit=10)]
+        assert best in found, (text, best, found)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_an_empty_or_filler_situation_suggests_nothing(demo: Guide) -> None:
+    for text in ["", "   ", "borgeren har brug for hjælp", "og i til"]:
+        guidance = demo.guide(text, at=TUESDAY_NOON)
+        assert (guidance.suggestions, guidance.needs, guidance.refused) == ([], [], None), text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "hjemløs, cpr 010190-1234",
+            "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke "
+            "rumme CPR-numre.",
+        ),
+        (
+            "ring til ham på 12 34 56 78, han drikker",
+            "Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må ikke "
+            "rumme borgerens telefonnummer.",
+        ),
+        (
+            "skriv til jens@eksempel.dk om gælden",
+            "Teksten ligner en e-mailadresse. Fjern den: situationen står i linket og må ikke "
+            "rumme borgerens e-mailadresse.",
+        ),
+    ],
+)
+def test_a_situation_with_a_cpr_phone_or_email_is_refused(
+    demo: Guide, text: str, message: str
+) -> None:
+    guidance = demo.guide(text, at=TUESDAY_NOON)
+    assert (guidance.refused, guidance.suggestions, guidance.text) == (message, [], "")
+    assert demo.guide("", [text], at=TUESDAY_NOON).refused == message  # a chosen need too
+
+
+def test_an_amount_is_no_phone_number(demo: Guide) -> None:
+    guidance = demo.guide("skylder 120.000 kr i husleje", age=40, at=TUESDAY_NOON)
+    assert guidance.refused is None and guidance.suggestions
+
+
+def test_a_very_long_situation_is_read_in_bounded_time_and_never_echoed(demo: Guide) -> None:
+    import time
+
+    text = ("hun er blevet banket af kæresten og drikker for meget " * 800)[:40_000]
+    started = time.perf_counter()
+    guidance = demo.guide(text, at=TUESDAY_NOON)
+    assert time.perf_counter() - started < 10
+    assert guidance.notice == "Kun de første 1.000 tegn af situationen er læst: skriv den kortere."
+    assert guidance.suggestions
+    for suggestion in guidance.suggestions:
+        quoted = suggestion.reason.split("«")[0].removeprefix("»")
+        assert len(quoted) <= 60, suggestion.reason
+    assert all(len(n.excerpt) <= 60 for n in guidance.needs)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["guide", "  "],
+            "fejl: situationen er tom: beskriv borgerens situation med dine egne ord "
+            "(fx 'hjemløs', 'gæld', 'misbrug')\n",
+        ),
+        (
+            ["guide", "hjemløs", "010190-1234"],
+            "fejl: teksten ligner et CPR-nummer: beskriv situationen uden navn og CPR-nummer\n",
+        ),
+        (
+            ["guide", "ring", "på", "12", "34", "56", "78,", "han", "drikker"],
+            "fejl: Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må "
+            "ikke rumme borgerens telefonnummer.\n",
+        ),
+        (
+            ["guide", "borgeren har brug for hjælp " * 20],
+            "fejl: ingen enhed passer til 'borgeren har brug for hjælp borgeren har brug for "
+            "hjælp bor…': beskriv behovet med andre ord (fx 'hjemløs', 'gæld', 'misbrug'), "
+            "eller søg efter det på siden Søg\n",
+        ),
+    ],
+)
+def test_guide_command_refuses_bad_input_in_danish(
+    demo_env, capsys, argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (1, "", message)

@@ -68,6 +68,7 @@ def test_page_shows_every_summary(
         "Åbne fejlmeldinger pr. ejer",
         "Søgninger uden resultater",
         "Ord, der mangler",
+        "Tilføj et ord til behovsordbogen",
     ]
     assert [m.value for m in at.metric] == ["0", "2", "1", "4", "0"]
     problems, counts = _tables(at)[:2]  # full tables: long messages wrap, nothing cut off
@@ -222,7 +223,7 @@ def test_words_reported_missing_are_listed_with_counts_and_notes(
     report_missing_word("<b>husly</b>", storage=open_storage(app_env.db))
     at = _app(data_dir, tmp_path / "r", monkeypatch)
     assert not at.exception
-    assert [h.value for h in at.header][-2:] == ["Søgninger uden resultater", "Ord, der mangler"]
+    assert [h.value for h in at.header][-3:-1] == ["Søgninger uden resultater", "Ord, der mangler"]
     words = _frames(at)[-1]
     assert list(words.columns) == ["Ord", "Antal", "Senest", "Noter"]
     assert list(words["Ord"]) == ["ludomani", "<b>husly</b>"]  # a dataframe shows plain text
@@ -276,6 +277,61 @@ def test_nothing_stale_is_said_once(
     assert not at.exception
     assert [c.value for c in at.caption].count("Intet forældet.") == 1
     assert not [e for e in at.expander if "forældede poster" in e.label]
+
+
+# ------------------------------------------------------------------ growing the needs vocabulary
+
+
+def test_a_coordinator_adds_a_missing_word_to_a_need_in_one_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env
+) -> None:
+    import subprocess
+
+    from conftest import SMALL_DATA
+
+    from directory.storage.missing import report_missing_word
+
+    data = write_data(tmp_path / "data", SMALL_DATA)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=data, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@x.dk", "commit", "-qm", "data"],
+        cwd=data,
+        check=True,
+    )
+    monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "r"))
+    report_missing_word("ludomani", "spil", storage=open_storage(app_env.db))
+    at = _app(data, tmp_path / "r", monkeypatch, viewer="sof_coordinator")
+    assert not at.exception
+    word, need = at.selectbox[-2], at.selectbox[-1]  # the form's: the word and the need
+    assert word.options == ["ludomani"]
+    word.set_value("ludomani")
+    need.set_value("spilleproblemer")
+    next(b for b in at.button if b.label == "Tilføj ordet").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith(
+        "»ludomani« er tilføjet til behovet »Ludomani og spilleproblemer« (ændring "
+    )
+    log = subprocess.run(
+        ["git", "log", "-1", "--format=%an|%s"],
+        cwd=data,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert log == "Søren SOF|Behovsordbogen: »ludomani« tilføjet til behovet spilleproblemer"
+    assert "      - ludomani\n" in (data / "needs.yaml").read_text(encoding="utf-8")
+
+
+def test_staff_who_are_no_coordinators_cannot_add_words(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(data_dir, tmp_path / "r", monkeypatch, viewer="staff")
+    assert not at.exception
+    assert [b.label for b in at.button if b.label == "Tilføj ordet"] == []
+    assert "En datakoordinator kan tilføje ordene til et behov her (siden Behov viser dem)." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_units_due_for_review_per_owner_address_and_units_without_one(

@@ -92,6 +92,29 @@ def test_a_cpr_number_is_refused(run_page) -> None:
     assert not app.get("page_link")
 
 
+def test_a_phone_number_is_refused_too(run_page) -> None:
+    app = run_page(tekst="ring til ham på 12 34 56 78, han drikker")
+    assert app.error[0].value == (
+        "Teksten ligner et telefonnummer. Fjern det: situationen står i linket og må ikke rumme "
+        "borgerens telefonnummer."
+    )
+    assert not app.get("page_link")
+
+
+def test_the_situation_is_read_as_needs_with_a_short_excerpt(run_page) -> None:
+    app = run_page(tekst="hun er blevet banket af kæresten og tør ikke tage hjem", alder="29")
+    assert "**Hvorfor:** »er blevet banket af kæresten« → Vold i nære relationer" in texts(app)
+    needs = app.dataframe[0].value
+    assert list(needs.columns) == ["Behov", "Ord i situationen", "Enheder"]
+    assert list(needs["Ord i situationen"]) == ["er blevet banket af kæresten"]
+
+
+def test_a_long_situation_from_a_link_is_read_in_part(run_page) -> None:
+    app = run_page(tekst="hjemløs og drikker for meget " * 60)  # the box holds 1,000 characters
+    assert not app.error and app.text_area(key="tekst").value
+    assert "sof-bcv-hjemloese" in " ".join(unit_links(app))
+
+
 def test_choosing_one_s_unit_puts_its_id_in_the_link(run_page) -> None:
     app = run_page(tekst="huslejerestance", alder="40")
     app.text_input(key="fra_soeg").input("jobcenter").run()  # 112 units: search first

@@ -177,8 +177,9 @@ def test_md_escape(raw: str, escaped: str) -> None:
 
 
 def test_no_result_shows_the_nearest_searches_as_links(run_page) -> None:
-    app = run_page(q="herbergsplads")
-    assert app.info[0].value == "Ingen resultater for »herbergsplads«."
+    # ('herbergsplads' finds the hostels now: the needs vocabulary reads the compound)
+    app = run_page(q="herbrgspld")
+    assert app.info[0].value == "Ingen resultater for »herbrgspld«."
     assert "**Mente du:**" in texts(app)
     first = app.get("page_link")[0]
     assert (first.value, first.proto.query_string) == ("herberg", "q=herberg")
@@ -189,7 +190,7 @@ def test_a_missing_word_can_be_reported(
 ) -> None:
     monkeypatch.setenv("LANDKORT_REPORTS", str(tmp_path / "reports"))
     app = run_page()
-    app.text_input(key="q").input("herbergsplads").run()
+    app.text_input(key="q").input("herbrgspld").run()
     app.text_input(key="mangler_note").input("akut bolig")
     app.button[0].click().run()
     assert app.success[0].value == "Tak. Ordet er sendt til dem, der vedligeholder synonymlisten."
@@ -198,7 +199,7 @@ def test_a_missing_word_can_be_reported(
 
     assert [
         (m.query, m.count, m.notes) for m in read_missing_words(storage=open_storage(app_env.db))
-    ] == [("herbergsplads", 1, (("akut bolig", 1),))]
+    ] == [("herbrgspld", 1, (("akut bolig", 1),))]
     assert not (tmp_path / "reports").exists()  # the database, not a file
 
 

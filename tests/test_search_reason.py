@@ -22,6 +22,8 @@ def index(small_directory) -> SearchIndex:
         # a synonym: the word the user typed, not the unit's own word for it
         ("hjemløshed", "sof-bcv", "Matcher: hjemløshed (nøgleord)"),
         ("mette test", "sof-bcv", "Matcher: mette (kontaktperson), test (kontaktperson)"),
+        # a need of the needs vocabulary the query names: the need, not a word of the unit
+        ("sover på gaden", "sof-hjemloese", "Matcher: Hjemløshed, herberg og overnatning (behov)"),
     ],
 )
 def test_reason_names_the_word_and_where(

@@ -18,6 +18,7 @@ import ui.state
 import ui.widgets
 from directory import Directory, Severity
 from directory.access import Viewer
+from directory.editing import EditError, Editor, EditRefused
 from directory.quality.health import (
     Health,
     build_health,
@@ -34,9 +35,11 @@ from directory.quality.reports import (
 )
 from directory.rules import clock
 from directory.rules.owners import address_key
+from directory.rules.vocabulary import vocabulary
 from ui import widgets
 from ui.escape import md_escape
 from ui.links import unit_href
+from ui.rediger import author_of
 from ui.widgets import SAVE_FAILED_DA
 
 NOT_ALLOWED_DA = (
@@ -46,6 +49,7 @@ NOT_ALLOWED_DA = (
 
 
 CLOSED_KEY = "_report_closed"  # session state: the confirmation shown after a close
+WORD_ADDED_KEY = "_need_word_added"  # session state: the confirmation after a word was added
 
 
 def may_close(viewer: Viewer, report: Report, directory: Directory) -> bool:
@@ -381,9 +385,9 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
 
     st.header("Søgninger uden resultater")
     st.caption(
-        "Hvad medarbejderne søgte på de sidste 90 dage uden at finde noget. Tilføj et synonym "
-        "eller et nøgleord, så de næste finder svaret. Kun antal gemmes; søgninger med "
-        "CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+        "Hvad medarbejderne søgte på de sidste 90 dage uden at finde noget. Tilføj ordet til et "
+        "behov herunder, eller som synonym eller nøgleord, så de næste finder svaret. Kun antal "
+        "gemmes; søgninger med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
     )
     zero_hits = zero_hit_rows()
     if zero_hits is not None:
@@ -392,12 +396,71 @@ def sections(health: Health, directory: Directory, viewer: Viewer, skipped_lines
     st.header("Ord, der mangler")
     st.caption(
         "Ord, som medarbejderne har meldt som manglende (»Meld ordet som manglende« på Søg) de "
-        "sidste 90 dage, med deres noter om, hvad de mente. Tilføj ordet som synonym eller "
-        "nøgleord. Ord og noter med CPR-nummer, telefonnummer eller e-mail gemmes aldrig."
+        "sidste 90 dage, med deres noter om, hvad de mente. Tilføj ordet til et behov herunder, "
+        "eller som synonym eller nøgleord. Ord og noter med CPR-nummer, telefonnummer eller "
+        "e-mail gemmes aldrig."
     )
     missing = missing_word_rows()
     if missing is not None:
         widgets.show_table(missing, "Ingen ord er meldt som manglende.")
+    words = [row["Ord"] for row in missing or []] + [row["Søgning"] for row in zero_hits or []]
+    add_word_form(directory, viewer, list(dict.fromkeys(words)))
+
+
+def add_word_form(directory: Directory, viewer: Viewer, words: list[str]) -> None:
+    """A coordinator adds a word to a need of the needs vocabulary in one step: validated,
+    saved in needs.yaml and committed in their name (`Editor.add_need_word`)."""
+    st.header("Tilføj et ord til behovsordbogen")
+    added = st.session_state.pop(WORD_ADDED_KEY, None)
+    if added:
+        st.success(added, icon=":material/check_circle:")
+    if not viewer.is_coordinator:
+        st.caption(
+            "En datakoordinator kan tilføje ordene til et behov her (siden Behov viser dem)."
+        )
+        return
+    editor = Editor(ui.serving.data_dir())
+    reason = editor.off_reason()
+    if reason is not None:
+        st.info(reason, icon=":material/edit_off:")
+        return
+    vocab = vocabulary(directory)
+    labels = {need.id: need.label for need in vocab.needs}
+    st.caption(
+        "Vælg et ord fra listerne ovenfor (eller skriv et), og det behov, det står for. Ordet "
+        "gemmes i needs.yaml som en ændring i dit navn; Søg og Borgerens situation bruger det "
+        "med det samme."
+    )
+    with st.form("behovsord", border=True):
+        word = st.selectbox(
+            "Ordet",
+            words,
+            index=None,
+            accept_new_options=True,
+            placeholder="Vælg eller skriv et ord",
+        )
+        need_id = st.selectbox(
+            "Behovet", list(labels), index=None, format_func=labels.__getitem__, placeholder="Vælg"
+        )
+        submitted = st.form_submit_button("Tilføj ordet", icon=":material/add:")
+    if not submitted:
+        return
+    if not need_id:
+        st.error("Vælg det behov, ordet står for.")
+        return
+    try:
+        result = editor.add_need_word(need_id, word or "", author_of(viewer), label=labels[need_id])
+    except EditRefused as exc:
+        st.error(" ".join(error.message for error in exc.errors))
+        return
+    except EditError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[WORD_ADDED_KEY] = (
+        f"»{' '.join((word or '').split())}« er tilføjet til behovet »{labels[need_id]}« "
+        f"(ændring {(result.sha or '')[:10]})."
+    )
+    st.rerun()
 
 
 def page() -> None:

@@ -31,6 +31,7 @@ PAGES: tuple[AppPage, ...] = (
     AppPage("pages/enhed.py", "Enhed", ":material/badge:", "enhed", hidden=True),
     AppPage("pages/oversigt.py", "Forvaltninger", ":material/account_tree:", "oversigt"),
     AppPage("pages/henvisningsveje.py", "Henvisningsveje", ":material/hub:", "henvisningsveje"),
+    AppPage("pages/behov.py", "Behov", ":material/label:", "behov"),
     AppPage("pages/kort.py", "Kort", ":material/location_on:", "kort"),
     AppPage("pages/ringeliste.py", "Ringelister og eksport", ":material/call:", "ringeliste"),
     # a caseworker's own call list: for staff (signed in, or `make run`)

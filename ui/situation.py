@@ -11,7 +11,6 @@ from directory import Directory
 from directory.rules import clock
 from directory.rules.areas import area_text, unit_area
 from directory.rules.calling import after_hours_phone
-from directory.rules.personal import holds_cpr
 from directory.rules.query import MAX_SITUATION_CHARS
 from search.guide import Guidance, Guide, Suggestion, citizen_summary
 from search.placing import Instead
@@ -31,9 +30,6 @@ from ui.widgets import (
 INTRO = (
     "Beskriv borgerens situation med dine egne ord og/eller vælg behov. Alder og område gør "
     "forslagene præcise. Skriv ikke navn eller CPR-nummer: teksten står i linket."
-)
-CPR_REFUSED = (
-    "Teksten ligner et CPR-nummer. Fjern det: situationen står i linket og må ikke rumme CPR-numre."
 )
 NOTHING = (
     "Ingen enhed passer til situationen{age}. Beskriv behovet med andre ord (fx »hjemløs«, "
@@ -96,19 +92,31 @@ def needs_overview(guidance: Guidance) -> None:
     rows = []
     for need in guidance.needs:
         names = ", ".join(directory.units[u].name for u in need.units)
-        rows.append({"Behov": need.text, "Enheder": names or "Ingen enhed passer"})
+        rows.append(
+            {
+                "Behov": need.text if need.need_id else "Intet behov i behovsordbogen",
+                "Ord i situationen": need.excerpt,
+                "Enheder": names or "Ingen enhed passer",
+            }
+        )
     st.dataframe(rows, hide_index=True, width="stretch")
     for need in guidance.needs:
         if not need.units:
+            query = need.excerpt or need.text
             st.page_link(
                 SEARCH_PAGE,
-                label=f"Søg på »{md_escape(need.text)}«",
-                query_params={"q": need.text},
+                label=f"Søg på »{md_escape(query)}«",
+                query_params={"q": query},
                 icon=":material/search:",
             )
 
 
 def results(guidance: Guidance) -> None:
+    if guidance.refused:
+        st.error(guidance.refused, icon=":material/privacy_tip:")
+        return
+    if guidance.notice:
+        st.warning(guidance.notice, icon=":material/content_cut:")
     if not guidance.suggestions:
         age = f" for en borger på {guidance.age} år" if guidance.age is not None else ""
         st.info(NOTHING.format(age=age), icon=":material/search_off:")
@@ -178,9 +186,6 @@ def page() -> None:
     elif "fra" in st.query_params:
         del st.query_params["fra"]
 
-    if holds_cpr(text or ""):
-        st.error(CPR_REFUSED, icon=":material/privacy_tip:")
-        st.stop()
     if not (text or "").strip() and not needs:
         st.stop()
 

@@ -11,7 +11,8 @@ number, invisible characters: `EditRefused`, by the field in Danish), when the d
 would not validate with the change (the loader's own messages, by the field), or when a
 file changed since the form was opened (`EditConflict`, with what changed). Every save
 sets the unit's `verified` to today (Copenhagen). Also: `confirm`, `set_field` (the
-command line), `create` (a new team under a unit), `move`, `retire`, `history`, `undo`.
+command line), `create` (a new team under a unit), `move`, `retire`, `history`, `undo`, and
+`add_need_word` (a word added to a need of the needs vocabulary, in needs.yaml).
 
 The change is validated against the rest of the directory as it was validated before
 (`directory.loading.incremental`), written with `writing.FileChange` and committed; when
@@ -607,6 +608,31 @@ class Editor:
         for root in {os.path.join(self.where, ""), os.path.join(os.path.realpath(self.root), "")}:
             message = message.replace(root, "")
         return message
+
+    # -- the needs vocabulary ----------------------------------------------------------------
+    def add_need_word(
+        self, need_id: str, word: str, author: Author, *, label: str | None = None
+    ) -> SaveResult:
+        """Add a word (a missing word, a search that found nothing) to a need in needs.yaml
+        as one commit; `label` names a national need the file does not have yet."""
+        from directory.editing.needs import need_word_change, need_word_problem
+        from directory.rules.needs import NEEDS_FILE
+
+        repo = self._require_repo()
+        author = checked_author(author)
+        word = " ".join(word.split())
+        problem = need_word_problem(word)
+        if problem is not None:
+            raise EditRefused([FieldError("word", problem)])
+        with self._writing(repo):
+            text = self._text(NEEDS_FILE)
+            path = str(self.root / NEEDS_FILE)
+            new, error = need_word_change(text, path, need_id, label or need_id, word)
+            if error is not None or new is None:
+                raise EditRefused([error or FieldError("word", "Ordet kan ikke tilføjes.")])
+            change = _Change({NEEDS_FILE: new}, ["needs"])
+            subject = f"Behovsordbogen: »{word}« tilføjet til behovet {need_id}"
+            return self._apply(repo, change, subject, author, None)
 
     # -- new, move, retire -----------------------------------------------------------------
     def _taken_ids(self) -> set[str]:

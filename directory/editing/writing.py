@@ -25,7 +25,7 @@ from pathlib import Path
 from directory.loading.loader import classify
 from directory.loading.safefile import fsync_dir, temp_file
 
-WRITABLE_KINDS = frozenset({"units", "referrals"})
+WRITABLE_KINDS = frozenset({"units", "referrals", "needs"})  # needs.yaml: a word added in the app
 _BACKUP = ".landkort-backup"
 
 

@@ -97,7 +97,7 @@ class Validation:
 
     @property
     def problems(self) -> list[Problem]:
-        return sorted(self.errors + self.warnings, key=_problem_order)
+        return sorted(self.errors + self.warnings, key=problem_order)
 
     @property
     def ok(self) -> bool:
@@ -382,7 +382,7 @@ def classify(rel: str) -> str | None:
     return file_kind(rel)
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, int]:
+def problem_order(problem: Problem) -> tuple[str, int, int]:
     return (problem.path, problem.line, 0 if problem.severity is Severity.ERROR else 1)
 
 
@@ -503,8 +503,8 @@ class _Checker:
         for rel, kind in sorted(files.items()):
             self._read_file(base, rel, kind)
         directory = self._cross_check(self.models)
-        self.errors.sort(key=_problem_order)
-        self.warnings.sort(key=_problem_order)
+        self.errors.sort(key=problem_order)
+        self.warnings.sort(key=problem_order)
         owners = self._owners() if self.errors else {}
         return Validation(
             None if self.errors else directory, self.errors, self.warnings, owners=owners

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from directory.loading.loader import Validation
+from directory.loading.loader import Validation, problem_order
 from directory.model import FOLDERS, Directory, Problem, Severity, Unit
 from directory.quality.reports import Report, open_by_owner
 from directory.rules.hours import hours_text
@@ -27,6 +27,7 @@ from directory.rules.staleness import (
     stale_counts,
     stale_records,
 )
+from directory.rules.vocabulary import check_reach
 
 
 class Missing(StrEnum):
@@ -360,10 +361,14 @@ def build_health(
     reports: Iterable[Report] = (),
     department: str | None = None,
 ) -> Health:
-    """Every summary; with `department`, only that department's records and files."""
-    all_problems = problem_rows(validation.problems)
-    problems = problem_rows(validation.problems, department)
+    """Every summary; with `department`, only that department's records and files. The
+    problems are the validation's and, when the data loaded, the units no need of the
+    needs vocabulary reaches (`directory.rules.vocabulary.check_reach`, as `validate`)."""
     directory = validation.directory
+    found = [*validation.problems, *(check_reach(directory) if directory is not None else [])]
+    found.sort(key=problem_order)
+    all_problems = problem_rows(found)
+    problems = problem_rows(found, department)
     if directory is None:
         return Health(problems, loaded=False)
     reports = list(reports)

@@ -110,15 +110,16 @@ def holds_cpr(text: str | None) -> bool:
     return find_cpr(text or "") is not None
 
 
-def personal_kind(text: str | None) -> Kind | None:
+def personal_kind(text: str | None, phone_digits: int = PHONE_DIGITS) -> Kind | None:
     """What a text holds that a log never keeps: a CPR number, an e-mail address or a phone
-    number (a run of PHONE_DIGITS digits); None when nothing."""
+    number (a run of `phone_digits` digits; the guided referral asks for 8, so an amount
+    is no phone number); None when nothing."""
     folded = fold(text or "")
     if any(_cpr_in_run(run) for run in _RUN.findall(folded)):
         return Kind.CPR
     if "@" in folded:
         return Kind.EMAIL
-    if any(sum(ch.isdigit() for ch in run) >= PHONE_DIGITS for run in _RUN.findall(folded)):
+    if any(sum(ch.isdigit() for ch in run) >= phone_digits for run in _RUN.findall(folded)):
         return Kind.PHONE
     return None
 

@@ -47,6 +47,7 @@ from directory.rules.hours import danish
 from directory.rules.needs import need_key, need_of
 from directory.rules.notices import active_notice, notice_line
 from directory.rules.scrub import digits
+from directory.rules.vocabulary import vocabulary
 from directory.visibility import public_view
 
 Json = dict[str, Any]
@@ -69,7 +70,7 @@ def hsds_id(kind: str, *keys: str) -> str:
 
 
 # -- what other branches add, read defensively --------------------------------------------
-def need_codes(need: Need) -> list[tuple[str, str, str | None]]:
+def need_codes(need: Any) -> list[tuple[str, str, str | None]]:
     """The outside codes of a need (KL FFB, FSIII, ...) as (system, code, label).
 
     Reads the need's `codes` when the model has it, in any of the shapes it may take: a
@@ -82,7 +83,7 @@ def need_codes(need: Need) -> list[tuple[str, str, str | None]]:
             for code in codes if isinstance(codes, list) else [codes]:
                 if isinstance(code, str | int) and str(code).strip():
                     out.append((str(system), str(code).strip(), None))
-    elif isinstance(raw, list):
+    elif isinstance(raw, list | tuple):
         for item in raw:
             if isinstance(item, str) and " " in item.strip():
                 system, code = item.strip().split(" ", 1)
@@ -227,6 +228,7 @@ class HsdsCatalog:
         out: dict[str, _Term] = {}
         for need in self.directory.needs:
             term_id = hsds_id("taxonomy_term", "need", need.id)
+            codes = self.need_codes(need)
             out[term_id] = _Term(
                 term_id,
                 need.id,
@@ -235,7 +237,7 @@ class HsdsCatalog:
                 NEEDS_TAXONOMY,
                 need,
             )
-            for system, code, label in need_codes(need):
+            for system, code, label in codes:
                 code_id = hsds_id("taxonomy_term", system, code)
                 name = system_name(system)
                 out.setdefault(
@@ -243,6 +245,11 @@ class HsdsCatalog:
                     _Term(code_id, code, label or f"{name} {code}", f"{name}-kode {code}", name),
                 )
         return out
+
+    def need_codes(self, need: Need) -> list[tuple[str, str, str | None]]:
+        """A need's KL codes: its own, else those of the national need of the same id in
+        the needs vocabulary (`directory.rules.vocabulary`: FFB and FSIII)."""
+        return need_codes(need) or need_codes(vocabulary(self.directory).need(need.id))
 
     @cached_property
     def taxonomy_ids(self) -> dict[str, str]:
@@ -305,7 +312,7 @@ class HsdsCatalog:
                 attribute["taxonomy_term_id"] = term.id
                 attribute["taxonomy_term"] = self.taxonomy_term(term)
             out.append(attribute)
-            for system, code, _ in need_codes(need) if need is not None else []:
+            for system, code, _ in self.need_codes(need) if need is not None else []:
                 term = self.terms[hsds_id("taxonomy_term", system, code)]
                 out.append(
                     {

@@ -1,0 +1,303 @@
+"""The needs vocabulary (issue 22): the national file and its codes, reading a situation as
+needs (word forms, derivations, phrases, compounds), a data folder's needs.yaml, the units
+each need reaches on any data folder, and the warning about a unit no need reaches."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cli import main
+from directory import load_directory
+from directory.model import Need
+from directory.rules.vocabulary import (
+    LOCAL_AREA,
+    Vocabulary,
+    VocabularyError,
+    check_reach,
+    merge,
+    national_needs,
+    parse_national,
+    reach,
+    vocabulary,
+)
+from directory.rules.words import bases, derivations, lemma, stem
+
+ROOT = Path(__file__).resolve().parent.parent
+REACH_CASES = Path(__file__).parent / "cases" / "reach"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_directory(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def national() -> Vocabulary:
+    return Vocabulary(national_needs())
+
+
+# ------------------------------------------------------------------ the national file
+
+
+def test_the_national_vocabulary_is_anchored_in_ffb_and_fsiii() -> None:
+    needs = national_needs()
+    assert len(needs) >= 60
+    cited = {(code.system, code.display) for need in needs for code in need.codes}
+    for display in [
+        "Hjemløshed",
+        "Alkoholmisbrug",
+        "Stofmisbrug",
+        "Voldeligt overgreb",
+        "Omsorgssvigt",
+        "Demens",
+        "Forandret virkelighedsopfattelse",
+        "Angst",
+        "Depression",
+        "Autismespektrum",
+        "Udviklingshæmning",
+    ]:
+        assert ("FFB", display) in cited, display
+    for display in ["Vaske sig", "Af- og påklædning", "Lave husligt arbejde", "Indkøb"]:
+        assert ("FSIII", display) in cited, display
+    # and what neither covers: jobs and benefits, housing and debt, school, integration ...
+    areas = {need.area for need in needs}
+    assert {
+        "Job og ydelser",
+        "Bolig og økonomi",
+        "Skole og uddannelse",
+        "Integration",
+        "Borgerservice",
+        "Byggeri, miljø og veje",
+    } <= areas
+    assert all(need.words for need in needs)
+
+
+def test_codes_are_ffb_uuids_or_fsiii_codes_with_their_system() -> None:
+    uuid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    for need in national_needs():
+        for code in need.codes:
+            if code.system == "FFB":
+                assert uuid.match(code.code), (need.id, code)
+                assert code.system_url == "urn:oid:1.2.208.176.2.22"
+            else:
+                assert code.system == "FSIII", (need.id, code)
+                assert code.system_url == "urn:oid:1.2.208.176.2.21"
+                assert uuid.match(code.code) or re.match(r"^[A-J]\d+(\.\d+)?[a-z]?$", code.code)
+
+
+def test_a_need_gives_its_codes_as_taxonomy_terms() -> None:
+    homeless = next(n for n in national_needs() if n.id == "hjemloeshed")
+    assert homeless.taxonomy_terms()[0] == {
+        "system": "urn:oid:1.2.208.176.2.22",
+        "version": "20240530",
+        "code": "293bf940-c075-4e3d-b5ef-6e331202e556",
+        "display": "Hjemløshed",
+    }
+    assert homeless.code_text.startswith("FFB Hjemløshed (293bf940-")
+    jobs = next(n for n in national_needs() if n.id == "job-ledighed")
+    assert [c.display for c in jobs.codes] == ["Uddannelse og job", "Støtte til beskæftigelse"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({}, "needs-national.yaml: mangler listen 'needs'"),
+        ({"needs": [{"id": "x"}]}, "needs-national.yaml: behov nr. 1: mangler id eller label"),
+        (
+            {"needs": [{"id": "x", "label": "X", "words": ["a"], "broader": ["y"]}]},
+            "needs-national.yaml: x: broader 'y' findes ikke",
+        ),
+        (
+            {"needs": [{"id": "x", "label": "X", "codes": [{"system": "FFB"}], "words": ["a"]}]},
+            "needs-national.yaml: behov nr. 1 (x): en kode mangler system, code eller display",
+        ),
+    ],
+)
+def test_a_broken_national_file_says_what_is_wrong(content: dict, message: str) -> None:
+    with pytest.raises(VocabularyError) as info:
+        parse_national(content)
+    assert str(info.value) == message
+
+
+# ------------------------------------------------------------------ word rules
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("alkoholiker", "alkohol"),
+        ("alkoholikere", "alkohol"),
+        ("psykotisk", "psykose"),
+        ("psykotiske", "psykose"),
+        ("demente", "demens"),
+        ("autistisk", "autisme"),
+        ("narkomaner", "narkomani"),
+        ("prostitueret", "prostitution"),
+        ("depressiv", "depression"),
+        ("slået", "slå"),
+        ("tæsket", "tæske"),
+        ("børnene", "børn"),
+    ],
+)
+def test_forms_and_derivations_meet(word: str, other: str) -> None:
+    assert set(bases(word)) & set(bases(other)), (bases(word), bases(other))
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("udsættelse", "udsatte"),  # æ and a fold alike: the stems must not
+        ("psykotisk", "psykisk"),
+        ("politisk", "politi"),
+        ("motiv", "motion"),
+    ],
+)
+def test_different_words_stay_apart(word: str, other: str) -> None:
+    assert not set(bases(word)) & set(bases(other)), (bases(word), bases(other))
+
+
+def test_the_word_rules_have_one_home() -> None:
+    import search.normalize
+
+    assert search.normalize.stem is stem and search.normalize.bases is bases
+    assert lemma("slået") == "slå" and derivations("alkoholiker") == ("alkohol", "alkoholes")
+
+
+# ------------------------------------------------------------------ reading a situation
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("hun er blevet banket af kæresten", "vold"),
+        ("eksen tæskede hende", "vold"),
+        ("manden truer hende", "vold"),
+        ("han er alkoholiker", "alkohol"),
+        ("alkoholikerne på bænken", "alkohol"),
+        ("drikker hver dag", "alkohol"),
+        ("druk", "alkohol"),
+        ("hører stemmer", "psykose"),
+        ("psykotisk", "psykose"),
+        ("meget paranoid", "psykose"),
+        ("hjælp til at komme i tøjet", "personlig-pleje"),
+        ("kan ikke klare bad", "personlig-pleje"),
+        ("kan ikke gøre rent", "praktisk-hjaelp"),
+        ("demente far", "demens"),
+        ("vold i hjemmet", "vold"),
+        ("udsættelse", "udsaettelse"),
+        ("alkoholproblemer", "alkohol"),  # a compound: alkohol + problemer
+        ("skylder tre måneders husleje", "udsaettelse"),
+        ("spillegæld", "spilleproblemer"),
+    ],
+)
+def test_a_situation_is_read_as_needs(national: Vocabulary, text: str, need: str) -> None:
+    assert need in [n.id for n in national.needs_in(text)], national.read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_need"),
+    [
+        ("vold i hjemmet", "personlig-pleje"),  # 'hjemmet' is no home care
+        ("vold i hjemmet", "praktisk-hjaelp"),
+        ("udsættelse", "udsatte-voksne"),
+        ("hører stemmer", "syn-hoerelse"),  # the phrase 'kan ikke høre' needs all its words
+        ("hjælper dem med at finde job", "demens"),  # the stopword 'dem' is no stem of demens
+        ("psykotisk og forvirret", "handicap"),
+        ("drikker hver weekend", "akut-uden-for-aabningstid"),
+        ("to børn", "barsel-familieydelser"),
+    ],
+)
+def test_a_situation_is_not_read_as_another_need(
+    national: Vocabulary, text: str, not_need: str
+) -> None:
+    assert not_need not in [n.id for n in national.needs_in(text)], national.read(text)
+
+
+def test_a_mention_says_where_and_which_word(national: Vocabulary) -> None:
+    text = "hun er blevet banket af kæresten"
+    mention = national.read(text)[0]
+    assert (mention.need.id, mention.phrase, text[mention.start : mention.end]) == (
+        "vold",
+        "banket",
+        "banket",
+    )
+    phrase = national.read("der er vold i hjemmet")[0]
+    assert (phrase.phrase, phrase.words, phrase.everyday) == ("vold i hjemmet", 3, False)
+
+
+# ------------------------------------------------------------------ a data folder's needs.yaml
+
+
+def test_needs_yaml_adds_words_to_a_national_need_and_needs_of_its_own() -> None:
+    local = [
+        Need(id="vold", label="Vold og krisecenter", synonyms=["akut krisecenter"]),
+        Need(id="bingo", label="Bingo og banko", synonyms=["bankospil"]),
+    ]
+    merged = {n.id: n for n in merge(national_needs(), local)}
+    violence = merged["vold"]
+    assert violence.label == "Vold og krisecenter" and violence.local and violence.national
+    assert {"akut krisecenter", "vold", "partnervold"} <= set(violence.words)
+    assert violence.codes[0].display == "Voldeligt overgreb"
+    bingo = merged["bingo"]
+    assert (bingo.area, bingo.local, bingo.national, bingo.codes) == (LOCAL_AREA, True, False, ())
+    assert [n.id for n in Vocabulary(list(merged.values())).needs_in("hun går til bankospil")] == [
+        "bingo"
+    ]
+
+
+def test_the_demo_folder_extends_the_national_vocabulary(demo) -> None:
+    vocab = vocabulary(demo)
+    assert vocab.need("vold").label == "Vold i nære relationer og krisecenter"  # needs.yaml
+    assert vocab.need("vold").codes  # and the national codes
+    assert vocab.need("alle-borgere").local and not vocab.need("alle-borgere").national
+
+
+# ------------------------------------------------------------------ which units a need reaches
+
+
+def test_units_are_reached_through_their_own_words_without_needs_yaml(small_directory) -> None:
+    assert small_directory.needs == []  # no needs.yaml, no tags
+    found = reach(small_directory)
+    homeless = [r.unit_id for r in found.units("hjemloeshed")]
+    assert homeless == ["sof-hjemloese", "sof-bcv"]
+    assert "hjemløs" in found.units("hjemloeshed")[0].phrases
+
+
+def test_a_need_reaches_the_specialist_first(demo) -> None:
+    found = reach(demo)
+    assert found.units("vold")[0].unit_id == "ngo-danner"
+    assert found.units("alkohol")[0].unit_id == "sof-crbk"
+    assert found.units("psykose")[0].unit_id == "region-h-psyk-akut"
+
+
+def test_every_demo_unit_is_reached_by_a_need(demo) -> None:
+    assert check_reach(demo) == []
+
+
+def test_validate_warns_about_a_unit_no_need_reaches(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = REACH_CASES / "unit_no_need.yaml"
+    raw = case.read_text(encoding="utf-8")
+    target = re.search(r"^# target: (.+)$", raw, re.M).group(1)  # type: ignore[union-attr]
+    expected = re.findall(r"^# expect-warning: (.+)$", raw, re.M)
+    (data_dir / target).write_text(raw, encoding="utf-8")
+    code = main(["validate", str(data_dir)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    for line in expected:
+        assert f"{data_dir}/{line}" in out.splitlines(), out
+    assert sum("ingen behov i behovsordbogen" in line for line in out.splitlines()) == 1
+    assert err.startswith("0 fejl, ")
+
+
+def test_the_hsds_export_reads_a_need_s_codes_as_taxonomy_terms(demo) -> None:
+    from directory.exports.hsds.export import HsdsCatalog
+
+    terms = HsdsCatalog(demo).taxonomy_terms()
+    by_code = {(t["taxonomy"], t["code"]): t["name"] for t in terms}
+    assert by_code[("FFB", "3412d671-22bf-456c-b963-c4e05c2725a0")] == "Voldeligt overgreb"
+    assert by_code[("FFB", "293bf940-c075-4e3d-b5ef-6e331202e556")] == "Hjemløshed"
