@@ -224,8 +224,11 @@ def test_other_areas_go_to_the_end_and_the_guide_drops_them(index: SearchIndex) 
     cards = search_cards(index, "hjemmepleje", at=TUE_DAY, area=area)
     fits = [c.fit for c in cards]
     assert fits[0] is AreaFit.SPECIFIC and cards[0].result.id == "suf-hjemmepleje-amager"
-    first_other = fits.index(AreaFit.OTHER)
-    assert all(f is AreaFit.OTHER for f in fits[first_other:])
+    # the districts of other areas: none of them before a unit for the area or the kommune
+    # (with the needs vocabulary, kommune-wide units may fill the ten cards entirely)
+    if AreaFit.OTHER in fits:
+        first_other = fits.index(AreaFit.OTHER)
+        assert all(f is AreaFit.OTHER for f in fits[first_other:])
     from search.guide import Guide
 
     guidance = Guide(index).guide("hjemmehjælp", age=80, at=TUE_DAY, area=area)

@@ -449,7 +449,9 @@ def add_word_form(directory: Directory, viewer: Viewer, words: list[str]) -> Non
         st.error("Vælg det behov, ordet står for.")
         return
     try:
-        result = editor.add_need_word(need_id, word or "", author_of(viewer), label=labels[need_id])
+        result = editor.add_need_word(
+            need_id, word or "", author_of(viewer.name, viewer.email), label=labels[need_id]
+        )
     except EditRefused as exc:
         st.error(" ".join(error.message for error in exc.errors))
         return
