@@ -88,8 +88,8 @@ def test_a_coordinator_sets_a_paused_notice_as_one_commit(page, repo: Path) -> N
     (done,) = [s.value for s in app.success]
     assert done.startswith("Opslaget er gemt som ændring ")
     assert git(repo, "log", "-1", "--format=%an <%ae>|%s").strip() == (
-        "Sara Koordinator <sara@sof.eksempel.kk.dk>|Opslag på sof-bcv til og med 31.12.2026 "
-        "(tager ikke imod henvisninger): Ventelisten er fuld i december."
+        "Sara Koordinator <sara@sof.eksempel.kk.dk>|Opslag på Borgercenter Voksne til og med "
+        "31.12.2026 (tager ikke imod henvisninger): Ventelisten er fuld i december."
     )
     after = (repo / "units/sof.yaml").read_text(encoding="utf-8")
     added = [line for line in after.splitlines() if line not in before.splitlines()]
@@ -117,7 +117,7 @@ def test_a_coordinator_changes_and_clears_the_notice(page, repo: Path) -> None:
     assert notice is not None and notice.until == dt.date(2027, 1, 2) and not notice.paused
     app = click(app, CLEAR_DA)
     assert [s.value for s in app.success][0].startswith("Opslaget er fjernet som ændring ")
-    assert git(repo, "log", "-1", "--format=%s").strip() == "Opslag fjernet fra sof-bcv"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Opslag fjernet fra Borgercenter Voksne"
     assert load_directory(repo).units["sof-bcv"].notice is None
     assert "notice" not in (repo / "units/sof.yaml").read_text(encoding="utf-8")
     assert not [b for b in app.button if b.label == CLEAR_DA]
@@ -151,7 +151,7 @@ def test_the_notice_record_and_commit_message() -> None:
     record = notice_record(" Lukket \n i juli ", dt.date(2027, 7, 31), False)
     assert record == {"text": "Lukket i juli", "until": dt.date(2027, 7, 31)}
     assert (
-        commit_message("sof-bcv", record)
-        == "Opslag på sof-bcv til og med 31.07.2027: Lukket i juli"
+        commit_message("Borgercenter Voksne", record)
+        == "Opslag på Borgercenter Voksne til og med 31.07.2027: Lukket i juli"
     )
-    assert commit_message("sof-bcv", None) == "Opslag fjernet fra sof-bcv"
+    assert commit_message("Borgercenter Voksne", None) == "Opslag fjernet fra Borgercenter Voksne"

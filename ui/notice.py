@@ -82,13 +82,14 @@ def check_notice(text: str, until: dt.date, today: dt.date) -> list[str]:
     return errors
 
 
-def commit_message(unit_id: str, notice: dict[str, Any] | None) -> str:
-    """The data repository's commit message (Danish, like every message people read)."""
+def commit_message(unit_name: str, notice: dict[str, Any] | None) -> str:
+    """The data repository's commit message (Danish, like every message people read; the
+    unit by its name, as in every commit message coordinators read in Historik)."""
     if notice is None:
-        return f"Opslag fjernet fra {unit_id}"
+        return f"Opslag fjernet fra {unit_name}"
     until: dt.date = notice["until"]
     paused = " (tager ikke imod henvisninger)" if notice.get("referrals") else ""
-    return f"Opslag på {unit_id} til og med {until:%d.%m.%Y}{paused}: {cut(notice['text'])}"
+    return f"Opslag på {unit_name} til og med {until:%d.%m.%Y}{paused}: {cut(notice['text'])}"
 
 
 def save_notice(
@@ -103,7 +104,7 @@ def save_notice(
     else:
         record["notice"] = notice
     return editor.save(
-        state, record, state.referrals, author, message=commit_message(unit_id, notice)
+        state, record, state.referrals, author, message=commit_message(state.name, notice)
     )
 
 
