@@ -91,8 +91,10 @@ def use_app_navigation() -> None:
     `_mpa_v1`, which runs a page file on its own. Only `st.navigation` clears the flag, for
     the whole process. So the very first visit to a deep link such as /enhed?id=... would
     show the page without app.py (no page config, wrong sidebar). Streamlit has no config
-    option for this, and no hook runs project code in the server before the first session
-    (only the ASGI `st.App` mode would, at the price of another way to serve the app).
+    option for this. The app is now served through `st.App` (app.py, for the HSDS API's
+    routes), whose `lifespan` could clear the flag before the first session; but AppTest
+    sets the flag back to None before every run (and so decides on `pages/` again), so the
+    page adapters keep this one call, which is a no-op once the flag is clear.
 
     Fix: in that first run, clear the flag and rerun once; the rerun keeps the page and its
     query parameters and now runs app.py. At most once per session, so a click is never
