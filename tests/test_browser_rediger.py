@@ -129,6 +129,7 @@ def _edit_cell(page, table, row: int, value: str, column: int = 0) -> None:
 def _table(form, first_header: str):
     """The form's st.data_editor whose first visible column is `first_header`."""
     tables = form.locator("[data-testid=stDataFrame]")
+    tables.first.wait_for(timeout=60_000)  # the tables draw after the form's text fields
     for i in range(tables.count()):
         table = tables.nth(i)
         table.locator("[role=columnheader]").first.wait_for(state="attached")
@@ -137,7 +138,13 @@ def _table(form, first_header: str):
         )
         if headers and headers[0] == first_header:
             return table
-    raise AssertionError(f"no table starting with {first_header!r}")
+    found = [
+        tables.nth(i).evaluate(
+            "(el) => Array.from(el.querySelectorAll('[role=columnheader]')).map(h => h.textContent)"
+        )
+        for i in range(tables.count())
+    ]
+    raise AssertionError(f"no table starting with {first_header!r}: {found}")
 
 
 def test_coordinator_edits_description_and_phone(browser, repo: Path, server: AppServer) -> None:
@@ -147,7 +154,10 @@ def test_coordinator_edits_description_and_phone(browser, repo: Path, server: Ap
         main.get_by_role("button", name="Rediger").click()
         wait_for_render(page)
         main.get_by_role("heading", name="Rediger enheden").wait_for(timeout=60_000)
-        form = main.locator("[data-testid=stForm]").first  # the edit form comes first
+        # the edit form: the one saved with "Gem" (Opslag and Ny enhed are forms too)
+        form = main.locator("[data-testid=stForm]").filter(
+            has=page.get_by_role("button", name="Gem", exact=True)
+        )
         description = form.get_by_label("Beskrivelse", exact=True)
         description.wait_for(state="visible", timeout=60_000)
         description.fill("Rådgivning og bostøtte til udsatte voksne, nu med aftenåbent.")
