@@ -213,7 +213,9 @@ def test_public_true_shows_the_public_view_to_visitors(
             assert _shows(visitor, marker), path
             source = _source(visitor)
             assert not [v for v in STAFF_ONLY if v in source], path
-        assert visitor.get_by_role("button", name="Log ind").count() == 1  # in the sidebar
+        log_ind = visitor.get_by_role("button", name="Log ind")
+        log_ind.first.wait_for(timeout=30_000)  # the sidebar draws after the page's marker
+        assert log_ind.count() == 1  # in the sidebar
         screenshot(visitor, "signin-public-true")
     finally:
         setup["access"].write_text(ACCESS_FILE + "public: false\n", encoding="utf-8")
