@@ -142,8 +142,7 @@ class _Pattern:
 def national_needs() -> tuple[VocabularyNeed, ...]:
     """The shipped vocabulary, read once (safe YAML) and checked."""
     text = resources.files(__package__).joinpath(NATIONAL_FILE).read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way; C is faster
-    return parse_national(yaml.load(text, Loader=loader))  # noqa: S506
+    return parse_national(yaml.safe_load(text))
 
 
 def parse_national(loaded: Any) -> tuple[VocabularyNeed, ...]:
