@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -95,3 +95,13 @@ def routes() -> list[Route]:
         Route("/api/hsds", hsds, methods=["GET", "OPTIONS"]),
         Route("/api/hsds/{path:path}", hsds, methods=["GET", "OPTIONS"]),
     ]
+
+
+def server_options() -> dict[str, Any]:
+    """What app.py's `st.App` is built with (Streamlit finds the App by its literal
+    `st.App(...)` call in app.py): the HSDS routes, and HostGuard first, so a request or
+    WebSocket for a host name the server does not answer to (LANDKORT_ALLOWED_HOSTS; DNS
+    rebinding) is refused before anything else sees it."""
+    from starlette.middleware import Middleware
+
+    return {"routes": routes(), "middleware": [Middleware(ui.auth.HostGuard)]}
