@@ -77,6 +77,7 @@ SITUATION_PHONE_DIGITS = 8  # a phone number in a situation: 8 digits (an amount
 SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
 AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
 AGE_GROUP_YEARS = 15
+ADULT_AGE = 18  # from this age, the age given for a child's need is a parent's
 # Words that tell an age group when no age is given: a presumed age for ranking only (never
 # a filter): 'ung hjemløs' prefers a unit for young people.
 AGE_WORDS = {
@@ -459,6 +460,8 @@ class Guide:
         through its broader needs (angst → psykisk sygdom, as in FFB). Then placed for the
         citizen's area and the time (`search.placing.place`), as every list of units."""
         matcher = self.index.need_matcher
+        if need.child and age is not None and age >= ADULT_AGE:
+            age = None  # a parent tells of a child's need: the parent's age filters no unit
         scored = []
         ranked_units = matcher.ranked_units(need.id)
         if not any(_fits(self.directory.units[r.unit_id], age) for r in ranked_units):

@@ -131,7 +131,7 @@ def test_the_caseworker_s_own_unit_opens_the_gate_when_it_can(demo: Guide) -> No
 @pytest.mark.parametrize(
     ("text", "age", "never"),
     [
-        ("underretning bekymring for et barn", 42, "sof-bbu"),  # 0-22 (its districts folded in)
+        ("bbu ung", 42, "sof-bbu"),  # 0-22 (its districts folded in)
         ("ung hjemløs", 30, "sof-de-unges-hus"),  # 15-25
         ("rollator", 40, "suf-hjaelpemidler"),  # 65+
         ("herberg", 17, "ngo-kirkens-korshaer-herberg"),  # 18+
@@ -142,6 +142,28 @@ def test_age_ranges_are_strict(demo: Guide, text: str, age: int, never: str) -> 
     assert never not in [
         s.unit_id for s in demo.guide(text, age=age, limit=20, at=TUESDAY_NOON).suggestions
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "unit"),
+    [
+        ("bekymret for et barn, forældrene drikker", 42, "sof-bbu"),  # 0-22
+        ("hun skal skifte skole efter flytningen", 38, "buf-omraader"),
+        ("nybagt mor, helt alene med den lille", 31, "buf-sundhedsplejen"),
+    ],
+)
+def test_a_child_s_need_told_by_a_parent_is_not_filtered_by_the_parent_s_age(
+    demo: Guide, text: str, age: int, unit: str
+) -> None:
+    """A need marked `child` in the vocabulary is a child's, often told by a parent: the
+    adult age given filters none of its units (an adult's own need still is filtered)."""
+    guidance = demo.guide(text, age=age, at=TUESDAY_NOON)
+    assert unit in [s.unit_id for s in guidance.suggestions]
+
+
+def test_an_adult_s_own_need_is_still_filtered_by_age(demo: Guide) -> None:
+    units = [s.unit_id for s in demo.guide("ung hjemløs", age=30, at=TUESDAY_NOON).suggestions]
+    assert "sof-de-unges-hus" not in units
 
 
 def test_paths_from_the_caseworker_s_unit(demo: Guide) -> None:

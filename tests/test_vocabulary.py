@@ -114,6 +114,15 @@ def test_a_need_gives_its_codes_as_taxonomy_terms() -> None:
             {"needs": [{"id": "x", "label": "X", "codes": [{"system": "FFB"}], "words": ["a"]}]},
             "needs-national.yaml: behov nr. 1 (x): en kode mangler system, code eller display",
         ),
+        (  # unquoted 'true' (at true: to threaten) is a YAML boolean, never read as a word
+            {"needs": [{"id": "x", "label": "X", "words": ["a"], "everyday": ["truer", True]}]},
+            "needs-national.yaml: behov nr. 1: words og everyday er lister af tekst (sæt true, "
+            "false, yes, no, on og off i anførselstegn)",
+        ),
+        (
+            {"needs": [{"id": "x", "label": "X", "words": ["a"], "child": "ja"}]},
+            "needs-national.yaml: behov nr. 1 (x): child er true eller false",
+        ),
     ],
 )
 def test_a_broken_national_file_says_what_is_wrong(content: dict, message: str) -> None:
@@ -197,6 +206,29 @@ def test_a_situation_is_read_as_needs(national: Vocabulary, text: str, need: str
     assert need in [n.id for n in national.needs_in(text)], national.read(text)
 
 
+def test_every_entry_of_the_vocabulary_reads_as_its_own_need(national: Vocabulary) -> None:
+    """No entry is dead: each word and phrase, read as a situation, names its need (a phrase
+    of function words only, 'ved ikke hvem', was once dropped without a word)."""
+    dead = [
+        (need.id, entry)
+        for need in national.needs
+        for entry in (*need.words, *need.everyday)
+        if need.id not in [n.id for n in national.needs_in(entry)]
+    ]
+    assert dead == []
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("jeg ved simpelthen ikke hvem jeg skal ringe til", "generel-henvendelse"),
+        ("har ikke råd til tandlægen", "enkeltydelse"),
+    ],
+)
+def test_phrases_of_function_words_are_read(national: Vocabulary, text: str, need: str) -> None:
+    assert need in [n.id for n in national.needs_in(text)], national.read(text)
+
+
 @pytest.mark.parametrize(
     ("text", "not_need"),
     [
@@ -208,6 +240,8 @@ def test_a_situation_is_read_as_needs(national: Vocabulary, text: str, need: str
         ("psykotisk og forvirret", "handicap"),
         ("drikker hver weekend", "akut-uden-for-aabningstid"),
         ("to børn", "barsel-familieydelser"),
+        ("for at få råd til stofferne", "bygningstilsyn"),  # 'råd' (afford) is no rot
+        ("drikker hver lørdag", "akut-uden-for-aabningstid"),
     ],
 )
 def test_a_situation_is_not_read_as_another_need(

@@ -100,6 +100,7 @@ class VocabularyNeed:
     codes: tuple[NeedCode, ...] = ()
     description: str | None = None
     broader: tuple[str, ...] = ()  # needs to turn to when this one reaches no unit
+    child: bool = False  # a child's need, often told by a parent: an adult's age filters no unit
     local: bool = False  # the data folder's needs.yaml has it (a need of its own or more words)
     national: bool = True  # the shipped vocabulary has it
     source: Need | None = field(default=None, compare=False)  # the needs.yaml entry, if any
@@ -191,6 +192,7 @@ def parse_national(loaded: Any) -> tuple[VocabularyNeed, ...]:
                 codes=tuple(codes),
                 description=entry.get("description"),
                 broader=_texts(entry.get("broader"), where),
+                child=_flag(entry.get("child", False), f"{where} ({need_id})"),
             )
         )
     known = {need.id for need in out}
@@ -201,11 +203,22 @@ def parse_national(loaded: Any) -> tuple[VocabularyNeed, ...]:
     return tuple(out)
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise VocabularyError(f"{where}: child er true eller false")
+    return value
+
+
 def _texts(values: Any, where: str) -> tuple[str, ...]:
     if values is None:
         return ()
-    if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
-        raise VocabularyError(f"{where}: words og everyday er lister af tekst")
+    if not isinstance(values, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in values
+    ):
+        raise VocabularyError(
+            f"{where}: words og everyday er lister af tekst (sæt true, false, yes, no, on og "
+            "off i anførselstegn)"
+        )
     return tuple(dict.fromkeys(" ".join(str(v).split()) for v in values if str(v).strip()))
 
 
@@ -241,6 +254,7 @@ def merge(national: Iterable[VocabularyNeed], local: Iterable[Need]) -> list[Voc
             codes=found.codes,
             description=need.description or found.description,
             broader=found.broader,
+            child=found.child,
             local=True,
             national=True,
             source=need,
@@ -264,7 +278,7 @@ class Vocabulary:
                 *((w, True) for w in need.everyday),
             ]:
                 found = tokens(phrase)
-                if all(k in STOPWORDS for _, k in found):
+                if len(found) < 2 and all(k in STOPWORDS for _, k in found):
                     continue
                 parts = tuple(frozenset(_bases(raw, k)) for raw, k in found)
                 pattern = _Pattern(index, phrase, parts, everyday)
