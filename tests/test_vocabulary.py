@@ -242,6 +242,10 @@ def test_phrases_of_function_words_are_read(national: Vocabulary, text: str, nee
         ("to børn", "barsel-familieydelser"),
         ("for at få råd til stofferne", "bygningstilsyn"),  # 'råd' (afford) is no rot
         ("drikker hver lørdag", "akut-uden-for-aabningstid"),
+        # a word inside a longer phrase of another need is that phrase's, not a need of its own
+        ("indtil hun er kommet til kræfter", "kronisk-sygdom"),  # kræfter is no kræft
+        ("lillebror skal passes, når jeg skal på arbejde", "borgerservice"),  # passe is no pas
+        ("de vil sende hende hjem fra hospitalet", "akut-sygdom"),
     ],
 )
 def test_a_situation_is_not_read_as_another_need(

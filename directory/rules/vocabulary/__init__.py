@@ -412,7 +412,7 @@ def _best_mentions(found: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for mention in found:
         if any(
-            o.need.id == mention.need.id
+            (o.need.id == mention.need.id or (o.words > 1 and mention.words == 1))
             and o.start <= mention.start
             and mention.end <= o.end
             and (o.words, o.end - o.start) > (mention.words, mention.end - mention.start)
