@@ -5,8 +5,11 @@
 `SITUATIONS` (tests/test_guide.py): a citizen's situation, the age, and the units (fnmatch
 patterns, `a|b` for either) that must be among the guide's suggestions.
 `situations(half)` (tests/relevance/situations.yaml, issue 22): situations in everyday words,
-half `tuning` and half `frozen` (never tuned for); `form_queries()` (FIRST and
-tests/relevance/forms.yaml): word forms, derivations and phrases for the search.
+half `tuning` and half `frozen` (never tuned for); `independent(name)`
+(tests/relevance/independent.yaml): three sets written by writers who never saw the code or
+the vocabulary, `seen` (tuned on after their first measurement) or `unseen`;
+`form_queries()` (FIRST and tests/relevance/forms.yaml): word forms, derivations and
+phrases for the search.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 TABLES = Path(__file__).resolve().parent.parent / "tests" / "relevance"
 HALVES = ("tuning", "frozen")
+INDEPENDENT = ("a", "b", "c")  # the sets of tests/relevance/independent.yaml
 Situation = tuple[str, int | None, list[str]]
 
 # (query, unit expected among the top 3 hits' units). Comments name the point of the issue.
@@ -238,6 +242,26 @@ def situations(half: str) -> list[Situation]:
         raise ValueError(f"half is one of {HALVES}, not {half!r}")
     loaded = yaml.safe_load((TABLES / "situations.yaml").read_text(encoding="utf-8"))
     return [(s["text"], s.get("age"), list(s["expect"])) for s in loaded[half]]
+
+
+def _independent_sets() -> dict:
+    import yaml
+
+    loaded = yaml.safe_load((TABLES / "independent.yaml").read_text(encoding="utf-8"))
+    return dict(loaded["sets"])
+
+
+def independent(name: str) -> list[Situation]:
+    """One set ('a', 'b' or 'c') of tests/relevance/independent.yaml."""
+    if name not in INDEPENDENT:
+        raise ValueError(f"set is one of {INDEPENDENT}, not {name!r}")
+    entry = _independent_sets()[name]
+    return [(s["text"], s.get("age"), list(s["expect"])) for s in entry["situations"]]
+
+
+def independent_status(name: str) -> str:
+    """'unseen' (never looked at nor tuned for) or 'seen' (tuned on after its first run)."""
+    return str(_independent_sets()[name]["status"])
 
 
 def form_queries() -> list[tuple[str, list[str]]]:
