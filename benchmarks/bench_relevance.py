@@ -6,7 +6,7 @@ On the demo data (`data/`), for each situation table:
   `frozen` (situations nobody tuned for: the honest figure);
 - the old 33-situation table of `tests/test_guide.py` (written while building the guide);
 - `tests/relevance/independent.yaml`: three sets by writers who saw only the list of units,
-  never the code or the vocabulary; `unseen` (never tuned for: the honest figure) or `seen`
+  never the code or the vocabulary; `untuned` (never tuned for: the honest figure) or `tuned`
   (tuned on after it was measured once);
 
 it reports `all_found`, the share of situations with every expected unit among the first 5
@@ -169,8 +169,8 @@ def relevance_rows() -> list[dict[str, Any]]:
 
 
 def _honest(table: str) -> bool:
-    """A table nobody tuned for (the frozen half, an unseen independent set)."""
-    return "frozen" in table or "unseen" in table
+    """A table nobody tuned for (the frozen half, an untuned independent set)."""
+    return "frozen" in table or "untuned" in table
 
 
 def ablated_frozen() -> tuple[float, int]:

@@ -7,7 +7,7 @@ patterns, `a|b` for either) that must be among the guide's suggestions.
 `situations(half)` (tests/relevance/situations.yaml, issue 22): situations in everyday words,
 half `tuning` and half `frozen` (never tuned for); `independent(name)`
 (tests/relevance/independent.yaml): three sets written by writers who never saw the code or
-the vocabulary, `seen` (tuned on after their first measurement) or `unseen`;
+the vocabulary, `tuned` (tuned on after their first measurement) or `untuned`;
 `form_queries()` (FIRST and tests/relevance/forms.yaml): word forms, derivations and
 phrases for the search.
 """
@@ -260,7 +260,7 @@ def independent(name: str) -> list[Situation]:
 
 
 def independent_status(name: str) -> str:
-    """'unseen' (never looked at nor tuned for) or 'seen' (tuned on after its first run)."""
+    """'untuned' (never tuned for) or 'tuned' (tuned on after its first run)."""
     return str(_independent_sets()[name]["status"])
 
 
