@@ -210,7 +210,8 @@ def stem(word: str) -> str:
 
     Snowball's Danish stemmer (PyStemmer) on the folded key, after a small table of irregular
     forms; a noun in -else keeps its -els; a word Snowball would cut into another word's stem
-    keeps its own (`OWN_STEMS`: 'ledig' is not 'leder'). Numbers and section keys are their own stem.
+    keeps its own (`OWN_STEMS`: 'ledig' is not 'leder'). Numbers and section keys are their
+    own stem.
     """
     if len(word) < MIN_STEM or not word.isalpha():
         return word
