@@ -240,6 +240,20 @@ def test_every_entry_of_the_vocabulary_reads_as_its_own_need(national: Vocabular
     assert dead == []
 
 
+def test_every_everyday_phrase_is_read_within_one_clause_of_the_guide() -> None:
+    """The guide reads a situation clause by clause (cut at commas, 'og', 'der', 'som' ...,
+    and without age phrases): a phrase across a cut would never be read there."""
+    from search.guide import split_needs
+
+    across = [
+        (need.id, entry)
+        for need in national_needs()
+        for entry in need.everyday
+        if split_needs(entry, keep_filler=True) not in ([], [entry])
+    ]
+    assert across == []
+
+
 @pytest.mark.parametrize(
     ("text", "need"),
     [
