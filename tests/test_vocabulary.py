@@ -219,6 +219,20 @@ def test_every_entry_of_the_vocabulary_reads_as_its_own_need(national: Vocabular
 
 
 @pytest.mark.parametrize(
+    ("text", "need", "phrase"),
+    [
+        ("han fik en blødning i hjernen for to år siden", "hjerneskade", "hjerneblødning"),
+        ("skader på hjernen efter ulykken", "hjerneskade", "hjerneskade"),
+    ],
+)
+def test_a_compound_written_apart_is_read_as_the_compound(
+    national: Vocabulary, text: str, need: str, phrase: str
+) -> None:
+    """'X i/af/på Y' is how Danish writes the compound 'YX' apart."""
+    assert (need, phrase) in [(m.need.id, m.phrase) for m in national.read(text)]
+
+
+@pytest.mark.parametrize(
     ("text", "need"),
     [
         ("jeg ved simpelthen ikke hvem jeg skal ringe til", "generel-henvendelse"),
@@ -246,6 +260,8 @@ def test_phrases_of_function_words_are_read(national: Vocabulary, text: str, nee
         ("indtil hun er kommet til kræfter", "kronisk-sygdom"),  # kræfter is no kræft
         ("lillebror skal passes, når jeg skal på arbejde", "borgerservice"),  # passe is no pas
         ("de vil sende hende hjem fra hospitalet", "akut-sygdom"),
+        # an entry stands for its own word: 'familieretten' is no 'familie'
+        ("min familie er lige kommet til Danmark", "skilsmisse-samvaer"),
     ],
 )
 def test_a_situation_is_not_read_as_another_need(
