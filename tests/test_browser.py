@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from testkit.browser_support import (
     AppServer,
@@ -264,16 +265,21 @@ def test_a_click_on_a_matrix_cell_opens_the_links_behind_it(
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for(timeout=30_000)
     wait_for_render(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    rows = len(rg.departments()) + 1  # the header row and one row per forvaltning
-    row_height = box["height"] / rows
-    # the first row's heading, then one cell to the right: the first forvaltning to itself
-    page.mouse.click(box["x"] + 12, box["y"] + row_height * 1.5)
-    page.keyboard.press("ArrowRight")
     heading = page.get_by_text(f"Henvisninger fra {label} til {label}")
-    heading.wait_for(timeout=30_000)
+    rows = len(rg.departments()) + 1  # the header row and one row per forvaltning
+    for _ in range(4):  # the grid's canvas may still be laying out on a loaded machine
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        assert box is not None
+        row_height = box["height"] / rows
+        # the first row's heading, then one cell to the right: the first forvaltning to itself
+        page.mouse.click(box["x"] + 12, box["y"] + row_height * 1.5)
+        page.keyboard.press("ArrowRight")
+        try:
+            heading.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            wait_for_render(page)
     assert heading.is_visible()
     screenshot(page, "graph-matrix-cell")
     _assert_clean(page, "Henvisningsveje, Mellem forvaltninger")

@@ -192,6 +192,11 @@ def test_a_service_is_fully_nested(staff) -> None:
     (address,) = location["addresses"]
     assert address["country"] == "DK" and address["state_province"] == "Region Hovedstaden"
     assert jku["service_areas"][0]["name"] == "Københavns Kommune"
+    amager = next(s for s in staff if s["landkort_id"] == "buf-omraade-amager")  # some bydele
+    assert [(a["name"], a["description"]) for a in amager["service_areas"]] == [
+        ("Amager Øst", "Borgere i bydelen Amager Øst."),
+        ("Amager Vest", "Borgere i bydelen Amager Vest."),
+    ]
     assert jku["contacts"] and all(c["landkort_role"] for c in jku["contacts"])
     terms = [a["taxonomy_term"] for a in jku["attributes"] if "taxonomy_term" in a]
     taxonomies = {t["taxonomy"] for t in terms}  # the needs, and their KL codes (issue 22)

@@ -255,6 +255,20 @@ def test_every_everyday_phrase_is_read_within_one_clause_of_the_guide() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "need", "phrase"),
+    [
+        ("han fik en blødning i hjernen for to år siden", "hjerneskade", "hjerneblødning"),
+        ("skader på hjernen efter ulykken", "hjerneskade", "hjerneskade"),
+    ],
+)
+def test_a_compound_written_apart_is_read_as_the_compound(
+    national: Vocabulary, text: str, need: str, phrase: str
+) -> None:
+    """'X i/af/på Y' is how Danish writes the compound 'YX' apart."""
+    assert (need, phrase) in [(m.need.id, m.phrase) for m in national.read(text)]
+
+
+@pytest.mark.parametrize(
     ("text", "need"),
     [
         ("jeg ved simpelthen ikke hvem jeg skal ringe til", "generel-henvendelse"),
@@ -319,6 +333,8 @@ def test_phrases_of_function_words_are_read(national: Vocabulary, text: str, nee
         ("han bor på Kriminalforsorgens pension", "pension"),
         ("børnene har været vidne til volden", "ret-og-domstol"),
         ("hun kan ikke vaske sig", "boern-underretning"),
+        # an entry stands for its own word: 'familieretten' is no 'familie'
+        ("min familie er lige kommet til Danmark", "skilsmisse-samvaer"),
     ],
 )
 def test_a_situation_is_not_read_as_another_need(

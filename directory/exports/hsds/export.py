@@ -467,16 +467,7 @@ class HsdsCatalog:
         _put(out, "phones", self._phones(unit.phones, f"unit:{unit.id}", service_id=service_id))
         links = {"service_id": service_id}
         _put(out, "schedules", schedule_rows(unit.hours, f"unit:{unit.id}", links))
-        department = self.directory.departments.get(unit.department)
-        if department is not None and department.kind is DepartmentKind.MUNICIPAL:
-            out["service_areas"] = [
-                {
-                    "id": hsds_id("service_area", unit.id),
-                    "service_id": service_id,
-                    "name": MUNICIPALITY,
-                    "description": f"Borgere i {MUNICIPALITY}.",
-                }
-            ]
+        _put(out, "service_areas", self._service_areas(unit, service_id))
         places = self.directory.locations
         at = [self.service_at_location(unit, places[i]) for i in unit.locations if i in places]
         _put(out, "service_at_locations", at)
@@ -486,6 +477,35 @@ class HsdsCatalog:
         _put(out, "landkort_keywords", list(unit.keywords))
         _put(out, "landkort_referrals", self._referrals(unit))
         return out
+
+    def _service_areas(self, unit: Unit, service_id: str) -> list[Json]:
+        """The unit's own service area (bydele or postal codes: one HSDS service_area each),
+        else, for a municipal unit, the whole municipality."""
+        if unit.service_area:
+            return [
+                {
+                    "id": hsds_id("service_area", unit.id, area),
+                    "service_id": service_id,
+                    "name": area,
+                    "description": (
+                        f"Borgere med postnummer {area}."
+                        if area.isdigit()
+                        else f"Borgere i bydelen {area}."
+                    ),
+                }
+                for area in unit.service_area
+            ]
+        department = self.directory.departments.get(unit.department)
+        if department is not None and department.kind is DepartmentKind.MUNICIPAL:
+            return [
+                {
+                    "id": hsds_id("service_area", unit.id),
+                    "service_id": service_id,
+                    "name": MUNICIPALITY,
+                    "description": f"Borgere i {MUNICIPALITY}.",
+                }
+            ]
+        return []
 
     def _service_fields(self, unit: Unit) -> Json:
         """The service's one-to-one fields and its organization (a list item's fields)."""

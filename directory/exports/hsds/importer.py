@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from directory.exports.hsds.export import NEEDS_TAXONOMY, TARGET_GROUP
+from directory.exports.hsds.export import MUNICIPALITY, NEEDS_TAXONOMY, TARGET_GROUP
 from directory.exports.hsds.schedules import Row, clock, parse_byday, split_remarks, to_hours
 from directory.exports.hsds.schemas import schema_errors
 from directory.loading import writer
@@ -329,6 +329,7 @@ class _Builder:
         _set(record, "age", age or None)
         _set(record, "keywords", _texts(service.get("landkort_keywords")))
         _set(record, "locations", self.service_locations(service, where))
+        _set(record, "service_area", self.service_area(service))
         _set(record, "hours", self.hours(service.get("schedules"), f"{where}.schedules"))
         _set(record, "phones", self.phones(service.get("phones"), f"{where}.phones"))
         _set(record, "email", _text(service.get("email")))
@@ -345,6 +346,17 @@ class _Builder:
         record["verified"] = verified.isoformat()
         _set(record, "owner", _text(service.get("landkort_owner")))
         self.units.setdefault(dep_id, []).append(_Record(record, where))
+
+    @staticmethod
+    def service_area(service: Json) -> list[str]:
+        """The named areas a service is for; the whole municipality is no area of its own."""
+        areas = service.get("service_areas")
+        names = (
+            [_text(a.get("name")) for a in areas if isinstance(a, dict)]
+            if isinstance(areas, list)
+            else []
+        )
+        return [name for name in names if name and name != MUNICIPALITY]
 
     def parent(self, service: Json, org_id: str, where: str) -> str | None:
         parent = service.get("landkort_parent_id")

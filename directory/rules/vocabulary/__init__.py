@@ -39,11 +39,12 @@ from typing import Any
 import yaml
 
 from directory.model import Directory, Need, Problem, Severity, Unit
-from directory.rules.words import STOPWORDS, key, stem, token_bases, token_spans, tokens
+from directory.rules.words import STOPWORDS, key, lemma, stem, token_bases, token_spans, tokens
 
 NATIONAL_FILE = "needs-national.yaml"
 LOCAL_AREA = "Lokalt"  # the area of a need only the data folder's needs.yaml has
 MAX_GAP = 2  # other words allowed between two words of a phrase
+OF_WORDS = frozenset({"i", "af", "med", "pa", "for", "til"})  # 'X i Y' may be the compound 'YX'
 MIN_PART = 4  # shortest part of a compound that is read on its own
 LINKING = ("s", "e")  # Danish linking letters between the parts of a compound
 MAX_EXCERPT = 40  # characters of the situation quoted for a need
@@ -280,7 +281,7 @@ class Vocabulary:
                 found = tokens(phrase)
                 if len(found) < 2 and all(k in STOPWORDS for _, k in found):
                     continue
-                parts = tuple(frozenset(_bases(raw, k)) for raw, k in found)
+                parts = tuple(frozenset(_entry_bases(raw, k)) for raw, k in found)
                 pattern = _Pattern(index, phrase, parts, everyday)
                 for base in parts[0]:
                     self._first.setdefault(base, []).append(pattern)
@@ -336,7 +337,27 @@ class Vocabulary:
         for at, (_, _, raw, k) in enumerate(spans):
             if at not in covered and k not in STOPWORDS:
                 found.extend((p, at, at, True) for p in self._compound(raw, words_only))
+        for at in range(len(spans) - 2):  # 'blødning i hjernen' is a 'hjerneblødning'
+            head, link, tail = spans[at][2:], spans[at + 1][3], spans[at + 2][2:]
+            if link in OF_WORDS and not covered & {at, at + 2}:
+                for pattern in self._written_apart(head[0], tail[0], words_only):
+                    found.append((pattern, at, at + 2, True))
         return found
+
+    def _written_apart(self, head: str, tail: str, words_only: bool) -> tuple[_Pattern, ...]:
+        """The one-word entries that 'head of/in tail' is written together as, 'tail' first
+        (Danish: 'misbrug af alkohol' → 'alkoholmisbrug', 'skade på hjernen' →
+        'hjerneskade'), with or without a linking letter."""
+        if not (head.isalpha() and tail.isalpha()) or key(tail) in STOPWORDS:
+            return ()
+        first = key(lemma(tail.lower()))
+        heads = {first, first + "s", first[:-1] if first.endswith("e") else first}
+        out: list[_Pattern] = []
+        for joined in heads:
+            for pattern in self._single.get(stem(joined + key(head)), ()):
+                if not (words_only and pattern.everyday) and pattern not in out:
+                    out.append(pattern)
+        return tuple(out)
 
     def _compound(self, word: str, words_only: bool) -> tuple[_Pattern, ...]:
         """A word no entry holds, read as two parts: the one-word entries among its parts
@@ -397,6 +418,14 @@ def _match(seq: list[tuple[str, ...]], at: int, pattern: _Pattern) -> int | None
         else:
             return None
     return last
+
+
+def _entry_bases(raw: str, key_: str) -> tuple[str, ...]:
+    """A word of a vocabulary entry is its plain stem (entries are written in base form):
+    the text's words bring their lemmas and derivations to it, never the other way round
+    (the entry 'familieretten' must not stand for every 'familie': Snowball cuts its lemma
+    'familieret' to 'famili')."""
+    return ("~" + key_,) if key_ in STOPWORDS else token_bases(raw, key_)[:1]
 
 
 def _bases(raw: str, key_: str) -> tuple[str, ...]:
