@@ -149,6 +149,8 @@ def test_a_broken_national_file_says_what_is_wrong(content: dict, message: str) 
         ("slået", "slå"),
         ("tæsket", "tæske"),
         ("børnene", "børn"),
+        ("ledige", "ledighed"),
+        ("gælden", "gæld"),
     ],
 )
 def test_forms_and_derivations_meet(word: str, other: str) -> None:
@@ -162,6 +164,10 @@ def test_forms_and_derivations_meet(word: str, other: str) -> None:
         ("psykotisk", "psykisk"),
         ("politisk", "politi"),
         ("motiv", "motion"),
+        ("ledig", "leder"),  # Snowball cuts both to 'led'
+        ("ledighed", "lederen"),
+        ("ledige", "leddene"),
+        ("gæld", "gælder"),  # 'det gælder' is no debt
     ],
 )
 def test_different_words_stay_apart(word: str, other: str) -> None:
@@ -200,6 +206,22 @@ def test_the_word_rules_have_one_home() -> None:
         ("alkoholproblemer", "alkohol"),  # a compound: alkohol + problemer
         ("skylder tre måneders husleje", "udsaettelse"),
         ("spillegæld", "spilleproblemer"),
+        # everyday phrases as callers say them (round three)
+        ("han siger, at naboen sender stråler gennem væggen", "psykose"),
+        ("køleskabet er tomt, og hun kan ikke længere stå ved komfuret", "praktisk-hjaelp"),
+        ("chefen har sagt, at han ikke skal komme mere", "job-ledighed"),
+        ("han bliver 67 til foråret", "pension"),
+        ("gadelampen er slukket ude foran", "veje"),
+        ("der er et stort hul i cykelstien", "veje"),
+        ("underboen har bygget et skur uden tilladelse", "bygningstilsyn"),
+        ("vi mangler folk i butikken", "virksomhed"),
+        ("min søn er indkaldt som vidne", "ret-og-domstol"),
+        ("jeg brække arm", "akut-sygdom"),
+        ("ingen penge til leje", "forsoergelse"),
+        ("min kæreste kontrollerer min telefon", "vold"),
+        ("han kan ikke finde ud af at tage bussen alene", "handicap"),
+        ("hun har ikke åbnet sine breve i et halvt år", "gaeld-oekonomi"),
+        ("mig ingen hus", "hjemloeshed"),
     ],
 )
 def test_a_situation_is_read_as_needs(national: Vocabulary, text: str, need: str) -> None:
@@ -216,6 +238,20 @@ def test_every_entry_of_the_vocabulary_reads_as_its_own_need(national: Vocabular
         if need.id not in [n.id for n in national.needs_in(entry)]
     ]
     assert dead == []
+
+
+def test_every_everyday_phrase_is_read_within_one_clause_of_the_guide() -> None:
+    """The guide reads a situation clause by clause (cut at commas, 'og', 'der', 'som' ...,
+    and without age phrases): a phrase across a cut would never be read there."""
+    from search.guide import split_needs
+
+    across = [
+        (need.id, entry)
+        for need in national_needs()
+        for entry in need.everyday
+        if split_needs(entry, keep_filler=True) not in ([], [entry])
+    ]
+    assert across == []
 
 
 @pytest.mark.parametrize(
@@ -260,6 +296,43 @@ def test_phrases_of_function_words_are_read(national: Vocabulary, text: str, nee
         ("indtil hun er kommet til kræfter", "kronisk-sygdom"),  # kræfter is no kræft
         ("lillebror skal passes, når jeg skal på arbejde", "borgerservice"),  # passe is no pas
         ("de vil sende hende hjem fra hospitalet", "akut-sygdom"),
+        # a word whose base meets a common word's ('vej' in 'på vej', 'indsat' in 'indsats')
+        ("han er på vej hjem fra arbejde", "veje"),
+        ("familien har brug for en tidlig indsats", "loesladelse-kriminalitet"),
+        ("familien har brug for en tidlig indsats", "skilsmisse-samvaer"),  # no familieretten
+        ("hun har kæmpet med overvægt i årevis", "psykose"),  # overvægt is not overvåget
+        ("hun stikker fingeren i halsen efter maden", "personlig-pleje"),  # maden is not mades
+        ("vi skal holde fest på lørdag", "misbrug-unge"),
+        ("han spiller fodbold om lørdagen", "spilleproblemer"),
+        ("han spiller computer hele natten", "spilleproblemer"),
+        ("køleskabet er tomt", "depression"),
+        ("han går til håndbold i hallen", "loesladelse-kriminalitet"),  # hal is no hæler
+        ("skimmelsvamp på væggene", "stoffer"),
+        ("hun bor i en billig lejlighed", "hjemloeshed"),  # billig is no bil
+        ("han kan ikke tåle lyde", "udviklingshaemning"),  # tåle is no tælle (å and æ fold)
+        ("hun er selvstændig frisør", "enkeltydelse"),  # no tænder in selvstændig
+        ("han har ondt i leddene", "job-ledighed"),  # led is no ledig
+        ("hendes mand døde i sommer", "plejebolig"),  # dø is no døende
+        ("han synes, det er svært", "syn-hoerelse"),  # synes is no synet
+        ("hun bad om hjælp", "personlig-pleje"),  # bad (asked) is no bath
+        ("det handler om hans økonomi", "praktisk-hjaelp"),  # handler is no shopping
+        ("han har særlige behov", "sygepleje"),  # særlig is no sår
+        ("det koster for meget", "sundhed"),  # koster is no kosten
+        ("det passer ikke", "dagtilbud"),  # passer is no passes
+        ("det gælder også hans søn", "gaeld-oekonomi"),  # gælder is no gæld
+        ("det skyldes hans sygdom", "gaeld-oekonomi"),
+        ("han sidder på bænken hele dagen", "vold"),  # bænk folds to bank(e)
+        ("hun ringede til banken", "vold"),
+        ("han er en ung fyr", "job-ledighed"),  # fyr is no fyret
+        ("hun er blot træt", "seksuelle-overgreb"),  # blot is no blotter
+        ("ambulancen rykker ud", "gaeld-oekonomi"),  # rykker (moves) is no reminder
+        ("hun arbejder som nattevagt", "akut-uden-for-aabningstid"),
+        # a longer phrase of one need holds another need's word
+        ("ombygning af badeværelset til en kørestol", "byggesag"),
+        ("hun står på venteliste til plejehjem", "dagtilbud"),
+        ("han bor på Kriminalforsorgens pension", "pension"),
+        ("børnene har været vidne til volden", "ret-og-domstol"),
+        ("hun kan ikke vaske sig", "boern-underretning"),
         # an entry stands for its own word: 'familieretten' is no 'familie'
         ("min familie er lige kommet til Danmark", "skilsmisse-samvaer"),
     ],
@@ -325,6 +398,15 @@ def test_a_need_reaches_the_specialist_first(demo) -> None:
     assert found.units("vold")[0].unit_id == "ngo-danner"
     assert found.units("alkohol")[0].unit_id == "sof-crbk"
     assert found.units("psykose")[0].unit_id == "region-h-psyk-akut"
+
+
+def test_a_need_does_not_reach_units_by_a_common_word(demo) -> None:
+    """'på vej' is no road, 'indsats' no inmate, 'familie' no family court."""
+    found = reach(demo)
+    assert "sof-eki" not in [r.unit_id for r in found.units("veje")]
+    assert "sof-bbu" not in [r.unit_id for r in found.units("loesladelse-kriminalitet")]
+    assert "buf-sundhedsplejen" not in [r.unit_id for r in found.units("skilsmisse-samvaer")]
+    assert "stat-familieretten" in [r.unit_id for r in found.units("skilsmisse-samvaer")]
 
 
 def test_every_demo_unit_is_reached_by_a_need(demo) -> None:

@@ -10,7 +10,8 @@ that every unit is reached by a need.
   it, so the rare words it conflates are conflated alike.
 - `stem()`: Snowball's Danish stemmer on a key, after a table of irregular forms
   (`drak` → `drikke`), keeping a noun in -else apart from its verb (`udsættelse` is not
-  `udsatte`, which folds to the same letters).
+  `udsatte`, which folds to the same letters), and keeping a word it would cut into another
+  word's stem apart (`ledig` is not `leder`).
 - `lemma()`: the dictionary form of a word from simplemma's Danish data (shipped in its
   wheel, no download): `slået` → `slå`, `demente` → `dement`, `børnene` → `barn`.
 - `derivations()`: words derived by a suffix the stemmer does not undo: `alkoholiker` →
@@ -181,6 +182,21 @@ IRREGULAR = {
     "spillet": "spil",
     "spillere": "spil",
 }
+# Words Snowball cuts so short that they meet an unrelated word: search key → the stem they
+# keep ('ledig' and 'ledighed' would both be 'led', the stem of 'leder' and 'leddene'; 'det
+# gælder' would be 'gæld', debt).
+OWN_STEMS = {
+    "ledig": "ledig",
+    "ledige": "ledig",
+    "ledigt": "ledig",
+    "ledighed": "ledig",
+    "ledigheden": "ledig",
+    "ledigheds": "ledig",
+    "galde": "galde",  # gælde (and galde, bile): æ and a fold alike
+    "galder": "galde",
+    "galdende": "galde",
+    "galdt": "galde",
+}
 _STEMMER = Stemmer.Stemmer("danish")
 MIN_STEM = 3  # words shorter than this are their own stem
 # A noun in -else keeps its -els: Snowball would cut 'udsættelse' to the stem of 'udsatte'
@@ -193,10 +209,15 @@ def stem(word: str) -> str:
     """The Danish stem of a search key ('drikker' → 'drik', 'fogden' → 'foged', 'børnene' → 'born').
 
     Snowball's Danish stemmer (PyStemmer) on the folded key, after a small table of irregular
-    forms; a noun in -else keeps its -els. Numbers and section keys are their own stem.
+    forms; a noun in -else keeps its -els; a word Snowball would cut into another word's stem
+    keeps its own (`OWN_STEMS`: 'ledig' is not 'leder'). Numbers and section keys are their
+    own stem.
     """
     if len(word) < MIN_STEM or not word.isalpha():
         return word
+    own = OWN_STEMS.get(word)
+    if own is not None:
+        return own
     noun = _ELSE_NOUN.match(word)
     if noun is not None:
         return noun.group(1)
