@@ -222,6 +222,7 @@ def test_the_word_rules_have_one_home() -> None:
         ("han kan ikke finde ud af at tage bussen alene", "handicap"),
         ("hun har ikke åbnet sine breve i et halvt år", "gaeld-oekonomi"),
         ("mig ingen hus", "hjemloeshed"),
+        ("fyret i fredags", "job-ledighed"),  # 'fyret' keeps its stem: no 'fyr' (a guy)
     ],
 )
 def test_a_situation_is_read_as_needs(national: Vocabulary, text: str, need: str) -> None:

@@ -184,7 +184,7 @@ IRREGULAR = {
 }
 # Words Snowball cuts so short that they meet an unrelated word: search key → the stem they
 # keep ('ledig' and 'ledighed' would both be 'led', the stem of 'leder' and 'leddene'; 'det
-# gælder' would be 'gæld', debt).
+# gælder' would be 'gæld', debt; 'fyret' would be 'fyr', a guy).
 OWN_STEMS = {
     "ledig": "ledig",
     "ledige": "ledig",
@@ -192,6 +192,9 @@ OWN_STEMS = {
     "ledighed": "ledig",
     "ledigheden": "ledig",
     "ledigheds": "ledig",
+    "fyret": "fyret",  # fired (from a job), not 'fyr' (a guy) nor 'fyrre' (forty)
+    "fyrede": "fyret",
+    "fyres": "fyret",
     "galde": "galde",  # gælde (and galde, bile): æ and a fold alike
     "galder": "galde",
     "galdende": "galde",
