@@ -383,6 +383,27 @@ def test_the_demo_folder_extends_the_national_vocabulary(demo) -> None:
     assert vocab.need("alle-borgere").local and not vocab.need("alle-borgere").national
 
 
+def test_a_reload_with_the_same_needs_reuses_the_vocabulary(demo, tmp_path: Path) -> None:
+    """The vocabulary is built once per needs.yaml content: a reload after an edit elsewhere
+    (a new Directory) costs no second build; another needs.yaml gets its own."""
+    import shutil
+
+    again = load_directory(ROOT / "data")
+    assert again is not demo and vocabulary(again) is vocabulary(demo)
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    needs = copy / "needs.yaml"
+    needs.write_text(
+        needs.read_text(encoding="utf-8").replace(
+            '      - "ludomani"\n', '      - "ludomani"\n      - "spillemaskinen"\n'
+        ),
+        encoding="utf-8",
+    )
+    changed = load_directory(copy)
+    assert vocabulary(changed) is not vocabulary(demo)
+    assert "spillemaskinen" in [w for n in vocabulary(changed).needs for w in n.words]
+
+
 # ------------------------------------------------------------------ which units a need reaches
 
 
