@@ -183,8 +183,19 @@ _CLAUSES = re.compile(
 )
 # '42 år', '17-årig', 'på 19' (an age as Danes write it in a sentence)
 _AGE = re.compile(
-    r"(?<!\d)(\d{1,3})\s*-?\s*(?:årig|aarig|år|aar)\b|\bpå\s+(\d{1,3})\b(?!\s*(?:kr|%|dage|uger|timer|måneder))",
+    r"(?<![\d.])(?P<years>\d{1,3})\s*-?\s*(?:årig|aarig|år|aar)\b"
+    r"|\bpå\s+(?P<on>\d{1,3})\b(?!\.\s*[a-zæøå])"
+    r"(?!\s*(?:kr|%|dage|dg|uger|timer|måneder|mdr|md|sal|etage|sider|meter|km|procent))"
+    r"|\bpå\s+(?P<infant>\d{1,2})\s*(?:mdr|md|måneder|uger)\b"
+    r"|(?P<infant_old>\d{1,2})\s*(?:mdr|md|måneder|uger)\s+gammel"
+    r"|\b(?:jeg|han|hun|drengen|pigen|barnet|sønnen|datteren|borgeren)\s+er\s+(?P<is>\d{1,3})"
+    r"\b(?![.,]?\d)(?!\s*(?:kr|%|børn|timer|dage|uger|måneder|mdr|gange|minutter|procent))",
     re.IGNORECASE,
+)
+# Words before 'N år' that make it a span of time, not an age ('i 30 år', 'for 2 år siden',
+# 'har boet her i 2 år', 'de sidste 5 år').
+_SPAN_BEFORE = frozenset(
+    {"i", "for", "om", "efter", "sidste", "seneste", "første", "her", "der", "inden", "over"}
 )
 CONSENT = "samtykke"  # a requirement with this word is the citizen's consent, not a gate
 
@@ -301,12 +312,21 @@ def presumed_age(text: str) -> int | None:
 
 
 def read_age(text: str) -> int | None:
-    """An age written in the situation ('42 år', '17-årig'), else None."""
-    match = _AGE.search(text or "")
-    if match is None:
-        return None
-    years = int(match.group(1) or match.group(2))
-    return years if years <= 130 else None
+    """An age written in the situation ('42 år', '17-årig', 'en dreng på 6', 'hun er 16', 'den
+    lille på 7 mdr' is 0), else None. A span of time is no age ('i 30 år', 'for 2 år siden'), nor a
+    floor or an amount ('på 3. sal', 'på 500 kr')."""
+    text = text or ""
+    for match in _AGE.finditer(text):
+        if match.group("infant") or match.group("infant_old"):
+            return 0
+        if match.group("years"):
+            before = text[: match.start()].split()[-1:]
+            after = text[match.end() :].split()[:1]
+            if before and before[0].lower() in _SPAN_BEFORE or after == ["siden"]:
+                continue
+        years = int(match.group("years") or match.group("on") or match.group("is"))
+        return years if years <= 130 else None
+    return None
 
 
 def _fits(unit: Unit, age: int | None) -> bool:
@@ -442,6 +462,14 @@ class Guide:
             out.setdefault(mention.need.id, (mention.need, mention))
         return list(out.values())
 
+    def _as_child(self, need: VocabularyNeed, age: int | None) -> VocabularyNeed:
+        """The need a child's situation makes of an adult's need: told of a citizen younger
+        than `as_child`'s age, a parent's drinking or violence at home is a worry for the
+        child (the vocabulary's `as_child`); else the need itself."""
+        if need.as_child is None or age is None or age >= need.as_child[1]:
+            return need
+        return self.index.need_matcher.vocabulary.need(need.as_child[0]) or need
+
     def _need_units(
         self,
         need: VocabularyNeed,
@@ -520,6 +548,7 @@ class Guide:
                 for unit_id, share, _, _, _ in self._search_units(clause, age, at, meaningful=False)
             }
             for need, mention in named:
+                need = self._as_child(need, age)
                 quoted = quote(clause, mention.start, mention.end)
                 units = self._need_units(
                     need, quoted, age, shares, at, most, presumed_age(clause), area

@@ -83,6 +83,20 @@ def test_split_needs(text: str, needs: list[str]) -> None:
         ("skylder 20000 kr", None),
         ("har 3 børn", None),
         ("200 år", None),
+        ("en dreng på 6 der ikke vil i skole", 6),
+        ("den lille på 7 mdr skal passes", 0),  # months: an infant
+        ("pige på 2 uger", 0),
+        ("3 måneder gammel", 0),
+        ("lejeren på 3. sal har ikke betalt", None),  # a floor
+        ("har gjort rent i 30 år, nu er hun 59 år", 59),  # a span of time, then the age
+        ("kom for 2 år siden", None),
+        ("har boet her 2 år", None),
+        ("skylder husleje i 4 måneder", None),
+        ("han er 45 år og ledig", 45),
+        ("hun er 16 og bliver slået af sin far", 16),
+        ("jeg er 83", 83),
+        ("de er 3 børn i familien", None),
+        ("han er 2 timer forsinket", None),
     ],
 )
 def test_read_age(text: str, age: int | None) -> None:
@@ -164,6 +178,30 @@ def test_a_child_s_need_told_by_a_parent_is_not_filtered_by_the_parent_s_age(
 def test_an_adult_s_own_need_is_still_filtered_by_age(demo: Guide) -> None:
     units = [s.unit_id for s in demo.guide("ung hjemløs", age=30, at=TUESDAY_NOON).suggestions]
     assert "sof-de-unges-hus" not in units
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "unit", "never"),
+    [
+        ("far drikker hver aften, og drengen på 8 går sulten i seng", None, "sof-bbu", "sof-crbk"),
+        ("hun er 16 og bliver slået af sin far", None, "sof-bbu", "ngo-danner"),
+        ("mor tager stoffer", 5, "sof-bbu", "sof-u-turn"),
+    ],
+)
+def test_an_adult_s_need_told_of_a_child_is_a_worry_for_the_child(
+    demo: Guide, text: str, age: int | None, unit: str, never: str
+) -> None:
+    """`as_child` in the vocabulary: a parent's drinking or violence at home, told of a young
+    citizen, is read as a worry for the child (Børne- og Ungdomsrådgivningen)."""
+    guidance = demo.guide(text, age=age, at=TUESDAY_NOON)
+    units = [s.unit_id for s in guidance.suggestions]
+    assert unit in units and never not in units
+    assert "boern-underretning" in [n.need_id for n in guidance.needs]
+
+
+def test_an_adult_told_of_is_not_read_as_a_child(demo: Guide) -> None:
+    units = [s.unit_id for s in demo.guide("hun bliver slået af sin mand", age=34).suggestions]
+    assert units[0] == "ngo-danner"
 
 
 def test_paths_from_the_caseworker_s_unit(demo: Guide) -> None:

@@ -123,6 +123,19 @@ def test_a_need_gives_its_codes_as_taxonomy_terms() -> None:
             {"needs": [{"id": "x", "label": "X", "words": ["a"], "child": "ja"}]},
             "needs-national.yaml: behov nr. 1 (x): child er true eller false",
         ),
+        (
+            {"needs": [{"id": "x", "label": "X", "words": ["a"], "as_child": {"need": "x"}}]},
+            "needs-national.yaml: behov nr. 1 (x): as_child er {need: <behovets id>, under: "
+            "<alder fra 1 til 18>}",
+        ),
+        (
+            {
+                "needs": [
+                    {"id": "x", "label": "X", "words": ["a"], "as_child": {"need": "y", "under": 9}}
+                ]
+            },
+            "needs-national.yaml: x: as_child 'y' findes ikke",
+        ),
     ],
 )
 def test_a_broken_national_file_says_what_is_wrong(content: dict, message: str) -> None:

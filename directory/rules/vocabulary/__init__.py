@@ -42,6 +42,7 @@ from directory.model import Directory, Need, Problem, Severity, Unit
 from directory.rules.words import STOPWORDS, key, lemma, stem, token_bases, token_spans, tokens
 
 NATIONAL_FILE = "needs-national.yaml"
+MAX_CHILD_AGE = 18  # as_child: a citizen younger than this is a child
 LOCAL_AREA = "Lokalt"  # the area of a need only the data folder's needs.yaml has
 MAX_GAP = 2  # other words allowed between two words of a phrase
 OF_WORDS = frozenset({"i", "af", "med", "pa", "for", "til"})  # 'X i Y' may be the compound 'YX'
@@ -102,6 +103,9 @@ class VocabularyNeed:
     description: str | None = None
     broader: tuple[str, ...] = ()  # needs to turn to when this one reaches no unit
     child: bool = False  # a child's need, often told by a parent: an adult's age filters no unit
+    # (need, age): told of a citizen younger than age, this need is a worry for the child and
+    # is read as that need ('mor tager stoffer' of a child of 5 is a worry for the child)
+    as_child: tuple[str, int] | None = None
     local: bool = False  # the data folder's needs.yaml has it (a need of its own or more words)
     national: bool = True  # the shipped vocabulary has it
     source: Need | None = field(default=None, compare=False)  # the needs.yaml entry, if any
@@ -195,14 +199,36 @@ def parse_national(loaded: Any) -> tuple[VocabularyNeed, ...]:
                 description=entry.get("description"),
                 broader=_texts(entry.get("broader"), where),
                 child=_flag(entry.get("child", False), f"{where} ({need_id})"),
+                as_child=_as_child(entry.get("as_child"), f"{where} ({need_id})"),
             )
         )
     known = {need.id for need in out}
     for need in out:
+        if need.as_child is not None and need.as_child[0] not in known:
+            raise VocabularyError(
+                f"{NATIONAL_FILE}: {need.id}: as_child {need.as_child[0]!r} findes ikke"
+            )
         for other in need.broader:
             if other not in known:
                 raise VocabularyError(f"{NATIONAL_FILE}: {need.id}: broader {other!r} findes ikke")
     return tuple(out)
+
+
+def _as_child(value: Any, where: str) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("need"), str)
+        or not isinstance(value.get("under"), int)
+        or isinstance(value.get("under"), bool)
+        or not 1 <= value["under"] <= MAX_CHILD_AGE
+    ):
+        raise VocabularyError(
+            f"{where}: as_child er {{need: <behovets id>, under: <alder fra 1 til "
+            f"{MAX_CHILD_AGE}>}}"
+        )
+    return (value["need"], value["under"])
 
 
 def _flag(value: Any, where: str) -> bool:
@@ -257,6 +283,7 @@ def merge(national: Iterable[VocabularyNeed], local: Iterable[Need]) -> list[Voc
             description=need.description or found.description,
             broader=found.broader,
             child=found.child,
+            as_child=found.as_child,
             local=True,
             national=True,
             source=need,
