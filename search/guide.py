@@ -78,6 +78,44 @@ SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
 AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
 AGE_GROUP_YEARS = 15
 ADULT_AGE = 18  # from this age, the age given for a child's need is a parent's
+# Words for a child in a story ('datteren på 10'): an age told of one is the child's (search
+# keys: æ, ø, å folded).
+CHILD_WORDS = frozenset(
+    key(w)
+    for w in [
+        "søn",
+        "sønnen",
+        "datter",
+        "datteren",
+        "barn",
+        "barnet",
+        "børn",
+        "børnene",
+        "dreng",
+        "drengen",
+        "pige",
+        "pigen",
+        "lille",
+        "lillebror",
+        "lillesøster",
+        "lillepigen",
+        "lilledrengen",
+        "barnebarn",
+        "barnebarnet",
+        "baby",
+        "babyen",
+        "plejebarn",
+        "plejebarnet",
+        "stedsøn",
+        "steddatter",
+        "nevø",
+        "niece",
+        "knægt",
+        "knægten",
+        "unge",
+        "ungen",
+    ]
+)
 # Words that tell an age group when no age is given: a presumed age for ranking only (never
 # a filter): 'ung hjemløs' prefers a unit for young people.
 AGE_WORDS = {
@@ -178,6 +216,43 @@ _FILLER = (
     "kan",
 )
 SITUATION_STOPWORDS = frozenset(stem(key(w)) for w in _FILLER)
+# Abbreviations a caseworker writes, read as the words they stand for (their period ends no
+# clause): 'sygemeldt m. tarmkræft', 'udskr. fra Riget', 'bagud m. huslejen'.
+ABBREVIATIONS = {
+    "m": "med",
+    "el": "eller",
+    "kl": "klokken",
+    "ca": "cirka",
+    "evt": "eventuelt",
+    "mht": "med hensyn til",
+    "pga": "på grund af",
+    "inkl": "inklusive",
+    "ift": "i forhold til",
+    "udskr": "udskrevet",
+    "indl": "indlagt",
+    "mdr": "måneder",
+    "md": "måneder",
+    "tlf": "telefon",
+    "vedr": "vedrørende",
+    "iflg": "ifølge",
+    "bl.a": "blandt andet",
+    "f.eks": "for eksempel",
+    "hj.pl": "hjemmepleje",
+    "bgr": "borgeren",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + r")\.(?=[ \t]*\w)",
+    re.IGNORECASE,
+)
+
+
+def expand_abbreviations(text: str) -> str:
+    """The text with a caseworker's abbreviations written out ('m.' → 'med')."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
+
+
 _CLAUSES = re.compile(
     r"[.,;:!?\n]+|\s+(?:og|samt|men|plus|desuden|der|som|fordi|eller)\s+", re.IGNORECASE
 )
@@ -293,7 +368,7 @@ def split_needs(text: str, *, keep_filler: bool = False) -> list[str]:
     """The clauses of a situation that may each be a need, in order, without age phrases;
     without the clauses of filler words only ('har brug for hjælp'), unless `keep_filler`
     (the needs vocabulary reads phrases of common words: 'kan ikke gå')."""
-    without_age = _AGE.sub(" ", text or "")
+    without_age = _AGE.sub(" ", expand_abbreviations(text or ""))
     out: list[str] = []
     for part in _CLAUSES.split(without_age):
         words = [w for w in terms(part) if keep_filler or stem(w) not in SITUATION_STOPWORDS]
@@ -327,6 +402,18 @@ def read_age(text: str) -> int | None:
         years = int(match.group("years") or match.group("on") or match.group("is"))
         return years if years <= 130 else None
     return None
+
+
+def age_of_a_child(text: str) -> bool:
+    """Whether the age `read_age` finds is told of a child in the story ('datteren på 10',
+    'drengen på 6 år', 'den lille på 7 mdr'): a word for a child among the two words before."""
+    match = next(
+        (m for m in _AGE.finditer(text or "") if read_age(text[m.start() :]) is not None), None
+    )
+    if match is None:
+        return False
+    before = [key(w) for w in re.findall(r"\w+", text[: match.start()])[-2:]]
+    return any(word in CHILD_WORDS for word in before)
 
 
 def _fits(unit: Unit, age: int | None) -> bool:
@@ -535,11 +622,15 @@ class Guide:
         most: int = PER_NEED,
         search: bool = True,
         area: CitizenArea | None = None,
+        child: int | None = None,
     ) -> list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]]:
         """Per need a clause names: its result and at most `most` units; a clause that
         names none (or whose needs reach no unit of this age): searched when `search`
         (the situation names no need at all), else listed without units (the page offers
-        to search for it). The flag says 'searched'."""
+        to search for it). The flag says 'searched'. `child`: the age of a child in the
+        story ('datteren på 10'), not the citizen's: it filters no unit, ranks a unit for
+        that age group first, and an adult's need told with it is also a worry for the
+        child (the mother's drinking: alcohol treatment and the child's counselling)."""
         named = self._named_needs(clause)
         out: list[tuple[NeedResult, list[tuple[str, float, str, tuple[str, ...]]], bool]] = []
         if named:
@@ -547,15 +638,17 @@ class Guide:
                 unit_id: share
                 for unit_id, share, _, _, _ in self._search_units(clause, age, at, meaningful=False)
             }
-            for need, mention in named:
-                need = self._as_child(need, age)
+            group_age = presumed_age(clause) or child
+            for named_need, mention in named:
+                readings = [self._as_child(named_need, age)]
+                if child is not None:
+                    readings.append(self._as_child(named_need, child))
                 quoted = quote(clause, mention.start, mention.end)
-                units = self._need_units(
-                    need, quoted, age, shares, at, most, presumed_age(clause), area
-                )
-                if units:
-                    ids = tuple(u for u, _, _, _ in units)
-                    out.append((NeedResult(need.label, ids, need.id, quoted), units, False))
+                for need in {n.id: n for n in readings}.values():
+                    units = self._need_units(need, quoted, age, shares, at, most, group_age, area)
+                    if units:
+                        ids = tuple(u for u, _, _, _ in units)
+                        out.append((NeedResult(need.label, ids, need.id, quoted), units, False))
         if not out and split_needs(clause):  # a clause of filler words only is no need
             units = self._units_for(clause, age, at, area) if search else []
             short = excerpt(clause)
@@ -629,8 +722,11 @@ class Guide:
         if len(text or "") > MAX_SITUATION_CHARS:
             notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
         text = situation_text(text or "")
+        child = None
         if age is None:
             age = read_age(text)
+            if age is not None and age < ADULT_AGE and age_of_a_child(text):
+                child, age = age, None  # a child in the story: a family's needs are not its
         clauses = split_needs(text, keep_filler=True)[:MAX_CLAUSES]
         for chosen_need in needs[:MAX_CLAUSES]:
             chosen_need = " ".join(chosen_need.split())[:MAX_SITUATION_CHARS]
@@ -645,7 +741,7 @@ class Guide:
         unnamed = sum(not self._named_needs(c) for c in clauses)
         most = max(PER_NEED, -(-limit // max(1, len(named) + unnamed)))
         for clause in clauses:
-            readings = self._read_clause(clause, age, moment, most, not named, area)
+            readings = self._read_clause(clause, age, moment, most, not named, area, child)
             for result, units, by_search in readings:
                 if any(r.need_id and r.need_id == result.need_id for r in per_need):
                     continue  # a need named twice counts once

@@ -18,6 +18,7 @@ from search import SearchIndex
 from search.guide import (
     Guide,
     UnknownUnit,
+    age_of_a_child,
     citizen_summary,
     read_age,
     split_needs,
@@ -66,6 +67,11 @@ def test_situation_suggests_the_expected_units(
         ),
         ("ung hjemløs på 20 der tager stoffer", ["ung hjemløs", "tager stoffer"]),
         ("42 år. Hjemløs", ["Hjemløs"]),
+        (
+            "sygemeldt m. tarmkræft, bagud m. huslejen",
+            ["sygemeldt med tarmkræft", "bagud med huslejen"],
+        ),
+        ("udskr. fra Riget i går. Brækket hoften", ["udskrevet fra Riget i går", "Brækket hoften"]),
         ("borgeren har brug for hjælp", []),  # only filler words: no need
         ("", []),
     ],
@@ -197,6 +203,24 @@ def test_an_adult_s_need_told_of_a_child_is_a_worry_for_the_child(
     units = [s.unit_id for s in guidance.suggestions]
     assert unit in units and never not in units
     assert "boern-underretning" in [n.need_id for n in guidance.needs]
+
+
+def test_an_age_told_of_a_child_in_the_story_filters_no_family_need(demo: Guide) -> None:
+    """'sønnen på 9' is a child in a refugee family's story: the family's own need (an adult
+    unit) is suggested next to the child's school, and the age ranks, never filters."""
+    text = (
+        "vi er flygtninge fra Afghanistan og har fået opholdstilladelse, sønnen på 9 skal i skole"
+    )
+    guidance = demo.guide(text, at=TUESDAY_NOON)
+    units = [s.unit_id for s in guidance.suggestions]
+    assert "bif-integration" in units and "buf-omraader" in units
+    assert guidance.age is None  # no age filter shown on the page: the 9 is the son's
+    assert age_of_a_child(text) and not age_of_a_child("en mand på 45 er hjemløs")
+
+
+def test_a_person_in_crisis_in_the_street_gets_the_social_emergency_car(demo: Guide) -> None:
+    text = "en mand ligger på fortovet i minusgrader og vil ikke have ambulance"
+    assert demo.guide(text, at=TUESDAY_NOON).suggestions[0].unit_id == "sof-sociolancen"
 
 
 def test_an_adult_told_of_is_not_read_as_a_child(demo: Guide) -> None:

@@ -184,7 +184,7 @@ IRREGULAR = {
 }
 # Words Snowball cuts so short that they meet an unrelated word: search key → the stem they
 # keep ('ledig' and 'ledighed' would both be 'led', the stem of 'leder' and 'leddene'; 'det
-# gælder' would be 'gæld', debt; 'fyret' would be 'fyr', a guy).
+# gælder' would be 'gæld', debt; 'fyret' would be 'fyr', a guy; 'passer' would be 'pas').
 OWN_STEMS = {
     "ledig": "ledig",
     "ledige": "ledig",
@@ -195,6 +195,10 @@ OWN_STEMS = {
     "fyret": "fyret",  # fired (from a job), not 'fyr' (a guy) nor 'fyrre' (forty)
     "fyrede": "fyret",
     "fyres": "fyret",
+    "passe": "passe",  # to look after (a child), not 'pas' (a passport)
+    "passer": "passe",
+    "passede": "passe",
+    "passes": "passe",
     "galde": "galde",  # gælde (and galde, bile): æ and a fold alike
     "galder": "galde",
     "galdende": "galde",
