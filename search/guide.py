@@ -545,7 +545,7 @@ class Guide:
     def _named_needs(self, clause: str) -> list[tuple[VocabularyNeed, Mention]]:
         """The needs a clause names, each once with its first mention, in its order."""
         out: dict[str, tuple[VocabularyNeed, Mention]] = {}
-        for mention in self.index.need_matcher.mentions(clause):
+        for mention in self.index.need_matcher.mentions(clause, typos=True):
             out.setdefault(mention.need.id, (mention.need, mention))
         return list(out.values())
 

@@ -66,9 +66,9 @@ class NeedMatcher:
                 np.array([NEED_WEIGHT * w for _, w in kept], dtype=np.float32),
             )
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Where a text names a need (the vocabulary's reader)."""
-        return self.vocabulary.read(text)
+    def mentions(self, text: str, *, typos: bool = False) -> list[Mention]:
+        """Where a text names a need (the vocabulary's reader; `typos`: see its `read`)."""
+        return self.vocabulary.read(text, typos=typos)
 
     def ranked_units(self, need_id: str) -> list[RankedUnit]:
         """The units a need reaches, best first: how strongly the unit's words carry the

@@ -269,6 +269,27 @@ def test_every_everyday_phrase_is_read_within_one_clause_of_the_guide() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("sygemelt i 10 uger", "sygemelding"),  # one letter missing
+        ("hun har en depresion", "depression"),
+        ("han er alkholiker", "alkohol"),
+    ],
+)
+def test_the_guide_reads_a_misspelt_word_as_the_entry_it_is_one_edit_from(
+    national: Vocabulary, text: str, need: str
+) -> None:
+    assert need in [m.need.id for m in national.read(text, typos=True)]
+    assert need not in [m.need.id for m in national.read(text)]  # the search: its own rule
+
+
+def test_a_known_word_one_edit_from_an_entry_is_no_typo(national: Vocabulary) -> None:
+    """'banken' (the bank) is one letter from 'banket' (beaten): a word the dictionary
+    knows is never read as a typo."""
+    assert "vold" not in [m.need.id for m in national.read("brev fra banken", typos=True)]
+
+
+@pytest.mark.parametrize(
     ("text", "need", "phrase"),
     [
         ("han fik en blødning i hjernen for to år siden", "hjerneskade", "hjerneblødning"),

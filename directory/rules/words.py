@@ -245,6 +245,15 @@ def lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="da", low_memory=True)).lower()
 
 
+@lru_cache(maxsize=200_000)
+def known(word: str) -> bool:
+    """Whether simplemma's Danish dictionary knows a lower-case word (a misspelt word it
+    does not: 'sygemelt', 'depresion')."""
+    import simplemma
+
+    return bool(simplemma.is_known(word, lang="da", low_memory=True))
+
+
 # Derivations the stemmer leaves apart: (suffix, what replaces it). Each gives the word the
 # derivation is made from, and only that: 'udsættelse' is no form of 'udsætte' here.
 DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (

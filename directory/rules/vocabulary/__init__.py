@@ -37,14 +37,26 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import OSA
 
 from directory.model import Directory, Need, Problem, Severity, Unit
-from directory.rules.words import STOPWORDS, key, lemma, stem, token_bases, token_spans, tokens
+from directory.rules.words import (
+    STOPWORDS,
+    key,
+    known,
+    lemma,
+    stem,
+    token_bases,
+    token_spans,
+    tokens,
+)
 
 NATIONAL_FILE = "needs-national.yaml"
 MAX_CHILD_AGE = 18  # as_child: a citizen younger than this is a child
 LOCAL_AREA = "Lokalt"  # the area of a need only the data folder's needs.yaml has
 MAX_GAP = 2  # other words allowed between two words of a phrase
+MIN_TYPO_WORD = 6  # a misspelt word of at least this many letters is read as the entry it
+# is one edit from ('sygemelt' → sygemeldt); shorter words are too often another word
 OF_WORDS = frozenset({"i", "af", "med", "pa", "for", "til"})  # 'X i Y' may be the compound 'YX'
 MIN_PART = 4  # shortest part of a compound that is read on its own
 LINKING = ("s", "e")  # Danish linking letters between the parts of a compound
@@ -321,6 +333,14 @@ class Vocabulary:
         self._field_cache: dict[str, tuple[tuple[int, str], ...]] = {}
         self._compounds: dict[tuple[str, bool], tuple[_Pattern, ...]] = {}
         self._single_heads = {base[:3] for base in self._single}  # a quick 'no' for a part
+        self._by_length: dict[int, dict[str, list[_Pattern]]] = {}  # one-word entries' keys
+        for patterns in self._single.values():
+            for pattern in patterns:
+                written = key(pattern.phrase)
+                if len(written) >= MIN_TYPO_WORD:
+                    entries = self._by_length.setdefault(len(written), {})
+                    entries.setdefault(written, []).append(pattern)
+        self._typos: dict[str, tuple[_Pattern, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.needs)
@@ -328,10 +348,12 @@ class Vocabulary:
     def need(self, need_id: str) -> VocabularyNeed | None:
         return self.by_id.get(need_id)
 
-    def read(self, text: str, *, words_only: bool = False) -> list[Mention]:
+    def read(self, text: str, *, words_only: bool = False, typos: bool = False) -> list[Mention]:
         """Every place the text speaks of a need, in the order of the text; a phrase that
         holds a shorter match of the same need replaces it. `words_only`: only the needs'
-        `words` (how units are linked), not their everyday phrases."""
+        `words` (how units are linked), not their everyday phrases. `typos`: a word the
+        dictionary does not know is also read as the entry it is one edit from (the guide
+        reads situations so; the search has its own typo rule)."""
         spans = token_spans(text)
         found = [
             Mention(
@@ -343,12 +365,12 @@ class Vocabulary:
                 pattern.everyday,
                 compound,
             )
-            for pattern, first, last, compound in self._scan(spans, words_only)
+            for pattern, first, last, compound in self._scan(spans, words_only, typos)
         ]
         return _best_mentions(found)
 
     def _scan(
-        self, spans: list[tuple[int, int, str, str]], words_only: bool
+        self, spans: list[tuple[int, int, str, str]], words_only: bool, typos: bool = False
     ) -> list[tuple[_Pattern, int, int, bool]]:
         """(pattern, first word, last word, in a compound) of every match in a text's words."""
         seq = [_bases(raw, k) for _, _, raw, k in spans]
@@ -365,12 +387,33 @@ class Vocabulary:
         for at, (_, _, raw, k) in enumerate(spans):
             if at not in covered and k not in STOPWORDS:
                 found.extend((p, at, at, True) for p in self._compound(raw, words_only))
+        if typos:  # a situation's misspelt words (the search has its own typo rule)
+            read = covered | {at for _, at, _, _ in found}
+            for at, (_, _, raw, k) in enumerate(spans):
+                if at not in read and len(k) >= MIN_TYPO_WORD and raw.isalpha():
+                    found.extend((p, at, at, True) for p in self._misspelt(raw.lower(), k))
         for at in range(len(spans) - 2):  # 'blødning i hjernen' is a 'hjerneblødning'
             head, link, tail = spans[at][2:], spans[at + 1][3], spans[at + 2][2:]
             if link in OF_WORDS and not covered & {at, at + 2}:
                 for pattern in self._written_apart(head[0], tail[0], words_only):
                     found.append((pattern, at, at + 2, True))
         return found
+
+    def _misspelt(self, word: str, folded: str) -> tuple[_Pattern, ...]:
+        """The one-word entries a word the dictionary does not know is one edit (or one
+        swap of two letters) from; cached per word."""
+        cached = self._typos.get(folded)
+        if cached is not None:
+            return cached
+        out: list[_Pattern] = []
+        if not known(word):
+            for length in (len(folded) - 1, len(folded), len(folded) + 1):
+                for written, patterns in self._by_length.get(length, {}).items():
+                    if OSA.distance(folded, written, score_cutoff=1) <= 1:
+                        out.extend(p for p in patterns if p not in out)
+        result = tuple(out)
+        self._typos[folded] = result
+        return result
 
     def _written_apart(self, head: str, tail: str, words_only: bool) -> tuple[_Pattern, ...]:
         """The one-word entries that 'head of/in tail' is written together as, 'tail' first
