@@ -259,7 +259,7 @@ _CLAUSES = re.compile(
 # '42 år', '17-årig', 'på 19' (an age as Danes write it in a sentence)
 _AGE = re.compile(
     r"(?<![\d.])(?P<years>\d{1,3})\s*-?\s*(?:årig|aarig|år|aar)\b"
-    r"|\bpå\s+(?P<on>\d{1,3})\b(?!\.\s*[a-zæøå])"
+    r"|\bpå\s+(?:omkring\s+|ca\.?\s*|cirka\s+|knap\s+|næsten\s+)?(?P<on>\d{1,3})\b(?!\.\s*[a-zæøå])"
     r"(?!\s*(?:kr|%|dage|dg|uger|timer|måneder|mdr|md|sal|etage|sider|meter|km|procent))"
     r"|\bpå\s+(?P<infant>\d{1,2})\s*(?:mdr|md|måneder|uger)\b"
     r"|(?P<infant_old>\d{1,2})\s*(?:mdr|md|måneder|uger)\s+gammel"

@@ -100,6 +100,7 @@ def test_split_needs(text: str, needs: list[str]) -> None:
         ("skylder husleje i 4 måneder", None),
         ("han er 45 år og ledig", 45),
         ("hun er 16 og bliver slået af sin far", 16),
+        ("en lille dreng på omkring 8 i opgangen", 8),
         ("jeg er 83", 83),
         ("de er 3 børn i familien", None),
         ("han er 2 timer forsinket", None),
