@@ -6,8 +6,8 @@
 patterns, `a|b` for either) that must be among the guide's suggestions.
 `situations(half)` (tests/relevance/situations.yaml, issue 22): situations in everyday words,
 half `tuning` and half `frozen` (never tuned for); `independent(name)`
-(tests/relevance/independent.yaml): three sets written by writers who never saw the code or
-the vocabulary, `tuned` (tuned on after their first measurement) or `untuned`;
+(tests/relevance/independent.yaml): sets written by writers who never saw the code or the
+vocabulary, each measured once unseen, then `tuned` on or kept `untuned`;
 `form_queries()` (FIRST and tests/relevance/forms.yaml): word forms, derivations and
 phrases for the search.
 """
@@ -19,7 +19,6 @@ from pathlib import Path
 
 TABLES = Path(__file__).resolve().parent.parent / "tests" / "relevance"
 HALVES = ("tuning", "frozen")
-INDEPENDENT = ("a", "b", "c")  # the sets of tests/relevance/independent.yaml
 Situation = tuple[str, int | None, list[str]]
 
 # (query, unit expected among the top 3 hits' units). Comments name the point of the issue.
@@ -251,17 +250,29 @@ def _independent_sets() -> dict:
     return dict(loaded["sets"])
 
 
+def independent_names(status: str | None = None) -> list[str]:
+    """The sets of tests/relevance/independent.yaml ('a', 'b', ...), of one status if given
+    ('tuned': tuned on after its first, unseen measurement; 'untuned': never)."""
+    sets = _independent_sets()
+    return [name for name, entry in sets.items() if status in (None, entry["status"])]
+
+
 def independent(name: str) -> list[Situation]:
-    """One set ('a', 'b' or 'c') of tests/relevance/independent.yaml."""
-    if name not in INDEPENDENT:
-        raise ValueError(f"set is one of {INDEPENDENT}, not {name!r}")
-    entry = _independent_sets()[name]
-    return [(s["text"], s.get("age"), list(s["expect"])) for s in entry["situations"]]
+    """One set of tests/relevance/independent.yaml."""
+    sets = _independent_sets()
+    if name not in sets:
+        raise ValueError(f"set is one of {tuple(sets)}, not {name!r}")
+    return [(s["text"], s.get("age"), list(s["expect"])) for s in sets[name]["situations"]]
 
 
 def independent_status(name: str) -> str:
     """'untuned' (never tuned for) or 'tuned' (tuned on after its first run)."""
     return str(_independent_sets()[name]["status"])
+
+
+def independent_first(name: str) -> dict:
+    """A set's first, unseen measurement: commit, guide and search all_found."""
+    return dict(_independent_sets()[name]["first"])
 
 
 def form_queries() -> list[tuple[str, list[str]]]:

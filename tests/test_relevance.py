@@ -7,11 +7,12 @@ of each half; the search must have an expected unit among its first 3 hits for a
 95 % of the word forms, derivations and phrases (`testkit.relevance.form_queries`).
 `python -m benchmarks --only relevance` prints the same figures next to plain search.
 
-tests/relevance/independent.yaml holds three sets written by people who saw only the list of
-units, never the code, the vocabulary or these tables. Sets `a` and `b` were measured once
-unseen and then tuned on (they hold the 90 %). Set `c` is untuned: measured once unseen at 0.62 (the
-guide) against 0.53 for plain search and 0.35 before issue 22; it must not fall below
-`UNSEEN_FLOOR`, and the issue's 90 % on unseen text is not reached (see the changelog).
+tests/relevance/independent.yaml holds sets written by people who saw only the list of units,
+never the code, the vocabulary or these tables, each measured once unseen (its `first`). The
+`tuned` sets were then tuned on: together they hold the 90 %, each at least 80 %. The
+`untuned` sets were never looked at: they must not fall below their first measurement (less
+`UNTUNED_MARGIN`), and the guide must read them better than plain search does. The issue's
+90 % on unseen text is not reached (the changelog has the figures).
 """
 
 from __future__ import annotations
@@ -26,18 +27,19 @@ from search import SearchIndex
 from search.guide import Guide
 from testkit.relevance import (
     HALVES,
-    INDEPENDENT,
     form_queries,
     found,
     independent,
-    independent_status,
+    independent_first,
+    independent_names,
     situations,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.9  # situations with every expected unit among the guide's first 5
 FORMS_TARGET = 0.95  # word forms with an expected unit among the search's first 3
-UNSEEN_FLOOR = 0.6  # the untuned independent set: measured 0.62 once, unseen; never lower
+TUNED_EACH = 0.8  # each independent set tuned on (together: TARGET)
+UNTUNED_MARGIN = 0.02  # an untuned set may fall this far below its first measurement
 
 
 @pytest.fixture(scope="module")
@@ -81,22 +83,27 @@ def _share(guide: Guide, table: list) -> tuple[float, list[str]]:
     return 1 - len(missed) / len(table), missed
 
 
-def test_the_independent_sets_are_big_and_one_is_untuned() -> None:
-    sizes = {name: len(independent(name)) for name in INDEPENDENT}
-    assert sum(sizes.values()) >= 150 and min(sizes.values()) >= 50
-    assert [independent_status(n) for n in INDEPENDENT] == ["tuned", "tuned", "untuned"]
+def test_the_independent_sets_are_big_and_some_untuned() -> None:
+    sizes = {name: len(independent(name)) for name in independent_names()}
+    assert sum(sizes.values()) >= 600 and min(sizes.values()) >= 50
+    assert len(independent_names("untuned")) >= 2 and len(independent_names("tuned")) >= 2
 
 
-@pytest.mark.parametrize("name", [n for n in INDEPENDENT if n != "c"])
-def test_the_guide_holds_the_independent_sets_it_was_tuned_on(guide: Guide, name: str) -> None:
-    share, missed = _share(guide, independent(name))
-    assert share >= TARGET, f"{name}: {share:.2f} {missed}"
+def test_the_guide_holds_the_independent_sets_it_was_tuned_on(guide: Guide) -> None:
+    shares = {name: _share(guide, independent(name)) for name in independent_names("tuned")}
+    pooled = [s for name in independent_names("tuned") for s in independent(name)]
+    share, _ = _share(guide, pooled)
+    assert share >= TARGET, f"all tuned sets: {share:.2f}"
+    low = {name: (round(v, 2), missed) for name, (v, missed) in shares.items() if v < TUNED_EACH}
+    assert low == {}
 
 
-def test_the_guide_does_not_fall_on_the_untuned_set(guide: Guide) -> None:
-    share, _ = _share(guide, independent("c"))  # misses not listed: it is never tuned for
-    assert share >= UNSEEN_FLOOR, f"c: {share:.2f}"
-    plain = score(engines(guide.index)["search"], independent("c"))["all_found"]
+@pytest.mark.parametrize("name", independent_names("untuned"))
+def test_the_guide_does_not_fall_on_an_untuned_set(guide: Guide, name: str) -> None:
+    table = independent(name)
+    share, _ = _share(guide, table)  # misses not listed: it is never tuned for
+    assert share >= independent_first(name)["guide"] - UNTUNED_MARGIN, f"{name}: {share:.2f}"
+    plain = score(engines(guide.index)["search"], table)["all_found"]
     assert share > plain  # the guide reads it better than a plain search of the whole text
 
 
