@@ -77,6 +77,7 @@ SITUATION_PHONE_DIGITS = 8  # a phone number in a situation: 8 digits (an amount
 SEARCH_SHARE = 0.4  # weight of the clause's own search among a need's units
 AGE_GROUP_SHARE = 0.2  # a unit made for the citizen's age group (a span of 15 years or less)
 AGE_GROUP_YEARS = 15
+MAX_AGE = 130  # a larger number is no age
 ADULT_AGE = 18  # from this age, the age given for a child's need is a parent's
 # Words for a child in a story ('datteren på 10'): an age told of one is the child's (search
 # keys: æ, ø, å folded).
@@ -93,6 +94,18 @@ CHILD_WORDS = frozenset(
         "børnene",
         "dreng",
         "drengen",
+        "drenge",
+        "drengene",
+        "piger",
+        "pigerne",
+        "sønner",
+        "sønnerne",
+        "døtre",
+        "døtrene",
+        "unger",
+        "ungerne",
+        "tvillinger",
+        "tvillingerne",
         "pige",
         "pigen",
         "lille",
@@ -261,7 +274,7 @@ _AGE = re.compile(
     r"(?<![\d.])(?P<years>\d{1,3})\s*-?\s*(?:årig|aarig|år|aar)\b"
     r"|\bpå\s+(?:omkring\s+|ca\.?\s*|cirka\s+|knap\s+|næsten\s+)?(?P<on>\d{1,3})\b(?!\.\s*[a-zæøå])"
     r"(?!\s*(?:kr|%|dage|dg|uger|timer|måneder|mdr|md|sal|etage|sider|meter|km|procent))"
-    r"|\bpå\s+(?P<infant>\d{1,2})\s*(?:mdr|md|måneder|uger)\b"
+    r"|\b(?:på|er)\s+(?P<infant>\d{1,2})\s*(?:mdr|md|måneder|uger)\b"
     r"|(?P<infant_old>\d{1,2})\s*(?:mdr|md|måneder|uger)\s+gammel"
     r"|\b(?:jeg|han|hun|drengen|pigen|barnet|sønnen|datteren|borgeren)\s+er\s+(?P<is>\d{1,3})"
     r"\b(?![.,]?\d)(?!\s*(?:kr|%|børn|timer|dage|uger|måneder|mdr|gange|minutter|procent))",
@@ -386,34 +399,51 @@ def presumed_age(text: str) -> int | None:
     return None
 
 
-def read_age(text: str) -> int | None:
-    """An age written in the situation ('42 år', '17-årig', 'en dreng på 6', 'hun er 16', 'den
-    lille på 7 mdr' is 0), else None. A span of time is no age ('i 30 år', 'for 2 år siden'), nor a
-    floor or an amount ('på 3. sal', 'på 500 kr')."""
-    text = text or ""
+def _ages(text: str) -> list[tuple[int, int]]:
+    """(position, years) of every age written in a text, in order (see `read_age`)."""
+    out: list[tuple[int, int]] = []
     for match in _AGE.finditer(text):
         if match.group("infant") or match.group("infant_old"):
-            return 0
+            out.append((match.start(), 0))
+            continue
         if match.group("years"):
             before = text[: match.start()].split()[-1:]
             after = text[match.end() :].split()[:1]
             if before and before[0].lower() in _SPAN_BEFORE or after == ["siden"]:
                 continue
         years = int(match.group("years") or match.group("on") or match.group("is"))
-        return years if years <= 130 else None
-    return None
+        if years <= MAX_AGE:
+            out.append((match.start(), years))
+    return out
+
+
+def read_age(text: str) -> int | None:
+    """An age written in the situation ('42 år', '17-årig', 'en dreng på 6', 'hun er 16', 'den
+    lille på 7 mdr' is 0), else None. A span of time is no age ('i 30 år', 'for 2 år siden'),
+    nor a floor or an amount ('på 3. sal', 'på 500 kr')."""
+    ages = _ages(text or "")
+    return ages[0][1] if ages else None
+
+
+def _of_a_child(text: str, at: int) -> bool:
+    before = [key(w) for w in re.findall(r"\w+", text[:at])[-2:]]
+    return any(word in CHILD_WORDS for word in before)
+
+
+def child_in_story(text: str) -> int | None:
+    """The age of a child in the story ('datteren på 10', 'to drenge på 6 og 9', 'den lille
+    på 7 mdr'): the first age under 18 with a word for a child among the two words before."""
+    text = text or ""
+    return next(
+        (years for at, years in _ages(text) if years < ADULT_AGE and _of_a_child(text, at)),
+        None,
+    )
 
 
 def age_of_a_child(text: str) -> bool:
-    """Whether the age `read_age` finds is told of a child in the story ('datteren på 10',
-    'drengen på 6 år', 'den lille på 7 mdr'): a word for a child among the two words before."""
-    match = next(
-        (m for m in _AGE.finditer(text or "") if read_age(text[m.start() :]) is not None), None
-    )
-    if match is None:
-        return False
-    before = [key(w) for w in re.findall(r"\w+", text[: match.start()])[-2:]]
-    return any(word in CHILD_WORDS for word in before)
+    """Whether the age `read_age` finds is told of a child in the story (`child_in_story`)."""
+    ages = _ages(text or "")
+    return bool(ages) and ages[0][1] < ADULT_AGE and _of_a_child(text, ages[0][0])
 
 
 def _fits(unit: Unit, age: int | None) -> bool:
@@ -722,11 +752,9 @@ class Guide:
         if len(text or "") > MAX_SITUATION_CHARS:
             notice = CLIPPED.format(chars=f"{MAX_SITUATION_CHARS:,}".replace(",", "."))
         text = situation_text(text or "")
-        child = None
-        if age is None:
+        child = child_in_story(text)  # a child in the story: its age ranks, filters nothing
+        if age is None and not age_of_a_child(text):
             age = read_age(text)
-            if age is not None and age < ADULT_AGE and age_of_a_child(text):
-                child, age = age, None  # a child in the story: a family's needs are not its
         clauses = split_needs(text, keep_filler=True)[:MAX_CLAUSES]
         for chosen_need in needs[:MAX_CLAUSES]:
             chosen_need = " ".join(chosen_need.split())[:MAX_SITUATION_CHARS]

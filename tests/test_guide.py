@@ -19,6 +19,7 @@ from search.guide import (
     Guide,
     UnknownUnit,
     age_of_a_child,
+    child_in_story,
     citizen_summary,
     read_age,
     split_needs,
@@ -101,6 +102,7 @@ def test_split_needs(text: str, needs: list[str]) -> None:
         ("han er 45 år og ledig", 45),
         ("hun er 16 og bliver slået af sin far", 16),
         ("en lille dreng på omkring 8 i opgangen", 8),
+        ("vores lille pige er 10 måneder", 0),
         ("jeg er 83", 83),
         ("de er 3 børn i familien", None),
         ("han er 2 timer forsinket", None),
@@ -217,6 +219,26 @@ def test_an_age_told_of_a_child_in_the_story_filters_no_family_need(demo: Guide)
     assert "bif-integration" in units and "buf-omraader" in units
     assert guidance.age is None  # no age filter shown on the page: the 9 is the son's
     assert age_of_a_child(text) and not age_of_a_child("en mand på 45 er hjemløs")
+
+
+@pytest.mark.parametrize(
+    ("text", "child"),
+    [
+        ("hun er 34 og har to drenge på 6 og 9", 6),  # the citizen is 34; a child of 6
+        ("datteren på 10 skal i skole", 10),
+        ("han er 45 år og ledig", None),
+    ],
+)
+def test_a_child_in_the_story(text: str, child: int | None) -> None:
+    assert child_in_story(text) == child
+
+
+def test_a_parent_s_need_told_with_children_in_the_story_is_a_worry_for_them(
+    demo: Guide,
+) -> None:
+    guidance = demo.guide("hun er 34, tager heroin igen og har to drenge på 6 og 9")
+    units = [s.unit_id for s in guidance.suggestions]
+    assert guidance.age == 34 and "sof-crbk" in units and "sof-bbu" in units
 
 
 def test_a_person_in_crisis_in_the_street_gets_the_social_emergency_car(demo: Guide) -> None:
