@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_relevance import engines, score
+from benchmarks.bench_relevance import MOMENT, engines, score
 from directory import load_directory
 from search import SearchIndex
 from search.guide import Guide
@@ -64,7 +64,7 @@ def test_the_guide_finds_every_expected_unit(guide: Guide, half: str) -> None:
     table = situations(half)
     missed = []
     for text, age, expected in table:
-        units = [s.unit_id for s in guide.guide(text, age=age).suggestions]
+        units = [s.unit_id for s in guide.guide(text, age=age, at=MOMENT).suggestions]
         if not all(found(e, units) for e in expected):
             missed.append(text)
     share = 1 - len(missed) / len(table)
@@ -77,7 +77,8 @@ def _share(guide: Guide, table: list) -> tuple[float, list[str]]:
         text
         for text, age, expected in table
         if not all(
-            found(e, [s.unit_id for s in guide.guide(text, age=age).suggestions]) for e in expected
+            found(e, [s.unit_id for s in guide.guide(text, age=age, at=MOMENT).suggestions])
+            for e in expected
         )
     ]
     return 1 - len(missed) / len(table), missed
