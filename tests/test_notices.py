@@ -12,10 +12,11 @@ from conftest import app_test, set_clock
 
 from directory import load_directory
 from directory.model import Notice, NoticeReferrals, Unit
-from directory.rules.notices import active_notice, is_paused, notice_line
+from directory.rules.notices import PAUSED_DA, active_notice, is_paused, notice_line
 from search import SearchIndex
 from search.guide import Guide, paused_last
 from ui.escape import md_escape
+from ui.notice import NOTICE_BADGE_DA
 
 UNTIL = dt.date(2026, 11, 30)
 PAUSED_TEXT = "Ventelisten er fuld. Henvis til Hjemløse- og Udsatteenheden."
@@ -117,8 +118,22 @@ def test_the_guide_command_lists_a_paused_unit_last(
 # -- the pages agree --------------------------------------------------------------------------
 
 
+_BADGES = {
+    f":orange-badge[:material/block: {PAUSED_DA}] ": f"{PAUSED_DA}: ",  # a card's one line
+    f":blue-badge[:material/campaign: {NOTICE_BADGE_DA}] ": "",
+}
+
+
 def _notices_on(app) -> list[str]:
-    return [w.value for w in app.warning] + [i.value for i in app.info]
+    """Every notice on the page as its one sentence (`notice_line`, escaped): the unit page's
+    and the guide's boxes, and the result cards' compact lines read back from their badge."""
+    found = [w.value for w in app.warning] + [i.value for i in app.info]
+    for m in app.markdown:
+        for badge, prefix in _BADGES.items():
+            if m.value.startswith(badge):
+                rest = m.value.removeprefix(badge)
+                found.append(f"{md_escape(prefix.strip())} {rest}" if prefix else rest)
+    return found
 
 
 PAGES = {
@@ -164,17 +179,18 @@ def test_cards_unit_page_and_guide_show_the_same_notice_on_the_same_days(
         assert not [n for n in notices if "Gælder til og med" in n], notices
 
 
-def test_the_paused_card_says_why_with_a_warning(
+def test_the_paused_card_says_why_in_one_line_that_starts_with_a_badge(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, app_env
 ) -> None:
     with_notices(data_dir)
     set_clock(monkeypatch, dt.datetime(2026, 11, 24, 12, 0))
     app = app_test("pages/soeg.py", data_dir, monkeypatch, q="herberg")
-    (warning,) = [w for w in app.warning if "Gælder til og med" in w.value]
-    assert warning.value == md_escape(PAUSED_LINE)
-    assert warning.proto.icon == ":material/block:"
-    info = [i for i in app.info if "Gælder til og med" in i.value]
-    assert info == []  # Døgnvagten is not among the herberg results
+    (line,) = [m for m in app.markdown if "Gælder til og med" in m.value]
+    assert line.value == (
+        ":orange-badge[:material/block: Tager ikke imod henvisninger lige nu] Ventelisten er "
+        "fuld\\. Henvis til Hjemløse\\- og Udsatteenheden\\. Gælder til og med 30\\.11\\.2026\\."
+    )
+    assert not app.warning and not app.info  # the boxes are the unit page's and the guide's
 
 
 def test_a_hostile_notice_is_shown_as_text(
@@ -193,3 +209,10 @@ def test_a_hostile_notice_is_shown_as_text(
     app = app_test("pages/enhed.py", data_dir, monkeypatch, id="sof-bcv")
     (info,) = [i for i in app.info if "Gælder til og med" in i.value]
     assert info.value == md_escape(f"{hostile} Gælder til og med 01.01.2099.")
+    # and on a result card's one line, after the badge
+    app = app_test("pages/soeg.py", data_dir, monkeypatch, q="borgercenter voksne")
+    (line,) = [m for m in app.markdown if "Gælder til og med" in m.value]
+    assert line.value == (
+        f":blue-badge[:material/campaign: Opslag] {md_escape(hostile)} Gælder til og med "
+        "01\\.01\\.2099\\."
+    )

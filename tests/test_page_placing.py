@@ -89,6 +89,28 @@ def test_at_night_the_open_unit_comes_first_and_the_closed_one_says_what_is_open
     ) in texts(app)
 
 
+def test_a_closed_unit_whose_first_number_is_staffed_says_so_without_repeating_it(
+    run_page,
+) -> None:
+    # Hjemløse- og Udsatteenheden is open 10-13; its fast-track line (called first) till 15
+    app = run_page(at=dt.datetime(2026, 11, 24, 14, 0), q="hjemløs")
+    assert "sof-bcv-hjemloese" in cards(app)[:3]
+    text = texts(app)
+    assert ":green[**Åben nu:**] nummeret ovenfor" in text
+    assert text.count("[33 99 16 62](tel:+4533991662)") == 1
+
+
+def test_a_paused_unit_s_card_says_so_in_one_line_with_a_badge(run_page) -> None:
+    app = run_page(q="hjemløs")
+    assert cards(app)[2] == "sof-bcv-boligsocial-anvisning"
+    assert (
+        ":orange-badge[:material/block: Tager ikke imod henvisninger lige nu] Ventelisten er "
+        "fuld\\. Henvis i stedet til Hjemløse\\- og Udsatteenheden, som vurderer behovet for en "
+        "midlertidig bolig\\. Gælder til og med 30\\.06\\.2027\\."
+    ) in texts(app)
+    assert not app.warning  # the full box is the unit page's
+
+
 def test_without_an_area_districts_fold_into_one_card(run_page) -> None:
     app = run_page(q="hjemmepleje")
     assert cards(app)[0] == "suf-hjemmepleje"

@@ -26,7 +26,7 @@ from directory.editing import (
     SaveResult,
 )
 from directory.model import MAX_TEXT_CHARS, Notice, NoticeReferrals, Unit, cut
-from directory.rules.notices import active_notice, notice_line
+from directory.rules.notices import PAUSED_DA, active_notice, notice_line, notice_text
 from ui.escape import md_escape
 
 SECTION_DA = "Opslag"
@@ -47,11 +47,26 @@ NOTHING_DA = "Opslaget er det samme som før: intet er ændret."
 DEFAULT_DAYS = 14  # a new notice lasts two weeks unless the coordinator says otherwise
 
 
-def notice_box(unit: Unit, today: dt.date) -> None:
+NOTICE_BADGE_DA = "Opslag"
+
+
+def notice_box(unit: Unit, today: dt.date, *, compact: bool = False) -> None:
     """The unit's notice, when it shows today: a warning when it pauses referrals, else a
-    note. Nothing otherwise."""
+    note. Nothing otherwise.
+
+    `compact` (a result card in a list): one line that starts with a badge, ':orange-badge[
+    Tager ikke imod henvisninger lige nu] Ventelisten er fuld. Gælder til og med …', so a
+    paused unit's card stays about as tall as the others (three cards above the fold)."""
     notice = active_notice(unit, today)
     if notice is None:
+        return
+    if compact:
+        badge = (
+            f":orange-badge[:material/block: {PAUSED_DA}]"
+            if notice.paused
+            else f":blue-badge[:material/campaign: {NOTICE_BADGE_DA}]"
+        )
+        st.markdown(f"{badge} {md_escape(notice_text(notice))}")
         return
     text = md_escape(notice_line(notice))
     if notice.paused:

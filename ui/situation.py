@@ -73,7 +73,7 @@ def suggestion_card(number: int, suggestion: Suggestion, guidance: Guidance) -> 
             lines = [call_first_md(directory, unit)]
             staffed = after_hours_phone(unit, guidance.at) if not status.is_open else None
             if staffed is not None and not status.unknown:
-                lines.append(instead_md(Instead(phone=staffed), directory))
+                lines.append(instead_md(Instead(phone=staffed), directory, unit))
             for first in suggestion.before:
                 lines.append(f"**Kontakt først:** {md_escape(directory.units[first].name)}")
             if suggestion.requires:

@@ -118,10 +118,10 @@ def _unit_card(
             unit_link(unit, icon=":material/badge:", bold=True)
         lines = [call_first_md(directory, unit)]
         if card.instead is not None:
-            lines.append(instead_md(card.instead, directory))
+            lines.append(instead_md(card.instead, directory, unit))
         st.markdown("  \n".join(lines))
         st.caption(md_escape(result_reason(result)))
-        ui.notice.notice_box(unit, at.date())
+        ui.notice.notice_box(unit, at.date(), compact=True)
     with right:
         facts = [md_escape(department.short or department.name) if department else ""]
         if card.status is not None:

@@ -243,11 +243,18 @@ def area_input(container: Any, directory: Directory) -> CitizenArea | None:
     return area
 
 
-def instead_md(instead: Instead, directory: Directory) -> str:
-    """What a closed card offers: 'Åben nu: 33 99 08 56 · … (Aften- og nattevagt)' for a
-    number of its own staffed now, else 'Åben nu i stedet: Døgnvagten, børn og unge ·
+SAME_NUMBER_OPEN_DA = "nummeret ovenfor"
+
+
+def instead_md(instead: Instead, directory: Directory, unit: Unit) -> str:
+    """What the closed `unit`'s card offers: 'Åben nu: 33 99 08 56 · … (Aften- og nattevagt)'
+    for a number of its own staffed now ('Åben nu: nummeret ovenfor' when that is the number
+    its card already calls first), else 'Åben nu i stedet: Døgnvagten, børn og unge ·
     33 17 33 33' for the first open unit that answers the same search."""
     if instead.phone is not None:
+        first = number_to_call(directory, unit)
+        if first is not None and first.own and first.phone.tel == instead.phone.tel:
+            return f":green[**Åben nu:**] {SAME_NUMBER_OPEN_DA}"
         return f":green[**Åben nu:**] {phone_md(instead.phone)}"
     assert instead.unit_id is not None
     other = directory.units[instead.unit_id]

@@ -32,11 +32,15 @@ def is_paused(unit: Unit, today: dt.date) -> bool:
     return notice is not None and notice.paused
 
 
+def notice_text(notice: Notice) -> str:
+    """The notice's own text and its last day (plain text; the UI escapes it):
+    'Lukket for nye sager. Gælder til og med 30.06.2027.'"""
+    return f"{notice.text.strip()} Gælder til og med {notice.until:%d.%m.%Y}."
+
+
 def notice_line(notice: Notice) -> str:
     """The notice as every page shows it (plain text; the UI escapes it):
     'Tager ikke imod henvisninger lige nu: Lukket for nye sager. Gælder til og med 30.06.2027.'"""
-    until = f"Gælder til og med {notice.until:%d.%m.%Y}."
-    text = notice.text.strip()
     if notice.paused:
-        return f"{PAUSED_DA}: {text} {until}"
-    return f"{text} {until}"
+        return f"{PAUSED_DA}: {notice_text(notice)}"
+    return notice_text(notice)
