@@ -45,9 +45,9 @@ SAVED_DA = "Opslaget er gemt som ændring {sha}."
 CLEARED_DA = "Opslaget er fjernet som ændring {sha}."
 NOTHING_DA = "Opslaget er det samme som før: intet er ændret."
 DEFAULT_DAYS = 14  # a new notice lasts two weeks unless the coordinator says otherwise
-
-
-NOTICE_BADGE_DA = "Opslag"
+NOTICE_BADGE_DA = "Opslag"  # a plain notice's badge on a result card
+_PAUSED_ICON = ":material/block:"
+_PLAIN_ICON = ":material/campaign:"
 
 
 def notice_box(unit: Unit, today: dt.date, *, compact: bool = False) -> None:
@@ -60,19 +60,18 @@ def notice_box(unit: Unit, today: dt.date, *, compact: bool = False) -> None:
     notice = active_notice(unit, today)
     if notice is None:
         return
+    icon = _PAUSED_ICON if notice.paused else _PLAIN_ICON
     if compact:
         badge = (
-            f":orange-badge[:material/block: {PAUSED_DA}]"
+            f":orange-badge[{icon} {PAUSED_DA}]"
             if notice.paused
-            else f":blue-badge[:material/campaign: {NOTICE_BADGE_DA}]"
+            else f":blue-badge[{icon} {NOTICE_BADGE_DA}]"
         )
         st.markdown(f"{badge} {md_escape(notice_text(notice))}")
-        return
-    text = md_escape(notice_line(notice))
-    if notice.paused:
-        st.warning(text, icon=":material/block:")
+    elif notice.paused:
+        st.warning(md_escape(notice_line(notice)), icon=icon)
     else:
-        st.info(text, icon=":material/campaign:")
+        st.info(md_escape(notice_line(notice)), icon=icon)
 
 
 # -- setting and clearing -------------------------------------------------------------------
